@@ -1,0 +1,42 @@
+# The course in two commands:  make lab  (open it)  and  make test  (check all of it).
+# Both create .venv on first use with the Python found as $(PYTHON) (3.10 or newer).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+# One BLAS thread for tests and notebook execution: the same last digits on every machine.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
+
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test execute clean help
+
+help:
+	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
+	@echo "make test     run the test suite and every notebook under strict nbval"
+	@echo "make execute  re-execute the notebooks in place (NB=notebooks/01_forward_pass.ipynb for one)"
+	@echo "make clean    remove .venv and caches"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || \
+	  { echo "This course needs Python 3.10 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Run: make PYTHON=python3.12 ..."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[course,test]"
+	@# Build matplotlib's font cache now, so its one-time notice never lands in a notebook's stderr.
+	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00_index.ipynb
+
+test: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks
+
+execute: $(STAMP)
+	$(TEST_ENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),notebooks/*.ipynb)
+
+clean:
+	rm -rf $(VENV) build *.egg-info rnn_lib/__pycache__ tests/__pycache__ .pytest_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""rnn_lib: the recurrent network of the course, in numpy, with BPTT.
+
+The pieces, lowest first (nothing imports anything above it):
+
+- ``core``        forward/backward pairs (one step and whole sequences), the loss
+- ``validation``  the checks the public functions run on what they are given
+- ``functional``  ``forward``/``backward``/``loss`` as learners call them (checked)
+- ``gradcheck``   centred finite differences and a per-array report
+- ``model``       ``SimpleRNN``, the problem's class
+- ``data``        seeded toy, sine-wave and adding-problem data
+
+Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
+"""
+
+from . import core, data, gradcheck
+from .environment import check_environment
+from .core import (
+    PARAM_NAMES,
+    init_params,
+    output_step_backward,
+    output_step_forward,
+    param_shapes,
+    rnn_step_backward,
+    rnn_step_forward,
+)
+from .functional import backward, forward, loss, loss_grad
+from .model import SimpleRNN
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PARAM_NAMES",
+    "SimpleRNN",
+    "backward",
+    "check_environment",
+    "core",
+    "data",
+    "forward",
+    "gradcheck",
+    "init_params",
+    "loss",
+    "loss_grad",
+    "output_step_backward",
+    "output_step_forward",
+    "param_shapes",
+    "rnn_step_backward",
+    "rnn_step_forward",
+]

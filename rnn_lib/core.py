@@ -1,0 +1,233 @@
+"""The functional core: forward/backward pairs for the problem's RNN.
+
+Layout (used everywhere in the course): arrays are **time-major, batch second**.
+One sequence is ``x`` of shape (T, D); a batch of B sequences is (T, B, D).
+Inside this module every computation runs on the batched layout, a single
+sequence being a batch of one, and results are squeezed back on the way out.
+
+Parameters keep the problem's names and *column-vector* shapes::
+
+    W_xh (H, D)   W_hh (H, H)   W_hy (O, H)   b_h (H, 1)   b_y (O, 1)
+
+With row vectors (one row per sequence in the batch) the recurrence reads
+``a_t = x_t W_xhᵀ + h_{t-1} W_hhᵀ + b_hᵀ``: the same numbers as the problem's
+``W_xh @ x_t + W_hh @ h_{t-1} + b_h``, transposed.
+
+Every function here trusts its caller; checking input happens once, at the
+public surface (``rnn_lib.forward`` / ``rnn_lib.backward`` in ``api.py`` and the
+model class).  The dtype of the parameters decides the arithmetic.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+PARAM_NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
+
+
+def param_shapes(D: int, H: int, O: int) -> dict[str, tuple[int, int]]:  # noqa: E741
+    """Shape of each parameter for input size D, hidden size H, output size O."""
+    return {"W_xh": (H, D), "W_hh": (H, H), "W_hy": (O, H), "b_h": (H, 1), "b_y": (O, 1)}
+
+
+def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64):  # noqa: E741
+    """Draw parameters the way the problem does: N(0, 1) * scale weights, zero biases.
+
+    The three weight matrices are drawn in the problem's order (W_xh, W_hh, W_hy).
+    ``rng=None`` uses numpy's global legacy RNG (``np.random.randn``), so after
+    ``np.random.seed(s)`` the numbers equal the reference implementation's;
+    a ``np.random.Generator`` draws from that generator instead.
+
+    Returns a dict of float arrays with the shapes of :func:`param_shapes`.
+    """
+    draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
+    params = {
+        "W_xh": draw(H, D) * scale,
+        "W_hh": draw(H, H) * scale,
+        "W_hy": draw(O, H) * scale,
+        "b_h": np.zeros((H, 1)),
+        "b_y": np.zeros((O, 1)),
+    }
+    return {k: v.astype(dtype, copy=False) for k, v in params.items()}
+
+
+# ---------------------------------------------------------------------------
+# One time step: what the notebooks derive, one piece at a time.
+# ---------------------------------------------------------------------------
+
+
+def rnn_step_forward(x_t, h_prev, W_xh, W_hh, b_h):
+    """One step of the recurrence, h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h).
+
+    Shapes: x_t (D,) or (B, D); h_prev (H,) or (B, H); W_xh (H, D);
+    W_hh (H, H); b_h (H, 1).  Returns ``h_t`` shaped like ``h_prev`` and the
+    cache ``(x_t, h_prev, h_t, W_xh, W_hh)`` that :func:`rnn_step_backward` needs.
+    """
+    a_t = x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0]
+    h_t = np.tanh(a_t)
+    return h_t, (x_t, h_prev, h_t, W_xh, W_hh)
+
+
+def rnn_step_backward(dh_t, cache):
+    """Backward through one step, given δ^h_t = ∂L/∂h_t (total, both paths).
+
+    Shapes: dh_t like h_t, (H,) or (B, H).  Returns ``(dx_t, dh_prev, dW_xh,
+    dW_hh, db_h)``: dx_t like x_t, dh_prev like h_prev, and this step's
+    contribution to the parameter gradients, (H, D), (H, H) and (H, 1),
+    summed over the batch.  ``dh_prev`` is W_hhᵀ δ^a_t, the problem's ``dh_next``
+    for step t-1.
+    """
+    x_t, h_prev, h_t, W_xh, W_hh = cache
+    # tanh'(a_t) = 1 - tanh(a_t)^2 = 1 - h_t^2: the forward output is all we need.
+    dh_raw = (1.0 - h_t * h_t) * dh_t
+    dx_t = dh_raw @ W_xh
+    dh_prev = dh_raw @ W_hh
+    # Outer products summed over the batch; atleast_2d makes (H,) a batch of one.
+    rows = np.atleast_2d(dh_raw)
+    dW_xh = rows.T @ np.atleast_2d(x_t)
+    dW_hh = rows.T @ np.atleast_2d(h_prev)
+    db_h = rows.sum(axis=0)[:, None]
+    return dx_t, dh_prev, dW_xh, dW_hh, db_h
+
+
+def output_step_forward(h_t, W_hy, b_y):
+    """The read-out ŷ_t = W_hy h_t + b_y.
+
+    Shapes: h_t (H,) or (B, H); W_hy (O, H); b_y (O, 1).  Returns ŷ_t, (O,) or
+    (B, O), and the cache ``(h_t, W_hy)``.
+    """
+    return h_t @ W_hy.T + b_y[:, 0], (h_t, W_hy)
+
+
+def output_step_backward(dy_t, cache):
+    """Backward through the read-out, given δ^y_t = ∂L/∂ŷ_t.
+
+    Returns ``(dh_t, dW_hy, db_y)``: dh_t = W_hyᵀ δ^y_t like h_t (the path from
+    ŷ_t into h_t only), dW_hy (O, H) and db_y (O, 1) summed over the batch.
+    """
+    h_t, W_hy = cache
+    rows = np.atleast_2d(dy_t)
+    dW_hy = rows.T @ np.atleast_2d(h_t)
+    db_y = rows.sum(axis=0)[:, None]
+    return dy_t @ W_hy, dW_hy, db_y
+
+
+# ---------------------------------------------------------------------------
+# The loss.
+# ---------------------------------------------------------------------------
+
+
+def loss(y_hat, y):
+    """The problem's loss L = ½ Σ_t ‖ŷ_t − y_t‖² (summed over the batch too).
+
+    ``y_hat`` and ``y`` have the same shape, (T, O) or (T, B, O).  Returns a float.
+    """
+    diff = y_hat - y
+    return 0.5 * float(np.vdot(diff, diff))
+
+
+def loss_grad(y_hat, y):
+    """∂L/∂ŷ = ŷ − y for the loss above (the ½ cancels the 2 of the square).
+
+    Same shape as ``y_hat``.
+    """
+    return y_hat - y
+
+
+# ---------------------------------------------------------------------------
+# The whole sequence: vectorised where time allows, a loop where it does not.
+# ---------------------------------------------------------------------------
+
+
+class ForwardCache(NamedTuple):
+    """What :func:`backward` needs from :func:`forward`, and nothing more.
+
+    x: (T, B, D) inputs in the parameters' dtype.
+    h: (T + 1, B, H) hidden states; h[0] is h_0, h[t] is h_t.
+    single: True when the caller passed one sequence (T, D), so results are squeezed.
+    """
+
+    x: np.ndarray
+    h: np.ndarray
+    single: bool
+
+
+def forward(params, x, h0=None):
+    """Run the RNN over whole sequences.
+
+    params: dict with ``W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1)``.
+    x: (T, D) for one sequence or (T, B, D) for a batch (time-major).
+    h0: initial hidden state, (H,) or (B, H); zeros when None.
+
+    Returns ``(y_hat, cache)`` with y_hat (T, O) or (T, B, O).
+    """
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in PARAM_NAMES)
+    dtype = W_hh.dtype
+    single = x.ndim == 2
+    xb = np.asarray(x[:, None, :] if single else x, dtype=dtype)
+    T, B, D = xb.shape
+    H, O = W_hh.shape[0], W_hy.shape[0]
+
+    h = np.empty((T + 1, B, H), dtype=dtype)
+    h[0] = 0.0 if h0 is None else np.reshape(h0, (B, H))
+    # The input projections of all steps do not depend on h: one matrix product.
+    a = (xb.reshape(T * B, D) @ W_xh.T).reshape(T, B, H)
+    a += b_h[:, 0]
+    # Only the recurrent product and tanh are truly sequential.
+    for t in range(T):
+        np.matmul(h[t], W_hh.T, out=h[t + 1])
+        h[t + 1] += a[t]
+        np.tanh(h[t + 1], out=h[t + 1])
+
+    y_hat = (h[1:].reshape(T * B, H) @ W_hy.T).reshape(T, B, O)
+    y_hat += b_y[:, 0]
+    cache = ForwardCache(x=xb, h=h, single=single)
+    return (y_hat[:, 0, :] if single else y_hat), cache
+
+
+def backward(params, cache, dy):
+    """Backpropagation through time for :func:`forward`.
+
+    dy: ∂L/∂ŷ, shaped like the y_hat that forward returned, (T, O) or (T, B, O).
+
+    Returns a dict with the five parameter gradients (shapes of ``params``,
+    summed over time and batch) and ``"x"`` (like x) and ``"h0"`` ((H,) or (B, H)).
+    """
+    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
+    x, h, single = cache
+    T, B, D = x.shape
+    H, O = W_hh.shape[0], W_hy.shape[0]
+    dyb = np.asarray(dy[:, None, :] if single else dy, dtype=h.dtype).reshape(T * B, O)
+    h_all = h[1:].reshape(T * B, H)
+
+    # Read-out: its gradients need no recursion, so all steps go in one product.
+    dW_hy = dyb.T @ h_all
+    db_y = dyb.sum(axis=0)[:, None]
+    dh_from_y = (dyb @ W_hy).reshape(T, B, H)  # W_hyᵀ δ^y_t, the path through ŷ_t
+    tanh_grad = 1.0 - h[1:] * h[1:]  # 1 - h_t², all steps at once
+
+    # The recursion: δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}, run backwards in time.
+    dh_raw = np.empty((T, B, H), dtype=h.dtype)
+    dh_next = np.zeros((B, H), dtype=h.dtype)
+    for t in reversed(range(T)):
+        np.add(dh_from_y[t], dh_next, out=dh_raw[t])
+        dh_raw[t] *= tanh_grad[t]
+        dh_next = dh_raw[t] @ W_hh
+
+    # With every δ^a_t known, the weight gradients are single products over (t, b).
+    raw = dh_raw.reshape(T * B, H)
+    grads = {
+        "W_xh": raw.T @ x.reshape(T * B, D),
+        "W_hh": raw.T @ h[:-1].reshape(T * B, H),
+        "W_hy": dW_hy,
+        "b_h": raw.sum(axis=0)[:, None],
+        "b_y": db_y,
+        "x": (raw @ W_xh).reshape(T, B, D),
+        "h0": dh_next,
+    }
+    if single:
+        grads["x"] = grads["x"][:, 0, :]
+        grads["h0"] = grads["h0"][0]
+    return grads

@@ -1,0 +1,34 @@
+"""The check every notebook's first cell runs, so an outdated setup explains itself."""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+
+# Oldest versions the course is tested against; keep in step with pyproject.toml.
+MINIMUM = {"numpy": "1.24", "matplotlib": "3.7"}
+HOW_TO_FIX = "From the repository root run `make lab` (it installs everything into .venv), or `pip install -e '.[course]'`."
+
+
+def _as_tuple(version: str) -> tuple:
+    parts = []
+    for piece in version.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def check_environment() -> None:
+    """Raise a RuntimeError that says what to do if Python or a dependency is too old or missing.
+
+    Prints nothing when all is well (notebook outputs must not depend on versions).
+    """
+    if sys.version_info < (3, 10):
+        raise RuntimeError(f"This course needs Python 3.10 or newer; this kernel runs {sys.version.split()[0]}. {HOW_TO_FIX}")
+    for package, oldest in MINIMUM.items():
+        try:
+            found = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            raise RuntimeError(f"{package} is not installed in this kernel. {HOW_TO_FIX}") from None
+        if _as_tuple(found) < _as_tuple(oldest):
+            raise RuntimeError(f"{package} {found} is too old: the course needs {package} >= {oldest}. {HOW_TO_FIX}")

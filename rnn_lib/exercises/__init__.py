@@ -1,0 +1,12 @@
+"""Checkers for the notebooks' coding exercises, one module per topic.
+
+Each ``check_*`` function takes the learner's function, runs it on data of its
+choosing and returns a :class:`~rnn_lib.exercises._feedback.Feedback` that
+names what is wrong (shape, sign, time step, parameter, or a known bug).
+An unfinished exercise (``raise NotImplementedError``) gets a friendly
+"not implemented yet", never a traceback.
+"""
+
+from ._feedback import Feedback, diagnose, run_learner
+
+__all__ = ["Feedback", "diagnose", "run_learner"]

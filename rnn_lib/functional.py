@@ -1,0 +1,63 @@
+"""The functional API as learners call it: ``rnn_lib.forward`` / ``rnn_lib.backward`` / ``rnn_lib.loss``.
+
+Each function checks its arguments once (see ``validation.py``) and hands them
+to the trusting implementation in ``core.py``.  Shapes are as in ``core``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import core
+from .validation import as_float_array, check_h0, check_inputs, check_params, describe
+
+
+def forward(params, x, h0=None):
+    """Checked :func:`rnn_lib.core.forward`: run the RNN over x of shape (T, D) or (T, B, D).
+
+    Returns ``(y_hat, cache)``; y_hat is (T, O) or (T, B, O).
+    """
+    D, H, _ = check_params(params)
+    dtype = params["W_hh"].dtype
+    x = check_inputs(x, D, dtype)
+    h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
+    return core.forward(params, x, h0)
+
+
+def backward(params, cache, dy):
+    """Checked :func:`rnn_lib.core.backward`: BPTT given dy = ∂L/∂ŷ shaped like y_hat.
+
+    Returns a dict with the five parameter gradients plus ``"x"`` and ``"h0"``.
+    """
+    D, H, O = check_params(params)  # noqa: E741
+    if not isinstance(cache, core.ForwardCache):
+        raise TypeError(f"cache must be the second value returned by rnn_lib.forward, got {describe(cache)}")
+    T, B, Dc = cache.x.shape
+    if Dc != D or cache.h.shape[-1] != H:
+        raise ValueError(
+            f"cache was made with D={Dc}, H={cache.h.shape[-1]} but params have D={D}, H={H}; "
+            "call forward and backward with the same params"
+        )
+    expected = (T, O) if cache.single else (T, B, O)
+    dy = as_float_array(dy, "dy", params["W_hh"].dtype)
+    if dy.shape != expected:
+        raise ValueError(f"dy must have the shape of y_hat {expected}, got shape {dy.shape}")
+    return core.backward(params, cache, dy)
+
+
+def _pair(y_hat, y):
+    y_hat = as_float_array(y_hat, "y_hat", np.result_type(np.asarray(y_hat).dtype, np.float32))
+    y = as_float_array(y, "y", y_hat.dtype)
+    if y.shape != y_hat.shape:
+        raise ValueError(f"y must have the shape of y_hat {y_hat.shape}, got shape {y.shape}")
+    return y_hat, y
+
+
+def loss(y_hat, y):
+    """L = ½ Σ ‖ŷ − y‖² over every step (and sequence); y_hat and y share one shape. Returns a float."""
+    return core.loss(*_pair(y_hat, y))
+
+
+def loss_grad(y_hat, y):
+    """∂L/∂ŷ = ŷ − y, shaped like y_hat."""
+    return core.loss_grad(*_pair(y_hat, y))
