@@ -11,12 +11,16 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test execute clean help
+.PHONY: lab test execute sync student html bench clean help
 
 help:
 	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test     run the test suite and every notebook under strict nbval"
 	@echo "make execute  re-execute the notebooks in place (NB=notebooks/01_forward_pass.ipynb for one)"
+	@echo "make sync     regenerate navigation, course map and slide metadata from tools/course.py"
+	@echo "make student  write the student edition (solutions removed) to student/notebooks"
+	@echo "make html     build a static site of the executed notebooks in _site/"
+	@echo "make bench    time batched BPTT against the reference loop, PyTorch (if installed) and a GEMM"
 	@echo "make clean    remove .venv and caches"
 
 $(STAMP): pyproject.toml
@@ -38,5 +42,18 @@ test: $(STAMP)
 execute: $(STAMP)
 	$(TEST_ENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),notebooks/*.ipynb)
 
+sync: $(STAMP)
+	$(BIN)/python tools/sync_notebooks.py
+
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py
+
+html: $(STAMP)
+	$(BIN)/python tools/build_site.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_bptt.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info rnn_lib/__pycache__ tests/__pycache__ .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info _site .pytest_cache .ruff_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,39 @@
+"""Navigation is generated from tools/course.py and never drifts from it."""
+
+import pytest
+
+from tests.notebook_files import NOTEBOOK_DIR, NOTEBOOK_PATHS, read
+from tools import sync_notebooks
+from tools.course import NOTEBOOKS
+
+
+def test_every_listed_notebook_exists():
+    missing = [nb.file for nb in NOTEBOOKS if not (NOTEBOOK_DIR / nb.file).exists()]
+    assert not missing, f"listed in tools/course.py but not in notebooks/: {missing}"
+
+
+def test_every_notebook_is_listed():
+    listed = {nb.file for nb in NOTEBOOKS}
+    extra = [p.name for p in NOTEBOOK_PATHS if p.name not in listed]
+    assert not extra, f"notebooks missing from tools/course.py: {extra}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_header_footer_map_and_slides_match_the_course_list(path):
+    changes = sync_notebooks.sync(read(path), path.stem)
+    assert not changes, f"{path.name}: {changes}; run `make sync`"
+
+
+def test_footers_chain_every_notebook_to_the_next():
+    stems = [nb.stem for nb in NOTEBOOKS]
+    for here, there in zip(stems, stems[1:]):
+        assert f"({there}.ipynb)" in sync_notebooks.footer_source(here)
+        assert f"({here}.ipynb)" in sync_notebooks.footer_source(there)
+
+
+def test_sync_repairs_a_notebook_whose_header_was_edited():
+    path = NOTEBOOK_DIR / NOTEBOOKS[1].file
+    nb = read(path)
+    nb.cells[0].source = "# something else"
+    assert sync_notebooks.sync(nb, path.stem)
+    assert not sync_notebooks.sync(nb, path.stem)  # a second pass finds nothing left to fix

@@ -1,0 +1,119 @@
+"""The one list of the course's notebooks, and the address of the repository.
+
+Navigation headers and footers, the course map in 00_index.ipynb, the README's
+map and the static site are all generated from ``NOTEBOOKS`` below
+(``python tools/sync_notebooks.py``), and ``tests/test_navigation.py`` fails when
+a notebook disagrees with it.  To add a notebook: add a line here, create the
+file, run ``make sync``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Where the repository lives on GitHub: the Binder badges are built from this.
+REPOSITORY = "rnn-course/rnn-bptt-numpy"
+BRANCH = "HEAD"
+
+
+@dataclass(frozen=True)
+class Notebook:
+    stem: str  # file name without .ipynb
+    title: str
+    summary: str  # one line for the course map
+    prerequisites: tuple = ()  # stems of notebooks to read first
+
+    @property
+    def file(self) -> str:
+        return f"{self.stem}.ipynb"
+
+    @property
+    def number(self) -> str:
+        return self.stem[:2]
+
+
+NOTEBOOKS = (
+    Notebook("00_index", "Course map", "What the course is, how to run it, the notation, and the original problem."),
+    Notebook(
+        "01_forward_pass",
+        "The forward pass",
+        "The recurrence h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h), its shapes, and the unrolled network.",
+        ("00_index",),
+    ),
+    Notebook(
+        "02_loss_and_output_gradient",
+        "The loss and its gradient",
+        "L = ½ Σ_t ‖ŷ_t − y_t‖², why the ½ and the sum, and ∂L/∂ŷ_t = ŷ_t − y_t.",
+        ("01_forward_pass",),
+    ),
+    Notebook(
+        "03_output_layer_gradients",
+        "Output-layer gradients",
+        "∂L/∂W_hy = Σ_t δ^y_t h_tᵀ and ∂L/∂b_y = Σ_t δ^y_t: index notation, matrix form, why the sum over t.",
+        ("02_loss_and_output_gradient",),
+    ),
+    Notebook(
+        "04_hidden_state_gradient",
+        "The hidden-state gradient",
+        "Two paths into h_t, the backward recursion for δ^h_t, tanh′ = 1 − h_t², and why BPTT runs backwards.",
+        ("03_output_layer_gradients",),
+    ),
+    Notebook(
+        "05_recurrent_weight_gradients",
+        "Recurrent-weight gradients",
+        "∂L/∂W_xh, ∂L/∂W_hh (with h_{t−1}), ∂L/∂b_h, and the sum over all paths through time.",
+        ("04_hidden_state_gradient",),
+    ),
+    Notebook(
+        "06_gradient_checking_and_bug_gallery",
+        "Gradient checking and a bug gallery",
+        "Centred differences, choosing ε, and the error signatures of classic BPTT bugs.",
+        ("05_recurrent_weight_gradients",),
+    ),
+    Notebook(
+        "07_training_with_sgd",
+        "Training with SGD",
+        "Assemble SimpleRNN, train it on [1, 2, 3, 4] → [2, 3, 4, 5] with η = 0.01, and sweep η.",
+        ("06_gradient_checking_and_bug_gallery",),
+    ),
+    Notebook(
+        "08_vanishing_and_exploding_gradients",
+        "Vanishing and exploding gradients",
+        "Jacobian products through time, spectral radius, tanh saturation, and the Pascanu et al. bound.",
+        ("07_training_with_sgd",),
+    ),
+    Notebook(
+        "09_gradient_clipping",
+        "Gradient clipping",
+        "Clipping by global norm versus by value: what each does to training and to the gradient's direction.",
+        ("08_vanishing_and_exploding_gradients",),
+    ),
+    Notebook(
+        "10_truncated_bptt",
+        "Truncated BPTT",
+        "BPTT(k1, k2) with the state carried across chunks: how close to the full gradient, and at what saving.",
+        ("09_gradient_clipping",),
+    ),
+    Notebook(
+        "11_minibatches_and_vectorisation",
+        "Mini-batches and vectorisation",
+        "From a Python loop over one sequence to matrix products over a batch, and the measured speed-up.",
+        ("10_truncated_bptt",),
+    ),
+    Notebook(
+        "12_projects",
+        "Projects",
+        "Sine-wave forecasting and the adding problem: where a vanilla RNN stops learning, and what comes next.",
+        ("11_minibatches_and_vectorisation",),
+    ),
+)
+
+BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}
+
+
+def binder_url(notebook_file: str = "00_index.ipynb") -> str:
+    """Link that opens ``notebooks/<notebook_file>`` in JupyterLab on mybinder.org."""
+    return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/notebooks/{notebook_file}"
+
+
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"

@@ -1,0 +1,160 @@
+"""Generate every notebook's navigation and slide metadata from ``tools/course.py``.
+
+    python tools/sync_notebooks.py           # rewrite what is out of date
+    python tools/sync_notebooks.py --check   # list disagreements, exit 1 if any (tests do this)
+
+What it owns, and nothing else (code cells and outputs are never touched, so
+notebooks need no re-execution afterwards):
+
+- the first cell, tagged ``nav-header``: title, position, Binder badge, prerequisites;
+- the last cell, tagged ``nav-footer``: previous / course map / next;
+- in 00_index.ipynb, the cell tagged ``course-map``;
+- the README's course map, between its ``course-map`` markers;
+- slide metadata for RISE: a heading cell (``#``/``##``) starts a slide, ``###`` a
+  sub-slide, everything else continues the current one.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from course import BINDER_BADGE, BY_STEM, NOTEBOOKS, binder_url  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+README = ROOT / "README.md"
+MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
+TOTAL = len(NOTEBOOKS) - 1  # the index is notebook 00, not counted as a lesson
+
+
+def link(stem: str) -> str:
+    nb = BY_STEM[stem]
+    return f"[{nb.number} · {nb.title}]({nb.file})"
+
+
+def header_source(stem: str) -> str:
+    nb = BY_STEM[stem]
+    badge = f"[![Open in Binder]({BINDER_BADGE})]({binder_url(nb.file)})"
+    if stem == "00_index":
+        return f"{badge}\n\n# Recurrent neural networks and backpropagation through time, from scratch in numpy"
+    prereq = ", ".join(link(p) for p in nb.prerequisites) or "none"
+    return (
+        f"{badge} &nbsp; Notebook {int(nb.number)} of {TOTAL} · [Course map](00_index.ipynb)\n\n"
+        f"# {nb.number} · {nb.title}\n\n"
+        f"*{nb.summary}*\n\n"
+        f"**Prerequisites:** {prereq}"
+    )
+
+
+def footer_source(stem: str) -> str:
+    i = [nb.stem for nb in NOTEBOOKS].index(stem)
+    parts = []
+    if i > 0:
+        parts.append(f"← Previous: {link(NOTEBOOKS[i - 1].stem)}")
+    if stem != "00_index":
+        parts.append("[Course map](00_index.ipynb)")
+    if i + 1 < len(NOTEBOOKS):
+        parts.append(f"Next: {link(NOTEBOOKS[i + 1].stem)} →")
+    return "---\n\n" + " · ".join(parts)
+
+
+def course_map_source() -> str:
+    lines = ["## Course map", "", "| # | notebook | what it covers |", "|---|---|---|"]
+    for nb in NOTEBOOKS[1:]:
+        lines.append(f"| {nb.number} | [{nb.title}]({nb.file}) | {nb.summary} |")
+    return "\n".join(lines)
+
+
+def readme_with_map(text: str) -> str:
+    """The README text with the course map between the markers regenerated (links into notebooks/)."""
+    start, end = text.index(MAP_START) + len(MAP_START), text.index(MAP_END)
+    table = course_map_source().split("\n", 2)[2].replace("](", "](notebooks/")
+    return text[:start] + "\n" + table + "\n" + text[end:]
+
+
+def slide_type(cell, tags) -> str:
+    if "nav-header" in tags:
+        return "slide"
+    if cell.cell_type == "markdown":
+        first = cell.source.lstrip().split("\n", 1)[0]
+        if first.startswith("### "):
+            return "subslide"
+        if first.startswith("# ") or first.startswith("## "):
+            return "slide"
+    return "-"
+
+
+def tagged(cell, tag) -> bool:
+    return tag in cell.metadata.get("tags", [])
+
+
+def new_cell(source, tag):
+    cell = nbformat.v4.new_markdown_cell(source)
+    cell.metadata["tags"] = [tag]
+    return cell
+
+
+def sync(nb, stem: str) -> list:
+    """Bring ``nb`` in line with the course list; return descriptions of what differed."""
+    changes = []
+    cells = nb.cells
+
+    def ensure(position, tag, source):  # position 0 (first cell) or -1 (last cell)
+        cell = cells[position] if cells else None
+        if cell is None or not tagged(cell, tag):
+            changes.append(f"missing {tag} cell")
+            cells.insert(0 if position == 0 else len(cells), new_cell(source, tag))
+        elif cell.source != source:
+            changes.append(f"{tag} differs from tools/course.py")
+            cell.source = source
+
+    ensure(0, "nav-header", header_source(stem))
+    ensure(-1, "nav-footer", footer_source(stem))
+    if stem == "00_index":
+        maps = [c for c in cells if tagged(c, "course-map")]
+        if not maps:
+            changes.append("00_index has no cell tagged course-map")
+        elif maps[0].source != course_map_source():
+            changes.append("course map differs from tools/course.py")
+            maps[0].source = course_map_source()
+    for cell in cells:
+        want = slide_type(cell, cell.metadata.get("tags", []))
+        if cell.metadata.get("slideshow", {}).get("slide_type") != want:
+            cell.metadata["slideshow"] = {"slide_type": want}
+            if "slide metadata" not in changes:
+                changes.append("slide metadata")
+    return changes
+
+
+def main(check: bool) -> int:
+    found = []
+    listed = {nb.file for nb in NOTEBOOKS}
+    for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+        if path.name not in listed:
+            found.append(f"{path.name}: not in tools/course.py's NOTEBOOKS")
+            continue
+        nb = nbformat.read(path, as_version=4)
+        changes = sync(nb, path.stem)
+        if changes:
+            found.append(f"{path.name}: {'; '.join(changes)}")
+            if not check:
+                nbformat.write(nb, path)
+    readme = README.read_text(encoding="utf-8")
+    if readme_with_map(readme) != readme:
+        found.append("README.md: course map differs from tools/course.py")
+        if not check:
+            README.write_text(readme_with_map(readme), encoding="utf-8")
+    for line in found:
+        print(line)
+    if check and found:
+        print("Run `make sync` (python tools/sync_notebooks.py) to regenerate navigation.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(check="--check" in sys.argv[1:]))
