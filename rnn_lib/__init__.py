@@ -13,7 +13,6 @@ Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
 from . import core, data, gradcheck
-from .environment import check_environment
 from .core import (
     PARAM_NAMES,
     init_params,
@@ -23,6 +22,7 @@ from .core import (
     rnn_step_backward,
     rnn_step_forward,
 )
+from .environment import check_environment
 from .functional import backward, forward, loss, loss_grad
 from .model import SimpleRNN
 

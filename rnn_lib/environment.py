@@ -23,7 +23,7 @@ def check_environment() -> None:
 
     Prints nothing when all is well (notebook outputs must not depend on versions).
     """
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 -- the point is to explain an old kernel, not to run on it
         raise RuntimeError(f"This course needs Python 3.10 or newer; this kernel runs {sys.version.split()[0]}. {HOW_TO_FIX}")
     for package, oldest in MINIMUM.items():
         try:

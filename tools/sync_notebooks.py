@@ -55,7 +55,7 @@ def footer_source(stem: str) -> str:
     parts = []
     if i > 0:
         parts.append(f"← Previous: {link(NOTEBOOKS[i - 1].stem)}")
-    if stem != "00_index":
+    if i > 1:  # from 01 the previous notebook already is the map
         parts.append("[Course map](00_index.ipynb)")
     if i + 1 < len(NOTEBOOKS):
         parts.append(f"Next: {link(NOTEBOOKS[i + 1].stem)} →")

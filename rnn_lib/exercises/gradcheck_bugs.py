@@ -1,0 +1,113 @@
+"""Checker for notebook 06's coding exercise: ``centred_difference(f, x, eps)``.
+
+The contract: ``f(x)`` returns a float; ``x`` is a float64 array of any shape;
+the result is an array shaped like ``x`` whose entry i is
+
+    (f(x + ε e_i) − f(x − ε e_i)) / 2ε,
+
+computed by changing ``x`` in place one entry at a time and putting every entry
+back, so that ``x`` is unchanged when the function returns.
+
+The checker compares with that formula computed the right way (not with the exact
+derivative), so a right answer matches to rounding error, and it recognises the
+classic slips: a one-sided difference, dividing by ε instead of 2ε, and not
+restoring ``x``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._feedback import Feedback, diagnose, run_learner
+
+EXERCISE = "centred_difference"
+EPS = 1e-3  # large enough that a one-sided difference is visibly off (its error is O(ε), here ~1e-3)
+
+
+def _test_function(x):
+    """A smooth scalar function with curvature and cross terms, so every slip changes the result."""
+    return float(np.sum(np.sin(x) * x**2) + 0.5 * np.sum(x) ** 2 + np.sum(np.tanh(x[:, :1] * x[:, 1:])))
+
+
+def _difference(f, x, eps, kind):
+    """Reference implementations, right and wrong; ``kind`` names the formula."""
+    x = x.copy()
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        f_0 = f(x)
+        grad[i] = {
+            "centred": (f_plus - f_minus) / (2 * eps),
+            "forward": (f_plus - f_0) / eps,
+            "backward": (f_0 - f_minus) / eps,
+            "over eps": (f_plus - f_minus) / eps,
+        }[kind]
+    return grad
+
+
+def _not_restored(f, x, eps):
+    """The slip "x[i] += ε; f; x[i] −= 2ε; f" with no restore: each entry is left at old − ε."""
+    x = x.copy()
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        x[i] += eps
+        f_plus = f(x)
+        x[i] -= 2 * eps
+        f_minus = f(x)
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def check_centred_difference(fn) -> Feedback:
+    """Run the learner's ``centred_difference(f, x, eps)`` on a test function and explain what differs."""
+    x0 = np.random.default_rng(6).uniform(-1.5, 1.5, size=(3, 2))
+    x = x0.copy()
+    answer, fb = run_learner(EXERCISE, fn, _test_function, x, EPS)
+    if fb is not None:
+        return fb
+
+    changed = np.abs(x - x0)
+    if np.max(changed) > 1e-9:
+        where = tuple(int(i) for i in np.unravel_index(int(np.argmax(changed)), x.shape))
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                (
+                    f"After your function returned, x had changed (entry {where}: was {x0[where]:.6g}, "
+                    f"now {x[where]:.6g}): each perturbed entry must be put back before the next one is moved."
+                ),
+                (
+                    "Save old = x[i] first and end with x[i] = old; otherwise every later difference is "
+                    "taken at a shifted point, and the caller's parameters are left damaged."
+                ),
+            ],
+            mistake="x not restored",
+        )
+
+    expected = _difference(_test_function, x0, EPS, "centred")
+    one_sided = "Your difference is one-sided, its error is O(ε); the centred one, (f(x+ε) − f(x−ε)) / 2ε, is O(ε²)."
+    known = {
+        "forward difference": (_difference(_test_function, x0, EPS, "forward"), one_sided),
+        "backward difference": (_difference(_test_function, x0, EPS, "backward"), one_sided),
+        "divided by eps instead of 2 eps": (
+            _difference(_test_function, x0, EPS, "over eps"),
+            "The two points x+ε and x−ε are 2ε apart: divide by 2 * eps.",
+        ),
+        "x not restored": (
+            _not_restored(_test_function, x0, EPS),
+            "Each entry is left at old − ε: restore it with x[i] = old before moving the next one.",
+        ),
+    }
+    fb = diagnose(EXERCISE, answer, expected, name="your gradient", known_mistakes=known)
+    if fb.passed and not np.array_equal(x, x0):
+        fb.messages.append(
+            "Note: x came back different in its last bits (old + ε − ε is not always old in floating point); "
+            "restoring with x[i] = old gives back the exact value."
+        )
+    return fb

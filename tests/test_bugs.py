@@ -1,0 +1,110 @@
+"""The bug gallery: each planted bug breaks exactly the parameters it touches, and the right backward breaks none."""
+
+import numpy as np
+import pytest
+
+from rnn_lib import bugs, core
+from rnn_lib.core import PARAM_NAMES
+
+TOL = 1e-7  # the checker's tolerance: right gradients land near 1e-9, wrong ones above 1e-2
+
+# Which parameters each bug breaks on the gallery problem (T=5, D=3, H=4, O=2, weights ~0.5).
+EXPECTED_BROKEN = {
+    "drop_dh_next": {"W_xh", "W_hh", "b_h"},
+    "h_t_in_dW_hh": {"W_hh"},
+    "tanh_prime_of_h": {"W_xh", "W_hh", "b_h"},
+    "gradients_not_reset": set(PARAM_NAMES),
+    "off_by_one_hidden_states": {"W_xh", "W_hh", "W_hy", "b_h"},
+    "clip_before_check": set(PARAM_NAMES),
+    "sign_of_dy": set(PARAM_NAMES),
+    "forward_in_time": {"W_xh", "W_hh", "b_h"},
+}
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return bugs.gallery_problem()
+
+
+def broken(errors):
+    return {name for name, e in errors.items() if e > TOL}
+
+
+def test_gallery_has_every_bug_the_notebook_discusses():
+    assert set(bugs.BUGS) == set(EXPECTED_BROKEN)
+
+
+def test_every_registry_entry_has_function_description_and_fix():
+    for name, (fn, what, fix) in bugs.BUGS.items():
+        assert callable(fn) and what and fix, name
+
+
+def test_correct_bptt_equals_core_backward(problem):
+    params, x, y = problem
+    y_hat, cache = core.forward(params, x)
+    expected = core.backward(params, cache, core.loss_grad(y_hat, y))
+    got = bugs.bptt(params, x, y)
+    for name in PARAM_NAMES:
+        np.testing.assert_allclose(got[name], expected[name], rtol=1e-12, atol=1e-12)
+
+
+def test_correct_bptt_passes_the_gradient_check_everywhere(problem):
+    errors = bugs.signature(*problem, bugs.bptt)
+    assert list(errors) == list(PARAM_NAMES)
+    assert max(errors.values()) < 1e-8
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_BROKEN))
+def test_bug_breaks_exactly_its_characteristic_parameters(problem, name):
+    fn = bugs.BUGS[name][0]
+    errors = bugs.signature(*problem, fn)
+    assert broken(errors) == EXPECTED_BROKEN[name], {k: f"{v:.1e}" for k, v in errors.items()}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_BROKEN))
+def test_bug_is_clearly_wrong_where_it_fails(problem, name):
+    # Far above the tolerance, so the pattern does not hinge on the choice of ε or tol.
+    errors = bugs.signature(*problem, bugs.BUGS[name][0])
+    assert min(errors[p] for p in EXPECTED_BROKEN[name]) > 1e-2
+
+
+def test_gradients_not_reset_passes_once_and_fails_the_second_time(problem):
+    backward = bugs.AccumulatingBackward()
+    assert max(bugs.signature(*problem, backward).values()) < TOL
+    assert min(bugs.signature(*problem, backward).values()) > 1e-2
+
+
+def test_gradients_not_reset_doubles_the_gradient(problem):
+    # Relative error of 2g against g is |2g − g| / (|2g| + |g|) = 1/3 for every parameter.
+    errors = bugs.signature(*problem, bugs.gradients_not_reset)
+    np.testing.assert_allclose(list(errors.values()), 1 / 3, rtol=1e-6)
+
+
+def test_sign_of_dy_is_the_exact_negative(problem):
+    errors = bugs.signature(*problem, bugs.sign_of_dy)
+    np.testing.assert_allclose(list(errors.values()), 1.0, rtol=1e-6)
+
+
+def test_clip_before_check_scales_all_parameters_alike(problem):
+    # The gallery problem's gradient is larger than CLIP_MAX_NORM, so clipping does act.
+    g = bugs.bptt(*problem)
+    assert np.sqrt(sum(float(np.sum(v * v)) for v in g.values())) > 2 * bugs.CLIP_MAX_NORM
+    errors = list(bugs.signature(*problem, bugs.clip_before_check).values())
+    np.testing.assert_allclose(errors, errors[0], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "name, passes", [("drop_dh_next", True), ("forward_in_time", True), ("tanh_prime_of_h", False)]
+)
+def test_one_step_sequence_separates_between_step_bugs_from_within_step_bugs(problem, name, passes):
+    params, x, y = problem
+    errors = bugs.signature(params, x[:1], y[:1], bugs.BUGS[name][0])
+    assert (max(errors.values()) < TOL) == passes
+
+
+def test_signature_leaves_the_problem_unchanged(problem):
+    params, x, y = problem
+    before = {k: v.copy() for k, v in params.items()}
+    bugs.signature(params, x, y, bugs.gradients_not_reset)
+    for name in PARAM_NAMES:
+        np.testing.assert_array_equal(params[name], before[name])
