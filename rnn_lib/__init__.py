@@ -8,11 +8,16 @@ The pieces, lowest first (nothing imports anything above it):
 - ``gradcheck``   centred finite differences and a per-array report
 - ``model``       ``SimpleRNN``, the problem's class
 - ``data``        seeded toy, sine-wave and adding-problem data
+- ``bugs``        the gallery of planted BPTT bugs (notebook 06)
+- ``clipping``    gradient clipping by global norm and by value
+- ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
+- ``training``    a mini-batch trainer that records a History
+- ``exercises``   checkers for the notebooks' exercises; ``plotting``: figures (imports matplotlib)
 
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import core, data, gradcheck
+from . import clipping, core, data, gradcheck, tbptt, training
 from .core import (
     PARAM_NAMES,
     init_params,
@@ -32,6 +37,7 @@ __all__ = [
     "PARAM_NAMES",
     "SimpleRNN",
     "backward",
+    "clipping",
     "check_environment",
     "core",
     "data",
@@ -45,4 +51,6 @@ __all__ = [
     "param_shapes",
     "rnn_step_backward",
     "rnn_step_forward",
+    "tbptt",
+    "training",
 ]

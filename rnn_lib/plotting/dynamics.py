@@ -1,0 +1,127 @@
+"""Figures for training dynamics (notebooks 08–12): gradient norms over time lags, singular values,
+training histories, and what clipping does to a gradient.
+
+Every function draws on ``ax`` (a new figure when None) and returns the axes; the notebook ends
+its cell with ``plt.show()``.  Call ``rnn_lib.plotting.style.use_course_style()`` first.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import COLORS, CYCLE
+
+
+def _axes(ax):
+    return plt.subplots()[1] if ax is None else ax
+
+
+def plot_curves(x, curves, *, xlabel, ylabel, title=None, log=True, ax=None, styles=None):
+    """One line per entry of ``curves`` (label → y values over ``x``), on a log y axis by default.
+
+    styles: optional label → dict of matplotlib keyword arguments (linestyle, color, …).
+    """
+    ax = _axes(ax)
+    for i, (label, y) in enumerate(curves.items()):
+        kw = {"color": CYCLE[i % len(CYCLE)], **((styles or {}).get(label, {}))}
+        ax.plot(x, y, label=label, **kw)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_gradient_norms(ks, norms, *, title="How far back does the gradient reach?", ax=None):
+    """‖∂L/∂h_{T−k}‖ against the lag k, one line per label (e.g. "ρ = 0.5"), log scale."""
+    return plot_curves(
+        ks, norms, xlabel="lag k (steps back from T)", ylabel=r"$\|\partial L/\partial h_{T-k}\|$", title=title, ax=ax
+    )
+
+
+def plot_singular_values(ks, svals, *, title="Singular values of $\\partial h_T/\\partial h_{T-k}$", ax=None):
+    """All singular values of the Jacobian products against the lag k.
+
+    svals: label → array (len(ks), H) of singular values; one colour per label, the largest
+    drawn solid and the others thin, so the spread between them is visible.
+    """
+    ax = _axes(ax)
+    for i, (label, s) in enumerate(svals.items()):
+        color = CYCLE[i % len(CYCLE)]
+        s = np.asarray(s)
+        ax.plot(ks, s[:, 0], color=color, label=f"{label}: largest")
+        ax.plot(ks, s[:, 1:], color=color, linewidth=0.6, alpha=0.5)
+    ax.set_yscale("log")
+    ax.set_xlabel("lag k")
+    ax.set_ylabel("singular value")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_history(histories, *, per="step", quantity="loss", title=None, log=True, cap=None, ax=None):
+    """Loss (or gradient norm) of one or more runs: ``histories`` is label → History.
+
+    per: "step" (every update) or "epoch".  quantity: "loss", "grad_norm" or "val_loss"
+    (per epoch only).  cap: values above it are drawn at ``cap`` and the y axis ends there
+    (a diverged run reaches 1e300, which a log axis cannot draw).
+    """
+    ax = _axes(ax)
+    key = {"step": {"loss": "step_loss", "grad_norm": "step_grad_norm"}, "epoch": {}}[per].get(quantity, quantity)
+    for i, (label, h) in enumerate(histories.items()):
+        y = np.asarray(getattr(h, key), dtype=float)
+        if cap is not None:
+            y = np.minimum(y, cap)
+        ax.plot(np.arange(1, len(y) + 1), y, label=label, color=CYCLE[i % len(CYCLE)])
+    if log:
+        ax.set_yscale("log")
+    if cap is not None:
+        ax.set_ylim(top=cap)
+    ax.set_xlabel("update" if per == "step" else "epoch")
+    ax.set_ylabel(
+        {"loss": "loss per sequence", "grad_norm": "gradient norm ‖g‖", "val_loss": "validation loss"}[quantity]
+    )
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_clipping_2d(g, limit, *, ax=None):
+    """A 2-D gradient g, its norm-clipped and its value-clipped versions, with the two feasible regions.
+
+    The norm ball ‖v‖ <= limit and the box |v_i| <= limit; norm clipping lands on the ball along g,
+    value clipping lands in the box corner-wards, turning the direction.
+    """
+    ax = _axes(ax)
+    g = np.asarray(g, dtype=float)
+    by_norm = g * limit / max(np.linalg.norm(g), limit)
+    by_value = np.clip(g, -limit, limit)
+    theta = np.linspace(0, 2 * np.pi, 200)
+    ax.plot(limit * np.cos(theta), limit * np.sin(theta), color=COLORS["blue"], linewidth=1, linestyle="--")
+    ax.plot(
+        [-limit, limit, limit, -limit, -limit],
+        [-limit, -limit, limit, limit, -limit],
+        color=COLORS["vermillion"],
+        linewidth=1,
+        linestyle=":",
+    )
+    for v, color, label in [
+        (g, COLORS["black"], "gradient g"),
+        (by_norm, COLORS["blue"], "clipped by norm"),
+        (by_value, COLORS["vermillion"], "clipped by value"),
+    ]:
+        ax.annotate("", xy=v, xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": color, "linewidth": 2.5})
+        ax.plot([], [], color=color, label=label)
+    m = 1.15 * max(abs(g).max(), limit)
+    ax.set_xlim(-0.3 * m, m)
+    ax.set_ylim(-0.3 * m, m)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$g_1$")
+    ax.set_ylabel("$g_2$")
+    ax.legend(loc="upper left")
+    return ax

@@ -1,0 +1,179 @@
+"""Truncated backpropagation through time: Williams & Peng's BPTT(k1, k2).
+
+Run forward through the sequence; every k1 steps, backpropagate the losses of those k1 steps
+through the last k2 steps only (k2 >= k1), then go on.  The hidden state is carried forward
+across chunks as a *number*: no gradient flows back past the start of a window.
+
+For the chunk of steps c+1 … e (e = c + k1, or T for the last, shorter chunk) the window is
+s+1 … e with s = max(c − (k2 − k1), 0), so every error is propagated back at least
+k2 − k1 + 1 steps.  The gradient computed is exactly the gradient of the *truncated objective*
+
+    Σ_chunks Σ_{t = c+1..e} L_t(θ; h_s held fixed),
+
+in which h_{s+1} … h_e are recomputed from the fixed window-start state h_s.  With k1 = k2 = k
+the windows are the chunks themselves (the common "stateful" chunked training); with
+k1 = k2 >= T there is one window and the result is full BPTT.
+
+Only the states of the current window are kept: memory grows with k2, not with T.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import NamedTuple
+
+import numpy as np
+
+from . import core
+from .training import (
+    History,
+    Progress,
+    _diverged,
+    _norm,
+    apply_clip,
+    as_params,
+    parse_clip,
+    sgd_step,
+)
+from .validation import check_h0, check_inputs, check_learning_rate, check_params, check_size, check_targets
+
+
+class TruncatedGradients(NamedTuple):
+    """Result of :func:`truncated_gradients`.
+
+    grads: the five parameter gradients of the truncated objective (summed over time and batch).
+    h_last: h_T, (H,) or (B, H), to carry into the next segment of a longer sequence.
+    loss: L = ½ Σ_t ‖ŷ_t − y_t‖² of the forward pass (the same value as the untruncated loss).
+    """
+
+    grads: dict
+    h_last: np.ndarray
+    loss: float
+
+
+def _check_k(k1, k2):
+    k1 = check_size(k1, "k1")
+    k2 = k1 if k2 is None else check_size(k2, "k2")
+    if k2 < k1:
+        raise ValueError(f"k2 (how far back to propagate, got {k2}) must be at least k1 (how often, got {k1})")
+    return k1, k2
+
+
+def _windows(params, x, y, k1, k2, h0):
+    """Yield ``(c, e, loss, grads, h_e)`` per chunk, reading ``params`` afresh for each chunk.
+
+    Trusting: x (T, B, D), y (T, B, O), h0 (B, H).  A caller may change ``params`` in place
+    between two chunks (stateful training); the carried states are those computed so far.
+    """
+    T = x.shape[0]
+    keep = k2 - k1  # states before the chunk start that the next window reaches back to
+    h_hist = h0[None]  # h_s … h_c: the window's states before the chunk, (≤ keep + 1, B, H)
+    for c in range(0, T, k1):
+        e = min(c + k1, T)
+        s = max(c - keep, 0)
+        # Forward through the new chunk only, starting from the carried state h_c.
+        y_hat, new = core.forward(params, x[c:e], h_hist[-1])
+        h_win = np.concatenate([h_hist[h_hist.shape[0] - (c - s) - 1 :], new.h[1:]])  # h_s … h_e
+        loss, dy_chunk = core.loss(y_hat, y[c:e]), core.loss_grad(y_hat, y[c:e])
+        # Errors enter only at the chunk's steps; the steps s+1 … c merely carry them back.
+        dy = np.zeros((e - s,) + dy_chunk.shape[1:], dtype=dy_chunk.dtype)
+        dy[c - s :] = dy_chunk
+        grads = core.backward(params, core.ForwardCache(x=x[s:e], h=h_win, single=False), dy)
+        # grads["h0"] (the gradient reaching h_s) is dropped: that is the truncation.
+        yield c, e, loss, {k: grads[k] for k in core.PARAM_NAMES}, h_win[-1]
+        h_hist = h_win[max(h_win.shape[0] - keep - 1, 0) :]
+
+
+def _checked(params, x, y, h0):
+    D, H, _ = check_params(params)
+    dtype = params["W_hh"].dtype
+    x = check_inputs(x, D, dtype)
+    single = x.ndim == 2
+    xb = x[:, None, :] if single else x
+    y_hat_shape = (x.shape[0], params["W_hy"].shape[0]) if single else (x.shape[0], x.shape[1], params["W_hy"].shape[0])
+    y = check_targets(y, y_hat_shape, dtype)
+    yb = y[:, None, :] if single else y
+    h0 = check_h0(h0, None if single else x.shape[1], H, dtype)
+    h0b = np.zeros((xb.shape[1], H), dtype=dtype) if h0 is None else np.reshape(h0, (xb.shape[1], H))
+    return xb, yb, h0b, single
+
+
+def truncated_gradients(params, x, y, k1, k2=None, h0=None) -> TruncatedGradients:
+    """Gradients of L = ½ Σ_t ‖ŷ_t − y_t‖² by BPTT(k1, k2), without changing the parameters.
+
+    params: dict ``W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1)``.
+    x: (T, D) or (T, B, D); y: like ŷ, (T, O) or (T, B, O); h0: (H,) or (B, H), zeros if None.
+    k1: backpropagate every k1 steps; k2 (default k1, at least k1): through the last k2 steps.
+
+    Returns :class:`TruncatedGradients` ``(grads, h_last, loss)``.  With k1 = k2 >= T the
+    gradients are exactly those of full BPTT (``rnn_lib.backward``).
+    """
+    k1, k2 = _check_k(k1, k2)
+    xb, yb, h_start, single = _checked(params, x, y, h0)
+    grads = {k: np.zeros_like(params[k]) for k in core.PARAM_NAMES}
+    total, h = 0.0, h_start
+    for _, _, loss, g, h in _windows(params, xb, yb, k1, k2, h_start):
+        total += loss
+        for k in core.PARAM_NAMES:
+            grads[k] += g[k]
+    return TruncatedGradients(grads, h[0] if single else h, total)
+
+
+def train_tbptt(
+    params_or_model,
+    x,
+    y,
+    *,
+    k1,
+    k2=None,
+    epochs=1,
+    learning_rate=0.01,
+    clip=None,
+    progress="auto",
+) -> History:
+    """Stateful training on long sequences: one SGD step per chunk of k1 steps, state carried over.
+
+    x: (T, D) or (T, B, D), targets y like ŷ.  Each epoch starts from h_0 = 0 and walks through
+    the sequence in chunks; after each chunk the BPTT(k1, k2) gradient of that chunk's loss,
+    divided by B (mean per sequence), updates the parameters (after clipping, if asked).
+
+    Returns a :class:`~rnn_lib.training.History`: per epoch ``loss`` is the summed per-sequence
+    loss over the whole sequence (measured chunk by chunk, while training), ``grad_norm`` the mean
+    chunk-gradient norm; per update (chunk) ``step_loss`` and ``step_grad_norm``.
+    Raises :class:`~rnn_lib.training.TrainingDiverged` on a non-finite loss or gradient,
+    parameters as before that update.
+    """
+    params = as_params(params_or_model)
+    k1, k2 = _check_k(k1, k2)
+    xb, yb, h0, _ = _checked(params, x, y, None)
+    epochs = check_size(epochs, "epochs")
+    lr = check_learning_rate(learning_rate)
+    clip = parse_clip(clip)
+    meter = Progress(progress, epochs)
+    B = xb.shape[1]
+
+    history = History()
+    for epoch in range(1, epochs + 1):
+        loss_sum, norm_sum, n_clipped, n_steps = 0.0, 0.0, 0, 0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _, _, loss, grads, _ in _windows(params, xb, yb, k1, k2, h0):
+                loss, grads = loss / B, {k: g / B for k, g in grads.items()}
+                norm = _norm(grads)
+                if not (np.isfinite(loss) and np.isfinite(norm)):
+                    history.seconds = time.perf_counter() - meter.start
+                    raise _diverged(history, "the loss" if not np.isfinite(loss) else "the gradient", lr, clip)
+                grads, norm, clipped = apply_clip(grads, clip)
+                try:
+                    sgd_step(params, grads, lr)  # the next chunk's forward uses the updated parameters
+                except FloatingPointError:
+                    history.seconds = time.perf_counter() - meter.start
+                    raise _diverged(history, "a parameter", lr, clip) from None
+                history.step_loss.append(loss)
+                history.step_grad_norm.append(norm)
+                loss_sum, norm_sum = loss_sum + loss, norm_sum + norm
+                n_clipped, n_steps = n_clipped + bool(clipped), n_steps + 1
+        history.loss.append(loss_sum)
+        history.grad_norm.append(norm_sum / n_steps)
+        history.clip_fraction.append(n_clipped / n_steps)
+        history.seconds = meter.update(epoch, history.loss[-1], history.grad_norm[-1])
+    return history

@@ -1,0 +1,303 @@
+"""Mini-batch training with SGD, optional gradient clipping, and a history for plotting.
+
+Data layout (time-major, as everywhere in the course)::
+
+    x  (T, N, D)    N training sequences of T steps
+    y  (T, N, O)    a target at every step, or
+    y  (N, O)       one target per sequence, for the last step only (the adding problem)
+
+A batch is a slice of the N sequences (axis 1).  The objective of one batch of B sequences
+is the *mean* per-sequence loss, (1/B) Σ_b L_b with L_b = ½ Σ_t ‖ŷ_t − y_t‖² (or only the last
+step's term), so that the learning rate means the same thing for every batch size.
+
+``train`` updates the parameters in place and returns a :class:`History`; figures of it are in
+``rnn_lib.plotting.dynamics`` (this module imports no matplotlib).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import core
+from .clipping import _norm, check_positive, clip_by_global_norm, clip_by_value
+from .model import SimpleRNN
+from .validation import as_float_array, check_inputs, check_learning_rate, check_params, check_size, describe
+
+PROGRESS_INTERVAL = 2.0  # seconds between two progress lines
+AUTO_PROGRESS_AFTER = 5.0  # progress="auto" prints only when the whole run is expected to take longer
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss or the gradients became non-finite.  ``history`` holds what was recorded up to then;
+    the parameters are as they were before the step that failed."""
+
+    def __init__(self, message, history):
+        super().__init__(message)
+        self.history = history
+
+
+@dataclass
+class History:
+    """What a training run recorded.
+
+    Per epoch: ``loss`` (mean per-sequence loss over the epoch's batches, measured before each
+    step), ``grad_norm`` (mean global gradient norm, before clipping), ``clip_fraction`` (share of
+    steps that were clipped) and, with validation data, ``val_loss`` (after the epoch).
+    Per update: ``step_loss`` and ``step_grad_norm``.  ``seconds``: wall time of the run.
+    """
+
+    loss: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
+    clip_fraction: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)
+    step_grad_norm: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+    @property
+    def steps(self) -> int:
+        return len(self.step_loss)
+
+
+# ---------------------------------------------------------------------------
+# Pieces a notebook can call on its own.
+# ---------------------------------------------------------------------------
+
+
+def as_params(params_or_model) -> dict:
+    """The parameter dict of a :class:`SimpleRNN` (views of its arrays), or a checked dict."""
+    params = params_or_model.params if isinstance(params_or_model, SimpleRNN) else params_or_model
+    check_params(params)
+    return params
+
+
+def check_data(params, x, y):
+    """x as (T, N, D) and y as (T, N, O) or (N, O), in the parameters' dtype; errors name the argument."""
+    D, _, O = check_params(params)
+    dtype = params["W_hh"].dtype
+    x = check_inputs(x, D, dtype)
+    if x.ndim != 3:
+        raise ValueError(f"x must be a batch of sequences, shape (T, N, D={D}), got shape {x.shape}")
+    T, N, _ = x.shape
+    y = as_float_array(y, "y", dtype)
+    if y.shape not in ((T, N, O), (N, O)):
+        raise ValueError(
+            f"y must have shape (T, N, O) = {(T, N, O)} (a target at every step) or (N, O) = {(N, O)} "
+            f"(last step only), got shape {y.shape}"
+        )
+    return x, y
+
+
+def _loss_and_dy(y_hat, y):
+    """Summed loss and ∂L/∂ŷ for targets at every step (y like y_hat) or at the last step only (y (B, O))."""
+    if y.ndim == y_hat.ndim:
+        return core.loss(y_hat, y), core.loss_grad(y_hat, y)
+    dy = np.zeros_like(y_hat)
+    dy[-1] = y_hat[-1] - y  # only the last prediction is scored
+    return core.loss(y_hat[-1], y), dy
+
+
+def _loss_and_gradients(params, x, y):
+    # Trusting version: x (T, B, D), y (T, B, O) or (B, O), already checked.
+    B = x.shape[1]
+    y_hat, cache = core.forward(params, x)
+    total, dy = _loss_and_dy(y_hat, y)
+    grads = core.backward(params, cache, dy)
+    return total / B, {k: grads[k] / B for k in core.PARAM_NAMES}
+
+
+def loss_and_gradients(params, x, y):
+    """Mean per-sequence loss of a batch and its gradients (the five parameters, also divided by B).
+
+    x (T, B, D); y (T, B, O) for every step or (B, O) for the last step only.  Returns ``(loss, grads)``.
+    """
+    params = as_params(params)
+    x, y = check_data(params, x, y)
+    return _loss_and_gradients(params, x, y)
+
+
+def evaluate(params, x, y) -> float:
+    """Mean per-sequence loss on (x, y), without changing anything; shapes as in :func:`loss_and_gradients`."""
+    params = as_params(params)
+    x, y = check_data(params, x, y)
+    y_hat, _ = core.forward(params, x)
+    return _loss_and_dy(y_hat, y)[0] / x.shape[1]
+
+
+def sgd_step(params, grads, learning_rate) -> None:
+    """p ← p − η ∂L/∂p for the five parameters, in place, all or nothing.
+
+    Every new value is computed first; if any is non-finite a FloatingPointError is raised and
+    no parameter has changed.
+    """
+    new = {k: params[k] - learning_rate * grads[k] for k in core.PARAM_NAMES}
+    bad = [k for k, v in new.items() if not np.all(np.isfinite(v))]
+    if bad:
+        raise FloatingPointError(
+            f"this SGD step (learning_rate={learning_rate}) would make {', '.join(bad)} non-finite; "
+            "the parameters are unchanged"
+        )
+    for k, v in new.items():
+        params[k][...] = v  # in place, so a SimpleRNN's attributes (and views of them) follow
+
+
+def parse_clip(clip):
+    """None, ("norm", max_norm) or ("value", limit) → the same, checked; anything else is an error."""
+    if clip is None:
+        return None
+    if not isinstance(clip, tuple) or len(clip) != 2 or clip[0] not in ("norm", "value"):
+        raise ValueError(f"clip must be None, ('norm', max_norm) or ('value', limit), got {clip!r}")
+    return clip[0], check_positive(clip[1], "max_norm" if clip[0] == "norm" else "limit")
+
+
+def apply_clip(grads, clip):
+    """Clip as ``parse_clip``'s result says; returns ``(grads, norm before clipping, whether anything changed)``."""
+    if clip is None:
+        return grads, _norm(grads), False
+    kind, c = clip
+    if kind == "norm":
+        clipped, norm = clip_by_global_norm(grads, c)
+        return clipped, norm, norm > c
+    changed = any(np.any(np.abs(grads[k]) > c) for k in core.PARAM_NAMES)
+    return clip_by_value(grads, c), _norm(grads), changed
+
+
+def _generator(rng):
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"rng must be an int seed or a numpy Generator, got {describe(rng)}")
+
+
+class Progress:
+    """Prints a short progress line to stdout at most every PROGRESS_INTERVAL seconds.
+
+    mode True: always; False: never; "auto": only when the run, estimated after its first
+    epoch, takes longer than AUTO_PROGRESS_AFTER seconds (so quick runs stay silent).
+    """
+
+    def __init__(self, mode, total_epochs):
+        if mode not in (True, False, "auto"):
+            raise ValueError(f"progress must be True, False or 'auto', got {mode!r}")
+        self.mode, self.total = mode, total_epochs
+        self.start = self.last = time.perf_counter()
+        self.printed = False
+
+    def update(self, epoch, loss, grad_norm):
+        now = time.perf_counter()
+        elapsed = now - self.start
+        if self.mode == "auto" and epoch == 1:
+            self.mode = elapsed * self.total > AUTO_PROGRESS_AFTER
+        done = epoch == self.total
+        if self.mode is True and (now - self.last >= PROGRESS_INTERVAL or (done and self.printed) or epoch == 1):
+            eta = elapsed / epoch * (self.total - epoch)
+            print(
+                f"epoch {epoch:>{len(str(self.total))}}/{self.total}  loss {loss:.4g}  |g| {grad_norm:.3g}  "
+                f"{elapsed:.0f} s" + ("" if done else f" (about {eta:.0f} s left)"),
+                flush=True,
+            )
+            self.last, self.printed = now, True
+        return elapsed
+
+
+def _diverged(history, where, learning_rate, clip):
+    advice = "try a smaller learning rate" + ("" if clip else ", or clip the gradients (clip=('norm', 1.0))")
+    return TrainingDiverged(
+        f"training diverged: {where} became non-finite at update {history.steps + 1}. "
+        f"The parameters are as they were before that update; {advice}.",
+        history,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The trainer.
+# ---------------------------------------------------------------------------
+
+
+def train(
+    params_or_model,
+    x,
+    y,
+    *,
+    epochs,
+    batch_size,
+    learning_rate=0.01,
+    clip=None,
+    validation=None,
+    shuffle=True,
+    rng=0,
+    progress="auto",
+) -> History:
+    """Mini-batch SGD on the mean per-sequence loss; the parameters are updated in place.
+
+    params_or_model: a parameter dict (``W_xh (H, D)`` … ``b_y (O, 1)``) or a :class:`SimpleRNN`.
+    x: (T, N, D).  y: (T, N, O), a target at every step, or (N, O), a target at the last step only.
+    epochs, batch_size: positive ints; the last batch of an epoch may be smaller.
+    clip: None, ("norm", max_norm) or ("value", limit), applied to each batch's gradient.
+    validation: optional (x_val, y_val), shaped like (x, y); its loss is recorded after each epoch.
+    shuffle, rng: the order of the sequences is drawn afresh each epoch from ``rng`` (seed or Generator).
+    progress: True, False or "auto" (a line every few seconds, only for runs longer than ~5 s).
+
+    Returns a :class:`History`.  Raises :class:`TrainingDiverged` (a FloatingPointError) if the
+    loss or the gradients become non-finite, with the parameters as before that update.
+    All arguments are checked before anything changes.
+    """
+    params = as_params(params_or_model)
+    x, y = check_data(params, x, y)
+    epochs = check_size(epochs, "epochs")
+    batch_size = check_size(batch_size, "batch_size")
+    lr = check_learning_rate(learning_rate)
+    clip = parse_clip(clip)
+    if validation is not None:
+        if not isinstance(validation, tuple) or len(validation) != 2:
+            raise TypeError(f"validation must be a tuple (x_val, y_val), got {describe(validation)}")
+        x_val, y_val = check_data(params, *validation)
+    gen = _generator(rng)
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    meter = Progress(progress, epochs)
+
+    N = x.shape[1]
+    history = History()
+    for epoch in range(1, epochs + 1):
+        order = gen.permutation(N) if shuffle else np.arange(N)
+        seen, loss_sum, norm_sum, n_clipped, n_steps = 0, 0.0, 0.0, 0, 0
+        for start in range(0, N, batch_size):
+            idx = order[start : start + batch_size]
+            xb, yb = x[:, idx], (y[:, idx] if y.ndim == 3 else y[idx])
+            # Overflow is detected below and reported with advice, so numpy need not warn about it.
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss, grads = _loss_and_gradients(params, xb, yb)
+                norm = _norm(grads)
+                if not (math.isfinite(loss) and math.isfinite(norm)):
+                    history.seconds = time.perf_counter() - meter.start
+                    raise _diverged(history, "the loss" if not math.isfinite(loss) else "the gradient", lr, clip)
+                grads, norm, clipped = apply_clip(grads, clip)
+                try:
+                    sgd_step(params, grads, lr)
+                except FloatingPointError:
+                    history.seconds = time.perf_counter() - meter.start
+                    raise _diverged(history, "a parameter", lr, clip) from None
+            history.step_loss.append(loss)
+            history.step_grad_norm.append(norm)
+            B = len(idx)
+            seen, loss_sum, norm_sum = seen + B, loss_sum + loss * B, norm_sum + norm
+            n_clipped, n_steps = n_clipped + bool(clipped), n_steps + 1
+        history.loss.append(loss_sum / seen)
+        history.grad_norm.append(norm_sum / n_steps)
+        history.clip_fraction.append(n_clipped / n_steps)
+        if validation is not None:
+            y_hat, _ = core.forward(params, x_val)
+            history.val_loss.append(_loss_and_dy(y_hat, y_val)[0] / x_val.shape[1])
+        history.seconds = meter.update(epoch, history.loss[-1], history.grad_norm[-1])
+    return history
