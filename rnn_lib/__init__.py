@@ -30,10 +30,12 @@ from .core import (
 from .environment import check_environment
 from .functional import backward, forward, loss, loss_grad
 from .model import SimpleRNN
+from .validation import CallOrderError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CallOrderError",
     "PARAM_NAMES",
     "SimpleRNN",
     "backward",

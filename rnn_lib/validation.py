@@ -2,13 +2,28 @@
 
 Policy for what arrives (the same everywhere in rnn_lib):
 
-- plain lists and tuples are accepted and turned into arrays;
-- integer arrays are converted to the parameters' float dtype (``[1, 2, 3, 4]`` is a fine input);
-- float arrays of another precision are converted to the parameters' dtype;
-- bool, complex, string and object arrays are refused with ``TypeError``: each
-  is more likely a mistake (a mask, an FFT, a ragged list) than data;
+- plain lists and tuples are accepted and turned into arrays (a ragged list is
+  refused with ``ValueError``);
+- integer arrays are converted to the parameters' float dtype (``[1, 2, 3, 4]`` is a
+  fine input; integers above 2**53 lose their last digits, as in any float arithmetic);
+- float arrays of another precision are converted to the parameters' dtype; a value
+  too large for that dtype (1e300 into float32) is refused with ``ValueError``;
+- bool, complex, string, datetime and object arrays are refused with ``TypeError``:
+  each is more likely a mistake (a mask, an FFT, a list mixing numbers with None)
+  than data;
 - NaN or inf, wrong number of dimensions, wrong sizes and empty sequences are
-  refused with ``ValueError``.
+  refused with ``ValueError``;
+- sizes must be Python or numpy integers (``3.0`` and ``True`` are refused with
+  ``TypeError``), at least 1; a learning rate must be a real number (``TypeError``
+  otherwise), finite and positive (``ValueError`` otherwise);
+- parameters must be float32 or float64 numpy arrays of one dtype, with the shapes
+  of :func:`rnn_lib.core.param_shapes`, and finite.
+
+Calling methods in the wrong order (``SimpleRNN.backward`` before any ``forward``,
+twice after one ``forward``, with another x, or after the weights changed since the
+``forward``) raises :class:`CallOrderError`, which is both a ``ValueError`` (the
+contract: bad input gives ValueError or TypeError) and a ``RuntimeError`` (what
+Python code raises for a wrong state), so either ``except`` clause catches it.
 
 Messages name the argument, what was expected and what arrived.
 """
@@ -20,9 +35,13 @@ import numbers
 
 import numpy as np
 
-from .core import PARAM_NAMES
+from .core import PARAM_NAMES, param_shapes
 
 FLOAT_DTYPES = (np.float32, np.float64)
+
+
+class CallOrderError(ValueError, RuntimeError):
+    """A method was called in the wrong order, e.g. ``backward`` without the ``forward`` it needs."""
 
 
 def describe(value) -> str:
@@ -32,28 +51,48 @@ def describe(value) -> str:
     return f"{type(value).__name__}"
 
 
-def as_float_array(value, name: str, dtype=np.float64) -> np.ndarray:
-    """``value`` as a finite array of ``dtype``, or a TypeError/ValueError naming ``name``."""
+def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False) -> np.ndarray:
+    """``value`` as a finite array of ``dtype``, or a TypeError/ValueError naming ``name``.
+
+    ``dtype=None`` keeps float32 and float64 as they are and turns anything else
+    numeric into float64.  ``copy=True`` always returns a new array (a snapshot the
+    caller may keep even if the learner later edits their array in place).
+    """
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {describe(value)}")
     try:
         arr = np.asarray(value)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers; numpy said: {err}") from None
+    except (ValueError, TypeError) as err:  # ragged nested lists
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers (every row the same length); numpy said: {err}"
+        ) from None
     kind = arr.dtype.kind
     if kind == "b":
         raise TypeError(f"{name} must hold numbers, got a bool array (a mask?) of shape {arr.shape}")
     if kind == "c":
         raise TypeError(f"{name} must be real, got a complex array of shape {arr.shape}")
+    if kind == "O":
+        raise TypeError(
+            f"{name} must be an array of numbers, got dtype object (shape {arr.shape}): "
+            "a list mixing numbers with None, strings or rows of different lengths?"
+        )
     if kind not in "iuf":
         raise TypeError(f"{name} must be an array of numbers, got dtype {arr.dtype} (shape {arr.shape})")
-    arr = arr.astype(dtype, copy=False)
-    if not np.all(np.isfinite(arr)):
-        bad = np.argwhere(~np.isfinite(arr))[0]
+    if dtype is None:
+        dtype = arr.dtype if arr.dtype.type in FLOAT_DTYPES else np.float64
+    with np.errstate(over="ignore"):  # overflow is reported below, as an error rather than a warning
+        out = arr.astype(dtype, copy=copy)
+    if not np.all(np.isfinite(out)):
+        if kind == "f" and not np.all(np.isfinite(arr)):
+            bad = np.argwhere(~np.isfinite(arr))[0]
+            raise ValueError(
+                f"{name} must be finite, but it holds NaN or inf (first at index {tuple(int(i) for i in bad)})"
+            )
         raise ValueError(
-            f"{name} must be finite, but it holds NaN or inf (first at index {tuple(int(i) for i in bad)})"
+            f"{name} holds values too large for {np.dtype(dtype).name} "
+            f"(largest magnitude {float(np.max(np.abs(arr))):.3g}, limit {float(np.finfo(dtype).max):.3g})"
         )
-    return arr
+    return out
 
 
 def check_size(value, name: str) -> int:
@@ -74,42 +113,71 @@ def check_learning_rate(value) -> float:
     return float(value)
 
 
-def check_params(params) -> tuple[int, int, int]:
+def check_float_dtype(dtype, name: str = "dtype"):
+    """float32 or float64 as a numpy dtype; anything else is a TypeError naming ``name``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.type not in FLOAT_DTYPES:
+        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}")
+    return dt
+
+
+def check_params(params, *, owner: str = "params", sizes: tuple[int, int, int] | None = None) -> tuple[int, int, int]:
     """Check a parameter dict; return its sizes (D, H, O).
 
-    Expects the keys ``W_xh, W_hh, W_hy, b_h, b_y`` holding float32 or float64
-    arrays, all of one dtype, shaped (H, D), (H, H), (O, H), (H, 1), (O, 1).
+    Expects the keys ``W_xh, W_hh, W_hy, b_h, b_y`` holding finite float32 or float64
+    arrays, all of one dtype, shaped (H, D), (H, H), (O, H), (H, 1), (O, 1).  Other
+    keys are ignored.  ``sizes=(D, H, O)`` also demands those sizes; ``owner`` names
+    the container in messages: ``params['W_xh']`` or, for ``owner="SimpleRNN"``,
+    ``SimpleRNN.W_xh``.
     """
+
+    def label(k):
+        return f"{owner}['{k}']" if owner == "params" else f"{owner}.{k}"
+
     if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict with keys {', '.join(PARAM_NAMES)}, got {describe(params)}")
+        raise TypeError(f"{owner} must be a dict with keys {', '.join(PARAM_NAMES)}, got {describe(params)}")
     missing = [k for k in PARAM_NAMES if k not in params]
     if missing:
-        raise ValueError(f"params is missing {', '.join(missing)} (expected keys {', '.join(PARAM_NAMES)})")
+        raise ValueError(f"{owner} is missing {', '.join(missing)} (expected keys {', '.join(PARAM_NAMES)})")
     for k in PARAM_NAMES:
         p = params[k]
-        if not isinstance(p, np.ndarray) or p.ndim != 2:
-            raise ValueError(f"params['{k}'] must be a 2-D numpy array, got {describe(p)}")
+        if not isinstance(p, np.ndarray):
+            raise TypeError(f"{label(k)} must be a 2-D numpy float array, got {describe(p)}")
+        if p.ndim != 2:
+            raise ValueError(f"{label(k)} must be a 2-D array, got {describe(p)}")
         if p.dtype.type not in FLOAT_DTYPES:
-            raise TypeError(f"params['{k}'] must be float32 or float64, got dtype {p.dtype}")
+            raise TypeError(f"{label(k)} must be float32 or float64, got dtype {p.dtype}")
     dtypes = {params[k].dtype for k in PARAM_NAMES}
     if len(dtypes) > 1:
         found = ", ".join(f"{k}: {params[k].dtype}" for k in PARAM_NAMES)
-        raise TypeError(f"params must all share one dtype, got {found}")
-    H, D = params["W_xh"].shape
-    O = params["W_hy"].shape[0]  # noqa: E741
-    expected = {"W_xh": (H, D), "W_hh": (H, H), "W_hy": (O, H), "b_h": (H, 1), "b_y": (O, 1)}
-    for k, shape in expected.items():
+        raise TypeError(f"{owner} must all share one dtype, got {found}")
+    if sizes is None:
+        H, D = params["W_xh"].shape
+        O = params["W_hy"].shape[0]
+        origin = f"(from W_xh {(H, D)} and W_hy {params['W_hy'].shape})"
+    else:
+        D, H, O = sizes
+        origin = f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
+    for k, shape in param_shapes(D, H, O).items():
         if params[k].shape != shape:
-            raise ValueError(
-                f"params['{k}'] must have shape {shape} (from W_xh {(H, D)} and W_hy {params['W_hy'].shape}), "
-                f"got {params[k].shape}"
-            )
+            raise ValueError(f"{label(k)} must have shape {shape} {origin}, got {params[k].shape}")
+    for k in PARAM_NAMES:
+        if not np.all(np.isfinite(params[k])):
+            raise ValueError(f"{label(k)} must be finite, but it holds NaN or inf")
     return D, H, O
 
 
-def check_inputs(x, D: int, dtype, name: str = "x", allow_1d: bool = False) -> np.ndarray:
-    """Inputs as (T, D) or (T, B, D) in ``dtype``; with ``allow_1d`` and D == 1 a (T,) vector is read as (T, 1)."""
-    arr = as_float_array(x, name, dtype)
+def check_inputs(x, D: int, dtype, name: str = "x", allow_1d: bool = False, copy: bool = False) -> np.ndarray:
+    """Inputs as (T, D) or (T, B, D) in ``dtype``; with ``allow_1d`` and D == 1 a (T,) vector is read as (T, 1).
+
+    ``copy=True`` returns a snapshot that does not share memory with ``x``.
+    """
+    arr = as_float_array(x, name, dtype, copy=copy)
+    if arr.ndim >= 1 and arr.shape[0] == 0:
+        raise ValueError(f"{name} is an empty sequence (T = 0, shape {arr.shape}); give at least one time step")
     if allow_1d and arr.ndim == 1 and D == 1:
         arr = arr[:, None]
     if arr.ndim not in (2, 3):
@@ -117,8 +185,6 @@ def check_inputs(x, D: int, dtype, name: str = "x", allow_1d: bool = False) -> n
             f"{name} must have shape (T, D={D}) for one sequence or (T, B, D={D}) for a batch, "
             f"got {arr.ndim}-D array of shape {arr.shape}"
         )
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} is an empty sequence (T = 0, shape {arr.shape}); give at least one time step")
     if arr.shape[-1] != D:
         raise ValueError(f"{name} must have {D} features in its last axis (input size D = {D}), got shape {arr.shape}")
     if arr.ndim == 3 and arr.shape[1] == 0:
@@ -129,14 +195,21 @@ def check_inputs(x, D: int, dtype, name: str = "x", allow_1d: bool = False) -> n
 def check_targets(y, y_hat_shape: tuple, dtype, name: str = "y") -> np.ndarray:
     """Targets shaped like the predictions ``y_hat_shape``; (T,) and (T, O, 1) are accepted where unambiguous."""
     arr = as_float_array(y, name, dtype)
-    T, O = y_hat_shape[0], y_hat_shape[-1]  # noqa: E741
+    T, O = y_hat_shape[0], y_hat_shape[-1]
     if arr.shape != y_hat_shape:
         if len(y_hat_shape) == 2 and arr.shape == (T,) and O == 1:
             arr = arr[:, None]
         elif len(y_hat_shape) == 2 and arr.shape == (T, O, 1):  # what SimpleRNN.forward returns
             arr = arr[:, :, 0]
         else:
-            raise ValueError(f"{name} must have shape {y_hat_shape} to match the predictions, got shape {arr.shape}")
+            hint = ""
+            if arr.ndim >= 1 and arr.shape[0] != T:
+                hint = f": {arr.shape[0]} time steps where x has T = {T}"
+            elif arr.ndim >= 2 and arr.shape[-1] != O:
+                hint = f": {arr.shape[-1]} values per step where the model outputs O = {O}"
+            raise ValueError(
+                f"{name} must have shape {y_hat_shape} to match the predictions, got shape {arr.shape}{hint}"
+            )
     return arr
 
 
@@ -147,5 +220,6 @@ def check_h0(h0, B, H: int, dtype) -> np.ndarray | None:
     arr = as_float_array(h0, "h0", dtype)
     expected = (H,) if B is None else (B, H)
     if arr.shape != expected:
-        raise ValueError(f"h0 must have shape {expected} (hidden size H = {H}), got shape {arr.shape}")
+        what = "one sequence" if B is None else f"a batch of B = {B}"
+        raise ValueError(f"h0 must have shape {expected} for {what} (hidden size H = {H}), got shape {arr.shape}")
     return arr

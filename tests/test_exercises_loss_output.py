@@ -88,7 +88,7 @@ def test_loss_checker_names_the_mistake(learner, mistake):
 def test_loss_checker_judges_loss_and_gradient_separately():
     # Sign flipped: the loss (a square) is still right, only dy is wrong, and the text says which.
     text = str(check_loss_and_grad(loss_sign))
-    assert "loss: correct." in text and "dy: This is exactly what the mistake" in text
+    assert "loss: correct." in text and "dy:\n    This is exactly what the mistake" in text
 
 
 def test_loss_checker_explains_a_missing_return_value():
@@ -170,7 +170,7 @@ def test_output_checker_names_the_mistake(learner, mistake):
 def test_output_checker_names_the_wrong_value():
     # Only db_y is wrong: dW_hy is reported correct, db_y is named.
     text = str(check_output_layer_grads(out_flat_bias))
-    assert "dW_hy: correct." in text and "db_y: db_y has shape (3,), expected (3, 1)." in text
+    assert "dW_hy: correct." in text and "db_y:\n    db_y has shape (3,), expected (3, 1)." in text
 
 
 def test_output_checker_lists_two_mistakes_at_once():

@@ -7,6 +7,6 @@ An unfinished exercise (``raise NotImplementedError``) gets a friendly
 "not implemented yet", never a traceback.
 """
 
-from ._feedback import Feedback, diagnose, run_learner
+from ._feedback import Feedback, combine, diagnose, matches, run_learner, split_pair
 
-__all__ = ["Feedback", "diagnose", "run_learner"]
+__all__ = ["Feedback", "combine", "diagnose", "matches", "run_learner", "split_pair"]

@@ -56,8 +56,46 @@ def run_learner(exercise: str, fn, *args):
         return None, not_implemented(exercise)
 
 
-def _matches(a, b, tol=PASS_TOL) -> bool:
+def matches(a, b, tol=PASS_TOL) -> bool:
+    """True when two arrays have one shape and agree to a relative error of ``tol``."""
     return a.shape == b.shape and relative_error(a, b) <= tol
+
+
+_matches = matches  # older spelling, kept for the checkers that use it
+
+
+def combine(exercise: str, parts) -> Feedback:
+    """One Feedback from several, one per returned value (a dict, or pairs, name → Feedback from :func:`diagnose`).
+
+    Correct only when every part is. Each wrong part's messages are listed under its name; advice for a known
+    mistake already given for an earlier part is not repeated. ``mistake`` joins the distinct known mistakes
+    found with " + " (None when no part matched one).
+    """
+    parts = list(dict(parts).items())
+    if all(fb.passed for _, fb in parts):
+        return Feedback(exercise, "correct", [f"{name}: correct." for name, _ in parts])
+    messages, mistakes = [], []
+    for name, fb in parts:
+        if fb.passed:
+            messages.append(f"{name}: correct.")
+        elif fb.mistake is not None and fb.mistake in mistakes:
+            messages.append(f"{name}: the same mistake, '{fb.mistake}'.")
+            messages.extend("  " + m for m in fb.messages[2:])
+        else:
+            messages.append(f"{name}:")
+            messages.extend("  " + m for m in fb.messages)
+            if fb.mistake is not None:
+                mistakes.append(fb.mistake)
+    return Feedback(exercise, "wrong", messages, " + ".join(mistakes) or None)
+
+
+def split_pair(exercise: str, result, names: tuple) -> Feedback | None:
+    """None if ``result`` is a pair, else the Feedback explaining what the function should return."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        return None
+    got = f"a {type(result).__name__} of length {len(result)}" if isinstance(result, (tuple, list)) else None
+    got = got or f"a single {type(result).__name__}"
+    return Feedback(exercise, "wrong", [f"return two values, `return {names[0]}, {names[1]}`; got {got}."])
 
 
 def diagnose(exercise: str, answer, expected, *, name="your result", known_mistakes=None, time_axis=None) -> Feedback:
@@ -84,27 +122,29 @@ def diagnose(exercise: str, answer, expected, *, name="your result", known_mista
             msgs.append("Fewer axes than expected: did you sum over an axis that should stay (time, or the batch)?")
         return Feedback(exercise, "wrong", msgs)
 
-    if _matches(answer, expected):
+    if matches(answer, expected):
         return Feedback(exercise, "correct")
 
     for mistake, (value, advice) in (known_mistakes or {}).items():
-        if _matches(answer, np.asarray(value, dtype=np.float64)):
-            return Feedback(exercise, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice], mistake)
+        if matches(answer, np.asarray(value, dtype=np.float64)):
+            return Feedback(
+                exercise, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice], mistake
+            )
 
     msgs = [f"relative error {relative_error(answer, expected):.1e} (a right answer is below {PASS_TOL:.0e})."]
-    if _matches(answer, -expected):
+    if matches(answer, -expected):
         msgs.append("Right size, wrong sign everywhere: check ŷ − y versus y − ŷ, or a − where a + belongs.")
     else:
         denom = float(np.vdot(expected, expected))
         if denom > 0:
             factor = float(np.vdot(answer, expected)) / denom
-            if abs(factor) > 1e-3 and _matches(answer, factor * expected, 1e-6):
+            if abs(factor) > 1e-3 and matches(answer, factor * expected, 1e-6):
                 msgs.append(f"Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?")
     if time_axis is not None and expected.ndim > 0:
         wrong = [
             t
             for t in range(expected.shape[time_axis])
-            if not _matches(np.take(answer, t, time_axis), np.take(expected, t, time_axis))
+            if not matches(np.take(answer, t, time_axis), np.take(expected, t, time_axis))
         ]
         if wrong:
             steps = ", ".join(map(str, wrong))

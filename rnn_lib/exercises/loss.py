@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, diagnose, run_learner
+from ._feedback import Feedback, combine, diagnose, run_learner, split_pair
 
 EXERCISE = "loss_and_grad"
 
@@ -20,39 +20,6 @@ MISSING_HALF = "missing ½"
 MEAN = "mean instead of sum"
 LAST_STEP = "only the last step"
 WRONG_SHAPE = "wrong shape"
-
-
-def combine(exercise: str, parts: dict) -> Feedback:
-    """One Feedback from several, one per returned value: correct only when every part is.
-
-    parts: dict  value name (e.g. "dW_hy") → the Feedback that :func:`diagnose` gave for it.
-    The messages of each part are prefixed with its name; ``mistake`` lists the distinct
-    known mistakes found, joined by " + " (None when no part matched a known mistake).
-    """
-    if all(fb.passed for fb in parts.values()):
-        return Feedback(exercise, "correct", [f"{name}: correct." for name in parts])
-    messages, mistakes = [], []
-    for name, fb in parts.items():
-        if fb.passed:
-            messages.append(f"{name}: correct.")
-            continue
-        messages.append(f"{name}: {fb.messages[0]}" if fb.messages else f"{name}: not yet right.")
-        messages.extend("  " + m for m in fb.messages[1:])
-        if fb.mistake and fb.mistake not in mistakes:
-            mistakes.append(fb.mistake)
-    return Feedback(exercise, "wrong", messages, " + ".join(mistakes) or None)
-
-
-def split_pair(exercise: str, result, names: tuple) -> Feedback | None:
-    """None if ``result`` is a pair, else the Feedback explaining what the function should return."""
-    if isinstance(result, (tuple, list)) and len(result) == 2:
-        return None
-    got = (
-        f"a {type(result).__name__} of length {len(result)}"
-        if isinstance(result, (tuple, list))
-        else (f"a single {type(result).__name__}")
-    )
-    return Feedback(exercise, "wrong", [f"return two values, `return {names[0]}, {names[1]}`; got {got}."])
 
 
 def _data():

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, diagnose, run_learner
-from .loss import combine, split_pair
+from ._feedback import Feedback, combine, diagnose, run_learner, split_pair
 
 EXERCISE = "output_layer_grads"
 

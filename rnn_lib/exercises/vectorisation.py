@@ -1,0 +1,107 @@
+"""Checker for notebook 11: the recurrent layer's weight gradients for a whole batch, as single products.
+
+The learner writes ``weight_grads_from_deltas(dh_raw, x, h)`` for a batch, after the time loop:
+
+    ∂L/∂W_xh = Σ_t Σ_b δ^a_{t,b} x_{t,b}ᵀ       = (δ^A)ᵀ X          (H, D)
+    ∂L/∂W_hh = Σ_t Σ_b δ^a_{t,b} h_{t−1,b}ᵀ     = (δ^A)ᵀ H_prev     (H, H)
+    ∂L/∂b_h  = Σ_t Σ_b δ^a_{t,b}                                  (H, 1)
+
+where δ^A, X, H_prev stack the T·B rows (one per step and sequence): (T·B, H), (T·B, D), (T·B, H).
+Shapes in: dh_raw (T, B, H) with δ^a_t in row t−1; x (T, B, D); h (T + 1, B, H) with h[0] = h_0.
+Returns ``(dW_xh, dW_hh, db_h)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._feedback import Feedback, _matches, diagnose, run_learner
+
+EXERCISE = "weight_grads_from_deltas"
+NAMES = ("dW_xh", "dW_hh", "db_h")
+
+
+def weight_grads_from_deltas(dh_raw, x, h):
+    """Reference solution: three products over the T·B rows."""
+    T, B, H = dh_raw.shape
+    rows = dh_raw.reshape(T * B, H)
+    return (
+        rows.T @ x.reshape(T * B, x.shape[2]),
+        rows.T @ h[:-1].reshape(T * B, H),
+        rows.sum(axis=0)[:, None],
+    )
+
+
+def known_mistakes(dh_raw, x, h):
+    """Mistake name → ((dW_xh, dW_hh, db_h) that mistake produces, advice)."""
+    T, B, H = dh_raw.shape
+    D = x.shape[2]
+    rows = dh_raw.reshape(T * B, H)
+    right = weight_grads_from_deltas(dh_raw, x, h)
+    return {
+        "h_t instead of h_{t−1} in dW_hh": (
+            (right[0], rows.T @ h[1:].reshape(T * B, H), right[2]),
+            "a_t contains W_hh h_{t−1}: pair δ^a_t with the state *before* the step, h[:-1], not h[1:].",
+        ),
+        "mean over the batch instead of the sum": (
+            tuple(g / B for g in right),
+            "The loss sums over the sequences of the batch, so the gradient does too: no division by B here "
+            "(a trainer that wants the mean divides the loss and all gradients once, elsewhere).",
+        ),
+        "mean over time instead of the sum": (
+            tuple(g / T for g in right),
+            "Every step uses the same weights, so their gradient is the sum over the steps, not the mean.",
+        ),
+        "the last step only": (
+            (dh_raw[-1].T @ x[-1], dh_raw[-1].T @ h[-2], dh_raw[-1].sum(axis=0)[:, None]),
+            "Only the last step's rows were used: reshape all T steps to (T·B, ·) rows before the product.",
+        ),
+        "the first sequence only": (
+            (dh_raw[:, 0].T @ x[:, 0], dh_raw[:, 0].T @ h[:-1, 0], dh_raw[:, 0].sum(axis=0)[:, None]),
+            "Only sequence b = 0 was used: the reshape to (T·B, ·) must keep every sequence of the batch.",
+        ),
+        "rows of different steps paired": (
+            (
+                rows.T @ x.transpose(1, 0, 2).reshape(T * B, D),
+                rows.T @ h[:-1].transpose(1, 0, 2).reshape(T * B, H),
+                right[2],
+            ),
+            "δ^a was reshaped time-major but x (or h) batch-major, so row r pairs δ^a of one (t, b) with x of "
+            "another. Reshape all of them the same way: arr.reshape(T * B, -1) on (T, B, ·) arrays.",
+        ),
+    }
+
+
+def _problem(seed=3, T=5, B=4, D=2, H=3):
+    # D != H and T != B, so a transposed or mis-reshaped answer cannot pass by a coincidence of shapes.
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((T, B, H)), rng.standard_normal((T, B, D)), np.tanh(rng.standard_normal((T + 1, B, H)))
+
+
+def check_weight_grads_from_deltas(fn) -> Feedback:
+    """Check ``fn(dh_raw, x, h)`` on a random batch; one Feedback for the three gradients together."""
+    dh_raw, x, h = _problem()
+    answer, feedback = run_learner(EXERCISE, fn, dh_raw.copy(), x.copy(), h.copy())
+    if feedback is not None:
+        return feedback
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        return Feedback(EXERCISE, "wrong", ["Return the three gradients as a tuple: (dW_xh, dW_hh, db_h)."])
+    expected = weight_grads_from_deltas(dh_raw, x, h)
+    mistakes = known_mistakes(dh_raw, x, h)
+    # The whole triple is what a known mistake gives: name it.
+    try:
+        arrays = [np.asarray(a, dtype=np.float64) for a in answer]
+    except (TypeError, ValueError):
+        arrays = None  # not numbers: diagnose below says so
+    for mistake, (value, advice) in mistakes.items() if arrays is not None else ():
+        if all(_matches(a, v) for a, v in zip(arrays, value)):
+            return Feedback(
+                EXERCISE, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice], mistake
+            )
+    # Otherwise, the first gradient that is off, with diagnose's explanation (shape, transpose, sign, …).
+    for name, a, e in zip(NAMES, answer, expected):
+        single = {m: (v[NAMES.index(name)], advice) for m, (v, advice) in mistakes.items()}
+        fb = diagnose(EXERCISE, a, e, name=name, known_mistakes=single)
+        if not fb.passed:
+            return fb
+    return Feedback(EXERCISE, "correct")
