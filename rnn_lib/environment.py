@@ -7,7 +7,9 @@ from importlib import metadata
 
 # Oldest versions the course is tested against; keep in step with pyproject.toml.
 MINIMUM = {"numpy": "1.24", "matplotlib": "3.7"}
-HOW_TO_FIX = "From the repository root run `make lab` (it installs everything into .venv), or `pip install -e '.[course]'`."
+HOW_TO_FIX = (
+    "From the repository root run `make lab` (it installs everything into .venv), or `pip install -e '.[course]'`."
+)
 
 
 def _as_tuple(version: str) -> tuple:
@@ -24,7 +26,9 @@ def check_environment() -> None:
     Prints nothing when all is well (notebook outputs must not depend on versions).
     """
     if sys.version_info < (3, 10):  # noqa: UP036 -- the point is to explain an old kernel, not to run on it
-        raise RuntimeError(f"This course needs Python 3.10 or newer; this kernel runs {sys.version.split()[0]}. {HOW_TO_FIX}")
+        raise RuntimeError(
+            f"This course needs Python 3.10 or newer; this kernel runs {sys.version.split()[0]}. {HOW_TO_FIX}"
+        )
     for package, oldest in MINIMUM.items():
         try:
             found = metadata.version(package)
