@@ -1,0 +1,146 @@
+"""rnn_lib.data: the tasks have their documented shapes and contents, and a seed fixes them."""
+
+import numpy as np
+import pytest
+
+from rnn_lib import data
+
+SEEDED_TASKS = {
+    "counting": lambda rng: data.counting_task(5, T=6, rng=rng),
+    "sine": lambda rng: data.sine_wave(5, T=30, noise=0.1, rng=rng),
+    "adding": lambda rng: data.adding_problem(5, T=12, rng=rng),
+}
+
+
+def same_arrays(first, second):
+    return all(np.array_equal(a, b) for a, b in zip(first, second))
+
+
+# -- the problem's toy task -----------------------------------------------------------------
+
+
+def test_toy_task_is_exactly_1234_to_2345():
+    x, y = data.toy_task()
+    assert x.tolist() == [[1.0], [2.0], [3.0], [4.0]] and y.tolist() == [[2.0], [3.0], [4.0], [5.0]]
+
+
+def test_toy_task_arrays_are_4_by_1_floats():
+    x, y = data.toy_task()
+    assert (x.shape, x.dtype, y.shape, y.dtype) == ((4, 1), np.float64, (4, 1), np.float64)
+
+
+# -- seeding, for every random task ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("task", SEEDED_TASKS)
+def test_same_seed_gives_same_data(task):
+    assert same_arrays(SEEDED_TASKS[task](7), SEEDED_TASKS[task](7))
+
+
+@pytest.mark.parametrize("task", SEEDED_TASKS)
+def test_different_seeds_give_different_inputs(task):
+    assert not np.array_equal(SEEDED_TASKS[task](7)[0], SEEDED_TASKS[task](8)[0])
+
+
+@pytest.mark.parametrize("task", SEEDED_TASKS)
+def test_int_seed_means_default_rng_of_that_seed(task):
+    assert same_arrays(SEEDED_TASKS[task](7), SEEDED_TASKS[task](np.random.default_rng(7)))
+
+
+@pytest.mark.parametrize("task", SEEDED_TASKS)
+def test_tasks_leave_the_global_rng_untouched(task):
+    np.random.seed(0)
+    expected = np.random.random()
+    np.random.seed(0)
+    SEEDED_TASKS[task](3)
+    assert np.random.random() == expected
+
+
+# -- counting_task --------------------------------------------------------------------------
+
+
+def test_counting_task_shapes_are_T_B_1():
+    x, y = data.counting_task(5, T=6)
+    assert (x.shape, y.shape) == ((6, 5, 1), (6, 5, 1))
+
+
+def test_counting_task_targets_are_the_next_integers():
+    x, y = data.counting_task(5, T=6)
+    assert np.array_equal(y, x + 1.0)
+
+
+def test_counting_task_sequences_count_up_by_one():
+    x, _ = data.counting_task(5, T=6)
+    assert np.all(np.diff(x, axis=0) == 1.0)
+
+
+def test_counting_task_starts_lie_in_low_to_high():
+    x, _ = data.counting_task(200, T=3, low=2, high=5)
+    assert set(x[0, :, 0].tolist()) == {2.0, 3.0, 4.0}
+
+
+# -- sine_wave ------------------------------------------------------------------------------
+
+
+def test_sine_wave_shapes_are_T_B_1():
+    x, y = data.sine_wave(4, T=25)
+    assert (x.shape, y.shape) == ((25, 4, 1), (25, 4, 1))
+
+
+def test_sine_wave_targets_are_inputs_shifted_by_one_step():
+    x, y = data.sine_wave(4, T=25, noise=0.0)
+    assert np.array_equal(y[:-1], x[1:])
+
+
+def test_sine_wave_noise_changes_inputs_only():
+    clean_x, clean_y = data.sine_wave(4, T=25, noise=0.0, rng=3)
+    noisy_x, noisy_y = data.sine_wave(4, T=25, noise=0.1, rng=3)
+    assert np.array_equal(noisy_y, clean_y) and not np.array_equal(noisy_x, clean_x)
+
+
+def test_sine_wave_sequences_are_sines_of_the_requested_frequencies():
+    x, _ = data.sine_wave(50, T=40, dt=0.1, freq_range=(0.5, 1.5))
+    s = x[:, :, 0]
+    # A sampled sine satisfies s(k+1) + s(k−1) = 2 cos(2π f dt) s(k): recover f by least squares.
+    ratio = np.sum((s[2:] + s[:-2]) * s[1:-1], axis=0) / np.sum(2 * s[1:-1] ** 2, axis=0)
+    freq = np.arccos(np.clip(ratio, -1.0, 1.0)) / (2 * np.pi * 0.1)
+    assert np.all((freq >= 0.5 - 1e-9) & (freq <= 1.5 + 1e-9))
+
+
+# -- adding_problem -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def adding():
+    return data.adding_problem(200, T=11, rng=5)
+
+
+def test_adding_problem_shapes_are_T_B_2_and_B_1(adding):
+    x, y = adding
+    assert (x.shape, y.shape) == ((11, 200, 2), (200, 1))
+
+
+def test_adding_problem_has_exactly_two_markers_per_sequence(adding):
+    x, _ = adding
+    assert np.all(x[:, :, 1].sum(axis=0) == 2.0) and set(np.unique(x[:, :, 1])) == {0.0, 1.0}
+
+
+def test_adding_problem_has_one_marker_in_each_half(adding):
+    x, _ = adding
+    half = x.shape[0] // 2
+    assert np.all(x[:half, :, 1].sum(axis=0) == 1.0) and np.all(x[half:, :, 1].sum(axis=0) == 1.0)
+
+
+def test_adding_problem_target_is_the_sum_of_the_marked_values(adding):
+    x, y = adding
+    assert np.allclose(y[:, 0], np.sum(x[:, :, 0] * x[:, :, 1], axis=0), rtol=0, atol=1e-15)
+
+
+def test_adding_problem_values_lie_in_0_1(adding):
+    x, _ = adding
+    assert np.all((x[:, :, 0] >= 0.0) & (x[:, :, 0] < 1.0))
+
+
+def test_adding_problem_refuses_sequences_too_short_for_two_halves():
+    with pytest.raises(ValueError, match="T >= 2"):
+        data.adding_problem(3, T=1)
