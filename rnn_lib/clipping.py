@@ -14,21 +14,11 @@ A ``grads`` dict may hold more keys than the five (``rnn_lib.backward`` adds ``"
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from .core import PARAM_NAMES
-from .validation import as_float_array, describe
-
-
-def check_positive(value, name: str) -> float:
-    """A finite, positive real number as float, or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive number, got {value!r} ({type(value).__name__})")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite positive number, got {value!r}")
-    return float(value)
+from .validation import as_float_array, check_positive, describe
 
 
 def check_grads(grads) -> dict:

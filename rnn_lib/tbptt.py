@@ -19,22 +19,12 @@ Only the states of the current window are kept: memory grows with k2, not with T
 
 from __future__ import annotations
 
-import time
 from typing import NamedTuple
 
 import numpy as np
 
 from . import core
-from .training import (
-    History,
-    Progress,
-    _diverged,
-    _norm,
-    apply_clip,
-    as_params,
-    parse_clip,
-    sgd_step,
-)
+from .training import History, Progress, as_params, guarded_update, parse_clip
 from .validation import check_h0, check_inputs, check_learning_rate, check_params, check_size, check_targets
 
 
@@ -158,16 +148,8 @@ def train_tbptt(
         with np.errstate(over="ignore", invalid="ignore"):
             for _, _, loss, grads, _ in _windows(params, xb, yb, k1, k2, h0):
                 loss, grads = loss / B, {k: g / B for k, g in grads.items()}
-                norm = _norm(grads)
-                if not (np.isfinite(loss) and np.isfinite(norm)):
-                    history.seconds = time.perf_counter() - meter.start
-                    raise _diverged(history, "the loss" if not np.isfinite(loss) else "the gradient", lr, clip)
-                grads, norm, clipped = apply_clip(grads, clip)
-                try:
-                    sgd_step(params, grads, lr)  # the next chunk's forward uses the updated parameters
-                except FloatingPointError:
-                    history.seconds = time.perf_counter() - meter.start
-                    raise _diverged(history, "a parameter", lr, clip) from None
+                # The update lands before the next chunk's forward pass, which uses the new parameters.
+                _, norm, clipped = guarded_update(params, float(loss), grads, lr, clip, history, meter)
                 history.step_loss.append(loss)
                 history.step_grad_norm.append(norm)
                 loss_sum, norm_sum = loss_sum + loss, norm_sum + norm

@@ -24,9 +24,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import core
-from .clipping import _norm, check_positive, clip_by_global_norm, clip_by_value
+from .clipping import _norm, clip_by_global_norm, clip_by_value
 from .model import SimpleRNN
-from .validation import as_float_array, check_inputs, check_learning_rate, check_params, check_size, describe
+from .validation import (
+    as_float_array,
+    check_inputs,
+    check_learning_rate,
+    check_params,
+    check_positive,
+    check_size,
+    describe,
+)
 
 PROGRESS_INTERVAL = 2.0  # seconds between two progress lines
 AUTO_PROGRESS_AFTER = 5.0  # progress="auto" prints only when the whole run is expected to take longer
@@ -219,6 +227,25 @@ def _diverged(history, where, learning_rate, clip):
     )
 
 
+def guarded_update(params, loss, grads, learning_rate, clip, history, meter):
+    """Clip, then take one SGD step, or raise TrainingDiverged with the parameters as they were.
+
+    Returns ``(grads, norm, clipped)``: the gradients actually applied, the norm before clipping and
+    whether clipping changed them. Shared by :func:`train` and ``tbptt.train_tbptt``.
+    """
+    norm = _norm(grads)
+    if not (math.isfinite(loss) and math.isfinite(norm)):
+        history.seconds = time.perf_counter() - meter.start
+        raise _diverged(history, "the loss" if not math.isfinite(loss) else "the gradient", learning_rate, clip)
+    grads, norm, clipped = apply_clip(grads, clip)
+    try:
+        sgd_step(params, grads, learning_rate)
+    except FloatingPointError:
+        history.seconds = time.perf_counter() - meter.start
+        raise _diverged(history, "a parameter", learning_rate, clip) from None
+    return grads, norm, clipped
+
+
 # ---------------------------------------------------------------------------
 # The trainer.
 # ---------------------------------------------------------------------------
@@ -278,16 +305,7 @@ def train(
             # Overflow is detected below and reported with advice, so numpy need not warn about it.
             with np.errstate(over="ignore", invalid="ignore"):
                 loss, grads = _loss_and_gradients(params, xb, yb)
-                norm = _norm(grads)
-                if not (math.isfinite(loss) and math.isfinite(norm)):
-                    history.seconds = time.perf_counter() - meter.start
-                    raise _diverged(history, "the loss" if not math.isfinite(loss) else "the gradient", lr, clip)
-                grads, norm, clipped = apply_clip(grads, clip)
-                try:
-                    sgd_step(params, grads, lr)
-                except FloatingPointError:
-                    history.seconds = time.perf_counter() - meter.start
-                    raise _diverged(history, "a parameter", lr, clip) from None
+                _, norm, clipped = guarded_update(params, loss, grads, lr, clip, history, meter)
             history.step_loss.append(loss)
             history.step_grad_norm.append(norm)
             B = len(idx)

@@ -104,13 +104,18 @@ def check_size(value, name: str) -> int:
     return int(value)
 
 
+def check_positive(value, name: str) -> float:
+    """A finite, positive real number as float, or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number, got {value!r} ({type(value).__name__})")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite positive number, got {value!r}")
+    return float(value)
+
+
 def check_learning_rate(value) -> float:
     """A finite, positive learning rate as float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"learning_rate must be a positive number, got {value!r} ({type(value).__name__})")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"learning_rate must be a finite positive number, got {value!r}")
-    return float(value)
+    return check_positive(value, "learning_rate")
 
 
 def check_float_dtype(dtype, name: str = "dtype"):
