@@ -6,6 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
+# Jupyter looks for kernels in .venv before the user's own folders, so "python3" is always this course's Python.
+export JUPYTER_PREFER_ENV_PATH := 1
+
 # One BLAS thread for tests and notebook execution: the same last digits on every machine.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
 

@@ -14,19 +14,27 @@ piece.  Every element goes through the same function as in the one-thread call,
 so the results are bit-for-bit those of numpy on the whole array — the tests in
 ``tests/test_core_kernels.py`` check exactly that, on odd sizes and both dtypes.
 
-Threads are only worth it on blocks large enough to pay for handing work over
-(``min_elements``, measured on a 2-core machine: below about 16 384 elements one
-thread is faster).  The pool is created on first use and lives as long as the
-process; its size follows the BLAS thread count (``OPENBLAS_NUM_THREADS``,
-``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` when set, else the usable CPUs), so
-``OPENBLAS_NUM_THREADS=1`` — what the test suite and notebooks use — means
-no extra threads at all.
+Threads only pay when a piece of work takes longer than handing it over (10–50 µs
+per hand-over on the 2-core machine where this was measured, so a block must take
+about 200 µs on one thread before splitting it wins).  That depends on the machine: where
+numpy's float64 ``tanh`` is vectorised (AVX-512) a (64, 512) block takes about
+55 µs and splitting it loses time; where it is scalar code the same block takes
+about 650 µs and splitting saves half of it.  So the first time a kernel meets a
+large block, it times itself once on 16 384 elements (best of 5, about a
+millisecond in all) and from then on splits only blocks whose work would take at
+least ``min_seconds``.  Whatever is decided, the numbers are the same.
+
+The pool is created on first use and lives as long as the process; its size
+follows the BLAS thread count (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` or
+``MKL_NUM_THREADS`` when set, else the usable CPUs), so ``OPENBLAS_NUM_THREADS=1``
+— what the test suite and notebooks use — means no extra threads (and no timing) at all.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -53,27 +61,32 @@ class _Settings:
     """How element-wise work is split; change it with :func:`configure` (tests and the benchmark do)."""
 
     threads: int | None = None  # None: default_threads(), read on first use
-    min_elements: int = 16_384  # no threads below this many elements per call
+    min_elements: int = 16_384  # no threads below this many elements per piece
+    min_seconds: float = 200e-6  # nor when the whole block would take less than this on one thread
 
 
 _settings = _Settings()
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
 _pool_lock = threading.Lock()
+_seconds_per_element: dict = {}  # (kernel, dtype) -> measured cost on one thread
 
 
-def configure(*, threads: int | None = None, min_elements: int | None = None) -> dict:
-    """Set the thread count (``threads=1`` switches threading off) and/or the size threshold.
+def configure(*, threads: int | None = None, min_elements: int | None = None, min_seconds: float | None = None) -> dict:
+    """Set the thread count (``threads=1`` switches threading off) and/or the thresholds.
 
+    ``min_seconds=0`` splits every block of at least ``min_elements`` per thread, without timing.
     Returns the previous settings as a dict, so a caller can restore them with ``configure(**old)``.
     """
-    old = {"threads": _settings.threads, "min_elements": _settings.min_elements}
+    old = {"threads": _settings.threads, "min_elements": _settings.min_elements, "min_seconds": _settings.min_seconds}
     if threads is not None:
         if int(threads) < 1:
             raise ValueError(f"threads must be at least 1, got {threads}")
         _settings.threads = int(threads)
     if min_elements is not None:
         _settings.min_elements = max(int(min_elements), 1)
+    if min_seconds is not None:
+        _settings.min_seconds = max(float(min_seconds), 0.0)
     return old
 
 
@@ -116,17 +129,39 @@ def split_points(n: int, parts: int, align: int = _ALIGN) -> list[int]:
     return points
 
 
+def seconds_per_element(kernel, dtype, n_arrays: int) -> float:
+    """What ``kernel`` costs per element on one thread here: measured once per (kernel, dtype), then remembered."""
+    key = (kernel, np.dtype(dtype))
+    if key not in _seconds_per_element:
+        n = 16_384
+        args = [np.full(n, 0.5, dtype=dtype) for _ in range(n_arrays)]
+        kernel(*args)  # the first call pays for page faults and caches
+        best = float("inf")
+        for _ in range(5):
+            for a in args:
+                a.fill(0.5)  # the same values every time (kernels work in place)
+            start = time.perf_counter()
+            kernel(*args)
+            best = min(best, time.perf_counter() - start)
+        _seconds_per_element[key] = best / n
+    return _seconds_per_element[key]
+
+
 def run_split(kernel, *arrays) -> None:
     """Call ``kernel(*pieces)`` on matching contiguous pieces of ``arrays``, in parallel when it pays.
 
     All arrays must have the same number of elements; each piece is a flat 1-D view.
     ``kernel`` must be element-wise (piece i of its output depends only on piece i of
     its inputs) and must write its results in place.  Arrays that are not C-contiguous,
-    small blocks and ``threads == 1`` run as one call on the calling thread.
+    small blocks, blocks whose work is too quick to share (see :func:`seconds_per_element`)
+    and ``threads == 1`` run as one call on the calling thread.
     """
     n = arrays[0].size
     threads = threads_in_use()
     parts = min(threads, n // _settings.min_elements) if threads > 1 else 1
+    if parts >= 2 and _settings.min_seconds > 0:
+        if n * seconds_per_element(kernel, arrays[0].dtype, len(arrays)) < _settings.min_seconds:
+            parts = 1
     if parts < 2 or not all(a.flags.c_contiguous for a in arrays):
         kernel(*arrays)
         return
