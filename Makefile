@@ -36,8 +36,11 @@ $(STAMP): pyproject.toml
 	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot"
 	touch $(STAMP)
 
+# Jupyter refuses to run as root unless told; containers and some CI machines run as root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00_index.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00_index.ipynb
 
 test: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks

@@ -187,41 +187,49 @@ def forward(params, x, h0=None):
 
     Returns ``(y_hat, cache)`` with y_hat (T, O) or (T, B, O).
     """
-    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in PARAM_NAMES)
+    # Plain lookups and np.dot on 2-D arrays throughout: on a small problem (T = 4, H = 5) every
+    # numpy call costs about as much as its arithmetic, so the fewer and cheaper calls, the better.
+    W_xh, W_hh, W_hy, b_h, b_y = params["W_xh"], params["W_hh"], params["W_hy"], params["b_h"], params["b_y"]
     dtype = W_hh.dtype
     single = x.ndim == 2
     xb = np.asarray(x[:, None, :] if single else x, dtype=dtype)
     T, B, D = xb.shape
     H, O = W_hh.shape[0], W_hy.shape[0]
 
-    h = np.empty((T + 1, B, H), dtype=dtype)
-    h[0] = 0.0 if h0 is None else np.reshape(h0, (B, H))
+    h = np.zeros((T + 1, B, H), dtype=dtype)  # h[0] = h_0 = 0 unless h0 is given
+    if h0 is not None:
+        h[0] = np.reshape(h0, (B, H))
     # The input projections x_t W_xhᵀ + b_hᵀ do not depend on h: one matrix product for all
     # steps, written straight into h[1:].  Step t then turns slot h[t] into h_t in place.
-    np.matmul(xb.reshape(T * B, D), W_xh.T, out=h[1:].reshape(T * B, H))
-    h[1:] += b_h[:, 0]
+    h_rows = h[1:].reshape(T * B, H)  # a view: h_1 … h_T, one row per (t, b)
+    np.dot(xb.reshape(T * B, D), W_xh.T, out=h_rows)
+    h_rows += b_h.T
 
     # Only the recurrent product and tanh are truly sequential.
     # W_hhᵀ copied once into row-major order: the BLAS library multiplies by it 10–30 % faster
     # than by the transposed view, at every one of the T steps.
     W_hh_T = np.ascontiguousarray(W_hh.T)
     rec = np.empty((B, H), dtype=dtype)  # h_{t-1} W_hhᵀ, the same buffer at every step
-    steps = list(h)  # h[0], h[1], …: views made once, not at every step
-    split = kernels.worth_splitting(B * H)
-    for t in range(T):
-        # np.dot with out= on 2-D C-ordered arrays: the same BLAS product as np.matmul with
-        # less overhead per call, which is what counts on small problems.
-        np.dot(steps[t], W_hh_T, out=rec)
-        if split:
-            kernels.add_tanh_(steps[t + 1], rec)  # same ufuncs, pieces on several threads
-        else:
-            np.add(steps[t + 1], rec, out=steps[t + 1])
-            np.tanh(steps[t + 1], out=steps[t + 1])
+    prev = h[0]
+    if kernels.worth_splitting(B * H):
+        for cur in h[1:]:
+            np.dot(prev, W_hh_T, out=rec)
+            kernels.add_tanh_(cur, rec)  # same ufuncs, pieces on several threads
+            prev = cur
+    else:
+        add, tanh, dot = np.add, np.tanh, np.dot
+        for cur in h[1:]:  # cur is the slot h[t], prev is h_{t-1}
+            # np.dot with out= on 2-D C-ordered arrays: the same BLAS product as np.matmul with
+            # less overhead per call, which is what counts on small problems.
+            dot(prev, W_hh_T, out=rec)
+            add(cur, rec, out=cur)
+            tanh(cur, out=cur)
+            prev = cur
 
-    y_hat = np.matmul(h[1:].reshape(T * B, H), W_hy.T).reshape(T, B, O)
-    y_hat += b_y[:, 0]
-    cache = ForwardCache(x=xb, h=h, single=single)
-    return (y_hat[:, 0, :] if single else y_hat), cache
+    y_hat = np.dot(h_rows, W_hy.T)
+    y_hat += b_y.T
+    cache = ForwardCache(xb, h, single)
+    return y_hat.reshape((T, O) if single else (T, B, O)), cache
 
 
 def backward(params, cache, dy):
@@ -237,24 +245,74 @@ def backward(params, cache, dy):
     dtype = h.dtype
     T, B, D = x.shape
     H, O = W_hh.shape[0], W_hy.shape[0]
-    dyb = np.asarray(dy[:, None, :] if single else dy, dtype=dtype).reshape(T * B, O)
+    dyb = np.asarray(dy, dtype=dtype).reshape(T * B, O)  # one sequence is a batch of one: same rows
 
     # Read-out: its gradients need no recursion, so all steps go in one product.
-    dW_hy = dyb.T @ h[1:].reshape(T * B, H)
-    db_y = dyb.sum(axis=0)[:, None]
+    h_rows = h[1:].reshape(T * B, H)
+    dW_hy = np.dot(dyb.T, h_rows)
+    # Sums over the rows (t, b) as products with a row of ones: one BLAS call, cheaper than .sum(axis=0).
+    ones = np.ones(T * B, dtype=dtype)
+    db_y = np.dot(ones, dyb)[:, None]
 
-    grads = {
-        "W_xh": np.zeros((H, D), dtype=dtype),
-        "W_hh": np.zeros((H, H), dtype=dtype),
-        "W_hy": dW_hy,
-        "b_h": np.zeros((H, 1), dtype=dtype),
-        "b_y": db_y,
-        "x": np.empty((T, B, D), dtype=dtype),
-    }
-    K = _steps_per_block(T, B, H, dtype.itemsize)
+    split = kernels.worth_splitting(B * H)
+    if T * B * H * dtype.itemsize <= _ONE_BLOCK_BYTES and not split:  # what _steps_per_block says, inline
+        dW_xh, dW_hh, db_h, dx, dh0 = _backward_one_block(W_xh, W_hh, W_hy, x, h, dyb, h_rows, ones)
+    else:
+        K = _steps_per_block(T, B, H, dtype.itemsize)
+        dW_xh, dW_hh, db_h, dx, dh0 = _backward_in_blocks(W_xh, W_hh, W_hy, x, h, dyb, ones, K, split)
+
+    if single:
+        return {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y, "x": dx[:, 0, :], "h0": dh0[0]}
+    return {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y, "x": dx, "h0": dh0}
+
+
+def _backward_one_block(W_xh, W_hh, W_hy, x, h, dyb, h_rows, ones):
+    """BPTT with δ^a kept for all T steps at once (small problems): few numpy calls, no threads.
+
+    Returns ``(dW_xh, dW_hh, db_h, dx (T, B, D), dh0 (B, H))``.
+    """
+    T, B, D = x.shape
+    H = W_hh.shape[0]
+    # δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}: the first term for every step in one product;
+    # the loop adds the second and turns the row block into δ^a_t in place.
+    raw_rows = np.dot(dyb, W_hy)  # (T·B, H)
+    tanh_grad = h_rows * h_rows
+    np.subtract(1.0, tanh_grad, out=tanh_grad)  # tanh'(a_t) = 1 − h_t², every step at once
+    rows = raw_rows.reshape(T, B, H)
+    grads = tanh_grad.reshape(T, B, H)
+    dh_next = np.empty((B, H), dtype=h.dtype)  # W_hhᵀ δ^a_{t+1}
+    add, multiply, dot = np.add, np.multiply, np.dot
+    later = rows[T - 1]  # δ^a_{t+1} as the loop walks back
+    multiply(later, grads[T - 1], out=later)  # the last step has no h_{t+1}: δ^h_T is the read-out path alone
+    for row, grad in zip(rows[-2::-1], grads[-2::-1]):  # steps T-1, …, 1 (0-based T-2, …, 0)
+        dot(later, W_hh, out=dh_next)
+        add(row, dh_next, out=row)
+        multiply(row, grad, out=row)
+        later = row
+    dot(later, W_hh, out=dh_next)  # ∂L/∂h_0
+
+    # With δ^a_t known for every step, each weight gradient is one product over (t, b).
+    dW_xh = np.dot(raw_rows.T, x.reshape(T * B, D))
+    dW_hh = np.dot(raw_rows.T, h[:-1].reshape(T * B, H))
+    db_h = np.dot(ones, raw_rows)[:, None]
+    dx = np.dot(raw_rows, W_xh).reshape(T, B, D)
+    return dW_xh, dW_hh, db_h, dx, dh_next
+
+
+def _backward_in_blocks(W_xh, W_hh, W_hy, x, h, dyb, ones, K, split):
+    """BPTT walking back through time in blocks of K steps, with threads on large blocks.
+
+    Returns ``(dW_xh, dW_hh, db_h, dx (T, B, D), dh0 (B, H))``.
+    """
+    T, B, D = x.shape
+    H = W_hh.shape[0]
+    dtype = h.dtype
+    dW_xh = np.zeros((H, D), dtype=dtype)
+    dW_hh = np.zeros((H, H), dtype=dtype)
+    db_h = np.zeros((H, 1), dtype=dtype)
+    dx = np.empty((T, B, D), dtype=dtype)
     dh_raw = np.empty((K, B, H), dtype=dtype)  # δ^a_t for the steps of one block
     dh_next = np.zeros((B, H), dtype=dtype)  # W_hhᵀ δ^a_{t+1}; zero after the last step
-    split = kernels.worth_splitting(B * H)
     if split:
         scratch = np.empty((B, H), dtype=dtype)  # 1 − h_t², step by step
     else:
@@ -283,16 +341,11 @@ def backward(params, cache, dy):
                 np.dot(rows[t], W_hh, out=dh_next)
 
         # With δ^a_t known for the block, its share of each weight gradient is one product over (t, b).
-        _accumulate(grads["W_xh"], raw_rows.T, x[start:end].reshape(n * B, D), first=end == T)
-        _accumulate(grads["W_hh"], raw_rows.T, h[start:end].reshape(n * B, H), first=end == T)
-        grads["b_h"][:, 0] += raw_rows.sum(axis=0)
-        np.matmul(raw_rows, W_xh, out=grads["x"][start:end].reshape(n * B, D))
-
-    grads["h0"] = dh_next
-    if single:
-        grads["x"] = grads["x"][:, 0, :]
-        grads["h0"] = grads["h0"][0]
-    return grads
+        _accumulate(dW_xh, raw_rows.T, x[start:end].reshape(n * B, D), first=end == T)
+        _accumulate(dW_hh, raw_rows.T, h[start:end].reshape(n * B, H), first=end == T)
+        db_h[:, 0] += np.dot(ones[: n * B], raw_rows)  # summed as in _backward_one_block: same numbers
+        np.matmul(raw_rows, W_xh, out=dx[start:end].reshape(n * B, D))
+    return dW_xh, dW_hh, db_h, dx, dh_next
 
 
 def _accumulate(total, a, b, *, first):

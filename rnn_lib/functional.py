@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import core
-from .validation import as_float_array, check_h0, check_inputs, check_params, describe
+from .validation import FLOAT_DTYPES, _all_finite, as_float_array, check_h0, check_inputs, check_params, describe
 
 
 def forward(params, x, h0=None):
@@ -70,6 +70,18 @@ def backward(params, cache, dy):
 
 
 def _pair(y_hat, y):
+    # Fast path: two finite, non-empty float arrays of one dtype and shape, as forward returns them.
+    if (
+        type(y_hat) is np.ndarray
+        and type(y) is np.ndarray
+        and y.dtype == y_hat.dtype
+        and y.shape == y_hat.shape
+        and y_hat.size
+        and y_hat.dtype.type in FLOAT_DTYPES
+        and _all_finite(y_hat)
+        and _all_finite(y)
+    ):
+        return y_hat, y
     y_hat = as_float_array(y_hat, "y_hat", None)
     y = as_float_array(y, "y", y_hat.dtype)
     if y_hat.size == 0:

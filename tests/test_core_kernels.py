@@ -235,3 +235,63 @@ def test_forward_leaves_its_inputs_untouched():
         np.testing.assert_array_equal(params[k], copies[0][k])
     np.testing.assert_array_equal(x, copies[1])
     np.testing.assert_array_equal(h0, copies[2])
+
+
+# ---------------------------------------------------------------------------
+# The quick happy-path checks in ``validation`` (what the public API pays on every call)
+# must accept exactly what the full checks accept and leave every refusal to them.
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_quick_finite_test_never_lets_nan_or_inf_through(dtype):
+    from rnn_lib.validation import _all_finite
+
+    a = np.ones((7, 3), dtype=dtype)
+    assert _all_finite(a)
+    for bad in (np.nan, np.inf, -np.inf):
+        b = a.copy()
+        b[5, 2] = bad
+        assert not _all_finite(b)
+        assert not _all_finite(b[:, ::2])  # strided views too
+
+
+def test_huge_finite_values_are_accepted_although_the_quick_test_overflows():
+    import rnn_lib
+    from rnn_lib.validation import _all_finite, as_float_array, check_params
+
+    params = rnn_lib.init_params(2, 3, 1, rng=np.random.default_rng(0))
+    params["W_hy"] = np.full((1, 3), 1e200)  # finite, but its sum of squares overflows to inf
+    assert not _all_finite(params["W_hy"])
+    assert check_params(params) == (2, 3, 1)  # the full check decides: finite, accepted
+    x = np.full((4, 2), 1e200)
+    assert as_float_array(x, "x") is x
+
+
+def test_the_quick_paths_return_what_the_full_checks_return():
+    import rnn_lib
+    from rnn_lib.validation import as_float_array, check_params
+
+    params = rnn_lib.init_params(3, 4, 2, rng=np.random.default_rng(1))
+    assert check_params(params) == (3, 4, 2)
+    assert check_params(params, sizes=(np.int64(3), 4, 2), owner="SimpleRNN") == (3, 4, 2)
+    with pytest.raises(ValueError, match=r"hidden_size H = 5"):
+        check_params(params, sizes=(3, 5, 2))
+    x = np.ones((5, 3))
+    assert as_float_array(x, "x") is x  # no copy unless asked
+    snapshot = as_float_array(x, "x", copy=True)
+    assert snapshot is not x and not np.shares_memory(snapshot, x)
+    np.testing.assert_array_equal(snapshot, x)
+    f32 = as_float_array(x, "x", np.float32)
+    assert f32.dtype == np.float32
+
+
+def test_backward_refuses_parameters_that_became_nan_after_forward():
+    import rnn_lib
+
+    params = rnn_lib.init_params(2, 3, 1, rng=np.random.default_rng(2))
+    x, y = np.ones((4, 2)), np.zeros((4, 1))
+    y_hat, cache = rnn_lib.forward(params, x)
+    params["W_hh"][1, 2] = np.nan  # nothing is remembered between calls: the next check sees it
+    with pytest.raises(ValueError, match=r"params\['W_hh'\] must be finite"):
+        rnn_lib.backward(params, cache, rnn_lib.loss_grad(y_hat, y))
