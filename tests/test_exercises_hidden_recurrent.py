@@ -12,18 +12,21 @@ from rnn_lib.exercises.hidden_state import check_hidden_state_grads, hidden_stat
 from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads, recurrent_weight_grads
 
 # ---------------------------------------------------------------------------
-# 04: hidden_state_grads(dy, h, W_hy, W_hh) -> (dh, dh_raw)
+# 04: hidden_state_grads(dy, h, W_hy, W_hh) -> (dh, dh_raw), a batch in row form
 # ---------------------------------------------------------------------------
 
 
 def learner_hidden(dy, h, W_hy, W_hh, *, mistake=None):
-    """A learner's loop; ``mistake`` plants one classic error."""
-    T, H = dy.shape[0], W_hh.shape[0]
-    dh, dh_raw = np.zeros((T, H)), np.zeros((T, H))
-    dh_next = np.zeros(H)
+    """A learner's loop over a batch in row form, dy (T, B, O), h (T+1, B, H); ``mistake`` plants one classic error."""
+    T, B, H = dy.shape[0], dy.shape[1], W_hh.shape[0]
+    dh, dh_raw = np.zeros((T, B, H)), np.zeros((T, B, H))
+    dh_next = np.zeros((B, H))
     steps = range(T) if mistake == "forwards" else reversed(range(T))
     for t in steps:
-        dh[t] = W_hy.T @ dy[t] + (0.0 if mistake == "no dh_next" else dh_next)
+        if mistake == "column form":
+            dh[t] = W_hy.T @ dy[t] + dh_next  # the one-sequence formula, pasted: (H, O) @ (B, O) fails
+        else:
+            dh[t] = dy[t] @ W_hy + (0.0 if mistake == "no dh_next" else dh_next)
         if mistake == "tanh of h":
             grad = 1.0 - np.tanh(h[t + 1]) ** 2
         elif mistake == "h_{t-1}":
@@ -31,7 +34,9 @@ def learner_hidden(dy, h, W_hy, W_hh, *, mistake=None):
         else:
             grad = 1.0 - h[t + 1] ** 2
         dh_raw[t] = grad * dh[t]
-        dh_next = (W_hh if mistake == "W_hh" else W_hh.T) @ dh_raw[t]
+        dh_next = dh_raw[t] @ (W_hh.T if mistake == "W_hh" else W_hh)
+        if mistake == "batch sum":
+            dh_next = dh_next.sum(axis=0)
     return dh, dh_raw
 
 
@@ -39,15 +44,40 @@ def test_hidden_checker_accepts_the_right_loop():
     assert check_hidden_state_grads(learner_hidden).status == "correct"
 
 
-def test_hidden_reference_solution_matches_rnn_lib_backward():
+def test_hidden_checker_accepts_a_column_form_loop_over_each_sequence():
+    def per_sequence(dy, h, W_hy, W_hh):  # the notebook's one-sequence recursion, run on each column of the batch
+        dh, dh_raw = np.zeros(h[1:].shape), np.zeros(h[1:].shape)
+        for b in range(dy.shape[1]):
+            dh_next = np.zeros(W_hh.shape[0])
+            for t in reversed(range(dy.shape[0])):
+                dh[t, b] = W_hy.T @ dy[t, b] + dh_next
+                dh_raw[t, b] = (1.0 - h[t + 1, b] ** 2) * dh[t, b]
+                dh_next = W_hh.T @ dh_raw[t, b]
+        return dh, dh_raw
+
+    assert check_hidden_state_grads(per_sequence).status == "correct"
+
+
+def test_hidden_reference_solution_matches_rnn_lib_backward_on_a_batch():
     rng = np.random.default_rng(0)
     params = {k: 0.5 * rng.standard_normal(s) for k, s in rnn_lib.param_shapes(3, 4, 2).items()}
-    x, y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    x, y = rng.standard_normal((6, 5, 3)), rng.standard_normal((6, 5, 2))
     y_hat, cache = rnn_lib.forward(params, x)
     dy = y_hat - y
-    _, dh_raw = hidden_state_grads(dy, cache.h[:, 0, :], params["W_hy"], params["W_hh"])
+    _, dh_raw = hidden_state_grads(dy, cache.h, params["W_hy"], params["W_hh"])
     grads = rnn_lib.backward(params, cache, dy)
-    np.testing.assert_allclose(dh_raw.sum(axis=0)[:, None], grads["b_h"], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(dh_raw.sum(axis=(0, 1))[:, None], grads["b_h"], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(dh_raw[0] @ params["W_hh"], grads["h0"], rtol=1e-12, atol=1e-14)
+
+
+def test_hidden_reference_solution_accepts_one_sequence():
+    rng = np.random.default_rng(2)
+    dy, h = rng.standard_normal((4, 1, 2)), np.tanh(rng.standard_normal((5, 1, 3)))
+    W_hy, W_hh = rng.standard_normal((2, 3)), rng.standard_normal((3, 3))
+    batched = hidden_state_grads(dy, h, W_hy, W_hh)
+    single = hidden_state_grads(dy[:, 0], h[:, 0], W_hy, W_hh)
+    for one, many in zip(single, batched):
+        np.testing.assert_allclose(one, many[:, 0], rtol=1e-14, atol=0)
 
 
 def test_hidden_checker_says_not_implemented():
@@ -65,11 +95,17 @@ def test_hidden_checker_says_not_implemented():
         ("h_{t-1}", "off-by-one state in tanh′ (1 − h_{t−1}²)"),
         ("forwards", "ran forwards in time"),
         ("W_hh", "W_hh instead of W_hhᵀ"),
+        ("batch sum", "dh_next summed over the batch"),
     ],
 )
 def test_hidden_checker_names_the_mistake(planted, name):
     fb = check_hidden_state_grads(lambda *args: learner_hidden(*args, mistake=planted))
     assert (fb.status, fb.mistake) == ("wrong", name)
+
+
+def test_hidden_checker_explains_a_column_form_product_instead_of_a_traceback():
+    fb = check_hidden_state_grads(lambda *args: learner_hidden(*args, mistake="column form"))
+    assert fb.status == "wrong" and "numpy refused a product" in str(fb) and "row form" in str(fb)
 
 
 def test_hidden_checker_names_the_wrong_steps_of_a_dropped_dh_next():
@@ -81,7 +117,7 @@ def test_hidden_checker_names_the_wrong_steps_of_a_dropped_dh_next():
 def test_hidden_checker_names_the_wrong_steps_of_an_unknown_mistake():
     def last_step_doubled(dy, h, W_hy, W_hh):
         dh, dh_raw = learner_hidden(dy, h, W_hy, W_hh)
-        return dh * np.r_[np.ones(4), 2.0][:, None], dh_raw  # an error no known mistake makes, in row 4 only
+        return dh * np.r_[np.ones(4), 2.0][:, None, None], dh_raw  # an error no known mistake makes, in row 4 only
 
     fb = check_hidden_state_grads(last_step_doubled)
     assert (fb.status, fb.mistake) == ("wrong", None) and "Wrong at time step(s) t = 4 (0-based)" in str(fb)
@@ -93,33 +129,39 @@ def test_hidden_checker_asks_for_two_arrays():
 
 
 # ---------------------------------------------------------------------------
-# 05: recurrent_weight_grads(dh_raw, x, h) -> (dW_xh, dW_hh, db_h)
+# 05: recurrent_weight_grads(dh_raw, x, h) -> (dW_xh, dW_hh, db_h), for a batch
 # ---------------------------------------------------------------------------
 
 
 def learner_weights(dh_raw, x, h, *, mistake=None):
-    """A learner's loop over t of outer products; ``mistake`` plants one classic error."""
-    T, H = dh_raw.shape
-    D = x.shape[1]
+    """A learner's loop over t and b of outer products; ``mistake`` plants one classic error.
+
+    dh_raw (T, B, H), x (T, B, D), h (T + 1, B, H).
+    """
+    T, B, H = dh_raw.shape
+    D = x.shape[2]
     dW_xh, dW_hh, db_h = np.zeros((H, D)), np.zeros((H, H)), np.zeros((H, 1))
     if mistake == "transposed":
         dW_xh, dW_hh = np.zeros((D, H)), np.zeros((H, H))
     for t in range(T):
-        delta = dh_raw[t]
-        if mistake == "tanh twice":
-            delta = (1.0 - h[t + 1] ** 2) * delta
-        if mistake == "delta h":  # undoes the tanh′ factor: what using δ^h_t would give
-            delta = delta / (1.0 - h[t + 1] ** 2)
-        h_prev = h[t + 1] if mistake == "h_t" else h[t]
-        if mistake == "transposed":
-            dW_xh += np.outer(x[t], delta)
-            dW_hh += np.outer(h_prev, delta)
-        else:
-            dW_xh += np.outer(delta, x[t])
-            dW_hh += np.outer(delta, h_prev)
-        db_h += delta[:, None]
+        for b in range(1 if mistake == "first sequence" else B):
+            delta = dh_raw[t, b]
+            if mistake == "tanh twice":
+                delta = (1.0 - h[t + 1, b] ** 2) * delta
+            if mistake == "delta h":  # undoes the tanh′ factor: what using δ^h_t would give
+                delta = delta / (1.0 - h[t + 1, b] ** 2)
+            h_prev = h[t + 1, b] if mistake == "h_t" else h[t, b]
+            if mistake == "transposed":
+                dW_xh += np.outer(x[t, b], delta)
+                dW_hh += np.outer(h_prev, delta)
+            else:
+                dW_xh += np.outer(delta, x[t, b])
+                dW_hh += np.outer(delta, h_prev)
+            db_h += delta[:, None]
     if mistake == "flat db_h":
         db_h = db_h[:, 0]
+    if mistake == "batch mean":
+        dW_xh, dW_hh, db_h = dW_xh / B, dW_hh / B, db_h / B
     return dW_xh, dW_hh, db_h
 
 
@@ -130,11 +172,13 @@ def test_weights_checker_accepts_the_right_loop():
 def test_weights_reference_solution_matches_rnn_lib_backward():
     rng = np.random.default_rng(1)
     params = {k: 0.5 * rng.standard_normal(s) for k, s in rnn_lib.param_shapes(3, 4, 2).items()}
-    x, y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    x, y = rng.standard_normal((6, 3, 3)), rng.standard_normal((6, 3, 2))  # (T, B, ·): a batch of 3
     y_hat, cache = rnn_lib.forward(params, x)
     grads = rnn_lib.backward(params, cache, y_hat - y)
-    h = cache.h[:, 0, :]
-    _, dh_raw = hidden_state_grads(y_hat - y, h, params["W_hy"], params["W_hh"])
+    h = cache.h  # (T + 1, B, H)
+    dh_raw = np.stack(  # δ^a_t of each sequence, from notebook 04's one-sequence recursion
+        [hidden_state_grads((y_hat - y)[:, b], h[:, b], params["W_hy"], params["W_hh"])[1] for b in range(3)], axis=1
+    )
     for name, value in zip(("W_xh", "W_hh", "b_h"), recurrent_weight_grads(dh_raw, x, h)):
         np.testing.assert_allclose(value, grads[name], rtol=1e-12, atol=1e-14)
 
@@ -154,6 +198,8 @@ def test_weights_checker_says_not_implemented():
         ("flat db_h", "db_h of shape (H,) instead of (H, 1)"),
         ("delta h", "δ^h used instead of δ^a (tanh′ factor missing)"),
         ("tanh twice", "tanh′ applied twice"),
+        ("first sequence", "only the first sequence of the batch"),
+        ("batch mean", "mean over the batch instead of the sum"),
     ],
 )
 def test_weights_checker_names_the_mistake(planted, name):
@@ -169,3 +215,11 @@ def test_weights_checker_says_which_value_is_wrong():
 def test_weights_checker_asks_for_three_arrays():
     fb = check_recurrent_weight_grads(lambda *args: learner_weights(*args)[:2])
     assert fb.status == "wrong" and "return dW_xh, dW_hh, db_h" in str(fb)
+
+
+def test_weights_checker_explains_one_sequence_code_run_on_a_batch():
+    def one_sequence_code(dh_raw, x, h):  # notebook 05's text, unchanged, given (T, B, ·) arrays
+        return dh_raw.T @ x, dh_raw.T @ h[:-1], dh_raw.sum(axis=0)[:, None]
+
+    fb = check_recurrent_weight_grads(one_sequence_code)
+    assert fb.status == "wrong" and "raised ValueError" in str(fb) and "(T·B, ·) rows" in str(fb)

@@ -7,66 +7,101 @@ status "wrong" with that mistake's name, and an unfinished exercise must give "n
 import numpy as np
 import pytest
 
+import rnn_lib
 from rnn_lib.exercises import loss as loss_ex
 from rnn_lib.exercises import output_layer as out_ex
-from rnn_lib.exercises.loss import check_loss_and_grad
-from rnn_lib.exercises.output_layer import check_output_layer_grads
+from rnn_lib.exercises.loss import check_weighted_loss_and_grad
+from rnn_lib.exercises.output_layer import check_output_layer_backward
 
 # ---------------------------------------------------------------------------
-# 02: loss_and_grad(y_hat, y) -> (loss, dy)
+# 02: weighted_loss_and_grad(y_hat, y, w) -> (loss, dy), y_hat (T, B, O), w (T,)
 # ---------------------------------------------------------------------------
 
 
-def loss_right(y_hat, y):
-    dy = y_hat - y
-    return 0.5 * float(np.sum(dy**2)), dy
+def steps(w):
+    return w[:, None, None]  # (T, 1, 1)
 
 
-def loss_sign(y_hat, y):
-    dy = y - y_hat
-    return 0.5 * float(np.sum(dy**2)), dy
+def loss_right(y_hat, y, w):
+    diff = y_hat - y
+    return 0.5 * float(np.sum(steps(w) * diff**2)), steps(w) * diff
 
 
-def loss_no_half(y_hat, y):
-    return float(np.sum((y_hat - y) ** 2)), 2 * (y_hat - y)
+def loss_loop(y_hat, y, w):  # a loop over the steps: also right
+    loss, dy = 0.0, np.zeros_like(y_hat)
+    for t in range(len(w)):
+        dy[t] = w[t] * (y_hat[t] - y[t])
+        loss += 0.5 * w[t] * float(np.sum((y_hat[t] - y[t]) ** 2))
+    return loss, dy
 
 
-def loss_mean(y_hat, y):
-    return 0.5 * float(np.mean((y_hat - y) ** 2)), (y_hat - y) / y.size
+def loss_sign(y_hat, y, w):
+    diff = y - y_hat
+    return 0.5 * float(np.sum(steps(w) * diff**2)), steps(w) * diff
 
 
-def loss_last_step(y_hat, y):
+def loss_no_half(y_hat, y, w):
+    diff = y_hat - y
+    return float(np.sum(steps(w) * diff**2)), 2 * steps(w) * diff
+
+
+def loss_mean(y_hat, y, w):
+    diff = y_hat - y
+    return 0.5 * float(np.mean(steps(w) * diff**2)), steps(w) * diff / y.size
+
+
+def loss_last_step(y_hat, y, w):
     dy = np.zeros_like(y)
-    dy[-1] = y_hat[-1] - y[-1]
-    return 0.5 * float(np.sum(dy[-1] ** 2)), dy
+    dy[-1] = w[-1] * (y_hat[-1] - y[-1])
+    return 0.5 * w[-1] * float(np.sum((y_hat[-1] - y[-1]) ** 2)), dy
 
 
-def loss_grad_flat(y_hat, y):
-    dy = y_hat - y
-    return 0.5 * float(np.sum(dy**2)), dy.ravel()
+def loss_grad_flat(y_hat, y, w):
+    loss, dy = loss_right(y_hat, y, w)
+    return loss, dy.ravel()
 
 
-def loss_grad_column(y_hat, y):
-    dy = y_hat - y
-    return 0.5 * float(np.sum(dy**2)), dy[:, :, None]  # the reference's (T, O, 1) column vectors
+def loss_grad_column(y_hat, y, w):
+    loss, dy = loss_right(y_hat, y, w)
+    return loss, dy[..., None]  # the reference's column vectors
+
+
+def loss_grad_without_weight(y_hat, y, w):
+    return loss_right(y_hat, y, w)[0], y_hat - y
+
+
+def loss_weight_squared(y_hat, y, w):
+    weighted = steps(w) * (y_hat - y)
+    return 0.5 * float(np.sum(weighted**2)), steps(w) * weighted
 
 
 def not_written(*args):
     raise NotImplementedError
 
 
-def test_loss_checker_accepts_the_right_answer():
-    fb = check_loss_and_grad(loss_right)
+@pytest.mark.parametrize("learner", [loss_right, loss_loop])
+def test_loss_checker_accepts_the_right_answer(learner):
+    fb = check_weighted_loss_and_grad(learner)
     assert fb.status == "correct", str(fb)
 
 
 def test_loss_checker_accepts_numpy_scalar_loss():
-    fb = check_loss_and_grad(lambda y_hat, y: (0.5 * np.sum((y_hat - y) ** 2), y_hat - y))
+    fb = check_weighted_loss_and_grad(
+        lambda y_hat, y, w: (np.float64(loss_right(y_hat, y, w)[0]), loss_right(y_hat, y, w)[1])
+    )
     assert fb.status == "correct", str(fb)
 
 
+def test_loss_reference_with_unit_weights_is_the_problems_loss():
+    rng = np.random.default_rng(0)
+    y_hat, y = rng.standard_normal((4, 2, 3)), rng.standard_normal((4, 2, 3))
+    loss, dy = loss_ex.weighted_loss_and_grad(y_hat, y, np.ones(4))
+    assert abs(loss - rnn_lib.loss(y_hat, y)) < 1e-12 * loss
+    np.testing.assert_allclose(dy, rnn_lib.loss_grad(y_hat, y), rtol=1e-14, atol=0)
+
+
 def test_loss_checker_reports_not_implemented():
-    assert check_loss_and_grad(not_written).status == "not implemented"
+    assert check_weighted_loss_and_grad(not_written).status == "not implemented"
 
 
 @pytest.mark.parametrize(
@@ -78,101 +113,180 @@ def test_loss_checker_reports_not_implemented():
         (loss_last_step, loss_ex.LAST_STEP),
         (loss_grad_flat, loss_ex.WRONG_SHAPE),
         (loss_grad_column, loss_ex.WRONG_SHAPE),
+        (loss_grad_without_weight, loss_ex.NO_WEIGHT),
+        (loss_weight_squared, loss_ex.WEIGHT_SQUARED),
     ],
 )
 def test_loss_checker_names_the_mistake(learner, mistake):
-    fb = check_loss_and_grad(learner)
+    fb = check_weighted_loss_and_grad(learner)
     assert (fb.status, fb.mistake) == ("wrong", mistake), str(fb)
 
 
 def test_loss_checker_judges_loss_and_gradient_separately():
     # Sign flipped: the loss (a square) is still right, only dy is wrong, and the text says which.
-    text = str(check_loss_and_grad(loss_sign))
+    text = str(check_weighted_loss_and_grad(loss_sign))
     assert "loss: correct." in text and "dy:\n    This is exactly what the mistake" in text
 
 
+def test_loss_checker_explains_a_weight_that_does_not_broadcast():
+    fb = check_weighted_loss_and_grad(lambda y_hat, y, w: (0.0, w * (y_hat - y)))  # (T,) against (T, B, O)
+    assert fb.status == "wrong" and "w[:, None, None]" in str(fb)
+
+
 def test_loss_checker_explains_a_missing_return_value():
-    fb = check_loss_and_grad(lambda y_hat, y: y_hat - y)
+    fb = check_weighted_loss_and_grad(lambda y_hat, y, w: y_hat - y)
     assert fb.status == "wrong" and "return two values" in str(fb)
 
 
 # ---------------------------------------------------------------------------
-# 03: output_layer_grads(dy, h) -> (dW_hy, db_y)
+# 03: output_layer_backward(dy, h, W_hy) -> (dh, dW_hy, db_y), dy (T, B, O), h (T, B, H)
 # ---------------------------------------------------------------------------
 
 
-def out_right(dy, h):
-    return dy.T @ h, dy.sum(axis=0)[:, None]
+def out_dW(dy, h):
+    return np.einsum("tbo,tbh->oh", dy, h)
 
 
-def out_right_loop(dy, h):
-    dW_hy, db_y = np.zeros((dy.shape[1], h.shape[1])), np.zeros((dy.shape[1], 1))
+def out_db(dy):
+    return dy.sum(axis=(0, 1))[:, None]
+
+
+def out_right(dy, h, W_hy):
+    T, B, O = dy.shape
+    return dy @ W_hy, dy.reshape(T * B, O).T @ h.reshape(T * B, -1), out_db(dy)
+
+
+def out_right_loop(dy, h, W_hy):  # one sequence and one step at a time, in column form: also right
+    T, B, O = dy.shape
+    dh = np.zeros(h.shape)
+    dW_hy, db_y = np.zeros(W_hy.shape), np.zeros((O, 1))
+    for t in range(T):
+        for b in range(B):
+            dh[t, b] = W_hy.T @ dy[t, b]
+            dW_hy += np.outer(dy[t, b], h[t, b])
+            db_y += dy[t, b][:, None]
+    return dh, dW_hy, db_y
+
+
+def out_w_hy_t(dy, h, W_hy):
+    return dy @ W_hy.T, out_dW(dy, h), out_db(dy)
+
+
+def out_w_hy_t_column(dy, h, W_hy):
+    return np.stack([W_hy.T @ dy[t] for t in range(len(dy))]), out_dW(dy, h), out_db(dy)
+
+
+def out_dh_batch_sum(dy, h, W_hy):
+    return (dy @ W_hy).sum(axis=1), out_dW(dy, h), out_db(dy)
+
+
+def out_dh_batch_sum_keepdims(dy, h, W_hy):
+    return (dy @ W_hy).sum(axis=1, keepdims=True), out_dW(dy, h), out_db(dy)
+
+
+def out_dh_time_sum(dy, h, W_hy):
+    return (dy @ W_hy).sum(axis=0), out_dW(dy, h), out_db(dy)
+
+
+def out_transposed(dy, h, W_hy):
+    return dy @ W_hy, np.einsum("tbh,tbo->ho", h, dy), out_db(dy)
+
+
+def out_shifted(dy, h, W_hy):
+    h_prev = np.concatenate([np.zeros_like(h[:1]), h[:-1]])
+    return dy @ W_hy, out_dW(dy, h_prev), out_db(dy)
+
+
+def out_shifted_wrapped(dy, h, W_hy):
+    dW_hy = np.zeros(W_hy.shape)
     for t in range(len(dy)):
-        dW_hy += np.outer(dy[t], h[t])
-        db_y += dy[t][:, None]
-    return dW_hy, db_y
+        dW_hy += dy[t].T @ h[t - 1]  # at t = 0 this reads h[-1]
+    return dy @ W_hy, dW_hy, out_db(dy)
 
 
-def out_transposed(dy, h):
-    return h.T @ dy, dy.sum(axis=0)[:, None]
+def out_mean(dy, h, W_hy):
+    T, B = dy.shape[:2]
+    return dy @ W_hy, out_dW(dy, h) / (T * B), dy.mean(axis=(0, 1))[:, None]
 
 
-def out_shifted(dy, h):
-    h_prev = np.vstack([np.zeros((1, h.shape[1])), h[:-1]])
-    return dy.T @ h_prev, dy.sum(axis=0)[:, None]
+def out_flat_bias(dy, h, W_hy):
+    return dy @ W_hy, out_dW(dy, h), dy.sum(axis=(0, 1))
 
 
-def out_shifted_wrapped(dy, h):
-    dW_hy = np.zeros((dy.shape[1], h.shape[1]))
-    for t in range(len(dy)):
-        dW_hy += np.outer(dy[t], h[t - 1])  # at t = 0 this reads h[-1]
-    return dW_hy, dy.sum(axis=0)[:, None]
+def out_last_step(dy, h, W_hy):
+    dh = np.zeros(h.shape)
+    dh[-1] = dy[-1] @ W_hy
+    return dh, dy[-1].T @ h[-1], dy[-1].sum(axis=0)[:, None]
 
 
-def out_last_step(dy, h):
-    return np.outer(dy[-1], h[-1]), dy[-1][:, None]
-
-
-def out_mean(dy, h):
-    return dy.T @ h / len(dy), dy.mean(axis=0)[:, None]
-
-
-def out_flat_bias(dy, h):
-    return dy.T @ h, dy.sum(axis=0)
+def out_not_summed_over_batch(dy, h, W_hy):
+    return dy @ W_hy, np.einsum("tbo,tbh->boh", dy, h), out_db(dy)
 
 
 @pytest.mark.parametrize("learner", [out_right, out_right_loop])
 def test_output_checker_accepts_right_answers(learner):
-    fb = check_output_layer_grads(learner)
+    fb = check_output_layer_backward(learner)
     assert fb.status == "correct", str(fb)
 
 
+def test_output_reference_agrees_with_rnn_lib():
+    # The reference is rnn_lib.output_step_backward applied at every step, with dW_hy and db_y summed over t.
+    rng = np.random.default_rng(1)
+    dy, h, W_hy = rng.standard_normal((4, 3, 2)), rng.standard_normal((4, 3, 5)), rng.standard_normal((2, 5))
+    dh, dW_hy, db_y = out_ex.output_layer_backward(dy, h, W_hy)
+    steps_ = [rnn_lib.output_step_backward(dy[t], (h[t], W_hy)) for t in range(4)]
+    np.testing.assert_allclose(dh, np.stack([s[0] for s in steps_]), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(dW_hy, sum(s[1] for s in steps_), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(db_y, sum(s[2] for s in steps_), rtol=1e-13, atol=1e-13)
+
+
+def test_output_checker_sizes_all_differ():
+    assert len(set(out_ex.SIZES.values())) == 4
+
+
 def test_output_checker_reports_not_implemented():
-    assert check_output_layer_grads(not_written).status == "not implemented"
+    assert check_output_layer_backward(not_written).status == "not implemented"
 
 
 @pytest.mark.parametrize(
     ("learner", "mistake"),
     [
+        (out_w_hy_t, out_ex.W_HY_T),
+        (out_w_hy_t_column, out_ex.W_HY_T),
+        (out_dh_batch_sum, out_ex.DH_BATCH_SUM),
+        (out_dh_batch_sum_keepdims, out_ex.DH_BATCH_SUM),
+        (out_dh_time_sum, out_ex.DH_TIME_SUM),
         (out_transposed, out_ex.TRANSPOSED),
         (out_shifted, out_ex.SHIFTED),
         (out_shifted_wrapped, out_ex.SHIFTED_WRAPPED),
-        (out_last_step, out_ex.LAST_STEP),
         (out_mean, out_ex.MEAN),
         (out_flat_bias, out_ex.FLAT_BIAS),
+        (out_last_step, out_ex.LAST_STEP),
+        (out_not_summed_over_batch, out_ex.NOT_SUMMED_BATCH),
     ],
 )
 def test_output_checker_names_the_mistake(learner, mistake):
-    fb = check_output_layer_grads(learner)
+    fb = check_output_layer_backward(learner)
     assert (fb.status, fb.mistake) == ("wrong", mistake), str(fb)
 
 
 def test_output_checker_names_the_wrong_value():
-    # Only db_y is wrong: dW_hy is reported correct, db_y is named.
-    text = str(check_output_layer_grads(out_flat_bias))
-    assert "dW_hy: correct." in text and "db_y:\n    db_y has shape (3,), expected (3, 1)." in text
+    # Only db_y is wrong: dh and dW_hy are reported correct, db_y is named with its shape.
+    text = str(check_output_layer_backward(out_flat_bias))
+    assert "dh: correct." in text and "dW_hy: correct." in text
+    assert "db_y:\n    This is exactly what the mistake" in text and "db_y has shape (2,), expected (2, 1)." in text
+
+
+def test_output_checker_gives_a_shape_hint_for_w_hy_t():
+    text = str(check_output_layer_backward(out_w_hy_t))
+    assert "numpy refused a product" in text and "W_hy.T" in text
 
 
 def test_output_checker_lists_two_mistakes_at_once():
-    fb = check_output_layer_grads(lambda dy, h: (h.T @ dy, dy.sum(axis=0)))
+    fb = check_output_layer_backward(lambda dy, h, W_hy: (dy @ W_hy, out_dW(dy, h).T, dy.sum(axis=(0, 1))))
     assert fb.mistake == f"{out_ex.TRANSPOSED} + {out_ex.FLAT_BIAS}"
+
+
+def test_output_checker_explains_a_missing_return_value():
+    fb = check_output_layer_backward(lambda dy, h, W_hy: (dy @ W_hy, out_dW(dy, h)))
+    assert fb.status == "wrong" and "return three values" in str(fb)

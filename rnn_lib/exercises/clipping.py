@@ -1,9 +1,14 @@
-"""Checker for notebook 09's exercise: clipping by the global norm.
+"""Checker for notebook 09's exercise: clipping each sequence's gradient before averaging.
 
-    ‖g‖ = sqrt(Σ_p ‖g_p‖_F²),     g_p ← g_p · c / max(‖g‖, c)   for all five p together
+The text clips the batch gradient, one dict of five arrays, by its global norm.  The exercise does
+the same for every sequence of a batch separately, and then averages:
 
-The learner writes ``clip_global_norm(grads, max_norm)`` returning a NEW dict of the five clipped
-gradients (the input must not change).  Returning ``(clipped, norm)`` is accepted too.
+    g^(b) = the five gradients of sequence b,     ‖g^(b)‖ = sqrt(Σ_p ‖g^(b)_p‖_F²)
+    result_p = (1/B) Σ_b g^(b)_p · c / max(‖g^(b)‖, c)
+
+The learner writes ``clip_per_sequence(grads, max_norm)``: ``grads[p]`` has shape (B, *shape of p),
+row b holding sequence b's gradient; the result is a NEW dict with the parameters' own shapes (the
+input must not change).
 """
 
 from __future__ import annotations
@@ -13,107 +18,118 @@ import numpy as np
 from ..core import PARAM_NAMES
 from ._feedback import Feedback, diagnose, run_learner
 
-EXERCISE = "clip_global_norm"
+EXERCISE = "clip_per_sequence"
 SHAPES = {"W_xh": (3, 2), "W_hh": (3, 3), "W_hy": (2, 3), "b_h": (3, 1), "b_y": (2, 1)}
+NORMS = (40.0, 3.0, 0.3, 2.0)  # one exploded sequence, two long ones, one short one (left alone at c = 1)
+MAX_NORM = 1.0
 
 
-def _flat(grads) -> np.ndarray:
-    return np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in PARAM_NAMES])
+def _flat(grads, batch=None) -> np.ndarray:
+    """The five arrays as one vector (or, with ``batch``, one row per sequence, shape (B, n))."""
+    if batch is None:
+        return np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in PARAM_NAMES])
+    return np.concatenate([np.asarray(grads[k], dtype=np.float64).reshape(batch, -1) for k in PARAM_NAMES], axis=1)
 
 
-def _unflat(v) -> dict:
-    out, i = {}, 0
-    for k in PARAM_NAMES:
-        n = int(np.prod(SHAPES[k]))
-        out[k] = v[i : i + n].reshape(SHAPES[k])
-        i += n
-    return out
-
-
-def _grads(seed, scale) -> dict:
+def per_sequence_gradients(norms=NORMS, seed=0) -> dict:
+    """Gradients of B = len(norms) sequences, ``grads[p]`` of shape (B, *SHAPES[p]); sequence b has global norm norms[b]."""
     rng = np.random.default_rng(seed)
-    g = {k: rng.standard_normal(s) for k, s in SHAPES.items()}
-    g["W_hh"] *= 5.0  # one parameter dominates, as W_hh's gradient does when gradients explode
-    norm = np.sqrt(sum(float(np.sum(v * v)) for v in g.values()))
-    return {k: v * (scale / norm) for k, v in g.items()}  # global norm exactly ``scale``
+    g = {k: rng.standard_normal((len(norms), *s)) for k, s in SHAPES.items()}
+    g["W_hh"] *= 4.0  # one parameter dominates, as W_hh's gradient does when gradients explode
+    size = np.sqrt(sum(np.sum(v * v, axis=tuple(range(1, v.ndim))) for v in g.values()))  # (B,)
+    return {k: v * (np.asarray(norms) / size).reshape(-1, *[1] * (v.ndim - 1)) for k, v in g.items()}
+
+
+def _mean_of(rows: np.ndarray, scales: np.ndarray) -> np.ndarray:
+    return (rows * scales[:, None]).mean(axis=0)
+
+
+def _mistakes(grads, c):
+    """The right flat vector, and mistake name → (flat vector that mistake returns, advice)."""
+    B = len(next(iter(grads.values())))
+    rows = _flat(grads, B)  # (B, n)
+    norms = np.linalg.norm(rows, axis=1)  # ‖g^(b)‖
+    right = _mean_of(rows, c / np.maximum(norms, c))
+    mean = rows.mean(axis=0)
+    whole = np.linalg.norm(rows)
+    per_param = np.concatenate(
+        [
+            (
+                grads[k].reshape(B, -1) * (c / np.maximum(np.linalg.norm(grads[k].reshape(B, -1), axis=1), c))[:, None]
+            ).mean(axis=0)
+            for k in PARAM_NAMES
+        ]
+    )
+    return right, {
+        "clipping the mean instead of each sequence": (
+            mean * (c / max(np.linalg.norm(mean), c)),
+            (
+                "You averaged first and clipped the mean: that is ordinary norm clipping of the batch gradient, where "
+                "the exploded sequence still decides the direction. Clip every sequence's gradient (its own norm over "
+                "its five arrays), then average."
+            ),
+        ),
+        "one norm for the whole batch": (
+            _mean_of(rows, np.full(B, c / max(whole, c))),
+            (
+                "One norm over all sequences together scales every sequence by the same factor. Each sequence b needs "
+                "its own norm ‖g^(b)‖: sum the squares over every axis except the batch axis."
+            ),
+        ),
+        "clipping each parameter separately": (
+            per_param,
+            (
+                "Each sequence's five arrays were clipped one by one. The norm of sequence b is ONE number over all "
+                "five of its arrays together (the global norm of notebook 09)."
+            ),
+        ),
+        "summing instead of averaging": (
+            right * B,
+            "The result is B times too large: average the clipped gradients over the batch (divide by B).",
+        ),
+        "scaling up small gradients": (
+            _mean_of(rows, c / norms),
+            (
+                "A sequence whose gradient was shorter than max_norm was stretched to length max_norm. Clipping only "
+                "ever shortens: scale = max_norm / max(‖g^(b)‖, max_norm), which is 1 for a short gradient."
+            ),
+        ),
+        "squared norm": (
+            _mean_of(rows, c / np.maximum(norms**2, c)),
+            "The scale used ‖g^(b)‖² instead of ‖g^(b)‖: take the square root of the sum of squares.",
+        ),
+    }
 
 
 def _as_vector(answer):
     """The learner's answer as one vector in PARAM_NAMES order, or an explanation of why it is not one."""
-    if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], dict):
-        answer = answer[0]
     if not isinstance(answer, dict):
-        return None, f"Return a dict of the five clipped gradients, got {type(answer).__name__}."
+        return None, f"Return a dict of the five averaged gradients, got {type(answer).__name__}."
     missing = [k for k in PARAM_NAMES if k not in answer]
     if missing:
-        return None, f"The returned dict lacks {', '.join(missing)}: return all five gradients, clipped together."
+        return None, f"The returned dict lacks {', '.join(missing)}: return all five gradients."
     for k in PARAM_NAMES:
-        if np.shape(answer[k]) != SHAPES[k]:
-            return None, f"grads['{k}'] came back with shape {np.shape(answer[k])}, expected {SHAPES[k]}."
+        shape = np.shape(answer[k])
+        if shape != SHAPES[k]:
+            hint = " That still has the batch axis first: average over it (axis 0)." if shape[1:] == SHAPES[k] else ""
+            return None, f"result['{k}'] came back with shape {shape}, expected {SHAPES[k]}.{hint}"
     return _flat(answer), None
 
 
-def _run(fn, grads, c):
-    """Call the learner on a copy-checked input; returns (vector, feedback-or-None, mutated?)."""
+def check_clip_per_sequence(fn) -> Feedback:
+    """Check ``fn(grads, max_norm)`` on four sequences: one exploded, two long, one short (to be left alone)."""
+    grads = per_sequence_gradients()
     given = {k: v.copy() for k, v in grads.items()}
-    answer, feedback = run_learner(EXERCISE, fn, given, c)
+    answer, feedback = run_learner(EXERCISE, fn, given, MAX_NORM)
     if feedback is not None:
-        return None, feedback, False
+        return feedback
     mutated = any(not np.array_equal(given[k], grads[k]) for k in PARAM_NAMES)
     vec, problem = _as_vector(answer)
     if problem:
-        return None, Feedback(EXERCISE, "wrong", [problem]), mutated
-    return vec, None, mutated
-
-
-def check_clip_global_norm(fn) -> Feedback:
-    """Check ``fn(grads, max_norm)`` on a long gradient (to be shortened) and a short one (to be left alone)."""
-    c = 1.0
-    long = _grads(0, scale=8.0)
-    v = _flat(long)
-    norm = float(np.linalg.norm(v))
-    per_param = np.concatenate([(long[k] * (c / max(np.linalg.norm(long[k]), c))).ravel() for k in PARAM_NAMES])
-    mistakes = {
-        "clipping each parameter separately": (
-            per_param,
-            (
-                "Each gradient was clipped to norm c on its own: the five together can still be √5·c long, and the "
-                "direction changes. Compute ONE norm over all five (sqrt of the sum of all squares) and scale all by it."
-            ),
-        ),
-        "squared norm": (
-            v * (c / norm**2),
-            "The scale used ‖g‖² instead of ‖g‖: take the square root of the sum of squares.",
-        ),
-        "clipping by value": (
-            np.clip(v, -c, c),
-            "That clips every entry to [−c, c] (clipping by value), which changes the direction. Rescale instead.",
-        ),
-    }
-    # Stretching a short gradient is invisible on a long one; the short case below catches it.
-    answer, feedback, mutated = _run(fn, long, c)
-    if feedback is not None:
-        return feedback
-    fb = diagnose(EXERCISE, answer, v * (c / norm), name="your clipped gradient", known_mistakes=mistakes)
-    if not fb.passed:
-        return fb
-
-    short = _grads(1, scale=0.25)
-    s = _flat(short)
-    answer, feedback, mutated_short = _run(fn, short, c)
-    if feedback is not None:
-        return feedback
-    mistakes = {
-        "scaling up small gradients": (
-            s * (c / np.linalg.norm(s)),
-            (
-                "A gradient shorter than max_norm was stretched to length max_norm. Clipping only ever shortens: "
-                "scale = max_norm / max(‖g‖, max_norm), which is 1 for a short gradient."
-            ),
-        ),
-    }
-    fb = diagnose(EXERCISE, answer, s, name="your result for a short gradient", known_mistakes=mistakes)
-    if fb.passed and (mutated or mutated_short):
+        return Feedback(EXERCISE, "wrong", [problem])
+    right, mistakes = _mistakes(grads, MAX_NORM)
+    fb = diagnose(EXERCISE, vec, right, name="your averaged gradient", known_mistakes=mistakes)
+    if fb.passed and mutated:
         return Feedback(
             EXERCISE,
             "wrong",

@@ -1,9 +1,11 @@
-"""Checker for notebook 08's exercise: the Jacobian ∂h_t/∂h_k as a product of one-step Jacobians.
+"""Checker for notebook 08's exercise: the Jacobians ∂h_t/∂h_k of a batch, as products of one-step Jacobians.
 
-    ∂h_t/∂h_k = ∏_{j=t}^{k+1} diag(1 − h_j²) W_hh        (H, H); the factor of step t is leftmost
+    ∂h_t/∂h_k = ∏_{j=t}^{k+1} diag(1 − h_j²) W_hh        (H, H) per sequence; the factor of step t is leftmost
 
-The learner writes ``jacobian_product(W_hh, h, t, k)`` with ``h`` the states (T + 1, H), ``h[j]`` = h_j,
-and 0 <= k <= t <= T; for t = k the product is empty and the answer is the identity.
+The notebook's text writes the one-sequence version.  The learner writes ``jacobian_product(W_hh, h, t, k)`` for a
+**batch**: ``h`` holds the states (T + 1, B, H), ``h[j, b]`` = h_j of sequence b, and 0 <= k <= t <= T.  It returns
+(B, H, H), one Jacobian per sequence (they differ, because each sequence has its own tanh′ factors); for t = k the
+product is empty and every one is the identity.
 """
 
 from __future__ import annotations
@@ -15,27 +17,32 @@ from ._feedback import Feedback, diagnose, run_learner
 EXERCISE = "jacobian_product"
 
 
-def _product(W_hh, h, t, k, *, order="left", shift=0, derivative=True, first=None, power=2):
-    """The product with switches that reproduce the classic mistakes (defaults give the right answer)."""
-    H = W_hh.shape[0]
-    J = np.eye(H)
+def _product(W_hh, h, t, k, *, order="left", shift=0, derivative=True, first=None, power=2, columns=False):
+    """The batched product with switches that reproduce the classic mistakes (defaults give the right answer).
+
+    h (T + 1, B, H) → (B, H, H).  ``columns=True`` scales the columns of W_hh instead of its rows, what
+    ``(1 − h[j]²)[:, None] * W_hh`` gives once h[j] is (B, H).
+    """
+    B, H = h.shape[1], W_hh.shape[0]
+    J = np.broadcast_to(np.eye(H), (B, H, H)).copy()
     for j in range(k + 1 if first is None else first, t + 1):
-        d = 1.0 - h[j - shift] ** power if derivative else np.ones(H)
-        step = d[:, None] * W_hh  # diag(d) @ W_hh without building the diagonal matrix
+        d = 1.0 - h[j - shift] ** power if derivative else np.ones((B, H))
+        # diag(d_b) @ W_hh for every b at once: d_b scales the ROWS of W_hh
+        step = d[:, None, :] * W_hh if columns else d[:, :, None] * W_hh
         J = step @ J if order == "left" else J @ step
     return J
 
 
 def reference_jacobian_product(W_hh, h, t, k):
-    """∂h_t/∂h_k for states h (T + 1, H) and W_hh (H, H); the identity when t = k."""
+    """∂h_t/∂h_k per sequence for states h (T + 1, B, H) and W_hh (H, H): (B, H, H); identities when t = k."""
     return _product(W_hh, h, t, k)
 
 
 def _case():
     rng = np.random.default_rng(8)
-    H, T = 4, 6
+    H, T, B = 4, 6, 3
     W_hh = rng.standard_normal((H, H))  # not symmetric, so a transpose shows
-    h = rng.uniform(-0.9, 0.9, size=(T + 1, H))  # distinct states, so an off-by-one shows
+    h = rng.uniform(-0.9, 0.9, size=(T + 1, B, H))  # distinct states, so an off-by-one shows
     return W_hh, h, 5, 2
 
 
@@ -73,16 +80,30 @@ def check_jacobian_product(fn) -> Feedback:
             _product(W_hh, h, t, k, power=1),
             "tanh'(a) = 1 − tanh(a)² = 1 − h²: the square is needed.",
         ),
+        "tanh′ scales the columns of W_hh, not the rows": (
+            _product(W_hh, h, t, k, columns=True),
+            (
+                "diag(d) W_hh scales row i by d_i. With h[j] of shape (B, H), (1 − h[j]²)[:, None] has shape "
+                "(B, 1, H) and scales the columns; use (1 − h[j]²)[:, :, None], shape (B, H, 1)."
+            ),
+        ),
     }
     fb = diagnose(
-        EXERCISE, answer, reference_jacobian_product(W_hh, h, t, k), name="your ∂h_t/∂h_k", known_mistakes=mistakes
+        EXERCISE,
+        answer,
+        reference_jacobian_product(W_hh, h, t, k),
+        name="your ∂h_t/∂h_k (B, H, H)",
+        known_mistakes=mistakes,
     )
     if fb.passed:
         # The empty product: t = k must give the identity.
         same, feedback = run_learner(EXERCISE, fn, W_hh.copy(), h.copy(), 3, 3)
         if feedback is not None:
             return feedback
-        fb = diagnose(EXERCISE, same, np.eye(W_hh.shape[0]), name="your ∂h_3/∂h_3")
+        identities = np.broadcast_to(np.eye(W_hh.shape[0]), (h.shape[1], *W_hh.shape))
+        fb = diagnose(EXERCISE, same, identities, name="your ∂h_3/∂h_3")
         if not fb.passed:
-            fb.messages.append("With t = k nothing lies between the two states: the Jacobian is the identity.")
+            fb.messages.append(
+                "With t = k nothing lies between the two states: the Jacobian is the identity, one per sequence (B, H, H)."
+            )
     return fb

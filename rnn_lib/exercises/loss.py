@@ -1,9 +1,15 @@
-"""Checker for notebook 02's exercise: the loss L = ½ Σ_t ‖ŷ_t − y_t‖² and its gradient δ^y = ŷ − y.
+"""Checker for notebook 02's exercise: a step-weighted loss over a batch and its gradient.
 
-The learner writes ``loss_and_grad(y_hat, y)`` returning ``(loss, dy)``: a number and an
-array shaped like ``y_hat`` (T, O).  :func:`check_loss_and_grad` runs it on data of its own
-and judges the two values separately, recognising the classic mistakes: the sign (y − ŷ),
-a missing ½, a mean instead of a sum, only the last step, and a gradient of the wrong shape.
+The learner writes ``weighted_loss_and_grad(y_hat, y, w)`` for a batch stored time-major, y_hat and y of shape
+(T, B, O), with one fixed weight w_t ≥ 0 per step, w of shape (T,):
+
+    L_w = ½ Σ_t w_t Σ_b ‖ŷ_{t,b} − y_{t,b}‖²,        δ^y_{t,b} = ∂L_w/∂ŷ_{t,b} = w_t (ŷ_{t,b} − y_{t,b}).
+
+It returns ``(loss, dy)``: a number and an array shaped like ``y_hat``.  With every w_t = 1 this is the problem's
+loss ½ Σ_t ‖ŷ_t − y_t‖² (summed over the batch) and dy = ŷ − y.  :func:`check_weighted_loss_and_grad` runs it on
+data of its own and judges the two values separately, recognising the classic mistakes: the sign (y − ŷ), a missing
+½, a mean instead of a sum, only the last step, a gradient of the wrong shape, the weight left out of dy, the weight
+squared, and a weight vector that does not broadcast over (T, B, O).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import numpy as np
 
 from ._feedback import Feedback, combine, diagnose, run_learner, split_pair
 
-EXERCISE = "loss_and_grad"
+EXERCISE = "weighted_loss_and_grad"
 
 # Mistake names, shared by the loss and the gradient so one bug gets one name.
 SIGN = "sign flipped (y − ŷ)"
@@ -20,24 +26,44 @@ MISSING_HALF = "missing ½"
 MEAN = "mean instead of sum"
 LAST_STEP = "only the last step"
 WRONG_SHAPE = "wrong shape"
+NO_WEIGHT = "weight w_t left out"
+WEIGHT_SQUARED = "weight squared (w_t inside the square)"
 
 
 def _data():
-    """Seeded predictions and targets with T = 5 steps and O = 3 outputs (so 1/T, 1/O, 1/(T·O) differ)."""
+    """Seeded data, T = 5 steps, B = 4 sequences, O = 3 outputs (all different), and distinct weights w_t ≠ 1."""
     rng = np.random.default_rng(2024)
-    y_hat = rng.standard_normal((5, 3))
-    y = rng.standard_normal((5, 3))
-    return y_hat, y
+    y_hat = rng.standard_normal((5, 4, 3))
+    y = rng.standard_normal((5, 4, 3))
+    w = np.array([0.5, 2.0, 0.25, 1.5, 3.0])  # distinct, none 1: a missing or squared weight cannot hide
+    return y_hat, y, w
 
 
-def check_loss_and_grad(fn) -> Feedback:
-    """Check ``fn(y_hat, y) -> (loss, dy)`` for y_hat, y of shape (T, O).
+def weighted_loss_and_grad(y_hat, y, w):
+    """Reference solution. y_hat, y (T, B, O), w (T,).  Returns (L_w, dy): a float and (T, B, O)."""
+    diff = y_hat - y
+    w_b = w[:, None, None]  # (T, 1, 1): one weight per step, the same for every sequence and output
+    return 0.5 * float(np.sum(w_b * diff**2)), w_b * diff
 
-    loss must be ½ Σ_t Σ_j (ŷ_{t,j} − y_{t,j})², a number; dy must be ŷ − y, shape (T, O).
-    """
-    y_hat, y = _data()
-    T, O = y_hat.shape
-    result, not_written = run_learner(EXERCISE, fn, y_hat.copy(), y.copy())
+
+def check_weighted_loss_and_grad(fn) -> Feedback:
+    """Check ``fn(y_hat, y, w) -> (loss, dy)`` for y_hat, y of shape (T, B, O) and w of shape (T,)."""
+    y_hat, y, w = _data()
+    T, B, O = y_hat.shape
+    try:
+        result, not_written = run_learner(EXERCISE, fn, y_hat.copy(), y.copy(), w.copy())
+    except ValueError as err:  # numpy could not broadcast w against (T, B, O): explain instead of a traceback
+        if "broadcast" not in str(err):
+            raise
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                f"numpy could not broadcast: {err}",
+                "w has shape (T,) and the errors (T, B, O); numpy aligns shapes from the LAST axis, so w * diff "
+                "pairs w with the outputs. Give w the axes it lacks: w[:, None, None] is (T, 1, 1).",
+            ],
+        )
     if not_written:
         return not_written
     bad_return = split_pair(EXERCISE, result, ("loss", "dy"))
@@ -46,33 +72,44 @@ def check_loss_and_grad(fn) -> Feedback:
     loss, dy = result
 
     diff = y_hat - y
-    L = 0.5 * float(np.sum(diff**2))
+    w_b = w[:, None, None]
+    L, grad = weighted_loss_and_grad(y_hat, y, w)
     last = np.zeros_like(diff)
-    last[-1] = diff[-1]
+    last[-1] = grad[-1]
 
     loss_mistakes = {
-        MISSING_HALF: (2 * L, "The ½ in L = ½ Σ‖ŷ_t − y_t‖² is part of the definition: it makes ∂L/∂ŷ exactly ŷ − y."),
-        MEAN: (L / (T * O), "L sums over every step and output: use np.sum, not np.mean."),
+        MISSING_HALF: (2 * L, "The ½ in L = ½ Σ w_t‖ŷ_t − y_t‖² is part of the definition: ∂L/∂ŷ has no factor 2."),
+        MEAN: (L / (T * B * O), "L sums over every step, sequence and output: use np.sum, not np.mean."),
         LAST_STEP: (
-            0.5 * float(np.sum(diff[-1] ** 2)),
-            "Every step is scored: sum over all T steps, not only the last.",
+            0.5 * w[-1] * float(np.sum(diff[-1] ** 2)),
+            "Every step with w_t > 0 is scored: sum over all T steps, not only the last.",
+        ),
+        NO_WEIGHT: (0.5 * float(np.sum(diff**2)), "Step t's term is multiplied by w_t: L_w = ½ Σ_t w_t ‖ŷ_t − y_t‖²."),
+        WEIGHT_SQUARED: (
+            0.5 * float(np.sum((w_b * diff) ** 2)),
+            "w_t multiplies the squared error, ½ w_t ‖ŷ_t − y_t‖², not the error inside the square.",
         ),
     }
     grad_mistakes = {
-        SIGN: (-diff, "∂/∂ŷ of ½(ŷ − y)² is +(ŷ − y): the prediction comes first."),
-        MISSING_HALF: (2 * diff, "The 2 from the square cancels the ½: ∂L/∂ŷ is ŷ − y, not 2(ŷ − y)."),
-        MEAN: (diff / (T * O), "With L a sum, nothing is divided by T·O: dy is just ŷ − y."),
+        SIGN: (-grad, "∂/∂ŷ of ½ w (ŷ − y)² is +w (ŷ − y): the prediction comes first."),
+        MISSING_HALF: (2 * grad, "The 2 from the square cancels the ½: ∂L/∂ŷ is w_t (ŷ − y), not 2 w_t (ŷ − y)."),
+        MEAN: (grad / (T * B * O), "With L a sum, nothing is divided by T·B·O."),
         LAST_STEP: (last, "Each step's prediction has its own error: dy has a non-zero row for every step."),
+        NO_WEIGHT: (diff, "w_t is a constant factor of step t's term, so it stays in the derivative: w_t (ŷ_t − y_t)."),
+        WEIGHT_SQUARED: (
+            w_b**2 * diff,
+            "With w_t outside the square the chain rule gives w_t once: δ^y_t = w_t (ŷ_t − y_t), not w_t².",
+        ),
     }
 
     loss_fb = diagnose(EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
     if loss_fb.status == "wrong" and np.ndim(loss) != 0 and np.size(loss) > 1:
-        loss_fb.messages.append("L is one number for the whole sequence: sum over both the steps and the outputs.")
+        loss_fb.messages.append("L is one number for the whole batch: sum over the steps, sequences and outputs.")
 
-    grad_fb = diagnose(EXERCISE, dy, diff, name="dy", known_mistakes=grad_mistakes, time_axis=0)
-    if dy is not None and np.shape(dy) != diff.shape:
+    grad_fb = diagnose(EXERCISE, dy, grad, name="dy", known_mistakes=grad_mistakes, time_axis=0)
+    if dy is not None and np.shape(dy) != grad.shape:
         grad_fb.mistake = WRONG_SHAPE
         grad_fb.messages.append(
-            "dy = ∂L/∂ŷ has one entry per entry of ŷ: the same shape (T, O) as y_hat, no reshape or sum."
+            "dy = ∂L/∂ŷ has one entry per entry of ŷ: the same shape (T, B, O) as y_hat, no reshape or sum."
         )
     return combine(EXERCISE, {"loss": loss_fb, "dy": grad_fb})
