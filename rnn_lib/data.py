@@ -13,15 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_size
-
-
-def _generator(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be an int seed or a numpy Generator, got {type(rng).__name__}")
+from .validation import as_generator, check_size
 
 
 def toy_task(start=1, length=4):
@@ -40,7 +32,7 @@ def counting_task(n_sequences, T=4, *, low=0, high=10, rng=0):
     Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``; y = x + 1.
     """
     B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
-    starts = _generator(rng).integers(low, high, size=B)
+    starts = as_generator(rng).integers(low, high, size=B)
     x = (starts[None, :] + np.arange(T)[:, None]).astype(np.float64)[:, :, None]
     return x, x + 1.0
 
@@ -54,7 +46,7 @@ def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rn
     Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``.
     """
     B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
-    g = _generator(rng)
+    g = as_generator(rng)
     freq = g.uniform(*freq_range, size=B)
     phase = g.uniform(0.0, 2 * np.pi, size=B)
     k = np.arange(T + 1)[:, None]
@@ -76,7 +68,7 @@ def adding_problem(n_sequences, T=20, *, rng=0):
     B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
     if T < 2:
         raise ValueError(f"adding_problem needs T >= 2 (one marker in each half), got T = {T}")
-    g = _generator(rng)
+    g = as_generator(rng)
     values = g.uniform(0.0, 1.0, size=(T, B))
     half = T // 2
     first = g.integers(0, half, size=B)

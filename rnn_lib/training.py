@@ -17,7 +17,6 @@ step's term), so that the learning rate means the same thing for every batch siz
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from .clipping import _norm, clip_by_global_norm, clip_by_value
 from .model import SimpleRNN
 from .validation import (
     as_float_array,
+    as_generator,
     check_inputs,
     check_learning_rate,
     check_params,
@@ -179,14 +179,6 @@ def apply_clip(grads, clip):
     return clip_by_value(grads, c), _norm(grads), changed
 
 
-def _generator(rng):
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be an int seed or a numpy Generator, got {describe(rng)}")
-
-
 class Progress:
     """Prints a short progress line to stdout at most every PROGRESS_INTERVAL seconds.
 
@@ -289,7 +281,7 @@ def train(
         if not isinstance(validation, tuple) or len(validation) != 2:
             raise TypeError(f"validation must be a tuple (x_val, y_val), got {describe(validation)}")
         x_val, y_val = check_data(params, *validation)
-    gen = _generator(rng)
+    gen = as_generator(rng)
     if not isinstance(shuffle, bool):
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
     meter = Progress(progress, epochs)

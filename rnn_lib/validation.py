@@ -282,3 +282,12 @@ def check_h0(h0, B, H: int, dtype) -> np.ndarray | None:
         what = "one sequence" if B is None else f"a batch of B = {B}"
         raise ValueError(f"h0 must have shape {expected} for {what} (hidden size H = {H}), got shape {arr.shape}")
     return arr
+
+
+def as_generator(rng) -> np.random.Generator:
+    """``rng`` as a numpy Generator: a Generator is used as it is, an int is a seed; anything else is a TypeError."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"rng must be an int seed or a numpy Generator, got {describe(rng)}")
