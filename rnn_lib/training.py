@@ -41,12 +41,18 @@ AUTO_PROGRESS_AFTER = 5.0  # progress="auto" prints only when the whole run is e
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss or the gradients became non-finite.  ``history`` holds what was recorded up to then;
-    the parameters are as they were before the step that failed."""
+    """The loss, the gradients or an updated parameter became non-finite.
 
-    def __init__(self, message, history):
+    The parameters are as they were before the update that failed.  Attributes:
+    ``history``, what was recorded up to then; ``update``, the number (from 1) of the update that
+    failed; ``quantity``, what became non-finite: ``"the loss"``, ``"the gradient"`` or ``"a parameter"``.
+    """
+
+    def __init__(self, message, history, *, update=None, quantity=None):
         super().__init__(message)
         self.history = history
+        self.update = update
+        self.quantity = quantity
 
 
 @dataclass
@@ -212,10 +218,13 @@ class Progress:
 
 def _diverged(history, where, learning_rate, clip):
     advice = "try a smaller learning rate" + ("" if clip else ", or clip the gradients (clip=('norm', 1.0))")
+    update = history.steps + 1
     return TrainingDiverged(
-        f"training diverged: {where} became non-finite at update {history.steps + 1}. "
+        f"training diverged: {where} became non-finite at update {update}. "
         f"The parameters are as they were before that update; {advice}.",
         history,
+        update=update,
+        quantity=where,
     )
 
 

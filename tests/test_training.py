@@ -134,7 +134,20 @@ def test_divergence_raises_and_leaves_the_parameters_as_before_the_bad_step():
     with pytest.raises(FloatingPointError, match="clip") as info:
         train(params, x, y, epochs=1, batch_size=4, learning_rate=1e308, progress=False)
     assert all(np.array_equal(params[k], before[k]) for k in PARAM_NAMES)
-    assert isinstance(info.value, TrainingDiverged) and info.value.history.steps == 0
+    err = info.value
+    assert isinstance(err, TrainingDiverged) and err.history.steps == 0
+    assert err.update == 1 and err.quantity in ("the loss", "the gradient", "a parameter")
+    assert f"{err.quantity} became non-finite at update 1" in str(err)
+
+
+def test_divergence_reports_the_update_that_failed():
+    params, x, y = sine_setup(N=32)  # notebook 09's unclipped run: it overflows within a few hundred updates
+    with pytest.raises(TrainingDiverged) as info:
+        train(params, x, y, epochs=60, batch_size=8, learning_rate=0.1, progress=False)
+    err = info.value
+    assert err.update == err.history.steps + 1 > 1  # some updates succeeded before the failing one
+    assert len(err.history.step_loss) == err.history.steps
+    assert f"at update {err.update}" in str(err) and err.quantity in str(err)
 
 
 @pytest.mark.parametrize(
