@@ -19,7 +19,12 @@ practical peak which rnn_lib reaches.  Peak memory is measured with tracemalloc 
 call and divided by the bytes that BPTT must keep from forward to backward: the hidden states
 (T+1)·B·H and the inputs x.
 
-Run:  python benchmarks/bench_bptt.py [--quick] [--shapes a,b] [--dtypes float64]
+A second table says what bounds each ratio, from timings of the same run: the reference loop
+over the GEMM limit (the most any implementation can beat the loop by), what the public API's
+input checks cost (rnn_lib against the unchecked ``rnn_lib.core``), and how fast the 2·T
+sequential (B, H) × (H, H) products run on their own (no implementation can batch those).
+
+Run:  python benchmarks/bench_bptt.py [--quick] [--shapes a,b] [--dtypes float64] [--without-torch]
 Thread count: that of the BLAS library (``OPENBLAS_NUM_THREADS``, else all cores).
 """
 
@@ -35,7 +40,7 @@ import tracemalloc
 import numpy as np
 
 import rnn_lib
-from rnn_lib import kernels
+from rnn_lib import core, kernels
 
 SHAPES = {  # name: (T, D, H, O, B)
     "a": (4, 1, 5, 1, 1),
@@ -97,6 +102,43 @@ def make_rnn_lib(params, x, y):
         return rnn_lib.backward(params, cache, rnn_lib.loss_grad(y_hat, y))
 
     return call
+
+
+def make_core(params, x, y):
+    """The same call through ``rnn_lib.core``, which trusts its input: no checks, no snapshot of x.
+
+    Its time against rnn_lib's is what the input checks of the public API cost.
+    """
+
+    def call():
+        y_hat, cache = core.forward(params, x)
+        return core.backward(params, cache, core.loss_grad(y_hat, y))
+
+    return call
+
+
+def make_recurrence_products(params, x):
+    """The 2·T sequential (B, H) × (H, H) products of one call (T forward, T backward), alone, back to back.
+
+    No implementation of BPTT can avoid them, nor run one before the previous has finished; how fast
+    they run here bounds how close to the GEMM limit a whole call can get.
+    """
+    _, cache = core.forward(params, x)
+    states = cache.h[:-1]  # real hidden states, (B, H) each
+    W_hh_T = np.ascontiguousarray(params["W_hh"].T)
+    out = np.empty(states.shape[1:], dtype=states.dtype)
+
+    def call():
+        for _ in range(2):
+            for block in states:
+                np.dot(block, W_hh_T, out=out)
+
+    return call
+
+
+def recurrence_flops(shape) -> int:
+    T, _, H, _, B = shape
+    return 2 * T * 2 * B * H * H
 
 
 def reference_gradients(params, x, y):
@@ -258,6 +300,52 @@ def peak_memory(params, x, y) -> dict:
     return {"peak": peak, "kept": cache.h.nbytes + cache.x.nbytes, "results": results}
 
 
+def limit_row(shape, med: dict, gemm: float) -> dict:
+    """What bounds each ratio, from the medians of one run (seconds) and the GEMM limit of the call.
+
+    - ceiling: the reference loop's time over the GEMM limit, the most any implementation can beat
+      the loop by here (none can do the call's arithmetic faster than one large matrix product);
+    - checks: rnn_lib's time minus the unchecked core's, what the public API's input checks cost;
+    - core vs reference: how many times faster than the loop the unchecked core is;
+    - products share: the rate of the sequential (B, H) × (H, H) products alone, as a share of the GEMM rate;
+    - best share: the share of the GEMM limit a call would reach if everything but those products ran at
+      the GEMM rate and nothing else (element-wise work, Python) cost any time.
+    """
+    step_fraction = recurrence_flops(shape) / matmul_flops(shape)
+    return {
+        "ceiling": med["reference"] / gemm,
+        "checks": med["rnn_lib"] - med["core"],
+        "checks share": (med["rnn_lib"] - med["core"]) / med["rnn_lib"],
+        "core vs reference": med["reference"] / med["core"],
+        "products": med["products"],
+        "products share": step_fraction * gemm / med["products"],
+        "best share": gemm / (med["products"] + gemm * (1 - step_fraction)),
+    }
+
+
+def print_limits(limits: list) -> None:
+    print("\nWhat bounds the ratios (same run):")
+    header = (
+        "| shape | dtype | loop ÷ GEMM limit | input checks | unchecked core vs reference "
+        "| recurrence products alone ms | their share of GEMM rate | best share of GEMM limit |"
+    )
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for shape_name, dtype_name, lim in limits:
+        print(
+            f"| {shape_name} | {dtype_name} | {fmt_ratio(lim['ceiling'])} "
+            f"| {fmt_ms(lim['checks'])} ms ({lim['checks share']:.0%}) | {fmt_ratio(lim['core vs reference'])} "
+            f"| {fmt_ms(lim['products'])} | {lim['products share']:.2f} | {lim['best share']:.2f} |"
+        )
+    print(
+        "loop ÷ GEMM limit: the most any implementation can beat the reference loop by on this machine.\n"
+        "input checks: rnn_lib's time minus that of rnn_lib.core (no checks, no snapshot of x), which issue 6 requires.\n"
+        "recurrence products: the 2·T sequential (B, H) × (H, H) products of a call, timed alone; "
+        "best share: the share of\nthe GEMM limit a call would reach if all its other work ran at the GEMM rate "
+        "and element-wise work were free."
+    )
+
+
 def max_relative_difference(grads: dict, reference: dict) -> float:
     return max(float(np.max(np.abs(grads[k] - reference[k])) / np.max(np.abs(reference[k]))) for k in reference)
 
@@ -327,18 +415,21 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
     parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated subset of a,b,c,d")
     parser.add_argument("--dtypes", default=",".join(DTYPES), help="comma-separated subset of float64,float32")
+    parser.add_argument("--without-torch", action="store_true", help="skip PyTorch even when it is installed")
     args = parser.parse_args(argv)
     shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
     dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
     budget, least, most = (0.3, 2, 20) if args.quick else (8.0, 7, 301)
 
     blas, threads = blas_description()
-    torch = import_torch()
+    torch = None if args.without_torch else import_torch()
     print(f"numpy {np.__version__}, BLAS: {blas}, {threads} BLAS thread(s); Python {platform.python_version()}")
     print(
         f"CPU: {platform.machine()}, {os.cpu_count()} logical cores; element-wise threads: {kernels.threads_in_use()}"
     )
-    if torch is None:
+    if args.without_torch:
+        print("PyTorch: skipped (--without-torch).")
+    elif torch is None:
         print("PyTorch: not installed, its column is skipped (pip install torch to compare).")
     else:
         torch.set_num_threads(threads)
@@ -357,7 +448,7 @@ def main(argv=None) -> None:
     )
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
-    checks = []
+    checks, limits = [], []
     for shape_name in shapes:
         shape = SHAPES[shape_name]
         for dtype_name in dtypes:
@@ -367,6 +458,8 @@ def main(argv=None) -> None:
             if torch is not None:
                 calls["torch"], torch_grads = make_torch(torch, params, x, y)
             calls["gemm"], gemm_flops = make_gemm(matmul_flops(shape), dtype)
+            calls["core"] = make_core(params, x, y)
+            calls["products"] = make_recurrence_products(params, x)
 
             # Same numbers before timing: all three compute the same gradients (the loop on 2 sequences).
             ours = calls["rnn_lib"]()
@@ -390,6 +483,7 @@ def main(argv=None) -> None:
                 "memory": mem["peak"] / mem["kept"],
             }
             checks.append((shape_name, dtype_name, row, mem))
+            limits.append((shape_name, dtype_name, limit_row(shape, med, gemm)))
             print(
                 f"| {shape_name}: {shape} | {dtype_name} | {fmt_ms(med['rnn_lib'])} | {fmt_ms(med['reference'])} "
                 f"| {fmt_ms(med.get('torch'))} | {fmt_ms(gemm)} | {fmt_ratio(row['vs reference'])} "
@@ -399,6 +493,7 @@ def main(argv=None) -> None:
 
     print("\nvs …: how many times faster rnn_lib is; of GEMM limit: its share of one large matrix product's speed.")
     print("kept: the hidden states (T+1)·B·H and the inputs x that BPTT must keep between forward and backward.")
+    print_limits(limits)
     for shape_name, dtype_name, _, mem in checks:
         if shape_name == "d":
             mib = 2.0**20
