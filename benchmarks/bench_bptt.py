@@ -297,7 +297,7 @@ def peak_memory(params, x, y) -> dict:
     finally:
         tracemalloc.stop()
     results = y_hat.nbytes + dy.nbytes + sum(g.nbytes for g in grads.values())
-    return {"peak": peak, "kept": cache.h.nbytes + cache.x.nbytes, "results": results}
+    return {"peak": peak, "kept": cache.h.nbytes + cache.x.nbytes, "hidden": cache.h.nbytes, "results": results}
 
 
 def limit_row(shape, med: dict, gemm: float) -> dict:
@@ -501,7 +501,8 @@ def main(argv=None) -> None:
             print(
                 f"memory at d, {dtype_name}: peak {mem['peak'] / mib:.1f} MiB = kept {mem['kept'] / mib:.1f} + results "
                 f"(ŷ, dy, gradients) {mem['results'] / mib:.1f} + working memory {work / mib:.1f} MiB; "
-                f"without the results, peak / kept = {(mem['peak'] - mem['results']) / mem['kept']:.2f}"
+                f"without the results, peak / kept = {(mem['peak'] - mem['results']) / mem['kept']:.2f} "
+                f"(/ the hidden states alone: {(mem['peak'] - mem['results']) / mem['hidden']:.2f})"
             )
 
     if "d" in shapes:

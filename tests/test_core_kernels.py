@@ -208,8 +208,8 @@ def test_backward_in_blocks_equals_backward_in_one_block(monkeypatch, T, dtype):
         np.testing.assert_allclose(blocks[name], whole[name], rtol=rtol, atol=rtol * np.max(np.abs(whole[name])))
 
 
-@pytest.mark.parametrize("T, expected", [(1, 1), (4, 1), (5, 2), (100, 25), (101, 26)])
-def test_blocks_hold_a_quarter_of_the_steps_when_large(monkeypatch, T, expected):
+@pytest.mark.parametrize("T, expected", [(1, 1), (8, 1), (9, 2), (16, 2), (17, 3), (100, 13), (101, 13)])
+def test_blocks_hold_an_eighth_of_the_steps_when_large(monkeypatch, T, expected):
     monkeypatch.setattr(core, "_ONE_BLOCK_BYTES", 0)
     assert core._steps_per_block(T, 64, 512, 8) == expected
 
