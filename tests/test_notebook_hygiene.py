@@ -29,6 +29,17 @@ def test_no_errors_and_no_stderr(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, **IDS)
+def test_printed_text_is_one_stream_output_per_run_of_prints(path):
+    # make execute joins them; otherwise how the kernel happened to cut the text would change the committed file.
+    for i, cell in enumerate(code_cells(read(path)), 1):
+        for before, after in zip(cell.outputs, cell.outputs[1:]):
+            same_stream = before.output_type == after.output_type == "stream" and before.name == after.name
+            assert not same_stream, (
+                f"{path.name}: code cell {i} has two {before.name} outputs in a row; run make execute"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, **IDS)
 def test_kernelspec_is_the_shared_python3(path):
     assert read(path).metadata.get("kernelspec", {}).get("name") == "python3"
 

@@ -33,6 +33,30 @@ def clean(nb) -> None:
     )
     for cell in nb.cells:
         cell.metadata = nbformat.from_dict({k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA})
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of one name (stdout, stderr) into one.
+
+    How the kernel cuts printed text into messages depends on timing (a long computation
+    between two prints flushes the first), so without this the same run can commit one
+    stream output or two: the same text, a different file.
+    """
+    joined = []
+    for out in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            out.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == out.name
+        ):
+            previous.text += out.text
+        else:
+            joined.append(out)
+    return joined
 
 
 def execute(path: Path) -> None:
