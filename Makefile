@@ -14,7 +14,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test execute sync student html bench clean help
+.PHONY: lab test execute sync student html bench experiments experiments-check clean help
 
 help:
 	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
@@ -24,6 +24,8 @@ help:
 	@echo "make student  write the student edition (solutions removed) to student/notebooks"
 	@echo "make html     build a static site of the executed notebooks in _site/"
 	@echo "make bench    time batched BPTT against the reference loop, PyTorch (if installed) and a GEMM"
+	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (~30 min)"
+	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
 	@echo "make clean    remove .venv and caches"
 
 $(STAMP): pyproject.toml
@@ -59,6 +61,13 @@ html: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bptt.py
+
+# The slow sweeps behind the notebooks' figures (experiments/README.md); nice: they share the machine.
+experiments: $(STAMP)
+	$(TEST_ENV) nice -n 10 $(BIN)/python experiments/harness.py --all
+
+experiments-check: $(STAMP)
+	$(TEST_ENV) $(BIN)/python experiments/harness.py --check
 
 clean:
 	rm -rf $(VENV) build *.egg-info _site .pytest_cache .ruff_cache
