@@ -6,7 +6,7 @@ rng=default_rng(seed)), W_hh rescaled to spectral radius 0.8, output bias 1.0 (t
 rnn_lib.training.train with batches of 32 (64 updates per epoch), η = 0.1, clipping by global norm at 1,
 shuffling with default_rng(seed), for 400 epochs (25,600 updates).
 
-Table "curves", after every epoch (and at update 0): the validation MSE divided by the baseline's 1/6
+Table "curves", every 4 epochs (256 updates) from update 0: the validation MSE divided by the baseline's 1/6
 (``mse_ratio``: 1 = learned nothing, 0 = perfect), and how much of the last step's error reaches the
 first input, ``input_reach`` = mean ‖∂L/∂x_1‖ / mean ‖∂L/∂x_T‖ over the validation sequences.
 """
@@ -18,7 +18,8 @@ import rnn_lib
 from rnn_lib.training import evaluate, train
 
 LENGTHS = (5, 10, 20, 30, 40, 60)
-EPOCHS, QUICK_EPOCHS = 400, 2
+EPOCHS, QUICK_EPOCHS = 400, 4
+EVERY = 4  # epochs between two rows (256 updates)
 BASELINE = 1.0 / 6.0  # the MSE of always predicting the mean target, 1.0
 
 
@@ -54,8 +55,8 @@ def run(case, quick):
         }
 
     rows = [row(0)]
-    for epoch in range(1, (QUICK_EPOCHS if quick else EPOCHS) + 1):
-        train(net, x, y, epochs=1, batch_size=32, learning_rate=0.1, clip=("norm", 1.0), rng=shuffle, progress=False)
+    for epoch in range(EVERY, (QUICK_EPOCHS if quick else EPOCHS) + 1, EVERY):
+        train(net, x, y, epochs=EVERY, batch_size=32, learning_rate=0.1, clip=("norm", 1.0), rng=shuffle, progress=False)
         rows.append(row(epoch))
     return rows
 
