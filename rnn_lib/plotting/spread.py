@@ -48,3 +48,17 @@ def mark_overflow(ax, x, y, *, color=COLORS["black"], label="overflow (run stopp
 def legend_outside(ax, **kwargs):
     """The legend to the right of the axes, where it cannot hide data."""
     return ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), **kwargs)
+
+
+def decades_axis(ax, axis="y"):
+    """Label an axis that shows log10 of the values as powers of ten (1e0, 1e100, …).
+
+    For runs that overflow: a log-scale axis cannot reach 1e300 without numpy overflowing inside
+    matplotlib, so such figures plot ``np.log10(values)`` on a linear axis and label it with this.
+    """
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(MaxNLocator(nbins=7, integer=True))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{int(round(v))}}}$"))
+    return ax
