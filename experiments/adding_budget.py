@@ -12,7 +12,7 @@ first input, ``input_reach`` = mean ‖∂L/∂x_1‖ / mean ‖∂L/∂x_T‖ o
 """
 
 import numpy as np
-from harness import Experiment, seeds
+from harness import Experiment, grid, seeds
 
 import rnn_lib
 from rnn_lib.training import evaluate, train
@@ -56,7 +56,9 @@ def run(case, quick):
 
     rows = [row(0)]
     for epoch in range(EVERY, (QUICK_EPOCHS if quick else EPOCHS) + 1, EVERY):
-        train(net, x, y, epochs=EVERY, batch_size=32, learning_rate=0.1, clip=("norm", 1.0), rng=shuffle, progress=False)
+        train(
+            net, x, y, epochs=EVERY, batch_size=32, learning_rate=0.1, clip=("norm", 1.0), rng=shuffle, progress=False
+        )
         rows.append(row(epoch))
     return rows
 
@@ -65,7 +67,7 @@ EXPERIMENT = Experiment(
     name="adding_budget",
     protocol=f"T in {LENGTHS}; seeds 0-9; {EPOCHS} epochs of 64 updates, eta = 0.1, clip 1 (see the docstring).",
     key=("T", "seed", "epoch"),
-    cases=[{"T": T, "seed": s} for T in LENGTHS for s in seeds(10)],
+    cases=grid(T=LENGTHS, seed=seeds(10)),
     quick=[{"T": 5, "seed": 0}, {"T": 40, "seed": 0}],
     run=run,
 )

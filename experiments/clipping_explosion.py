@@ -16,7 +16,7 @@ re-runs the first 5 epochs (20 updates) of seed 0.
 """
 
 import numpy as np
-from harness import Experiment, seeds
+from harness import Experiment, grid, seeds
 
 import rnn_lib
 from rnn_lib.diagnostics import gradient_by_lag, norm_shares
@@ -107,8 +107,8 @@ EXPERIMENT = Experiment(
         "lags": ("seed", "variant", "update", "lag"),
         "runs": ("seed", "variant"),
     },
-    cases=[{"seed": s, "variant": v} for s in seeds(10) for v in VARIANTS],
-    quick=[{"seed": 0, "variant": v} for v in VARIANTS],
+    cases=grid(seed=seeds(10), variant=VARIANTS),
+    quick=grid(seed=[0], variant=VARIANTS),
     run=run,
 )
 

@@ -43,9 +43,12 @@ def seeds(n):
     return list(range(n))
 
 
-def rng(*keys):
-    """A Generator seeded by the integers ``keys`` (e.g. ``rng(seed, 1)`` for a second stream)."""
-    return np.random.default_rng(list(keys))
+def grid(**axes):
+    """Every combination of the given values, as case dicts: ``grid(seed=seeds(10), eta=(0.1, 0.3))``."""
+    cases = [{}]
+    for name, values in axes.items():
+        cases = [{**case, name: value} for case in cases for value in values]
+    return cases
 
 
 @dataclass

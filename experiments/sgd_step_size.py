@@ -8,7 +8,7 @@ an update would overflow or the loss exceeds 1000× its start (``diverged`` = 1 
 """
 
 import numpy as np
-from harness import Experiment, seeds
+from harness import Experiment, grid, seeds
 
 import rnn_lib
 from rnn_lib.diagnostics import largest_eigenvalue
@@ -55,7 +55,7 @@ EXPERIMENT = Experiment(
         "on the toy task; loss = L before the epoch's step; lam_max = largest Hessian eigenvalue of L there."
     ),
     key=("eta", "seed", "epoch"),
-    cases=[{"eta": eta, "seed": s} for eta in RATES for s in seeds(10)],
+    cases=grid(eta=RATES, seed=seeds(10)),
     quick=[{"eta": 0.1, "seed": 0}, {"eta": 0.3, "seed": 0}],
     run=run,
 )

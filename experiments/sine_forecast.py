@@ -16,7 +16,7 @@ The quick mode re-runs the first 3 epochs of seed 0 (table "training").
 """
 
 import numpy as np
-from harness import Experiment, seeds
+from harness import Experiment, grid, seeds
 
 import rnn_lib
 from rnn_lib.forecasting import autoregressive, dominant_frequency, fit_autoregressive, free_running, persistence
@@ -91,7 +91,7 @@ EXPERIMENT = Experiment(
         "free": ("seed", "wave"),
         "horizon": ("seed", "step"),
     },
-    cases=[{"seed": s} for s in seeds(10)],
+    cases=grid(seed=seeds(10)),
     quick=[{"seed": 0}],
     run=run,
 )

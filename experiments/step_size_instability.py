@@ -15,7 +15,7 @@ The quick mode re-runs the first 3 epochs: the "updates" rows and the initial "l
 """
 
 import numpy as np
-from harness import Experiment, seeds
+from harness import Experiment, grid, seeds
 
 import rnn_lib
 from rnn_lib.diagnostics import gradient_by_lag, largest_eigenvalue, norm_shares
@@ -84,8 +84,8 @@ EXPERIMENT = Experiment(
         "lags": ("seed", "variant", "when", "lag"),
         "runs": ("seed", "variant"),
     },
-    cases=[{"seed": s, "variant": v} for s in seeds(10) for v in VARIANTS],
-    quick=[{"seed": 0, "variant": v} for v in VARIANTS],
+    cases=grid(seed=seeds(10), variant=VARIANTS),
+    quick=grid(seed=[0], variant=VARIANTS),
     run=run,
 )
 

@@ -9,7 +9,7 @@ for L_T = ½‖ŷ_T − y_T‖², at lags 0, 8, …, 128.
 """
 
 import numpy as np
-from harness import Experiment, seeds
+from harness import Experiment, grid, seeds
 
 import rnn_lib
 from rnn_lib.clipping import cosine
@@ -59,8 +59,8 @@ EXPERIMENT = Experiment(
     name="tbptt_cosine",
     protocol=f"radii {RADII}; k {KS}; seeds 0-19; T = 128, B = 8 sine waves, H = 16 (see the docstring).",
     key={"by_k": ("seed", "rho", "scheme", "k"), "reach": ("seed", "rho", "lag")},
-    cases=[{"seed": s, "rho": rho} for s in seeds(20) for rho in RADII],
-    quick=[{"seed": 0, "rho": rho} for rho in RADII],
+    cases=grid(seed=seeds(20), rho=RADII),
+    quick=grid(seed=[0], rho=RADII),
     run=run,
 )
 

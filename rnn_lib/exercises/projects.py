@@ -62,17 +62,18 @@ def check_rollout(fn) -> Feedback:
             "The input of each forecast step must be the previous prediction ŷ, not the last warm-up value.",
         ),
     }
-    answer, feedback = run_learner(ROLLOUT_EXERCISE, fn, {k: v.copy() for k, v in params.items()}, x_warm.copy(), n)
+    return _check(
+        ROLLOUT_EXERCISE, fn, (params, x_warm, n), reference_rollout(params, x_warm, n), mistakes, "your forecast"
+    )
+
+
+def _check(exercise, fn, args, expected, mistakes, name):
+    """Call the learner's ``fn`` on copies of ``args`` and compare its answer, step by step, with ``expected``."""
+    copies = [{k: v.copy() for k, v in a.items()} if isinstance(a, dict) else np.copy(a) for a in args]
+    answer, feedback = run_learner(exercise, fn, *copies)
     if feedback is not None:
         return feedback
-    return diagnose(
-        ROLLOUT_EXERCISE,
-        answer,
-        reference_rollout(params, x_warm, n),
-        name="your forecast",
-        known_mistakes=mistakes,
-        time_axis=0,
-    )
+    return diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -141,16 +142,5 @@ def check_mixed_rollout(fn) -> Feedback:
         "Free running has no true values: feed back the prediction ŷ_{t−1}.",
     }
     mistakes = {m: (reference_mixed_rollout(params, x, feed_back, mistake=m), advice[m]) for m in MIXED_MISTAKES}
-    answer, feedback = run_learner(
-        MIXED_EXERCISE, fn, {k: v.copy() for k, v in params.items()}, x.copy(), feed_back.copy()
-    )
-    if feedback is not None:
-        return feedback
-    return diagnose(
-        MIXED_EXERCISE,
-        answer,
-        reference_mixed_rollout(params, x, feed_back),
-        name="your predictions",
-        known_mistakes=mistakes,
-        time_axis=0,
-    )
+    expected = reference_mixed_rollout(params, x, feed_back)
+    return _check(MIXED_EXERCISE, fn, (params, x, feed_back), expected, mistakes, "your predictions")
