@@ -30,8 +30,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from rnn_lib.results import PACKAGE_DATA_DIR, compare_rows, read_table, write_table
 
 HERE = Path(__file__).resolve().parent
