@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import core
+from . import engine, reference
 
 DEFAULT_EPS = 1e-6
 DEFAULT_FLOOR = 1e-8
@@ -112,7 +112,7 @@ def check_rnn(params, x, y, *, h0=None, grads=None, eps=DEFAULT_EPS, floor=DEFAU
     """Gradient check of L = ½ Σ‖ŷ − y‖² for the RNN with these params, inputs x and targets y.
 
     grads: the gradients to check (dict, may include "x" and "h0"); when None,
-    ``rnn_lib.core.backward`` is checked.  x (T, D) or (T, B, D), y like ŷ.
+    ``rnn_lib.backward`` (the engine) is checked.  x (T, D) or (T, B, D), y like ŷ.
     Every array is checked in float64 on copies: the caller's arrays are not touched.
     """
     arrays = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
@@ -122,10 +122,10 @@ def check_rnn(params, x, y, *, h0=None, grads=None, eps=DEFAULT_EPS, floor=DEFAU
     y = np.asarray(y, dtype=np.float64)
 
     def f():
-        y_hat, _ = core.forward(arrays, arrays["x"], arrays.get("h0"))
-        return core.loss(y_hat, y)
+        y_hat, _ = engine.forward(arrays, arrays["x"], arrays.get("h0"))
+        return reference.loss(y_hat, y)
 
     if grads is None:
-        y_hat, cache = core.forward(arrays, arrays["x"], arrays.get("h0"))
-        grads = core.backward(arrays, cache, core.loss_grad(y_hat, y))
+        y_hat, cache = engine.forward(arrays, arrays["x"], arrays.get("h0"))
+        grads = engine.backward(arrays, cache, reference.loss_grad(y_hat, y))
     return check_gradients(f, arrays, grads, eps=eps, floor=floor, tol=tol)

@@ -11,7 +11,6 @@ import pytest
 
 import rnn_lib
 from rnn_lib import SimpleRNN
-from rnn_lib.model import FILE_FORMAT, FILE_VERSION
 
 D, H, O = 3, 4, 2
 
@@ -36,8 +35,8 @@ def same_bits(a: SimpleRNN, b: SimpleRNN) -> bool:
 def file_arrays(model):
     """What save writes, as a dict: a starting point for hand-made broken files."""
     return {
-        "format": np.array(FILE_FORMAT),
-        "format_version": np.array(FILE_VERSION),
+        "format": np.array(SimpleRNN.FILE.marker),
+        "format_version": np.array(SimpleRNN.FILE.version),
         "sizes": np.array([D, H, O]),
         **{k: v.copy() for k, v in model.params.items()},
     }

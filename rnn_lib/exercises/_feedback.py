@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..gradcheck import relative_error
+from ..parameters import PARAM_NAMES
 
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 
@@ -61,7 +62,29 @@ def matches(a, b, tol=PASS_TOL) -> bool:
     return a.shape == b.shape and relative_error(a, b) <= tol
 
 
-_matches = matches  # older spelling, kept for the checkers that use it
+def flatten(grads, batch=None) -> np.ndarray:
+    """The five gradients as one vector in PARAM_NAMES order (with ``batch``, one row per sequence, (B, n))."""
+    if batch is None:
+        return np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in PARAM_NAMES])
+    return np.concatenate([np.asarray(grads[k], dtype=np.float64).reshape(batch, -1) for k in PARAM_NAMES], axis=1)
+
+
+def gradients_as_vector(exercise: str, answer, shapes: dict, what: str = "the five gradients"):
+    """The learner's dict of five gradients as one vector, or ``(None, Feedback)`` saying what is off.
+
+    shapes: name → the shape each gradient must have (its parameter's).
+    """
+    if not isinstance(answer, dict):
+        return None, Feedback(exercise, "wrong", [f"Return a dict of {what}, got {type(answer).__name__}."])
+    missing = [k for k in PARAM_NAMES if k not in answer]
+    if missing:
+        return None, Feedback(exercise, "wrong", [f"The returned dict lacks {', '.join(missing)}: return all five."])
+    for k in PARAM_NAMES:
+        shape = np.shape(answer[k])
+        if shape != shapes[k]:
+            hint = " That still has the batch axis first: average over it (axis 0)." if shape[1:] == shapes[k] else ""
+            return None, Feedback(exercise, "wrong", [f"result['{k}'] has shape {shape}, expected {shapes[k]}.{hint}"])
+    return flatten(answer), None
 
 
 def combine(exercise: str, parts) -> Feedback:

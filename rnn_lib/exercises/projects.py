@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import core
+from .. import engine
+from ..parameters import param_shapes
 from ._feedback import Feedback, diagnose, run_learner
 
 ROLLOUT_EXERCISE = "rollout"
@@ -23,13 +24,13 @@ def reference_rollout(params, x_warm, n_steps, *, reset_state=False, shift=False
     prediction made *after* feeding ŷ_{T0} back (one step too late).  repeat_input: the last warm-up
     input x_{T0} is fed again instead of the prediction ŷ_{T0}.
     """
-    y_hat, cache = core.forward(params, x_warm)
+    y_hat, cache = engine.forward(params, x_warm)
     h, pred = cache.h[-1, 0], y_hat[-1]
     out = []
     inp = x_warm[-1] if repeat_input else pred
     for _ in range(n_steps + int(shift)):
         out.append(pred)
-        y_next, c = core.forward(params, inp[None, :], None if reset_state else h)
+        y_next, c = engine.forward(params, inp[None, :], None if reset_state else h)
         h, pred = c.h[-1, 0], y_next[0]
         inp = x_warm[-1] if repeat_input else pred
     return np.array(out[int(shift) :])
@@ -37,7 +38,7 @@ def reference_rollout(params, x_warm, n_steps, *, reset_state=False, shift=False
 
 def _rollout_problem(seed=1, T0=6, H=5):
     rng = np.random.default_rng(seed)
-    params = {name: 0.7 * rng.standard_normal(shape) for name, shape in core.param_shapes(1, H, 1).items()}
+    params = {name: 0.7 * rng.standard_normal(shape) for name, shape in param_shapes(1, H, 1).items()}
     x_warm = np.sin(0.6 * np.arange(T0))[:, None]
     return params, x_warm
 

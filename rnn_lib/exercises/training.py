@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import PARAM_NAMES
+from ..parameters import PARAM_NAMES, param_shapes
 from ._feedback import Feedback, diagnose, run_learner
 
 EXERCISE = "sgd_step"
@@ -22,7 +22,7 @@ LR = 0.1  # lr² = 0.01 and 2·lr = 0.2 differ from lr and from each other, so e
 
 def _problem():
     rng = np.random.default_rng(7)
-    shapes = {"W_xh": (4, 3), "W_hh": (4, 4), "W_hy": (2, 4), "b_h": (4, 1), "b_y": (2, 1)}
+    shapes = param_shapes(D=3, H=4, O=2)
     params = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
     grads = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
     return params, grads

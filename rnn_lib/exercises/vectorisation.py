@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, _matches, diagnose, run_learner
+from ._feedback import Feedback, diagnose, matches, run_learner
 
 EXERCISE = "weight_grads_from_deltas"
 NAMES = ("dW_xh", "dW_hh", "db_h")
@@ -94,7 +94,7 @@ def check_weight_grads_from_deltas(fn) -> Feedback:
     except (TypeError, ValueError):
         arrays = None  # not numbers: diagnose below says so
     for mistake, (value, advice) in mistakes.items() if arrays is not None else ():
-        if all(_matches(a, v) for a, v in zip(arrays, value)):
+        if all(matches(a, v) for a, v in zip(arrays, value)):
             return Feedback(
                 EXERCISE, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice], mistake
             )
