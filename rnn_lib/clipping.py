@@ -68,6 +68,11 @@ def clip_by_value(grads, limit):
 def cosine(a, b) -> float:
     """Cosine of the angle between two gradient dicts, each seen as one long vector (0.0 if either is zero)."""
     a, b = check_grads(a), check_grads(b)
+    for k in PARAM_NAMES:
+        if a[k].shape != b[k].shape:
+            raise ValueError(
+                f"a['{k}'] has shape {a[k].shape} but b['{k}'] has shape {b[k].shape}: not gradients of one model"
+            )
     norm_a, norm_b = _norm(a.values()), _norm(b.values())
     if norm_a == 0.0 or norm_b == 0.0:
         return 0.0

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import engine, parameters, reference
 from .validation import (
+    all_finite,
     as_float_array,
     check_float_dtype,
     check_generator_or_none,
@@ -97,6 +98,8 @@ def _check_cache(cache, D, H, dtype):
         raise TypeError(
             f"cache was made with {h.dtype} params but params are {dtype}; call forward and backward with the same params"
         )
+    if not (all_finite(h) and all_finite(x)):  # cache.h is visible, and can be edited after forward
+        raise ValueError("cache holds NaN or inf (was cache.h or cache.x edited?); call forward again")
     return T, B
 
 

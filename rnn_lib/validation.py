@@ -327,6 +327,11 @@ def check_updatable(arrays, names, *, owner="params") -> None:
                 f"{_label(owner, k)} is read-only (a broadcast or a view of a read-only array?), so it cannot be "
                 f"updated in place; give it an array of its own: np.array(...)"
             )
+        if _overlaps_itself(p):
+            raise ValueError(
+                f"{_label(owner, k)} has entries that share memory (a stride of 0, from np.broadcast_to or "
+                f"as_strided?), so updating one entry would change others; give it an array of its own: np.array(...)"
+            )
         while isinstance(p.base, np.ndarray):  # the array that owns the memory
             p = p.base
         roots.append(id(p.base if p.base is not None else p))
@@ -341,6 +346,18 @@ def check_updatable(arrays, names, *, owner="params") -> None:
                     + ("are the same array" if same else "share memory (one is a view of the other)")
                     + ": one update would overwrite the other; give each parameter an array of its own (.copy())"
                 )
+
+
+def _overlaps_itself(a: np.ndarray) -> bool:
+    """True unless the strides prove every entry of ``a`` has memory of its own (the usual C or F layouts do)."""
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return False
+    extent = a.itemsize  # bytes spanned by one step along the axes seen so far, smallest stride first
+    for stride, n in sorted((abs(st), n) for st, n in zip(a.strides, a.shape) if n > 1):
+        if stride < extent:
+            return True
+        extent = stride * (n - 1) + extent
+    return False
 
 
 def check_grads(grads, names=PARAM_NAMES, *, like=None) -> dict:

@@ -32,11 +32,11 @@ def check_sgd_step(fn) -> Feedback:
     """Run the learner's ``sgd_step(params, grads, lr)`` on random arrays and explain what differs."""
     params, grads = _problem()
     originals = {name: value.copy() for name, value in params.items()}
+    expected = {name: originals[name] - LR * grads[name] for name in PARAM_NAMES}  # before the learner's code runs
     given = dict(params)  # a shallow copy, to see whether the learner's dict or its arrays changed
-    answer, fb = run_learner(EXERCISE, fn, given, grads, LR)
+    answer, fb = run_learner(EXERCISE, fn, given, {name: g.copy() for name, g in grads.items()}, LR)
     if fb is not None:
         return fb
-    expected = {name: originals[name] - LR * grads[name] for name in PARAM_NAMES}
 
     changed = [name for name in PARAM_NAMES if not np.array_equal(params[name], originals[name])]
     if changed or any(given[name] is not params[name] for name in PARAM_NAMES):
