@@ -5,8 +5,8 @@ gradient and a backward pass (BPTT) over a batch of sequences.  The same call is
 for:
 
 - ``rnn_lib``        the course's library (``rnn_lib.forward`` / ``loss_grad`` / ``backward``);
-- ``reference loop`` the problem's per-step loop with column vectors, run over the batch one
-                     sequence at a time, as a user of the problem's class would;
+- ``reference loop`` ``rnn_lib.reference``, the course's readable loop over the step functions,
+                     run over the batch one sequence at a time, as a user of the problem's class would;
 - ``PyTorch``        ``nn.RNN(nonlinearity="tanh")`` + ``nn.Linear`` with autograd, on the CPU,
                      with the same number of threads (skipped, with a note, without torch);
 - ``GEMM limit``     the matrix-product flops of one call done as a single large matrix
@@ -21,7 +21,7 @@ call and divided by the bytes that BPTT must keep from forward to backward: the 
 
 A second table says what bounds each ratio, from timings of the same run: the reference loop
 over the GEMM limit (the most any implementation can beat the loop by), what the public API's
-input checks cost (rnn_lib against the unchecked ``rnn_lib.core``), and how fast the 2·T
+input checks cost (rnn_lib against the unchecked ``rnn_lib.engine``), and how fast the 2·T
 sequential (B, H) × (H, H) products run on their own (no implementation can batch those).
 
 Run:  python benchmarks/bench_bptt.py [--quick] [--shapes a,b] [--dtypes float64] [--without-torch]
@@ -40,7 +40,7 @@ import tracemalloc
 import numpy as np
 
 import rnn_lib
-from rnn_lib import core, kernels
+from rnn_lib import engine, reference
 
 SHAPES = {  # name: (T, D, H, O, B)
     "a": (4, 1, 5, 1, 1),
@@ -70,7 +70,10 @@ def blas_description() -> tuple[str, int]:
     config = np.show_config(mode="dicts")
     blas = config.get("Build Dependencies", {}).get("blas", {})
     text = f"{blas.get('name', 'unknown')} {blas.get('version', '')}".strip()
-    return text, kernels.default_threads()
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        if os.environ.get(name, "").strip().isdigit():
+            return text, int(os.environ[name])
+    return text, os.cpu_count() or 1
 
 
 def load_average() -> float | None:
@@ -104,15 +107,15 @@ def make_rnn_lib(params, x, y):
     return call
 
 
-def make_core(params, x, y):
-    """The same call through ``rnn_lib.core``, which trusts its input: no checks, no snapshot of x.
+def make_engine(params, x, y):
+    """The same call through ``rnn_lib.engine``, which trusts its input: no checks, no snapshot of x.
 
     Its time against rnn_lib's is what the input checks of the public API cost.
     """
 
     def call():
-        y_hat, cache = core.forward(params, x)
-        return core.backward(params, cache, core.loss_grad(y_hat, y))
+        y_hat, cache = engine.forward(params, x)
+        return engine.backward(params, cache, reference.loss_grad(y_hat, y))
 
     return call
 
@@ -123,7 +126,7 @@ def make_recurrence_products(params, x):
     No implementation of BPTT can avoid them, nor run one before the previous has finished; how fast
     they run here bounds how close to the GEMM limit a whole call can get.
     """
-    _, cache = core.forward(params, x)
+    _, cache = engine.forward(params, x)
     states = cache.h[:-1]  # real hidden states, (B, H) each
     W_hh_T = np.ascontiguousarray(params["W_hh"].T)
     out = np.empty(states.shape[1:], dtype=states.dtype)
@@ -142,36 +145,13 @@ def recurrence_flops(shape) -> int:
 
 
 def reference_gradients(params, x, y):
-    """The problem's loop: column vectors (n, 1), one step and one sequence at a time.
-
-    Returns the five parameter gradients summed over the batch (the loop has no dx).
-    """
-    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in rnn_lib.PARAM_NAMES)
-    T, B, _ = x.shape
-    H = W_hh.shape[0]
-    dW_xh, dW_hh, dW_hy = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros_like(W_hy)
-    db_h, db_y = np.zeros_like(b_h), np.zeros_like(b_y)
-    for b in range(B):
-        h = np.zeros((H, 1), dtype=W_hh.dtype)
-        inputs, hiddens, outputs = [], [h], []
-        for t in range(T):
-            x_t = x[t, b].reshape(-1, 1)
-            h = np.tanh(np.dot(W_xh, x_t) + np.dot(W_hh, h) + b_h)
-            inputs.append(x_t)
-            hiddens.append(h)
-            outputs.append(np.dot(W_hy, h) + b_y)
-        dh_next = np.zeros((H, 1), dtype=W_hh.dtype)
-        for t in reversed(range(T)):
-            dy = outputs[t] - y[t, b].reshape(-1, 1)
-            dW_hy += np.dot(dy, hiddens[t + 1].T)
-            db_y += dy
-            dh = np.dot(W_hy.T, dy) + dh_next
-            dh_raw = (1 - hiddens[t + 1] ** 2) * dh
-            dW_xh += np.dot(dh_raw, inputs[t].T)
-            dW_hh += np.dot(dh_raw, hiddens[t].T)
-            db_h += dh_raw
-            dh_next = np.dot(W_hh.T, dh_raw)
-    return {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
+    """``rnn_lib.reference`` over the batch one sequence at a time, its gradients summed: the plain loop."""
+    total = {name: np.zeros_like(params[name]) for name in rnn_lib.PARAM_NAMES}
+    for b in range(x.shape[1]):
+        grads = reference.gradients(params, x[:, b], y[:, b])
+        for name in rnn_lib.PARAM_NAMES:
+            total[name] += grads[name]
+    return total
 
 
 def make_reference(params, x, y):
@@ -305,8 +285,8 @@ def limit_row(shape, med: dict, gemm: float) -> dict:
 
     - ceiling: the reference loop's time over the GEMM limit, the most any implementation can beat
       the loop by here (none can do the call's arithmetic faster than one large matrix product);
-    - checks: rnn_lib's time minus the unchecked core's, what the public API's input checks cost;
-    - core vs reference: how many times faster than the loop the unchecked core is;
+    - checks: rnn_lib's time minus the unchecked engine's, what the public API's input checks cost;
+    - engine vs reference: how many times faster than the loop the unchecked engine is;
     - products share: the rate of the sequential (B, H) × (H, H) products alone, as a share of the GEMM rate;
     - best share: the share of the GEMM limit a call would reach if everything but those products ran at
       the GEMM rate and nothing else (element-wise work, Python) cost any time.
@@ -314,9 +294,9 @@ def limit_row(shape, med: dict, gemm: float) -> dict:
     step_fraction = recurrence_flops(shape) / matmul_flops(shape)
     return {
         "ceiling": med["reference"] / gemm,
-        "checks": med["rnn_lib"] - med["core"],
-        "checks share": (med["rnn_lib"] - med["core"]) / med["rnn_lib"],
-        "core vs reference": med["reference"] / med["core"],
+        "checks": med["rnn_lib"] - med["engine"],
+        "checks share": (med["rnn_lib"] - med["engine"]) / med["rnn_lib"],
+        "engine vs reference": med["reference"] / med["engine"],
         "products": med["products"],
         "products share": step_fraction * gemm / med["products"],
         "best share": gemm / (med["products"] + gemm * (1 - step_fraction)),
@@ -326,7 +306,7 @@ def limit_row(shape, med: dict, gemm: float) -> dict:
 def print_limits(limits: list) -> None:
     print("\nWhat bounds the ratios (same run):")
     header = (
-        "| shape | dtype | loop ÷ GEMM limit | input checks | unchecked core vs reference "
+        "| shape | dtype | loop ÷ GEMM limit | input checks | unchecked engine vs reference "
         "| recurrence products alone ms | their share of GEMM rate | best share of GEMM limit |"
     )
     print(header)
@@ -334,12 +314,12 @@ def print_limits(limits: list) -> None:
     for shape_name, dtype_name, lim in limits:
         print(
             f"| {shape_name} | {dtype_name} | {fmt_ratio(lim['ceiling'])} "
-            f"| {fmt_ms(lim['checks'])} ms ({lim['checks share']:.0%}) | {fmt_ratio(lim['core vs reference'])} "
+            f"| {fmt_ms(lim['checks'])} ms ({lim['checks share']:.0%}) | {fmt_ratio(lim['engine vs reference'])} "
             f"| {fmt_ms(lim['products'])} | {lim['products share']:.2f} | {lim['best share']:.2f} |"
         )
     print(
         "loop ÷ GEMM limit: the most any implementation can beat the reference loop by on this machine.\n"
-        "input checks: rnn_lib's time minus that of rnn_lib.core (no checks, no snapshot of x), which issue 6 requires.\n"
+        "input checks: rnn_lib's time minus that of rnn_lib.engine (no checks, no snapshot of x).\n"
         "recurrence products: the 2·T sequential (B, H) × (H, H) products of a call, timed alone; "
         "best share: the share of\nthe GEMM limit a call would reach if all its other work ran at the GEMM rate "
         "and element-wise work were free."
@@ -348,50 +328,6 @@ def print_limits(limits: list) -> None:
 
 def max_relative_difference(grads: dict, reference: dict) -> float:
     return max(float(np.max(np.abs(grads[k] - reference[k])) / np.max(np.abs(reference[k]))) for k in reference)
-
-
-# ---------------------------------------------------------------------------
-# The element-wise work alone, one thread against several (the float64 tanh story).
-# ---------------------------------------------------------------------------
-
-
-def elementwise_figures(shape, dtype, repeats) -> dict:
-    """Seconds per rnn_lib call and per T tanh blocks, element-wise work on 1 thread / always split / as decided.
-
-    "as decided" is rnn_lib's default: split only where the block's work takes long enough (kernels.py).
-    """
-    params, x, y = make_problem(shape, dtype)
-    T, _, H, _, B = shape
-    threads = kernels.threads_in_use()
-
-    def with_settings(call, **settings):
-        def run():
-            old = kernels.configure(**settings)
-            try:
-                call()
-            finally:
-                kernels.configure(**old)
-
-        return run
-
-    rnn_call = make_rnn_lib(params, x, y)
-    block = np.tanh(make_problem((1, H, H, 1, B), dtype)[1][0])  # a (B, H) block of typical values
-    out = np.empty_like(block)
-
-    def tanh_blocks():
-        for _ in range(T):
-            kernels.tanh(block, out)
-
-    calls = {
-        "call, 1 thread": with_settings(rnn_call, threads=1),
-        f"call, split on {threads}": with_settings(rnn_call, threads=threads, min_seconds=0),
-        "call, as decided": rnn_call,
-        "tanh, 1 thread": with_settings(tanh_blocks, threads=1),
-        f"tanh, split on {threads}": with_settings(tanh_blocks, threads=threads, min_seconds=0),
-    }
-    medians = interleaved_medians(calls, {name: repeats for name in calls})
-    medians["ns per tanh"] = medians["tanh, 1 thread"] / (T * B * H) * 1e9
-    return medians
 
 
 # ---------------------------------------------------------------------------
@@ -424,9 +360,7 @@ def main(argv=None) -> None:
     blas, threads = blas_description()
     torch = None if args.without_torch else import_torch()
     print(f"numpy {np.__version__}, BLAS: {blas}, {threads} BLAS thread(s); Python {platform.python_version()}")
-    print(
-        f"CPU: {platform.machine()}, {os.cpu_count()} logical cores; element-wise threads: {kernels.threads_in_use()}"
-    )
+    print(f"CPU: {platform.machine()}, {os.cpu_count()} logical cores")
     if args.without_torch:
         print("PyTorch: skipped (--without-torch).")
     elif torch is None:
@@ -458,7 +392,7 @@ def main(argv=None) -> None:
             if torch is not None:
                 calls["torch"], torch_grads = make_torch(torch, params, x, y)
             calls["gemm"], gemm_flops = make_gemm(matmul_flops(shape), dtype)
-            calls["core"] = make_core(params, x, y)
+            calls["engine"] = make_engine(params, x, y)
             calls["products"] = make_recurrence_products(params, x)
 
             # Same numbers before timing: all three compute the same gradients (the loop on 2 sequences).
@@ -504,16 +438,6 @@ def main(argv=None) -> None:
                 f"without the results, peak / kept = {(mem['peak'] - mem['results']) / mem['kept']:.2f} "
                 f"(/ the hidden states alone: {(mem['peak'] - mem['results']) / mem['hidden']:.2f})"
             )
-
-    if "d" in shapes:
-        print(
-            "\nElement-wise work on several threads (shape d; 'call' is one forward + backward, "
-            "'tanh' is np.tanh on T blocks of (B, H)):"
-        )
-        for dtype_name in dtypes:
-            fig = elementwise_figures(SHAPES["d"], DTYPES[dtype_name], 3 if args.quick else 15)
-            parts = ", ".join(f"{k} {fmt_ms(v)} ms" for k, v in fig.items() if k != "ns per tanh")
-            print(f"  {dtype_name}: {parts}; np.tanh costs {fig['ns per tanh']:.1f} ns per element on one thread")
 
 
 if __name__ == "__main__":

@@ -2,34 +2,32 @@
 
 The pieces, lowest first (nothing imports anything above it):
 
-- ``core``        forward/backward pairs (one step and whole sequences), the loss
+- ``parameters``  the five parameters: names, shapes, the problem's initialisation
+- ``reference``   the readable BPTT: step functions and the loops over them (read this one)
+- ``engine``      the same numbers, fast: what ``forward``/``backward`` run
 - ``validation``  the checks the public functions run on what they are given
-- ``functional``  ``forward``/``backward``/``loss`` as learners call them (checked)
+- ``functional``  ``forward``/``backward``/``loss``/``init_params`` as learners call them (checked)
+- ``updates``     parameter updates that happen all at once or not at all
 - ``gradcheck``   centred finite differences and a per-array report
+- ``files``       saving and loading parameters, atomically and safely
 - ``model``       ``SimpleRNN``, the problem's class
-- ``data``        seeded toy, sine-wave and adding-problem data
-- ``bugs``        the gallery of planted BPTT bugs (notebook 06)
+- ``data``        seeded toy, sine-wave, adding-problem and random data
 - ``clipping``    gradient clipping by global norm and by value
-- ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
+- ``progress``    a quiet progress line for long runs
 - ``training``    a mini-batch trainer that records a History
+- ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
+- ``bugs``        the gallery of planted BPTT bugs (notebook 06)
 - ``exercises``   checkers for the notebooks' exercises; ``plotting``: figures (imports matplotlib)
 
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import clipping, core, data, gradcheck, tbptt, training
-from .core import (
-    PARAM_NAMES,
-    init_params,
-    output_step_backward,
-    output_step_forward,
-    param_shapes,
-    rnn_step_backward,
-    rnn_step_forward,
-)
+from . import clipping, data, engine, gradcheck, reference, tbptt, training
 from .environment import check_environment
-from .functional import backward, forward, loss, loss_grad
+from .functional import backward, forward, init_params, loss, loss_grad
 from .model import SimpleRNN
+from .parameters import PARAM_NAMES, param_shapes
+from .reference import output_step_backward, output_step_forward, rnn_step_backward, rnn_step_forward
 from .validation import CallOrderError
 
 __version__ = "0.1.0"
@@ -39,10 +37,10 @@ __all__ = [
     "PARAM_NAMES",
     "SimpleRNN",
     "backward",
-    "clipping",
     "check_environment",
-    "core",
+    "clipping",
     "data",
+    "engine",
     "forward",
     "gradcheck",
     "init_params",
@@ -51,6 +49,7 @@ __all__ = [
     "output_step_backward",
     "output_step_forward",
     "param_shapes",
+    "reference",
     "rnn_step_backward",
     "rnn_step_forward",
     "tbptt",

@@ -6,9 +6,10 @@ The five parameter gradients are treated as one long vector g (Pascanu, Mikolov 
     by norm        g ← g · c / max(‖g‖, c)            same direction, length at most c
     by value       g_i ← min(max(g_i, −c), c)         every entry in [−c, c]; the direction changes
 
-Every function returns new arrays and leaves the gradients it is given untouched.
-A ``grads`` dict may hold more keys than the five (``rnn_lib.backward`` adds ``"x"`` and
-``"h0"``); only the five parameter gradients are read, and only they are returned.
+Every function returns new arrays and leaves the gradients it is given untouched.  A ``grads``
+dict may hold more keys than the five (``rnn_lib.backward`` adds ``"x"`` and ``"h0"``); only the
+five parameter gradients are read, and only they are returned.  Norms are computed so that they
+neither overflow (gradients of 1e200) nor underflow (gradients of 1e-200).
 """
 
 from __future__ import annotations
@@ -17,45 +18,38 @@ import math
 
 import numpy as np
 
-from .core import PARAM_NAMES
-from .validation import as_float_array, check_positive, describe
+from .parameters import PARAM_NAMES
+from .validation import check_clip, check_grads, check_positive
 
 
-def check_grads(grads) -> dict:
-    """The five parameter gradients of ``grads`` as finite float arrays (the caller's arrays are not changed)."""
-    if not isinstance(grads, dict):
-        raise TypeError(f"grads must be a dict with keys {', '.join(PARAM_NAMES)}, got {describe(grads)}")
-    missing = [k for k in PARAM_NAMES if k not in grads]
-    if missing:
-        raise ValueError(f"grads is missing {', '.join(missing)} (expected keys {', '.join(PARAM_NAMES)})")
-    checked = {}
-    for k in PARAM_NAMES:
-        g = grads[k]
-        dtype = g.dtype if isinstance(g, np.ndarray) and g.dtype.kind == "f" else np.float64
-        checked[k] = as_float_array(g, f"grads['{k}']", dtype)
-    return checked
-
-
-def _norm(grads: dict) -> float:
-    # Sum of squares in float64, whatever the gradients' dtype: the norm is a single number we compare.
-    return math.sqrt(sum(float(np.vdot(g, g)) for g in (np.asarray(grads[k], np.float64) for k in PARAM_NAMES)))
+def _norm(arrays) -> float:
+    """sqrt(Σ ‖a‖²) over a list of float arrays, in float64, scaled when the plain sum would over- or underflow."""
+    arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
+    total = sum(float(np.vdot(a, a)) for a in arrays)
+    if math.isfinite(total) and total > 1e-280:
+        return math.sqrt(total)
+    largest = max(float(np.max(np.abs(a), initial=0.0)) for a in arrays)
+    if largest == 0.0:
+        return 0.0
+    return largest * math.sqrt(sum(float(np.vdot(a / largest, a / largest)) for a in arrays))
 
 
 def global_norm(grads) -> float:
     """‖g‖ = sqrt(Σ_p ‖∂L/∂p‖_F²) over the five parameter gradients, as a float."""
-    return _norm(check_grads(grads))
+    grads = check_grads(grads)
+    return _norm(grads.values())
 
 
 def clip_by_global_norm(grads, max_norm):
     """Rescale all five gradients together so that their global norm is at most ``max_norm``.
 
-    Returns ``(clipped, norm)``: a new dict of the five gradients (same shapes and dtypes) and
-    the global norm *before* clipping.  Gradients already shorter than ``max_norm`` are returned
+    Returns ``(clipped, norm)``: a new dict of the five gradients (same shapes and dtypes) and the
+    global norm *before* clipping.  Gradients already shorter than ``max_norm`` are returned
     unchanged (as copies): clipping never makes a gradient longer.  A zero gradient stays zero.
     """
     max_norm = check_positive(max_norm, "max_norm")
     grads = check_grads(grads)
-    norm = _norm(grads)
+    norm = _norm(grads.values())
     scale = max_norm / max(norm, max_norm)  # = 1 when norm <= max_norm, and never a division by zero
     return {k: (g * scale).astype(g.dtype, copy=False) for k, g in grads.items()}, norm
 
@@ -74,6 +68,33 @@ def clip_by_value(grads, limit):
 def cosine(a, b) -> float:
     """Cosine of the angle between two gradient dicts, each seen as one long vector (0.0 if either is zero)."""
     a, b = check_grads(a), check_grads(b)
-    dot = sum(float(np.vdot(np.asarray(a[k], np.float64), np.asarray(b[k], np.float64))) for k in PARAM_NAMES)
-    denom = _norm(a) * _norm(b)
-    return dot / denom if denom > 0 else 0.0
+    for k in PARAM_NAMES:
+        if a[k].shape != b[k].shape:
+            raise ValueError(
+                f"a['{k}'] has shape {a[k].shape} but b['{k}'] has shape {b[k].shape}: not gradients of one model"
+            )
+    norm_a, norm_b = _norm(a.values()), _norm(b.values())
+    if norm_a == 0.0 or norm_b == 0.0:
+        return 0.0
+    # Each vector scaled to length 1 first, so the products can neither overflow nor underflow.
+    dot = sum(
+        float(np.vdot(np.asarray(a[k], np.float64) / norm_a, np.asarray(b[k], np.float64) / norm_b))
+        for k in PARAM_NAMES
+    )
+    return max(-1.0, min(1.0, dot))
+
+
+def apply_clip(grads, clip):
+    """Clip as the spec ``clip`` says: None, ("norm", max_norm) or ("value", limit).
+
+    Returns ``(grads, norm before clipping, whether clipping changed anything)``.
+    """
+    kind, c = check_clip(clip) or (None, None)
+    grads = check_grads(grads)
+    norm = _norm(grads.values())
+    if kind is None:
+        return grads, norm, False
+    if kind == "norm":
+        return clip_by_global_norm(grads, c)[0], norm, norm > c
+    changed = any(np.any(np.abs(g) > c) for g in grads.values())
+    return clip_by_value(grads, c), norm, changed

@@ -4,6 +4,7 @@
 - :func:`counting_task`: a batch of such "predict the next integer" sequences.
 - :func:`sine_wave`: predict the next value of a sine wave.
 - :func:`adding_problem`: add the two marked numbers (a simplified form of Hochreiter & Schmidhuber's task).
+- :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
 
 ``rng`` may be an int seed or a ``np.random.Generator``; the same seed always
 gives the same arrays.
@@ -11,9 +12,13 @@ gives the same arrays.
 
 from __future__ import annotations
 
+import numbers
+from typing import NamedTuple
+
 import numpy as np
 
-from .validation import as_generator, check_size
+from .parameters import param_shapes
+from .validation import as_generator, check_finite_number, check_positive, check_size
 
 
 def toy_task(start=1, length=4):
@@ -22,7 +27,8 @@ def toy_task(start=1, length=4):
     Returns ``(x, y)``, each (T, 1) float64 with T = ``length``.
     """
     length = check_size(length, "length")
-    x = np.arange(start, start + length, dtype=np.float64)[:, None]
+    start = check_finite_number(start, "start")
+    x = np.arange(length, dtype=np.float64)[:, None] + start
     return x, x + 1.0
 
 
@@ -32,6 +38,7 @@ def counting_task(n_sequences, T=4, *, low=0, high=10, rng=0):
     Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``; y = x + 1.
     """
     B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    low, high = check_size_range(low, high)
     starts = as_generator(rng).integers(low, high, size=B)
     x = (starts[None, :] + np.arange(T)[:, None]).astype(np.float64)[:, :, None]
     return x, x + 1.0
@@ -46,8 +53,11 @@ def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rn
     Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``.
     """
     B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    dt = check_positive(dt, "dt")
+    f_low, f_high = check_frequency_range(freq_range)
+    noise = 0.0 if noise == 0 else check_positive(noise, "noise")
     g = as_generator(rng)
-    freq = g.uniform(*freq_range, size=B)
+    freq = g.uniform(f_low, f_high, size=B)
     phase = g.uniform(0.0, 2 * np.pi, size=B)
     k = np.arange(T + 1)[:, None]
     s = np.sin(2 * np.pi * freq[None, :] * k * dt + phase[None, :])
@@ -86,3 +96,51 @@ def adding_problem(n_sequences, T=20, *, rng=0):
     x = np.stack([values, markers], axis=-1)
     y = (values[first, cols] + values[second, cols])[:, None]
     return x, y
+
+
+def check_size_range(low, high) -> tuple[int, int]:
+    """Two integers with low < high, for ``integers(low, high)``."""
+    for name, v in (("low", low), ("high", high)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise TypeError(f"{name} must be an integer, got {v!r} ({type(v).__name__})")
+    if not low < high:
+        raise ValueError(f"low must be below high (starts are drawn from [low, high)), got low = {low}, high = {high}")
+    return int(low), int(high)
+
+
+def check_frequency_range(freq_range) -> tuple[float, float]:
+    """(low, high) frequencies, finite, positive, low <= high."""
+    if not (isinstance(freq_range, (tuple, list)) and len(freq_range) == 2):
+        raise TypeError(f"freq_range must be a pair (low, high), got {freq_range!r}")
+    low, high = (check_positive(f, "freq_range") for f in freq_range)
+    if low > high:
+        raise ValueError(f"freq_range must be (low, high) with low <= high, got {tuple(freq_range)}")
+    return low, high
+
+
+class Problem(NamedTuple):
+    """A random RNN problem: params (float64), inputs x, targets y, and a non-zero initial state h0."""
+
+    params: dict
+    x: np.ndarray
+    y: np.ndarray
+    h0: np.ndarray
+
+
+def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
+    """Every parameter (biases too) ~ scale·N(0, 1), then x, y ~ N(0, 1), then h0 ~ scale·N(0, 1).
+
+    Weights of size 0.5 keep tanh away from its linear part, so bugs in tanh′ show in a gradient
+    check.  B=None gives one sequence: x (T, D), y (T, O), h0 (H,); otherwise x (T, B, D),
+    y (T, B, O), h0 (B, H).  Notebook 06's gallery and the tests draw their problems here.
+    """
+    T, D, H, O = (check_size(v, n) for v, n in ((T, "T"), (D, "D"), (H, "H"), (O, "O")))
+    B = None if B is None else check_size(B, "B")
+    scale = check_positive(scale, "scale")
+    rng = as_generator(seed)
+    params = {name: scale * rng.standard_normal(shape) for name, shape in param_shapes(D, H, O).items()}
+    lead = (T,) if B is None else (T, B)
+    x = rng.standard_normal(lead + (D,))
+    y = rng.standard_normal(lead + (O,))
+    h0 = scale * rng.standard_normal((H,) if B is None else (B, H))
+    return Problem(params, x, y, h0)

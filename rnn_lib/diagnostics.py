@@ -18,13 +18,13 @@ import math
 
 import numpy as np
 
-from . import core
 from .functional import backward, forward
+from .parameters import PARAM_NAMES
 from .validation import as_generator, check_params, check_positive, check_size, describe
 
 
 def _dot(a, b) -> float:
-    return sum(float(np.vdot(a[k], b[k])) for k in core.PARAM_NAMES)
+    return sum(float(np.vdot(a[k], b[k])) for k in PARAM_NAMES)
 
 
 def _check_grad(grad):
@@ -44,11 +44,11 @@ def hessian_vector_product(grad, params, v, *, eps=1e-5) -> dict:
     eps = check_positive(eps, "eps")
     norm_v = math.sqrt(_dot(v, v))
     if norm_v == 0.0:
-        return {k: np.zeros_like(params[k]) for k in core.PARAM_NAMES}
+        return {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
     s = eps * max(1.0, math.sqrt(_dot(params, params)))
-    plus = grad({k: params[k] + (s / norm_v) * v[k] for k in core.PARAM_NAMES})
-    minus = grad({k: params[k] - (s / norm_v) * v[k] for k in core.PARAM_NAMES})
-    return {k: (plus[k] - minus[k]) * (norm_v / (2 * s)) for k in core.PARAM_NAMES}
+    plus = grad({k: params[k] + (s / norm_v) * v[k] for k in PARAM_NAMES})
+    minus = grad({k: params[k] - (s / norm_v) * v[k] for k in PARAM_NAMES})
+    return {k: (plus[k] - minus[k]) * (norm_v / (2 * s)) for k in PARAM_NAMES}
 
 
 def _power_iteration(hvp, v, iters, tol):
@@ -60,7 +60,7 @@ def _power_iteration(hvp, v, iters, tol):
         norm_w = math.sqrt(_dot(w, w))
         if norm_w == 0.0:
             return 0.0, i
-        v = {k: w[k] / norm_w for k in core.PARAM_NAMES}
+        v = {k: w[k] / norm_w for k in PARAM_NAMES}
         if i > 1 and abs(new - lam) <= tol * abs(new):
             return new, i
         lam = new
@@ -80,7 +80,7 @@ def largest_eigenvalue(grad, params, *, iters=500, tol=1e-8, rng=0, eps=1e-5) ->
     iters = check_size(iters, "iters")
     tol = check_positive(tol, "tol")
     g = as_generator(rng)
-    start = {k: g.standard_normal(params[k].shape) for k in core.PARAM_NAMES}
+    start = {k: g.standard_normal(params[k].shape) for k in PARAM_NAMES}
     norm = math.sqrt(_dot(start, start))
     start = {k: a / norm for k, a in start.items()}
 
@@ -93,7 +93,7 @@ def largest_eigenvalue(grad, params, *, iters=500, tol=1e-8, rng=0, eps=1e-5) ->
 
     def shifted(v):  # (H − λ₁I) v: positive semi-definite, largest eigenvalue λ_max − λ₁
         hv = hvp(v)
-        return {k: hv[k] - lam1 * v[k] for k in core.PARAM_NAMES}
+        return {k: hv[k] - lam1 * v[k] for k in PARAM_NAMES}
 
     mu, _ = _power_iteration(shifted, start, iters, tol)
     return mu + lam1
@@ -140,6 +140,6 @@ def norm_shares(arrays) -> dict:
 
     Of a gradient dict: where the gradient is.  Of a parameter dict: which weights are large.
     """
-    norms = {k: math.sqrt(float(np.vdot(arrays[k], arrays[k]))) for k in core.PARAM_NAMES}
+    norms = {k: math.sqrt(float(np.vdot(arrays[k], arrays[k]))) for k in PARAM_NAMES}
     total = math.sqrt(sum(n * n for n in norms.values()))
     return {k: (n / total if total > 0 else 0.0) for k, n in norms.items()}

@@ -1,36 +1,89 @@
-"""The functional API as learners call it: ``rnn_lib.forward`` / ``rnn_lib.backward`` / ``rnn_lib.loss``.
+"""The functional API as learners call it: ``rnn_lib.forward``, ``backward``, ``loss``, ``loss_grad``, ``init_params``.
 
-Each function checks its arguments once (see ``validation.py``) and hands them
-to the trusting implementation in ``core.py``.  Shapes are as in ``core``.
+Each function checks its arguments once (``validation.py``) and hands them to the fast engine
+(``engine.py``, the same numbers as ``reference.py``).  Shapes are those of ``reference``:
+x (T, D) or (T, B, D), y_hat (T, O) or (T, B, O), parameters W_xh (H, D), W_hh (H, H),
+W_hy (O, H), b_h (H, 1), b_y (O, 1).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import core
-from .validation import FLOAT_DTYPES, _all_finite, as_float_array, check_h0, check_inputs, check_params, describe
+from . import engine, parameters, reference
+from .validation import (
+    all_finite,
+    as_float_array,
+    check_float_dtype,
+    check_generator_or_none,
+    check_h0,
+    check_inputs,
+    check_params,
+    check_positive,
+    check_size,
+    describe,
+)
+
+
+def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
+    """Parameters drawn as the problem draws them: N(0, 1) · scale weights (W_xh, W_hh, W_hy in turn), zero biases.
+
+    ``rng=None`` draws from numpy's global RNG, so after ``np.random.seed(s)`` the numbers equal the
+    problem's reference; a ``np.random.Generator`` draws from it instead.  ``dtype``: np.float64 or
+    np.float32.  Returns a dict of arrays shaped W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1).
+
+    Every argument is checked before anything is drawn, and a draw that fails (no memory for a huge
+    H) leaves the random generator where it was.
+    """
+    D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
+    rng = check_generator_or_none(rng)
+    scale = check_positive(scale, "scale")
+    dtype = check_float_dtype(dtype)
+    return draw_params(D, H, O, rng=rng, scale=scale, dtype=dtype)
+
+
+def draw_params(D: int, H: int, O: int, *, rng, scale: float, dtype) -> dict:
+    """:func:`rnn_lib.parameters.init_params` for checked arguments: all or nothing, the random generator included.
+
+    If a draw fails (no memory for a huge H, a Ctrl-C), the generator's state is put back, so the
+    next draw is the one it would have been.
+    """
+    state = np.random.get_state() if rng is None else rng.bit_generator.state
+    try:
+        return parameters.init_params(D, H, O, rng=rng, scale=scale, dtype=dtype)
+    except BaseException as err:
+        if rng is None:
+            np.random.set_state(state)
+        else:
+            rng.bit_generator.state = state
+        if isinstance(err, MemoryError):
+            n = sum(a * b for a, b in parameters.param_shapes(D, H, O).values())
+            raise ValueError(
+                f"parameters for D = {D}, H = {H}, O = {O} ({n:,} numbers, {n * 8 / 2**30:.3g} GiB as they are "
+                "drawn) do not fit in this machine's memory; choose smaller sizes"
+            ) from None
+        raise
 
 
 def forward(params, x, h0=None):
-    """Checked :func:`rnn_lib.core.forward`: run the RNN over x of shape (T, D) or (T, B, D).
+    """Run the RNN over x of shape (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
 
-    Returns ``(y_hat, cache)``; y_hat is (T, O) or (T, B, O).  The cache holds a
-    copy of x, so editing x afterwards does not change what :func:`backward` computes.
+    Returns ``(y_hat, cache)``; y_hat is (T, O) or (T, B, O).  The cache holds a copy of x, so
+    editing x afterwards does not change what :func:`backward` computes.
     """
     D, H, _ = check_params(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype, copy=True)
     h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
-    return core.forward(params, x, h0)
+    return engine.forward(params, x, h0)
 
 
 def _check_cache(cache, D, H, dtype):
     """The cache must come from :func:`forward` with parameters of these sizes and this dtype."""
-    if not isinstance(cache, core.ForwardCache):
+    if not isinstance(cache, engine.ForwardCache):
         raise TypeError(f"cache must be the second value returned by rnn_lib.forward, got {describe(cache)}")
     x, h = cache.x, cache.h
-    if not (isinstance(x, np.ndarray) and isinstance(h, np.ndarray) and x.ndim == 3 and h.ndim == 3):
+    if not (type(x) is np.ndarray and type(h) is np.ndarray and x.ndim == 3 and h.ndim == 3):
         raise TypeError("cache must be the second value returned by rnn_lib.forward, not a hand-made ForwardCache")
     T, B, Dc = x.shape
     Hc = h.shape[-1]
@@ -41,19 +94,20 @@ def _check_cache(cache, D, H, dtype):
         )
     if h.shape != (T + 1, B, H):
         raise ValueError(f"cache is inconsistent: hidden states of shape {h.shape} for inputs of shape {x.shape}")
-    if h.dtype != dtype:
+    if h.dtype != dtype or x.dtype != dtype:
         raise TypeError(
             f"cache was made with {h.dtype} params but params are {dtype}; call forward and backward with the same params"
         )
+    if not (all_finite(h) and all_finite(x)):  # cache.h is visible, and can be edited after forward
+        raise ValueError("cache holds NaN or inf (was cache.h or cache.x edited?); call forward again")
     return T, B
 
 
 def backward(params, cache, dy):
-    """Checked :func:`rnn_lib.core.backward`: BPTT given dy = ∂L/∂ŷ shaped like y_hat.
+    """BPTT given dy = ∂L/∂ŷ shaped like y_hat: the five parameter gradients plus ``"x"`` and ``"h0"``.
 
-    ``cache`` must come from :func:`forward` with these params (same sizes and dtype
-    are checked; same values cannot be, so pass the same dict).
-    Returns a dict with the five parameter gradients plus ``"x"`` and ``"h0"``.
+    ``cache`` must come from :func:`forward` with these params (same sizes and dtype are checked;
+    same values cannot be, so pass the same dict).
     """
     D, H, O = check_params(params)
     dtype = params["W_hh"].dtype
@@ -66,22 +120,10 @@ def backward(params, cache, dy):
             f"dy must have the shape of y_hat {expected} (the forward pass was {what}, T = {T}, O = {O}), "
             f"got shape {dy.shape}"
         )
-    return core.backward(params, cache, dy)
+    return engine.backward(params, cache, dy)
 
 
 def _pair(y_hat, y):
-    # Fast path: two finite, non-empty float arrays of one dtype and shape, as forward returns them.
-    if (
-        type(y_hat) is np.ndarray
-        and type(y) is np.ndarray
-        and y.dtype == y_hat.dtype
-        and y.shape == y_hat.shape
-        and y_hat.size
-        and y_hat.dtype.type in FLOAT_DTYPES
-        and _all_finite(y_hat)
-        and _all_finite(y)
-    ):
-        return y_hat, y
     y_hat = as_float_array(y_hat, "y_hat", None)
     y = as_float_array(y, "y", y_hat.dtype)
     if y_hat.size == 0:
@@ -91,11 +133,11 @@ def _pair(y_hat, y):
     return y_hat, y
 
 
-def loss(y_hat, y):
+def loss(y_hat, y) -> float:
     """L = ½ Σ ‖ŷ − y‖² over every step (and sequence); y_hat and y share one shape. Returns a float."""
-    return core.loss(*_pair(y_hat, y))
+    return reference.loss(*_pair(y_hat, y))
 
 
 def loss_grad(y_hat, y):
     """∂L/∂ŷ = ŷ − y, shaped like y_hat."""
-    return core.loss_grad(*_pair(y_hat, y))
+    return reference.loss_grad(*_pair(y_hat, y))

@@ -1,45 +1,104 @@
 """Gradient checking by centred finite differences.
 
-    ∂f/∂θ_i ≈ (f(θ + ε e_i) − f(θ − ε e_i)) / 2ε        error O(ε²) + O(u/ε)
+    ∂f/∂θ_i ≈ (f(θ + ε e_i) − f(θ − ε e_i)) / 2ε        error ≈ ε²|f‴|/6 + u|f|/ε
 
-where u is the unit round-off of the dtype.  In float64 with ε ≈ 1e-6 a correct
-gradient of this course's losses typically agrees to a relative error of 1e-9
-or better; a wrong one is off by 1e-2 or more.  Compare with
-:func:`relative_error`, which has a floor so that two tiny gradients do not
-produce a huge ratio of two rounding errors.
+where u ≈ 1.1e-16 is the unit round-off of float64.  With ε ≈ 1e-6 a correct gradient of order 1
+agrees to a relative error of 1e-9 or better, and a wrong one is off by 1e-2 or more.
+
+The second term sets a limit no choice of ε removes: a difference quotient cannot resolve a
+gradient entry smaller than about u·|f|/ε (3e-9 when L ≈ 30, as on the problem's toy task).  A
+tiny gradient next to a large loss — ∂L/∂W_hh at the problem's initial weights of size 0.01 — is
+then below what the check can see, and its relative error is the ratio of two round-off noises.
+:func:`check_gradients` therefore compares each array's error with max(‖a‖ + ‖n‖, what round-off
+allows) (see :func:`resolution`); :func:`relative_error` takes the floor you give it.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import core
+from . import engine, reference
+from .validation import describe
 
 DEFAULT_EPS = 1e-6
 DEFAULT_FLOOR = 1e-8
+ROUNDOFF_FACTOR = 4.0  # ‖round-off‖ ≤ this · u·|f|/ε·sqrt(size): measured at most 0.4 (toy task, 40 seeds)
+
+
+def _check_eps(eps) -> float:
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real):
+        raise TypeError(f"eps must be a small positive number such as 1e-6, got {eps!r} ({type(eps).__name__})")
+    try:
+        finite = math.isfinite(float(eps))
+    except OverflowError:  # an int like 10**400
+        finite = False
+    if not (finite and eps > 0):
+        raise ValueError(f"eps must be a finite positive number such as 1e-6, got {eps!r}")
+    return float(eps)
+
+
+def _check_perturbable(x, name="x") -> None:
+    if type(x) is not np.ndarray:
+        raise TypeError(
+            f"{name} must be a numpy float array that f reads (it is perturbed in place), got {describe(x)}"
+        )
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"{name} must hold floats to be perturbed by ε, got dtype {x.dtype}: an integer array would round "
+            f"x ± ε back to x (convert it first: x = x.astype(np.float64))"
+        )
+    if not x.flags.writeable:
+        raise ValueError(f"{name} is read-only, so it cannot be perturbed in place; pass a writeable copy")
+
+
+def _value(f) -> float:
+    value = f()
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"f must return one real number, got {describe(value)}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"f returned {value} at a perturbed point: the loss is not finite there")
+    return value
+
+
+def _centred_differences(f, x, eps):
+    """The centred differences and the largest |f| met: ``(grad float64 like x, max |f|)``."""
+    grad = np.zeros(x.shape, dtype=np.float64)
+    largest = 0.0
+    for i in np.ndindex(x.shape):
+        old = x[i].copy()
+        try:
+            x[i] = old + eps
+            f_plus = _value(f)
+            x[i] = old - eps
+            f_minus = _value(f)
+        finally:
+            x[i] = old  # the exact original value, whatever happened (old + ε − ε is not always old)
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+        largest = max(largest, abs(f_plus), abs(f_minus))
+    return grad, largest
 
 
 def numerical_gradient(f, x, eps=DEFAULT_EPS):
-    """Centred-difference gradient of the scalar function ``f()`` with respect to the array ``x``.
+    """Centred-difference gradient of the scalar function ``f()`` with respect to the float array ``x``.
 
-    ``x`` is perturbed in place, one entry at a time, and always restored
-    exactly; ``f`` takes no arguments and reads ``x`` itself (a closure).
-    Returns an array shaped like ``x`` in float64.
+    ``x`` is perturbed in place, one entry at a time, and restored exactly even when ``f`` raises or
+    the run is interrupted; ``f`` takes no arguments and reads ``x`` itself (a closure) and must return
+    a finite real number.  Returns an array shaped like ``x`` in float64.
     """
-    grad = np.zeros(x.shape, dtype=np.float64)
-    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i].copy()
-        x[i] = old + eps
-        f_plus = float(f())
-        x[i] = old - eps
-        f_minus = float(f())
-        x[i] = old  # restore the exact original value, not old + eps - eps
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
+    eps = _check_eps(eps)
+    _check_perturbable(x)
+    return _centred_differences(f, x, eps)[0]
+
+
+def resolution(f_scale: float, eps: float, size: int, dtype=np.float64) -> float:
+    """The smallest ‖gradient‖ a centred difference can resolve: ROUNDOFF_FACTOR · u·|f|/ε · sqrt(size)."""
+    return ROUNDOFF_FACTOR * float(np.finfo(dtype).eps) * f_scale / eps * math.sqrt(size)
 
 
 def relative_error(analytic, numeric, floor=DEFAULT_FLOOR) -> float:
@@ -56,10 +115,15 @@ def relative_error(analytic, numeric, floor=DEFAULT_FLOOR) -> float:
 
 @dataclass
 class GradcheckReport:
-    """Per-array result of :func:`check_gradients`: name → relative error, and whether each passed."""
+    """Per-array result of :func:`check_gradients`: name → relative error, and whether each passed.
+
+    ``floors``: name → the floor each error was measured against (the larger of the floor asked for and
+    the resolution of the differences, see :func:`resolution`).
+    """
 
     errors: dict = field(default_factory=dict)
     tol: float = 1e-7
+    floors: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -95,25 +159,32 @@ def check_gradients(f, arrays, analytic, *, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR
     """Compare analytic gradients with centred differences, one named array at a time.
 
     f: scalar function of no arguments that reads the arrays in ``arrays``.
-    arrays: dict name → array that ``f`` depends on (perturbed in place, restored).
+    arrays: dict name → float array that ``f`` depends on (perturbed in place, restored).
     analytic: dict name → claimed gradient, same shapes; names absent here are skipped.
+    Each error is measured against max(floor, the resolution of the differences), so a gradient too
+    small for round-off to resolve is judged by its absolute error instead of a ratio of two noises.
 
     Returns a :class:`GradcheckReport`; ``print`` it for a table, ``.assert_ok()`` to fail loudly.
     """
+    eps = _check_eps(eps)
+    for name, arr in arrays.items():
+        if name in analytic:
+            _check_perturbable(arr, f"arrays['{name}']")
     report = GradcheckReport(tol=tol)
     for name, arr in arrays.items():
         if name in analytic:
-            numeric = numerical_gradient(f, arr, eps)
-            report.errors[name] = relative_error(analytic[name], numeric, floor)
+            numeric, f_scale = _centred_differences(f, arr, eps)
+            report.floors[name] = max(floor, resolution(f_scale, eps, arr.size) / tol)
+            report.errors[name] = relative_error(analytic[name], numeric, report.floors[name])
     return report
 
 
 def check_rnn(params, x, y, *, h0=None, grads=None, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR, tol=1e-7):
     """Gradient check of L = ½ Σ‖ŷ − y‖² for the RNN with these params, inputs x and targets y.
 
-    grads: the gradients to check (dict, may include "x" and "h0"); when None,
-    ``rnn_lib.core.backward`` is checked.  x (T, D) or (T, B, D), y like ŷ.
-    Every array is checked in float64 on copies: the caller's arrays are not touched.
+    grads: the gradients to check (dict, may include "x" and "h0"); when None, ``rnn_lib.backward``
+    (the engine) is checked.  x (T, D) or (T, B, D), y like ŷ.  Every array is checked in float64 on
+    copies: the caller's arrays are not touched.
     """
     arrays = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     arrays["x"] = np.array(x, dtype=np.float64)
@@ -122,10 +193,10 @@ def check_rnn(params, x, y, *, h0=None, grads=None, eps=DEFAULT_EPS, floor=DEFAU
     y = np.asarray(y, dtype=np.float64)
 
     def f():
-        y_hat, _ = core.forward(arrays, arrays["x"], arrays.get("h0"))
-        return core.loss(y_hat, y)
+        y_hat, _ = engine.forward(arrays, arrays["x"], arrays.get("h0"))
+        return reference.loss(y_hat, y)
 
     if grads is None:
-        y_hat, cache = core.forward(arrays, arrays["x"], arrays.get("h0"))
-        grads = core.backward(arrays, cache, core.loss_grad(y_hat, y))
+        y_hat, cache = engine.forward(arrays, arrays["x"], arrays.get("h0"))
+        grads = engine.backward(arrays, cache, reference.loss_grad(y_hat, y))
     return check_gradients(f, arrays, grads, eps=eps, floor=floor, tol=tol)

@@ -23,9 +23,19 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import core
-from .training import History, Progress, as_params, guarded_update, parse_clip
-from .validation import check_h0, check_inputs, check_learning_rate, check_params, check_size, check_targets
+from . import engine, reference
+from .parameters import PARAM_NAMES
+from .progress import Progress
+from .training import History, guarded_update
+from .validation import (
+    as_params,
+    check_clip,
+    check_learning_rate,
+    check_sequences,
+    check_size,
+    check_truncation,
+    check_updatable,
+)
 
 
 class TruncatedGradients(NamedTuple):
@@ -41,14 +51,6 @@ class TruncatedGradients(NamedTuple):
     loss: float
 
 
-def _check_k(k1, k2):
-    k1 = check_size(k1, "k1")
-    k2 = k1 if k2 is None else check_size(k2, "k2")
-    if k2 < k1:
-        raise ValueError(f"k2 (how far back to propagate, got {k2}) must be at least k1 (how often, got {k1})")
-    return k1, k2
-
-
 def _windows(params, x, y, k1, k2, h0):
     """Yield ``(c, e, loss, grads, h_e)`` per chunk, reading ``params`` afresh for each chunk.
 
@@ -62,30 +64,16 @@ def _windows(params, x, y, k1, k2, h0):
         e = min(c + k1, T)
         s = max(c - keep, 0)
         # Forward through the new chunk only, starting from the carried state h_c.
-        y_hat, new = core.forward(params, x[c:e], h_hist[-1])
+        y_hat, new = engine.forward(params, x[c:e], h_hist[-1])
         h_win = np.concatenate([h_hist[h_hist.shape[0] - (c - s) - 1 :], new.h[1:]])  # h_s … h_e
-        loss, dy_chunk = core.loss(y_hat, y[c:e]), core.loss_grad(y_hat, y[c:e])
+        loss, dy_chunk = reference.loss(y_hat, y[c:e]), reference.loss_grad(y_hat, y[c:e])
         # Errors enter only at the chunk's steps; the steps s+1 … c merely carry them back.
         dy = np.zeros((e - s,) + dy_chunk.shape[1:], dtype=dy_chunk.dtype)
         dy[c - s :] = dy_chunk
-        grads = core.backward(params, core.ForwardCache(x=x[s:e], h=h_win, single=False), dy)
+        grads = engine.backward(params, engine.ForwardCache(x=x[s:e], h=h_win, single=False), dy)
         # grads["h0"] (the gradient reaching h_s) is dropped: that is the truncation.
-        yield c, e, loss, {k: grads[k] for k in core.PARAM_NAMES}, h_win[-1]
+        yield c, e, loss, {k: grads[k] for k in PARAM_NAMES}, h_win[-1]
         h_hist = h_win[max(h_win.shape[0] - keep - 1, 0) :]
-
-
-def _checked(params, x, y, h0):
-    D, H, _ = check_params(params)
-    dtype = params["W_hh"].dtype
-    x = check_inputs(x, D, dtype)
-    single = x.ndim == 2
-    xb = x[:, None, :] if single else x
-    y_hat_shape = (x.shape[0], params["W_hy"].shape[0]) if single else (x.shape[0], x.shape[1], params["W_hy"].shape[0])
-    y = check_targets(y, y_hat_shape, dtype)
-    yb = y[:, None, :] if single else y
-    h0 = check_h0(h0, None if single else x.shape[1], H, dtype)
-    h0b = np.zeros((xb.shape[1], H), dtype=dtype) if h0 is None else np.reshape(h0, (xb.shape[1], H))
-    return xb, yb, h0b, single
 
 
 def truncated_gradients(params, x, y, k1, k2=None, h0=None) -> TruncatedGradients:
@@ -98,13 +86,13 @@ def truncated_gradients(params, x, y, k1, k2=None, h0=None) -> TruncatedGradient
     Returns :class:`TruncatedGradients` ``(grads, h_last, loss)``.  With k1 = k2 >= T the
     gradients are exactly those of full BPTT (``rnn_lib.backward``).
     """
-    k1, k2 = _check_k(k1, k2)
-    xb, yb, h_start, single = _checked(params, x, y, h0)
-    grads = {k: np.zeros_like(params[k]) for k in core.PARAM_NAMES}
+    k1, k2 = check_truncation(k1, k2)
+    xb, yb, h_start, single = check_sequences(params, x, y, h0)
+    grads = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
     total, h = 0.0, h_start
     for _, _, loss, g, h in _windows(params, xb, yb, k1, k2, h_start):
         total += loss
-        for k in core.PARAM_NAMES:
+        for k in PARAM_NAMES:
             grads[k] += g[k]
     return TruncatedGradients(grads, h[0] if single else h, total)
 
@@ -134,11 +122,12 @@ def train_tbptt(
     parameters as before that update.
     """
     params = as_params(params_or_model)
-    k1, k2 = _check_k(k1, k2)
-    xb, yb, h0, _ = _checked(params, x, y, None)
+    check_updatable(params, PARAM_NAMES)
+    k1, k2 = check_truncation(k1, k2)
+    xb, yb, h0, _ = check_sequences(params, x, y)
     epochs = check_size(epochs, "epochs")
     lr = check_learning_rate(learning_rate)
-    clip = parse_clip(clip)
+    clip = check_clip(clip)
     meter = Progress(progress, epochs)
     B = xb.shape[1]
 

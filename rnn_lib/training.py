@@ -6,46 +6,44 @@ Data layout (time-major, as everywhere in the course)::
     y  (T, N, O)    a target at every step, or
     y  (N, O)       one target per sequence, for the last step only (the adding problem)
 
-A batch is a slice of the N sequences (axis 1).  The objective of one batch of B sequences
-is the *mean* per-sequence loss, (1/B) Σ_b L_b with L_b = ½ Σ_t ‖ŷ_t − y_t‖² (or only the last
-step's term), so that the learning rate means the same thing for every batch size.
+A batch is a slice of the N sequences (axis 1).  The objective of one batch of B sequences is the
+*mean* per-sequence loss, (1/B) Σ_b L_b with L_b = ½ Σ_t ‖ŷ_t − y_t‖² (or only the last step's
+term), so that the learning rate means the same thing for every batch size.
 
 ``train`` updates the parameters in place and returns a :class:`History`; figures of it are in
-``rnn_lib.plotting.dynamics`` (this module imports no matplotlib).
+``rnn_lib.plotting.dynamics``.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import core
-from .clipping import _norm, clip_by_global_norm, clip_by_value
-from .model import SimpleRNN
+from . import engine, reference
+from .clipping import apply_clip
+from .parameters import PARAM_NAMES
+from .progress import Progress
+from .updates import sgd_step
 from .validation import (
-    as_float_array,
     as_generator,
-    check_inputs,
+    as_params,
+    check_clip,
     check_learning_rate,
-    check_params,
-    check_positive,
     check_size,
+    check_training_data,
+    check_updatable,
     describe,
 )
-
-PROGRESS_INTERVAL = 2.0  # seconds between two progress lines
-AUTO_PROGRESS_AFTER = 5.0  # progress="auto" prints only when the whole run is expected to take longer
 
 
 class TrainingDiverged(FloatingPointError):
     """The loss, the gradients or an updated parameter became non-finite.
 
-    The parameters are as they were before the update that failed.  Attributes:
-    ``history``, what was recorded up to then; ``update``, the number (from 1) of the update that
-    failed; ``quantity``, what became non-finite: ``"the loss"``, ``"the gradient"`` or ``"a parameter"``.
+    The parameters are as they were before the update that failed.  Attributes: ``history``, what
+    was recorded up to then; ``update``, the number (from 1) of the update that failed;
+    ``quantity``, what became non-finite: ``"the loss"``, ``"the gradient"`` or ``"a parameter"``.
     """
 
     def __init__(self, message, history, *, update=None, quantity=None):
@@ -87,46 +85,22 @@ class History:
 # ---------------------------------------------------------------------------
 
 
-def as_params(params_or_model) -> dict:
-    """The parameter dict of a :class:`SimpleRNN` (views of its arrays), or a checked dict."""
-    params = params_or_model.params if isinstance(params_or_model, SimpleRNN) else params_or_model
-    check_params(params)
-    return params
-
-
-def check_data(params, x, y):
-    """x as (T, N, D) and y as (T, N, O) or (N, O), in the parameters' dtype; errors name the argument."""
-    D, _, O = check_params(params)
-    dtype = params["W_hh"].dtype
-    x = check_inputs(x, D, dtype)
-    if x.ndim != 3:
-        raise ValueError(f"x must be a batch of sequences, shape (T, N, D={D}), got shape {x.shape}")
-    T, N, _ = x.shape
-    y = as_float_array(y, "y", dtype)
-    if y.shape not in ((T, N, O), (N, O)):
-        raise ValueError(
-            f"y must have shape (T, N, O) = {(T, N, O)} (a target at every step) or (N, O) = {(N, O)} "
-            f"(last step only), got shape {y.shape}"
-        )
-    return x, y
-
-
 def _loss_and_dy(y_hat, y):
     """Summed loss and ∂L/∂ŷ for targets at every step (y like y_hat) or at the last step only (y (B, O))."""
     if y.ndim == y_hat.ndim:
-        return core.loss(y_hat, y), core.loss_grad(y_hat, y)
+        return reference.loss(y_hat, y), reference.loss_grad(y_hat, y)
     dy = np.zeros_like(y_hat)
     dy[-1] = y_hat[-1] - y  # only the last prediction is scored
-    return core.loss(y_hat[-1], y), dy
+    return reference.loss(y_hat[-1], y), dy
 
 
 def _loss_and_gradients(params, x, y):
     # Trusting version: x (T, B, D), y (T, B, O) or (B, O), already checked.
     B = x.shape[1]
-    y_hat, cache = core.forward(params, x)
+    y_hat, cache = engine.forward(params, x)
     total, dy = _loss_and_dy(y_hat, y)
-    grads = core.backward(params, cache, dy)
-    return total / B, {k: grads[k] / B for k in core.PARAM_NAMES}
+    grads = engine.backward(params, cache, dy)
+    return total / B, {k: grads[k] / B for k in PARAM_NAMES}
 
 
 def loss_and_gradients(params, x, y):
@@ -135,90 +109,22 @@ def loss_and_gradients(params, x, y):
     x (T, B, D); y (T, B, O) for every step or (B, O) for the last step only.  Returns ``(loss, grads)``.
     """
     params = as_params(params)
-    x, y = check_data(params, x, y)
+    x, y = check_training_data(params, x, y)
     return _loss_and_gradients(params, x, y)
 
 
 def evaluate(params, x, y) -> float:
     """Mean per-sequence loss on (x, y), without changing anything; shapes as in :func:`loss_and_gradients`."""
     params = as_params(params)
-    x, y = check_data(params, x, y)
-    y_hat, _ = core.forward(params, x)
+    x, y = check_training_data(params, x, y)
+    y_hat, _ = engine.forward(params, x)
     return _loss_and_dy(y_hat, y)[0] / x.shape[1]
 
 
-def sgd_step(params, grads, learning_rate) -> None:
-    """p ← p − η ∂L/∂p for the five parameters, in place, all or nothing.
-
-    Every new value is computed first; if any is non-finite a FloatingPointError is raised and
-    no parameter has changed.
-    """
-    new = {k: params[k] - learning_rate * grads[k] for k in core.PARAM_NAMES}
-    bad = [k for k, v in new.items() if not np.all(np.isfinite(v))]
-    if bad:
-        raise FloatingPointError(
-            f"this SGD step (learning_rate={learning_rate}) would make {', '.join(bad)} non-finite; "
-            "the parameters are unchanged"
-        )
-    for k, v in new.items():
-        params[k][...] = v  # in place, so a SimpleRNN's attributes (and views of them) follow
-
-
-def parse_clip(clip):
-    """None, ("norm", max_norm) or ("value", limit) → the same, checked; anything else is an error."""
-    if clip is None:
-        return None
-    if not isinstance(clip, tuple) or len(clip) != 2 or clip[0] not in ("norm", "value"):
-        raise ValueError(f"clip must be None, ('norm', max_norm) or ('value', limit), got {clip!r}")
-    return clip[0], check_positive(clip[1], "max_norm" if clip[0] == "norm" else "limit")
-
-
-def apply_clip(grads, clip):
-    """Clip as ``parse_clip``'s result says; returns ``(grads, norm before clipping, whether anything changed)``."""
-    if clip is None:
-        return grads, _norm(grads), False
-    kind, c = clip
-    if kind == "norm":
-        clipped, norm = clip_by_global_norm(grads, c)
-        return clipped, norm, norm > c
-    changed = any(np.any(np.abs(grads[k]) > c) for k in core.PARAM_NAMES)
-    return clip_by_value(grads, c), _norm(grads), changed
-
-
-class Progress:
-    """Prints a short progress line to stdout at most every PROGRESS_INTERVAL seconds.
-
-    mode True: always; False: never; "auto": only when the run, estimated after its first
-    epoch, takes longer than AUTO_PROGRESS_AFTER seconds (so quick runs stay silent).
-    """
-
-    def __init__(self, mode, total_epochs):
-        if mode not in (True, False, "auto"):
-            raise ValueError(f"progress must be True, False or 'auto', got {mode!r}")
-        self.mode, self.total = mode, total_epochs
-        self.start = self.last = time.perf_counter()
-        self.printed = False
-
-    def update(self, epoch, loss, grad_norm):
-        now = time.perf_counter()
-        elapsed = now - self.start
-        if self.mode == "auto" and epoch == 1:
-            self.mode = elapsed * self.total > AUTO_PROGRESS_AFTER
-        done = epoch == self.total
-        if self.mode is True and (now - self.last >= PROGRESS_INTERVAL or (done and self.printed) or epoch == 1):
-            eta = elapsed / epoch * (self.total - epoch)
-            print(
-                f"epoch {epoch:>{len(str(self.total))}}/{self.total}  loss {loss:.4g}  |g| {grad_norm:.3g}  "
-                f"{elapsed:.0f} s" + ("" if done else f" (about {eta:.0f} s left)"),
-                flush=True,
-            )
-            self.last, self.printed = now, True
-        return elapsed
-
-
-def _diverged(history, where, learning_rate, clip):
+def _diverged(history, where, clip, seconds):
     advice = "try a smaller learning rate" + ("" if clip else ", or clip the gradients (clip=('norm', 1.0))")
     update = history.steps + 1
+    history.seconds = seconds
     return TrainingDiverged(
         f"training diverged: {where} became non-finite at update {update}. "
         f"The parameters are as they were before that update; {advice}.",
@@ -232,18 +138,16 @@ def guarded_update(params, loss, grads, learning_rate, clip, history, meter):
     """Clip, then take one SGD step, or raise TrainingDiverged with the parameters as they were.
 
     Returns ``(grads, norm, clipped)``: the gradients actually applied, the norm before clipping and
-    whether clipping changed them. Shared by :func:`train` and ``tbptt.train_tbptt``.
+    whether clipping changed them.  Shared by :func:`train` and ``tbptt.train_tbptt``.
     """
-    norm = _norm(grads)
-    if not (math.isfinite(loss) and math.isfinite(norm)):
-        history.seconds = time.perf_counter() - meter.start
-        raise _diverged(history, "the loss" if not math.isfinite(loss) else "the gradient", learning_rate, clip)
+    finite_grads = all(np.all(np.isfinite(grads[k])) for k in PARAM_NAMES)
+    if not (math.isfinite(loss) and finite_grads):
+        raise _diverged(history, "the loss" if not math.isfinite(loss) else "the gradient", clip, meter.elapsed())
     grads, norm, clipped = apply_clip(grads, clip)
     try:
-        sgd_step(params, grads, learning_rate)
+        sgd_step(params, grads, learning_rate, PARAM_NAMES)
     except FloatingPointError:
-        history.seconds = time.perf_counter() - meter.start
-        raise _diverged(history, "a parameter", learning_rate, clip) from None
+        raise _diverged(history, "a parameter", clip, meter.elapsed()) from None
     return grads, norm, clipped
 
 
@@ -277,23 +181,24 @@ def train(
     progress: True, False or "auto" (a line every few seconds, only for runs longer than ~5 s).
 
     Returns a :class:`History`.  Raises :class:`TrainingDiverged` (a FloatingPointError) if the
-    loss or the gradients become non-finite, with the parameters as before that update.
-    All arguments are checked before anything changes.
+    loss or the gradients become non-finite, with the parameters as before that update.  All
+    arguments are checked before anything changes (a Generator passed as ``rng`` included).
     """
     params = as_params(params_or_model)
-    x, y = check_data(params, x, y)
+    check_updatable(params, PARAM_NAMES)
+    x, y = check_training_data(params, x, y)
     epochs = check_size(epochs, "epochs")
     batch_size = check_size(batch_size, "batch_size")
     lr = check_learning_rate(learning_rate)
-    clip = parse_clip(clip)
+    clip = check_clip(clip)
     if validation is not None:
         if not isinstance(validation, tuple) or len(validation) != 2:
             raise TypeError(f"validation must be a tuple (x_val, y_val), got {describe(validation)}")
-        x_val, y_val = check_data(params, *validation)
-    gen = as_generator(rng)
+        x_val, y_val = check_training_data(params, *validation, name="validation ")
     if not isinstance(shuffle, bool):
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
     meter = Progress(progress, epochs)
+    gen = as_generator(rng)
 
     N = x.shape[1]
     history = History()
@@ -316,7 +221,7 @@ def train(
         history.grad_norm.append(norm_sum / n_steps)
         history.clip_fraction.append(n_clipped / n_steps)
         if validation is not None:
-            y_hat, _ = core.forward(params, x_val)
+            y_hat, _ = engine.forward(params, x_val)
             history.val_loss.append(_loss_and_dy(y_hat, y_val)[0] / x_val.shape[1])
         history.seconds = meter.update(epoch, history.loss[-1], history.grad_norm[-1])
     return history

@@ -2,28 +2,26 @@
 
 Policy for what arrives (the same everywhere in rnn_lib):
 
-- plain lists and tuples are accepted and turned into arrays (a ragged list is
-  refused with ``ValueError``);
-- integer arrays are converted to the parameters' float dtype (``[1, 2, 3, 4]`` is a
-  fine input; integers above 2**53 lose their last digits, as in any float arithmetic);
-- float arrays of another precision are converted to the parameters' dtype; a value
-  too large for that dtype (1e300 into float32) is refused with ``ValueError``;
-- bool, complex, string, datetime and object arrays are refused with ``TypeError``:
-  each is more likely a mistake (a mask, an FFT, a list mixing numbers with None)
-  than data;
-- NaN or inf, wrong number of dimensions, wrong sizes and empty sequences are
-  refused with ``ValueError``;
-- sizes must be Python or numpy integers (``3.0`` and ``True`` are refused with
-  ``TypeError``), at least 1; a learning rate must be a real number (``TypeError``
-  otherwise), finite and positive (``ValueError`` otherwise);
-- parameters must be float32 or float64 numpy arrays of one dtype, with the shapes
-  of :func:`rnn_lib.core.param_shapes`, and finite.
+- plain lists and tuples are accepted and turned into arrays (a ragged list is refused with
+  ``ValueError``); integer arrays are converted to the parameters' float dtype (``[1, 2, 3, 4]``
+  is a fine input); float arrays of another precision or byte order are converted too;
+- bool, complex, string, datetime and object arrays are refused with ``TypeError``, and so are
+  numpy's array subclasses (``np.matrix`` changes what ``*`` and indexing mean; a masked array's
+  mask would be ignored): each is more likely a mistake than data;
+- NaN or inf, values so large that their squares overflow (above about 1.3e154 in float64, 1.8e19
+  in float32: products and the loss of such numbers are no longer meaningful), wrong numbers of
+  dimensions, wrong sizes and empty sequences are refused with ``ValueError``;
+- sizes must be Python or numpy integers (``3.0`` and ``True`` are refused with ``TypeError``), at
+  least 1; a learning rate or a threshold must be a real number (``TypeError`` otherwise), finite
+  and positive (``ValueError`` otherwise);
+- parameters must be plain numpy arrays of float32 or float64 in the machine's byte order, all of
+  one dtype, with the shapes of :func:`rnn_lib.parameters.param_shapes`, finite; parameters that
+  are about to be updated in place must also be writeable and must not share memory.
 
-Calling methods in the wrong order (``SimpleRNN.backward`` before any ``forward``,
-twice after one ``forward``, with another x, or after the weights changed since the
-``forward``) raises :class:`CallOrderError`, which is both a ``ValueError`` (the
-contract: bad input gives ValueError or TypeError) and a ``RuntimeError`` (what
-Python code raises for a wrong state), so either ``except`` clause catches it.
+Calling methods in the wrong order (``SimpleRNN.backward`` before any ``forward``, twice after one
+``forward``, with another x, or after the weights changed since the ``forward``) raises
+:class:`CallOrderError`, which is both a ``ValueError`` (the contract: bad input gives ValueError
+or TypeError) and a ``RuntimeError`` (what Python code raises for a wrong state).
 
 Messages name the argument, what was expected and what arrived.
 """
@@ -35,7 +33,7 @@ import numbers
 
 import numpy as np
 
-from .core import PARAM_NAMES, param_shapes
+from .parameters import PARAM_NAMES, param_shapes
 
 FLOAT_DTYPES = (np.float32, np.float64)
 
@@ -47,69 +45,110 @@ class CallOrderError(ValueError, RuntimeError):
 def describe(value) -> str:
     """Short description of what arrived, for error messages."""
     if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape} and dtype {value.dtype}"
+        return f"{type(value).__name__} of shape {value.shape} and dtype {value.dtype}"
     return f"{type(value).__name__}"
 
 
-def _all_finite(arr: np.ndarray) -> bool:
-    """True only if every element of the float array ``arr`` is finite (a quick test, about 0.5 µs).
+# ---------------------------------------------------------------------------
+# Numbers.
+# ---------------------------------------------------------------------------
 
-    NaN and ±inf make the sum of squares NaN or inf, so a finite sum proves every element finite.
-    A finite array may still overflow that sum (elements above ~1e154 in float64): then this says
-    False and the caller's full, element-wise check decides, so the answer is never wrong, only slow.
+
+def all_finite(arr: np.ndarray, *, bounded: bool = True) -> bool:
+    """True when every entry of the float array is finite and, if ``bounded``, its square is too.
+
+    One BLAS call in the common case: a finite sum of squares proves both.  Only when the sum is not
+    finite are the entries looked at one by one (a large array of large-but-allowed numbers can
+    overflow the sum without any square overflowing).
     """
-    return math.isfinite(np.vdot(arr, arr))
+    if math.isfinite(np.vdot(arr, arr)):
+        return True
+    if not bounded:
+        return bool(np.all(np.isfinite(arr)))
+    with np.errstate(over="ignore"):
+        return bool(np.all(np.isfinite(arr * arr)))
 
 
-def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False) -> np.ndarray:
+def magnitude_limit(dtype) -> float:
+    """The largest |value| accepted in ``dtype``: its square is still finite."""
+    return math.sqrt(float(np.finfo(dtype).max))
+
+
+def _non_finite_message(name: str, arr: np.ndarray, dtype=None, bounded: bool = True) -> str:
+    """Why a float array was refused: NaN/inf (with the first index), or values too large for ``dtype``."""
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        return f"{name} must be finite, but it holds NaN or inf (first at index {first})"
+    dtype = np.dtype(dtype or arr.dtype)
+    limit = magnitude_limit(dtype) if bounded else float(np.finfo(dtype).max)
+    why = ", above which products and squares overflow" if bounded else ""
+    return (
+        f"{name} holds values too large to compute with in {dtype.name} (largest magnitude "
+        f"{float(np.max(np.abs(arr))):.3g}; the limit is {limit:.3g}{why}): scale the data down"
+    )
+
+
+def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bounded: bool = True) -> np.ndarray:
     """``value`` as a finite array of ``dtype``, or a TypeError/ValueError naming ``name``.
 
-    ``dtype=None`` keeps float32 and float64 as they are and turns anything else
-    numeric into float64.  ``copy=True`` always returns a new array (a snapshot the
-    caller may keep even if the learner later edits their array in place).
+    ``dtype=None`` keeps float32 and float64 as they are and turns anything else numeric into
+    float64.  ``copy=True`` always returns a new array (a snapshot the caller may keep even if the
+    learner later edits theirs in place).  ``bounded`` (data and parameters) also refuses values
+    whose squares overflow; gradients, which clipping exists to tame, are only required finite.
     """
-    # Fast path for what nearly every call passes: a finite array already of the right float dtype.
-    # It returns exactly what the full check below would; anything else goes through that check.
     if type(value) is np.ndarray:
-        vdt = value.dtype
-        if (vdt == dtype) if dtype is not None else (vdt.type in FLOAT_DTYPES):
-            if _all_finite(value):
-                return value.astype(vdt) if copy else value  # what astype(dtype, copy=copy) gives
-    if isinstance(value, (str, bytes)) or value is None:
+        arr = value
+    elif isinstance(value, np.ndarray):
+        raise TypeError(_subclass_message(name, value))
+    elif isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {describe(value)}")
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError) as err:  # ragged nested lists
-        raise ValueError(
-            f"{name} must be a rectangular array of numbers (every row the same length); numpy said: {err}"
-        ) from None
+    else:
+        try:
+            arr = np.asarray(value)
+        except (ValueError, TypeError) as err:  # ragged nested lists
+            raise ValueError(
+                f"{name} must be a rectangular array of numbers (every row the same length); numpy said: {err}"
+            ) from None
+    if dtype is None:
+        dtype = arr.dtype if arr.dtype.type in FLOAT_DTYPES and arr.dtype.isnative else np.float64
+    if arr.dtype != dtype:  # only an array of another dtype can be of the wrong kind
+        if arr.dtype.kind not in "iuf":
+            raise TypeError(_kind_message(name, arr))
+        with np.errstate(over="ignore"):  # a value too large for dtype is reported below, as an error
+            out = arr.astype(dtype)
+    else:
+        out = arr.copy() if copy else arr
+    if not all_finite(out, bounded=bounded):
+        raise ValueError(_non_finite_message(name, arr, out.dtype, bounded))
+    return out
+
+
+def _kind_message(name: str, arr: np.ndarray) -> str:
     kind = arr.dtype.kind
     if kind == "b":
-        raise TypeError(f"{name} must hold numbers, got a bool array (a mask?) of shape {arr.shape}")
+        return f"{name} must hold numbers, got a bool array (a mask?) of shape {arr.shape}"
     if kind == "c":
-        raise TypeError(f"{name} must be real, got a complex array of shape {arr.shape}")
+        return f"{name} must be real, got a complex array of shape {arr.shape} (take .real if that is what you mean)"
     if kind == "O":
-        raise TypeError(
+        return (
             f"{name} must be an array of numbers, got dtype object (shape {arr.shape}): "
             "a list mixing numbers with None, strings or rows of different lengths?"
         )
-    if kind not in "iuf":
-        raise TypeError(f"{name} must be an array of numbers, got dtype {arr.dtype} (shape {arr.shape})")
-    if dtype is None:
-        dtype = arr.dtype if arr.dtype.type in FLOAT_DTYPES else np.float64
-    with np.errstate(over="ignore"):  # overflow is reported below, as an error rather than a warning
-        out = arr.astype(dtype, copy=copy)
-    if not np.all(np.isfinite(out)):
-        if kind == "f" and not np.all(np.isfinite(arr)):
-            bad = np.argwhere(~np.isfinite(arr))[0]
-            raise ValueError(
-                f"{name} must be finite, but it holds NaN or inf (first at index {tuple(int(i) for i in bad)})"
-            )
-        raise ValueError(
-            f"{name} holds values too large for {np.dtype(dtype).name} "
-            f"(largest magnitude {float(np.max(np.abs(arr))):.3g}, limit {float(np.finfo(dtype).max):.3g})"
+    return f"{name} must be an array of numbers, got dtype {arr.dtype} (shape {arr.shape})"
+
+
+def _subclass_message(name: str, arr: np.ndarray) -> str:
+    kind = type(arr).__name__
+    if isinstance(arr, np.ma.MaskedArray):
+        return (
+            f"{name} must be a plain numpy array, got a masked array of shape {arr.shape}: its mask would be "
+            f"ignored; fill the masked entries first ({name}.filled(value))"
         )
-    return out
+    return (
+        f"{name} must be a plain numpy array, got numpy.{kind} of shape {arr.shape} "
+        f"(it changes what * and indexing mean); pass np.asarray({name})"
+    )
 
 
 def check_size(value, name: str) -> int:
@@ -122,111 +161,240 @@ def check_size(value, name: str) -> int:
 
 
 def check_positive(value, name: str) -> float:
-    """A finite, positive real number as float, or a TypeError/ValueError naming ``name``."""
+    """A finite, positive real number as a float, or a TypeError/ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a positive number, got {value!r} ({type(value).__name__})")
-    if not math.isfinite(value) or value <= 0:
+    try:
+        as_float = float(value)
+    except OverflowError:  # an int like 10**400 has no float
+        raise ValueError(f"{name} must be a finite positive number, got an integer with {len(str(value))} digits")
+    if not math.isfinite(as_float) or as_float <= 0:
         raise ValueError(f"{name} must be a finite positive number, got {value!r}")
-    return float(value)
+    return as_float
+
+
+def check_finite_number(value, name: str) -> float:
+    """A finite real number as a float (bool refused), or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+    try:
+        as_float = float(value)
+    except OverflowError:
+        as_float = math.inf
+    if not math.isfinite(as_float):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return as_float
 
 
 def check_learning_rate(value) -> float:
-    """A finite, positive learning rate as float."""
+    """A finite, positive learning rate as a float."""
     return check_positive(value, "learning_rate")
 
 
-def check_float_dtype(dtype, name: str = "dtype"):
+def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
     """float32 or float64 as a numpy dtype; anything else is a TypeError naming ``name``."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt is None or dt.type not in FLOAT_DTYPES:
+    if dt is None or dt.type not in FLOAT_DTYPES or not dt.isnative:
         raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}")
     return dt
 
 
-def check_params(params, *, owner: str = "params", sizes: tuple[int, int, int] | None = None) -> tuple[int, int, int]:
-    """Check a parameter dict; return its sizes (D, H, O).
+def as_generator(rng) -> np.random.Generator:
+    """``rng`` as a numpy Generator: a Generator as it is, a non-negative int as a seed; else a TypeError/ValueError."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"rng must be a non-negative int seed or a numpy Generator, got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"rng must be an int seed or a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
 
-    Expects the keys ``W_xh, W_hh, W_hy, b_h, b_y`` holding finite float32 or float64
-    arrays, all of one dtype, shaped (H, D), (H, H), (O, H), (H, 1), (O, 1).  Other
-    keys are ignored.  ``sizes=(D, H, O)`` also demands those sizes; ``owner`` names
-    the container in messages: ``params['W_xh']`` or, for ``owner="SimpleRNN"``,
-    ``SimpleRNN.W_xh``.
+
+def check_generator_or_none(rng, name: str = "rng"):
+    """None (numpy's global RNG, the problem's) or a numpy Generator; anything else is a TypeError."""
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{name} must be None (numpy's global RNG, as the problem uses) or a numpy Generator "
+            f"(np.random.default_rng(seed)), got {describe(rng)}"
+        )
+    return rng
+
+
+# ---------------------------------------------------------------------------
+# Parameters and gradients.
+# ---------------------------------------------------------------------------
+
+
+def _label(owner: str, name: str) -> str:
+    return f"{owner}['{name}']" if owner in ("params", "grads") else f"{owner}.{name}"
+
+
+def check_arrays(arrays, names, *, owner="params") -> np.dtype:
+    """A dict holding ``names``: plain 2-D float32/float64 arrays of one native dtype, all finite.
+
+    Other keys are ignored.  Returns the common dtype.  ``owner`` names the container in messages:
+    ``params['W_xh']``, or ``SimpleRNN.W_xh`` for ``owner="SimpleRNN"``.  The common case costs a
+    few attribute reads and one sum of squares; any fault is then looked for, and named, one array
+    at a time.
     """
+    if not isinstance(arrays, dict):
+        raise TypeError(f"{owner} must be a dict with keys {', '.join(names)}, got {describe(arrays)}")
+    try:
+        values = [arrays[k] for k in names]
+    except KeyError:
+        missing = [k for k in names if k not in arrays]
+        raise ValueError(f"{owner} is missing {', '.join(missing)} (expected keys {', '.join(names)})") from None
+    dtype = getattr(values[0], "dtype", None)
+    if not isinstance(dtype, np.dtype) or dtype.type not in FLOAT_DTYPES or not dtype.isnative:
+        _explain_arrays(arrays, names, owner)
+    total = 0.0
+    vdot = np.vdot
+    for p in values:
+        if type(p) is not np.ndarray or p.dtype != dtype or p.ndim != 2:
+            _explain_arrays(arrays, names, owner)
+        total += vdot(p, p)
+    if not math.isfinite(total):  # a NaN, an inf, or a value whose square overflows: find which
+        for k, p in zip(names, values):
+            if not all_finite(p):
+                raise ValueError(_non_finite_message(_label(owner, k), p))
+    return dtype
 
-    fast = _params_sizes_if_valid(params, sizes)
-    if fast is not None:
-        return fast
 
-    def label(k):
-        return f"{owner}['{k}']" if owner == "params" else f"{owner}.{k}"
-
-    if not isinstance(params, dict):
-        raise TypeError(f"{owner} must be a dict with keys {', '.join(PARAM_NAMES)}, got {describe(params)}")
-    missing = [k for k in PARAM_NAMES if k not in params]
-    if missing:
-        raise ValueError(f"{owner} is missing {', '.join(missing)} (expected keys {', '.join(PARAM_NAMES)})")
-    for k in PARAM_NAMES:
-        p = params[k]
-        if not isinstance(p, np.ndarray):
-            raise TypeError(f"{label(k)} must be a 2-D numpy float array, got {describe(p)}")
+def _explain_arrays(arrays, names, owner) -> None:
+    """Raise the precise error for the first array of ``names`` that is not a plain 2-D float array of the common dtype."""
+    dtype = None
+    for k in names:
+        p = arrays[k]
+        if type(p) is not np.ndarray:
+            if isinstance(p, np.ndarray):
+                raise TypeError(_subclass_message(_label(owner, k), p))
+            raise TypeError(f"{_label(owner, k)} must be a 2-D numpy float array, got {describe(p)}")
         if p.ndim != 2:
-            raise ValueError(f"{label(k)} must be a 2-D array, got {describe(p)}")
-        if p.dtype.type not in FLOAT_DTYPES:
-            raise TypeError(f"{label(k)} must be float32 or float64, got dtype {p.dtype}")
-    dtypes = {params[k].dtype for k in PARAM_NAMES}
-    if len(dtypes) > 1:
-        found = ", ".join(f"{k}: {params[k].dtype}" for k in PARAM_NAMES)
-        raise TypeError(f"{owner} must all share one dtype, got {found}")
-    if sizes is None:
-        H, D = params["W_xh"].shape
-        O = params["W_hy"].shape[0]
-        origin = f"(from W_xh {(H, D)} and W_hy {params['W_hy'].shape})"
-    else:
+            raise ValueError(f"{_label(owner, k)} must be a 2-D array, got {describe(p)}")
+        if p.dtype.type not in FLOAT_DTYPES or not p.dtype.isnative:
+            raise TypeError(
+                f"{_label(owner, k)} must be float32 or float64 in native byte order, got dtype {p.dtype}"
+                + ("" if p.dtype.kind != "f" else f" (convert it: .astype(np.{p.dtype.type.__name__}))")
+            )
+        if dtype is None:
+            dtype = p.dtype
+        elif p.dtype != dtype:
+            found = ", ".join(f"{n}: {arrays[n].dtype}" for n in names)
+            raise TypeError(f"{owner} must all share one dtype, got {found}")
+    raise AssertionError("_explain_arrays found nothing to explain")  # unreachable: a caller saw a fault
+
+
+def check_shapes(arrays, expected: dict, origin: str, *, owner="params") -> None:
+    """Every ``arrays[k]`` has the shape ``expected[k]``; ``origin`` says where the sizes come from."""
+    for k, shape in expected.items():
+        if arrays[k].shape != shape:
+            raise ValueError(f"{_label(owner, k)} must have shape {shape} {origin}, got {arrays[k].shape}")
+
+
+def check_params(params, *, owner: str = "params", sizes: tuple[int, int, int] | None = None) -> tuple[int, int, int]:
+    """Check the RNN's parameter dict; return its sizes (D, H, O).
+
+    Expects ``W_xh, W_hh, W_hy, b_h, b_y`` as in :func:`check_arrays`, shaped (H, D), (H, H),
+    (O, H), (H, 1), (O, 1).  ``sizes=(D, H, O)`` also demands those sizes.
+    """
+    check_arrays(params, PARAM_NAMES, owner=owner)
+    H, D = params["W_xh"].shape
+    O = params["W_hy"].shape[0]
+    if sizes is not None:
         D, H, O = sizes
-        origin = f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
-    for k, shape in param_shapes(D, H, O).items():
+    shapes = param_shapes(D, H, O)
+    for k, shape in shapes.items():
         if params[k].shape != shape:
-            raise ValueError(f"{label(k)} must have shape {shape} {origin}, got {params[k].shape}")
-    for k in PARAM_NAMES:
-        if not np.all(np.isfinite(params[k])):
-            raise ValueError(f"{label(k)} must be finite, but it holds NaN or inf")
+            origin = (
+                f"(from W_xh {params['W_xh'].shape} and W_hy {params['W_hy'].shape})"
+                if sizes is None
+                else f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
+            )
+            check_shapes(params, shapes, origin, owner=owner)  # names the first wrong one
     return D, H, O
 
 
-def _params_sizes_if_valid(params, sizes):
-    """(D, H, O) when ``params`` certainly passes :func:`check_params`, else None.
+def check_updatable(arrays, names, *, owner="params") -> None:
+    """Arrays about to be updated in place: each writeable, no two sharing memory (else one update overwrites another)."""
+    roots = []
+    for k in names:
+        p = arrays[k]
+        if not p.flags.writeable:
+            raise ValueError(
+                f"{_label(owner, k)} is read-only (a broadcast or a view of a read-only array?), so it cannot be "
+                f"updated in place; give it an array of its own: np.array(...)"
+            )
+        if _overlaps_itself(p):
+            raise ValueError(
+                f"{_label(owner, k)} has entries that share memory (a stride of 0, from np.broadcast_to or "
+                f"as_strided?), so updating one entry would change others; give it an array of its own: np.array(...)"
+            )
+        while isinstance(p.base, np.ndarray):  # the array that owns the memory
+            p = p.base
+        roots.append(id(p.base if p.base is not None else p))
+    if len(set(roots)) == len(roots):
+        return  # no two views of one allocation: no memory shared
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if roots[i] == roots[names.index(b)] and np.may_share_memory(arrays[a], arrays[b]):
+                same = arrays[a] is arrays[b]
+                raise ValueError(
+                    f"{_label(owner, a)} and {_label(owner, b)} "
+                    + ("are the same array" if same else "share memory (one is a view of the other)")
+                    + ": one update would overwrite the other; give each parameter an array of its own (.copy())"
+                )
 
-    A few attribute reads instead of the full check's loops: what every call with valid
-    parameters pays.  None means "let the full check look", which then finds and names the fault.
+
+def _overlaps_itself(a: np.ndarray) -> bool:
+    """True unless the strides prove every entry of ``a`` has memory of its own (the usual C or F layouts do)."""
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return False
+    extent = a.itemsize  # bytes spanned by one step along the axes seen so far, smallest stride first
+    for stride, n in sorted((abs(st), n) for st, n in zip(a.strides, a.shape) if n > 1):
+        if stride < extent:
+            return True
+        extent = stride * (n - 1) + extent
+    return False
+
+
+def check_grads(grads, names=PARAM_NAMES, *, like=None) -> dict:
+    """The gradients ``names`` of ``grads`` as finite float arrays (the caller's arrays are not changed).
+
+    ``like``: a parameter dict whose shapes the gradients must have.  Other keys of ``grads`` (such as
+    the ``"x"`` and ``"h0"`` of ``rnn_lib.backward``) are ignored.
     """
-    if not isinstance(params, dict):
-        return None
-    try:
-        W_xh, W_hh, W_hy, b_h, b_y = params["W_xh"], params["W_hh"], params["W_hy"], params["b_h"], params["b_y"]
-    except KeyError:
-        return None
-    nd = np.ndarray
-    if not (type(W_xh) is nd and type(W_hh) is nd and type(W_hy) is nd and type(b_h) is nd and type(b_y) is nd):
-        return None
-    dt = W_hh.dtype
-    if not (dt.type in FLOAT_DTYPES and W_xh.dtype == dt and W_hy.dtype == dt and b_h.dtype == dt and b_y.dtype == dt):
-        return None
-    if W_xh.ndim != 2 or W_hy.ndim != 2:
-        return None
-    H, D = W_xh.shape
-    O = W_hy.shape[0]
-    if sizes is not None and (type(sizes) is not tuple or (D, H, O) != sizes):
-        return None
-    if W_hh.shape != (H, H) or W_hy.shape != (O, H) or b_h.shape != (H, 1) or b_y.shape != (O, 1):
-        return None
-    vdot = np.vdot
-    total = vdot(W_xh, W_xh) + vdot(W_hh, W_hh) + vdot(W_hy, W_hy) + vdot(b_h, b_h) + vdot(b_y, b_y)
-    if not math.isfinite(total):
-        return None
-    return (D, H, O) if sizes is None else sizes  # the full check returns the sizes it was given
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict with keys {', '.join(names)}, got {describe(grads)}")
+    missing = [k for k in names if k not in grads]
+    if missing:
+        raise ValueError(f"grads is missing {', '.join(missing)} (expected keys {', '.join(names)})")
+    checked = {}
+    for k in names:
+        g = grads[k]
+        dtype = g.dtype if isinstance(g, np.ndarray) and g.dtype.type in FLOAT_DTYPES else np.float64
+        checked[k] = as_float_array(g, f"grads['{k}']", dtype, bounded=False)
+        if like is not None and checked[k].shape != like[k].shape:
+            raise ValueError(
+                f"grads['{k}'] must have the shape of its parameter {like[k].shape}, got {checked[k].shape}"
+            )
+    return checked
+
+
+def as_params(params_or_model) -> dict:
+    """The checked parameter dict of a dict, or of a model (anything with a ``.params`` dict, like SimpleRNN)."""
+    params = params_or_model if isinstance(params_or_model, dict) else getattr(params_or_model, "params", None)
+    if params is None:
+        raise TypeError(f"expected a parameter dict or a SimpleRNN, got {describe(params_or_model)}")
+    check_params(params)
+    return params
+
+
+# ---------------------------------------------------------------------------
+# Data.
+# ---------------------------------------------------------------------------
 
 
 def check_inputs(x, D: int, dtype, name: str = "x", allow_1d: bool = False, copy: bool = False) -> np.ndarray:
@@ -272,22 +440,68 @@ def check_targets(y, y_hat_shape: tuple, dtype, name: str = "y") -> np.ndarray:
     return arr
 
 
-def check_h0(h0, B, H: int, dtype) -> np.ndarray | None:
+def check_h0(h0, B, H: int, dtype, name: str = "h0") -> np.ndarray | None:
     """Initial state: None, or (H,) for one sequence (B None) / (B, H) for a batch."""
     if h0 is None:
         return None
-    arr = as_float_array(h0, "h0", dtype)
+    arr = as_float_array(h0, name, dtype)
     expected = (H,) if B is None else (B, H)
     if arr.shape != expected:
         what = "one sequence" if B is None else f"a batch of B = {B}"
-        raise ValueError(f"h0 must have shape {expected} for {what} (hidden size H = {H}), got shape {arr.shape}")
+        raise ValueError(f"{name} must have shape {expected} for {what} (hidden size H = {H}), got shape {arr.shape}")
     return arr
 
 
-def as_generator(rng) -> np.random.Generator:
-    """``rng`` as a numpy Generator: a Generator is used as it is, an int is a seed; anything else is a TypeError."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be an int seed or a numpy Generator, got {describe(rng)}")
+def check_sequences(params, x, y, h0=None):
+    """One sequence or a batch with targets at every step, as the trusting code wants it.
+
+    x (T, D) or (T, B, D); y like ŷ, (T, O) or (T, B, O); h0 (H,) or (B, H) or None.  Returns
+    ``(x (T, B, D), y (T, B, O), h0 (B, H), single)`` in the parameters' dtype, h0 zeros when None.
+    """
+    D, H, O = check_params(params)
+    dtype = params["W_hh"].dtype
+    x = check_inputs(x, D, dtype)
+    single = x.ndim == 2
+    y_hat_shape = (x.shape[0], O) if single else (x.shape[0], x.shape[1], O)
+    y = check_targets(y, y_hat_shape, dtype)
+    h0 = check_h0(h0, None if single else x.shape[1], H, dtype)
+    B = 1 if single else x.shape[1]
+    h0 = np.zeros((B, H), dtype=dtype) if h0 is None else np.reshape(h0, (B, H))
+    if single:
+        return x[:, None, :], y[:, None, :], h0, True
+    return x, y, h0, False
+
+
+def check_training_data(params, x, y, name: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """A training set: x (T, N, D) and y (T, N, O) (a target at every step) or (N, O) (the last step only)."""
+    D, _, O = check_params(params)
+    dtype = params["W_hh"].dtype
+    x = check_inputs(x, D, dtype, name=f"{name}x")
+    if x.ndim != 3:
+        raise ValueError(f"{name}x must be a batch of sequences, shape (T, N, D={D}), got shape {x.shape}")
+    T, N, _ = x.shape
+    y = as_float_array(y, f"{name}y", dtype)
+    if y.shape not in ((T, N, O), (N, O)):
+        raise ValueError(
+            f"{name}y must have shape (T, N, O) = {(T, N, O)} (a target at every step) or (N, O) = {(N, O)} "
+            f"(last step only), got shape {y.shape}"
+        )
+    return x, y
+
+
+def check_clip(clip):
+    """A clipping spec: None, ("norm", max_norm) or ("value", limit), checked; anything else is an error."""
+    if clip is None:
+        return None
+    if not (isinstance(clip, tuple) and len(clip) == 2 and isinstance(clip[0], str) and clip[0] in ("norm", "value")):
+        raise ValueError(f"clip must be None, ('norm', max_norm) or ('value', limit), got {clip!r}")
+    return clip[0], check_positive(clip[1], "max_norm" if clip[0] == "norm" else "limit")
+
+
+def check_truncation(k1, k2):
+    """BPTT(k1, k2)'s two lengths: k1 ≥ 1 (how often to backpropagate), k2 ≥ k1 (how far back; default k1)."""
+    k1 = check_size(k1, "k1")
+    k2 = k1 if k2 is None else check_size(k2, "k2")
+    if k2 < k1:
+        raise ValueError(f"k2 (how far back to propagate, got {k2}) must be at least k1 (how often, got {k1})")
+    return k1, k2

@@ -1,27 +1,40 @@
-"""Shared fixtures: the problem's reference loop, a random-problem factory and a closeness check.
+"""Shared fixtures: the problem's model as a yardstick, a random-problem factory and a closeness check.
 
-The reference lives here, inside the test suite, so the tests need nothing outside the repository.
-It is the problem's ``SimpleRNN`` written the problem's way: column vectors (n, 1), ``np.dot``,
-one step at a time, the weights drawn from the global RNG in the order W_xh, W_hh, W_hy.
+The yardstick ``reference_rnn`` comes in two versions, and every test that uses it runs with both:
+
+- ``course``: the problem's procedure (its weight draws, its column-vector parameters, its (T, O, 1)
+  outputs, plain SGD) around the course's readable BPTT, ``rnn_lib.reference``;
+- ``problem``: the problem's own class, loaded from ``shared/seed/reference_rnn.py`` beside the
+  repository (or from the file named by the environment variable RNN_COURSE_SEED); skipped, with the
+  reason, where that file is not there (a learner's clone).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import importlib.util
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from rnn_lib import reference
+from rnn_lib.data import random_problem
+from rnn_lib.parameters import PARAM_NAMES
 
-class ReferenceRNN:
-    """The problem's model as a plain per-step loop; the yardstick for ``rnn_lib.SimpleRNN``.
+SEED_FILE = Path(
+    os.environ.get("RNN_COURSE_SEED", Path(__file__).resolve().parents[2] / "shared/seed/reference_rnn.py")
+)
+
+
+class CourseReferenceRNN:
+    """The problem's SimpleRNN as a procedure, its BPTT from ``rnn_lib.reference``.
 
     Shapes: x (T, D), y (T, O); forward returns (T, O, 1).  h_0 = 0.
     """
 
     def __init__(self, input_size, hidden_size, output_size):
-        self.hidden_size = hidden_size
-        # Three draws from the global legacy RNG, in this order, then zero biases.
+        # The problem's three draws from the global legacy RNG, in its order, then zero biases.
         self.W_xh = np.random.randn(hidden_size, input_size) * 0.01
         self.W_hh = np.random.randn(hidden_size, hidden_size) * 0.01
         self.W_hy = np.random.randn(output_size, hidden_size) * 0.01
@@ -30,64 +43,62 @@ class ReferenceRNN:
 
     @property
     def params(self):
-        return {"W_xh": self.W_xh, "W_hh": self.W_hh, "W_hy": self.W_hy, "b_h": self.b_h, "b_y": self.b_y}
+        return {name: getattr(self, name) for name in PARAM_NAMES}
 
     def forward(self, x):
-        h = np.zeros((self.hidden_size, 1))
-        self.inputs, self.hiddens, self.outputs = [], [h], []
-        for t in range(len(x)):
-            x_t = x[t].reshape(-1, 1)
-            h = np.tanh(np.dot(self.W_xh, x_t) + np.dot(self.W_hh, h) + self.b_h)
-            y_t = np.dot(self.W_hy, h) + self.b_y
-            self.inputs.append(x_t)
-            self.hiddens.append(h)  # hiddens[t + 1] is h_t, hiddens[0] is h_0
-            self.outputs.append(y_t)
-        return np.array(self.outputs)
+        self.y_hat, self.cache = reference.forward(self.params, np.asarray(x, dtype=float))
+        return self.y_hat[:, :, None]
 
     def gradients(self, x, y):
         """BPTT over the last forward pass; returns the five gradients by name."""
-        g = {name: np.zeros_like(p) for name, p in self.params.items()}
-        dh_next = np.zeros((self.hidden_size, 1))
-        for t in reversed(range(len(x))):
-            dy = self.outputs[t] - y[t].reshape(-1, 1)
-            g["W_hy"] += np.dot(dy, self.hiddens[t + 1].T)
-            g["b_y"] += dy
-            dh = np.dot(self.W_hy.T, dy) + dh_next
-            dh_raw = (1 - self.hiddens[t + 1] ** 2) * dh
-            g["W_xh"] += np.dot(dh_raw, self.inputs[t].T)
-            g["W_hh"] += np.dot(dh_raw, self.hiddens[t].T)
-            g["b_h"] += dh_raw
-            dh_next = np.dot(self.W_hh.T, dh_raw)
-        return g
+        grads = reference.backward(self.params, self.cache, reference.loss_grad(self.y_hat, y))
+        return {name: grads[name] for name in PARAM_NAMES}
 
     def backward(self, x, y, learning_rate):
-        """The problem's backward: gradients of the last forward pass, then one SGD step."""
+        """The problem's backward: gradients of the last forward pass, then one SGD step, in place."""
         for name, grad in self.gradients(x, y).items():
             getattr(self, name)[...] -= learning_rate * grad
 
 
-class Problem(NamedTuple):
-    """A random RNN problem: params (float64, scale ~0.5), inputs x, targets y, non-zero h0."""
+def load_problem_class():
+    """The class ``SimpleRNN`` of the problem's own file, or None when the file is not beside the repository."""
+    if not SEED_FILE.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("problem_reference_rnn", SEED_FILE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SimpleRNN
 
-    params: dict
-    x: np.ndarray
-    y: np.ndarray
-    h0: np.ndarray
 
+class ProblemFileRNN:
+    """The problem's own class, with the two conveniences the tests use (``params``, ``gradients``)."""
 
-def random_problem(seed, T, D, H, O, B=None, *, scale=0.5):
-    """Weights of size ``scale`` (so tanh is far from linear), x and y ~ N(0, 1), h0 non-zero.
+    problem_class = None
 
-    B=None gives one sequence: x (T, D), y (T, O), h0 (H,); otherwise x (T, B, D), y (T, B, O), h0 (B, H).
-    """
-    rng = np.random.default_rng(seed)
-    shapes = {"W_xh": (H, D), "W_hh": (H, H), "W_hy": (O, H), "b_h": (H, 1), "b_y": (O, 1)}
-    params = {name: scale * rng.standard_normal(shape) for name, shape in shapes.items()}
-    lead = (T,) if B is None else (T, B)
-    x = rng.standard_normal(lead + (D,))
-    y = rng.standard_normal(lead + (O,))
-    h0 = scale * rng.standard_normal((H,) if B is None else (B, H))
-    return Problem(params, x, y, h0)
+    def __init__(self, input_size, hidden_size, output_size):
+        self.model = self.problem_class(input_size, hidden_size, output_size)
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["model"], name)
+
+    @property
+    def params(self):
+        return {name: getattr(self.model, name) for name in PARAM_NAMES}
+
+    def forward(self, x):
+        return self.model.forward(x)
+
+    def gradients(self, x, y):
+        """The gradients its backward applies: one step with η = 1 read off the weights, which are then restored."""
+        before = {name: p.copy() for name, p in self.params.items()}
+        self.model.backward(x, y, 1.0)
+        grads = {name: before[name] - getattr(self.model, name) for name in PARAM_NAMES}
+        for name in PARAM_NAMES:
+            getattr(self.model, name)[...] = before[name]
+        return grads
+
+    def backward(self, x, y, learning_rate):
+        self.model.backward(x, y, learning_rate)
 
 
 def max_scaled_diff(actual, expected) -> float:
@@ -97,10 +108,15 @@ def max_scaled_diff(actual, expected) -> float:
     return float(np.max(np.abs(actual - expected)) / max(1.0, float(np.max(np.abs(expected)))))
 
 
-@pytest.fixture
-def reference_rnn():
-    """The class :class:`ReferenceRNN` (the problem's per-step loop)."""
-    return ReferenceRNN
+@pytest.fixture(params=["course", "problem"])
+def reference_rnn(request):
+    """The yardstick class: the course's reference procedure, then the problem's own file (see the module docstring)."""
+    if request.param == "course":
+        return CourseReferenceRNN
+    problem_class = load_problem_class()
+    if problem_class is None:
+        pytest.skip(f"the problem's reference file is not at {SEED_FILE} (set RNN_COURSE_SEED to its path)")
+    return type("ProblemFileRNN", (ProblemFileRNN,), {"problem_class": staticmethod(problem_class)})
 
 
 @pytest.fixture

@@ -25,10 +25,10 @@ def bench():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", [(4, 1, 5, 1, 1), (6, 3, 7, 2, 4)])
-def test_reference_loop_and_unchecked_core_give_rnn_lib_gradients(bench, shape, dtype):
+def test_reference_loop_and_unchecked_engine_give_rnn_lib_gradients(bench, shape, dtype):
     params, x, y = bench.make_problem(shape, dtype)
     ours = bench.make_rnn_lib(params, x, y)()
-    unchecked = bench.make_core(params, x, y)()
+    unchecked = bench.make_engine(params, x, y)()
     loop = bench.reference_gradients(params, x, y)
     tolerance = 1e-12 if dtype == np.float64 else 1e-5
     for name in rnn_lib.PARAM_NAMES:
@@ -57,7 +57,7 @@ def test_limits_follow_from_the_timings(bench):
     shape = (100, 128, 512, 128, 64)
     gemm = 0.070  # seconds for the call's flops as one large product
     step_fraction = bench.recurrence_flops(shape) / bench.matmul_flops(shape)
-    at_full_rate = {"reference": 1.4, "rnn_lib": 0.100, "core": 0.099, "products": gemm * step_fraction}
+    at_full_rate = {"reference": 1.4, "rnn_lib": 0.100, "engine": 0.099, "products": gemm * step_fraction}
     lim = bench.limit_row(shape, at_full_rate, gemm)
     assert lim["ceiling"] == pytest.approx(20.0)  # the loop can be beaten at most by loop / GEMM limit
     assert lim["checks"] == pytest.approx(0.001) and lim["checks share"] == pytest.approx(0.01)

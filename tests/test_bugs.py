@@ -1,10 +1,14 @@
 """The bug gallery: each planted bug breaks exactly the parameters it touches, and the right backward breaks none."""
 
+import inspect
+import re
+
 import numpy as np
 import pytest
 
-from rnn_lib import bugs, core
-from rnn_lib.core import PARAM_NAMES
+from rnn_lib import bugs, reference
+from rnn_lib.data import random_problem
+from rnn_lib.parameters import PARAM_NAMES
 
 TOL = 1e-7  # the checker's tolerance: right gradients land near 1e-9, wrong ones above 1e-2
 
@@ -23,7 +27,8 @@ EXPECTED_BROKEN = {
 
 @pytest.fixture(scope="module")
 def problem():
-    return bugs.gallery_problem()
+    params, x, y, _ = random_problem(seed=0, T=5, D=3, H=4, O=2)  # notebook 06's problem
+    return params, x, y
 
 
 def broken(errors):
@@ -39,17 +44,35 @@ def test_every_registry_entry_has_function_description_and_fix():
         assert callable(fn) and what and fix, name
 
 
-def test_correct_bptt_equals_core_backward(problem):
-    params, x, y = problem
-    y_hat, cache = core.forward(params, x)
-    expected = core.backward(params, cache, core.loss_grad(y_hat, y))
-    got = bugs.bptt(params, x, y)
-    for name in PARAM_NAMES:
-        np.testing.assert_allclose(got[name], expected[name], rtol=1e-12, atol=1e-12)
+def code_lines(fn):
+    """The statements of a function's body: docstring, comments and blank lines left out."""
+    body = inspect.getsource(fn).split('"""')[2].splitlines()
+    lines = [re.sub(r"\s+#.*$", "", line).rstrip() for line in body]
+    return [line for line in lines if line.strip()]
 
 
-def test_correct_bptt_passes_the_gradient_check_everywhere(problem):
-    errors = bugs.signature(*problem, bugs.bptt)
+ONE_LINE_BUGS = [
+    "drop_dh_next",
+    "h_t_in_dW_hh",
+    "tanh_prime_of_h",
+    "off_by_one_hidden_states",
+    "sign_of_dy",
+    "forward_in_time",
+]
+
+
+@pytest.mark.parametrize("name", ONE_LINE_BUGS)
+def test_each_bug_is_the_reference_backward_with_one_line_changed(name):
+    reference_lines = code_lines(reference.backward)
+    bug_lines = code_lines(bugs.BUGS[name][0])
+    assert len(bug_lines) == len(reference_lines)
+    changed = [(r, b) for r, b in zip(reference_lines, bug_lines) if r != b]
+    assert len(changed) == 1, changed
+    assert "# BUG" in inspect.getsource(bugs.BUGS[name][0])
+
+
+def test_correct_backward_passes_the_gradient_check_everywhere(problem):
+    errors = bugs.signature(*problem, reference.backward)
     assert list(errors) == list(PARAM_NAMES)
     assert max(errors.values()) < 1e-8
 
@@ -87,7 +110,8 @@ def test_sign_of_dy_is_the_exact_negative(problem):
 
 def test_clip_before_check_scales_all_parameters_alike(problem):
     # The gallery problem's gradient is larger than CLIP_MAX_NORM, so clipping does act.
-    g = bugs.bptt(*problem)
+    g = reference.gradients(*problem)
+    g = {name: g[name] for name in PARAM_NAMES}
     assert np.sqrt(sum(float(np.sum(v * v)) for v in g.values())) > 2 * bugs.CLIP_MAX_NORM
     errors = list(bugs.signature(*problem, bugs.clip_before_check).values())
     np.testing.assert_allclose(errors, errors[0], rtol=1e-6)

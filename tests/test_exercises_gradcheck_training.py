@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnn_lib.exercises.gradcheck_bugs import check_centred_difference
+from rnn_lib.exercises.finite_differences import check_centred_difference
 from rnn_lib.exercises.training import check_sgd_step
 
 # ---------------------------------------------------------------------------

@@ -98,22 +98,20 @@ def test_problem_is_nonlinear_enough_to_expose_a_wrong_tanh_derivative(make_prob
 @pytest.mark.parametrize("name", ARRAYS)
 def test_backward_in_blocks_of_steps_matches_finite_differences(name, make_problem, monkeypatch):
     # Long sequences are walked back in blocks of steps; force that on a small problem (T = 7, blocks of 2).
-    monkeypatch.setattr(rnn_lib.core, "_ONE_BLOCK_BYTES", 0)
+    monkeypatch.setattr(rnn_lib.engine, "ONE_BLOCK_BYTES", 0)
     problem = make_problem(seed=27, T=7, D=3, H=4, O=2, B=3)
     gradient_report(problem, name).assert_ok()
 
 
-@pytest.fixture
-def threaded_elementwise(monkeypatch):
-    """Make rnn_lib.kernels split element-wise work across two threads even for tiny arrays."""
-    # monkeypatch, not configure(**old): configure(threads=None) keeps the current count instead of
-    # restoring "not yet chosen", so the setting would leak into later tests.
-    monkeypatch.setattr(rnn_lib.kernels._settings, "threads", 2)
-    monkeypatch.setattr(rnn_lib.kernels._settings, "min_elements", 1)
-
-
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("name", ARRAYS)
-def test_backward_with_threaded_elementwise_work_matches_finite_differences(name, make_problem, threaded_elementwise):
-    problem = make_problem(seed=28, T=5, D=3, H=4, O=2, B=3)
-    assert rnn_lib.kernels.worth_splitting(3 * 4)  # the threaded path is really taken
-    gradient_report(problem, name).assert_ok()
+def test_reference_backward_matches_finite_differences(name, layout, make_problem):
+    # The readable reference, checked on its own (not only through its equality with the engine).
+    problem = make_problem(seed=29, T=5, D=3, H=4, O=2, B=LAYOUTS[layout])
+    arrays = {**{k: v.copy() for k, v in problem.params.items()}, "x": problem.x.copy(), "h0": problem.h0.copy()}
+
+    def loss():
+        return rnn_lib.reference.loss(rnn_lib.reference.forward(arrays, arrays["x"], arrays["h0"])[0], problem.y)
+
+    grads = rnn_lib.reference.gradients(arrays, arrays["x"], problem.y, arrays["h0"])
+    check_gradients(loss, {name: arrays[name]}, {name: grads[name]}, tol=TOLERANCE).assert_ok()

@@ -11,7 +11,6 @@ import pytest
 
 import rnn_lib
 from rnn_lib import SimpleRNN
-from rnn_lib.model import FILE_FORMAT, FILE_VERSION
 
 D, H, O = 3, 4, 2
 
@@ -36,8 +35,8 @@ def same_bits(a: SimpleRNN, b: SimpleRNN) -> bool:
 def file_arrays(model):
     """What save writes, as a dict: a starting point for hand-made broken files."""
     return {
-        "format": np.array(FILE_FORMAT),
-        "format_version": np.array(FILE_VERSION),
+        "format": np.array(SimpleRNN.FILE.marker),
+        "format_version": np.array(SimpleRNN.FILE.version),
         "sizes": np.array([D, H, O]),
         **{k: v.copy() for k, v in model.params.items()},
     }
@@ -280,3 +279,139 @@ def test_big_endian_files_load_as_native_arrays_with_the_same_values(tmp_path):
     loaded = SimpleRNN.load(path)
     assert all(p.dtype == np.float64 and p.dtype.isnative for p in loaded.params.values())
     assert same_bits(loaded, model)
+
+
+# -- Hostile and damaged files: refused before anything is read that was not asked for --------------------
+
+
+def npy_bytes(arr, shape_in_header=None):
+    """The .npy encoding of ``arr``; ``shape_in_header`` makes the header lie about the shape."""
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, arr)
+    data = buf.getvalue()
+    if shape_in_header is None:
+        return data
+    header = np.lib.format.header_data_from_array_1_0(arr)
+    header["shape"] = shape_in_header
+    out = io.BytesIO()
+    np.lib.format.write_array_header_1_0(out, header)
+    return out.getvalue() + arr.tobytes()
+
+
+def write_members(path, members):
+    """A zip file with the given (name, bytes) members, in order, duplicates allowed."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns about duplicate names: that is the test
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in members:
+                z.writestr(name, data)
+
+
+def good_members(model):
+    return [(f"{k}.npy", npy_bytes(v)) for k, v in file_arrays(model).items()]
+
+
+def test_an_extra_member_is_refused_without_being_read(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    write_members(path, good_members(trained_model()) + [("junk.npy", npy_bytes(np.zeros(1000)))])
+    opened = []
+    original_open = zipfile.ZipFile.open
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "open",
+        lambda self, name, *a, **k: (
+            opened.append(str(getattr(name, "filename", name))) or original_open(self, name, *a, **k)
+        ),
+    )
+    with pytest.raises(ValueError, match="unexpected junk"):
+        SimpleRNN.load(path)
+    assert "junk.npy" not in opened
+
+
+@pytest.mark.parametrize("member", ["W_hh", "sizes", "format"])
+def test_a_header_declaring_a_huge_shape_is_refused_before_its_data_is_read(tmp_path, member):
+    path = tmp_path / "model.npz"
+    members = good_members(trained_model())
+    arrays = file_arrays(trained_model())
+    members = [
+        (name, npy_bytes(arrays[member], shape_in_header=(10**11,)) if name == f"{member}.npy" else data)
+        for name, data in members
+    ]
+    write_members(path, members)
+    with pytest.raises(ValueError, match=str(path)):
+        SimpleRNN.load(path)
+
+
+def test_duplicate_member_names_are_refused(tmp_path):
+    path = tmp_path / "model.npz"
+    model = trained_model()
+    members = good_members(model)
+    write_members(path, members + [("W_hh.npy", npy_bytes(np.zeros_like(model.W_hh)))])
+    with pytest.raises(ValueError, match="more than one array named W_hh"):
+        SimpleRNN.load(path)
+
+
+def test_a_bit_flip_anywhere_gives_a_value_error_or_the_same_model(tmp_path):
+    path = tmp_path / "model.npz"
+    model = SimpleRNN(1, 2, 1, rng=np.random.default_rng(0))
+    original = model.save(path).read_bytes()
+    outcomes = {"same": 0, "ValueError": 0}
+    for i in range(0, len(original), 3):  # every third byte (all of them take seconds), one bit each
+        damaged = bytearray(original)
+        damaged[i] ^= 1 << (i % 8)
+        path.write_bytes(bytes(damaged))
+        try:
+            loaded = SimpleRNN.load(path)
+        except ValueError:
+            outcomes["ValueError"] += 1
+        else:
+            assert same_bits(loaded, model), f"a flip at byte {i} loaded different numbers"
+            outcomes["same"] += 1
+    assert outcomes["ValueError"] > len(original) // 6  # most of the file matters
+
+
+def test_a_pipe_is_refused_without_blocking(tmp_path):
+    import threading
+
+    path = tmp_path / "model.npz"
+    os.mkfifo(path)
+    errors = []
+    worker = threading.Thread(
+        target=lambda: errors.append(pytest.raises(ValueError, SimpleRNN.load, path)), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=5)
+    assert not worker.is_alive(), "load blocked on a FIFO"
+    assert "not a regular file" in str(errors[0].value)
+
+
+def test_a_name_as_long_as_the_file_system_allows_can_be_saved(tmp_path):
+    path = tmp_path / ("m" * 246 + ".npz")  # 250 characters
+    model = trained_model()
+    assert same_bits(SimpleRNN.load(model.save(path)), model)
+
+
+def test_saving_over_a_private_file_keeps_it_private(tmp_path):
+    path = tmp_path / "model.npz"
+    model = trained_model()
+    model.save(path)
+    os.chmod(path, 0o600)
+    model.save(path)
+    assert oct(os.stat(path).st_mode & 0o777) == oct(0o600)
+
+
+@pytest.mark.parametrize(
+    "bad, error, words",
+    [("", ValueError, "empty"), ("a\0b.npz", ValueError, "NUL"), (".", ValueError, "folder")],
+    ids=["empty", "nul", "folder"],
+)
+def test_unusable_paths_get_clear_errors(tmp_path, bad, error, words, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=words):
+        trained_model().save(bad)
+    with pytest.raises((error, FileNotFoundError), match=words):
+        SimpleRNN.load(bad)

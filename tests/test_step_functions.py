@@ -1,64 +1,17 @@
-"""The one-step pairs rnn_step_forward/backward and output_step_forward/backward.
+"""The one-step pairs rnn_step_forward/backward and output_step_forward/backward of ``rnn_lib.reference``.
 
-A loop over time built from them reproduces core.forward/backward, and each step's backward
-passes a finite-difference check on its own, for a single vector (H,) and for a batch (B, H).
+Each step's backward passes a finite-difference check on its own, for a single vector (H,) and for a
+batch (B, H).  (The loops over them, ``reference.forward``/``backward``, are held equal to the engine in
+test_reference_engine.py and to finite differences in test_gradients.py.)
 """
 
 import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import core
 from rnn_lib.gradcheck import check_gradients
 
 LAYOUTS = {"single": None, "batch": 3}
-
-
-def loop_forward(params, x, h0):
-    """Whole-sequence forward pass written as a loop of step functions; returns y_hat and the caches."""
-    h, outputs, caches = h0, [], []
-    for x_t in x:
-        h, step_cache = rnn_lib.rnn_step_forward(x_t, h, params["W_xh"], params["W_hh"], params["b_h"])
-        y_t, out_cache = rnn_lib.output_step_forward(h, params["W_hy"], params["b_y"])
-        outputs.append(y_t)
-        caches.append((step_cache, out_cache))
-    return np.stack(outputs), caches
-
-
-def loop_backward(params, caches, dy):
-    """BPTT as a loop of step backwards: δ^h_t = W_hyᵀ δ^y_t + dh_next; parameter gradients summed over t."""
-    grads = {name: np.zeros_like(p) for name, p in params.items()}
-    dx = []
-    dh_next = 0.0
-    for t in reversed(range(len(caches))):
-        step_cache, out_cache = caches[t]
-        dh_from_y, dW_hy, db_y = rnn_lib.output_step_backward(dy[t], out_cache)
-        dx_t, dh_next, dW_xh, dW_hh, db_h = rnn_lib.rnn_step_backward(dh_from_y + dh_next, step_cache)
-        for name, g in zip(("W_xh", "W_hh", "W_hy", "b_h", "b_y"), (dW_xh, dW_hh, dW_hy, db_h, db_y)):
-            grads[name] += g
-        dx.append(dx_t)
-    grads["x"] = np.stack(dx[::-1])
-    grads["h0"] = dh_next
-    return grads
-
-
-@pytest.mark.parametrize("layout", LAYOUTS)
-def test_loop_of_step_forwards_reproduces_core_forward(layout, make_problem, assert_close):
-    p = make_problem(seed=51, T=5, D=3, H=4, O=2, B=LAYOUTS[layout])
-    y_loop, _ = loop_forward(p.params, p.x, p.h0)
-    y_core, _ = core.forward(p.params, p.x, p.h0)
-    assert_close(y_loop, y_core)
-
-
-@pytest.mark.parametrize("layout", LAYOUTS)
-@pytest.mark.parametrize("name", ("W_xh", "W_hh", "W_hy", "b_h", "b_y", "x", "h0"))
-def test_loop_of_step_backwards_reproduces_core_backward(name, layout, make_problem, assert_close):
-    p = make_problem(seed=52, T=5, D=3, H=4, O=2, B=LAYOUTS[layout])
-    y_loop, caches = loop_forward(p.params, p.x, p.h0)
-    y_core, cache = core.forward(p.params, p.x, p.h0)
-    loop_grads = loop_backward(p.params, caches, core.loss_grad(y_loop, p.y))
-    core_grads = core.backward(p.params, cache, core.loss_grad(y_core, p.y))
-    assert_close(loop_grads[name], core_grads[name])
 
 
 # -- each step's backward on its own ------------------------------------------------------

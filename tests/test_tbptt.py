@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import core
+from rnn_lib import engine, reference
 from rnn_lib.gradcheck import check_gradients
 from rnn_lib.tbptt import train_tbptt, truncated_gradients
 
@@ -18,7 +18,7 @@ def truncated_objective(params, x, y, k1, k2, h0):
     fixed: the returned closure recomputes only the states inside each window from those numbers.
     x (T, B, D), y (T, B, O), h0 (B, H).
     """
-    _, cache = core.forward(params, x, h0)
+    _, cache = engine.forward(params, x, h0)
     fixed = cache.h.copy()  # fixed[t] = h_t, numbers, no longer functions of the parameters
     T = x.shape[0]
 
@@ -40,12 +40,12 @@ def truncated_objective(params, x, y, k1, k2, h0):
 @pytest.mark.parametrize("B", [None, 3])
 def test_no_truncation_equals_full_bptt_exactly(make_problem, B):
     prob = make_problem(0, T=7, D=2, H=4, O=2, B=B)
-    y_hat, cache = core.forward(prob.params, prob.x, prob.h0)
-    full = core.backward(prob.params, cache, y_hat - prob.y)
+    y_hat, cache = engine.forward(prob.params, prob.x, prob.h0)
+    full = engine.backward(prob.params, cache, y_hat - prob.y)
     result = truncated_gradients(prob.params, prob.x, prob.y, 7, h0=prob.h0)
     for k in PARAM_NAMES:
         np.testing.assert_allclose(result.grads[k], full[k], rtol=1e-13, atol=1e-13)
-    assert result.loss == pytest.approx(core.loss(y_hat, prob.y), rel=1e-13)
+    assert result.loss == pytest.approx(reference.loss(y_hat, prob.y), rel=1e-13)
 
 
 @pytest.mark.parametrize(
@@ -69,10 +69,10 @@ def test_truncation_changes_the_gradient(make_problem):
 
 def test_loss_and_final_state_are_those_of_the_forward_pass(make_problem):
     prob = make_problem(3, T=9, D=2, H=3, O=1, B=2)
-    y_hat, cache = core.forward(prob.params, prob.x, prob.h0)
+    y_hat, cache = engine.forward(prob.params, prob.x, prob.h0)
     result = truncated_gradients(prob.params, prob.x, prob.y, 2, 4, h0=prob.h0)
     np.testing.assert_allclose(result.h_last, cache.h[-1], rtol=1e-13, atol=1e-14)
-    assert result.loss == pytest.approx(core.loss(y_hat, prob.y), rel=1e-12)
+    assert result.loss == pytest.approx(reference.loss(y_hat, prob.y), rel=1e-12)
 
 
 def test_one_sequence_gives_an_h_last_of_shape_H(make_problem):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import core
+from rnn_lib import engine, reference
 from rnn_lib.gradcheck import check_gradients
 from rnn_lib.training import TrainingDiverged, evaluate, loss_and_gradients, train
 
@@ -34,13 +34,13 @@ def test_batch_gradient_passes_a_finite_difference_check(make_problem, last_step
 
 def test_batch_loss_is_the_mean_per_sequence_loss(make_problem):
     prob = make_problem(1, T=5, D=2, H=3, O=2, B=4)
-    y_hat, _ = core.forward(prob.params, prob.x)
-    assert evaluate(prob.params, prob.x, prob.y) == pytest.approx(core.loss(y_hat, prob.y) / 4, rel=1e-13)
+    y_hat, _ = engine.forward(prob.params, prob.x)
+    assert evaluate(prob.params, prob.x, prob.y) == pytest.approx(reference.loss(y_hat, prob.y) / 4, rel=1e-13)
 
 
 def test_last_step_targets_score_only_the_last_step(make_problem):
     prob = make_problem(2, T=5, D=2, H=3, O=2, B=4)
-    y_hat, _ = core.forward(prob.params, prob.x)
+    y_hat, _ = engine.forward(prob.params, prob.x)
     expected = 0.5 * np.sum((y_hat[-1] - prob.y[-1]) ** 2) / 4
     assert evaluate(prob.params, prob.x, prob.y[-1]) == pytest.approx(expected, rel=1e-13)
 

@@ -10,13 +10,19 @@ in a notebook and can be inspected in tests.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+import traceback
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..gradcheck import relative_error
+from ..parameters import PARAM_NAMES
 
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
+TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 
 
 @dataclass
@@ -48,12 +54,124 @@ def not_implemented(exercise: str) -> Feedback:
     return Feedback(exercise, "not implemented")
 
 
-def run_learner(exercise: str, fn, *args):
-    """Call the learner's function; returns ``(value, None)`` or ``(None, Feedback)`` when it is not written yet."""
+class _TimeUp(BaseException):
+    """Raised inside a learner's function that runs past TIME_LIMIT (a BaseException, so `except Exception` in
+    the learner's code cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise _TimeUp in the running code after ``seconds`` (an alarm signal: main thread only, elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def time_up(signum, frame):
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return fn(*args), None
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _where(err: BaseException) -> str:
+    """' (line N of your function: `code`)' for the innermost frame of the learner's code, or ''."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if "rnn_lib" not in f.filename.replace("\\", "/")]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f" (in {frame.name}, line {frame.lineno}: `{(frame.line or '').strip()}`)"
+
+
+def shape_error_advice(err, advice):
+    """``advice(err)`` for numpy's matmul/broadcast errors (a ValueError naming shapes), None for anything else."""
+    if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
+        return advice(err)
+    return None
+
+
+def run_learner(exercise: str, fn, *args, explain=None):
+    """Call the learner's function; returns ``(value, None)``, or ``(None, Feedback)`` saying why there is no value.
+
+    The checker passes its own copies of the data (and computes what it expects from the originals, before or
+    after: the learner's code cannot reach them).  Feedback instead of a traceback when ``fn`` is not a function,
+    is not written yet (raises NotImplementedError), raises anything else (``explain(err)`` may return a more
+    specific Feedback), or runs longer than TIME_LIMIT seconds.  Ctrl-C still stops everything.
+    """
+    if not callable(fn):
+        got = "None" if fn is None else f"a {type(fn).__name__}"
+        return None, Feedback(
+            exercise,
+            "wrong",
+            [f"The checker needs your function itself, e.g. `check(my_function)`; it got {got}."],
+            "not a function",
+        )
+    try:
+        with _time_limit(TIME_LIMIT):
+            return fn(*args), None
     except NotImplementedError:
         return None, not_implemented(exercise)
+    except _TimeUp:
+        return None, Feedback(
+            exercise,
+            "wrong",
+            [
+                f"Your function was stopped after {TIME_LIMIT:.0f} s; a right answer takes milliseconds here.",
+                "Look for a loop that never ends (a while loop whose condition never changes, or an index never "
+                "advanced).",
+            ],
+            "runs too long",
+        )
+    except Exception as err:  # noqa: BLE001 - the learner's code may raise anything; say what and where
+        specific = explain(err) if explain is not None else None
+        if specific is not None:
+            return None, specific
+        return None, Feedback(
+            exercise,
+            "wrong",
+            [f"Your function raised {type(err).__name__}: {err}{_where(err)}."],
+            "raised an exception",
+        )
+
+
+def as_real_array(answer, name="your result"):
+    """``(float64 array, None)`` for an answer made of real numbers, else ``(None, what is wrong with it)``.
+
+    None, non-numbers, bools, complex numbers and NaN or inf are each named, never silently converted.
+    """
+    if answer is None:
+        return None, f"{name} is None: did the function forget to `return` its result?"
+    if isinstance(answer, (str, bytes, dict)):
+        return None, f"{name} should be an array of numbers, got a {type(answer).__name__}."
+    try:
+        arr = np.asarray(answer)
+    except (TypeError, ValueError):  # ragged nested sequences
+        return (
+            None,
+            f"{name} should be an array of numbers, got a {type(answer).__name__} that numpy cannot read as one.",
+        )
+    if arr.dtype.kind == "c":
+        return None, (
+            f"{name} is complex (dtype {arr.dtype}); the right answer is real. Did a square root or log of a negative "
+            "number, or a complex literal such as 1j, get in?"
+        )
+    if arr.dtype.kind == "b":
+        return None, f"{name} is an array of True/False (a comparison?), not of numbers."
+    if arr.dtype.kind not in "iuf":
+        return None, f"{name} should be an array of numbers, got an array of dtype {arr.dtype}."
+    arr = arr.astype(np.float64)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        return None, (
+            f"{name} contains NaN or inf (first at index {where}): a 0/0, an overflow, or an entry never "
+            "assigned (np.empty)?"
+        )
+    return arr, None
 
 
 def matches(a, b, tol=PASS_TOL) -> bool:
@@ -61,7 +179,33 @@ def matches(a, b, tol=PASS_TOL) -> bool:
     return a.shape == b.shape and relative_error(a, b) <= tol
 
 
-_matches = matches  # older spelling, kept for the checkers that use it
+def flatten(grads, batch=None) -> np.ndarray:
+    """The five gradients as one vector in PARAM_NAMES order (with ``batch``, one row per sequence, (B, n))."""
+    if batch is None:
+        return np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in PARAM_NAMES])
+    return np.concatenate([np.asarray(grads[k], dtype=np.float64).reshape(batch, -1) for k in PARAM_NAMES], axis=1)
+
+
+def gradients_as_vector(exercise: str, answer, shapes: dict, what: str = "the five gradients"):
+    """The learner's dict of five gradients as one vector, or ``(None, Feedback)`` saying what is off.
+
+    shapes: name → the shape each gradient must have (its parameter's).
+    """
+    if not isinstance(answer, dict):
+        return None, Feedback(exercise, "wrong", [f"Return a dict of {what}, got {type(answer).__name__}."])
+    missing = [k for k in PARAM_NAMES if k not in answer]
+    if missing:
+        return None, Feedback(exercise, "wrong", [f"The returned dict lacks {', '.join(missing)}: return all five."])
+    arrays = {}
+    for k in PARAM_NAMES:
+        arrays[k], problem = as_real_array(answer[k], f"result['{k}']")
+        if problem is not None:
+            return None, Feedback(exercise, "wrong", [problem])
+        shape = arrays[k].shape
+        if shape != shapes[k]:
+            hint = " That still has the batch axis first: average over it (axis 0)." if shape[1:] == shapes[k] else ""
+            return None, Feedback(exercise, "wrong", [f"result['{k}'] has shape {shape}, expected {shapes[k]}.{hint}"])
+    return flatten(arrays), None
 
 
 def combine(exercise: str, parts) -> Feedback:
@@ -105,12 +249,9 @@ def diagnose(exercise: str, answer, expected, *, name="your result", known_mista
     time_axis: axis of ``expected`` that indexes time steps, to name the wrong steps.
     """
     expected = np.asarray(expected, dtype=np.float64)
-    if answer is None:
-        return Feedback(exercise, "wrong", [f"{name} is None: did the function forget to `return` its result?"])
-    try:
-        answer = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Feedback(exercise, "wrong", [f"{name} should be an array of numbers, got {type(answer).__name__}."])
+    answer, problem = as_real_array(answer, name)
+    if problem is not None:
+        return Feedback(exercise, "wrong", [problem])
 
     if answer.shape != expected.shape:
         msgs = [f"{name} has shape {answer.shape}, expected {expected.shape}."]

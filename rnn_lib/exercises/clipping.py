@@ -15,20 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import PARAM_NAMES
-from ._feedback import Feedback, diagnose, run_learner
+from ..parameters import PARAM_NAMES, param_shapes
+from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, run_learner
 
 EXERCISE = "clip_per_sequence"
-SHAPES = {"W_xh": (3, 2), "W_hh": (3, 3), "W_hy": (2, 3), "b_h": (3, 1), "b_y": (2, 1)}
+SHAPES = param_shapes(D=2, H=3, O=2)
 NORMS = (40.0, 3.0, 0.3, 2.0)  # one exploded sequence, two long ones, one short one (left alone at c = 1)
 MAX_NORM = 1.0
-
-
-def _flat(grads, batch=None) -> np.ndarray:
-    """The five arrays as one vector (or, with ``batch``, one row per sequence, shape (B, n))."""
-    if batch is None:
-        return np.concatenate([np.asarray(grads[k], dtype=np.float64).ravel() for k in PARAM_NAMES])
-    return np.concatenate([np.asarray(grads[k], dtype=np.float64).reshape(batch, -1) for k in PARAM_NAMES], axis=1)
 
 
 def per_sequence_gradients(norms=NORMS, seed=0) -> dict:
@@ -47,7 +40,7 @@ def _mean_of(rows: np.ndarray, scales: np.ndarray) -> np.ndarray:
 def _mistakes(grads, c):
     """The right flat vector, and mistake name → (flat vector that mistake returns, advice)."""
     B = len(next(iter(grads.values())))
-    rows = _flat(grads, B)  # (B, n)
+    rows = flatten(grads, B)  # (B, n)
     norms = np.linalg.norm(rows, axis=1)  # ‖g^(b)‖
     right = _mean_of(rows, c / np.maximum(norms, c))
     mean = rows.mean(axis=0)
@@ -101,21 +94,6 @@ def _mistakes(grads, c):
     }
 
 
-def _as_vector(answer):
-    """The learner's answer as one vector in PARAM_NAMES order, or an explanation of why it is not one."""
-    if not isinstance(answer, dict):
-        return None, f"Return a dict of the five averaged gradients, got {type(answer).__name__}."
-    missing = [k for k in PARAM_NAMES if k not in answer]
-    if missing:
-        return None, f"The returned dict lacks {', '.join(missing)}: return all five gradients."
-    for k in PARAM_NAMES:
-        shape = np.shape(answer[k])
-        if shape != SHAPES[k]:
-            hint = " That still has the batch axis first: average over it (axis 0)." if shape[1:] == SHAPES[k] else ""
-            return None, f"result['{k}'] came back with shape {shape}, expected {SHAPES[k]}.{hint}"
-    return _flat(answer), None
-
-
 def check_clip_per_sequence(fn) -> Feedback:
     """Check ``fn(grads, max_norm)`` on four sequences: one exploded, two long, one short (to be left alone)."""
     grads = per_sequence_gradients()
@@ -124,9 +102,9 @@ def check_clip_per_sequence(fn) -> Feedback:
     if feedback is not None:
         return feedback
     mutated = any(not np.array_equal(given[k], grads[k]) for k in PARAM_NAMES)
-    vec, problem = _as_vector(answer)
-    if problem:
-        return Feedback(EXERCISE, "wrong", [problem])
+    vec, feedback = gradients_as_vector(EXERCISE, answer, SHAPES, "the five averaged gradients")
+    if feedback is not None:
+        return feedback
     right, mistakes = _mistakes(grads, MAX_NORM)
     fb = diagnose(EXERCISE, vec, right, name="your averaged gradient", known_mistakes=mistakes)
     if fb.passed and mutated:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, diagnose, run_learner
+from ._feedback import Feedback, as_real_array, diagnose, run_learner
 
 STEP = "rnn_step"
 FORWARD = "rnn_forward"
@@ -82,11 +82,12 @@ def _forward(params, x, *, activation=np.tanh, h0=0.0, lag=1, return_a=False, sh
 
 def _call(exercise, fn, *args):
     """Run the learner's function; a shape error becomes feedback about shapes instead of a traceback."""
-    try:
-        return run_learner(exercise, fn, *args)
-    except ValueError as err:  # what numpy raises for mismatched matrix or broadcast shapes
+
+    def shape_advice(err):
+        if not isinstance(err, ValueError):  # what numpy raises for mismatched matrix or broadcast shapes
+            return None
         shapes = ", ".join(f"{np.shape(a)}" for a in args if isinstance(a, np.ndarray))
-        return None, Feedback(
+        return Feedback(
             exercise,
             "wrong",
             [
@@ -99,6 +100,8 @@ def _call(exercise, fn, *args):
             ],
             "shape error",
         )
+
+    return run_learner(exercise, fn, *args, explain=shape_advice)
 
 
 def check_rnn_step(rnn_step) -> Feedback:
@@ -154,11 +157,8 @@ def _probe_h0(rnn_forward, params) -> bool:
     value, _ = _call(FORWARD, rnn_forward, np.zeros((T, B, D)), zero)
     if not isinstance(value, tuple) or len(value) != 2:
         return False
-    try:
-        h = np.asarray(value[0], dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return h.size > 0 and bool(np.any(np.abs(h) > 1e-12))
+    h, problem = as_real_array(value[0])
+    return problem is None and h.size > 0 and bool(np.any(np.abs(h) > 1e-12))
 
 
 def check_rnn_forward(rnn_forward) -> Feedback:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, combine, diagnose, matches, run_learner
+from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner, shape_error_advice
 
 EXERCISE = "hidden_state_grads"
 
@@ -138,12 +138,7 @@ def check_hidden_state_grads(fn) -> Feedback:
     dy = rng.standard_normal((T, B, O))
 
     args = (dy.copy(), h.copy(), W_hy.copy(), W_hh.copy())
-    try:
-        value, fb = run_learner(EXERCISE, fn, *args)
-    except ValueError as err:  # numpy's matmul/broadcast errors: explain them instead of a bare traceback
-        if "matmul" in str(err) or "broadcast" in str(err) or "shapes" in str(err):
-            return _shape_advice(err)
-        raise
+    value, fb = run_learner(EXERCISE, fn, *args, explain=lambda err: shape_error_advice(err, _shape_advice))
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
@@ -162,6 +157,6 @@ def check_hidden_state_grads(fn) -> Feedback:
             time_axis=0,
         )
         if fb.mistake is not None:  # say which steps the mistake spoils, in rows and in steps
-            fb.messages.append(wrong_rows(np.asarray(value[i], dtype=np.float64), expected[i]))
+            fb.messages.append(wrong_rows(as_real_array(value[i])[0], expected[i]))
         parts.append((name, fb))
     return combine(EXERCISE, parts)

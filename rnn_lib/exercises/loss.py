@@ -50,11 +50,10 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
     """Check ``fn(y_hat, y, w) -> (loss, dy)`` for y_hat, y of shape (T, B, O) and w of shape (T,)."""
     y_hat, y, w = _data()
     T, B, O = y_hat.shape
-    try:
-        result, not_written = run_learner(EXERCISE, fn, y_hat.copy(), y.copy(), w.copy())
-    except ValueError as err:  # numpy could not broadcast w against (T, B, O): explain instead of a traceback
-        if "broadcast" not in str(err):
-            raise
+
+    def broadcast_advice(err):  # numpy could not broadcast w against (T, B, O): explain it
+        if not (isinstance(err, ValueError) and "broadcast" in str(err)):
+            return None
         return Feedback(
             EXERCISE,
             "wrong",
@@ -64,6 +63,8 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
                 "pairs w with the outputs. Give w the axes it lacks: w[:, None, None] is (T, 1, 1).",
             ],
         )
+
+    result, not_written = run_learner(EXERCISE, fn, y_hat.copy(), y.copy(), w.copy(), explain=broadcast_advice)
     if not_written:
         return not_written
     bad_return = split_pair(EXERCISE, result, ("loss", "dy"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, combine, diagnose, matches, run_learner
+from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner, shape_error_advice
 
 EXERCISE = "output_layer_backward"
 
@@ -67,9 +67,8 @@ def _shape_mistake(fb: Feedback, answer, candidates: dict) -> Feedback:
     """
     if fb.passed or fb.mistake is not None or answer is None:
         return fb
-    try:
-        answer = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
+    answer, problem = as_real_array(answer)
+    if problem is not None:
         return fb
     for mistake, value, advice in candidates:
         value = np.asarray(value, dtype=np.float64)
@@ -100,12 +99,9 @@ def check_output_layer_backward(fn) -> Feedback:
     """Run ``fn(dy, h, W_hy) -> (dh, dW_hy, db_y)`` on a seeded batch (T=5, B=3, H=4, O=2) and explain mistakes."""
     dy, h, W_hy = _data()
     T, B = dy.shape[:2]
-    try:
-        result, not_written = run_learner(EXERCISE, fn, dy.copy(), h.copy(), W_hy.copy())
-    except ValueError as err:  # numpy's matmul/broadcast errors: explain them instead of a bare traceback
-        if "matmul" in str(err) or "broadcast" in str(err) or "shapes" in str(err):
-            return _w_hy_t_advice(err)
-        raise
+    result, not_written = run_learner(
+        EXERCISE, fn, dy.copy(), h.copy(), W_hy.copy(), explain=lambda err: shape_error_advice(err, _w_hy_t_advice)
+    )
     if not_written:
         return not_written
     if not isinstance(result, (tuple, list)) or len(result) != 3:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import core
+from .. import engine
+from ..parameters import param_shapes
 from ._feedback import Feedback, diagnose, run_learner
 
 ROLLOUT_EXERCISE = "rollout"
@@ -23,13 +24,13 @@ def reference_rollout(params, x_warm, n_steps, *, reset_state=False, shift=False
     prediction made *after* feeding ŷ_{T0} back (one step too late).  repeat_input: the last warm-up
     input x_{T0} is fed again instead of the prediction ŷ_{T0}.
     """
-    y_hat, cache = core.forward(params, x_warm)
+    y_hat, cache = engine.forward(params, x_warm)
     h, pred = cache.h[-1, 0], y_hat[-1]
     out = []
     inp = x_warm[-1] if repeat_input else pred
     for _ in range(n_steps + int(shift)):
         out.append(pred)
-        y_next, c = core.forward(params, inp[None, :], None if reset_state else h)
+        y_next, c = engine.forward(params, inp[None, :], None if reset_state else h)
         h, pred = c.h[-1, 0], y_next[0]
         inp = x_warm[-1] if repeat_input else pred
     return np.array(out[int(shift) :])
@@ -37,7 +38,7 @@ def reference_rollout(params, x_warm, n_steps, *, reset_state=False, shift=False
 
 def _rollout_problem(seed=1, T0=6, H=5):
     rng = np.random.default_rng(seed)
-    params = {name: 0.7 * rng.standard_normal(shape) for name, shape in core.param_shapes(1, H, 1).items()}
+    params = {name: 0.7 * rng.standard_normal(shape) for name, shape in param_shapes(1, H, 1).items()}
     x_warm = np.sin(0.6 * np.arange(T0))[:, None]
     return params, x_warm
 
@@ -69,7 +70,13 @@ def check_rollout(fn) -> Feedback:
 
 def _check(exercise, fn, args, expected, mistakes, name):
     """Call the learner's ``fn`` on copies of ``args`` and compare its answer, step by step, with ``expected``."""
-    copies = [{k: v.copy() for k, v in a.items()} if isinstance(a, dict) else np.copy(a) for a in args]
+    copies = [
+        {k: v.copy() for k, v in a.items()} if isinstance(a, dict) else a.copy() if isinstance(a, np.ndarray) else a
+        for a in args
+    ]
+    for a in copies:
+        if isinstance(a, np.ndarray) and a.dtype == bool:
+            a.setflags(write=False)  # a mask is only read
     answer, feedback = run_learner(exercise, fn, *copies)
     if feedback is not None:
         return feedback
@@ -97,13 +104,13 @@ def reference_mixed_rollout(params, x, feed_back, *, mistake=None):
     MIXED_MISTAKES, gives what that classic wrong version computes instead.
     """
     if mistake == "teacher forcing everywhere":
-        return core.forward(params, x)[0]
+        return engine.forward(params, x)[0]
     if mistake == "teacher-forced predictions fed back":
         # The tempting shortcut: one teacher-forced pass, its predictions spliced in as inputs, a second pass.
-        y_tf = core.forward(params, x)[0]
+        y_tf = engine.forward(params, x)[0]
         inputs = x.copy()
         inputs[1:][feed_back[1:]] = y_tf[:-1][feed_back[1:]]
-        return core.forward(params, inputs)[0]
+        return engine.forward(params, inputs)[0]
     h, previous, out = None, None, []
     for t in range(len(x)):
         if not feed_back[t]:
@@ -113,7 +120,7 @@ def reference_mixed_rollout(params, x, feed_back, *, mistake=None):
         else:
             inp = previous
         reset = mistake == "state reset at fed-back steps" and feed_back[t]
-        y_t, cache = core.forward(params, inp[None, :], None if reset else h)
+        y_t, cache = engine.forward(params, inp[None, :], None if reset else h)
         h, previous = cache.h[-1, 0], y_t[0]
         out.append(previous)
     return np.array(out)
@@ -121,7 +128,7 @@ def reference_mixed_rollout(params, x, feed_back, *, mistake=None):
 
 def _mixed_problem(seed=2, T=10, H=5):
     rng = np.random.default_rng(seed)
-    params = {name: 0.7 * rng.standard_normal(shape) for name, shape in core.param_shapes(1, H, 1).items()}
+    params = {name: 0.7 * rng.standard_normal(shape) for name, shape in param_shapes(1, H, 1).items()}
     x = np.sin(0.7 * np.arange(T))[:, None]
     feed_back = np.array([False, False, False, True, True, False, True, True, True, False])
     return params, x, feed_back

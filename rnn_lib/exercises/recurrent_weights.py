@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, combine, diagnose, matches, run_learner
+from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner
 
 EXERCISE = "recurrent_weight_grads"
 NAMES = ("dW_xh", "dW_hh", "db_h")
@@ -98,10 +98,7 @@ def known_mistakes(dh_raw, x, h, dh):
 
 def _diagnose_value(name, answer, expected, mistakes):
     """diagnose() plus the mistakes that change a shape, which diagnose() can only describe."""
-    try:
-        arr = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        arr = None
+    arr, _ = as_real_array(answer)
     if arr is not None and arr.shape != expected.shape:
         for mistake, (value, advice) in mistakes.items():
             if matches(arr, np.asarray(value, dtype=np.float64)):
@@ -119,9 +116,9 @@ def check_recurrent_weight_grads(fn) -> Feedback:
     dh = rng.standard_normal((T, B, H))  # δ^h_t
     dh_raw = (1.0 - h[1:] ** 2) * dh  # δ^a_t
 
-    try:
-        value, fb = run_learner(EXERCISE, fn, dh_raw.copy(), x.copy(), h.copy())
-    except (ValueError, IndexError) as err:  # most often one-sequence code meeting (T, B, ·) arrays
+    def batch_advice(err):  # most often one-sequence code meeting (T, B, ·) arrays
+        if not isinstance(err, (ValueError, IndexError)):
+            return None
         return Feedback(
             EXERCISE,
             "wrong",
@@ -132,6 +129,8 @@ def check_recurrent_weight_grads(fn) -> Feedback:
                 "each array to (T·B, ·) rows first.",
             ],
         )
+
+    value, fb = run_learner(EXERCISE, fn, dh_raw.copy(), x.copy(), h.copy(), explain=batch_advice)
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 3:

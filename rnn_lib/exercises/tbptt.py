@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import core
-from ._feedback import Feedback, diagnose, run_learner
+from .. import engine
+from ..data import random_problem
+from ..parameters import PARAM_NAMES
+from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, run_learner
 
 TBPTT_EXERCISE = "tbptt_gradients"
-
-
-# ---------------------------------------------------------------------------
-# Notebook 10: BPTT(k, k) with the state carried across chunks.
-# ---------------------------------------------------------------------------
 
 
 def chunked_gradients(params, x, y, k, *, reset_state=False, drop_last=False, last_only=False):
@@ -30,15 +27,15 @@ def chunked_gradients(params, x, y, k, *, reset_state=False, drop_last=False, la
     """
     T, B, _ = x.shape
     H = params["W_hh"].shape[0]
-    grads = {name: np.zeros_like(params[name]) for name in core.PARAM_NAMES}
+    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
     h = np.zeros((B, H))
     for c in range(0, T, k):
         e = min(c + k, T)
         if drop_last and e - c < k:
             break
-        y_hat, cache = core.forward(params, x[c:e], np.zeros((B, H)) if reset_state else h)
-        g = core.backward(params, cache, y_hat - y[c:e])  # g["h0"] is not passed on: the truncation
-        for name in core.PARAM_NAMES:
+        y_hat, cache = engine.forward(params, x[c:e], np.zeros((B, H)) if reset_state else h)
+        g = engine.backward(params, cache, y_hat - y[c:e])  # g["h0"] is not passed on: the truncation
+        for name in PARAM_NAMES:
             grads[name] = g[name].copy() if last_only else grads[name] + g[name]
         h = cache.h[-1]
     return grads
@@ -46,63 +43,39 @@ def chunked_gradients(params, x, y, k, *, reset_state=False, drop_last=False, la
 
 def full_gradients(params, x, y):
     """Untruncated BPTT over the whole sequence: what carrying the gradient across chunks amounts to."""
-    y_hat, cache = core.forward(params, x)
-    g = core.backward(params, cache, y_hat - y)
-    return {name: g[name] for name in core.PARAM_NAMES}
-
-
-def _flat(grads) -> np.ndarray:
-    return np.concatenate([np.asarray(grads[name], dtype=np.float64).ravel() for name in core.PARAM_NAMES])
-
-
-def _as_vector(answer, params, exercise):
-    """The learner's dict of gradients as one vector in PARAM_NAMES order, or a Feedback saying what is off."""
-    if isinstance(answer, tuple) and answer and isinstance(answer[0], dict):
-        answer = answer[0]  # (grads, h_last) or (grads, loss) is fine too
-    if not isinstance(answer, dict):
-        return None, Feedback(exercise, "wrong", [f"Return a dict of the five gradients, got {type(answer).__name__}."])
-    missing = [name for name in core.PARAM_NAMES if name not in answer]
-    if missing:
-        return None, Feedback(exercise, "wrong", [f"The returned dict lacks {', '.join(missing)}."])
-    for name in core.PARAM_NAMES:
-        if np.shape(answer[name]) != params[name].shape:
-            return None, Feedback(
-                exercise,
-                "wrong",
-                [f"grads['{name}'] has shape {np.shape(answer[name])}, expected {params[name].shape} (like {name})."],
-            )
-    return _flat(answer), None
+    y_hat, cache = engine.forward(params, x)
+    g = engine.backward(params, cache, y_hat - y)
+    return {name: g[name] for name in PARAM_NAMES}
 
 
 def _tbptt_problem(seed=0, T=7, B=2, D=2, H=3, O=2):
-    rng = np.random.default_rng(seed)
-    params = {name: 0.6 * rng.standard_normal(shape) for name, shape in core.param_shapes(D, H, O).items()}
-    return params, rng.standard_normal((T, B, D)), rng.standard_normal((T, B, O))
+    params, x, y, _ = random_problem(seed, T, D, H, O, B, scale=0.6)
+    return params, x, y
 
 
 def check_tbptt_gradients(fn) -> Feedback:
     """Check ``fn(params, x, y, k)`` on T = 7, k = 3: chunks of 3, 3 and 1 steps, two sequences."""
     params, x, y = _tbptt_problem()
     k = 3
-    expected = _flat(chunked_gradients(params, x, y, k))
+    expected = flatten(chunked_gradients(params, x, y, k))
     mistakes = {
         "carrying the gradient across chunk boundaries": (
-            _flat(full_gradients(params, x, y)),
+            flatten(full_gradients(params, x, y)),
             "That is the full BPTT gradient: the gradient reaching a chunk's first state was passed on to the "
             "chunk before. Truncation drops it: carry the hidden state h forward (a number), never dh back.",
         ),
         "resetting the hidden state at each chunk": (
-            _flat(chunked_gradients(params, x, y, k, reset_state=True)),
+            flatten(chunked_gradients(params, x, y, k, reset_state=True)),
             "Every chunk started from h = 0. Carry the state: start chunk n from the last state of chunk n − 1 "
             "(cache.h[-1], or pass h0= to rnn_lib.forward).",
         ),
         "dropping the last, shorter chunk": (
-            _flat(chunked_gradients(params, x, y, k, drop_last=True)),
+            flatten(chunked_gradients(params, x, y, k, drop_last=True)),
             "T = 7 is not a multiple of k = 3: the last chunk has one step, and its loss counts too. "
             "Loop with range(0, T, k) and end each chunk at min(c + k, T).",
         ),
         "keeping only the last chunk's gradient": (
-            _flat(chunked_gradients(params, x, y, k, last_only=True)),
+            flatten(chunked_gradients(params, x, y, k, last_only=True)),
             "The gradient of each chunk must be added to the total (+=), not assigned (=).",
         ),
     }
@@ -110,12 +83,9 @@ def check_tbptt_gradients(fn) -> Feedback:
     answer, feedback = run_learner(TBPTT_EXERCISE, fn, given, x.copy(), y.copy(), k)
     if feedback is not None:
         return feedback
-    vec, feedback = _as_vector(answer, params, TBPTT_EXERCISE)
+    if isinstance(answer, tuple) and answer and isinstance(answer[0], dict):
+        answer = answer[0]  # (grads, h_last) or (grads, loss) is fine too
+    vec, feedback = gradients_as_vector(TBPTT_EXERCISE, answer, {k: p.shape for k, p in params.items()})
     if feedback is not None:
         return feedback
     return diagnose(TBPTT_EXERCISE, vec, expected, name="your gradients (five, flattened)", known_mistakes=mistakes)
-
-
-# ---------------------------------------------------------------------------
-# Notebook 12: a multi-step forecast, feeding predictions back as inputs.
-# ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import PARAM_NAMES
+from ..parameters import PARAM_NAMES, param_shapes
 from ._feedback import Feedback, diagnose, run_learner
 
 EXERCISE = "sgd_step"
@@ -22,7 +22,7 @@ LR = 0.1  # lr² = 0.01 and 2·lr = 0.2 differ from lr and from each other, so e
 
 def _problem():
     rng = np.random.default_rng(7)
-    shapes = {"W_xh": (4, 3), "W_hh": (4, 4), "W_hy": (2, 4), "b_h": (4, 1), "b_y": (2, 1)}
+    shapes = param_shapes(D=3, H=4, O=2)
     params = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
     grads = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
     return params, grads
@@ -32,11 +32,11 @@ def check_sgd_step(fn) -> Feedback:
     """Run the learner's ``sgd_step(params, grads, lr)`` on random arrays and explain what differs."""
     params, grads = _problem()
     originals = {name: value.copy() for name, value in params.items()}
+    expected = {name: originals[name] - LR * grads[name] for name in PARAM_NAMES}  # before the learner's code runs
     given = dict(params)  # a shallow copy, to see whether the learner's dict or its arrays changed
-    answer, fb = run_learner(EXERCISE, fn, given, grads, LR)
+    answer, fb = run_learner(EXERCISE, fn, given, {name: g.copy() for name, g in grads.items()}, LR)
     if fb is not None:
         return fb
-    expected = {name: originals[name] - LR * grads[name] for name in PARAM_NAMES}
 
     changed = [name for name in PARAM_NAMES if not np.array_equal(params[name], originals[name])]
     if changed or any(given[name] is not params[name] for name in PARAM_NAMES):

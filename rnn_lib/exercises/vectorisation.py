@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, _matches, diagnose, run_learner
+from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner
 
 EXERCISE = "weight_grads_from_deltas"
 NAMES = ("dW_xh", "dW_hh", "db_h")
@@ -89,12 +89,11 @@ def check_weight_grads_from_deltas(fn) -> Feedback:
     expected = weight_grads_from_deltas(dh_raw, x, h)
     mistakes = known_mistakes(dh_raw, x, h)
     # The whole triple is what a known mistake gives: name it.
-    try:
-        arrays = [np.asarray(a, dtype=np.float64) for a in answer]
-    except (TypeError, ValueError):
-        arrays = None  # not numbers: diagnose below says so
+    arrays = [as_real_array(a)[0] for a in answer]
+    if any(a is None for a in arrays):
+        arrays = None  # not real numbers: diagnose below says so
     for mistake, (value, advice) in mistakes.items() if arrays is not None else ():
-        if all(_matches(a, v) for a, v in zip(arrays, value)):
+        if all(matches(a, v) for a, v in zip(arrays, value)):
             return Feedback(
                 EXERCISE, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice], mistake
             )

@@ -7,14 +7,9 @@ its cell with ``plt.show()``.  Call ``rnn_lib.plotting.style.use_course_style()`
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import COLORS, CYCLE
-
-
-def _axes(ax):
-    return plt.subplots()[1] if ax is None else ax
+from .style import COLORS, CYCLE, axes_or_new
 
 
 def plot_curves(x, curves, *, xlabel, ylabel, title=None, log=True, ax=None, styles=None):
@@ -22,7 +17,7 @@ def plot_curves(x, curves, *, xlabel, ylabel, title=None, log=True, ax=None, sty
 
     styles: optional label → dict of matplotlib keyword arguments (linestyle, color, …).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for i, (label, y) in enumerate(curves.items()):
         kw = {"color": CYCLE[i % len(CYCLE)], **((styles or {}).get(label, {}))}
         ax.plot(x, y, label=label, **kw)
@@ -49,7 +44,7 @@ def plot_singular_values(ks, svals, *, title="Singular values of $\\partial h_T/
     svals: label → array (len(ks), H) of singular values; one colour per label, the largest
     drawn solid and the others thin, so the spread between them is visible.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for i, (label, s) in enumerate(svals.items()):
         color = CYCLE[i % len(CYCLE)]
         s = np.asarray(s)
@@ -63,32 +58,50 @@ def plot_singular_values(ks, svals, *, title="Singular values of $\\partial h_T/
     return ax
 
 
-def plot_history(histories, *, per="step", quantity="loss", title=None, log=True, cap=None, ax=None):
-    """Loss (or gradient norm) of one or more runs: ``histories`` is label → History.
+def plot_loss_curves(curves, *, xlabel="epoch", ylabel="loss L (log scale)", cap=None, log=True, title=None, ax=None):
+    """Training curves, one per label: ``curves`` is label → sequence of values, on a log y axis by default.
 
-    per: "step" (every update) or "epoch".  quantity: "loss", "grad_norm" or "val_loss"
-    (per epoch only).  cap: values above it are drawn at ``cap`` and the y axis ends there
-    (a diverged run reaches 1e300, which a log axis cannot draw).
+    A curve that stops before the longest one (a run that diverged) ends in a cross.  cap: values above
+    it are drawn at ``cap`` and the y axis ends there, so one exploding run does not squash the others
+    (a diverged run reaches 1e300, which a log axis cannot draw).  The legend sits beside the axes.
     """
-    ax = _axes(ax)
-    key = {"step": {"loss": "step_loss", "grad_norm": "step_grad_norm"}, "epoch": {}}[per].get(quantity, quantity)
-    for i, (label, h) in enumerate(histories.items()):
-        y = np.asarray(getattr(h, key), dtype=float)
+    ax = axes_or_new(ax)
+    longest = max(len(c) for c in curves.values())
+    for i, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
         if cap is not None:
-            y = np.minimum(y, cap)
-        ax.plot(np.arange(1, len(y) + 1), y, label=label, color=CYCLE[i % len(CYCLE)])
+            values = np.minimum(values, cap)
+        (line,) = ax.plot(np.arange(1, len(values) + 1), values, label=label, color=CYCLE[i % len(CYCLE)])
+        if len(values) < longest:
+            ax.plot(len(values), values[-1], "X", color=line.get_color(), markersize=14, markeredgecolor="black")
     if log:
         ax.set_yscale("log")
     if cap is not None:
         ax.set_ylim(top=cap)
-    ax.set_xlabel("update" if per == "step" else "epoch")
-    ax.set_ylabel(
-        {"loss": "loss per sequence", "grad_norm": "gradient norm ‖g‖", "val_loss": "validation loss"}[quantity]
-    )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    ax.legend()
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
     return ax
+
+
+def plot_history(histories, *, per="step", quantity="loss", title=None, log=True, cap=None, ax=None):
+    """Loss (or gradient norm) of one or more runs: ``histories`` is label → History; see :func:`plot_loss_curves`.
+
+    per: "step" (every update) or "epoch".  quantity: "loss", "grad_norm" or "val_loss" (per epoch only).
+    """
+    key = {"step": {"loss": "step_loss", "grad_norm": "step_grad_norm"}, "epoch": {}}[per].get(quantity, quantity)
+    ylabel = {"loss": "loss per sequence", "grad_norm": "gradient norm ‖g‖", "val_loss": "validation loss"}[quantity]
+    return plot_loss_curves(
+        {label: getattr(h, key) for label, h in histories.items()},
+        xlabel="update" if per == "step" else "epoch",
+        ylabel=ylabel,
+        cap=cap,
+        log=log,
+        title=title,
+        ax=ax,
+    )
 
 
 def plot_clipping_2d(g, limit, *, ax=None):
@@ -97,7 +110,7 @@ def plot_clipping_2d(g, limit, *, ax=None):
     The norm ball ‖v‖ <= limit and the box |v_i| <= limit; norm clipping lands on the ball along g,
     value clipping lands in the box corner-wards, turning the direction.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     g = np.asarray(g, dtype=float)
     by_norm = g * limit / max(np.linalg.norm(g), limit)
     by_value = np.clip(g, -limit, limit)

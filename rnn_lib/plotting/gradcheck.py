@@ -1,11 +1,11 @@
-"""Figures for notebooks 06 (gradient checking, the bug gallery) and 07 (training with SGD)."""
+"""Figures for notebook 06: the error of a finite difference against ε, and the bug gallery's signatures."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import COLORS
+from .style import COLORS, axes_or_new
 
 
 def plot_error_vs_eps(eps, errors, *, tol=None, ax=None):
@@ -14,7 +14,7 @@ def plot_error_vs_eps(eps, errors, *, tol=None, ax=None):
     eps: 1-D array of step sizes.  errors: dict label → array of relative errors, like eps.
     The minimum of each curve is marked; ``tol`` draws the pass line of the checker.
     """
-    ax = ax or plt.gca()
+    ax = axes_or_new(ax)
     lowest = 1.0
     for (label, err), color in zip(errors.items(), (COLORS["blue"], COLORS["vermillion"], COLORS["green"])):
         err = np.maximum(np.asarray(err, dtype=float), 1e-17)  # an exact 0 cannot sit on a log axis
@@ -46,7 +46,7 @@ def plot_bug_heatmap(signatures, *, tol=1e-7, ax=None):
     signatures: dict bug name → dict parameter name → relative error (all with the same parameter names).
     Cells at or below ``tol`` (the check passes) are light, failing cells dark.
     """
-    ax = ax or plt.gca()
+    ax = axes_or_new(ax)
     bugs = list(signatures)
     params = list(next(iter(signatures.values())))
     logerr = np.log10(np.maximum([[signatures[b][p] for p in params] for b in bugs], 1e-16))
@@ -64,29 +64,3 @@ def plot_bug_heatmap(signatures, *, tol=1e-7, ax=None):
     cbar = ax.figure.colorbar(image, ax=ax)
     cbar.set_label("log10 relative error")
     return ax
-
-
-def plot_loss_curves(curves, *, ymax=None, ax=None, title=None):
-    """Training loss against epoch on a log y axis, one curve per label.
-
-    curves: dict label → sequence of losses; a curve that stops early (a run that diverged) ends in a cross.
-    ymax: clip the losses there for display, so one exploding run does not squash the others.
-    """
-    ax = ax or plt.gca()
-    longest = max(len(c) for c in curves.values())
-    for label, losses in curves.items():
-        losses = np.asarray(losses, dtype=float)
-        if ymax is not None:
-            losses = np.minimum(losses, ymax)
-        (line,) = ax.semilogy(np.arange(1, len(losses) + 1), losses, label=label)
-        if len(losses) < longest:
-            ax.semilogy(len(losses), losses[-1], "X", color=line.get_color(), markersize=14, markeredgecolor="black")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss L (log scale)")
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return ax
-
-
-__all__ = ["plot_bug_heatmap", "plot_error_vs_eps", "plot_loss_curves"]

@@ -6,14 +6,9 @@ cell with ``plt.show()``.  Call ``rnn_lib.plotting.style.use_course_style()`` fi
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import COLORS
-
-
-def _axes(ax):
-    return plt.subplots()[1] if ax is None else ax
+from .style import COLORS, axes_or_new
 
 
 def plot_forecast(steps, truth, prediction, *, warm_up=None, label="prediction", title=None, ax=None):
@@ -22,7 +17,7 @@ def plot_forecast(steps, truth, prediction, *, warm_up=None, label="prediction",
     warm_up: optional number of steps; the region up to ``steps[warm_up - 1]`` is shaded and labelled
     "warm-up (true inputs)", so a free-running forecast after it is easy to tell apart.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     steps, truth, prediction = (np.asarray(a, dtype=float).ravel() for a in (steps, truth, prediction))
     if warm_up:
         ax.axvspan(steps[0], steps[warm_up - 1], color=COLORS["sky"], alpha=0.15, label="warm-up (true inputs)")
@@ -43,7 +38,7 @@ def plot_adding_results(lengths, mse, baseline, *, title="Adding problem: error 
 
     lengths: the T values; mse: one MSE per length; baseline: the MSE of always predicting 1.0 (≈ 1/6).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     labels = [f"T = {T}" for T in lengths]
     ax.bar(labels, mse, color=COLORS["blue"], width=0.6, label="vanilla RNN, after training")
     ax.axhline(baseline, color=COLORS["vermillion"], linestyle="--", label=f"always predict 1.0 (MSE {baseline:.3f})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 
 # Okabe & Ito (2008) palette: distinguishable with every common colour-vision deficiency.
 COLORS = {
@@ -38,3 +39,8 @@ def use_course_style() -> None:
             "axes.prop_cycle": mpl.cycler(color=CYCLE),
         }
     )
+
+
+def axes_or_new(ax):
+    """``ax`` itself, or the Axes of a new figure when it is None: every plotting function starts here."""
+    return plt.subplots()[1] if ax is None else ax

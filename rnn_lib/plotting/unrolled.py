@@ -64,6 +64,7 @@ def draw_unrolled(
     show_loss=False,
     edge_labels=True,
     title=None,
+    caption=None,
 ):
     """Draw the network unrolled over T steps and return the matplotlib Axes.
 
@@ -77,6 +78,7 @@ def draw_unrolled(
     show_loss: add the per-step losses L_t above the predictions.
     edge_labels: write the weight's name next to every arrow.
     title: the Axes title; a default naming T when None, "" for none.
+    caption: the line under the graph; a default (the same weights at every step) when None, "" for none.
     """
     if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
         raise ValueError(f"T must be a positive integer, got {T!r}")
@@ -143,7 +145,7 @@ def draw_unrolled(
     ax.text(
         (first + T) * DX / 2,
         ROW_Y["x"] - RADIUS - 0.85,
-        "the same $W_{xh}$, $W_{hh}$, $W_{hy}$, $b_h$, $b_y$ at every step",
+        "the same $W_{xh}$, $W_{hh}$, $W_{hy}$, $b_h$, $b_y$ at every step" if caption is None else caption,
         ha="center",
         va="top",
         fontsize=13,

@@ -1,0 +1,145 @@
+"""The fast engine: the same numbers as ``rnn_lib.reference``, in fewer and larger matrix products.
+
+**To learn BPTT, read ``reference.py``**; this module is what ``rnn_lib.forward`` and
+``rnn_lib.backward`` run, and the tests hold it equal to the reference on every shape they use.
+What it changes, and why it is faster:
+
+- every product that does not depend on the previous step is done once, for all T·B rows
+  (rows are (t, b) pairs): the input projections x_t W_xhᵀ + b_hᵀ before the time loop, the
+  read-out after it, and, in the backward pass, every weight gradient as a single product
+  Σ_{t,b} δ^a_{t,b} x_{t,b}ᵀ = (δ^a rows)ᵀ (x rows);
+- only what truly is sequential stays in the loop: h_{t−1} W_hhᵀ and tanh going forward,
+  δ^a_t W_hh and the product with tanh′ going back, written into preallocated arrays (``out=``);
+- on long sequences the backward pass walks back through time in blocks of steps, so that beside
+  the hidden states it keeps δ^a for one block only (``benchmarks/README.md`` has the measurements).
+
+Shapes as in the reference, except that one sequence (T, D) runs as a batch of one: the cache
+always holds x as (T, B, D) and h as (T + 1, B, H), h[0] = h_0.  Every function trusts its caller
+(``rnn_lib.functional`` checks the input).  The dtype of the parameters decides the arithmetic.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .parameters import PARAM_NAMES
+
+
+class ForwardCache(NamedTuple):
+    """What :func:`backward` needs from :func:`forward`.
+
+    x: (T, B, D) inputs in the parameters' dtype.
+    h: (T + 1, B, H) hidden states; h[0] is h_0, h[t] is h_t.
+    single: True when the caller passed one sequence (T, D), so results are squeezed back.
+    """
+
+    x: np.ndarray
+    h: np.ndarray
+    single: bool
+
+
+# Up to this many bytes of δ^a the backward pass holds all T steps at once (each weight gradient is
+# then one product); above it, BLOCKS blocks of steps, so its working memory stays an eighth of the
+# hidden states' while each block's products are still large enough to run at full speed.
+ONE_BLOCK_BYTES = 8 * 2**20
+BLOCKS = 8
+
+
+def steps_per_block(T: int, B: int, H: int, itemsize: int) -> int:
+    """How many steps the backward pass handles per block: all T on small problems."""
+    if T * B * H * itemsize <= ONE_BLOCK_BYTES:
+        return T
+    return -(-T // BLOCKS)  # ceil(T / BLOCKS)
+
+
+def forward(params, x, h0=None):
+    """Same as ``reference.forward``: x (T, D) or (T, B, D), h0 (H,) or (B, H) → ``(y_hat, cache)``."""
+    # Plain lookups and np.dot on 2-D arrays throughout: on a small problem (T = 4, H = 5) each
+    # numpy call costs about as much as its arithmetic, so the fewer and cheaper calls, the better.
+    W_xh, W_hh, W_hy, b_h, b_y = (params[name] for name in PARAM_NAMES)
+    dtype = W_hh.dtype
+    single = x.ndim == 2
+    xb = np.asarray(x[:, None, :] if single else x, dtype=dtype)
+    T, B, D = xb.shape
+    H, O = W_hh.shape[0], W_hy.shape[0]
+
+    h = np.zeros((T + 1, B, H), dtype=dtype)  # h[0] = h_0 = 0 unless h0 is given
+    if h0 is not None:
+        h[0] = np.reshape(h0, (B, H))
+    # a_t = x_t W_xhᵀ + b_hᵀ + h_{t−1} W_hhᵀ: the first two terms for every step in one product,
+    # written straight into h[1:]; step t then adds the third and applies tanh in place.
+    h_rows = h[1:].reshape(T * B, H)  # a view: one row per (t, b)
+    np.dot(xb.reshape(T * B, D), W_xh.T, out=h_rows)
+    h_rows += b_h.T
+    # W_hhᵀ copied once into row-major order: the BLAS library multiplies by it faster than by
+    # the transposed view, and it does so T times.
+    W_hh_T = np.ascontiguousarray(W_hh.T)
+    recurrent = np.empty((B, H), dtype=dtype)  # h_{t−1} W_hhᵀ, the same buffer at every step
+    dot, add, tanh = np.dot, np.add, np.tanh
+    h_prev = h[0]
+    for h_t in h[1:]:  # the slots h[1] … h[T], as views: iterating is cheaper than indexing by t
+        dot(h_prev, W_hh_T, out=recurrent)
+        add(h_t, recurrent, out=h_t)  # the slot holds a_t …
+        tanh(h_t, out=h_t)  # … and now h_t
+        h_prev = h_t
+
+    y_hat = np.dot(h_rows, W_hy.T)
+    y_hat += b_y.T
+    return y_hat.reshape((T, O) if single else (T, B, O)), ForwardCache(xb, h, single)
+
+
+def backward(params, cache, dy):
+    """Same as ``reference.backward``: dy = ∂L/∂ŷ like y_hat → the five gradients, ``"x"`` and ``"h0"``."""
+    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
+    x, h, single = cache
+    dtype = h.dtype
+    T, B, D = x.shape
+    H, O = W_hh.shape[0], W_hy.shape[0]
+    dy_rows = dy.reshape(T * B, O)  # row (t − 1)·B + b is δ^y_t of sequence b
+    ones = np.ones(T * B, dtype=dtype)  # Σ over rows as a product with ones: one BLAS call
+
+    # The read-out's gradients need no recursion: all steps in one product each.
+    dW_hy = np.dot(dy_rows.T, h[1:].reshape(T * B, H))
+    db_y = np.dot(ones, dy_rows)[:, None]
+
+    K = steps_per_block(T, B, H, dtype.itemsize)
+    dh_raw = np.empty((K, B, H), dtype=dtype)  # δ^a_t for the steps of one block
+    dh_next = np.zeros((B, H), dtype=dtype)  # W_hhᵀ δ^a_{t+1}: nothing flows back from beyond step T
+    dx = np.empty((T, B, D), dtype=dtype)
+    dot, add, multiply = np.dot, np.add, np.multiply
+
+    # Blocks of steps start+1 … end, the last block first; inside a block, backwards in time.
+    for end in range(T, 0, -K):
+        start = max(end - K, 0)
+        n = end - start
+        # δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}: the first term (the path through ŷ_t) for the whole block at once;
+        # the loop adds the second as it reaches each step.
+        dh = dot(dy_rows[start * B : end * B], W_hy).reshape(n, B, H)
+        states = h[start + 1 : end + 1]
+        tanh_grad = states * states
+        np.subtract(1.0, tanh_grad, out=tanh_grad)  # tanh′(a_t) = 1 − h_t², the whole block at once
+        # Steps end, end − 1, …, start + 1, as views of the block's rows (cheaper than indexing by t).
+        for dh_t, tanh_grad_t, dh_raw_t in zip(dh[::-1], tanh_grad[::-1], dh_raw[n - 1 :: -1]):
+            add(dh_t, dh_next, out=dh_t)  # δ^h_t, both paths
+            multiply(dh_t, tanh_grad_t, out=dh_raw_t)  # δ^a_t
+            dot(dh_raw_t, W_hh, out=dh_next)  # W_hhᵀ δ^a_t, for step t − 1
+
+        # With δ^a_t known for the block, its share of each gradient is one product over its rows.
+        raw_rows = dh_raw[:n].reshape(n * B, H)
+        share_xh = dot(raw_rows.T, x[start:end].reshape(n * B, D))
+        share_hh = dot(raw_rows.T, h[start:end].reshape(n * B, H))  # h_{t−1}: the states before each step
+        share_b = dot(ones[: n * B], raw_rows)[:, None]
+        if end == T:  # the first block computed (the last in time) starts the sums
+            dW_xh, dW_hh, db_h = share_xh, share_hh, share_b
+        else:
+            dW_xh += share_xh
+            dW_hh += share_hh
+            db_h += share_b
+        dot(raw_rows, W_xh, out=dx[start:end].reshape(n * B, D))
+
+    grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
+    if single:
+        return {**grads, "x": dx[:, 0, :], "h0": dh_next[0]}
+    return {**grads, "x": dx, "h0": dh_next}

@@ -1,0 +1,190 @@
+"""Every exercise checker survives whatever a learner hands it, and never grades a wrong answer right.
+
+For each checker the table below names a right solution (the learners written in the exercise tests).
+Each test feeds every checker one kind of trouble: no function at all, a function that raises, one
+that never returns, answers that are complex, NaN, text or nested wrongly, and a solution that edits
+the arrays it was given.  The checker must return a Feedback (never raise), and say "wrong" (never
+"correct") for every answer that is not the right one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_exercises_dynamics_clipping import jac, right_clip
+from test_exercises_forward_pass import make_forward, step_right
+from test_exercises_gradcheck_training import centred, sgd
+from test_exercises_hidden_recurrent import learner_hidden, learner_weights
+from test_exercises_loss_output import loss_right, out_right
+from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_mixed, learner_rollout, learner_tbptt
+
+from rnn_lib.exercises import _feedback
+from rnn_lib.exercises.clipping import check_clip_per_sequence
+from rnn_lib.exercises.dynamics import check_jacobian_product
+from rnn_lib.exercises.finite_differences import check_centred_difference
+from rnn_lib.exercises.forward_pass import check_rnn_forward, check_rnn_step
+from rnn_lib.exercises.hidden_state import check_hidden_state_grads
+from rnn_lib.exercises.loss import check_weighted_loss_and_grad
+from rnn_lib.exercises.output_layer import check_output_layer_backward
+from rnn_lib.exercises.projects import check_mixed_rollout, check_rollout
+from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads
+from rnn_lib.exercises.tbptt import check_tbptt_gradients
+from rnn_lib.exercises.training import check_sgd_step
+from rnn_lib.exercises.vectorisation import check_weight_grads_from_deltas
+
+CHECKERS = {
+    "rnn_step": (check_rnn_step, step_right),
+    "rnn_forward": (check_rnn_forward, make_forward()),
+    "weighted_loss": (check_weighted_loss_and_grad, loss_right),
+    "output_layer": (check_output_layer_backward, out_right),
+    "hidden_state": (check_hidden_state_grads, learner_hidden),
+    "recurrent_weights": (check_recurrent_weight_grads, learner_weights),
+    "centred_difference": (check_centred_difference, centred),
+    "sgd_step": (check_sgd_step, sgd),
+    "jacobian_product": (check_jacobian_product, jac),
+    "clip_per_sequence": (check_clip_per_sequence, right_clip),
+    "tbptt_gradients": (check_tbptt_gradients, learner_tbptt),
+    "weight_grads_from_deltas": (check_weight_grads_from_deltas, grads_from_deltas),
+    "rollout": (check_rollout, learner_rollout),
+    "mixed_rollout": (check_mixed_rollout, learner_mixed),
+}
+# Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
+INPUTS_ARE_PART_OF_THE_EXERCISE = {"centred_difference", "sgd_step", "clip_per_sequence"}
+
+
+def each_number(value, f):
+    """``value`` with f applied to every array and float in it (tuples, lists and dicts kept)."""
+    if isinstance(value, dict):
+        return {k: each_number(v, f) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(each_number(v, f) for v in value)
+    if isinstance(value, (np.ndarray, float, np.floating)):
+        return f(np.asarray(value, dtype=np.float64))
+    return value
+
+
+def returning(right, f):
+    """A learner whose answer is the right one with every number passed through f."""
+
+    def learner(*args):
+        return each_number(right(*args), f)
+
+    return learner
+
+
+def assert_wrong_without_raising(checker, learner):
+    fb = checker(learner)
+    assert isinstance(fb, _feedback.Feedback)
+    assert fb.status == "wrong", str(fb)
+    assert str(fb)  # the text a learner reads renders
+    return fb
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_the_right_solution_passes(name):
+    checker, right = CHECKERS[name]
+    assert checker(right).status == "correct"
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+@pytest.mark.parametrize("not_a_function", [None, 42, "rnn_step", np.zeros(3)], ids=["None", "int", "str", "array"])
+def test_something_that_is_not_a_function_is_explained(name, not_a_function):
+    fb = assert_wrong_without_raising(CHECKERS[name][0], not_a_function)
+    assert "your function itself" in str(fb)
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_an_exception_in_the_learners_code_becomes_feedback_naming_it(name):
+    def broken(*args):
+        raise RuntimeError("something in my code")
+
+    fb = assert_wrong_without_raising(CHECKERS[name][0], broken)
+    assert "RuntimeError" in str(fb) and "something in my code" in str(fb)
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_a_function_that_never_returns_is_stopped_with_a_message(name, monkeypatch):
+    monkeypatch.setattr(_feedback, "TIME_LIMIT", 0.2)
+
+    def forever(*args):
+        while True:
+            pass
+
+    fb = assert_wrong_without_raising(CHECKERS[name][0], forever)
+    assert "stopped after" in str(fb)
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_an_exception_swallowing_loop_is_stopped_too(name, monkeypatch):
+    monkeypatch.setattr(_feedback, "TIME_LIMIT", 0.2)
+
+    def stubborn(*args):
+        while True:
+            try:
+                while True:
+                    pass
+            except Exception:  # noqa: BLE001 - the learner's habit this test is about
+                pass
+
+    assert "stopped after" in str(assert_wrong_without_raising(CHECKERS[name][0], stubborn))
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_the_right_answer_plus_an_imaginary_part_is_not_right(name):
+    checker, right = CHECKERS[name]
+    fb = assert_wrong_without_raising(checker, returning(right, lambda a: a + 0.5j))
+    assert "complex" in str(fb)
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_nan_answers_are_named(name):
+    checker, right = CHECKERS[name]
+    fb = assert_wrong_without_raising(checker, returning(right, lambda a: np.full_like(a, np.nan)))
+    assert "NaN" in str(fb)
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_text_answers_are_explained(name):
+    checker, right = CHECKERS[name]
+    assert_wrong_without_raising(checker, returning(right, lambda a: a.astype(str)))
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_true_false_answers_are_not_numbers(name):
+    checker, right = CHECKERS[name]
+    assert_wrong_without_raising(checker, returning(right, lambda a: a > 0))
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_returning_nothing_is_explained(name):
+    assert_wrong_without_raising(CHECKERS[name][0], lambda *args: None)
+
+
+@pytest.mark.parametrize("name", sorted(set(CHECKERS) - INPUTS_ARE_PART_OF_THE_EXERCISE))
+def test_a_solution_that_scribbles_on_its_inputs_after_answering_is_still_graded_on_the_true_values(name):
+    checker, right = CHECKERS[name]
+
+    def scribbler(*args):
+        answer = each_number(right(*args), np.copy)  # the right answer, computed first and kept apart
+        for a in args:
+            for arr in a.values() if isinstance(a, dict) else [a]:
+                if isinstance(arr, np.ndarray) and arr.flags.writeable:
+                    arr += 1.0  # then the caller's arrays are damaged
+        return answer
+
+    assert checker(scribbler).status == "correct"
+
+
+@pytest.mark.parametrize("name", sorted(INPUTS_ARE_PART_OF_THE_EXERCISE))
+def test_editing_the_inputs_is_wrong_where_the_contract_forbids_it(name):
+    checker, right = CHECKERS[name]
+
+    def scribbler(*args):
+        answer = each_number(right(*args), np.copy)
+        for a in args:
+            for arr in a.values() if isinstance(a, dict) else [a]:
+                if isinstance(arr, np.ndarray) and arr.flags.writeable:
+                    arr += 1.0
+        return answer
+
+    assert_wrong_without_raising(checker, scribbler)
