@@ -1,0 +1,345 @@
+"""Optimisers: the rules that turn a gradient into a step, with the rules, names and defaults of ``torch.optim``.
+
+Each one is built over a dict of parameter arrays and changes those arrays in place::
+
+    opt = Adam(params, lr=1e-3)      # params: name → float array, e.g. rnn_lib.init_params(...)
+    opt.step(grads)                  # grads: name → ∂L/∂p, the same names and shapes
+
+The rules, for one parameter p with gradient g (element-wise; t = 1, 2, … counts the steps)::
+
+    SGD                 p ← p − η g
+    SGD(momentum=μ)     b ← μ b + g  (b = g at t = 1),   p ← p − η b                       torch.optim.SGD
+    Momentum            v ← μ v − η g  (v = 0 before t = 1),   p ← p + v                    the "heavy ball"
+    Adagrad             s ← s + g²,   p ← p − η g / (√s + ε)                                torch.optim.Adagrad
+    Adam                m ← β1 m + (1 − β1) g,   v ← β2 v + (1 − β2) g²,                    torch.optim.Adam
+                        p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+
+**All or nothing.** ``step`` checks the hyper-parameters, the parameters and the gradients, computes every new
+parameter and every new buffer, checks that all of them are finite, and only then commits them
+(:func:`_commit`).  After any error (TypeError or ValueError for bad arguments, FloatingPointError for non-finite
+gradients or results) the parameters, the buffers and the step count are exactly what they were.  Buffers are
+never changed in place: every step makes new arrays, so the ``state`` a caller read earlier stays as it was.
+
+Stricter than torch: a learning rate must be > 0 (torch accepts 0), momentum and betas must lie in [0, 1)
+(torch accepts momentum >= 1, which never forgets a gradient), ε must be > 0.  Not provided: weight decay,
+dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .validation import FLOAT_DTYPES, as_float_array, describe
+
+# ---------------------------------------------------------------------------
+# Checks (once per construction and again at every step: a learner may edit opt.lr or the dict in between).
+# ---------------------------------------------------------------------------
+
+
+def _number(value, name, *, above=None, at_least=None, below=None, why="") -> float:
+    """A finite real number as float within the bounds given, or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    try:
+        x = float(value)
+    except OverflowError:  # an int such as 10**400 has no float
+        x = math.inf
+    wanted = [f"> {above}" if above is not None else "", f">= {at_least}" if at_least is not None else ""]
+    wanted += [f"< {below}" if below is not None else ""]
+    if (
+        not math.isfinite(x)
+        or (above is not None and not x > above)
+        or (at_least is not None and not x >= at_least)
+        or (below is not None and not x < below)
+    ):
+        raise ValueError(f"{name} must be a finite number {' and '.join(w for w in wanted if w)}, got {value!r}{why}")
+    return x
+
+
+def _check_params(params) -> dict:
+    """The parameter dict as given, after checking that one in-place step can update every array safely."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict name → numpy float array, got {describe(params)}")
+    if not params:
+        raise ValueError("params is empty: give the optimiser the arrays it should update")
+    for name, p in params.items():
+        label = f"params[{name!r}]"
+        if not isinstance(name, str):
+            raise TypeError(f"params must have str keys (parameter names), got the key {name!r}")
+        if type(p) is not np.ndarray:  # subclasses (np.matrix, masked arrays) change what arithmetic means
+            raise TypeError(f"{label} must be a numpy array (np.ndarray itself), got {type(p).__name__}")
+        if p.dtype.type not in FLOAT_DTYPES or not p.dtype.isnative:
+            raise TypeError(f"{label} must be float32 or float64 in the machine's byte order, got dtype {p.dtype}")
+        if not p.flags.writeable:
+            raise ValueError(f"{label} is read-only (a broadcast view?): an optimiser updates arrays in place")
+        if not np.all(np.isfinite(p)):
+            raise ValueError(f"{label} must be finite, but it holds NaN or inf")
+    names = list(params)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if np.may_share_memory(params[a], params[b]) and np.shares_memory(params[a], params[b]):
+                raise ValueError(
+                    f"params[{a!r}] and params[{b!r}] share memory: updating one would overwrite the other. "
+                    "Give every parameter its own array (.copy())"
+                )
+    return params
+
+
+def _check_grads(grads, params) -> dict:
+    """New arrays (copies) of the gradients, one per parameter, in the parameters' shapes and dtypes."""
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict with the keys of params ({', '.join(params)}), got {describe(grads)}")
+    missing = [k for k in params if k not in grads]
+    if missing:
+        raise ValueError(f"grads is missing {', '.join(map(repr, missing))} (expected the keys of params)")
+    extra = [k for k in grads if k not in params]
+    if extra:
+        hint = ""
+        if {"x", "h0"} & set(extra):
+            hint = "; rnn_lib.backward also returns ∂L/∂x and ∂L/∂h0: pass {k: grads[k] for k in params}"
+        raise ValueError(f"grads has keys that are not parameters: {', '.join(map(repr, extra))}{hint}")
+    checked = {}
+    for name, p in params.items():
+        g, label = grads[name], f"grads[{name!r}]"
+        if isinstance(g, np.ndarray) and g.dtype.kind == "f" and not np.all(np.isfinite(g)):
+            raise FloatingPointError(f"{label} holds NaN or inf: the step is refused, nothing changed")
+        g = as_float_array(g, label, p.dtype, copy=True)  # a copy: a buffer may keep it
+        if g.shape != p.shape:
+            raise ValueError(f"{label} must have the shape of params[{name!r}], {p.shape}, got {g.shape}")
+        checked[name] = g
+    return checked
+
+
+# ---------------------------------------------------------------------------
+# The one place a step changes anything.
+# ---------------------------------------------------------------------------
+
+
+def _commit(optimizer, params, new_params, new_state, t):
+    """Write the new parameters into their arrays, then put the new buffers and step count in place.
+
+    Everything written here was computed and checked before; nothing can fail but the writes themselves, which
+    checked, writeable, unaliased arrays of the right shape and dtype do not.  (Kept in one small function so
+    that a commit that a signal cannot interrupt halfway can replace it.)
+    """
+    for name, value in new_params.items():
+        params[name][...] = value  # in place: a model's attributes and views of them follow
+    optimizer._state, optimizer._steps = new_state, t
+
+
+# ---------------------------------------------------------------------------
+# The optimisers.
+# ---------------------------------------------------------------------------
+
+
+class Optimizer:
+    """What every optimiser shares: the parameters, the buffers, the step count and the all-or-nothing step.
+
+    A subclass gives its hyper-parameters (checked in ``_hyper``) and its rule for one array (``_rule``).
+    """
+
+    def __init__(self, params):
+        self.params = _check_params(params)
+        self._layout = {name: (p.shape, p.dtype) for name, p in params.items()}
+        self._state = {name: {} for name in params}  # name → buffers; replaced, never edited in place
+        self._steps = 0
+        self._hyper()  # refuse bad hyper-parameters now, not at the first step
+
+    @property
+    def steps(self) -> int:
+        """How many steps were taken; the next step is t = steps + 1."""
+        return self._steps
+
+    @property
+    def state(self) -> dict:
+        """name → {buffer name → array}: read-only views of the buffers after the last step."""
+        out = {}
+        for name, buffers in self._state.items():
+            out[name] = {}
+            for key, value in buffers.items():
+                view = value.view()
+                view.flags.writeable = False
+                out[name][key] = view
+        return out
+
+    def step(self, grads) -> None:
+        """One update of every parameter, in place, from ``grads`` (name → ∂L/∂p, the shapes of params).
+
+        All or nothing: any error leaves parameters, buffers and step count as they were.
+        """
+        hyper = self._hyper()
+        params = self._checked_params()
+        grads = _check_grads(grads, params)
+        t = self._steps + 1
+        new_params, new_state = {}, {}
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite results are refused below
+            for name, p in params.items():
+                new_params[name], new_state[name] = self._rule(p, grads[name], self._state[name], t, *hyper)
+        for name in params:
+            for what, value in [("the parameter", new_params[name]), *new_state[name].items()]:
+                if not np.all(np.isfinite(value)):
+                    where = what if what == "the parameter" else f"the buffer {what!r}"
+                    raise FloatingPointError(
+                        f"step {t} of {type(self).__name__} would make {where} of {name!r} NaN or inf "
+                        "(the gradients exploded?); parameters and optimiser state are unchanged: "
+                        "try a smaller learning rate or clip the gradients"
+                    )
+        _commit(self, params, new_params, new_state, t)
+
+    def _checked_params(self) -> dict:
+        params = _check_params(self.params)
+        if list(params) != list(self._layout):
+            raise ValueError(
+                f"params now has the keys {', '.join(params)}, but the optimiser was made for "
+                f"{', '.join(self._layout)}: make a new optimiser for other parameters"
+            )
+        for name, p in params.items():
+            if (p.shape, p.dtype) != self._layout[name]:
+                shape, dtype = self._layout[name]
+                raise ValueError(
+                    f"params[{name!r}] is now {p.shape} {p.dtype}, but the optimiser was made for {shape} {dtype}"
+                )
+        return params
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._describe()}), {self._steps} steps taken"
+
+    def _hyper(self) -> tuple:  # pragma: no cover - every optimiser defines it
+        raise NotImplementedError
+
+    def _rule(self, p, g, state, t, *hyper):  # pragma: no cover - every optimiser defines it
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum: torch.optim.SGD's rule.
+
+    Without momentum (μ = 0):   p ← p − η g
+    With momentum μ > 0:        b ← μ b + g   (b = g at the first step),   p ← p − η b
+    The buffer b is a running sum of past gradients, each weighted by μ^(age): in a direction where the
+    gradients keep their sign, the steps grow towards η g / (1 − μ); where they alternate, they cancel.
+
+    params: dict name → float array (updated in place).  lr = η > 0 (torch's default 1e-3),
+    momentum = μ in [0, 1) (default 0).  Buffer: ``state[name]["momentum_buffer"]`` (only when μ > 0).
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0.0):
+        self.lr, self.momentum = lr, momentum
+        super().__init__(params)
+
+    def _hyper(self):
+        lr = _number(self.lr, "lr", above=0)
+        mu = _number(self.momentum, "momentum", at_least=0, below=1, why=" (μ >= 1 never forgets a gradient)")
+        return lr, mu
+
+    def _rule(self, p, g, state, t, lr, mu):
+        if mu == 0:
+            return p - lr * g, {}
+        b = g if "momentum_buffer" not in state else mu * state["momentum_buffer"] + g
+        return p - lr * b, {"momentum_buffer": b}
+
+    def _describe(self):
+        return f"lr={self.lr}, momentum={self.momentum}"
+
+
+class Momentum(Optimizer):
+    """Classical momentum, the "heavy ball" (Polyak 1964), written with a velocity v.
+
+        v ← μ v − η g   (v = 0 before the first step),        p ← p + v
+
+    How it relates to ``SGD(params, lr=η, momentum=μ)``: with v = −η b the two are the same rule, so while η
+    stays fixed they take the same steps (to rounding).  They differ when η changes between steps: SGD
+    multiplies the whole remembered sum b by the new η, the heavy ball keeps the velocity it has and lets
+    only new gradients feel the new η.
+
+    params: dict name → float array (updated in place).  lr = η > 0 (default 1e-3), momentum = μ in [0, 1)
+    (default 0.9).  Buffer: ``state[name]["velocity"]``.
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0.9):
+        self.lr, self.momentum = lr, momentum
+        super().__init__(params)
+
+    def _hyper(self):
+        lr = _number(self.lr, "lr", above=0)
+        mu = _number(self.momentum, "momentum", at_least=0, below=1, why=" (μ >= 1 never forgets a gradient)")
+        return lr, mu
+
+    def _rule(self, p, g, state, t, lr, mu):
+        v = -lr * g if "velocity" not in state else mu * state["velocity"] - lr * g
+        return p + v, {"velocity": v}
+
+    def _describe(self):
+        return f"lr={self.lr}, momentum={self.momentum}"
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi, Hazan & Singer 2011): every entry gets its own step size, torch.optim.Adagrad's rule.
+
+        s ← s + g²   (s starts at initial_accumulator_value),        p ← p − η g / (√s + ε)
+
+    ε is added after the square root.  Since √s >= |g|, no entry ever moves by more than η in one step, however
+    large its gradient; but s only grows, so the steps shrink for ever (about like 1/√t).
+
+    params: dict name → float array (updated in place).  lr = η > 0 (torch's default 1e-2), eps = ε > 0
+    (default 1e-10), initial_accumulator_value >= 0 (default 0).  Buffer: ``state[name]["sum"]``.
+    """
+
+    def __init__(self, params, lr=1e-2, eps=1e-10, initial_accumulator_value=0.0):
+        self.lr, self.eps, self.initial_accumulator_value = lr, eps, initial_accumulator_value
+        super().__init__(params)
+
+    def _hyper(self):
+        lr = _number(self.lr, "lr", above=0)
+        eps = _number(self.eps, "eps", above=0)
+        start = _number(self.initial_accumulator_value, "initial_accumulator_value", at_least=0)
+        return lr, eps, start
+
+    def _rule(self, p, g, state, t, lr, eps, start):
+        s = (state["sum"] if "sum" in state else np.full_like(p, start)) + g * g
+        return p - lr * g / (np.sqrt(s) + eps), {"sum": s}
+
+    def _describe(self):
+        return f"lr={self.lr}, eps={self.eps}, initial_accumulator_value={self.initial_accumulator_value}"
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015): momentum plus a per-entry scale that forgets, torch.optim.Adam's rule.
+
+        m ← β1 m + (1 − β1) g           running mean of the gradients (m = 0 before the first step)
+        v ← β2 v + (1 − β2) g²          running mean of their squares (v = 0 before the first step)
+        p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)          t = 1, 2, … counts the steps
+
+    The factors 1 / (1 − β^t) correct the bias towards 0 that the zero start gives m and v: for a gradient that
+    stays the same, m = (1 − β1^t) g, so m / (1 − β1^t) = g from the first step on.  ε is added after the
+    square root and after the correction of v, as torch does.
+
+    params: dict name → float array (updated in place).  lr = η > 0 (default 1e-3), betas = (β1, β2), each in
+    [0, 1) (default (0.9, 0.999)), eps = ε > 0 (default 1e-8).  Buffers: ``state[name]["exp_avg"]`` (m) and
+    ``state[name]["exp_avg_sq"]`` (v).
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.lr, self.betas, self.eps = lr, betas, eps
+        super().__init__(params)
+
+    def _hyper(self):
+        lr = _number(self.lr, "lr", above=0)
+        if not isinstance(self.betas, (tuple, list)) or len(self.betas) != 2:
+            raise TypeError(f"betas must be a pair (β1, β2), got {self.betas!r}")
+        beta1 = _number(self.betas[0], "betas[0] (β1)", at_least=0, below=1)
+        beta2 = _number(self.betas[1], "betas[1] (β2)", at_least=0, below=1)
+        return lr, beta1, beta2, _number(self.eps, "eps", above=0)
+
+    def _rule(self, p, g, state, t, lr, beta1, beta2, eps):
+        m = (1 - beta1) * g if "exp_avg" not in state else beta1 * state["exp_avg"] + (1 - beta1) * g
+        v = (1 - beta2) * (g * g) if "exp_avg_sq" not in state else beta2 * state["exp_avg_sq"] + (1 - beta2) * (g * g)
+        step_size = lr / (1 - beta1**t)
+        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + eps
+        return p - step_size * m / denom, {"exp_avg": m, "exp_avg_sq": v}
+
+    def _describe(self):
+        return f"lr={self.lr}, betas={tuple(self.betas)}, eps={self.eps}"
