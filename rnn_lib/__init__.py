@@ -7,7 +7,10 @@ The pieces, lowest first (nothing imports anything above it):
 - ``functional``  ``forward``/``backward``/``loss`` as learners call them (checked)
 - ``gradcheck``   centred finite differences and a per-array report
 - ``model``       ``SimpleRNN``, the problem's class
-- ``data``        seeded toy, sine-wave and adding-problem data
+- ``data``        seeded toy, sine-wave, adding-problem and Reber-grammar data
+- ``losses``      the classification read-out: softmax and cross-entropy
+- ``optim``       SGD, Momentum, Adagrad and Adam with torch.optim's rules, all-or-nothing steps
+- ``text``        characters for a language model: vocabulary, one-hot, streams, sampling, perplexity
 - ``bugs``        the gallery of planted BPTT bugs (notebook 06)
 - ``clipping``    gradient clipping by global norm and by value
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
@@ -17,7 +20,7 @@ The pieces, lowest first (nothing imports anything above it):
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import clipping, core, data, gradcheck, tbptt, training
+from . import clipping, core, data, gradcheck, losses, optim, tbptt, text, training
 from .core import (
     PARAM_NAMES,
     init_params,
@@ -48,11 +51,14 @@ __all__ = [
     "init_params",
     "loss",
     "loss_grad",
+    "losses",
+    "optim",
     "output_step_backward",
     "output_step_forward",
     "param_shapes",
     "rnn_step_backward",
     "rnn_step_forward",
     "tbptt",
+    "text",
     "training",
 ]

@@ -35,8 +35,8 @@ def check_logits(logits, name: str = "logits") -> np.ndarray:
     return z
 
 
-def check_class_targets(targets, shape: tuple, V: int, name: str = "targets") -> np.ndarray:
-    """Integer class indices of the given shape ((T,) or (T, B)), each in 0 … V − 1, as an int64 array.
+def check_class_targets(targets, shape: tuple | None, V: int, name: str = "targets") -> np.ndarray:
+    """Integer class indices of the given shape ((T,) or (T, B); None: any), each in 0 … V − 1, as an int64 array.
 
     Refused: floats (even whole numbers: a float target is more likely a one-hot row or a probability than an
     index), bools, negative or too large indices (numpy would silently read a negative index from the end),
@@ -54,7 +54,7 @@ def check_class_targets(targets, shape: tuple, V: int, name: str = "targets") ->
     if kind == "b":
         raise TypeError(f"{name} must hold integer class indices, got a bool array of shape {y.shape}")
     if kind == "f":
-        onehot = y.shape == (*shape, V)
+        onehot = shape is not None and y.shape == (*shape, V)
         hint = (
             " It has the logits' shape: one-hot rows? Pass the indices, targets.argmax(axis=-1)."
             if onehot
@@ -63,6 +63,9 @@ def check_class_targets(targets, shape: tuple, V: int, name: str = "targets") ->
         raise TypeError(f"{name} must be integer class indices, got a float array (dtype {y.dtype}).{hint}")
     if kind not in "iu":
         raise TypeError(f"{name} must be integer class indices, got dtype {y.dtype} (shape {y.shape})")
+    time_major = shape is not None  # then axis 0 is time, and a message can name the step
+    if shape is None:
+        shape = y.shape
     if y.shape != shape:
         what = "one index per step" if len(shape) == 1 else "one index per step and sequence"
         hint = " (one-hot rows? pass targets.argmax(axis=-1))" if y.shape == (*shape, V) else ""
@@ -72,7 +75,7 @@ def check_class_targets(targets, shape: tuple, V: int, name: str = "targets") ->
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
             f"{name} must be class indices in 0 … {V - 1} (V = {V} classes), got {int(y[where])} at "
-            f"{name}[{', '.join(map(str, where))}] (step t = {where[0] + 1})"
+            f"{name}[{', '.join(map(str, where))}]" + (f" (step t = {where[0] + 1})" if time_major and where else "")
         )
     return y.astype(np.int64, copy=False)
 
