@@ -87,7 +87,7 @@ def _log_sum_exp(z):
     (…, 1), (…).  Trusting: z is a finite float array.
     """
     m = z.max(axis=-1, keepdims=True)
-    with np.errstate(over="ignore"):  # z − m can only overflow to −inf (then exp gives 0): reported by the caller
+    with np.errstate(over="ignore", under="ignore"):  # exp may underflow to 0 (harmless); z − m overflows only to −inf
         e = np.exp(z - m)
     s = e.sum(axis=-1, keepdims=True)
     return (m + np.log(s))[..., 0], e, s

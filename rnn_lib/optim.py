@@ -32,7 +32,13 @@ import numbers
 
 import numpy as np
 
-from .validation import FLOAT_DTYPES, as_float_array, describe
+from .validation import FLOAT_DTYPES, _all_finite, as_float_array, describe
+
+
+def _finite(a) -> bool:
+    """Every entry of the float array ``a`` finite? (The quick sum-of-squares test, element by element if it overflows.)"""
+    return _all_finite(a) or bool(np.all(np.isfinite(a)))
+
 
 # ---------------------------------------------------------------------------
 # Checks (once per construction and again at every step: a learner may edit opt.lr or the dict in between).
@@ -75,7 +81,7 @@ def _check_params(params) -> dict:
             raise TypeError(f"{label} must be float32 or float64 in the machine's byte order, got dtype {p.dtype}")
         if not p.flags.writeable:
             raise ValueError(f"{label} is read-only (a broadcast view?): an optimiser updates arrays in place")
-        if not np.all(np.isfinite(p)):
+        if not _finite(p):
             raise ValueError(f"{label} must be finite, but it holds NaN or inf")
     names = list(params)
     for i, a in enumerate(names):
@@ -104,9 +110,12 @@ def _check_grads(grads, params) -> dict:
     checked = {}
     for name, p in params.items():
         g, label = grads[name], f"grads[{name!r}]"
-        if isinstance(g, np.ndarray) and g.dtype.kind == "f" and not np.all(np.isfinite(g)):
-            raise FloatingPointError(f"{label} holds NaN or inf: the step is refused, nothing changed")
-        g = as_float_array(g, label, p.dtype, copy=True)  # a copy: a buffer may keep it
+        if type(g) is np.ndarray and g.dtype.kind == "f":  # what backward returns: only finiteness to check
+            if not _finite(g):
+                raise FloatingPointError(f"{label} holds NaN or inf: the step is refused, nothing changed")
+            g = g.astype(p.dtype)  # a copy, always: a buffer may keep it
+        else:
+            g = as_float_array(g, label, p.dtype, copy=True)
         if g.shape != p.shape:
             raise ValueError(f"{label} must have the shape of params[{name!r}], {p.shape}, got {g.shape}")
         checked[name] = g
@@ -135,18 +144,51 @@ def _commit(optimizer, params, new_params, new_state, t):
 # ---------------------------------------------------------------------------
 
 
+class _Checked:
+    """A hyper-parameter attribute checked whenever it is set: ``opt.lr = -1`` fails there, and a step never sees it.
+
+    ``bounds`` are those of :func:`_number`; ``check(value, name)`` replaces them for values that are not numbers.
+    """
+
+    def __init__(self, check=None, **bounds):
+        self.check = check or (lambda value, name: _number(value, name, **bounds))
+
+    def __set_name__(self, owner, name):
+        self.name, self.slot = name, "_" + name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self.slot)
+
+    def __set__(self, obj, value):
+        setattr(obj, self.slot, self.check(value, self.name))
+
+
+def _check_betas(value, name):
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (β1, β2) of numbers in [0, 1), got {value!r}")
+    return (
+        _number(value[0], f"{name}[0] (β1)", at_least=0, below=1),
+        _number(value[1], f"{name}[1] (β2)", at_least=0, below=1),
+    )
+
+
+FORGETS = " (μ >= 1 never forgets a gradient)"
+
+
 class Optimizer:
     """What every optimiser shares: the parameters, the buffers, the step count and the all-or-nothing step.
 
-    A subclass gives its hyper-parameters (checked in ``_hyper``) and its rule for one array (``_rule``).
+    A subclass declares its hyper-parameters as :class:`_Checked` attributes and gives its rule for one array
+    in ``_rule(p, g, state, t) -> (new p, new state)``, which must not change its arguments.
     """
 
     def __init__(self, params):
         self.params = _check_params(params)
+        self._names = list(params)
+        self._arrays = tuple(params.values())  # the arrays last checked in full
         self._layout = {name: (p.shape, p.dtype) for name, p in params.items()}
         self._state = {name: {} for name in params}  # name → buffers; replaced, never edited in place
         self._steps = 0
-        self._hyper()  # refuse bad hyper-parameters now, not at the first step
 
     @property
     def steps(self) -> int:
@@ -170,31 +212,42 @@ class Optimizer:
 
         All or nothing: any error leaves parameters, buffers and step count as they were.
         """
-        hyper = self._hyper()
         params = self._checked_params()
         grads = _check_grads(grads, params)
         t = self._steps + 1
         new_params, new_state = {}, {}
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite results are refused below
             for name, p in params.items():
-                new_params[name], new_state[name] = self._rule(p, grads[name], self._state[name], t, *hyper)
+                new_params[name], new_state[name] = self._rule(p, grads[name], self._state[name], t)
         for name in params:
             for what, value in [("the parameter", new_params[name]), *new_state[name].items()]:
-                if not np.all(np.isfinite(value)):
-                    where = what if what == "the parameter" else f"the buffer {what!r}"
-                    raise FloatingPointError(
-                        f"step {t} of {type(self).__name__} would make {where} of {name!r} NaN or inf "
-                        "(the gradients exploded?); parameters and optimiser state are unchanged: "
-                        "try a smaller learning rate or clip the gradients"
-                    )
+                if _finite(value):
+                    continue
+                if not _finite(params[name]):
+                    raise ValueError(f"params[{name!r}] holds NaN or inf (changed outside the optimiser?)")
+                where = what if what == "the parameter" else f"the buffer {what!r}"
+                raise FloatingPointError(
+                    f"step {t} of {type(self).__name__} would make {where} of {name!r} NaN or inf "
+                    "(the gradients exploded?); parameters and optimiser state are unchanged: "
+                    "try a smaller learning rate or clip the gradients"
+                )
         _commit(self, params, new_params, new_state, t)
 
     def _checked_params(self) -> dict:
-        params = _check_params(self.params)
-        if list(params) != list(self._layout):
+        """The parameter dict, checked in full when its arrays are not the ones checked before."""
+        params = self.params
+        if list(params) == self._names and all(params[k] is a for k, a in zip(self._names, self._arrays)):
+            # The same array objects: only their flags and shape can have been changed in place.
+            for name, p in params.items():
+                if not p.flags.writeable or (p.shape, p.dtype) != self._layout[name]:
+                    break
+            else:
+                return params
+        _check_params(params)
+        if list(params) != self._names:
             raise ValueError(
-                f"params now has the keys {', '.join(params)}, but the optimiser was made for "
-                f"{', '.join(self._layout)}: make a new optimiser for other parameters"
+                f"params now has the keys {', '.join(map(str, params))}, but the optimiser was made for "
+                f"{', '.join(self._names)}: make a new optimiser for other parameters"
             )
         for name, p in params.items():
             if (p.shape, p.dtype) != self._layout[name]:
@@ -202,15 +255,16 @@ class Optimizer:
                 raise ValueError(
                     f"params[{name!r}] is now {p.shape} {p.dtype}, but the optimiser was made for {shape} {dtype}"
                 )
+        self._arrays = tuple(params.values())
         return params
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._describe()}), {self._steps} steps taken"
 
-    def _hyper(self) -> tuple:  # pragma: no cover - every optimiser defines it
+    def _rule(self, p, g, state, t):  # pragma: no cover - every optimiser defines it
         raise NotImplementedError
 
-    def _rule(self, p, g, state, t, *hyper):  # pragma: no cover - every optimiser defines it
+    def _describe(self) -> str:  # pragma: no cover - every optimiser defines it
         raise NotImplementedError
 
 
@@ -226,20 +280,18 @@ class SGD(Optimizer):
     momentum = μ in [0, 1) (default 0).  Buffer: ``state[name]["momentum_buffer"]`` (only when μ > 0).
     """
 
+    lr = _Checked(above=0)
+    momentum = _Checked(at_least=0, below=1, why=FORGETS)
+
     def __init__(self, params, lr=1e-3, momentum=0.0):
         self.lr, self.momentum = lr, momentum
         super().__init__(params)
 
-    def _hyper(self):
-        lr = _number(self.lr, "lr", above=0)
-        mu = _number(self.momentum, "momentum", at_least=0, below=1, why=" (μ >= 1 never forgets a gradient)")
-        return lr, mu
-
-    def _rule(self, p, g, state, t, lr, mu):
-        if mu == 0:
-            return p - lr * g, {}
-        b = g if "momentum_buffer" not in state else mu * state["momentum_buffer"] + g
-        return p - lr * b, {"momentum_buffer": b}
+    def _rule(self, p, g, state, t):
+        if self.momentum == 0:
+            return p - self.lr * g, {}
+        b = g if "momentum_buffer" not in state else self.momentum * state["momentum_buffer"] + g
+        return p - self.lr * b, {"momentum_buffer": b}
 
     def _describe(self):
         return f"lr={self.lr}, momentum={self.momentum}"
@@ -259,17 +311,15 @@ class Momentum(Optimizer):
     (default 0.9).  Buffer: ``state[name]["velocity"]``.
     """
 
+    lr = _Checked(above=0)
+    momentum = _Checked(at_least=0, below=1, why=FORGETS)
+
     def __init__(self, params, lr=1e-3, momentum=0.9):
         self.lr, self.momentum = lr, momentum
         super().__init__(params)
 
-    def _hyper(self):
-        lr = _number(self.lr, "lr", above=0)
-        mu = _number(self.momentum, "momentum", at_least=0, below=1, why=" (μ >= 1 never forgets a gradient)")
-        return lr, mu
-
-    def _rule(self, p, g, state, t, lr, mu):
-        v = -lr * g if "velocity" not in state else mu * state["velocity"] - lr * g
+    def _rule(self, p, g, state, t):
+        v = -self.lr * g if "velocity" not in state else self.momentum * state["velocity"] - self.lr * g
         return p + v, {"velocity": v}
 
     def _describe(self):
@@ -288,19 +338,17 @@ class Adagrad(Optimizer):
     (default 1e-10), initial_accumulator_value >= 0 (default 0).  Buffer: ``state[name]["sum"]``.
     """
 
+    lr = _Checked(above=0)
+    eps = _Checked(above=0)
+    initial_accumulator_value = _Checked(at_least=0)
+
     def __init__(self, params, lr=1e-2, eps=1e-10, initial_accumulator_value=0.0):
         self.lr, self.eps, self.initial_accumulator_value = lr, eps, initial_accumulator_value
         super().__init__(params)
 
-    def _hyper(self):
-        lr = _number(self.lr, "lr", above=0)
-        eps = _number(self.eps, "eps", above=0)
-        start = _number(self.initial_accumulator_value, "initial_accumulator_value", at_least=0)
-        return lr, eps, start
-
-    def _rule(self, p, g, state, t, lr, eps, start):
-        s = (state["sum"] if "sum" in state else np.full_like(p, start)) + g * g
-        return p - lr * g / (np.sqrt(s) + eps), {"sum": s}
+    def _rule(self, p, g, state, t):
+        s = (state["sum"] if "sum" in state else np.full_like(p, self.initial_accumulator_value)) + g * g
+        return p - self.lr * g / (np.sqrt(s) + self.eps), {"sum": s}
 
     def _describe(self):
         return f"lr={self.lr}, eps={self.eps}, initial_accumulator_value={self.initial_accumulator_value}"
@@ -322,24 +370,21 @@ class Adam(Optimizer):
     ``state[name]["exp_avg_sq"]`` (v).
     """
 
+    lr = _Checked(above=0)
+    betas = _Checked(check=_check_betas)
+    eps = _Checked(above=0)
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         self.lr, self.betas, self.eps = lr, betas, eps
         super().__init__(params)
 
-    def _hyper(self):
-        lr = _number(self.lr, "lr", above=0)
-        if not isinstance(self.betas, (tuple, list)) or len(self.betas) != 2:
-            raise TypeError(f"betas must be a pair (β1, β2), got {self.betas!r}")
-        beta1 = _number(self.betas[0], "betas[0] (β1)", at_least=0, below=1)
-        beta2 = _number(self.betas[1], "betas[1] (β2)", at_least=0, below=1)
-        return lr, beta1, beta2, _number(self.eps, "eps", above=0)
-
-    def _rule(self, p, g, state, t, lr, beta1, beta2, eps):
+    def _rule(self, p, g, state, t):
+        (beta1, beta2), g2 = self.betas, g * g
         m = (1 - beta1) * g if "exp_avg" not in state else beta1 * state["exp_avg"] + (1 - beta1) * g
-        v = (1 - beta2) * (g * g) if "exp_avg_sq" not in state else beta2 * state["exp_avg_sq"] + (1 - beta2) * (g * g)
-        step_size = lr / (1 - beta1**t)
-        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + eps
+        v = (1 - beta2) * g2 if "exp_avg_sq" not in state else beta2 * state["exp_avg_sq"] + (1 - beta2) * g2
+        step_size = self.lr / (1 - beta1**t)
+        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + self.eps
         return p - step_size * m / denom, {"exp_avg": m, "exp_avg_sq": v}
 
     def _describe(self):
-        return f"lr={self.lr}, betas={tuple(self.betas)}, eps={self.eps}"
+        return f"lr={self.lr}, betas={self.betas}, eps={self.eps}"

@@ -121,7 +121,7 @@ def _draw(z, temperature, gen):
     """Indices drawn from softmax(z / τ) along the last axis (argmax for τ = 0). Trusting: z (V,) or (B, V)."""
     if temperature == 0:
         return np.argmax(z, axis=-1)
-    with np.errstate(over="ignore"):  # (z − max) / τ <= 0 may overflow to −inf for a tiny τ: exp gives 0, as it should
+    with np.errstate(over="ignore", under="ignore"):  # (z − max) / τ <= 0 may reach −inf for a tiny τ: exp gives 0
         weights = np.exp((z - z.max(axis=-1, keepdims=True)) / temperature)
     cdf = np.cumsum(weights, axis=-1)
     u = gen.random(z.shape[:-1] + (1,)) * cdf[..., -1:]  # inverse-CDF draw; the largest weight is 1, so cdf[-1] >= 1

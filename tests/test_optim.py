@@ -322,11 +322,22 @@ def test_grads_must_be_a_dict(stepped):
 @pytest.mark.parametrize(
     "bad_lr, error", [(-0.1, ValueError), (0, ValueError), (np.nan, ValueError), ("0.1", TypeError)]
 )
-def test_an_edited_learning_rate_is_checked_at_the_step(stepped, bad_lr, error):
+def test_a_learning_rate_is_checked_when_it_is_set(stepped, bad_lr, error):
     opt, before = stepped
-    opt.lr = bad_lr
+    lr = opt.lr
     with pytest.raises(error, match="lr"):
-        opt.step(gradient_stream(1, seed=9)[0])
+        opt.lr = bad_lr
+    assert opt.lr == lr
+    opt.step(gradient_stream(1, seed=9)[0])  # the optimiser still works, with the old learning rate
+    assert opt.steps == before[2] + 1
+
+
+def test_a_parameter_made_non_finite_outside_the_optimiser_is_refused(stepped):
+    opt, before = stepped
+    opt.params["W_hh"][1, 1] = np.nan
+    with pytest.raises(ValueError, match=r"params\['W_hh'\] holds NaN"):
+        opt.step(gradient_stream(1, seed=13)[0])
+    opt.params["W_hh"][1, 1] = before[0]["W_hh"][1, 1]
     assert_same(opt, before)
 
 
