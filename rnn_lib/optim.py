@@ -216,21 +216,19 @@ class Optimizer:
         grads = _check_grads(grads, params)
         t = self._steps + 1
         new_params, new_state = {}, {}
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite results are refused below
-            for name, p in params.items():
-                new_params[name], new_state[name] = self._rule(p, grads[name], self._state[name], t)
-        for name in params:
-            for what, value in [("the parameter", new_params[name]), *new_state[name].items()]:
-                if _finite(value):
-                    continue
-                if not _finite(params[name]):
-                    raise ValueError(f"params[{name!r}] holds NaN or inf (changed outside the optimiser?)")
-                where = what if what == "the parameter" else f"the buffer {what!r}"
+        for name, p in params.items():
+            # From finite gradients and buffers, only an overflow (or 0·inf, √ of a negative) can make a non-finite
+            # number, and numpy raises on the spot: nothing has been written yet.
+            try:
+                with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                    new_params[name], new_state[name] = self._rule(p, grads[name], self._state[name], t)
+            except FloatingPointError:
                 raise FloatingPointError(
-                    f"step {t} of {type(self).__name__} would make {where} of {name!r} NaN or inf "
-                    "(the gradients exploded?); parameters and optimiser state are unchanged: "
-                    "try a smaller learning rate or clip the gradients"
-                )
+                    f"step {t} of {type(self).__name__} overflows for {name!r} (the gradients exploded?); parameters "
+                    "and optimiser state are unchanged: try a smaller learning rate or clip the gradients"
+                ) from None
+            if not _finite(new_params[name]):  # NaN in: a parameter edited from outside since the last step
+                raise ValueError(f"params[{name!r}] holds NaN or inf (changed outside the optimiser?)")
         _commit(self, params, new_params, new_state, t)
 
     def _checked_params(self) -> dict:
