@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -31,7 +30,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_bptt import blas_description, fmt_ms, import_torch, load_average  # noqa: E402
+from bench_bptt import fmt_ms, print_machine, torch_rnn  # noqa: E402
 
 import rnn_lib  # noqa: E402
 from rnn_lib.losses import softmax_cross_entropy  # noqa: E402
@@ -75,17 +74,7 @@ def make_torch(torch, params, x, y):
     step() → (loss, gradients as numpy, in rnn_lib's names and shapes); weights() → the current weights, likewise.
     """
     T, B, _ = x.shape
-    H = params["W_hh"].shape[0]
-    tdtype = torch.float64 if x.dtype == np.float64 else torch.float32
-    rnn = torch.nn.RNN(V, H, nonlinearity="tanh").to(tdtype)
-    linear = torch.nn.Linear(H, V).to(tdtype)
-    with torch.no_grad():
-        rnn.weight_ih_l0.copy_(torch.from_numpy(params["W_xh"]))
-        rnn.weight_hh_l0.copy_(torch.from_numpy(params["W_hh"]))
-        rnn.bias_ih_l0.copy_(torch.from_numpy(params["b_h"][:, 0]))
-        rnn.bias_hh_l0.zero_()
-        linear.weight.copy_(torch.from_numpy(params["W_hy"]))
-        linear.bias.copy_(torch.from_numpy(params["b_y"][:, 0]))
+    rnn, linear = torch_rnn(torch, params)
     rnn.bias_hh_l0.requires_grad_(False)  # rnn_lib's model has one hidden bias
     named = {
         "W_xh": rnn.weight_ih_l0,
@@ -161,19 +150,7 @@ def main(argv=None) -> None:
     size = tuple(int(s) for s in args.size.split(","))
     steps_per_run, warm_up = (2, 1) if args.quick else (10, 3)
 
-    blas, threads = blas_description()
-    torch = None if args.without_torch else import_torch()
-    print(f"numpy {np.__version__}, BLAS: {blas}, {threads} BLAS thread(s); Python {platform.python_version()}")
-    if args.without_torch:
-        print("PyTorch: skipped (--without-torch).")
-    elif torch is None:
-        print("PyTorch: not installed, its columns are skipped (pip install torch to compare).")
-    else:
-        torch.set_num_threads(threads)
-        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)")
-    load = load_average()
-    if load is not None and load > 0.5:
-        print(f"note: load average {load:.1f} before the run: other programs share the CPU, ratios are less reliable.")
+    torch = print_machine(args.without_torch)
     T, B, H = size
     print(f"\nLanguage-model training step (forward, cross-entropy, BPTT, Adam): V = {V}, H = {H}, B = {B}, T = {T}")
     print(f"median of {RUNS} interleaved runs of {steps_per_run} steps each\n")

@@ -295,7 +295,7 @@ class SGD(Optimizer):
         return f"lr={self.lr}, momentum={self.momentum}"
 
 
-class Momentum(Optimizer):
+class Momentum(SGD):
     """Classical momentum, the "heavy ball" (Polyak 1964), written with a velocity v.
 
         v ← μ v − η g   (v = 0 before the first step),        p ← p + v
@@ -309,19 +309,12 @@ class Momentum(Optimizer):
     (default 0.9).  Buffer: ``state[name]["velocity"]``.
     """
 
-    lr = _Checked(above=0)
-    momentum = _Checked(at_least=0, below=1, why=FORGETS)
-
     def __init__(self, params, lr=1e-3, momentum=0.9):
-        self.lr, self.momentum = lr, momentum
-        super().__init__(params)
+        super().__init__(params, lr=lr, momentum=momentum)
 
     def _rule(self, p, g, state, t):
         v = -self.lr * g if "velocity" not in state else self.momentum * state["velocity"] - self.lr * g
         return p + v, {"velocity": v}
-
-    def _describe(self):
-        return f"lr={self.lr}, momentum={self.momentum}"
 
 
 class Adagrad(Optimizer):
