@@ -3,6 +3,7 @@
 import math
 import pathlib
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -38,7 +39,7 @@ def test_the_corpus_is_what_tools_make_corpus_makes():
     if commit.returncode != 0:
         pytest.skip("not a git checkout with the corpus's source commit (a shallow clone?)")
     result = subprocess.run(
-        ["python", "tools/make_corpus.py", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "tools/make_corpus.py", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
