@@ -23,14 +23,10 @@ help:
 	@echo "make sync     regenerate navigation, course map and slide metadata from tools/course.py"
 	@echo "make student  write the student edition (solutions removed) to student/notebooks"
 	@echo "make html     build a static site of the executed notebooks in _site/"
-<<<<<<< HEAD
-	@echo "make bench    time batched BPTT against the reference loop, PyTorch (if installed) and a GEMM"
-	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (~30 min)"
-	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
-=======
 	@echo "make bench    time batched BPTT against the reference loop, PyTorch (if installed) and a GEMM,"
 	@echo "              and a language-model training step (characters per second) against PyTorch"
->>>>>>> main
+	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (~30 min)"
+	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
 	@echo "make clean    remove .venv and caches"
 
 $(STAMP): pyproject.toml
