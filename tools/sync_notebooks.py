@@ -11,7 +11,9 @@ notebooks need no re-execution afterwards):
 - in 00_index.ipynb, the cell tagged ``course-map``;
 - the README's course map, between its ``course-map`` markers;
 - slide metadata for RISE: a heading cell (``#``/``##``) starts a slide, ``###`` a
-  sub-slide, everything else continues the current one.
+  sub-slide, everything else continues the current one;
+- nbgrader's metadata (solution, autograded test and read-only cells), from the
+  exercises' markers: see ``tools/nbgrader_cells.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbgrader_cells  # noqa: E402
 from course import BINDER_BADGE, BY_STEM, NOTEBOOKS, binder_url  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +130,8 @@ def sync(nb, stem: str) -> list:
             cell.metadata["slideshow"] = {"slide_type": want}
             if "slide metadata" not in changes:
                 changes.append("slide metadata")
+    if nbgrader_cells.apply(nb):
+        changes.append("nbgrader metadata")
     return changes
 
 
