@@ -54,7 +54,8 @@ def tex_to_mathml(tex: str, display: str) -> str:
     """MathML for one formula; ``display`` is "inline" or "block"."""
     for name, alias in ALIASES.items():
         tex = tex.replace(name, alias)
-    mathml = convert(tex, display=display)
+    # HTML needs no namespace on <math>, and without one nbconvert's heading anchors keep the element's name.
+    mathml = convert(tex, display=display).replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "", 1)
     return NAMED_DELIMITER.sub(lambda m: f"{m[1]}&#x{convert_symbol(m[2])};{m[3]}", mathml)
 
 

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 LEARNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]*")  # becomes a folder name and a database key in nbgrader
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+FAILED = "error"  # the entry of an exercise whose notebook nbgrader could not grade (it counts 0)
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,15 @@ def read_submissions(folder: Path, gradable) -> dict:
     return learners
 
 
-def nbgrader(course: Path, *args: str) -> None:
-    """Run one nbgrader command in the course folder; its log is shown only if it fails."""
-    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")
+def nbgrader(course: Path, step: str) -> bool:
+    """Run one nbgrader step on every assignment of the course folder; its log goes to nbgrader/STEP.log."""
+    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")  # the kernel "python3" is this environment's
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # nbgrader calls alembic
-    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True, text=True)
-    if run.returncode != 0 or "[ERROR]" in run.stderr or "| ERROR]" in run.stderr:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{run.stdout}{run.stderr}")
+    run = subprocess.run(
+        [sys.executable, "-m", "nbgrader", step, "*"], cwd=course, env=env, capture_output=True, text=True
+    )
+    (course / f"{step}.log").write_text(run.stdout + run.stderr, encoding="utf-8")
+    return run.returncode == 0
 
 
 def checker_text(cell) -> str:
@@ -119,10 +122,10 @@ def checker_text(cell) -> str:
 
 def grade(submissions: Path, out_dir: Path, notebook_dir: Path = NOTEBOOK_DIR) -> dict:
     """Grade every submission; returns learner → {Exercise: points or None (not submitted)}."""
-    from nbgrader.api import Gradebook  # the lecturer's tools: only here
-
     exercises = course_exercises(notebook_dir)
     learners = read_submissions(submissions, exercises)
+    from nbgrader.api import Gradebook  # the lecturer's tools (make teach), needed from here on
+
     stems = sorted({stem for notebooks in learners.values() for stem in notebooks})
     course = out_dir / "nbgrader"
     if course.exists():
@@ -138,21 +141,38 @@ def grade(submissions: Path, out_dir: Path, notebook_dir: Path = NOTEBOOK_DIR) -
             (course / "submitted" / learner / stem).mkdir(parents=True)
             shutil.copyfile(path, course / "submitted" / learner / stem / f"{stem}.ipynb")
     print(f"grading {len(learners)} learner(s) on {', '.join(stems)} ...", flush=True)
-    for step in ("generate_assignment", "autograde", "generate_feedback"):
-        nbgrader(course, step, "*")  # every assignment in the course folder
+    if not nbgrader(course, "generate_assignment"):
+        raise RuntimeError(f"nbgrader could not release the course notebooks: see {course / 'generate_assignment.log'}")
+    for step in ("autograde", "generate_feedback"):  # a submission that fails is marked, the others are graded
+        if not nbgrader(course, step):
+            print(f"nbgrader {step} failed for some submission: see {course / f'{step}.log'}", flush=True)
 
     scores = {learner: {} for learner in learners}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for learner, notebooks in learners.items():
             for stem in stems:
+                graded = (course / "autograded" / learner / stem / f"{stem}.ipynb").exists()
                 for ex in exercises[stem]:
-                    found = stem in notebooks
-                    scores[learner][ex] = gb.find_grade(ex.test_id, stem, stem, learner).score if found else None
+                    if stem not in notebooks:
+                        scores[learner][ex] = None
+                    else:
+                        scores[learner][ex] = gb.find_grade(ex.test_id, stem, stem, learner).score if graded else FAILED
     columns = [ex for stem in stems for ex in exercises[stem]]
     write_table(out_dir / "scores.csv", scores, columns)
     for learner, notebooks in learners.items():
         write_feedback(out_dir / "feedback", course, learner, notebooks, scores[learner], exercises)
     return scores
+
+
+def entry(points, blank: str = "") -> str:
+    """One score as text: points, FAILED, or ``blank`` for a notebook not submitted."""
+    if points is None:
+        return blank
+    return points if points == FAILED else f"{points:g}"
+
+
+def total(points: dict) -> float:
+    return sum(p for p in points.values() if p not in (None, FAILED))
 
 
 def write_table(path: Path, scores: dict, columns: list) -> None:
@@ -162,8 +182,7 @@ def write_table(path: Path, scores: dict, columns: list) -> None:
         table = csv.writer(f)
         table.writerow(["learner", *(ex.column for ex in columns), "total", "max"])
         for learner, points in scores.items():
-            entries = ["" if points[ex] is None else f"{points[ex]:g}" for ex in columns]
-            table.writerow([learner, *entries, f"{sum(p or 0 for p in points.values()):g}", maximum])
+            table.writerow([learner, *(entry(points[ex]) for ex in columns), f"{total(points):g}", maximum])
 
 
 def write_feedback(folder: Path, course: Path, learner: str, notebooks: dict, points: dict, exercises: dict) -> None:
@@ -171,13 +190,21 @@ def write_feedback(folder: Path, course: Path, learner: str, notebooks: dict, po
     (folder / learner).mkdir(parents=True, exist_ok=True)
     lines = [f"# Feedback for {learner}", ""]
     for stem in sorted(notebooks):
+        mine = {ex: points[ex] for ex in exercises[stem]}
+        if FAILED in mine.values():
+            lines += [
+                f"## {stem}: not graded",
+                "",
+                "nbgrader could not run this notebook: see nbgrader/autograde.log.",
+                "",
+            ]
+            continue
         graded = nbformat.read(course / "autograded" / learner / stem / f"{stem}.ipynb", as_version=4)
-        by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.cells}
-        got = sum(points[ex] for ex in exercises[stem])
-        lines += [f"## {stem}: {got:g} of {len(exercises[stem]) * nbgrader_cells.POINTS} points", ""]
-        for ex in exercises[stem]:
-            text = checker_text(by_id[ex.test_id]) if ex.test_id in by_id else "(the checker cell is missing)"
-            lines += [f"### {ex.name}: {points[ex]:g} of {nbgrader_cells.POINTS}", "", "```", text, "```", ""]
+        by_id = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in graded.cells}
+        lines += [f"## {stem}: {total(mine):g} of {len(mine) * nbgrader_cells.POINTS} points", ""]
+        for ex, got in mine.items():
+            text = checker_text(by_id[ex.test_id]) if ex.test_id in by_id else "(the checker's cell is missing)"
+            lines += [f"### {ex.name}: {got:g} of {nbgrader_cells.POINTS}", "", "```", text, "```", ""]
         page = course / "feedback" / learner / stem / f"{stem}.html"
         if page.exists():
             shutil.copyfile(page, folder / learner / f"{stem}.html")
@@ -185,15 +212,12 @@ def write_feedback(folder: Path, course: Path, learner: str, notebooks: dict, po
 
 
 def show(scores: dict) -> str:
-    """The table of scores as aligned text."""
+    """The table of scores as aligned text ("—": not submitted)."""
     columns = list(next(iter(scores.values())))
     header = ["learner", *(ex.column for ex in columns), "total"]
-    rows = [
-        [learner, *("—" if p[ex] is None else f"{p[ex]:g}" for ex in columns), f"{sum(v or 0 for v in p.values()):g}"]
-        for learner, p in scores.items()
-    ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in [header, *rows])
+    rows = [[learner, *(entry(p[ex], "—") for ex in columns), f"{total(p):g}"] for learner, p in scores.items()]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows])
 
 
 if __name__ == "__main__":
@@ -204,7 +228,7 @@ if __name__ == "__main__":
         result = grade(Path(sys.argv[1]), out)
     except ModuleNotFoundError as err:
         sys.exit(f"{err}: the lecturer's tools are not installed; run `make teach` (or pip install -e '.[teach]').")
-    except ValueError as err:
+    except (ValueError, RuntimeError) as err:
         sys.exit(str(err))
     print(show(result))
     print(f"\nscores: {out / 'scores.csv'};  feedback: {out / 'feedback'}/LEARNER.md and LEARNER/*.html")

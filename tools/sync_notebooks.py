@@ -136,14 +136,19 @@ def sync(nb, stem: str) -> list:
 
 
 def main(check: bool) -> int:
-    found = []
+    found, refused = [], False
     listed = {nb.file for nb in NOTEBOOKS}
     for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
         if path.name not in listed:
             found.append(f"{path.name}: not in tools/course.py's NOTEBOOKS")
             continue
         nb = nbformat.read(path, as_version=4)
-        changes = sync(nb, path.stem)
+        try:
+            changes = sync(nb, path.stem)
+        except ValueError as err:  # an exercise off the pattern: nothing is written until it is fixed
+            found.append(f"{path.name}: {err}")
+            refused = True
+            continue
         if changes:
             found.append(f"{path.name}: {'; '.join(changes)}")
             if not check:
@@ -158,7 +163,7 @@ def main(check: bool) -> int:
     if check and found:
         print("Run `make sync` (python tools/sync_notebooks.py) to regenerate navigation.")
         return 1
-    return 0
+    return 1 if refused else 0
 
 
 if __name__ == "__main__":
