@@ -93,15 +93,15 @@ grade: $(TEACH_STAMP)
 	$(TEST_ENV) $(BIN)/python tools/grade.py "$(SUBMISSIONS)" "$(GRADES)"
 
 grade-test: $(TEACH_STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest tests/teaching/test_grading.py
+	$(TEST_ENV) $(BIN)/python -m pytest -s tests/teaching/test_grading.py
 
 site-test: $(BROWSER_STAMP)
 	@test -x "$(CHROMIUM)" || { echo "No Chromium at $(CHROMIUM): apt-get install chromium, or make site-test CHROMIUM=/path"; exit 2; }
-	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest tests/teaching/test_site_offline.py
+	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -s tests/teaching/test_site_offline.py
 
 lab-test: $(BROWSER_STAMP) $(LAB_SETTINGS)
 	@test -x "$(CHROMIUM)" || { echo "No Chromium at $(CHROMIUM): apt-get install chromium, or make lab-test CHROMIUM=/path"; exit 2; }
-	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest tests/teaching/test_lab_news.py
+	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -s tests/teaching/test_lab_news.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info _site .pytest_cache .ruff_cache
