@@ -49,8 +49,17 @@ def start_lab(tmp_path, *extra):
             return server, base
         except OSError:
             time.sleep(0.5)
-    server.terminate()
+    stop(server)
     raise RuntimeError("JupyterLab did not start")
+
+
+def stop(server) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:  # a server busy shutting down its kernels: do not leave it behind
+        server.kill()
+        server.wait()
 
 
 def fetch_news_setting(base) -> str:
@@ -76,8 +85,7 @@ def seconds_until_the_question(tmp_path, wait, *extra):
             except sync_api.TimeoutError:
                 return setting, None
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 @pytest.fixture(scope="module")
