@@ -229,6 +229,40 @@ def _params_sizes_if_valid(params, sizes):
     return (D, H, O) if sizes is None else sizes  # the full check returns the sizes it was given
 
 
+def check_param_dict(params, names, shapes_of, *, owner: str = "params"):
+    """Check a dict of parameter arrays; return their dtype.
+
+    names: the keys it must hold (others are ignored), each a finite float32 or float64 2-D numpy
+    array, all of one dtype.  ``shapes_of(params)`` returns ``({name: expected shape}, origin)``,
+    origin saying where the sizes came from (e.g. "(H = 4 from W_hh's columns)"); it is called
+    once every array is known to be 2-D, so it may read their shapes.
+    """
+    if not isinstance(params, dict):
+        raise TypeError(f"{owner} must be a dict with keys {', '.join(names)}, got {describe(params)}")
+    missing = [k for k in names if k not in params]
+    if missing:
+        raise ValueError(f"{owner} is missing {', '.join(missing)} (expected keys {', '.join(names)})")
+    for k in names:
+        p = params[k]
+        if not isinstance(p, np.ndarray):
+            raise TypeError(f"{owner}['{k}'] must be a 2-D numpy float array, got {describe(p)}")
+        if p.ndim != 2:
+            raise ValueError(f"{owner}['{k}'] must be a 2-D array, got {describe(p)}")
+        if p.dtype.type not in FLOAT_DTYPES:
+            raise TypeError(f"{owner}['{k}'] must be float32 or float64, got dtype {p.dtype}")
+    if len({params[k].dtype for k in names}) > 1:
+        found = ", ".join(f"{k}: {params[k].dtype}" for k in names)
+        raise TypeError(f"{owner} must all share one dtype, got {found}")
+    shapes, origin = shapes_of(params)
+    for k, shape in shapes.items():
+        if params[k].shape != shape:
+            raise ValueError(f"{owner}['{k}'] must have shape {shape} {origin}, got {params[k].shape}")
+    for k in names:
+        if not _all_finite(params[k]) and not np.all(np.isfinite(params[k])):
+            raise ValueError(f"{owner}['{k}'] must be finite, but it holds NaN or inf")
+    return params[names[0]].dtype
+
+
 def check_inputs(x, D: int, dtype, name: str = "x", allow_1d: bool = False, copy: bool = False) -> np.ndarray:
     """Inputs as (T, D) or (T, B, D) in ``dtype``; with ``allow_1d`` and D == 1 a (T,) vector is read as (T, 1).
 
@@ -272,15 +306,15 @@ def check_targets(y, y_hat_shape: tuple, dtype, name: str = "y") -> np.ndarray:
     return arr
 
 
-def check_h0(h0, B, H: int, dtype) -> np.ndarray | None:
-    """Initial state: None, or (H,) for one sequence (B None) / (B, H) for a batch."""
+def check_h0(h0, B, H: int, dtype, name: str = "h0") -> np.ndarray | None:
+    """Initial state: None, or (H,) for one sequence (B None) / (B, H) for a batch; ``name`` as in messages (c0 too)."""
     if h0 is None:
         return None
-    arr = as_float_array(h0, "h0", dtype)
+    arr = as_float_array(h0, name, dtype)
     expected = (H,) if B is None else (B, H)
     if arr.shape != expected:
         what = "one sequence" if B is None else f"a batch of B = {B}"
-        raise ValueError(f"h0 must have shape {expected} for {what} (hidden size H = {H}), got shape {arr.shape}")
+        raise ValueError(f"{name} must have shape {expected} for {what} (hidden size H = {H}), got shape {arr.shape}")
     return arr
 
 
