@@ -14,7 +14,15 @@ from __future__ import annotations
 import numpy as np
 
 from .core import output_step_backward, output_step_forward
-from .validation import as_float_array, describe, check_float_dtype, check_h0, check_inputs, check_param_dict, check_size
+from .validation import (
+    as_float_array,
+    check_float_dtype,
+    check_h0,
+    check_inputs,
+    check_param_dict,
+    check_size,
+    describe,
+)
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 
@@ -26,7 +34,14 @@ def sigmoid(a):
 
 def param_shapes(D: int, H: int, O: int, G: int) -> dict[str, tuple[int, int]]:
     """Shape of each parameter for input size D, hidden size H, output size O and G gate blocks."""
-    return {"W_ih": (G * H, D), "W_hh": (G * H, H), "b_ih": (G * H, 1), "b_hh": (G * H, 1), "W_hy": (O, H), "b_y": (O, 1)}
+    return {
+        "W_ih": (G * H, D),
+        "W_hh": (G * H, H),
+        "b_ih": (G * H, 1),
+        "b_hh": (G * H, 1),
+        "W_hy": (O, H),
+        "b_y": (O, 1),
+    }
 
 
 def init_params(D, H, O, G, *, rng=None, dtype=np.float64):
@@ -39,7 +54,9 @@ def init_params(D, H, O, G, *, rng=None, dtype=np.float64):
     D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
     dtype = check_float_dtype(dtype)
     if rng is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be None or a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+        raise TypeError(
+            f"rng must be None or a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}"
+        )
     uniform = np.random.uniform if rng is None else rng.uniform
     k = 1.0 / np.sqrt(H)
     shapes = param_shapes(D, H, O, G)

@@ -42,8 +42,9 @@ def init_params(D, H, O, *, rng=None, dtype=np.float64):
 
 
 def gate_blocks(a):
-    """The three blocks r, z, n of a (..., 3H) array, as views."""
-    return np.split(a, G, axis=-1)
+    """The 3 blocks r, z, n of a (..., 3H) array, as views (basic slices: cheaper than np.split)."""
+    H = a.shape[-1] // G
+    return [a[..., k * H : (k + 1) * H] for k in range(G)]
 
 
 # ---------------------------------------------------------------------------
@@ -151,10 +152,11 @@ def forward(params, x, h0=None):
     h = np.empty((T + 1, B, H), dtype=W_hh.dtype)
     h[0] = states["h0"]
     # W_ih x_t + b_ih does not depend on h: one product for all T steps before the loop.
-    a_x = (xb.reshape(T * B, D) @ W_ih.T + b_ih.T).reshape(T, B, G * H)
+    a_x = (xb.reshape(T * B, D) @ W_ih.T).reshape(T, B, G * H)
+    a_x += b_ih[:, 0]  # in place: a new array this large costs more than the addition itself
     gates = np.empty_like(a_x)
     hn = np.empty((T, B, H), dtype=W_hh.dtype)
-    W_hh_T = W_hh.T
+    W_hh_T = np.ascontiguousarray(W_hh.T)  # BLAS multiplies by a row-major copy faster than by the view
     for t in range(T):  # step t + 1 reads h[t] and writes h[t + 1]
         a_h = h[t] @ W_hh_T + b_hh[:, 0]  # one product for all three blocks
         h[t + 1], gates[t], hn[t] = cell_forward(a_x[t], a_h, h[t])

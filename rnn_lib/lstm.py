@@ -167,7 +167,8 @@ def forward(params, x, h0=None, c0=None):
     c = np.empty_like(h)
     h[0], c[0] = states["h0"], states["c0"]
     # W_ih x_t + b_ih + b_hh does not depend on h: one product for all T steps before the loop.
-    a = (xb.reshape(T * B, D) @ W_ih.T + (b_ih + b_hh).T).reshape(T, B, G * H)
+    a = (xb.reshape(T * B, D) @ W_ih.T).reshape(T, B, G * H)
+    a += (b_ih + b_hh)[:, 0]  # in place: a new array this large costs more than the addition itself
     gates = np.empty_like(a)
     tanh_c = np.empty((T, B, H), dtype=W_hh.dtype)
     W_hh_T = W_hh.T
