@@ -42,9 +42,8 @@ def init_params(D, H, O, *, rng=None, dtype=np.float64):
 
 
 def gate_blocks(a):
-    """The 3 blocks r, z, n of a (..., 3H) array, as views (basic slices: cheaper than np.split)."""
-    H = a.shape[-1] // G
-    return [a[..., k * H : (k + 1) * H] for k in range(G)]
+    """The 3 blocks r, z, n of a (..., 3H) array, as views."""
+    return gated.gate_blocks(a, G)
 
 
 # ---------------------------------------------------------------------------
