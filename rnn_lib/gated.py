@@ -123,7 +123,10 @@ def check_params(params, G: int, cell: str) -> tuple[int, int, int]:
 
     def shapes_of(p):
         H, D, O = p["W_hh"].shape[1], p["W_ih"].shape[1], p["W_hy"].shape[0]
-        origin = f"(an {cell} with {G} gate blocks; D = {D}, H = {H}, O = {O} from the columns of W_ih, W_hh and rows of W_hy)"
+        origin = (
+            f"({cell}: {G} gate blocks of H rows; D = {D}, H = {H}, O = {O} read from the columns of W_ih and W_hh "
+            "and the rows of W_hy)"
+        )
         return param_shapes(D, H, O, G), origin
 
     check_param_dict(params, PARAM_NAMES, shapes_of)
