@@ -129,17 +129,25 @@ BUGS = {
 }
 
 
-def planted(name: str) -> types.ModuleType:
-    """``rnn_lib.lstm`` or ``rnn_lib.gru`` with the one line of bug ``name`` replaced: a module like the original."""
-    bug = BUGS[name]
-    original = MODULES[bug.cell]
+def plant(cell: str, line: str, buggy: str, label: str = "planted") -> types.ModuleType:
+    """``rnn_lib.lstm`` (cell "LSTM") or ``rnn_lib.gru`` run from its own source with ``line`` replaced by ``buggy``.
+
+    ``line`` must stand exactly once in the module.  Returns a new module object; the library is untouched.
+    """
+    original = MODULES[cell]
     source = inspect.getsource(original)
-    if source.count(bug.line) != 1:  # the gallery must name a line that stands exactly once
-        raise ValueError(f"{name}: {bug.line!r} occurs {source.count(bug.line)} times in {original.__name__}")
-    module = types.ModuleType(f"{original.__name__}[{name}]", original.__doc__)
+    if source.count(line) != 1:  # a mistake must name a line that stands exactly once
+        raise ValueError(f"{label}: {line!r} occurs {source.count(line)} times in {original.__name__}")
+    module = types.ModuleType(f"{original.__name__}[{label}]", original.__doc__)
     module.__package__ = original.__package__  # its relative imports then find rnn_lib's modules
-    exec(compile(source.replace(bug.line, bug.buggy), f"<{original.__name__} with {name}>", "exec"), module.__dict__)
+    exec(compile(source.replace(line, buggy), f"<{original.__name__} with {label}>", "exec"), module.__dict__)
     return module
+
+
+def planted(name: str) -> types.ModuleType:
+    """``rnn_lib.lstm`` or ``rnn_lib.gru`` with the one line of bug ``name`` (a key of :data:`BUGS`) replaced."""
+    bug = BUGS[name]
+    return plant(bug.cell, bug.line, bug.buggy, name)
 
 
 def random_problem(cell: str, seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5):

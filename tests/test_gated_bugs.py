@@ -10,7 +10,7 @@ import inspect
 import numpy as np
 import pytest
 
-from rnn_lib import gated_bugs, gru, lstm
+from rnn_lib import gated_bugs, lstm
 from rnn_lib.gated_bugs import BUGS, MODULES
 
 TOL = 1e-7
@@ -27,7 +27,11 @@ EXPECTED = {
     "lstm_forget_bias_on_input_gate": (set(), set(), set()),
     "gru_r_times_h_prev": (EVERYTHING_BUT_READOUT["GRU"], EVERYTHING_BUT_READOUT["GRU"], {"r", "x", "h0"}),
     "gru_r_missing_on_hn_path": (EVERYTHING_BUT_READOUT["GRU"], EVERYTHING_BUT_READOUT["GRU"], {"n", "h0"}),
-    "gru_z_and_1_minus_z_swapped": (EVERYTHING_BUT_READOUT["GRU"], EVERYTHING_BUT_READOUT["GRU"], {"r", "n", "x", "h0"}),
+    "gru_z_and_1_minus_z_swapped": (
+        EVERYTHING_BUT_READOUT["GRU"],
+        EVERYTHING_BUT_READOUT["GRU"],
+        {"r", "n", "x", "h0"},
+    ),
     "gru_z_path_drops_h_prev": (EVERYTHING_BUT_READOUT["GRU"], EVERYTHING_BUT_READOUT["GRU"], {"z", "x", "h0"}),
     "gru_leak_not_carried": (EVERYTHING_BUT_READOUT["GRU"], EVERYTHING_BUT_READOUT["GRU"], {"h0"}),
 }
@@ -103,7 +107,9 @@ def test_forget_bias_on_the_wrong_gate_shows_in_the_gates_at_init_not_in_a_gradi
     wrong = planted.forward(planted.init_params(3, 4, 2, rng=np.random.default_rng(0), forget_bias=1.0), x)[1]
     f_right, f_wrong = lstm.gate_blocks(right.gates)[1], lstm.gate_blocks(wrong.gates)[1]
     i_wrong = lstm.gate_blocks(wrong.gates)[0]
-    assert np.allclose(f_right, 0.731, atol=1e-3) and np.allclose(f_wrong, 0.5) and np.allclose(i_wrong, 0.731, atol=1e-3)
+    assert (
+        np.allclose(f_right, 0.731, atol=1e-3) and np.allclose(f_wrong, 0.5) and np.allclose(i_wrong, 0.731, atol=1e-3)
+    )
 
 
 def test_signature_leaves_the_problem_unchanged():

@@ -44,4 +44,3 @@ def test_float32_agrees_with_float64(case):
     assert relative_error(y32, y64) < FLOAT32_TOLERANCE
     errors = {k: relative_error(g32[k], g64[k]) for k in g64}
     assert max(errors.values()) < FLOAT32_TOLERANCE, errors
-

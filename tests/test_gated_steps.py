@@ -176,7 +176,9 @@ def test_step_backward_results_are_shaped_like_their_arrays(layout):
 
 def test_lstm_step_computes_the_textbook_equations(assert_close):
     arrays, _ = step_arrays("LSTM", 68, "single")
-    x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh = (arrays[k][..., None] if arrays[k].ndim == 1 else arrays[k] for k in arrays)
+    x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh = (
+        arrays[k][..., None] if arrays[k].ndim == 1 else arrays[k] for k in arrays
+    )
     H = h_prev.shape[0]
     a = W_ih @ x_t + b_ih + W_hh @ h_prev + b_hh  # column form, (4H, 1), blocks i, f, g, o
     i, f, o = (textbook_sigmoid(a[k * H : (k + 1) * H]) for k in (0, 1, 3))

@@ -95,8 +95,24 @@ BAD_CALLS = [
         "W_hy: float32",
         id="gru-mixed-dtypes",
     ),
-    row(lambda c: lstm.forward(c.gru, c.x), ValueError, "params['W_ih']", "(16, 3)", "(12, 3)", "4 gate", id="gru-to-lstm"),
-    row(lambda c: gru.forward(c.lstm, c.x), ValueError, "params['W_ih']", "(12, 3)", "(16, 3)", "3 gate", id="lstm-to-gru"),
+    row(
+        lambda c: lstm.forward(c.gru, c.x),
+        ValueError,
+        "params['W_ih']",
+        "(16, 3)",
+        "(12, 3)",
+        "4 gate",
+        id="gru-to-lstm",
+    ),
+    row(
+        lambda c: gru.forward(c.lstm, c.x),
+        ValueError,
+        "params['W_ih']",
+        "(12, 3)",
+        "(16, 3)",
+        "3 gate",
+        id="lstm-to-gru",
+    ),
     row(
         lambda c: lstm.forward(with_entry(c.lstm, "b_ih", c.lstm["b_ih"][:-1]), c.x),
         ValueError,
@@ -128,7 +144,9 @@ BAD_CALLS = [
     row(lambda c: gru.forward(c.gru, np.ones((T, B, 1, D))), ValueError, "x", "(T, B, D=3)", "4-D", id="gru-x-4d"),
     row(lambda c: lstm.forward(c.lstm, np.ones((0, D))), ValueError, "x", "empty", "T = 0", id="lstm-x-empty"),
     row(lambda c: lstm.forward(c.lstm, c.x, h0=np.ones(H + 1)), ValueError, "h0", "(4,)", "(5,)", id="lstm-h0-shape"),
-    row(lambda c: lstm.forward(c.lstm, c.xb, c0=c.c0), ValueError, "c0", "(2, 4)", "batch of B = 2", id="lstm-c0-batch"),
+    row(
+        lambda c: lstm.forward(c.lstm, c.xb, c0=c.c0), ValueError, "c0", "(2, 4)", "batch of B = 2", id="lstm-c0-batch"
+    ),
     row(lambda c: lstm.forward(c.lstm, c.x, c0=with_nan(c.c0, 1)), ValueError, "c0", "finite", id="lstm-c0-nan"),
     row(lambda c: gru.forward(c.gru, c.x, h0="zeros"), TypeError, "h0", "numbers", "str", id="gru-h0-str"),
     # -- backward -------------------------------------------------------------------------------------
@@ -178,7 +196,9 @@ BAD_CALLS = [
     row(lambda c: gru.init_params(D, 2.5, O), TypeError, "H", "positive integer", "2.5", id="init-H-float"),
     row(lambda c: lstm.init_params(D, H, O, dtype=np.int32), TypeError, "dtype", "float32", id="init-dtype"),
     row(lambda c: gru.init_params(D, H, O, rng=42), TypeError, "rng", "Generator", "int", id="init-rng-int"),
-    row(lambda c: lstm.init_params(D, H, O, forget_bias="1"), TypeError, "forget_bias", "real", "'1'", id="init-fb-str"),
+    row(
+        lambda c: lstm.init_params(D, H, O, forget_bias="1"), TypeError, "forget_bias", "real", "'1'", id="init-fb-str"
+    ),
     row(lambda c: lstm.init_params(D, H, O, forget_bias=np.inf), ValueError, "forget_bias", "finite", id="init-fb-inf"),
 ]
 
