@@ -106,6 +106,20 @@ NOTEBOOKS = (
         "Sine-wave forecasting and the adding problem: where a vanilla RNN stops learning, and what comes next.",
         ("11_minibatches_and_vectorisation",),
     ),
+    Notebook(
+        "13_lstm",
+        "The LSTM",
+        "Gates and a cell state in PyTorch's layout; δ^c from its two paths, every gate checked; the constant error "
+        "carousel measured; the classic LSTM bugs and their signatures.",
+        ("12_projects",),
+    ),
+    Notebook(
+        "14_gru",
+        "The GRU",
+        "The update gate as a learned leak, where the reset gate acts (and how Cho et al. differ), the two biases; "
+        "the backward pass derived and checked; the classic GRU bugs.",
+        ("13_lstm",),
+    ),
 )
 
 BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}
