@@ -11,13 +11,15 @@ The pieces, lowest first (nothing imports anything above it):
 - ``bugs``        the gallery of planted BPTT bugs (notebook 06)
 - ``clipping``    gradient clipping by global norm and by value
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
+- ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
+                  ``gated_bugs``: their planted-bug gallery
 - ``training``    a mini-batch trainer that records a History
 - ``exercises``   checkers for the notebooks' exercises; ``plotting``: figures (imports matplotlib)
 
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import clipping, core, data, gradcheck, tbptt, training
+from . import clipping, core, data, gradcheck, gru, lstm, tbptt, training
 from .core import (
     PARAM_NAMES,
     init_params,
@@ -45,9 +47,11 @@ __all__ = [
     "data",
     "forward",
     "gradcheck",
+    "gru",
     "init_params",
     "loss",
     "loss_grad",
+    "lstm",
     "output_step_backward",
     "output_step_forward",
     "param_shapes",
