@@ -22,10 +22,7 @@ Run:  python benchmarks/bench_gated.py [--quick] [--shapes c,d] [--dtypes float6
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import os
-import platform
 from pathlib import Path
 
 import numpy as np
@@ -184,27 +181,10 @@ def make_recurrence_products(params, x):
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
-    parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated subset of c,d")
-    parser.add_argument("--dtypes", default=",".join(DTYPES), help="comma-separated subset of float64,float32")
-    parser.add_argument("--without-torch", action="store_true", help="skip PyTorch even when it is installed")
-    args = parser.parse_args(argv)
-    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
-    dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
+    args, shapes, dtypes = bench.parse_options(argv, __doc__.split("\n\n")[0], SHAPES)
     budget, least, most = (0.3, 2, 5) if args.quick else (6.0, 7, 101)
-
-    blas, threads = bench.blas_description()
-    torch = None if args.without_torch else bench.import_torch()
-    print(f"numpy {np.__version__}, BLAS: {blas}, {threads} BLAS thread(s); Python {platform.python_version()}")
-    print(f"CPU: {platform.machine()}, {os.cpu_count()} logical cores")
-    if args.without_torch:
-        print("PyTorch: skipped (--without-torch).")
-    elif torch is None:
-        print("PyTorch: not installed, its column is skipped (pip install torch to compare).")
-    else:
-        torch.set_num_threads(threads)
-        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)")
+    torch, _ = bench.describe_machine(args.without_torch)
+    if torch is not None:
         for cell in CELLS:
             small = (7, 3, 5, 2, 4)
             diff = parity(torch, cell, small, np.float64, with_states=True)
@@ -214,9 +194,6 @@ def main(argv=None) -> None:
             )
             if diff > 1e-12:
                 raise AssertionError(f"{cell}: rnn_lib and PyTorch differ by {diff:.1e} (> 1e-12)")
-    load = bench.load_average()
-    if load is not None and load > 0.5:
-        print(f"note: load average {load:.1f} before the run: other programs share the CPU, ratios are less reliable.")
     print()
 
     header = "| cell | shape (T, D, H, O, B) | dtype | rnn_lib ms | PyTorch ms | GEMM limit ms | vs PyTorch | of GEMM limit |"

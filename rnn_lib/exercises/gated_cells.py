@@ -170,53 +170,60 @@ GRU_LINES = {
 }
 
 
-def lstm_mistakes(dh_out, c, gates, W_hh):
-    """Mistake name → (da that mistake produces, advice)."""
-    args = (dh_out, c, gates, W_hh)
-    mistakes = {
-        name: (lstm_gate_grads(*args, cell=gated_bugs.plant("LSTM", line, buggy, name)), advice)
-        for name, (line, buggy, advice) in LSTM_LINES.items()
-    }
-    mistakes["dh not carried back (W_hhᵀ δ^a_{t+1} dropped)"] = (
-        lstm_gate_grads(*args, carry_dh=False),
+# Mistakes in the loop: the reference solution's switches that reproduce them, and advice.
+LSTM_LOOP = {
+    "dh not carried back (W_hhᵀ δ^a_{t+1} dropped)": (
+        {"carry_dh": False},
         "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and W_hhᵀ δ^a_{t+1} from step t + 1 (dh_next, zero only after "
         "the last step).",
-    )
-    mistakes["c_t where c_{t−1} belongs (in the f block)"] = (
-        lstm_gate_grads(*args, c_shift=1),
+    ),
+    "c_t where c_{t−1} belongs (in the f block)": (
+        {"c_shift": 1},
         "f_t multiplies c_{t−1}, the state the step received: use c[t − 1] for step t (c[0] = c_0), not c[t].",
-    )
-    mistakes["ran forwards in time"] = (
-        lstm_gate_grads(*args, backwards=False),
+    ),
+    "ran forwards in time": (
+        {"backwards": False},
         "δ^h_t and δ^c_t need what step t + 1 sends back: loop over reversed(range(T)).",
-    )
-    return mistakes
+    ),
+}
+
+GRU_LOOP = {
+    "the leak z ⊙ δ^h_t not carried back": (
+        {"carry_leak": False},
+        "h_t = … + z_t ⊙ h_{t−1} reads h_{t−1} directly: what reaches h_{t−1} is W_hhᵀ da_h + z_t ⊙ δ^h_t.",
+    ),
+    "dh not carried back at all": (
+        {"carry_dh": False},
+        "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and what step t + 1 sends back (zero only after the last step).",
+    ),
+    "h_t where h_{t−1} belongs": (
+        {"h_shift": 1},
+        "∂h_t/∂z_t = h_{t−1} − n_t uses the state the step received: h[t − 1] for step t (h[0] = h_0).",
+    ),
+    "ran forwards in time": (
+        {"backwards": False},
+        "δ^h_t needs what step t + 1 sends back: loop over reversed(range(T)).",
+    ),
+}
+
+
+def _mistakes(cell, solution, lines, loop, args):
+    """Mistake name → (what ``solution(*args)`` gives with that mistake, advice): planted lines, then loop switches."""
+    planted = {
+        name: (solution(*args, cell=gated_bugs.plant(cell, line, buggy, name)), advice)
+        for name, (line, buggy, advice) in lines.items()
+    }
+    return planted | {name: (solution(*args, **switches), advice) for name, (switches, advice) in loop.items()}
+
+
+def lstm_mistakes(dh_out, c, gates, W_hh):
+    """Mistake name → (da that mistake produces, advice)."""
+    return _mistakes("LSTM", lstm_gate_grads, LSTM_LINES, LSTM_LOOP, (dh_out, c, gates, W_hh))
 
 
 def gru_mistakes(dh_out, h, gates, hn, W_hh):
     """Mistake name → ((da_x, da_h) that mistake produces, advice)."""
-    args = (dh_out, h, gates, hn, W_hh)
-    mistakes = {
-        name: (gru_gate_grads(*args, cell=gated_bugs.plant("GRU", line, buggy, name)), advice)
-        for name, (line, buggy, advice) in GRU_LINES.items()
-    }
-    mistakes["the leak z ⊙ δ^h_t not carried back"] = (
-        gru_gate_grads(*args, carry_leak=False),
-        "h_t = … + z_t ⊙ h_{t−1} reads h_{t−1} directly: what reaches h_{t−1} is W_hhᵀ da_h + z_t ⊙ δ^h_t.",
-    )
-    mistakes["dh not carried back at all"] = (
-        gru_gate_grads(*args, carry_dh=False),
-        "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and what step t + 1 sends back (zero only after the last step).",
-    )
-    mistakes["h_t where h_{t−1} belongs"] = (
-        gru_gate_grads(*args, h_shift=1),
-        "∂h_t/∂z_t = h_{t−1} − n_t uses the state the step received: h[t − 1] for step t (h[0] = h_0).",
-    )
-    mistakes["ran forwards in time"] = (
-        gru_gate_grads(*args, backwards=False),
-        "δ^h_t needs what step t + 1 sends back: loop over reversed(range(T)).",
-    )
-    return mistakes
+    return _mistakes("GRU", gru_gate_grads, GRU_LINES, GRU_LOOP, (dh_out, h, gates, hn, W_hh))
 
 
 # ---------------------------------------------------------------------------
@@ -259,16 +266,18 @@ def _explain(exercise, name, answer, expected, mistakes, gate_names) -> Feedback
     return fb
 
 
-def _shape_advice(exercise, err) -> Feedback:
-    return Feedback(
-        exercise,
-        "wrong",
-        [
-            f"numpy refused a product: {err}",
+def _run(exercise, fn, args):
+    """``run_learner`` on copies of ``args``; a product numpy refused becomes a Feedback explaining row form."""
+    try:
+        return run_learner(exercise, fn, *(a.copy() for a in args))
+    except ValueError as err:
+        if not ("matmul" in str(err) or "broadcast" in str(err) or "shapes" in str(err)):
+            raise
+        advice = (
             "In row form δ^a_t is (B, G·H) and W_hh is (G·H, H): what reaches h_{t−1} is da[t] @ W_hh, (B, H). "
-            "W_hh.T @ … is the column form of one sequence.",
-        ],
-    )
+            "W_hh.T @ … is the column form of one sequence."
+        )
+        return None, Feedback(exercise, "wrong", [f"numpy refused a product: {err}", advice])
 
 
 def _problem(cell, seed):
@@ -283,12 +292,7 @@ def check_lstm_gate_grads(fn) -> Feedback:
     """Run ``fn(dh_out, c, gates, W_hh)`` on a seeded batch (T=5, B=3, H=4) and explain what is wrong, if anything."""
     cache, dh_out, W_hh = _problem("LSTM", 1313)  # non-zero h_0 and c_0: the t = 1 terms count too
     args = (dh_out, cache.c, cache.gates, W_hh)
-    try:
-        value, fb = run_learner(LSTM_EXERCISE, fn, *(a.copy() for a in args))
-    except ValueError as err:
-        if "matmul" in str(err) or "broadcast" in str(err) or "shapes" in str(err):
-            return _shape_advice(LSTM_EXERCISE, err)
-        raise
+    value, fb = _run(LSTM_EXERCISE, fn, args)
     if fb is not None:
         return fb
     if isinstance(value, (tuple, list)):
@@ -301,12 +305,7 @@ def check_gru_gate_grads(fn) -> Feedback:
     """Run ``fn(dh_out, h, gates, hn, W_hh)`` on a seeded batch (T=5, B=3, H=4) and explain what is wrong, if anything."""
     cache, dh_out, W_hh = _problem("GRU", 1414)
     args = (dh_out, cache.h, cache.gates, cache.hn, W_hh)
-    try:
-        value, fb = run_learner(GRU_EXERCISE, fn, *(a.copy() for a in args))
-    except ValueError as err:
-        if "matmul" in str(err) or "broadcast" in str(err) or "shapes" in str(err):
-            return _shape_advice(GRU_EXERCISE, err)
-        raise
+    value, fb = _run(GRU_EXERCISE, fn, args)
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
