@@ -105,7 +105,7 @@ def weight_grads(da_x, da_h, x, h_prev, W_ih):
     dW_ih = rows_x.T @ x.reshape(-1, x.shape[-1])
     dW_hh = rows_h.T @ h_prev.reshape(-1, h_prev.shape[-1])
     db_ih = rows_x.sum(axis=0)[:, None]
-    db_hh = rows_h.sum(axis=0)[:, None]
+    db_hh = db_ih.copy() if da_h is da_x else rows_h.sum(axis=0)[:, None]  # the LSTM passes one array twice
     return da_x @ W_ih, dW_ih, dW_hh, db_ih, db_hh
 
 

@@ -45,7 +45,7 @@ def init_params(D, H, O, *, rng=None, dtype=np.float64, forget_bias=0.0):
     ``forget_bias`` goes into the f block of b_ih (b_hh stays zero: only their sum acts).  With 0,
     f_t = σ(0) = 0.5 at the start, so the cell state keeps half its content per step and the error
     carried along c_{t−1} ← c_t shrinks by half per step; 1 gives σ(1) ≈ 0.73 (Gers et al., 2000;
-    Jozefowicz et al., 2015 found it helps on most tasks).  rng and dtype as in :func:`rnn_lib.gated.init_params`.
+    recommended by Jozefowicz et al., 2015).  rng and dtype as in :func:`rnn_lib.gated.init_params`.
     """
     if isinstance(forget_bias, bool) or not isinstance(forget_bias, numbers.Real):
         raise TypeError(f"forget_bias must be a real number, got {forget_bias!r} ({type(forget_bias).__name__})")
