@@ -8,7 +8,8 @@ buggy one can differ in nothing else (``print(BUGS[name].diff)`` shows the chang
 :func:`signature` runs a centred-difference check of the planted module's backward and returns the relative
 error per *gate block* (the rows of W_ih, W_hh, b_ih and b_hh that feed one gate, together) and per
 remaining array (W_hy, b_y, x, h0 and, for the LSTM, c0).  The pattern of what fails, on the problem and on
-its first step alone (T = 1, where nothing flows between steps), points at the line.
+the probes of :data:`PROBES` (its first two steps, and its first step alone, where nothing flows between
+steps), points at the line; :func:`random_problem` is the seeded problem the notebooks and tests use.
 """
 
 from __future__ import annotations
