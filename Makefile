@@ -23,7 +23,7 @@ help:
 	@echo "make sync     regenerate navigation, course map and slide metadata from tools/course.py"
 	@echo "make student  write the student edition (solutions removed) to student/notebooks"
 	@echo "make html     build a static site of the executed notebooks in _site/"
-	@echo "make bench    time batched BPTT against the reference loop, PyTorch (if installed) and a GEMM,"
+	@echo "make bench    time batched BPTT (RNN, LSTM, GRU) against the reference loop, PyTorch (if installed) and a GEMM,"
 	@echo "              and a language-model training step (characters per second) against PyTorch"
 	@echo "make clean    remove .venv and caches"
 	@echo "For lecturers (README, Teaching with it):"
@@ -72,6 +72,7 @@ html: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bptt.py
+	$(BIN)/python benchmarks/bench_gated.py
 	$(BIN)/python benchmarks/bench_lm.py
 
 # --- for lecturers: the optional groups "teach" (nbgrader) and "browser" (playwright) of pyproject.toml ---------

@@ -17,6 +17,8 @@ The pieces, lowest first (nothing imports anything above it):
 - ``text``        characters for a language model: vocabulary, one-hot, streams, sampling, perplexity
 - ``clipping``    gradient clipping by global norm and by value
 - ``progress``    a quiet progress line for long runs
+- ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
+                  ``gated_bugs``: their planted-bug gallery
 - ``training``    a mini-batch trainer that records a History
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
 - ``bugs``        the gallery of planted BPTT bugs (notebook 06)
@@ -25,7 +27,7 @@ The pieces, lowest first (nothing imports anything above it):
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import clipping, data, engine, gradcheck, losses, optim, reference, tbptt, text, training
+from . import clipping, data, engine, gradcheck, gru, losses, lstm, optim, reference, tbptt, text, training
 from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
 from .model import SimpleRNN
@@ -46,11 +48,13 @@ __all__ = [
     "engine",
     "forward",
     "gradcheck",
+    "gru",
     "init_params",
     "loss",
     "loss_grad",
     "losses",
     "optim",
+    "lstm",
     "output_step_backward",
     "output_step_forward",
     "param_shapes",

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from test_exercises_dynamics_clipping import jac, right_clip
 from test_exercises_forward_pass import make_forward, step_right
+from test_exercises_gated import learner_gru, learner_lstm
 from test_exercises_gradcheck_training import centred, sgd
 from test_exercises_hidden_recurrent import learner_hidden, learner_weights
 from test_exercises_loss_output import loss_right, out_right
@@ -25,6 +26,7 @@ from rnn_lib.exercises.clipping import check_clip_per_sequence
 from rnn_lib.exercises.dynamics import check_jacobian_product
 from rnn_lib.exercises.finite_differences import check_centred_difference
 from rnn_lib.exercises.forward_pass import check_rnn_forward, check_rnn_step
+from rnn_lib.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
 from rnn_lib.exercises.hidden_state import check_hidden_state_grads
 from rnn_lib.exercises.loss import check_weighted_loss_and_grad
 from rnn_lib.exercises.optimisers import check_adam_step
@@ -52,6 +54,8 @@ CHECKERS = {
     "rollout": (check_rollout, learner_rollout),
     "softmax_cross_entropy": (check_softmax_cross_entropy, stable),
     "adam_step": (check_adam_step, adam_step),
+    "lstm_gate_grads": (check_lstm_gate_grads, learner_lstm),
+    "gru_gate_grads": (check_gru_gate_grads, learner_gru),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {
