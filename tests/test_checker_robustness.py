@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from test_exercises_dynamics_clipping import jac, right_clip
-from test_exercises_forward_pass import make_forward, step_right
-from test_exercises_gradcheck_training import centred, sgd
+from test_exercises_forward_pass import forward_right, step_right
+from test_exercises_gradcheck_training import centred, make_train
 from test_exercises_hidden_recurrent import learner_hidden, learner_weights
 from test_exercises_loss_output import loss_right, out_right
 from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_rollout, learner_tbptt
@@ -29,18 +29,18 @@ from rnn_lib.exercises.output_layer import check_output_layer_backward
 from rnn_lib.exercises.projects import check_rollout
 from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads
 from rnn_lib.exercises.tbptt import check_tbptt_gradients
-from rnn_lib.exercises.training import check_sgd_step
+from rnn_lib.exercises.training import check_train_gd
 from rnn_lib.exercises.vectorisation import check_weight_grads_from_deltas
 
 CHECKERS = {
     "rnn_step": (check_rnn_step, step_right),
-    "rnn_forward": (check_rnn_forward, make_forward()),
+    "rnn_forward": (check_rnn_forward, forward_right),
     "weighted_loss": (check_weighted_loss_and_grad, loss_right),
     "output_layer": (check_output_layer_backward, out_right),
     "hidden_state": (check_hidden_state_grads, learner_hidden),
     "recurrent_weights": (check_recurrent_weight_grads, learner_weights),
     "centred_difference": (check_centred_difference, centred),
-    "sgd_step": (check_sgd_step, sgd),
+    "train_gd": (check_train_gd, make_train()),
     "jacobian_product": (check_jacobian_product, jac),
     "clip_per_sequence": (check_clip_per_sequence, right_clip),
     "tbptt_gradients": (check_tbptt_gradients, learner_tbptt),
@@ -48,7 +48,7 @@ CHECKERS = {
     "rollout": (check_rollout, learner_rollout),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
-INPUTS_ARE_PART_OF_THE_EXERCISE = {"centred_difference", "sgd_step", "clip_per_sequence"}
+INPUTS_ARE_PART_OF_THE_EXERCISE = {"centred_difference", "train_gd", "clip_per_sequence"}
 
 
 def each_number(value, f):

@@ -9,9 +9,11 @@ computed by changing ``x`` in place one entry at a time and putting every entry
 back, so that ``x`` is unchanged when the function returns.
 
 The checker compares with that formula computed the right way (not with the exact
-derivative), so a right answer matches to rounding error, and it recognises the
-classic slips: a one-sided difference, dividing by ε instead of 2ε, and not
-restoring ``x``.
+derivative), so a right answer matches to rounding error, and it names the classic
+slips: a one-sided difference, dividing by ε instead of 2ε, and not restoring ``x``;
+and the next ones: the two values subtracted the wrong way round, ``/ 2 * eps``
+(which multiplies by ε), a relative step ε·|x_i|, every entry moved at once, a whole
+row moved at a time (``range(len(x))`` on a 2-D array), and only the +ε side moved.
 """
 
 from __future__ import annotations
@@ -46,7 +48,45 @@ def _difference(f, x, eps, kind):
             "forward": (f_plus - f_0) / eps,
             "backward": (f_0 - f_minus) / eps,
             "over eps": (f_plus - f_minus) / eps,
+            "swapped": (f_minus - f_plus) / (2 * eps),
+            "precedence": (f_plus - f_minus) / 2 * eps,
+            "half step": (f_plus - f_0) / (2 * eps),
         }[kind]
+    return grad
+
+
+def _relative_step(f, x, eps):
+    """The step ε·|x_i| (a relative step), divided by 2ε as if it were ε."""
+    x = x.copy()
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps * abs(old)
+        f_plus = f(x)
+        x[i] = old - eps * abs(old)
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def _all_at_once(f, x, eps):
+    """Every entry moved together, (f(x + ε·1) − f(x − ε·1)) / 2ε, in every entry of the result."""
+    return np.full_like(x, (f(x + eps) - f(x - eps)) / (2 * eps))
+
+
+def _row_at_a_time(f, x, eps):
+    """``for i in range(len(x))`` on a 2-D x: x[i] is a row, so a whole row moves and its entries share one value."""
+    x = x.copy()
+    grad = np.zeros_like(x)
+    for i in range(len(x)):
+        old = x[i].copy()
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 
@@ -103,8 +143,43 @@ def check_centred_difference(fn) -> Feedback:
             _not_restored(_test_function, x0, EPS),
             "Each entry is left at old − ε: restore it with x[i] = old before moving the next one.",
         ),
+        "difference the wrong way round": (
+            _difference(_test_function, x0, EPS, "swapped"),
+            "The slope is (f(x + ε) − f(x − ε)) / 2ε: the value at x + ε comes first.",
+        ),
+        "/ 2 * eps multiplies by eps": (
+            _difference(_test_function, x0, EPS, "precedence"),
+            "Python reads a / 2 * eps as (a / 2) * eps: write a / (2 * eps).",
+        ),
+        "relative step eps·|x_i|": (
+            _relative_step(_test_function, x0, EPS),
+            "Move each entry by eps itself, x[i] = old ± eps, the step you divide by; a step eps·|x_i| is a "
+            "different step for every entry (and none where x_i = 0).",
+        ),
+        "every entry moved at once": (
+            _all_at_once(_test_function, x0, EPS),
+            "x + eps moves every entry together, which measures the slope along (1, 1, …, 1), one number. Entry i "
+            "of the gradient needs x moved along e_i only: change x[i] alone, one index at a time (np.ndindex).",
+        ),
+        "a whole row moved at a time": (
+            _row_at_a_time(_test_function, x0, EPS),
+            "For a 2-D x, range(len(x)) gives rows, and x[i] is a whole row. Visit every entry: "
+            "for i in np.ndindex(x.shape).",
+        ),
+        "only the +eps side moved": (
+            _difference(_test_function, x0, EPS, "half step"),
+            "The centred difference needs f at x − ε too: (f(x + ε) − f(x − ε)) / 2ε. (f(x + ε) − f(x)) / 2ε is half "
+            "of a one-sided difference.",
+        ),
     }
-    fb = diagnose(EXERCISE, answer, expected, name="your gradient", known_mistakes=known)
+    fb = diagnose(
+        EXERCISE,
+        answer,
+        expected,
+        name="your gradient",
+        known_mistakes=known,
+        sign_advice="(f(x + ε) − f(x − ε)) / 2ε, in that order.",
+    )
     if fb.passed and not np.array_equal(x, x0):
         fb.messages.append(
             "Note: x came back different in its last bits (old + ε − ε is not always old in floating point); "
