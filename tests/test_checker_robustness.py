@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from test_exercises_dynamics_clipping import jac, right_clip
 from test_exercises_forward_pass import forward_right, step_right
-from test_exercises_gradcheck_training import centred, make_train
+from test_exercises_gradcheck_training import centred, make_train, sgd
 from test_exercises_hidden_recurrent import learner_hidden, learner_weights
 from test_exercises_loss_output import loss_right, out_right
 from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_rollout, learner_tbptt
@@ -29,7 +29,7 @@ from rnn_lib.exercises.output_layer import check_output_layer_backward
 from rnn_lib.exercises.projects import check_rollout
 from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads
 from rnn_lib.exercises.tbptt import check_tbptt_gradients
-from rnn_lib.exercises.training import check_train_gd
+from rnn_lib.exercises.training import check_sgd_step, check_train_gd
 from rnn_lib.exercises.vectorisation import check_weight_grads_from_deltas
 
 CHECKERS = {
@@ -40,6 +40,7 @@ CHECKERS = {
     "hidden_state": (check_hidden_state_grads, learner_hidden),
     "recurrent_weights": (check_recurrent_weight_grads, learner_weights),
     "centred_difference": (check_centred_difference, centred),
+    "sgd_step": (check_sgd_step, sgd),
     "train_gd": (check_train_gd, make_train()),
     "jacobian_product": (check_jacobian_product, jac),
     "clip_per_sequence": (check_clip_per_sequence, right_clip),
@@ -48,7 +49,7 @@ CHECKERS = {
     "rollout": (check_rollout, learner_rollout),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
-INPUTS_ARE_PART_OF_THE_EXERCISE = {"centred_difference", "train_gd", "clip_per_sequence"}
+INPUTS_ARE_PART_OF_THE_EXERCISE = {"centred_difference", "sgd_step", "train_gd", "clip_per_sequence"}
 
 
 def each_number(value, f):
