@@ -38,111 +38,38 @@ def centred_arithmetic_restore(f, x, eps):
     return grad
 
 
-def forward_difference(f, x, eps):
-    grad = np.zeros_like(x)
-    f_0 = f(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        grad[i] = (f(x) - f_0) / eps
-        x[i] = old
-    return grad
+def with_slip(slip):
+    """A learner's centred_difference with one slip, written as a learner would write it."""
 
+    def centred_difference(f, x, eps):
+        grad = np.zeros_like(x)
+        if slip == "all at once":
+            return np.full_like(x, (f(x + eps) - f(x - eps)) / (2 * eps))
+        f_0 = f(x)
+        for i in range(len(x)) if slip == "rows" else np.ndindex(x.shape):
+            old = x[i].copy() if slip == "rows" else x[i]
+            h = eps * abs(old) if slip == "relative" else eps
+            x[i] = old + h
+            f_plus = f(x)
+            if slip not in ("forward", "half step"):
+                x[i] = old - h
+            f_minus = f(x)
+            if slip != "not restored":
+                x[i] = old
+            grad[i] = {
+                "forward": (f_plus - f_0) / eps,
+                "half step": (f_plus - f_0) / (2 * eps),
+                "over eps": (f_plus - f_minus) / eps,
+                "swapped": (f_minus - f_plus) / (2 * eps),
+                "precedence": (f_plus - f_minus) / 2 * eps,
+            }.get(slip, (f_plus - f_minus) / (2 * eps))
+        return grad
 
-def over_eps(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        f_plus = f(x)
-        x[i] = old - eps
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / eps
-    return grad
-
-
-def not_restored(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        x[i] += eps
-        f_plus = f(x)
-        x[i] -= 2 * eps
-        f_minus = f(x)
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
+    return centred_difference
 
 
 def not_restored_on_a_copy(f, x, eps):
-    return not_restored(f, x.copy(), eps)
-
-
-def swapped(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        f_plus = f(x)
-        x[i] = old - eps
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_minus - f_plus) / (2 * eps)
-    return grad
-
-
-def precedence(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        f_plus = f(x)
-        x[i] = old - eps
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / 2 * eps
-    return grad
-
-
-def relative_step(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        h = eps * abs(old)
-        x[i] = old + h
-        f_plus = f(x)
-        x[i] = old - h
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
-
-
-def all_at_once(f, x, eps):
-    return np.full_like(x, (f(x + eps) - f(x - eps)) / (2 * eps))
-
-
-def row_at_a_time(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in range(len(x)):
-        old = x[i].copy()
-        x[i] = old + eps
-        f_plus = f(x)
-        x[i] = old - eps
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
-
-
-def half_step(f, x, eps):
-    grad = np.zeros_like(x)
-    f_0 = f(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        grad[i] = (f(x) - f_0) / (2 * eps)
-        x[i] = old
-    return grad
+    return with_slip("not restored")(f, x.copy(), eps)
 
 
 def unfinished(f, x, eps):
@@ -165,16 +92,16 @@ def test_centred_difference_not_implemented():
 @pytest.mark.parametrize(
     "fn, mistake",
     [
-        (forward_difference, "forward difference"),
-        (over_eps, "divided by eps instead of 2 eps"),
-        (not_restored, "x not restored"),
+        (with_slip("forward"), "forward difference"),
+        (with_slip("over eps"), "divided by eps instead of 2 eps"),
+        (with_slip("not restored"), "x not restored"),
         (not_restored_on_a_copy, "x not restored"),
-        (swapped, "difference the wrong way round"),
-        (precedence, "/ 2 * eps multiplies by eps"),
-        (relative_step, "relative step eps·|x_i|"),
-        (all_at_once, "every entry moved at once"),
-        (row_at_a_time, "a whole row moved at a time"),
-        (half_step, "only the +eps side moved"),
+        (with_slip("swapped"), "difference the wrong way round"),
+        (with_slip("precedence"), "/ 2 * eps multiplies by eps"),
+        (with_slip("relative"), "relative step eps·|x_i|"),
+        (with_slip("all at once"), "every entry moved at once"),
+        (with_slip("rows"), "a whole row moved at a time"),
+        (with_slip("half step"), "only the +eps side moved"),
     ],
 )
 def test_centred_difference_mistake_is_named(fn, mistake):

@@ -32,62 +32,36 @@ def _test_function(x):
 
 
 def _difference(f, x, eps, kind):
-    """Reference implementations, right and wrong; ``kind`` names the formula."""
+    """Reference implementations, right and wrong; ``kind`` names the formula or the slip.
+
+    "relative step" moves x_i by ε·|x_i| (and still divides by 2ε); "row" visits x[i] for i in range(len(x)),
+    which on a 2-D x moves a whole row at once.
+    """
     x = x.copy()
     grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
+    for i in range(len(x)) if kind == "row" else np.ndindex(x.shape):
+        old = np.copy(x[i])
+        step = eps * abs(old) if kind == "relative step" else eps
+        x[i] = old + step
         f_plus = f(x)
-        x[i] = old - eps
+        x[i] = old - step
         f_minus = f(x)
         x[i] = old
         f_0 = f(x)
         grad[i] = {
-            "centred": (f_plus - f_minus) / (2 * eps),
             "forward": (f_plus - f_0) / eps,
             "backward": (f_0 - f_minus) / eps,
             "over eps": (f_plus - f_minus) / eps,
             "swapped": (f_minus - f_plus) / (2 * eps),
             "precedence": (f_plus - f_minus) / 2 * eps,
             "half step": (f_plus - f_0) / (2 * eps),
-        }[kind]
-    return grad
-
-
-def _relative_step(f, x, eps):
-    """The step ε·|x_i| (a relative step), divided by 2ε as if it were ε."""
-    x = x.copy()
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps * abs(old)
-        f_plus = f(x)
-        x[i] = old - eps * abs(old)
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * eps)
+        }.get(kind, (f_plus - f_minus) / (2 * eps))
     return grad
 
 
 def _all_at_once(f, x, eps):
     """Every entry moved together, (f(x + ε·1) − f(x − ε·1)) / 2ε, in every entry of the result."""
     return np.full_like(x, (f(x + eps) - f(x - eps)) / (2 * eps))
-
-
-def _row_at_a_time(f, x, eps):
-    """``for i in range(len(x))`` on a 2-D x: x[i] is a row, so a whole row moves and its entries share one value."""
-    x = x.copy()
-    grad = np.zeros_like(x)
-    for i in range(len(x)):
-        old = x[i].copy()
-        x[i] = old + eps
-        f_plus = f(x)
-        x[i] = old - eps
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
 
 
 def _not_restored(f, x, eps):
@@ -152,7 +126,7 @@ def check_centred_difference(fn) -> Feedback:
             "Python reads a / 2 * eps as (a / 2) * eps: write a / (2 * eps).",
         ),
         "relative step eps·|x_i|": (
-            _relative_step(_test_function, x0, EPS),
+            _difference(_test_function, x0, EPS, "relative step"),
             "Move each entry by eps itself, x[i] = old ± eps, the step you divide by; a step eps·|x_i| is a "
             "different step for every entry (and none where x_i = 0).",
         ),
@@ -162,7 +136,7 @@ def check_centred_difference(fn) -> Feedback:
             "of the gradient needs x moved along e_i only: change x[i] alone, one index at a time (np.ndindex).",
         ),
         "a whole row moved at a time": (
-            _row_at_a_time(_test_function, x0, EPS),
+            _difference(_test_function, x0, EPS, "row"),
             "For a 2-D x, range(len(x)) gives rows, and x[i] is a whole row. Visit every entry: "
             "for i in np.ndindex(x.shape).",
         ),
