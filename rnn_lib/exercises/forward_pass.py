@@ -250,9 +250,9 @@ BATCH_AXIS = "indexed x along the batch axis"
 
 FORWARD_ADVICE = {
     IGNORED_H0: "The sequence starts from the given state: h[0] = h0, and step 1 reads it, not zeros.",
-    LAG2: "Step t must use the state just computed, h_{t−1} = h[t − 1]: check the index into your states.",
+    LAG2: "Step t must use the state just computed, h_{t−1} = h[t - 1]: check the index into your states.",
     NEVER_UPDATED: (
-        "Every step started from h0: pass the state of the previous step to rnn_step (h[t − 1]), not the initial one."
+        "Every step started from h0: pass the state of the previous step to rnn_step (h[t - 1]), not the initial one."
     ),
     NO_H0_ROW: "h has T + 1 rows in this course: row 0 is h_0 (the h0 you were given), row t is h_t. Add h0 first.",
     NO_LAST_ROW: "h must hold the state after each input, h_1 … h_T, after h_0: your last state h_T is missing.",
@@ -266,11 +266,11 @@ FORWARD_ADVICE = {
     MISSING_OUT_BIAS: "ŷ_t = W_hy h_t + b_y: add b_y (as a row, b_yᵀ).",
     Y_FROM_A: "The read-out uses the hidden state h_t, not the pre-activation a_t.",
     HY_NOT_T: "In rows the read-out is h_tᵀ W_hyᵀ: W_hy (O, H) must be transposed, (B, H)(H, O) = (B, O).",
-    Y_FROM_PREV: "ŷ_t = W_hy h_t + b_y reads the state of the same step, h[t] (h[1:] for all steps), not h[t − 1].",
+    Y_FROM_PREV: "ŷ_t = W_hy h_t + b_y reads the state of the same step, h[t] (h[1:] for all steps), not h[t - 1].",
     Y_WITH_H0: "There is no prediction from h_0: y_hat has T rows, ŷ_1 … ŷ_T, read out from h[1:].",
     OUT_COLUMN_BIAS: "b_y is a column (O, 1); add it to (B, O) rows as a row, b_yᵀ.",
     BATCH_AXIS: (
-        "x is time-major, (T, B, D): x[t − 1] is the (B, D) block of inputs of step t. x[:, t] picks sequence t of "
+        "x is time-major, (T, B, D): x[t - 1] is the (B, D) block of inputs of step t. x[:, t] picks sequence t of "
         "the batch instead."
     ),
 }

@@ -1,12 +1,12 @@
 """Checker for notebook 04: the backward recursion for δ^h_t and δ^a_t, for a batch, in row form.
 
 The learner writes ``hidden_state_grads(dy, h, W_hy, W_hh)`` for a batch of B sequences, stored time-major with one
-sequence per row (row form): ``dy[t − 1]`` is (B, O), its row b is (δ^y_t)ᵀ of sequence b, and so on.  Transposing
+sequence per row (row form): ``dy[t - 1]`` is (B, O), its row b is (δ^y_t)ᵀ of sequence b, and so on.  Transposing
 the column-form recursion of the notebook row by row gives, for t = T, …, 1,
 
-    δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}       row form:  dh[t − 1] = dy[t − 1] @ W_hy + dh_next
-    δ^a_t = (1 − h_t²) ⊙ δ^h_t                  row form:  dh_raw[t − 1] = (1 − h[t]²) * dh[t − 1]
-    dh_next for step t − 1 = W_hhᵀ δ^a_t        row form:  dh_next = dh_raw[t − 1] @ W_hh     (0 before step T)
+    δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}       row form:  dh[t - 1] = dy[t - 1] @ W_hy + dh_next
+    δ^a_t = (1 − h_t²) ⊙ δ^h_t                  row form:  dh_raw[t - 1] = (1 − h[t]²) * dh[t - 1]
+    dh_next for step t − 1 = W_hhᵀ δ^a_t        row form:  dh_next = dh_raw[t - 1] @ W_hh     (0 before step T)
 
 Shapes: dy (T, B, O); h (T + 1, B, H) with h[0] = h_0 and h[t] = h_t; W_hy (O, H); W_hh (H, H).  The function
 returns ``(dh, dh_raw)``, each (T, B, H), row t − 1 holding δ^h_t and δ^a_t.  The reference solution also accepts one
@@ -50,7 +50,7 @@ ADVICE = {
     TANH_OF_H: (
         "tanh′(a_t) = 1 − tanh(a_t)² and tanh(a_t) = h_t, so the factor is 1 − h_t²: h already went through tanh once."
     ),
-    OFF_BY_ONE: "δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state this step produced: h[t] for dy[t − 1] (h[0] is h_0).",
+    OFF_BY_ONE: "δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state this step produced: h[t] for dy[t - 1] (h[0] is h_0).",
     FORWARDS: (
         "δ^h_t needs δ^a_{t+1}, which is known only after step t + 1 is done: loop t = T, T − 1, …, 1, starting "
         "from dh_next = 0."
@@ -86,7 +86,7 @@ ADVICE = {
         "missing, so nothing enters the recursion."
     ),
     W_HY_T: (
-        "In row form the read-out's term is (δ^y_t)ᵀ W_hy: the rows dy[t − 1] (B, O) meet W_hy (O, H) itself. "
+        "In row form the read-out's term is (δ^y_t)ᵀ W_hy: the rows dy[t - 1] (B, O) meet W_hy (O, H) itself. "
         "W_hy.T belongs to the column form W_hyᵀ δ^y_t."
     ),
 }
@@ -163,8 +163,8 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
         "wrong",
         [
             f"numpy refused a product: {err}",
-            "In row form each sequence is a row: dy[t − 1] is (B, O) and dh_raw[t − 1] is (B, H). A column-form "
-            "product such as W_hy.T @ dy[t − 1] or W_hh.T @ dh_raw[t − 1] does not fit; transpose the whole "
+            "In row form each sequence is a row: dy[t - 1] is (B, O) and dh_raw[t - 1] is (B, H). A column-form "
+            "product such as W_hy.T @ dy[t - 1] or W_hh.T @ dh_raw[t - 1] does not fit; transpose the whole "
             "product: (M v)ᵀ = vᵀ Mᵀ, so M @ v becomes v_rows @ M.T.",
         ],
         "shape error",

@@ -104,7 +104,7 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
                 [
                     f"numpy refused to combine the arrays: {err}",
                     "h has T + 1 rows, h_0 … h_T, and dy has T rows, δ^y_1 … δ^y_T. The read-out of step t reads "
-                    "h_t, so pair dy[t − 1] with h[t]: use the states h[1:], not all of h.",
+                    "h_t, so pair dy[t - 1] with h[t]: use the states h[1:], not all of h.",
                 ],
                 ALL_STATES,
             )
@@ -135,7 +135,7 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
             [
                 f"numpy refused to combine the arrays: {e}",
                 "Write down the shape of each factor: dy (T, B, O), h (T + 1, B, H), W_hy (O, H). Each row of dy[t] "
-                "is one sequence's δ^y as a row; the outer products pair dy[t − 1] with h[t].",
+                "is one sequence's δ^y as a row; the outer products pair dy[t - 1] with h[t].",
             ],
             "shape error",
         ),
@@ -196,7 +196,7 @@ def check_output_layer_backward(fn) -> Feedback:
     dW_mistakes = {
         SHIFTED: (
             sum_tb(dy, h[:-1]),
-            "ŷ_t = W_hy h_t + b_y reads the state of the same step: pair δ^y_t (dy[t − 1]) with h_t = h[t], i.e. "
+            "ŷ_t = W_hy h_t + b_y reads the state of the same step: pair δ^y_t (dy[t - 1]) with h_t = h[t], i.e. "
             "h[1:], not h[:-1] (that is h_{t−1}).",
         ),
         LAST_STEP: (dy[-1].T @ h[-1], "W_hy is used at every step: add δ^y_t h_tᵀ for all T steps."),

@@ -48,7 +48,7 @@ _NO_MEAN = (
 ADVICE = {
     H_T: (
         "W_hh multiplies h_{t−1} inside a_t = W_xh x_t + W_hh h_{t−1} + b_h, so ∂a_t/∂W_hh brings h_{t−1}: pair "
-        "dh_raw[t − 1] (δ^a_t) with h[t − 1], i.e. use h[:-1] (h_0 … h_{T−1}), not h[1:]."
+        "dh_raw[t - 1] (δ^a_t) with h[t - 1], i.e. use h[:-1] (h_0 … h_{T−1}), not h[1:]."
     ),
     TRANSPOSED: (
         "The gradient of W (H, ·) has W's shape: δ^a_t (H, 1) times x_tᵀ or h_{t−1}ᵀ, so with the (t, b) pairs "
@@ -153,8 +153,8 @@ def _error_feedback(fn, err):
                 "wrong",
                 [
                     f"your function raised {type(err).__name__}: {err}",
-                    "h has T + 1 rows, h_0 … h_T, and dh_raw has T rows. Step t pairs δ^a_t (dh_raw[t − 1]) with "
-                    "h_{t−1} = h[t − 1]: use h[:-1], the states each step received.",
+                    "h has T + 1 rows, h_0 … h_T, and dh_raw has T rows. Step t pairs δ^a_t (dh_raw[t - 1]) with "
+                    "h_{t−1} = h[t - 1]: use h[:-1], the states each step received.",
                 ],
                 ALL_STATES,
             )
