@@ -166,11 +166,10 @@ def import_torch():
     return torch
 
 
-def make_torch(torch, params, x, y):
-    """nn.RNN + nn.Linear holding the same numbers; returns (call, gradients of one call as numpy)."""
-    T, B, D = x.shape
-    H, O = params["W_hh"].shape[0], params["W_hy"].shape[0]
-    tdtype = torch.float64 if x.dtype == np.float64 else torch.float32
+def torch_rnn(torch, params):
+    """nn.RNN(tanh) + nn.Linear holding the numbers of ``params`` (the second hidden bias zero), in their dtype."""
+    (H, D), O = params["W_xh"].shape, params["W_hy"].shape[0]
+    tdtype = torch.float64 if params["W_hh"].dtype == np.float64 else torch.float32
     rnn = torch.nn.RNN(D, H, nonlinearity="tanh").to(tdtype)
     linear = torch.nn.Linear(H, O).to(tdtype)
     with torch.no_grad():
@@ -180,6 +179,12 @@ def make_torch(torch, params, x, y):
         rnn.bias_hh_l0.zero_()
         linear.weight.copy_(torch.from_numpy(params["W_hy"]))
         linear.bias.copy_(torch.from_numpy(params["b_y"][:, 0]))
+    return rnn, linear
+
+
+def make_torch(torch, params, x, y):
+    """nn.RNN + nn.Linear holding the same numbers; returns (call, gradients of one call as numpy)."""
+    rnn, linear = torch_rnn(torch, params)
     modules = list(rnn.parameters()) + list(linear.parameters())
     xt = torch.from_numpy(x).requires_grad_(True)  # rnn_lib returns ∂L/∂x too: same work
     yt = torch.from_numpy(y)
@@ -335,6 +340,28 @@ def max_relative_difference(grads: dict, reference: dict) -> float:
 # ---------------------------------------------------------------------------
 
 
+def print_machine(without_torch: bool):
+    """Print what the timings depend on (BLAS, threads, PyTorch, load); return torch, or None when not used."""
+    blas, threads = blas_description()
+    torch = None if without_torch else import_torch()
+    print(f"numpy {np.__version__}, BLAS: {blas}, {threads} BLAS thread(s); Python {platform.python_version()}")
+    print(f"CPU: {platform.machine()}, {os.cpu_count()} logical cores")
+    if without_torch:
+        print("PyTorch: skipped (--without-torch).")
+    elif torch is None:
+        print("PyTorch: not installed, its column is skipped (pip install torch to compare).")
+    else:
+        torch.set_num_threads(threads)
+        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)")
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if os.environ.get(name):
+            print(f"note: {name}={os.environ[name]} is set; it may select slower BLAS kernels.")
+    load = load_average()
+    if load is not None and load > 0.5:
+        print(f"note: load average {load:.1f} before the run: other programs share the CPU, ratios are less reliable.")
+    return torch
+
+
 def fmt_ms(seconds: float | None) -> str:
     if seconds is None:
         return "—"
@@ -357,23 +384,7 @@ def main(argv=None) -> None:
     dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
     budget, least, most = (0.3, 2, 20) if args.quick else (8.0, 7, 301)
 
-    blas, threads = blas_description()
-    torch = None if args.without_torch else import_torch()
-    print(f"numpy {np.__version__}, BLAS: {blas}, {threads} BLAS thread(s); Python {platform.python_version()}")
-    print(f"CPU: {platform.machine()}, {os.cpu_count()} logical cores")
-    if args.without_torch:
-        print("PyTorch: skipped (--without-torch).")
-    elif torch is None:
-        print("PyTorch: not installed, its column is skipped (pip install torch to compare).")
-    else:
-        torch.set_num_threads(threads)
-        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)")
-    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        if os.environ.get(name):
-            print(f"note: {name}={os.environ[name]} is set; it may select slower BLAS kernels.")
-    load = load_average()
-    if load is not None and load > 0.5:
-        print(f"note: load average {load:.1f} before the run: other programs share the CPU, ratios are less reliable.")
+    torch = print_machine(args.without_torch)
     print()
 
     header = (

@@ -11,7 +11,10 @@ The pieces, lowest first (nothing imports anything above it):
 - ``gradcheck``   centred finite differences and a per-array report
 - ``files``       saving and loading parameters, atomically and safely
 - ``model``       ``SimpleRNN``, the problem's class
-- ``data``        seeded toy, sine-wave, adding-problem and random data
+- ``data``        seeded toy, sine-wave, adding-problem, Reber-grammar and random data
+- ``losses``      the classification read-out: softmax and cross-entropy
+- ``optim``       SGD, Momentum, Adagrad and Adam with torch.optim's rules, all-or-nothing steps
+- ``text``        characters for a language model: vocabulary, one-hot, streams, sampling, perplexity
 - ``clipping``    gradient clipping by global norm and by value
 - ``progress``    a quiet progress line for long runs
 - ``training``    a mini-batch trainer that records a History
@@ -22,7 +25,7 @@ The pieces, lowest first (nothing imports anything above it):
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import clipping, data, engine, gradcheck, reference, tbptt, training
+from . import clipping, data, engine, gradcheck, losses, optim, reference, tbptt, text, training
 from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
 from .model import SimpleRNN
@@ -46,6 +49,8 @@ __all__ = [
     "init_params",
     "loss",
     "loss_grad",
+    "losses",
+    "optim",
     "output_step_backward",
     "output_step_forward",
     "param_shapes",
@@ -53,5 +58,6 @@ __all__ = [
     "rnn_step_backward",
     "rnn_step_forward",
     "tbptt",
+    "text",
     "training",
 ]

@@ -5,6 +5,7 @@
 - :func:`sine_wave`: predict the next value of a sine wave.
 - :func:`adding_problem`: Hochreiter & Schmidhuber (1997): add the two marked numbers.
 - :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
+- :func:`reber_strings`: the (embedded) Reber grammar, with the set of legal next symbols at every position.
 
 ``rng`` may be an int seed or a ``np.random.Generator``; the same seed always
 gives the same arrays.
@@ -138,3 +139,62 @@ def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
     y = rng.standard_normal(lead + (O,))
     h0 = scale * rng.standard_normal((H,) if B is None else (B, H))
     return Problem(params, x, y, h0)
+
+
+# The Reber grammar (Reber 1967), as used for recurrent networks by Cleeremans, Servan-Schreiber & McClelland
+# (1989) and Hochreiter & Schmidhuber (1997): after B, walk the graph from state 0 to the end, choosing each of the
+# two arrows out of a state with probability ½, then write E.  state → ((symbol, next state), ...)
+REBER_SYMBOLS = "BTSXPVE"
+_REBER_GRAPH = {
+    0: (("T", 1), ("P", 2)),
+    1: (("S", 1), ("X", 3)),
+    2: (("T", 2), ("V", 4)),
+    3: (("X", 2), ("S", 5)),
+    4: (("P", 3), ("V", 5)),
+    5: (),  # the end: only E may follow
+}
+
+
+def _legal(symbols) -> str:
+    """A set of symbols written as a string in REBER_SYMBOLS order."""
+    return "".join(c for c in REBER_SYMBOLS if c in symbols)
+
+
+def _reber(gen):
+    """One Reber string B … E and, after each of its symbols, the symbols that may come next."""
+    state, string, legal = 0, ["B"], [_legal("TP")]
+    while _REBER_GRAPH[state]:
+        symbol, state = _REBER_GRAPH[state][gen.integers(2)]
+        string.append(symbol)
+        legal.append(_legal({s for s, _ in _REBER_GRAPH[state]}) or "E")
+    string.append("E")
+    legal.append("")
+    return "".join(string), legal
+
+
+def reber_strings(n_strings, *, embedded=True, rng=0):
+    """Strings of the embedded Reber grammar (or the plain one), with the legal next symbols at every position.
+
+    Embedded: B, then T or P (probability ½ each), then a Reber string, then the same T or P again, then E:
+    "BT<reber>TE" or "BP<reber>PE".  The second-to-last symbol can only be predicted by remembering the second,
+    across the whole inner string: the long-range dependency.
+
+    Returns ``(strings, legal)``: two lists of length ``n_strings``; ``legal[i][k]`` is the string of symbols
+    (in REBER_SYMBOLS = "BTSXPVE" order) that the grammar allows right after ``strings[i][: k + 1]``; after the
+    final E it is "".  Exactly one symbol is legal after the inner E: the one chosen at position 2.
+    """
+    n = check_size(n_strings, "n_strings")
+    if not isinstance(embedded, bool):
+        raise TypeError(f"embedded must be True or False, got {embedded!r}")
+    gen = as_generator(rng)
+    strings, legal = [], []
+    for _ in range(n):
+        inner, inner_legal = _reber(gen)
+        if not embedded:
+            strings.append(inner)
+            legal.append(inner_legal)
+            continue
+        outer = "TP"[gen.integers(2)]
+        strings.append("B" + outer + inner + outer + "E")
+        legal.append(["TP", "B", *inner_legal[:-1], outer, "E", ""])
+    return strings, legal

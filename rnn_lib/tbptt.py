@@ -15,15 +15,20 @@ the windows are the chunks themselves (the common "stateful" chunked training); 
 k1 = k2 >= T there is one window and the result is full BPTT.
 
 Only the states of the current window are kept: memory grows with k2, not with T.
+
+The loss is the course's ½ Σ_t ‖ŷ_t − y_t‖² by default; ``loss=rnn_lib.losses.softmax_cross_entropy`` trains
+a classifier of symbols instead (a language model: y holds the index of the next character at every step).
 """
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from . import engine, reference
+from .losses import check_class_targets, softmax_cross_entropy
 from .parameters import PARAM_NAMES
 from .progress import Progress
 from .training import History, guarded_update
@@ -43,7 +48,7 @@ class TruncatedGradients(NamedTuple):
 
     grads: the five parameter gradients of the truncated objective (summed over time and batch).
     h_last: h_T, (H,) or (B, H), to carry into the next segment of a longer sequence.
-    loss: L = ½ Σ_t ‖ŷ_t − y_t‖² of the forward pass (the same value as the untruncated loss).
+    loss: L of the forward pass (the same value as the untruncated loss).
     """
 
     grads: dict
@@ -51,10 +56,26 @@ class TruncatedGradients(NamedTuple):
     loss: float
 
 
-def _windows(params, x, y, k1, k2, h0):
+def _squared_error(y_hat, y):
+    """L = ½ Σ_t ‖ŷ_t − y_t‖² and ∂L/∂ŷ = ŷ − y: the default loss."""
+    return reference.loss(y_hat, y), reference.loss_grad(y_hat, y)
+
+
+def _cross_entropy(logits, y):
+    """softmax_cross_entropy, except that logits a diverging run made too large give an infinite loss to report."""
+    if np.all(np.isfinite(logits)):
+        try:
+            return softmax_cross_entropy(logits, y)
+        except FloatingPointError:  # finite logits that span more than the float range
+            pass
+    return math.inf, np.zeros_like(logits)
+
+
+def _windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
     """Yield ``(c, e, loss, grads, h_e)`` per chunk, reading ``params`` afresh for each chunk.
 
-    Trusting: x (T, B, D), y (T, B, O), h0 (B, H).  A caller may change ``params`` in place
+    Trusting: x (T, B, D), y (T, B, O) (or (T, B) class indices for cross-entropy), h0 (B, H);
+    loss_fn(y_hat, y) → (loss, ∂L/∂ŷ).  A caller may change ``params`` in place
     between two chunks (stateful training); the carried states are those computed so far.
     """
     T = x.shape[0]
@@ -66,7 +87,7 @@ def _windows(params, x, y, k1, k2, h0):
         # Forward through the new chunk only, starting from the carried state h_c.
         y_hat, new = engine.forward(params, x[c:e], h_hist[-1])
         h_win = np.concatenate([h_hist[h_hist.shape[0] - (c - s) - 1 :], new.h[1:]])  # h_s … h_e
-        loss, dy_chunk = reference.loss(y_hat, y[c:e]), reference.loss_grad(y_hat, y[c:e])
+        loss, dy_chunk = loss_fn(y_hat, y[c:e])
         # Errors enter only at the chunk's steps; the steps s+1 … c merely carry them back.
         dy = np.zeros((e - s,) + dy_chunk.shape[1:], dtype=dy_chunk.dtype)
         dy[c - s :] = dy_chunk
@@ -76,22 +97,37 @@ def _windows(params, x, y, k1, k2, h0):
         h_hist = h_win[max(h_win.shape[0] - keep - 1, 0) :]
 
 
-def truncated_gradients(params, x, y, k1, k2=None, h0=None) -> TruncatedGradients:
-    """Gradients of L = ½ Σ_t ‖ŷ_t − y_t‖² by BPTT(k1, k2), without changing the parameters.
+def _checked(params, x, y, h0, loss):
+    """x, y, h0 as the trusting code wants them (see ``validation.check_sequences``), and the loss function."""
+    if loss is None:
+        return (*check_sequences(params, x, y, h0), _squared_error)
+    if loss is softmax_cross_entropy:  # every target checked here, before the first chunk's update
+        classes = lambda y, y_hat_shape, dtype: check_class_targets(y, y_hat_shape[:-1], y_hat_shape[-1])  # noqa: E731
+        return (*check_sequences(params, x, y, h0, check_y=classes), _cross_entropy)
+    raise TypeError(
+        f"loss must be None (½ Σ‖ŷ − y‖², the default) or rnn_lib.losses.softmax_cross_entropy, got {loss!r}"
+    )
+
+
+def truncated_gradients(params, x, y, k1, k2=None, h0=None, *, loss=None) -> TruncatedGradients:
+    """Gradients of the loss by BPTT(k1, k2), without changing the parameters.
 
     params: dict ``W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1)``.
-    x: (T, D) or (T, B, D); y: like ŷ, (T, O) or (T, B, O); h0: (H,) or (B, H), zeros if None.
+    x: (T, D) or (T, B, D); h0: (H,) or (B, H), zeros if None.
+    loss: None for L = ½ Σ_t ‖ŷ_t − y_t‖², y like ŷ, (T, O) or (T, B, O); or
+    ``rnn_lib.losses.softmax_cross_entropy`` for L = −Σ_t log softmax(ŷ_t)[y_t], y integer class indices
+    (T,) or (T, B) (ŷ are then the logits, O the number of classes).
     k1: backpropagate every k1 steps; k2 (default k1, at least k1): through the last k2 steps.
 
     Returns :class:`TruncatedGradients` ``(grads, h_last, loss)``.  With k1 = k2 >= T the
     gradients are exactly those of full BPTT (``rnn_lib.backward``).
     """
     k1, k2 = check_truncation(k1, k2)
-    xb, yb, h_start, single = check_sequences(params, x, y, h0)
+    xb, yb, h_start, single, loss_fn = _checked(params, x, y, h0, loss)
     grads = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
     total, h = 0.0, h_start
-    for _, _, loss, g, h in _windows(params, xb, yb, k1, k2, h_start):
-        total += loss
+    for _, _, chunk_loss, g, h in _windows(params, xb, yb, k1, k2, h_start, loss_fn):
+        total += chunk_loss
         for k in PARAM_NAMES:
             grads[k] += g[k]
     return TruncatedGradients(grads, h[0] if single else h, total)
@@ -108,12 +144,14 @@ def train_tbptt(
     learning_rate=0.01,
     clip=None,
     progress="auto",
+    loss=None,
 ) -> History:
     """Stateful training on long sequences: one SGD step per chunk of k1 steps, state carried over.
 
-    x: (T, D) or (T, B, D), targets y like ŷ.  Each epoch starts from h_0 = 0 and walks through
-    the sequence in chunks; after each chunk the BPTT(k1, k2) gradient of that chunk's loss,
-    divided by B (mean per sequence), updates the parameters (after clipping, if asked).
+    x: (T, D) or (T, B, D), targets y like ŷ (or, with ``loss=rnn_lib.losses.softmax_cross_entropy``,
+    integer class indices (T,) or (T, B): a language model's next characters).  Each epoch starts from
+    h_0 = 0 and walks through the sequence in chunks; after each chunk the BPTT(k1, k2) gradient of that
+    chunk's loss, divided by B (mean per sequence), updates the parameters (after clipping, if asked).
 
     Returns a :class:`~rnn_lib.training.History`: per epoch ``loss`` is the summed per-sequence
     loss over the whole sequence (measured chunk by chunk, while training), ``grad_norm`` the mean
@@ -124,7 +162,7 @@ def train_tbptt(
     params = as_params(params_or_model)
     check_updatable(params, PARAM_NAMES)
     k1, k2 = check_truncation(k1, k2)
-    xb, yb, h0, _ = check_sequences(params, x, y)
+    xb, yb, h0, _, loss_fn = _checked(params, x, y, None, loss)
     epochs = check_size(epochs, "epochs")
     lr = check_learning_rate(learning_rate)
     clip = check_clip(clip)
@@ -135,13 +173,13 @@ def train_tbptt(
     for epoch in range(1, epochs + 1):
         loss_sum, norm_sum, n_clipped, n_steps = 0.0, 0.0, 0, 0
         with np.errstate(over="ignore", invalid="ignore"):
-            for _, _, loss, grads, _ in _windows(params, xb, yb, k1, k2, h0):
-                loss, grads = loss / B, {k: g / B for k, g in grads.items()}
+            for _, _, chunk_loss, grads, _ in _windows(params, xb, yb, k1, k2, h0, loss_fn):
+                chunk_loss, grads = chunk_loss / B, {k: g / B for k, g in grads.items()}
                 # The update lands before the next chunk's forward pass, which uses the new parameters.
-                _, norm, clipped = guarded_update(params, float(loss), grads, lr, clip, history, meter)
-                history.step_loss.append(loss)
+                _, norm, clipped = guarded_update(params, float(chunk_loss), grads, lr, clip, history, meter)
+                history.step_loss.append(chunk_loss)
                 history.step_grad_norm.append(norm)
-                loss_sum, norm_sum = loss_sum + loss, norm_sum + norm
+                loss_sum, norm_sum = loss_sum + chunk_loss, norm_sum + norm
                 n_clipped, n_steps = n_clipped + bool(clipped), n_steps + 1
         history.loss.append(loss_sum)
         history.grad_norm.append(norm_sum / n_steps)

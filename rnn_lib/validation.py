@@ -232,8 +232,8 @@ def _label(owner: str, name: str) -> str:
     return f"{owner}['{name}']" if owner in ("params", "grads") else f"{owner}.{name}"
 
 
-def check_arrays(arrays, names, *, owner="params") -> np.dtype:
-    """A dict holding ``names``: plain 2-D float32/float64 arrays of one native dtype, all finite.
+def check_arrays(arrays, names, *, owner="params", ndim=2) -> np.dtype:
+    """A dict holding ``names``: plain float32/float64 arrays of one native dtype, all finite, ``ndim``-D (None: any).
 
     Other keys are ignored.  Returns the common dtype.  ``owner`` names the container in messages:
     ``params['W_xh']``, or ``SimpleRNN.W_xh`` for ``owner="SimpleRNN"``.  The common case costs a
@@ -249,12 +249,12 @@ def check_arrays(arrays, names, *, owner="params") -> np.dtype:
         raise ValueError(f"{owner} is missing {', '.join(missing)} (expected keys {', '.join(names)})") from None
     dtype = getattr(values[0], "dtype", None)
     if not isinstance(dtype, np.dtype) or dtype.type not in FLOAT_DTYPES or not dtype.isnative:
-        _explain_arrays(arrays, names, owner)
+        _explain_arrays(arrays, names, owner, ndim)
     total = 0.0
     vdot = np.vdot
     for p in values:
-        if type(p) is not np.ndarray or p.dtype != dtype or p.ndim != 2:
-            _explain_arrays(arrays, names, owner)
+        if type(p) is not np.ndarray or p.dtype != dtype or (ndim is not None and p.ndim != ndim):
+            _explain_arrays(arrays, names, owner, ndim)
         total += vdot(p, p)
     if not math.isfinite(total):  # a NaN, an inf, or a value whose square overflows: find which
         for k, p in zip(names, values):
@@ -263,17 +263,18 @@ def check_arrays(arrays, names, *, owner="params") -> np.dtype:
     return dtype
 
 
-def _explain_arrays(arrays, names, owner) -> None:
-    """Raise the precise error for the first array of ``names`` that is not a plain 2-D float array of the common dtype."""
+def _explain_arrays(arrays, names, owner, ndim=2) -> None:
+    """Raise the precise error for the first array of ``names`` that is not a plain float array of the common dtype."""
     dtype = None
+    what = f"a {ndim}-D numpy float array" if ndim is not None else "a numpy float array"
     for k in names:
         p = arrays[k]
         if type(p) is not np.ndarray:
             if isinstance(p, np.ndarray):
                 raise TypeError(_subclass_message(_label(owner, k), p))
-            raise TypeError(f"{_label(owner, k)} must be a 2-D numpy float array, got {describe(p)}")
-        if p.ndim != 2:
-            raise ValueError(f"{_label(owner, k)} must be a 2-D array, got {describe(p)}")
+            raise TypeError(f"{_label(owner, k)} must be {what}, got {describe(p)}")
+        if ndim is not None and p.ndim != ndim:
+            raise ValueError(f"{_label(owner, k)} must be a {ndim}-D array, got {describe(p)}")
         if p.dtype.type not in FLOAT_DTYPES or not p.dtype.isnative:
             raise TypeError(
                 f"{_label(owner, k)} must be float32 or float64 in native byte order, got dtype {p.dtype}"
@@ -301,19 +302,25 @@ def check_params(params, *, owner: str = "params", sizes: tuple[int, int, int] |
     (O, H), (H, 1), (O, 1).  ``sizes=(D, H, O)`` also demands those sizes.
     """
     check_arrays(params, PARAM_NAMES, owner=owner)
-    H, D = params["W_xh"].shape
-    O = params["W_hy"].shape[0]
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in PARAM_NAMES)
+    H, D = W_xh.shape
+    O = W_hy.shape[0]
     if sizes is not None:
         D, H, O = sizes
-    shapes = param_shapes(D, H, O)
-    for k, shape in shapes.items():
-        if params[k].shape != shape:
-            origin = (
-                f"(from W_xh {params['W_xh'].shape} and W_hy {params['W_hy'].shape})"
-                if sizes is None
-                else f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
-            )
-            check_shapes(params, shapes, origin, owner=owner)  # names the first wrong one
+    # The shapes of parameters.param_shapes(D, H, O), compared directly: this runs on every call.
+    if (
+        W_xh.shape != (H, D)
+        or W_hh.shape != (H, H)
+        or W_hy.shape != (O, H)
+        or b_h.shape != (H, 1)
+        or b_y.shape != (O, 1)
+    ):
+        origin = (
+            f"(from W_xh {W_xh.shape} and W_hy {W_hy.shape})"
+            if sizes is None
+            else f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
+        )
+        check_shapes(params, param_shapes(D, H, O), origin, owner=owner)  # names the first wrong one
     return D, H, O
 
 
@@ -337,9 +344,10 @@ def check_updatable(arrays, names, *, owner="params") -> None:
         roots.append(id(p.base if p.base is not None else p))
     if len(set(roots)) == len(roots):
         return  # no two views of one allocation: no memory shared
+    # Views of one allocation: shares_memory decides exactly (every other column of one matrix is fine).
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            if roots[i] == roots[names.index(b)] and np.may_share_memory(arrays[a], arrays[b]):
+            if roots[i] == roots[names.index(b)] and np.shares_memory(arrays[a], arrays[b]):
                 same = arrays[a] is arrays[b]
                 raise ValueError(
                     f"{_label(owner, a)} and {_label(owner, b)} "
@@ -452,23 +460,24 @@ def check_h0(h0, B, H: int, dtype, name: str = "h0") -> np.ndarray | None:
     return arr
 
 
-def check_sequences(params, x, y, h0=None):
+def check_sequences(params, x, y, h0=None, *, check_y=None):
     """One sequence or a batch with targets at every step, as the trusting code wants it.
 
     x (T, D) or (T, B, D); y like ŷ, (T, O) or (T, B, O); h0 (H,) or (B, H) or None.  Returns
     ``(x (T, B, D), y (T, B, O), h0 (B, H), single)`` in the parameters' dtype, h0 zeros when None.
+    ``check_y(y, y_hat_shape, dtype)`` checks targets of another kind (class indices for cross-entropy).
     """
     D, H, O = check_params(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype)
     single = x.ndim == 2
     y_hat_shape = (x.shape[0], O) if single else (x.shape[0], x.shape[1], O)
-    y = check_targets(y, y_hat_shape, dtype)
+    y = (check_y or check_targets)(y, y_hat_shape, dtype)
     h0 = check_h0(h0, None if single else x.shape[1], H, dtype)
     B = 1 if single else x.shape[1]
     h0 = np.zeros((B, H), dtype=dtype) if h0 is None else np.reshape(h0, (B, H))
     if single:
-        return x[:, None, :], y[:, None, :], h0, True
+        return x[:, None, :], y[:, None], h0, True  # a batch of one
     return x, y, h0, False
 
 

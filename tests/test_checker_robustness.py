@@ -16,6 +16,8 @@ from test_exercises_forward_pass import forward_right, step_right
 from test_exercises_gradcheck_training import centred, make_train, sgd
 from test_exercises_hidden_recurrent import learner_hidden, learner_weights
 from test_exercises_loss_output import loss_right, out_right
+from test_exercises_optimisers import adam_step
+from test_exercises_softmax import stable
 from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_rollout, learner_tbptt
 
 from rnn_lib.exercises import _feedback
@@ -25,9 +27,11 @@ from rnn_lib.exercises.finite_differences import check_centred_difference
 from rnn_lib.exercises.forward_pass import check_rnn_forward, check_rnn_step
 from rnn_lib.exercises.hidden_state import check_hidden_state_grads
 from rnn_lib.exercises.loss import check_weighted_loss_and_grad
+from rnn_lib.exercises.optimisers import check_adam_step
 from rnn_lib.exercises.output_layer import check_output_layer_backward
 from rnn_lib.exercises.projects import check_rollout
 from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads
+from rnn_lib.exercises.softmax import check_softmax_cross_entropy
 from rnn_lib.exercises.tbptt import check_tbptt_gradients
 from rnn_lib.exercises.training import check_sgd_step, check_train_gd
 from rnn_lib.exercises.vectorisation import check_weight_grads_from_deltas
@@ -47,9 +51,18 @@ CHECKERS = {
     "tbptt_gradients": (check_tbptt_gradients, learner_tbptt),
     "weight_grads_from_deltas": (check_weight_grads_from_deltas, grads_from_deltas),
     "rollout": (check_rollout, learner_rollout),
+    "softmax_cross_entropy": (check_softmax_cross_entropy, stable),
+    "adam_step": (check_adam_step, adam_step),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
-INPUTS_ARE_PART_OF_THE_EXERCISE = {"centred_difference", "sgd_step", "train_gd", "clip_per_sequence"}
+INPUTS_ARE_PART_OF_THE_EXERCISE = {
+    "centred_difference",
+    "sgd_step",
+    "train_gd",
+    "clip_per_sequence",
+    "softmax_cross_entropy",
+    "adam_step",
+}
 
 
 def each_number(value, f):

@@ -106,6 +106,18 @@ NOTEBOOKS = (
         "Sine-wave forecasting and the adding problem: where a vanilla RNN stops learning, and what comes next.",
         ("11_minibatches_and_vectorisation",),
     ),
+    Notebook(
+        "16_softmax_and_cross_entropy",
+        "Softmax and cross-entropy",
+        "A probability for each symbol: ∂L/∂z = p − onehot with the softmax Jacobian, the max shift, perplexity.",
+        ("02_loss_and_output_gradient", "05_recurrent_weight_gradients"),
+    ),
+    Notebook(
+        "17_optimisers",
+        "Optimisers",
+        "SGD, momentum, Adagrad and Adam as update rules, each from a failure of the last; bias correction derived.",
+        ("07_training_with_sgd", "09_gradient_clipping"),
+    ),
 )
 
 BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}

@@ -5,13 +5,17 @@ compares the answer with the right one, term by term: shape (and transposes),
 sign, a constant factor, which time step or which entry is off, and whether the
 answer equals a *known mistake* (the signature of a bug from the gallery in
 notebook 06).  The result is a :class:`Feedback`, which shows itself as text
-in a notebook and can be inspected in tests.
+in a notebook and can be inspected in tests.  When nbgrader grades a notebook,
+a Feedback that is not correct is written to stderr instead, which is how the
+checker's cell loses its points while the learner still reads the text.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -49,6 +53,19 @@ class Feedback:
         return "\n".join([head, *("  " + m for m in self.messages)])
 
     __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        """The text, as the cell's result; under nbgrader (autograde, validate), printed instead, as nbgrader grades.
+
+        nbgrader gives a test cell its points unless it shows an error or writes to stderr, and reads a result
+        as a partial score: there a correct Feedback prints to stdout, any other to stderr, and neither is a
+        result (NotImplementedError is IPython's signal for that).
+        """
+        if "NBGRADER_EXECUTION" not in os.environ:
+            printer.text(str(self))
+            return
+        print(self, file=sys.stdout if self.passed else sys.stderr)
+        raise NotImplementedError
 
 
 def not_implemented(exercise: str) -> Feedback:

@@ -1,0 +1,185 @@
+"""Characters per second of one language-model training step, rnn_lib against PyTorch.  ``make bench`` runs it.
+
+One step is what training a character-level language model repeats: the vanilla RNN's forward pass over a batch
+of one-hot characters, the softmax cross-entropy of its logits against the next characters, BPTT, and one Adam
+update of the parameters.  Size (issue 16): V = 65 characters, H = 256, B = 32 sequences, T = 64 steps (one chunk
+of truncated BPTT), in float32 and float64.
+
+- ``rnn_lib``  ``rnn_lib.forward``, ``rnn_lib.losses.softmax_cross_entropy``, ``rnn_lib.backward``,
+               ``rnn_lib.optim.Adam``: the public, checked functions;
+- ``PyTorch``  ``nn.RNN(nonlinearity="tanh")`` (its second bias frozen at 0, so the model is the same) and
+               ``nn.Linear``, ``F.cross_entropy(reduction="sum")``, autograd, ``torch.optim.Adam``, on the CPU
+               with numpy's BLAS thread count (skipped, with a note, without torch).
+
+Before timing, both take one step from the same weights on the same batch, and their losses and gradients (and,
+in float64, the updated weights) must agree.  Timing: 3 runs of each, interleaved (rnn_lib, PyTorch, rnn_lib, …),
+each run a few steps after warm-up steps; the median over the runs of seconds per step.  Characters per second =
+T·B / seconds per step.
+
+Run:  python benchmarks/bench_lm.py [--quick] [--without-torch] [--size T,B,H]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_bptt import fmt_ms, print_machine, torch_rnn  # noqa: E402
+
+import rnn_lib  # noqa: E402
+from rnn_lib.losses import softmax_cross_entropy  # noqa: E402
+from rnn_lib.optim import Adam  # noqa: E402
+from rnn_lib.text import one_hot  # noqa: E402
+
+V, SIZE = 65, (64, 32, 256)  # characters; (T, B, H)
+DTYPES = {"float32": np.float32, "float64": np.float64}
+LR = 1e-3
+RUNS = 3
+
+
+def make_problem(dtype, size=SIZE, seed=0):
+    """Weights of scale 1/√H (biases 0.1·N(0, 1)), one-hot inputs (T, B, V) and next-character targets (T, B)."""
+    T, B, H = size
+    rng = np.random.default_rng(seed)
+    params = rnn_lib.init_params(V, H, V, rng=rng, scale=1.0 / np.sqrt(H), dtype=dtype)
+    params["b_h"] = (0.1 * rng.standard_normal((H, 1))).astype(dtype)
+    params["b_y"] = (0.1 * rng.standard_normal((V, 1))).astype(dtype)
+    chars = rng.integers(0, V, size=(T + 1, B))
+    return params, one_hot(chars[:-1], V, dtype=dtype), chars[1:]
+
+
+def make_rnn_lib(params, x, y):
+    """One training step with rnn_lib (changes ``params``); returns ``step() -> (loss, gradients)``."""
+    opt = Adam(params, lr=LR)
+
+    def step():
+        logits, cache = rnn_lib.forward(params, x)
+        loss, dlogits = softmax_cross_entropy(logits, y)
+        grads = rnn_lib.backward(params, cache, dlogits)
+        opt.step({k: grads[k] for k in rnn_lib.PARAM_NAMES})  # backward also returns ∂L/∂x and ∂L/∂h0
+        return loss, grads
+
+    return step
+
+
+def make_torch(torch, params, x, y):
+    """The same step in PyTorch, on copies of ``params``; returns ``(step, weights)``.
+
+    step() → (loss, gradients as numpy, in rnn_lib's names and shapes); weights() → the current weights, likewise.
+    """
+    T, B, _ = x.shape
+    rnn, linear = torch_rnn(torch, params)
+    rnn.bias_hh_l0.requires_grad_(False)  # rnn_lib's model has one hidden bias
+    named = {
+        "W_xh": rnn.weight_ih_l0,
+        "W_hh": rnn.weight_hh_l0,
+        "W_hy": linear.weight,
+        "b_h": rnn.bias_ih_l0,
+        "b_y": linear.bias,
+    }
+    opt = torch.optim.Adam(list(named.values()), lr=LR)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y.reshape(-1))
+
+    def as_numpy(tensors):
+        out = {k: t.detach().numpy().copy() for k, t in tensors.items()}
+        out["b_h"], out["b_y"] = out["b_h"][:, None], out["b_y"][:, None]
+        return out
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out, _ = rnn(xt)  # (T, B, H), h_0 = 0
+        loss = torch.nn.functional.cross_entropy(linear(out).reshape(T * B, V), yt, reduction="sum")
+        loss.backward()
+        opt.step()
+        return float(loss.detach()), as_numpy({k: p.grad for k, p in named.items()})
+
+    return step, lambda: as_numpy(named)
+
+
+def compare(torch, dtype, size):
+    """One step of each from the same weights: the largest relative differences of loss, gradients and weights."""
+    params, x, y = make_problem(dtype, size)
+    ours = {k: v.copy() for k, v in params.items()}
+    torch_step, torch_weights = make_torch(torch, params, x, y)
+    loss, grads = make_rnn_lib(ours, x, y)()
+    t_loss, t_grads = torch_step()
+
+    def rel(a, b):
+        return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
+
+    weights = torch_weights()
+    return {
+        "loss": abs(loss - t_loss) / abs(t_loss),
+        "gradients": max(rel(grads[k], t_grads[k]) for k in rnn_lib.PARAM_NAMES),
+        "weights": max(rel(ours[k], weights[k]) for k in rnn_lib.PARAM_NAMES),
+    }
+
+
+def per_step_seconds(steps: dict, runs: int, steps_per_run: int, warm_up: int) -> dict:
+    """Median over ``runs`` interleaved runs of the seconds per step; each run is ``steps_per_run`` steps."""
+    for step in steps.values():
+        for _ in range(warm_up):
+            step()
+    times = {name: [] for name in steps}
+    for _ in range(runs):
+        for name, step in steps.items():
+            start = time.perf_counter()
+            for _ in range(steps_per_run):
+                step()
+            times[name].append((time.perf_counter() - start) / steps_per_run)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def chars_per_second(seconds_per_step: float, size=SIZE) -> float:
+    T, B, _ = size
+    return T * B / seconds_per_step
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few steps: a smoke test, not a measurement")
+    parser.add_argument("--without-torch", action="store_true", help="skip PyTorch even when it is installed")
+    parser.add_argument("--size", default=",".join(map(str, SIZE)), help="T,B,H (default 64,32,256)")
+    args = parser.parse_args(argv)
+    size = tuple(int(s) for s in args.size.split(","))
+    steps_per_run, warm_up = (2, 1) if args.quick else (10, 3)
+
+    torch = print_machine(args.without_torch)
+    T, B, H = size
+    print(f"\nLanguage-model training step (forward, cross-entropy, BPTT, Adam): V = {V}, H = {H}, B = {B}, T = {T}")
+    print(f"median of {RUNS} interleaved runs of {steps_per_run} steps each\n")
+
+    header = "| dtype | rnn_lib ms/step | PyTorch ms/step | rnn_lib chars/s | PyTorch chars/s | rnn_lib vs PyTorch |"
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for dtype_name, dtype in DTYPES.items():
+        steps = {"rnn_lib": make_rnn_lib(*make_problem(dtype, size))}
+        if torch is not None:
+            diff = compare(torch, dtype, size)
+            tolerance = {"loss": 1e-10, "gradients": 1e-9, "weights": 1e-9} if dtype == np.float64 else None
+            tolerance = tolerance or {"loss": 1e-4, "gradients": 1e-3, "weights": np.inf}  # float32: a step may
+            # differ where |g| is near ε; the weights are compared in float64 only
+            bad = {k: v for k, v in diff.items() if v > tolerance[k]}
+            if bad:
+                raise AssertionError(f"{dtype_name}: rnn_lib and PyTorch differ: {bad}")
+            steps["torch"] = make_torch(torch, *make_problem(dtype, size))[0]
+        med = per_step_seconds(steps, RUNS, steps_per_run, warm_up)
+        ours = chars_per_second(med["rnn_lib"], size)
+        theirs = chars_per_second(med["torch"], size) if "torch" in med else None
+        print(
+            f"| {dtype_name} | {fmt_ms(med['rnn_lib'])} | {fmt_ms(med.get('torch'))} | {ours:,.0f} "
+            f"| {'—' if theirs is None else f'{theirs:,.0f}'} "
+            f"| {'—' if theirs is None else f'{ours / theirs:.2f}×'} |",
+            flush=True,
+        )
+    print("\nrnn_lib vs PyTorch: characters per second of rnn_lib over PyTorch's (above 1: rnn_lib is faster).")
+
+
+if __name__ == "__main__":
+    main()

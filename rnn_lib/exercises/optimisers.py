@@ -1,0 +1,168 @@
+"""Checker for notebook 17's exercise: one Adam step, written as a function of arrays.
+
+The learner writes ``adam_step(p, g, m, v, t, lr, beta1, beta2, eps) -> (p_new, m_new, v_new)``, t = 1, 2, …
+the number of this step (counted from 1, as in the maths), returning new arrays and changing none of its inputs:
+
+    m_new = β1 m + (1 − β1) g,      v_new = β2 v + (1 − β2) g²
+    p_new = p − lr · m̂ / (√v̂ + ε),  m̂ = m_new / (1 − β1^t),  v̂ = v_new / (1 − β2^t)
+
+:func:`check_adam_step` runs it on a first step (t = 1, m = v = 0) and on a later one (t = 3), with ε large and
+some gradients small so that where ε goes shows, and β1 ≠ β2 so that swapping them shows.  It names: no bias
+correction (or on m or v only), ε inside the square root, ε added before correcting v, t counted from 0, β1 and
+β2 swapped, v averaging g instead of g², β and 1 − β exchanged in the averages, a step uphill, the state not
+updated, and inputs changed in place.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ._feedback import Feedback, as_real_array, combine, diagnose, run_learner
+
+EXERCISE = "adam_step"
+LR, BETA1, BETA2, EPS = 0.1, 0.8, 0.95, 1e-3  # ε large, β1 ≠ β2 and far from 1: every slip changes the numbers
+
+NO_CORRECTION = "no bias correction"
+ONLY_M = "bias correction on m only"
+ONLY_V = "bias correction on v only"
+EPS_INSIDE = "ε inside the square root"
+EPS_BEFORE = "ε added before correcting v"
+T_FROM_0 = "t counted from 0"
+SWAPPED = "β1 and β2 swapped"
+V_OF_G = "v averages g, not g²"
+WEIGHTS = "β and 1 − β exchanged"
+UPHILL = "step uphill (+ instead of −)"
+STALE = "state not updated"
+IN_PLACE = "inputs changed in place"
+
+
+def cases():
+    """Two calls: ``(p, g, m, v, t)`` for a first step from zero state and for a third step."""
+    rng = np.random.default_rng(17)
+    p = rng.standard_normal((3, 4))
+    g = rng.standard_normal((3, 4)) * np.array([1.0, 0.1, 0.01, 0.001])  # columns of different size: ε matters
+    zero = np.zeros((3, 4))
+    m = 0.5 * rng.standard_normal((3, 4))
+    v = rng.uniform(0.001, 0.5, size=(3, 4))
+    return [(p, g, zero, zero, 1), (p, g, m, v, 3)]
+
+
+def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, correct_v=True, eps_inside=False,
+               eps_before=False, t_shift=0, v_of_g=False, weights_swapped=False, sign=-1):  # fmt: skip
+    """The right step, or (with a flag) one of the classic wrong ones."""
+    a1, a2 = (1 - beta1, 1 - beta2) if not weights_swapped else (beta1, beta2)
+    b1, b2 = (beta1, beta2) if not weights_swapped else (1 - beta1, 1 - beta2)
+    m_new = b1 * m + a1 * g
+    v_new = b2 * v + a2 * (g if v_of_g else g * g)
+    s = t + t_shift
+    c1 = 1 - beta1**s if correct_m else 1.0
+    c2 = 1 - beta2**s if correct_v else 1.0
+    if eps_inside:
+        denom = np.sqrt(v_new / c2 + EPS)
+    elif eps_before:
+        denom = (np.sqrt(v_new) + EPS) / np.sqrt(c2)
+    else:
+        denom = np.sqrt(v_new / c2) + EPS
+    return p + sign * LR * (m_new / c1) / denom, m_new, v_new
+
+
+def _mistakes(p, g, m, v, t):
+    """mistake name → ((p_new, m_new, v_new) it gives, advice)."""
+    variants = {
+        NO_CORRECTION: (
+            dict(correct_m=False, correct_v=False),
+            "Divide m by 1 − β1^t and v by 1 − β2^t: both start at 0 and are too small in the first steps.",
+        ),
+        ONLY_M: (dict(correct_v=False), "v needs its correction too: v̂ = v / (1 − β2^t)."),
+        ONLY_V: (dict(correct_m=False), "m needs its correction too: m̂ = m / (1 − β1^t)."),
+        EPS_INSIDE: (dict(eps_inside=True), "ε is added after the square root: √v̂ + ε, not √(v̂ + ε)."),
+        EPS_BEFORE: (dict(eps_before=True), "Correct v first, then add ε: √(v / (1 − β2^t)) + ε."),
+        T_FROM_0: (dict(t_shift=-1), "t counts the steps from 1: the first step uses 1 − β^1, not 1 − β^0 = 0."),
+        SWAPPED: (dict(beta1=BETA2, beta2=BETA1), "β1 goes with m (the gradients), β2 with v (their squares)."),
+        V_OF_G: (dict(v_of_g=True), "v is the running mean of the squared gradients: (1 − β2) g²."),
+        WEIGHTS: (dict(weights_swapped=True), "The old value keeps weight β, the new gradient gets 1 − β."),
+        UPHILL: (dict(sign=+1), "Step against the gradient: p − lr · m̂ / (√v̂ + ε)."),
+    }
+    out = {}
+    for name, (flags, advice) in variants.items():
+        with np.errstate(all="ignore"):
+            out[name] = (_reference(p, g, m, v, t, **flags), advice)
+    return out
+
+
+def _run(fn, p, g, m, v, t):
+    given = [a.copy() for a in (p, g, m, v)]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        result, not_written = run_learner(EXERCISE, fn, *given, t, LR, BETA1, BETA2, EPS)
+    changed = any(not np.array_equal(a, b) for a, b in zip(given, (p, g, m, v)))
+    return result, not_written, changed
+
+
+def _judge(result, p, g, m, v, t) -> Feedback:
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        return Feedback(EXERCISE, "wrong", ["Return three arrays: `return p_new, m_new, v_new`."])
+    right = _reference(p, g, m, v, t)
+    p_new, problem = as_real_array(result[0])
+    if problem is not None and "NaN" in problem:  # other problems (complex, text, …): diagnose below says so
+        v_new, _ = as_real_array(result[2])
+        if v_new is not None and bool(np.any(v_new < 0)):
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    "p_new holds NaN and v_new has negative entries: √ of a negative number.",
+                    "v is the running mean of the squared gradients: (1 − β2) g², never negative.",
+                ],
+                V_OF_G,
+            )
+        if t == 1:
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    "p_new holds NaN or inf at the first step: a division by 1 − β^0 = 0?",
+                    "t counts the steps from 1: the first step divides by 1 − β1¹ and 1 − β2¹.",
+                ],
+                T_FROM_0,
+            )
+        return Feedback(EXERCISE, "wrong", ["p_new holds NaN or inf: a division by zero, or √ of a negative v?"])
+    mistakes = _mistakes(p, g, m, v, t)
+    parts = {}
+    for i, name in enumerate(("p_new", "m_new", "v_new")):
+        known = {
+            k: (value[i], advice) for k, (value, advice) in mistakes.items() if not np.allclose(value[i], right[i])
+        }
+        if name != "p_new":
+            known[STALE] = ((p, m, v)[i], f"{name} is the old value: compute the new running mean.")
+        parts[name] = diagnose(EXERCISE, result[i], right[i], name=name, known_mistakes=known)
+    return combine(EXERCISE, parts)
+
+
+def check_adam_step(fn) -> Feedback:
+    """Check ``fn(p, g, m, v, t, lr, beta1, beta2, eps) -> (p_new, m_new, v_new)`` on a first and a third step."""
+    if not callable(fn):
+        return Feedback(EXERCISE, "wrong", [f"Pass your function itself, got {type(fn).__name__}."])
+    changed_any = False
+    for p, g, m, v, t in cases():
+        result, not_written, changed = _run(fn, p, g, m, v, t)
+        if not_written:
+            return not_written
+        fb = _judge(result, p, g, m, v, t)
+        if not fb.passed:
+            fb.messages.insert(0, f"At step t = {t}" + (" (the first, from m = v = 0):" if t == 1 else ":"))
+            return fb
+        changed_any = changed_any or changed
+    if changed_any:
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                "The values are right, but an input array changed (e.g. `m *= beta1`): return new arrays and leave "
+                "p, g, m and v as they were, so that a failed step can be retried."
+            ],
+            IN_PLACE,
+        )
+    return Feedback(EXERCISE, "correct")

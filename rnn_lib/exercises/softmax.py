@@ -1,0 +1,182 @@
+"""Checker for notebook 16's exercise: softmax cross-entropy over a batch, and its gradient.
+
+The learner writes ``softmax_cross_entropy(logits, targets)`` for logits (T, B, V) and integer targets (T, B):
+
+    loss    = −Σ_t Σ_b log softmax(z_{t,b})[y_{t,b}]        (natural log, summed)
+    dlogits = softmax(z) − onehot(y)                         (shape (T, B, V))
+
+:func:`check_softmax_cross_entropy` runs it twice on data of its own.  First on moderate logits, where the
+formula alone decides, recognising: a mean instead of a sum, the log in base 2, the minus sign forgotten, the
+one-hot off by one class, softmax taken over the wrong axis, the gradient's sign, the −1 of the one-hot left
+out, the gradient with respect to p instead of z.  Then on logits of size 1000, where only a stable
+computation survives: exp overflowing without the max shift, and log(softmax) taken after softmax underflowed
+to 0, are named.  Inputs changed in place are named too.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..losses import softmax_cross_entropy
+from ._feedback import Feedback, as_real_array, combine, diagnose, run_learner, split_pair
+
+EXERCISE = "softmax_cross_entropy"
+
+MEAN = "mean instead of sum"
+LOG2 = "log in base 2"
+NO_MINUS = "minus sign forgotten"
+OFF_BY_ONE = "one-hot off by one"
+WRONG_AXIS = "softmax over the wrong axis"
+SIGN = "gradient sign flipped"
+NO_ONEHOT = "one-hot left out of the gradient"
+DL_DP = "gradient with respect to p, not z"
+NO_SHIFT = "no max shift"
+NAIVE_LOG = "log of softmax computed naively"
+IN_PLACE = "logits changed in place"
+
+
+def moderate_data():
+    """T = 4 steps, B = 3 sequences, V = 5 classes, logits ~ N(0, 2²): every formula slip shows, nothing overflows."""
+    rng = np.random.default_rng(16)
+    logits = 2.0 * rng.standard_normal((4, 3, 5))
+    targets = rng.integers(0, 5, size=(4, 3))
+    return logits, targets
+
+
+def extreme_data():
+    """Logits of size 1000 (exp overflows) and a target 800 below the best class (its softmax underflows to 0).
+
+    Shape (T, B, V) = (2, 2, 4).  The exact loss is finite, about 806.5.
+    """
+    logits = np.array(
+        [
+            [[1000.0, 998.0, 0.0, -5.0], [3.0, -800.0, 1.0, 0.0]],
+            [[-1000.0, -1001.0, -999.0, -1002.0], [0.5, 0.0, -0.5, 1.0]],
+        ]
+    )
+    targets = np.array([[1, 1], [2, 3]])
+    return logits, targets
+
+
+def _softmax(z, axis=-1):
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _loss_of(p, y):
+    return -float(np.sum(np.log(np.take_along_axis(p, y[..., None], axis=-1))))
+
+
+def _run(fn, logits, targets):
+    """The learner's answer on copies, numpy's warnings silenced (overflow is what some answers are judged on)."""
+    given_z, given_y = logits.copy(), targets.copy()
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        result, not_written = run_learner(EXERCISE, fn, given_z, given_y)
+    changed = not np.array_equal(given_z, logits) or not np.array_equal(given_y, targets)
+    return result, not_written, changed
+
+
+def _not_finite(value) -> bool:
+    """True when the answer is made of real numbers, some of them NaN or inf (other faults: diagnose names them)."""
+    _, problem = as_real_array(value)
+    return problem is not None and "NaN or inf" in problem
+
+
+def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
+    """Judge the two values on moderate logits, naming the known slips."""
+    T, B, V = logits.shape
+    L, grad = softmax_cross_entropy(logits, targets)
+    p = _softmax(logits)
+    onehot = np.eye(V)[targets]
+    shifted = (targets + 1) % V
+    loss_mistakes = {
+        MEAN: (L / (T * B), "L sums −log p over every step and sequence: use np.sum, not np.mean."),
+        LOG2: (L / np.log(2), "Use the natural log, np.log: the course measures the loss in nats."),
+        NO_MINUS: (-L, "log p ≤ 0, so the loss −Σ log p is ≥ 0: keep the minus sign."),
+        OFF_BY_ONE: (_loss_of(p, shifted), "Pick the probability of class y itself, index targets, not targets + 1."),
+        WRONG_AXIS: (_loss_of(_softmax(logits, axis=0), targets), "Softmax normalises over the V classes: axis=-1."),
+    }
+    grad_mistakes = {
+        SIGN: (-grad, "∂L/∂z = p − onehot: prediction minus target, as ŷ − y for the squared error."),
+        NO_ONEHOT: (p, "The −1 at the target class is missing: subtract onehot(y) from p."),
+        OFF_BY_ONE: (p - np.eye(V)[shifted], "The −1 sits one class too far: onehot(y) is row y of np.eye(V)."),
+        WRONG_AXIS: (_softmax(logits, axis=0) - onehot, "Softmax normalises over the V classes: axis=-1."),
+        MEAN: (grad / (T * B), "With L a sum, nothing is divided by T·B."),
+        DL_DP: (
+            -onehot / np.take_along_axis(p, targets[..., None], axis=-1),
+            "That is ∂L/∂p (−1/p_y at the target). Chain it through the softmax Jacobian: ∂L/∂z = p − onehot.",
+        ),
+    }
+    loss_fb = diagnose(EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
+    if not loss_fb.passed and np.size(loss) > 1:
+        loss_fb.messages.append("The loss is one number: sum over steps and sequences.")
+    grad_fb = diagnose(EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0)
+    return combine(EXERCISE, {"loss": loss_fb, "dlogits": grad_fb})
+
+
+def _stability_feedback(loss, dlogits) -> Feedback:
+    """Judge the answer on logits of size 1000, after the formula was found right."""
+    logits, targets = extreme_data()
+    L, grad = softmax_cross_entropy(logits, targets)
+    if _not_finite(dlogits):
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                "Right on moderate logits, but on logits of size 1000 dlogits holds NaN or inf: exp(1000) overflows.",
+                "Subtract each row's maximum before exp: softmax(z) = softmax(z − max z), and every exponent is ≤ 0.",
+            ],
+            NO_SHIFT,
+        )
+    grad_fb = diagnose(EXERCISE, dlogits, grad, name="dlogits", time_axis=0)
+    if not grad_fb.passed:
+        return Feedback(
+            EXERCISE, "wrong", ["Right on moderate logits, but not on logits of size 1000:", *grad_fb.messages]
+        )
+    if _not_finite(loss) or not diagnose(EXERCISE, loss, L, name="loss").passed:
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                "dlogits is right even for logits of size 1000, but the loss is not "
+                f"(expected {L:.4f}): a target 800 below the best class has softmax exactly 0.0 in float64, "
+                "and log(0) = −inf (or a clipped log gives a wrong finite number).",
+                "Compute log p without p: log softmax(z)_y = (z_y − m) − log Σ_j exp(z_j − m), m = max z.",
+            ],
+            NAIVE_LOG,
+        )
+    return Feedback(EXERCISE, "correct")
+
+
+def check_softmax_cross_entropy(fn) -> Feedback:
+    """Check ``fn(logits, targets) -> (loss, dlogits)`` for logits (T, B, V) and integer targets (T, B)."""
+    if not callable(fn):
+        return Feedback(EXERCISE, "wrong", [f"Pass your function itself, got {type(fn).__name__}."])
+    logits, targets = moderate_data()
+    result, not_written, changed = _run(fn, logits, targets)
+    if not_written:
+        return not_written
+    bad_return = split_pair(EXERCISE, result, ("loss", "dlogits"))
+    if bad_return:
+        return bad_return
+    fb = _formula_feedback(*result, logits, targets)
+    if not fb.passed:
+        return fb
+    result, _, changed_extreme = _run(fn, *extreme_data())
+    if split_pair(EXERCISE, result, ("loss", "dlogits")):
+        return Feedback(EXERCISE, "wrong", ["On logits of size 1000 the function did not return (loss, dlogits)."])
+    fb = _stability_feedback(*result)
+    if fb.passed and (changed or changed_extreme):
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                "The values are right, but the logits you were given changed (e.g. `logits -= logits.max(...)`): "
+                "the caller's array is no longer what it was. Build a new array: `z = logits - logits.max(...)`."
+            ],
+            IN_PLACE,
+        )
+    return fb

@@ -1,0 +1,361 @@
+"""Optimisers: the rules that turn a gradient into a step, with the rules, names and defaults of ``torch.optim``.
+
+Each one is built over a dict of parameter arrays and changes those arrays in place::
+
+    opt = Adam(params, lr=1e-3)      # params: name → float array, e.g. rnn_lib.init_params(...)
+    opt.step(grads)                  # grads: name → ∂L/∂p, the same names and shapes
+
+The rules, for one parameter p with gradient g (element-wise; t = 1, 2, … counts the steps)::
+
+    SGD                 p ← p − η g
+    SGD(momentum=μ)     b ← μ b + g  (b = g at t = 1),   p ← p − η b                       torch.optim.SGD
+    Momentum            v ← μ v − η g  (v = 0 before t = 1),   p ← p + v                    the "heavy ball"
+    Adagrad             s ← s + g²,   p ← p − η g / (√s + ε)                                torch.optim.Adagrad
+    Adam                m ← β1 m + (1 − β1) g,   v ← β2 v + (1 − β2) g²,                    torch.optim.Adam
+                        p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+
+**All or nothing.** ``step`` checks the hyper-parameters, the parameters and the gradients, computes every new
+parameter and every new buffer, checks that all of them are finite, and only then commits them
+(:func:`_commit`).  After any error (TypeError or ValueError for bad arguments, FloatingPointError for non-finite
+gradients or results) the parameters, the buffers and the step count are exactly what they were.  Buffers are
+never changed in place: every step makes new arrays, so the ``state`` a caller read earlier stays as it was.
+
+Stricter than torch: a learning rate must be > 0 (torch accepts 0), momentum and betas must lie in [0, 1)
+(torch accepts momentum >= 1, which never forgets a gradient), ε must be > 0.  Not provided: weight decay,
+dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .updates import commit, interrupts_deferred
+from .validation import all_finite, as_float_array, check_arrays, check_updatable, describe
+
+# ---------------------------------------------------------------------------
+# Checks (once per construction and again at every step: a learner may edit opt.lr or the dict in between).
+# ---------------------------------------------------------------------------
+
+
+def _number(value, name, *, above=None, at_least=None, below=None, why="") -> float:
+    """A finite real number as float within the bounds given, or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    try:
+        x = float(value)
+    except OverflowError:  # an int such as 10**400 has no float
+        x = math.inf
+    wanted = [f"> {above}" if above is not None else "", f">= {at_least}" if at_least is not None else ""]
+    wanted += [f"< {below}" if below is not None else ""]
+    if (
+        not math.isfinite(x)
+        or (above is not None and not x > above)
+        or (at_least is not None and not x >= at_least)
+        or (below is not None and not x < below)
+    ):
+        raise ValueError(f"{name} must be a finite number {' and '.join(w for w in wanted if w)}, got {value!r}{why}")
+    return x
+
+
+def _check_params(params) -> dict:
+    """The parameter dict as given, after checking that one in-place step can update every array safely."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict name → numpy float array, got {describe(params)}")
+    if not params:
+        raise ValueError("params is empty: give the optimiser the arrays it should update")
+    names = list(params)
+    bad_keys = [k for k in names if not isinstance(k, str)]
+    if bad_keys:
+        raise TypeError(f"params must have str keys (parameter names), got the key {bad_keys[0]!r}")
+    check_arrays(params, names, ndim=None)  # plain float arrays of one dtype, finite
+    check_updatable(params, names)  # writeable, no two sharing memory
+    return params
+
+
+def _check_grads(grads, params) -> dict:
+    """New arrays (copies) of the gradients, one per parameter, in the parameters' shapes and dtypes."""
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict with the keys of params ({', '.join(params)}), got {describe(grads)}")
+    missing = [k for k in params if k not in grads]
+    if missing:
+        raise ValueError(f"grads is missing {', '.join(map(repr, missing))} (expected the keys of params)")
+    extra = [k for k in grads if k not in params]
+    if extra:
+        hint = ""
+        if {"x", "h0"} & set(extra):
+            hint = "; rnn_lib.backward also returns ∂L/∂x and ∂L/∂h0: pass {k: grads[k] for k in params}"
+        raise ValueError(f"grads has keys that are not parameters: {', '.join(map(repr, extra))}{hint}")
+    checked = {}
+    for name, p in params.items():
+        g, label = grads[name], f"grads[{name!r}]"
+        if type(g) is np.ndarray and g.dtype.kind == "f":  # what backward returns: only finiteness to check
+            if not all_finite(g, bounded=False):
+                raise FloatingPointError(f"{label} holds NaN or inf: the step is refused, nothing changed")
+            g = g.astype(p.dtype)  # a copy, always: a buffer may keep it
+        else:
+            g = as_float_array(g, label, p.dtype, copy=True)
+        if g.shape != p.shape:
+            raise ValueError(f"{label} must have the shape of params[{name!r}], {p.shape}, got {g.shape}")
+        checked[name] = g
+    return checked
+
+
+# ---------------------------------------------------------------------------
+# The one place a step changes anything.
+# ---------------------------------------------------------------------------
+
+
+def _commit(optimizer, params, new_params, new_state, t):
+    """Write the new parameters into their arrays and put the new buffers and step count in place, as one move.
+
+    Everything written here was computed and checked before; ``updates.commit`` copies it in one step that a
+    Ctrl-C cannot split, and the buffers and step count change in the same uninterruptible block.
+    """
+    with interrupts_deferred():
+        commit(params, new_params)
+        optimizer._state, optimizer._steps = new_state, t
+
+
+# ---------------------------------------------------------------------------
+# The optimisers.
+# ---------------------------------------------------------------------------
+
+
+class _Checked:
+    """A hyper-parameter attribute checked whenever it is set: ``opt.lr = -1`` fails there, and a step never sees it.
+
+    ``bounds`` are those of :func:`_number`; ``check(value, name)`` replaces them for values that are not numbers.
+    """
+
+    def __init__(self, check=None, **bounds):
+        self.check = check or (lambda value, name: _number(value, name, **bounds))
+
+    def __set_name__(self, owner, name):
+        self.name, self.slot = name, "_" + name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self.slot)
+
+    def __set__(self, obj, value):
+        setattr(obj, self.slot, self.check(value, self.name))
+
+
+def _check_betas(value, name):
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (β1, β2) of numbers in [0, 1), got {value!r}")
+    return (
+        _number(value[0], f"{name}[0] (β1)", at_least=0, below=1),
+        _number(value[1], f"{name}[1] (β2)", at_least=0, below=1),
+    )
+
+
+FORGETS = " (μ >= 1 never forgets a gradient)"
+
+
+class Optimizer:
+    """What every optimiser shares: the parameters, the buffers, the step count and the all-or-nothing step.
+
+    A subclass declares its hyper-parameters as :class:`_Checked` attributes and gives its rule for one array
+    in ``_rule(p, g, state, t) -> (new p, new state)``, which must not change its arguments.
+    """
+
+    def __init__(self, params):
+        self.params = _check_params(params)
+        self._names = list(params)
+        self._arrays = tuple(params.values())  # the arrays last checked in full
+        self._layout = {name: (p.shape, p.dtype) for name, p in params.items()}
+        self._state = {name: {} for name in params}  # name → buffers; replaced, never edited in place
+        self._steps = 0
+
+    @property
+    def steps(self) -> int:
+        """How many steps were taken; the next step is t = steps + 1."""
+        return self._steps
+
+    @property
+    def state(self) -> dict:
+        """name → {buffer name → array}: read-only views of the buffers after the last step."""
+        out = {}
+        for name, buffers in self._state.items():
+            out[name] = {}
+            for key, value in buffers.items():
+                view = value.view()
+                view.flags.writeable = False
+                out[name][key] = view
+        return out
+
+    def step(self, grads) -> None:
+        """One update of every parameter, in place, from ``grads`` (name → ∂L/∂p, the shapes of params).
+
+        All or nothing: any error leaves parameters, buffers and step count as they were.
+        """
+        params = self._checked_params()
+        grads = _check_grads(grads, params)
+        t = self._steps + 1
+        new_params, new_state = {}, {}
+        for name, p in params.items():
+            # From finite gradients and buffers, only an overflow (or 0·inf, √ of a negative) can make a non-finite
+            # number, and numpy raises on the spot: nothing has been written yet.
+            try:
+                with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                    new_params[name], new_state[name] = self._rule(p, grads[name], self._state[name], t)
+            except FloatingPointError:
+                raise FloatingPointError(
+                    f"step {t} of {type(self).__name__} overflows for {name!r} (the gradients exploded?); parameters "
+                    "and optimiser state are unchanged: try a smaller learning rate or clip the gradients"
+                ) from None
+            if not all_finite(new_params[name]):  # NaN in: a parameter edited from outside since the last step
+                raise ValueError(f"params[{name!r}] holds NaN or inf (changed outside the optimiser?)")
+        _commit(self, params, new_params, new_state, t)
+
+    def _checked_params(self) -> dict:
+        """The parameter dict, checked in full when its arrays are not the ones checked before."""
+        params = self.params
+        if list(params) == self._names and all(params[k] is a for k, a in zip(self._names, self._arrays)):
+            # The same array objects: only their flags and shape can have been changed in place.
+            for name, p in params.items():
+                if not p.flags.writeable or (p.shape, p.dtype) != self._layout[name]:
+                    break
+            else:
+                return params
+        _check_params(params)
+        if list(params) != self._names:
+            raise ValueError(
+                f"params now has the keys {', '.join(map(str, params))}, but the optimiser was made for "
+                f"{', '.join(self._names)}: make a new optimiser for other parameters"
+            )
+        for name, p in params.items():
+            if (p.shape, p.dtype) != self._layout[name]:
+                shape, dtype = self._layout[name]
+                raise ValueError(
+                    f"params[{name!r}] is now {p.shape} {p.dtype}, but the optimiser was made for {shape} {dtype}"
+                )
+        self._arrays = tuple(params.values())
+        return params
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._describe()}), {self._steps} steps taken"
+
+    def _rule(self, p, g, state, t):  # pragma: no cover - every optimiser defines it
+        raise NotImplementedError
+
+    def _describe(self) -> str:  # pragma: no cover - every optimiser defines it
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum: torch.optim.SGD's rule.
+
+    Without momentum (μ = 0):   p ← p − η g
+    With momentum μ > 0:        b ← μ b + g   (b = g at the first step),   p ← p − η b
+    The buffer b is a running sum of past gradients, each weighted by μ^(age): in a direction where the
+    gradients keep their sign, the steps grow towards η g / (1 − μ); where they alternate, they cancel.
+
+    params: dict name → float array (updated in place).  lr = η > 0 (torch's default 1e-3),
+    momentum = μ in [0, 1) (default 0).  Buffer: ``state[name]["momentum_buffer"]`` (only when μ > 0).
+    """
+
+    lr = _Checked(above=0)
+    momentum = _Checked(at_least=0, below=1, why=FORGETS)
+
+    def __init__(self, params, lr=1e-3, momentum=0.0):
+        self.lr, self.momentum = lr, momentum
+        super().__init__(params)
+
+    def _rule(self, p, g, state, t):
+        if self.momentum == 0:
+            return p - self.lr * g, {}
+        b = g if "momentum_buffer" not in state else self.momentum * state["momentum_buffer"] + g
+        return p - self.lr * b, {"momentum_buffer": b}
+
+    def _describe(self):
+        return f"lr={self.lr}, momentum={self.momentum}"
+
+
+class Momentum(SGD):
+    """Classical momentum, the "heavy ball" (Polyak 1964), written with a velocity v.
+
+        v ← μ v − η g   (v = 0 before the first step),        p ← p + v
+
+    How it relates to ``SGD(params, lr=η, momentum=μ)``: with v = −η b the two are the same rule, so while η
+    stays fixed they take the same steps (to rounding).  They differ when η changes between steps: SGD
+    multiplies the whole remembered sum b by the new η, the heavy ball keeps the velocity it has and lets
+    only new gradients feel the new η.
+
+    params: dict name → float array (updated in place).  lr = η > 0 (default 1e-3), momentum = μ in [0, 1)
+    (default 0.9).  Buffer: ``state[name]["velocity"]``.
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0.9):
+        super().__init__(params, lr=lr, momentum=momentum)
+
+    def _rule(self, p, g, state, t):
+        v = -self.lr * g if "velocity" not in state else self.momentum * state["velocity"] - self.lr * g
+        return p + v, {"velocity": v}
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi, Hazan & Singer 2011): every entry gets its own step size, torch.optim.Adagrad's rule.
+
+        s ← s + g²   (s starts at initial_accumulator_value),        p ← p − η g / (√s + ε)
+
+    ε is added after the square root.  Since √s >= |g|, no entry ever moves by more than η in one step, however
+    large its gradient; but s only grows, so the steps shrink for ever (about like 1/√t).
+
+    params: dict name → float array (updated in place).  lr = η > 0 (torch's default 1e-2), eps = ε > 0
+    (default 1e-10), initial_accumulator_value >= 0 (default 0).  Buffer: ``state[name]["sum"]``.
+    """
+
+    lr = _Checked(above=0)
+    eps = _Checked(above=0)
+    initial_accumulator_value = _Checked(at_least=0)
+
+    def __init__(self, params, lr=1e-2, eps=1e-10, initial_accumulator_value=0.0):
+        self.lr, self.eps, self.initial_accumulator_value = lr, eps, initial_accumulator_value
+        super().__init__(params)
+
+    def _rule(self, p, g, state, t):
+        s = (state["sum"] if "sum" in state else np.full_like(p, self.initial_accumulator_value)) + g * g
+        return p - self.lr * g / (np.sqrt(s) + self.eps), {"sum": s}
+
+    def _describe(self):
+        return f"lr={self.lr}, eps={self.eps}, initial_accumulator_value={self.initial_accumulator_value}"
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015): momentum plus a per-entry scale that forgets, torch.optim.Adam's rule.
+
+        m ← β1 m + (1 − β1) g           running mean of the gradients (m = 0 before the first step)
+        v ← β2 v + (1 − β2) g²          running mean of their squares (v = 0 before the first step)
+        p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)          t = 1, 2, … counts the steps
+
+    The factors 1 / (1 − β^t) correct the bias towards 0 that the zero start gives m and v: for a gradient that
+    stays the same, m = (1 − β1^t) g, so m / (1 − β1^t) = g from the first step on.  ε is added after the
+    square root and after the correction of v, as torch does.
+
+    params: dict name → float array (updated in place).  lr = η > 0 (default 1e-3), betas = (β1, β2), each in
+    [0, 1) (default (0.9, 0.999)), eps = ε > 0 (default 1e-8).  Buffers: ``state[name]["exp_avg"]`` (m) and
+    ``state[name]["exp_avg_sq"]`` (v).
+    """
+
+    lr = _Checked(above=0)
+    betas = _Checked(check=_check_betas)
+    eps = _Checked(above=0)
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.lr, self.betas, self.eps = lr, betas, eps
+        super().__init__(params)
+
+    def _rule(self, p, g, state, t):
+        (beta1, beta2), g2 = self.betas, g * g
+        m = (1 - beta1) * g if "exp_avg" not in state else beta1 * state["exp_avg"] + (1 - beta1) * g
+        v = (1 - beta2) * g2 if "exp_avg_sq" not in state else beta2 * state["exp_avg_sq"] + (1 - beta2) * g2
+        step_size = self.lr / (1 - beta1**t)
+        denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + self.eps
+        return p - step_size * m / denom, {"exp_avg": m, "exp_avg_sq": v}
+
+    def _describe(self):
+        return f"lr={self.lr}, betas={self.betas}, eps={self.eps}"
