@@ -300,8 +300,8 @@ def check_train_gd(fn) -> Feedback:
 
 
 # ---------------------------------------------------------------------------
-# sgd_step(params, grads, lr): the one-line exercise notebook 07 had before train_gd. Its setup cell still imports
-# this checker; it goes when that cell no longer does.
+# sgd_step(params, grads, lr): the one-line exercise notebook 07 had before train_gd. No notebook calls it now; it
+# stays while other branches of notebook 07 may still import it, and goes once none does.
 # ---------------------------------------------------------------------------
 
 SGD_EXERCISE = "sgd_step"
