@@ -158,7 +158,7 @@ def test_gru_mistakes_are_all_different_from_each_other_and_from_the_answer():
 def test_lstm_checker_says_which_gate_and_which_steps_counting_from_1():
     fb = check_lstm_gate_grads(lambda *args: learner_lstm(*args, mistake="carry without f"))
     # dc_prev only reaches the steps before the last: step t = 5 (row 4) stays right.
-    assert "Wrong in row(s) 0, 1, 2, 3 (0-based), i.e. step(s) t = 1, 2, 3, 4" in str(fb)
+    assert "is wrong at t = 1, 2, 3, 4 (row t − 1 holds step t); the other steps are right" in str(fb)
 
 
 def test_lstm_checker_names_the_gate_blocks_of_an_unknown_mistake():

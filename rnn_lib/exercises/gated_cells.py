@@ -28,8 +28,16 @@ from __future__ import annotations
 import numpy as np
 
 from .. import gated_bugs, gru, lstm
-from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner, shape_error_advice
-from .hidden_state import wrong_rows
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    combine,
+    diagnose,
+    matches,
+    run_learner,
+    shape_error_advice,
+    steps_message,
+)
 
 LSTM_EXERCISE = "lstm_gate_grads"
 GRU_EXERCISE = "gru_gate_grads"
@@ -256,11 +264,13 @@ def last_step_advice(answer, expected, gate_names) -> str:
 
 def _explain(exercise, name, answer, expected, mistakes, gate_names) -> Feedback:
     """diagnose(), plus which steps (counted from 1) are wrong and what the last step shows."""
-    fb = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes)
+    fb = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
     arr, problem = as_real_array(answer)
     if fb.status == "wrong" and problem is None and arr.shape == expected.shape:
-        fb.messages = [m for m in fb.messages if not m.startswith("Wrong at time step(s)")]  # said below, from 1
-        fb.messages.append(wrong_rows(arr, expected))
+        if fb.mistake is not None:  # diagnose named the mistake; say also which steps it spoils
+            rows = [t for t in range(expected.shape[0]) if not matches(arr[t], expected[t])]
+            if rows:
+                fb.messages.append(steps_message(rows, expected.shape[0], name=name))
         fb.messages.append(last_step_advice(arr, expected, gate_names))
         fb.messages = [m for m in fb.messages if m]
     return fb
