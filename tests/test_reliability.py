@@ -148,8 +148,9 @@ def interrupt_repeatedly(run, params, rounds, seed):
     return states
 
 
-def test_ctrl_c_during_backward_leaves_all_old_or_all_new_parameters():
-    model = SimpleRNN(3, 16, 2, rng=np.random.default_rng(4))
+@pytest.mark.parametrize("model_class", [SimpleRNN, rnn_lib.LSTMModel, rnn_lib.GRUModel], ids=lambda c: c.__name__)
+def test_ctrl_c_during_backward_leaves_all_old_or_all_new_parameters(model_class):
+    model = model_class(3, 16, 2, rng=np.random.default_rng(4))
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((30, 3)), rng.standard_normal((30, 2))
 
@@ -159,7 +160,7 @@ def test_ctrl_c_during_backward_leaves_all_old_or_all_new_parameters():
 
     mixed = 0
     for before, after in interrupt_repeatedly(step, model.params, 300, seed=6):
-        changed = [not np.array_equal(before[k], after[k]) for k in rnn_lib.PARAM_NAMES]
+        changed = [not np.array_equal(before[k], after[k]) for k in model.PARAM_NAMES]
         mixed += 0 < sum(changed) < len(changed)  # a step moves all five or none (b_y's gradient is never 0 here)
     assert mixed == 0
 
