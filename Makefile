@@ -14,7 +14,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test execute sync student html bench experiments experiments-check clean help
+.PHONY: lab test execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
 
 help:
 	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
@@ -23,11 +23,17 @@ help:
 	@echo "make sync     regenerate navigation, course map and slide metadata from tools/course.py"
 	@echo "make student  write the student edition (solutions removed) to student/notebooks"
 	@echo "make html     build a static site of the executed notebooks in _site/"
-	@echo "make bench    time batched BPTT against the reference loop, PyTorch (if installed) and a GEMM,"
+	@echo "make bench    time batched BPTT (RNN, LSTM, GRU) against the reference loop, PyTorch (if installed) and a GEMM,"
 	@echo "              and a language-model training step (characters per second) against PyTorch"
 	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (~30 min)"
 	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
 	@echo "make clean    remove .venv and caches"
+	@echo "For lecturers (README, Teaching with it):"
+	@echo "make teach        install the lecturer's tools (nbgrader) into .venv"
+	@echo "make grade SUBMISSIONS=dir [GRADES=grades]   grade submitted notebooks: scores.csv and feedback"
+	@echo "make grade-test   grade the solution, student and a planted-mistake edition end to end (nbgrader)"
+	@echo "make site-test    open every page of the site offline in Chromium: no formula left as LaTeX"
+	@echo "make lab-test     open JupyterLab in Chromium: no news pop-up with the course's settings"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || \
@@ -42,11 +48,17 @@ $(STAMP): pyproject.toml
 # Jupyter refuses to run as root unless told; containers and some CI machines run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(STAMP)
+# JupyterLab's defaults for the course (no "get notified about Jupyter news?" pop-up): tools/lab_settings.py.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/rnn-course.json
+
+$(LAB_SETTINGS): tools/lab_settings.py $(STAMP)
+	$(BIN)/python tools/lab_settings.py
+
+lab: $(STAMP) $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00_index.ipynb
 
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks
+	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks --ignore=tests/teaching
 
 execute: $(STAMP)
 	$(TEST_ENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),notebooks/*.ipynb)
@@ -62,6 +74,7 @@ html: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bptt.py
+	$(BIN)/python benchmarks/bench_gated.py
 	$(BIN)/python benchmarks/bench_lm.py
 
 # The slow sweeps behind the notebooks' figures (experiments/README.md); nice: they share the machine.
@@ -70,6 +83,37 @@ experiments: $(STAMP)
 
 experiments-check: $(STAMP)
 	$(TEST_ENV) $(BIN)/python experiments/harness.py --check
+
+# --- for lecturers: the optional groups "teach" (nbgrader) and "browser" (playwright) of pyproject.toml ---------
+TEACH_STAMP   := $(VENV)/.teach-stamp
+BROWSER_STAMP := $(VENV)/.browser-stamp
+CHROMIUM ?= /usr/bin/chromium
+GRADES   ?= grades
+
+$(TEACH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[course,test,teach]"
+	touch $(TEACH_STAMP)
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[course,test,browser]"
+	touch $(BROWSER_STAMP)
+
+teach: $(TEACH_STAMP)
+
+grade: $(TEACH_STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=folder [GRADES=folder]  (README: Teaching with it)"; exit 2; }
+	$(TEST_ENV) $(BIN)/python tools/grade.py "$(SUBMISSIONS)" "$(GRADES)"
+
+grade-test: $(TEACH_STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -s tests/teaching/test_grading.py
+
+site-test: $(BROWSER_STAMP)
+	@test -x "$(CHROMIUM)" || { echo "No Chromium at $(CHROMIUM): apt-get install chromium, or make site-test CHROMIUM=/path"; exit 2; }
+	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -s tests/teaching/test_site_offline.py
+
+lab-test: $(BROWSER_STAMP) $(LAB_SETTINGS)
+	@test -x "$(CHROMIUM)" || { echo "No Chromium at $(CHROMIUM): apt-get install chromium, or make lab-test CHROMIUM=/path"; exit 2; }
+	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -s tests/teaching/test_lab_news.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info _site .pytest_cache .ruff_cache

@@ -340,8 +340,34 @@ def max_relative_difference(grads: dict, reference: dict) -> float:
 # ---------------------------------------------------------------------------
 
 
-def print_machine(without_torch: bool):
-    """Print what the timings depend on (BLAS, threads, PyTorch, load); return torch, or None when not used."""
+def fmt_ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    ms = seconds * 1e3
+    return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 100 else f"{ms:.0f}"
+
+
+def fmt_ratio(r: float | None) -> str:
+    return "—" if r is None else f"{r:.2f}×" if r < 10 else f"{r:.0f}×"
+
+
+def parse_options(argv, description: str, shape_names):
+    """The options of every benchmark script; returns (args, shapes, dtypes) with the comma lists split."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
+    parser.add_argument(
+        "--shapes", default=",".join(shape_names), help=f"comma-separated subset of {','.join(shape_names)}"
+    )
+    parser.add_argument("--dtypes", default=",".join(DTYPES), help="comma-separated subset of float64,float32")
+    parser.add_argument("--without-torch", action="store_true", help="skip PyTorch even when it is installed")
+    args = parser.parse_args(argv)
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
+    return args, shapes, dtypes
+
+
+def describe_machine(without_torch: bool):
+    """Print numpy, BLAS, CPU, PyTorch and load; returns (torch or None, BLAS threads).  PyTorch gets the same threads."""
     blas, threads = blas_description()
     torch = None if without_torch else import_torch()
     print(f"numpy {np.__version__}, BLAS: {blas}, {threads} BLAS thread(s); Python {platform.python_version()}")
@@ -359,32 +385,13 @@ def print_machine(without_torch: bool):
     load = load_average()
     if load is not None and load > 0.5:
         print(f"note: load average {load:.1f} before the run: other programs share the CPU, ratios are less reliable.")
-    return torch
-
-
-def fmt_ms(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    ms = seconds * 1e3
-    return f"{ms:.3f}" if ms < 1 else f"{ms:.2f}" if ms < 100 else f"{ms:.0f}"
-
-
-def fmt_ratio(r: float | None) -> str:
-    return "—" if r is None else f"{r:.2f}×" if r < 10 else f"{r:.0f}×"
+    return torch, threads
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
-    parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated subset of a,b,c,d")
-    parser.add_argument("--dtypes", default=",".join(DTYPES), help="comma-separated subset of float64,float32")
-    parser.add_argument("--without-torch", action="store_true", help="skip PyTorch even when it is installed")
-    args = parser.parse_args(argv)
-    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
-    dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
+    args, shapes, dtypes = parse_options(argv, __doc__.split("\n\n")[0], SHAPES)
     budget, least, most = (0.3, 2, 20) if args.quick else (8.0, 7, 301)
-
-    torch = print_machine(args.without_torch)
+    torch, _ = describe_machine(args.without_torch)
     print()
 
     header = (

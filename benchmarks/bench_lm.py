@@ -30,7 +30,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_bptt import fmt_ms, print_machine, torch_rnn  # noqa: E402
+from bench_bptt import describe_machine, fmt_ms, torch_rnn  # noqa: E402
 
 import rnn_lib  # noqa: E402
 from rnn_lib.losses import softmax_cross_entropy  # noqa: E402
@@ -150,7 +150,7 @@ def main(argv=None) -> None:
     size = tuple(int(s) for s in args.size.split(","))
     steps_per_run, warm_up = (2, 1) if args.quick else (10, 3)
 
-    torch = print_machine(args.without_torch)
+    torch, _ = describe_machine(args.without_torch)
     T, B, H = size
     print(f"\nLanguage-model training step (forward, cross-entropy, BPTT, Adam): V = {V}, H = {H}, B = {B}, T = {T}")
     print(f"median of {RUNS} interleaved runs of {steps_per_run} steps each\n")

@@ -10,13 +10,15 @@ The pieces, lowest first (nothing imports anything above it):
 - ``updates``     parameter updates that happen all at once or not at all
 - ``gradcheck``   centred finite differences and a per-array report
 - ``files``       saving and loading parameters, atomically and safely
-- ``model``       ``SimpleRNN``, the problem's class
+- ``model``       ``SimpleRNN``, the problem's class, and ``LSTMModel``, ``GRUModel`` with its surface
 - ``data``        seeded toy, sine-wave, adding-problem, Reber-grammar and random data
 - ``losses``      the classification read-out: softmax and cross-entropy
 - ``optim``       SGD, Momentum, Adagrad and Adam with torch.optim's rules, all-or-nothing steps
 - ``text``        characters for a language model: vocabulary, one-hot, streams, sampling, perplexity
 - ``clipping``    gradient clipping by global norm and by value
 - ``progress``    a quiet progress line for long runs
+- ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
+                  ``gated_bugs``: their planted-bug gallery
 - ``training``    a mini-batch trainer that records a History
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
 - ``bugs``        the gallery of planted BPTT bugs (notebook 06)
@@ -25,10 +27,10 @@ The pieces, lowest first (nothing imports anything above it):
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import clipping, data, engine, gradcheck, losses, optim, reference, tbptt, text, training
+from . import clipping, data, engine, gradcheck, gru, losses, lstm, optim, reference, tbptt, text, training
 from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
-from .model import SimpleRNN
+from .model import GRUModel, LSTMModel, SimpleRNN
 from .parameters import PARAM_NAMES, param_shapes
 from .reference import output_step_backward, output_step_forward, rnn_step_backward, rnn_step_forward
 from .validation import CallOrderError
@@ -37,6 +39,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CallOrderError",
+    "GRUModel",
+    "LSTMModel",
     "PARAM_NAMES",
     "SimpleRNN",
     "backward",
@@ -46,11 +50,13 @@ __all__ = [
     "engine",
     "forward",
     "gradcheck",
+    "gru",
     "init_params",
     "loss",
     "loss_grad",
     "losses",
     "optim",
+    "lstm",
     "output_step_backward",
     "output_step_forward",
     "param_shapes",

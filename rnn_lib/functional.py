@@ -43,24 +43,27 @@ def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
 
 
 def draw_params(D: int, H: int, O: int, *, rng, scale: float, dtype) -> dict:
-    """:func:`rnn_lib.parameters.init_params` for checked arguments: all or nothing, the random generator included.
+    """:func:`rnn_lib.parameters.init_params` for checked arguments, all or nothing (see :func:`drawn_atomically`)."""
+    return drawn_atomically(rng, lambda: parameters.init_params(D, H, O, rng=rng, scale=scale, dtype=dtype))
 
-    If a draw fails (no memory for a huge H, a Ctrl-C), the generator's state is put back, so the
-    next draw is the one it would have been.
+
+def drawn_atomically(rng, draw):
+    """``draw()``, with the random generator's state put back if it fails (no memory for a huge H, a Ctrl-C).
+
+    rng: None for numpy's global RNG, or the Generator ``draw`` uses.  The next draw is then the one it would
+    have been; a MemoryError becomes a ValueError that says so.
     """
     state = np.random.get_state() if rng is None else rng.bit_generator.state
     try:
-        return parameters.init_params(D, H, O, rng=rng, scale=scale, dtype=dtype)
+        return draw()
     except BaseException as err:
         if rng is None:
             np.random.set_state(state)
         else:
             rng.bit_generator.state = state
         if isinstance(err, MemoryError):
-            n = sum(a * b for a, b in parameters.param_shapes(D, H, O).values())
             raise ValueError(
-                f"parameters for D = {D}, H = {H}, O = {O} ({n:,} numbers, {n * 8 / 2**30:.3g} GiB as they are "
-                "drawn) do not fit in this machine's memory; choose smaller sizes"
+                "the parameters for these sizes do not fit in this machine's memory; choose smaller sizes"
             ) from None
         raise
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import engine, files, parameters, reference
-from .functional import draw_params
+from . import engine, files, gated, gru, lstm, parameters, reference
+from .functional import draw_params, drawn_atomically
 from .updates import interrupts_deferred, sgd_step
 from .validation import (
     CallOrderError,
     check_arrays,
+    check_finite_number,
     check_float_dtype,
     check_generator_or_none,
     check_inputs,
@@ -284,3 +285,48 @@ class SimpleRNN(RecurrentModel):
 
     _run_forward = staticmethod(engine.forward)
     _run_backward = staticmethod(engine.backward)
+
+
+class LSTMModel(RecurrentModel):
+    """The LSTM of notebook 13 with SimpleRNN's surface: ``forward(x)`` → (T, O, 1), ``backward(x, y, η)``, …
+
+    Attributes: ``W_ih (4H, D)``, ``W_hh (4H, H)``, ``b_ih (4H, 1)``, ``b_hh (4H, 1)`` (gate blocks i, f, g, o,
+    PyTorch's layout), ``W_hy (O, H)``, ``b_y (O, 1)``; h_0 = c_0 = 0.  Weights ~ U(−1/√H, 1/√H) as in PyTorch,
+    drawn from numpy's global RNG (``rng=None``) or a Generator; ``forget_bias`` starts the forget gate open
+    (see :func:`rnn_lib.lstm.init_params`).  Checks, call order and all-or-nothing updates as for SimpleRNN.
+    """
+
+    PARAM_NAMES = gated.PARAM_NAMES
+    FILE = files.FileFormat("rnn_lib.LSTMModel", 1, gated.PARAM_NAMES, lstm.param_shapes)
+    param_shapes = staticmethod(lstm.param_shapes)
+
+    def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64, forget_bias=0.0):
+        self._forget_bias = check_finite_number(forget_bias, "forget_bias")
+        super().__init__(input_size, hidden_size, output_size, rng=rng, dtype=dtype)
+
+    def _draw(self, D, H, O, *, rng, dtype):
+        return drawn_atomically(
+            rng, lambda: lstm.init_params(D, H, O, rng=rng, dtype=dtype, forget_bias=self._forget_bias)
+        )
+
+    _run_forward = staticmethod(lstm.forward)
+    _run_backward = staticmethod(lstm.backward)
+
+
+class GRUModel(RecurrentModel):
+    """The GRU of notebook 14 with SimpleRNN's surface: ``forward(x)`` → (T, O, 1), ``backward(x, y, η)``, …
+
+    Attributes: ``W_ih (3H, D)``, ``W_hh (3H, H)``, ``b_ih (3H, 1)``, ``b_hh (3H, 1)`` (gate blocks r, z, n,
+    PyTorch's layout), ``W_hy (O, H)``, ``b_y (O, 1)``; h_0 = 0.  Weights ~ U(−1/√H, 1/√H) as in PyTorch.
+    Checks, call order and all-or-nothing updates as for SimpleRNN.
+    """
+
+    PARAM_NAMES = gated.PARAM_NAMES
+    FILE = files.FileFormat("rnn_lib.GRUModel", 1, gated.PARAM_NAMES, gru.param_shapes)
+    param_shapes = staticmethod(gru.param_shapes)
+
+    def _draw(self, D, H, O, *, rng, dtype):
+        return drawn_atomically(rng, lambda: gru.init_params(D, H, O, rng=rng, dtype=dtype))
+
+    _run_forward = staticmethod(gru.forward)
+    _run_backward = staticmethod(gru.backward)

@@ -449,7 +449,7 @@ def check_targets(y, y_hat_shape: tuple, dtype, name: str = "y") -> np.ndarray:
 
 
 def check_h0(h0, B, H: int, dtype, name: str = "h0") -> np.ndarray | None:
-    """Initial state: None, or (H,) for one sequence (B None) / (B, H) for a batch."""
+    """Initial state: None, or (H,) for one sequence (B None) / (B, H) for a batch; ``name`` as in messages (c0 too)."""
     if h0 is None:
         return None
     arr = as_float_array(h0, name, dtype)

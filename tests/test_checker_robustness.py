@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from test_exercises_dynamics_clipping import jac, right_clip
-from test_exercises_forward_pass import make_forward, step_right
-from test_exercises_gradcheck_training import centred, sgd
+from test_exercises_forward_pass import forward_right, step_right
+from test_exercises_gated import learner_gru, learner_lstm
+from test_exercises_gradcheck_training import centred, make_train, sgd
 from test_exercises_hidden_recurrent import learner_hidden, learner_weights
 from test_exercises_loss_output import loss_right, out_right
 from test_exercises_optimisers import adam_step
@@ -25,6 +26,7 @@ from rnn_lib.exercises.clipping import check_clip_per_sequence
 from rnn_lib.exercises.dynamics import check_jacobian_product
 from rnn_lib.exercises.finite_differences import check_centred_difference
 from rnn_lib.exercises.forward_pass import check_rnn_forward, check_rnn_step
+from rnn_lib.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
 from rnn_lib.exercises.hidden_state import check_hidden_state_grads
 from rnn_lib.exercises.loss import check_weighted_loss_and_grad
 from rnn_lib.exercises.optimisers import check_adam_step
@@ -33,18 +35,19 @@ from rnn_lib.exercises.projects import check_mixed_rollout, check_rollout
 from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads
 from rnn_lib.exercises.softmax import check_softmax_cross_entropy
 from rnn_lib.exercises.tbptt import check_tbptt_gradients
-from rnn_lib.exercises.training import check_sgd_step
+from rnn_lib.exercises.training import check_sgd_step, check_train_gd
 from rnn_lib.exercises.vectorisation import check_weight_grads_from_deltas
 
 CHECKERS = {
     "rnn_step": (check_rnn_step, step_right),
-    "rnn_forward": (check_rnn_forward, make_forward()),
+    "rnn_forward": (check_rnn_forward, forward_right),
     "weighted_loss": (check_weighted_loss_and_grad, loss_right),
     "output_layer": (check_output_layer_backward, out_right),
     "hidden_state": (check_hidden_state_grads, learner_hidden),
     "recurrent_weights": (check_recurrent_weight_grads, learner_weights),
     "centred_difference": (check_centred_difference, centred),
     "sgd_step": (check_sgd_step, sgd),
+    "train_gd": (check_train_gd, make_train()),
     "jacobian_product": (check_jacobian_product, jac),
     "clip_per_sequence": (check_clip_per_sequence, right_clip),
     "tbptt_gradients": (check_tbptt_gradients, learner_tbptt),
@@ -53,11 +56,14 @@ CHECKERS = {
     "mixed_rollout": (check_mixed_rollout, learner_mixed),
     "softmax_cross_entropy": (check_softmax_cross_entropy, stable),
     "adam_step": (check_adam_step, adam_step),
+    "lstm_gate_grads": (check_lstm_gate_grads, learner_lstm),
+    "gru_gate_grads": (check_gru_gate_grads, learner_gru),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {
     "centred_difference",
     "sgd_step",
+    "train_gd",
     "clip_per_sequence",
     "softmax_cross_entropy",
     "adam_step",

@@ -1,7 +1,8 @@
 """environment.yml (conda, Binder) and pyproject.toml (pip) describe the same environment.
 
-Same package names: pyproject's dependencies plus its extras (course: jupyterlab, ipykernel; test: pytest,
-nbval, ruff) are what environment.yml lists, apart from python, pip and the ``-e .`` pip entry.
+Same package names: pyproject's dependencies plus its extras course (jupyterlab, ipykernel, ...) and test
+(pytest, nbval, ruff, ...) are what environment.yml lists, apart from python, pip and the ``-e .`` pip entry.
+The lecturer's extras (teach: nbgrader; browser: playwright) stay out of it and out of the learner's install.
 ruff, a linter for contributors, may be left out of environment.yml.  The version floors agree too.
 """
 
@@ -142,6 +143,13 @@ def test_environment_yml_lists_the_course_extra():
 
 def test_environment_yml_lists_the_test_extra_apart_from_ruff():
     assert set(EXTRAS["test"]) - OPTIONAL_IN_ENVIRONMENT_YML - set(ENV_PACKAGES) == set()
+
+
+def test_the_lecturers_tools_stay_out_of_the_learners_environment():
+    lecturers = set(EXTRAS["teach"]) | set(EXTRAS["browser"])
+    assert lecturers and not lecturers & (
+        set(ENV_PACKAGES) | set(RUNTIME) | set(EXTRAS["course"]) | set(EXTRAS["test"])
+    )
 
 
 def test_every_environment_yml_package_is_declared_in_pyproject():

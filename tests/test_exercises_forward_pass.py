@@ -11,7 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rnn_lib.exercises.forward_pass import check_rnn_forward, check_rnn_step
+import rnn_lib
+from rnn_lib.exercises import forward_pass as fp
+from rnn_lib.exercises.forward_pass import STEP_ADVICE, check_rnn_forward, check_rnn_step
 from rnn_lib.plotting.unrolled import draw_unrolled
 
 
@@ -28,23 +30,36 @@ def step_right(x_t, h_prev, W_xh, W_hh, b_h):
     return np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0])
 
 
+def step_column_form_transposed(x_t, h_prev, W_xh, W_hh, b_h):  # the column form, transposed at the end: also right
+    return np.tanh(W_xh @ x_t.T + W_hh @ h_prev.T + b_h).T
+
+
 def step_not_implemented(x_t, h_prev, W_xh, W_hh, b_h):
     raise NotImplementedError
 
 
 STEP_MISTAKES = {
-    "missing bias": lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T),
-    "no tanh: returned a_t instead of h_t": lambda x_t, h_prev, W_xh, W_hh, b_h: (
-        x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0]
-    ),
-    "sigmoid instead of tanh": lambda x_t, h_prev, W_xh, W_hh, b_h: sigmoid(x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0]),
-    "W_hh not transposed": lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh + b_h[:, 0]),
-    "forgot the recurrent term": lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + b_h[:, 0]),
+    fp.MISSING_BIAS: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T),
+    fp.NO_TANH: lambda x_t, h_prev, W_xh, W_hh, b_h: x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0],
+    fp.SIGMOID: lambda x_t, h_prev, W_xh, W_hh, b_h: sigmoid(x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0]),
+    fp.RELU: lambda x_t, h_prev, W_xh, W_hh, b_h: np.maximum(0, x_t @ W_xh.T + h_prev @ W_hh.T + b_h.ravel()),
+    fp.HH_NOT_T: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh + b_h[:, 0]),
+    fp.XH_NOT_T: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh + h_prev @ W_hh.T + b_h[:, 0]),
+    fp.NO_RECURRENT: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + b_h[:, 0]),
+    fp.NO_INPUT: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(h_prev @ W_hh.T + b_h[:, 0]),
+    fp.MINUS_RECURRENT: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T - h_prev @ W_hh.T + b_h[:, 0]),
+    fp.COLUMN_BIAS: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + b_h),
+    fp.BIAS_AFTER_TANH: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T) + b_h[:, 0],
+    fp.SWAPPED: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(h_prev @ W_xh.T + x_t @ W_hh.T + b_h[:, 0]),
+    fp.NOT_UPDATED: lambda x_t, h_prev, W_xh, W_hh, b_h: h_prev,
+    fp.RETURNED_PAIR: lambda x_t, h_prev, W_xh, W_hh, b_h: rnn_lib.rnn_step_forward(x_t, h_prev, W_xh, W_hh, b_h),
+    fp.COLUMN_LAYOUT: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(W_xh @ x_t.T + W_hh @ h_prev.T + b_h),
 }
 
 
-def test_check_rnn_step_accepts_the_right_step():
-    assert check_rnn_step(step_right).status == "correct"
+@pytest.mark.parametrize("learner", [step_right, step_column_form_transposed])
+def test_check_rnn_step_accepts_the_right_step(learner):
+    assert check_rnn_step(learner).status == "correct"
 
 
 def test_check_rnn_step_says_not_implemented_for_an_unfinished_exercise():
@@ -56,71 +71,135 @@ def test_check_rnn_step_says_not_implemented_for_an_unfinished_exercise():
 @pytest.mark.parametrize("mistake", sorted(STEP_MISTAKES))
 def test_check_rnn_step_names_each_known_mistake(mistake):
     feedback = check_rnn_step(STEP_MISTAKES[mistake])
-    assert (feedback.status, feedback.mistake) == ("wrong", mistake)
+    assert (feedback.status, feedback.mistake) == ("wrong", mistake), str(feedback)
 
 
-def test_check_rnn_step_explains_a_transposed_input_weight_as_a_shape_error():
-    feedback = check_rnn_step(lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh + h_prev @ W_hh.T + b_h[:, 0]))
-    assert (feedback.status, feedback.mistake) == ("wrong", "shape error")
-    assert "x_t @ W_xh.T" in str(feedback)
+def test_every_mistake_the_step_checker_knows_is_tested():
+    assert set(STEP_MISTAKES) == set(fp.STEP_MISTAKES) | {fp.COLUMN_LAYOUT}
 
 
-def test_check_rnn_step_explains_a_column_bias_added_to_rows_as_a_shape_error():
-    feedback = check_rnn_step(lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + b_h))
-    assert (feedback.status, feedback.mistake) == ("wrong", "shape error")
-    assert "b_h[:, 0]" in str(feedback)
+@pytest.mark.parametrize("mistake", [fp.XH_NOT_T, fp.COLUMN_BIAS, fp.SWAPPED])
+def test_a_mistake_that_raises_a_shape_error_is_named_with_the_error(mistake):
+    text = str(check_rnn_step(STEP_MISTAKES[mistake]))
+    assert "numpy refused a product" in text and STEP_ADVICE[mistake] in text
 
 
-def test_check_rnn_step_reports_the_shape_of_a_column_layout_answer():
-    feedback = check_rnn_step(lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(W_xh @ x_t.T + W_hh @ h_prev.T + b_h))
-    assert feedback.status == "wrong"
-    assert "transpose of the expected shape" in str(feedback)
+def test_an_unknown_shape_error_gets_the_shapes_and_the_row_rule():
+    fb = check_rnn_step(lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_hh.T))  # no mistake the checker knows
+    assert (fb.status, fb.mistake) == ("wrong", "shape error")
+    assert "(B, H)" in str(fb) and "(2, 3)" in str(fb)
+
+
+def test_an_unknown_wrong_step_gets_the_relative_error_and_where():
+    fb = check_rnn_step(lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + 2 * b_h[:, 0]))
+    assert (
+        (fb.status, fb.mistake) == ("wrong", None) and "relative error" in str(fb) and "Largest difference" in str(fb)
+    )
+
+
+def test_a_sign_flip_of_the_whole_step_gets_this_exercises_sign_advice():
+    fb = check_rnn_step(lambda *args: -step_right(*args))
+    assert fb.mistake == "sign flipped" and "a_t = W_xh x_t + W_hh h_{t−1} + b_h" in str(fb)
 
 
 # ---------------------------------------------------------------------------
-# rnn_forward: x (T, B, D), params dict → (h_1 … h_T as (T, B, H), y_hat (T, B, O)).
+# rnn_forward: x (T, B, D), params dict, h0 (B, H) → (h_0 … h_T as (T + 1, B, H), y_hat (T, B, O)).
 # ---------------------------------------------------------------------------
 
 
-def make_forward(
-    *, h0=0.0, lag=1, shift_out=False, return_a=False, activation=np.tanh, bias=True, hh_t=True, out_bias=True
-):
-    """A learner's rnn_forward with one planted mistake chosen by the keyword arguments."""
+def forward_right(x, params, h0):
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    h = [h0]
+    for t in range(1, x.shape[0] + 1):
+        h.append(np.tanh(x[t - 1] @ W_xh.T + h[t - 1] @ W_hh.T + b_h[:, 0]))
+    h = np.array(h)
+    return h, h[1:] @ W_hy.T + b_y[:, 0]
 
-    def rnn_forward(x, params):
+
+def forward_preallocated(x, params, h0):  # a preallocated h written row by row: also right
+    T, B, _ = x.shape
+    h = np.zeros((T + 1, B, params["W_hh"].shape[0]))
+    h[0] = h0
+    y_hat = np.zeros((T, B, params["W_hy"].shape[0]))
+    for t in range(1, T + 1):
+        h[t] = step_right(x[t - 1], h[t - 1], params["W_xh"], params["W_hh"], params["b_h"])
+        y_hat[t - 1] = h[t] @ params["W_hy"].T + params["b_y"][:, 0]
+    return h, y_hat
+
+
+def forward_with_step(step):
+    """A learner's rnn_forward that calls their (wrong) rnn_step."""
+
+    def rnn_forward(x, params, h0):
+        h = [h0]
+        for t in range(1, x.shape[0] + 1):
+            h.append(step(x[t - 1], h[t - 1], params["W_xh"], params["W_hh"], params["b_h"]))
+        h = np.array(h)
+        return h, h[1:] @ params["W_hy"].T + params["b_y"][:, 0]
+
+    return rnn_forward
+
+
+def make_forward(mistake):
+    """A learner's rnn_forward with one planted sequence-level mistake, written as a learner would write it."""
+
+    def rnn_forward(x, params, h0):
         W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
-        states = [np.full((x.shape[1], W_hh.shape[0]), h0)]
-        pre = []
-        for t in range(x.shape[0]):
-            h_prev = states[max(t + 1 - lag, 0)]
-            a_t = x[t] @ W_xh.T + h_prev @ (W_hh.T if hh_t else W_hh) + (b_h[:, 0] if bias else 0.0)
-            pre.append(a_t)
-            states.append(activation(a_t))
-        h = np.array(pre) if return_a else np.array(states[:-1] if shift_out else states[1:])
-        return h, h @ W_hy.T + (b_y[:, 0] if out_bias else 0.0)
+        T = x.shape[0]
+        if mistake == fp.ALIASED:
+            state, states = h0.copy(), []
+            states.append(state)
+            for t in range(T):
+                state[:] = np.tanh(x[t] @ W_xh.T + state @ W_hh.T + b_h[:, 0])  # in place, stored again
+                states.append(state)
+            h = np.array(states)
+            return h, h[1:] @ W_hy.T + b_y[:, 0]
+        if mistake == fp.BATCH_AXIS:  # x[:, t] where x[t] belongs
+            h = [h0]
+            for t in range(T):
+                h.append(np.tanh(x[:, t] @ W_xh.T + h[-1] @ W_hh.T + b_h[:, 0]))
+            h = np.array(h)
+            return h, h[1:] @ W_hy.T + b_y[:, 0]
+        if mistake == fp.LAST_STEP_MISSING:
+            h = np.zeros((T + 1,) + h0.shape)
+            h[0] = h0
+            for t in range(1, T):
+                h[t] = np.tanh(x[t - 1] @ W_xh.T + h[t - 1] @ W_hh.T + b_h[:, 0])
+            return h, h[1:] @ W_hy.T + b_y[:, 0]
+        start = np.zeros_like(h0) if mistake == fp.IGNORED_H0 else h0
+        h, a = [start], []
+        for t in range(1, T + 1):
+            h_prev = {fp.LAG2: h[max(t - 2, 0)], fp.NEVER_UPDATED: start}.get(mistake, h[t - 1])
+            a.append(x[t - 1] @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0])
+            h.append(np.tanh(a[-1]))
+        h, a = np.array(h), np.array(a)
+        read = {fp.Y_FROM_A: a, fp.Y_FROM_PREV: h[:-1], fp.Y_WITH_H0: h}.get(mistake, h[1:])
+        y_hat = read @ (W_hy if mistake == fp.HY_NOT_T else W_hy.T)
+        y_hat = y_hat + {fp.MISSING_OUT_BIAS: 0.0, fp.OUT_COLUMN_BIAS: b_y}.get(mistake, b_y[:, 0])
+        if mistake == fp.NO_H0_ROW:
+            h = h[1:]
+        elif mistake == fp.NO_LAST_ROW:
+            h = h[:-1]
+        elif mistake == fp.RETURNED_A:
+            h = np.concatenate([h[:1], a])
+        return h, y_hat
 
     return rnn_forward
 
 
 FORWARD_MISTAKES = {
-    "h_0 not zero": make_forward(h0=1.0),
-    "used the wrong state (h_{t−2} instead of h_{t−1})": make_forward(lag=2),
-    "states shifted by one step (returned h_0 … h_{T−1})": make_forward(shift_out=True),
-    "returned a_t instead of h_t": make_forward(return_a=True),
-    "no tanh": make_forward(activation=lambda a: a),
-    "sigmoid instead of tanh": make_forward(activation=sigmoid),
-    "missing bias": make_forward(bias=False),
-    "W_hh not transposed": make_forward(hh_t=False),
-    "missing output bias": make_forward(out_bias=False),
+    **{m: forward_with_step(STEP_MISTAKES[m]) for m in fp.FORWARD_STEP_MISTAKES},
+    **{m: make_forward(m) for m in fp.FORWARD_ADVICE},
 }
 
 
-def test_check_rnn_forward_accepts_the_right_forward_pass():
-    assert check_rnn_forward(make_forward()).status == "correct"
+@pytest.mark.parametrize("learner", [forward_right, forward_preallocated, forward_with_step(step_right)])
+def test_check_rnn_forward_accepts_the_right_forward_pass(learner):
+    assert check_rnn_forward(learner).status == "correct"
 
 
 def test_check_rnn_forward_says_not_implemented_for_an_unfinished_exercise():
-    def rnn_forward(x, params):
+    def rnn_forward(x, params, h0):
         raise NotImplementedError
 
     assert check_rnn_forward(rnn_forward).status == "not implemented"
@@ -129,38 +208,39 @@ def test_check_rnn_forward_says_not_implemented_for_an_unfinished_exercise():
 @pytest.mark.parametrize("mistake", sorted(FORWARD_MISTAKES))
 def test_check_rnn_forward_names_each_known_mistake(mistake):
     feedback = check_rnn_forward(FORWARD_MISTAKES[mistake])
-    assert (feedback.status, feedback.mistake) == ("wrong", mistake)
+    assert (feedback.status, feedback.mistake) == ("wrong", mistake), str(feedback)
 
 
-def test_check_rnn_forward_recognises_a_random_initial_state_as_h0_not_zero():
-    rng = np.random.default_rng(123)
-
-    def rnn_forward(x, params):
-        h, states = rng.standard_normal((x.shape[1], params["W_hh"].shape[0])), []  # a fresh random h_0 each call
-        for t in range(x.shape[0]):
-            h = np.tanh(x[t] @ params["W_xh"].T + h @ params["W_hh"].T + params["b_h"][:, 0])
-            states.append(h)
-        h_all = np.array(states)
-        return h_all, h_all @ params["W_hy"].T + params["b_y"][:, 0]
-
-    feedback = check_rnn_forward(rnn_forward)
-    assert (feedback.status, feedback.mistake) == ("wrong", "h_0 not zero")
+def test_every_mistake_the_forward_checker_knows_is_tested():
+    assert set(FORWARD_MISTAKES) == set(fp.FORWARD_MISTAKES)
 
 
 def test_check_rnn_forward_asks_for_a_pair_when_only_one_array_comes_back():
-    feedback = check_rnn_forward(lambda x, params: make_forward()(x, params)[0])
+    feedback = check_rnn_forward(lambda x, params, h0: forward_right(x, params, h0)[0])
     assert feedback.status == "wrong"
     assert "(h, y_hat)" in str(feedback)
 
 
-def test_check_rnn_forward_names_the_wrong_time_steps():
-    def off_at_last_step(x, params):
-        h, y_hat = make_forward()(x, params)
+@pytest.mark.parametrize("row, t", [(4, 4), (0, 0)])
+def test_check_rnn_forward_names_the_wrong_time_steps_counting_h_0_as_t_0(row, t):
+    def off_at_one_row(x, params, h0):
+        h, y_hat = forward_right(x, params, h0)
         h = h.copy()
-        h[-1] += 0.1
+        h[row] += 0.1
         return h, y_hat
 
-    assert "t = 4" in str(check_rnn_forward(off_at_last_step))
+    text = str(check_rnn_forward(off_at_one_row))
+    assert f"h is wrong at t = {t} (row t holds h_t, row 0 is h_0)" in text
+
+
+def test_check_rnn_forward_counts_prediction_steps_from_1():
+    def off_at_last_prediction(x, params, h0):
+        h, y_hat = forward_right(x, params, h0)
+        y_hat = y_hat.copy()
+        y_hat[-1] += 0.1
+        return h, y_hat
+
+    assert f"y_hat is wrong at t = {fp.T} (row t − 1 holds step t)" in str(check_rnn_forward(off_at_last_prediction))
 
 
 # ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from rnn_lib.exercises import hidden_state as hs
+from rnn_lib.exercises import recurrent_weights as rw
 from rnn_lib.exercises.hidden_state import check_hidden_state_grads, hidden_state_grads
 from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads, recurrent_weight_grads
 
@@ -21,23 +23,35 @@ def learner_hidden(dy, h, W_hy, W_hh, *, mistake=None):
     T, B, H = dy.shape[0], dy.shape[1], W_hh.shape[0]
     dh, dh_raw = np.zeros((T, B, H)), np.zeros((T, B, H))
     dh_next = np.zeros((B, H))
-    steps = range(T) if mistake == "forwards" else reversed(range(T))
+    if mistake == "forwards":
+        steps = range(1, T + 1)
+    elif mistake == "first step skipped":
+        steps = range(T, 1, -1)  # stops at t = 2
+    else:
+        steps = range(T, 0, -1)
     for t in steps:
         if mistake == "column form":
-            dh[t] = W_hy.T @ dy[t] + dh_next  # the one-sequence formula, pasted: (H, O) @ (B, O) fails
+            dh[t - 1] = W_hy.T @ dy[t - 1] + dh_next  # the one-sequence formula, pasted: (H, O) @ (B, O) fails
+        elif mistake == "W_hy.T":
+            dh[t - 1] = dy[t - 1] @ W_hy.T + dh_next
+        elif mistake == "no readout":
+            dh[t - 1] = dh_next
         else:
-            dh[t] = dy[t] @ W_hy + (0.0 if mistake == "no dh_next" else dh_next)
-        if mistake == "tanh of h":
-            grad = 1.0 - np.tanh(h[t + 1]) ** 2
-        elif mistake == "h_{t-1}":
-            grad = 1.0 - h[t] ** 2
-        else:
-            grad = 1.0 - h[t + 1] ** 2
-        dh_raw[t] = grad * dh[t]
-        dh_next = dh_raw[t] @ (W_hh.T if mistake == "W_hh" else W_hh)
+            dh[t - 1] = dy[t - 1] @ W_hy + (0.0 if mistake in ("no dh_next", "after tanh") else dh_next)
+        grad = {
+            "tanh of h": 1.0 - np.tanh(h[t]) ** 2,
+            "h_{t-1}": 1.0 - h[t - 1] ** 2,
+            "no tanh prime": 1.0,
+            "1 - h": 1.0 - h[t],
+        }.get(mistake, 1.0 - h[t] ** 2)
+        dh_raw[t - 1] = grad * dh[t - 1]
+        if mistake == "after tanh":
+            dh_raw[t - 1] += dh_next
+        sent = dh[t - 1] if mistake == "recurrent without tanh" else dh_raw[t - 1]
+        dh_next = sent @ (W_hh.T if mistake == "W_hh" else W_hh)
         if mistake == "batch sum":
             dh_next = dh_next.sum(axis=0)
-    return dh, dh_raw
+    return (dh_raw, dh) if mistake == "swapped" else (dh, dh_raw)
 
 
 def test_hidden_checker_accepts_the_right_loop():
@@ -96,6 +110,14 @@ def test_hidden_checker_says_not_implemented():
         ("forwards", "ran forwards in time"),
         ("W_hh", "W_hh instead of W_hhᵀ"),
         ("batch sum", "dh_next summed over the batch"),
+        ("recurrent without tanh", hs.RECURRENT_WITHOUT_TANH),
+        ("no tanh prime", hs.NO_TANH_PRIME),
+        ("after tanh", hs.AFTER_TANH),
+        ("1 - h", hs.ONE_MINUS_H),
+        ("first step skipped", hs.FIRST_STEP_SKIPPED),
+        ("swapped", hs.SWAPPED),
+        ("no readout", hs.NO_READOUT),
+        ("W_hy.T", hs.W_HY_T),
     ],
 )
 def test_hidden_checker_names_the_mistake(planted, name):
@@ -108,19 +130,29 @@ def test_hidden_checker_explains_a_column_form_product_instead_of_a_traceback():
     assert fb.status == "wrong" and "numpy refused a product" in str(fb) and "row form" in str(fb)
 
 
+def test_every_mistake_the_hidden_checker_knows_is_tested():
+    tested = {name for _, name in test_hidden_checker_names_the_mistake.pytestmark[0].args[1]}
+    assert tested == set(hs.MISTAKES)
+
+
 def test_hidden_checker_names_the_wrong_steps_of_a_dropped_dh_next():
     fb = check_hidden_state_grads(lambda *args: learner_hidden(*args, mistake="no dh_next"))
-    # Only the last step (row 4, t = 5) has no dh_next term, so it stays right.
-    assert "Wrong in row(s) 0, 1, 2, 3 (0-based), i.e. step(s) t = 1, 2, 3, 4" in str(fb)
+    # Only the last step (t = T = 5) has no dh_next term, so it stays right.
+    assert "dh is wrong at t = 1, 2, 3, 4 (row t − 1 holds step t); the other steps are right." in str(fb)
 
 
 def test_hidden_checker_names_the_wrong_steps_of_an_unknown_mistake():
     def last_step_doubled(dy, h, W_hy, W_hh):
         dh, dh_raw = learner_hidden(dy, h, W_hy, W_hh)
-        return dh * np.r_[np.ones(4), 2.0][:, None, None], dh_raw  # an error no known mistake makes, in row 4 only
+        return dh * np.r_[np.ones(4), 2.0][:, None, None], dh_raw  # an error no known mistake makes, at t = 5 only
 
     fb = check_hidden_state_grads(last_step_doubled)
-    assert (fb.status, fb.mistake) == ("wrong", None) and "Wrong at time step(s) t = 4 (0-based)" in str(fb)
+    assert (fb.status, fb.mistake) == ("wrong", None) and "dh is wrong at t = 5 (row t − 1 holds step t)" in str(fb)
+
+
+def test_hidden_checker_sign_advice_is_about_the_recursion():
+    fb = check_hidden_state_grads(lambda *args: tuple(-v for v in learner_hidden(*args)))
+    assert fb.mistake == "sign flipped" and "δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}" in str(fb)
 
 
 def test_hidden_checker_asks_for_two_arrays():
@@ -142,26 +174,40 @@ def learner_weights(dh_raw, x, h, *, mistake=None):
     D = x.shape[2]
     dW_xh, dW_hh, db_h = np.zeros((H, D)), np.zeros((H, H)), np.zeros((H, 1))
     if mistake == "transposed":
-        dW_xh, dW_hh = np.zeros((D, H)), np.zeros((H, H))
-    for t in range(T):
+        dW_xh = np.zeros((D, H))
+    if mistake == "not summed over b":
+        dW_xh, dW_hh, db_h = np.zeros((B, H, D)), np.zeros((B, H, H)), np.zeros((B, H, 1))
+    first = {"first step skipped": 2}.get(mistake, 1)
+    last = T - 1 if mistake == "last step skipped" else T
+    for t in range(first, last + 1):
         for b in range(1 if mistake == "first sequence" else B):
-            delta = dh_raw[t, b]
+            delta = dh_raw[t - 1, b]
             if mistake == "tanh twice":
-                delta = (1.0 - h[t + 1, b] ** 2) * delta
-            if mistake == "delta h":  # undoes the tanh′ factor: what using δ^h_t would give
-                delta = delta / (1.0 - h[t + 1, b] ** 2)
-            h_prev = h[t + 1, b] if mistake == "h_t" else h[t, b]
+                delta = (1.0 - h[t, b] ** 2) * delta
+            h_prev = h[t, b] if mistake == "h_t" else h[t - 1, b]
             if mistake == "transposed":
-                dW_xh += np.outer(x[t, b], delta)
+                dW_xh += np.outer(x[t - 1, b], delta)
                 dW_hh += np.outer(h_prev, delta)
+            elif mistake == "not summed over b":
+                dW_xh[b] += np.outer(delta, x[t - 1, b])
+                dW_hh[b] += np.outer(delta, h_prev)
+                db_h[b] += delta[:, None]
+                continue
             else:
-                dW_xh += np.outer(delta, x[t, b])
-                dW_hh += np.outer(delta, h_prev)
+                dW_xh += np.outer(delta, x[t - 1, b])
+                if not (mistake == "t = 1 skipped in dW_hh" and t == 1):
+                    dW_hh += np.outer(delta, h_prev)
             db_h += delta[:, None]
     if mistake == "flat db_h":
         db_h = db_h[:, 0]
+    if mistake == "scalar db_h":
+        db_h = float(db_h.sum())
     if mistake == "batch mean":
         dW_xh, dW_hh, db_h = dW_xh / B, dW_hh / B, db_h / B
+    if mistake == "time mean":
+        dW_xh, dW_hh, db_h = dW_xh / T, dW_hh / T, db_h / T
+    if mistake == "swapped":
+        return dW_hh, dW_xh, db_h
     return dW_xh, dW_hh, db_h
 
 
@@ -179,7 +225,7 @@ def test_weights_reference_solution_matches_rnn_lib_backward():
     dh_raw = np.stack(  # δ^a_t of each sequence, from notebook 04's one-sequence recursion
         [hidden_state_grads((y_hat - y)[:, b], h[:, b], params["W_hy"], params["W_hh"])[1] for b in range(3)], axis=1
     )
-    for name, value in zip(("W_xh", "W_hh", "b_h"), recurrent_weight_grads(dh_raw, x, h)):
+    for name, value in zip(("W_xh", "W_hh", "b_h"), recurrent_weight_grads(dh_raw, x, h), strict=True):
         np.testing.assert_allclose(value, grads[name], rtol=1e-12, atol=1e-14)
 
 
@@ -196,15 +242,43 @@ def test_weights_checker_says_not_implemented():
         ("h_t", "h_t instead of h_{t−1} in dW_hh"),
         ("transposed", "transposed outer product"),
         ("flat db_h", "db_h of shape (H,) instead of (H, 1)"),
-        ("delta h", "δ^h used instead of δ^a (tanh′ factor missing)"),
         ("tanh twice", "tanh′ applied twice"),
         ("first sequence", "only the first sequence of the batch"),
         ("batch mean", "mean over the batch instead of the sum"),
+        ("t = 1 skipped in dW_hh", rw.T1_SKIPPED),
+        ("first step skipped", rw.FIRST_STEP_SKIPPED),
+        ("last step skipped", rw.LAST_STEP_SKIPPED),
+        ("time mean", rw.TIME_MEAN),
+        ("swapped", rw.SWAPPED),
+        ("not summed over b", rw.NOT_SUMMED_BATCH),
+        ("scalar db_h", rw.SCALAR_DB),
     ],
 )
 def test_weights_checker_names_the_mistake(planted, name):
     fb = check_recurrent_weight_grads(lambda *args: learner_weights(*args, mistake=planted))
     assert (fb.status, fb.mistake) == ("wrong", name)
+
+
+def test_every_mistake_the_weights_checker_knows_is_tested():
+    tested = {name for _, name in test_weights_checker_names_the_mistake.pytestmark[0].args[1]}
+    assert tested | {rw.ALL_STATES} == set(rw.ADVICE) | {rw.ALL_STATES}
+
+
+def test_weights_checker_recognises_all_states_used_from_the_error_it_raises():
+    def all_states(dh_raw, x, h):
+        return (
+            np.einsum("tbi,tbj->ij", dh_raw, x),
+            np.einsum("tbi,tbj->ij", dh_raw, h),  # h has T + 1 rows: numpy refuses
+            dh_raw.sum(axis=(0, 1))[:, None],
+        )
+
+    fb = check_recurrent_weight_grads(all_states)
+    assert fb.mistake == rw.ALL_STATES and "h[:-1]" in str(fb)
+
+
+def test_weights_checker_sign_advice_is_about_these_gradients():
+    fb = check_recurrent_weight_grads(lambda *args: tuple(-v for v in learner_weights(*args)))
+    assert fb.mistake == "sign flipped" and "inside δ^a_t" in str(fb) and "y − ŷ" not in str(fb)
 
 
 def test_weights_checker_says_which_value_is_wrong():

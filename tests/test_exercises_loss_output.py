@@ -75,6 +75,33 @@ def loss_weight_squared(y_hat, y, w):
     return 0.5 * float(np.sum(weighted**2)), steps(w) * weighted
 
 
+def loss_half_in_grad(y_hat, y, w):
+    loss, dy = loss_right(y_hat, y, w)
+    return loss, 0.5 * dy
+
+
+def loss_per_step(y_hat, y, w):
+    diff = y_hat - y
+    return 0.5 * w * np.sum(diff**2, axis=(1, 2)), steps(w) * diff
+
+
+def loss_per_sequence(y_hat, y, w):
+    diff = y_hat - y
+    return 0.5 * np.sum(steps(w) * diff**2, axis=(0, 2)), steps(w) * diff
+
+
+def loss_norm(y_hat, y, w):
+    diff = y_hat - y
+    norms = np.linalg.norm(diff, axis=2, keepdims=True)
+    return 0.5 * float(np.sum(steps(w) * norms)), steps(w) * diff / norms
+
+
+def loss_batch_mean(y_hat, y, w):
+    B = y.shape[1]
+    loss, dy = loss_right(y_hat, y, w)
+    return loss / B, dy / B
+
+
 def not_written(*args):
     raise NotImplementedError
 
@@ -115,6 +142,11 @@ def test_loss_checker_reports_not_implemented():
         (loss_grad_column, loss_ex.WRONG_SHAPE),
         (loss_grad_without_weight, loss_ex.NO_WEIGHT),
         (loss_weight_squared, loss_ex.WEIGHT_SQUARED),
+        (loss_half_in_grad, loss_ex.HALF_IN_GRAD),
+        (loss_per_step, loss_ex.PER_STEP),
+        (loss_per_sequence, loss_ex.PER_SEQUENCE),
+        (loss_norm, loss_ex.NORM),
+        (loss_batch_mean, loss_ex.BATCH_MEAN),
     ],
 )
 def test_loss_checker_names_the_mistake(learner, mistake):
@@ -128,6 +160,23 @@ def test_loss_checker_judges_loss_and_gradient_separately():
     assert "loss: correct." in text and "dy:\n    This is exactly what the mistake" in text
 
 
+def test_loss_checker_sign_advice_is_about_prediction_minus_target():
+    text = str(check_weighted_loss_and_grad(lambda y_hat, y, w: (loss_right(y_hat, y, w)[0], 2 * (y - y_hat))))
+    assert "relative error" in text  # not the known sign mistake (a factor 2 too): the general sign check
+    fb = check_weighted_loss_and_grad(lambda y_hat, y, w: (-loss_right(y_hat, y, w)[0], loss_right(y_hat, y, w)[1]))
+    assert fb.mistake == "sign flipped" and "never negative" in str(fb)
+
+
+def test_loss_checker_counts_steps_from_1():
+    def last_step_off(y_hat, y, w):
+        loss, dy = loss_right(y_hat, y, w)
+        dy = dy.copy()
+        dy[-1] *= 1.5
+        return loss, dy
+
+    assert "dy is wrong at t = 5 (row t − 1 holds step t)" in str(check_weighted_loss_and_grad(last_step_off))
+
+
 def test_loss_checker_explains_a_weight_that_does_not_broadcast():
     fb = check_weighted_loss_and_grad(lambda y_hat, y, w: (0.0, w * (y_hat - y)))  # (T,) against (T, B, O)
     assert fb.status == "wrong" and "w[:, None, None]" in str(fb)
@@ -139,7 +188,7 @@ def test_loss_checker_explains_a_missing_return_value():
 
 
 # ---------------------------------------------------------------------------
-# 03: output_layer_backward(dy, h, W_hy) -> (dh, dW_hy, db_y), dy (T, B, O), h (T, B, H)
+# 03: output_layer_backward(dy, h, W_hy) -> (dh, dW_hy, db_y), dy (T, B, O), h (T + 1, B, H) = h_0 … h_T
 # ---------------------------------------------------------------------------
 
 
@@ -153,74 +202,96 @@ def out_db(dy):
 
 def out_right(dy, h, W_hy):
     T, B, O = dy.shape
-    return dy @ W_hy, dy.reshape(T * B, O).T @ h.reshape(T * B, -1), out_db(dy)
+    return dy @ W_hy, dy.reshape(T * B, O).T @ h[1:].reshape(T * B, -1), out_db(dy)
 
 
-def out_right_loop(dy, h, W_hy):  # one sequence and one step at a time, in column form: also right
+def out_right_loop(dy, h, W_hy):  # one sequence and one step at a time, in column form, t from 1: also right
     T, B, O = dy.shape
-    dh = np.zeros(h.shape)
+    dh = np.zeros((T, B, h.shape[2]))
     dW_hy, db_y = np.zeros(W_hy.shape), np.zeros((O, 1))
-    for t in range(T):
+    for t in range(1, T + 1):
         for b in range(B):
-            dh[t, b] = W_hy.T @ dy[t, b]
-            dW_hy += np.outer(dy[t, b], h[t, b])
-            db_y += dy[t, b][:, None]
+            dh[t - 1, b] = W_hy.T @ dy[t - 1, b]
+            dW_hy += np.outer(dy[t - 1, b], h[t, b])
+            db_y += dy[t - 1, b][:, None]
     return dh, dW_hy, db_y
 
 
 def out_w_hy_t(dy, h, W_hy):
-    return dy @ W_hy.T, out_dW(dy, h), out_db(dy)
+    return dy @ W_hy.T, out_dW(dy, h[1:]), out_db(dy)
 
 
 def out_w_hy_t_column(dy, h, W_hy):
-    return np.stack([W_hy.T @ dy[t] for t in range(len(dy))]), out_dW(dy, h), out_db(dy)
+    return np.stack([W_hy.T @ dy[t] for t in range(len(dy))]), out_dW(dy, h[1:]), out_db(dy)
 
 
 def out_dh_batch_sum(dy, h, W_hy):
-    return (dy @ W_hy).sum(axis=1), out_dW(dy, h), out_db(dy)
+    return (dy @ W_hy).sum(axis=1), out_dW(dy, h[1:]), out_db(dy)
 
 
 def out_dh_batch_sum_keepdims(dy, h, W_hy):
-    return (dy @ W_hy).sum(axis=1, keepdims=True), out_dW(dy, h), out_db(dy)
+    return (dy @ W_hy).sum(axis=1, keepdims=True), out_dW(dy, h[1:]), out_db(dy)
 
 
 def out_dh_time_sum(dy, h, W_hy):
-    return (dy @ W_hy).sum(axis=0), out_dW(dy, h), out_db(dy)
+    return (dy @ W_hy).sum(axis=0), out_dW(dy, h[1:]), out_db(dy)
 
 
 def out_transposed(dy, h, W_hy):
-    return dy @ W_hy, np.einsum("tbh,tbo->ho", h, dy), out_db(dy)
+    return dy @ W_hy, np.einsum("tbh,tbo->ho", h[1:], dy), out_db(dy)
 
 
-def out_shifted(dy, h, W_hy):
-    h_prev = np.concatenate([np.zeros_like(h[:1]), h[:-1]])
-    return dy @ W_hy, out_dW(dy, h_prev), out_db(dy)
-
-
-def out_shifted_wrapped(dy, h, W_hy):
+def out_shifted(dy, h, W_hy):  # the loop over rows t = 0 … T − 1 reads h[t], which is h_{t}, one step early
     dW_hy = np.zeros(W_hy.shape)
     for t in range(len(dy)):
-        dW_hy += dy[t].T @ h[t - 1]  # at t = 0 this reads h[-1]
+        dW_hy += dy[t].T @ h[t]
     return dy @ W_hy, dW_hy, out_db(dy)
 
 
 def out_mean(dy, h, W_hy):
     T, B = dy.shape[:2]
-    return dy @ W_hy, out_dW(dy, h) / (T * B), dy.mean(axis=(0, 1))[:, None]
+    return dy @ W_hy, out_dW(dy, h[1:]) / (T * B), dy.mean(axis=(0, 1))[:, None]
 
 
 def out_flat_bias(dy, h, W_hy):
-    return dy @ W_hy, out_dW(dy, h), dy.sum(axis=(0, 1))
+    return dy @ W_hy, out_dW(dy, h[1:]), dy.sum(axis=(0, 1))
 
 
 def out_last_step(dy, h, W_hy):
-    dh = np.zeros(h.shape)
+    dh = np.zeros(dy.shape[:2] + (h.shape[2],))
     dh[-1] = dy[-1] @ W_hy
     return dh, dy[-1].T @ h[-1], dy[-1].sum(axis=0)[:, None]
 
 
 def out_not_summed_over_batch(dy, h, W_hy):
-    return dy @ W_hy, np.einsum("tbo,tbh->boh", dy, h), out_db(dy)
+    return dy @ W_hy, np.einsum("tbo,tbh->boh", dy, h[1:]), out_db(dy)
+
+
+def out_all_states(dy, h, W_hy):  # h used as if it held h_1 … h_T
+    return dy @ W_hy, out_dW(dy, h), out_db(dy)
+
+
+def out_all_states_reshaped(dy, h, W_hy):
+    T, B, O = dy.shape
+    return dy @ W_hy, dy.reshape(T * B, O).T @ h.reshape(T * B, -1), out_db(dy)
+
+
+def out_dh_with_h0(dy, h, W_hy):
+    dh = np.zeros_like(h)
+    dh[1:] = dy @ W_hy
+    return dh, out_dW(dy, h[1:]), out_db(dy)
+
+
+def out_scalar_bias(dy, h, W_hy):
+    return dy @ W_hy, out_dW(dy, h[1:]), np.sum(dy)
+
+
+def out_tanh_prime(dy, h, W_hy):
+    return (dy @ W_hy) * (1 - h[1:] ** 2), out_dW(dy, h[1:]), out_db(dy)
+
+
+def out_first_sequence(dy, h, W_hy):
+    return dy @ W_hy, dy[:, 0].T @ h[1:, 0], dy[:, 0].sum(axis=0)[:, None]
 
 
 @pytest.mark.parametrize("learner", [out_right, out_right_loop])
@@ -232,9 +303,9 @@ def test_output_checker_accepts_right_answers(learner):
 def test_output_reference_agrees_with_rnn_lib():
     # The reference is rnn_lib.output_step_backward applied at every step, with dW_hy and db_y summed over t.
     rng = np.random.default_rng(1)
-    dy, h, W_hy = rng.standard_normal((4, 3, 2)), rng.standard_normal((4, 3, 5)), rng.standard_normal((2, 5))
+    dy, h, W_hy = rng.standard_normal((4, 3, 2)), rng.standard_normal((5, 3, 5)), rng.standard_normal((2, 5))
     dh, dW_hy, db_y = out_ex.output_layer_backward(dy, h, W_hy)
-    steps_ = [rnn_lib.output_step_backward(dy[t], (h[t], W_hy)) for t in range(4)]
+    steps_ = [rnn_lib.output_step_backward(dy[t - 1], (h[t], W_hy)) for t in range(1, 5)]
     np.testing.assert_allclose(dh, np.stack([s[0] for s in steps_]), rtol=1e-13, atol=1e-13)
     np.testing.assert_allclose(dW_hy, sum(s[1] for s in steps_), rtol=1e-13, atol=1e-13)
     np.testing.assert_allclose(db_y, sum(s[2] for s in steps_), rtol=1e-13, atol=1e-13)
@@ -248,26 +319,36 @@ def test_output_checker_reports_not_implemented():
     assert check_output_layer_backward(not_written).status == "not implemented"
 
 
-@pytest.mark.parametrize(
-    ("learner", "mistake"),
-    [
-        (out_w_hy_t, out_ex.W_HY_T),
-        (out_w_hy_t_column, out_ex.W_HY_T),
-        (out_dh_batch_sum, out_ex.DH_BATCH_SUM),
-        (out_dh_batch_sum_keepdims, out_ex.DH_BATCH_SUM),
-        (out_dh_time_sum, out_ex.DH_TIME_SUM),
-        (out_transposed, out_ex.TRANSPOSED),
-        (out_shifted, out_ex.SHIFTED),
-        (out_shifted_wrapped, out_ex.SHIFTED_WRAPPED),
-        (out_mean, out_ex.MEAN),
-        (out_flat_bias, out_ex.FLAT_BIAS),
-        (out_last_step, out_ex.LAST_STEP),
-        (out_not_summed_over_batch, out_ex.NOT_SUMMED_BATCH),
-    ],
-)
+OUTPUT_MISTAKES = [
+    (out_w_hy_t, out_ex.W_HY_T),
+    (out_w_hy_t_column, out_ex.W_HY_T),
+    (out_dh_batch_sum, out_ex.DH_BATCH_SUM),
+    (out_dh_batch_sum_keepdims, out_ex.DH_BATCH_SUM),
+    (out_dh_time_sum, out_ex.DH_TIME_SUM),
+    (out_transposed, out_ex.TRANSPOSED),
+    (out_shifted, out_ex.SHIFTED),
+    (out_mean, out_ex.MEAN),
+    (out_flat_bias, out_ex.FLAT_BIAS),
+    (out_last_step, out_ex.LAST_STEP),
+    (out_not_summed_over_batch, out_ex.NOT_SUMMED_BATCH),
+    (out_all_states, out_ex.ALL_STATES),
+    (out_all_states_reshaped, out_ex.ALL_STATES),
+    (out_dh_with_h0, out_ex.DH_WITH_H0),
+    (out_scalar_bias, out_ex.SCALAR_BIAS),
+    (out_tanh_prime, out_ex.TANH_PRIME),
+    (out_first_sequence, out_ex.FIRST_SEQUENCE),
+]
+
+
+@pytest.mark.parametrize(("learner", "mistake"), OUTPUT_MISTAKES)
 def test_output_checker_names_the_mistake(learner, mistake):
     fb = check_output_layer_backward(learner)
     assert (fb.status, fb.mistake) == ("wrong", mistake), str(fb)
+
+
+def test_output_checker_sign_advice_is_about_the_read_out_not_the_loss():
+    fb = check_output_layer_backward(lambda *args: tuple(-v for v in out_right(*args)))
+    assert fb.mistake == "sign flipped" and "update (notebook 07)" in str(fb) and "y − ŷ" not in str(fb)
 
 
 def test_output_checker_names_the_wrong_value():
@@ -282,11 +363,16 @@ def test_output_checker_gives_a_shape_hint_for_w_hy_t():
     assert "numpy refused a product" in text and "W_hy.T" in text
 
 
+def test_output_checker_gives_plain_shape_advice_for_an_unknown_shape_error():
+    fb = check_output_layer_backward(lambda dy, h, W_hy: (dy @ h, out_dW(dy, h[1:]), out_db(dy)))
+    assert (fb.status, fb.mistake) == ("wrong", "shape error") and "h (T + 1, B, H)" in str(fb)
+
+
 def test_output_checker_lists_two_mistakes_at_once():
-    fb = check_output_layer_backward(lambda dy, h, W_hy: (dy @ W_hy, out_dW(dy, h).T, dy.sum(axis=(0, 1))))
+    fb = check_output_layer_backward(lambda dy, h, W_hy: (dy @ W_hy, out_dW(dy, h[1:]).T, dy.sum(axis=(0, 1))))
     assert fb.mistake == f"{out_ex.TRANSPOSED} + {out_ex.FLAT_BIAS}"
 
 
 def test_output_checker_explains_a_missing_return_value():
-    fb = check_output_layer_backward(lambda dy, h, W_hy: (dy @ W_hy, out_dW(dy, h)))
+    fb = check_output_layer_backward(lambda dy, h, W_hy: (dy @ W_hy, out_dW(dy, h[1:])))
     assert fb.status == "wrong" and "return three values" in str(fb)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import _thread
 import random
+import signal
 import threading
 import time
 import warnings
@@ -23,6 +24,15 @@ from rnn_lib.tbptt import train_tbptt
 from rnn_lib.training import train
 
 D, H, O, T = 4, 4, 1, 5  # D = H, so that W_xh and W_hh could be one array
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_raises_keyboard_interrupt():
+    """Python's own SIGINT handler while each test runs: a test run in the background, or an event loop a kernel
+    test left behind, may have installed another (or ignore SIGINT), and these tests send Ctrl-C themselves."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def case(seed=0):
@@ -119,20 +129,28 @@ def with_interrupt(run, delay):
 def interrupt_repeatedly(run, params, rounds, seed):
     """Run ``run()`` ``rounds`` times, each time with a Ctrl-C (SIGINT) sent at a random moment inside it.
 
-    Returns the states seen after each interrupted run: every one must be a state some whole number
-    of updates produced, never a mix.
+    The moments are drawn over the time one uninterrupted run takes here and now (a loaded machine is
+    slower), so they land all along it.  Returns the (before, after) states of each interrupted run:
+    every ``after`` must be a state some whole number of updates produced, never a mix.
     """
     rng = random.Random(seed)
+    saved = snapshot(params)
+    started = time.perf_counter()
+    run()
+    duration = time.perf_counter() - started
+    for k in params:
+        params[k][...] = saved[k]
     states = []
     for _ in range(rounds):
         start = snapshot(params)
-        with_interrupt(run, rng.uniform(0.0, 0.003))
+        with_interrupt(run, rng.uniform(0.0, duration))
         states.append((start, snapshot(params)))
     return states
 
 
-def test_ctrl_c_during_backward_leaves_all_old_or_all_new_parameters():
-    model = SimpleRNN(3, 16, 2, rng=np.random.default_rng(4))
+@pytest.mark.parametrize("model_class", [SimpleRNN, rnn_lib.LSTMModel, rnn_lib.GRUModel], ids=lambda c: c.__name__)
+def test_ctrl_c_during_backward_leaves_all_old_or_all_new_parameters(model_class):
+    model = model_class(3, 16, 2, rng=np.random.default_rng(4))
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((30, 3)), rng.standard_normal((30, 2))
 
@@ -142,7 +160,7 @@ def test_ctrl_c_during_backward_leaves_all_old_or_all_new_parameters():
 
     mixed = 0
     for before, after in interrupt_repeatedly(step, model.params, 300, seed=6):
-        changed = [not np.array_equal(before[k], after[k]) for k in rnn_lib.PARAM_NAMES]
+        changed = [not np.array_equal(before[k], after[k]) for k in model.PARAM_NAMES]
         mixed += 0 < sum(changed) < len(changed)  # a step moves all five or none (b_y's gradient is never 0 here)
     assert mixed == 0
 

@@ -1,11 +1,67 @@
-"""`make html` builds a self-contained page per notebook, linked to each other."""
+"""`make html` builds a self-contained page per notebook, linked to each other, readable with no network.
+
+`make site-test` opens every page in a browser with the network blocked; these are the checks that need none.
+"""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-from tests.notebook_files import NOTEBOOK_PATHS
-from tools.build_site import build
+from tests.notebook_files import NOTEBOOK_PATHS, read
+from tools.build_site import build, tex_to_mathml
+
+LATEX = re.compile(r"\$|\\[A-Za-z]+")  # a dollar sign or a control word: LaTeX source left for the reader
+REMOTE = re.compile(r"\s*(https?:)?//")
+LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "link": "href"}  # what a page fetches
+VOID = {"br", "img", "meta", "link", "input", "hr", "mspace", "source", "wbr"}
+
+
+class Page(HTMLParser):
+    """What a reader's browser would fetch, the formulas, and the text outside code."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.open, self.fetched, self.formulas, self.latex = [], [], 0, []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        url = dict(attrs).get(LOADS.get(tag, ""), "") or ""
+        if REMOTE.match(url) and (tag != "link" or "stylesheet" in (dict(attrs).get("rel") or "")):
+            self.fetched.append(url)
+        self.formulas += tag == "math"
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        if not {"code", "pre", "script", "style"} & set(self.open) and LATEX.search(data):
+            self.latex.append(data.strip()[:80])
+
+
+def formulas_in(nb) -> int:
+    """How many formulas the notebook's markdown holds, as nbconvert's markdown parser finds them."""
+    found = []
+
+    class Count(IPythonRenderer):
+        def block_math(self, body):
+            found.append(body)
+            return ""
+
+        inline_math = block_math
+
+        def latex_environment(self, name, body):
+            return self.block_math(body)
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            MarkdownWithMath(renderer=Count(escape=False)).render(cell.source)
+    return len(found)
 
 
 @pytest.fixture(scope="module")
@@ -28,3 +84,26 @@ def test_links_between_notebooks_point_to_pages(site):
 def test_figures_are_embedded_not_linked(site):
     text = (site / "01_forward_pass.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_every_formula_is_mathml_and_nothing_is_fetched(site, path):
+    page = Page((site / f"{path.stem}.html").read_text(encoding="utf-8"))
+    assert page.fetched == [], "a page must not need the network"
+    assert page.formulas == formulas_in(read(path))
+    assert page.latex == [], "LaTeX source left in the text"
+
+
+def test_the_checks_see_latex_left_for_mathjax():
+    page = Page(
+        '<p>the gradient $\\partial L$</p><pre>$ok$</pre><script src="https://cdn.example/mathjax.js"></script>'
+    )
+    assert page.latex == ["the gradient $\\partial L$"] and page.fetched == ["https://cdn.example/mathjax.js"]
+
+
+def test_aligned_and_sized_named_delimiters_convert_without_latex_left():
+    aligned = tex_to_mathml(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", "block")
+    assert "<mtable" in aligned and "&amp;" not in aligned and "&</mi>" not in aligned
+    norm = tex_to_mathml(r"\big\lVert x \big\rVert_2 \Big\lfloor y \Big\rfloor", "inline")
+    assert "\\" not in norm and "&#x02016;" in norm and "&#x0230A;" in norm
+    assert 'xmlns="' not in norm  # so nbconvert's heading anchors keep <math> a MathML element

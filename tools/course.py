@@ -107,6 +107,20 @@ NOTEBOOKS = (
         ("11_minibatches_and_vectorisation",),
     ),
     Notebook(
+        "13_lstm",
+        "The LSTM",
+        "Gates and a cell state in PyTorch's layout; δ^c from its two paths, every gate checked; the constant error "
+        "carousel measured; the classic LSTM bugs and their signatures.",
+        ("12_projects",),
+    ),
+    Notebook(
+        "14_gru",
+        "The GRU",
+        "The update gate as a learned leak, where the reset gate acts (and how Cho et al. differ), the two biases; "
+        "the backward pass derived and checked; the classic GRU bugs.",
+        ("13_lstm",),
+    ),
+    Notebook(
         "16_softmax_and_cross_entropy",
         "Softmax and cross-entropy",
         "A probability for each symbol: ∂L/∂z = p − onehot with the softmax Jacobian, the max shift, perplexity.",

@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-KEEP_CELL_METADATA = {"tags", "slideshow", "jupyter", "editable", "deletable"}
+KEEP_CELL_METADATA = {"tags", "slideshow", "jupyter", "editable", "deletable", "nbgrader"}
 
 
 def clean(nb) -> None:

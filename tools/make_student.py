@@ -18,6 +18,9 @@ A learner's work is never overwritten: every generated notebook records a
 digest of its own cells; if a file in OUT_DIR no longer matches its digest (the
 learner edited it), the new edition is written alongside as
 ``NAME.new.ipynb`` and the script says so.
+
+nbgrader's release is this same edition: ``nbgrader generate_assignment`` runs
+:class:`StudentEdition` in place of its own ClearSolutions (tools/nbgrader_config.py).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -79,6 +84,26 @@ def student_edition(nb):
         cell.source, total = new_source, total + n
     nb.metadata["rnn_course"] = {"edition": "student", "digest": digest(nb)}
     return nb, total
+
+
+class StudentEdition(Preprocessor):
+    """nbgrader's step that takes the solutions out, done by :func:`student_edition` (so both editions agree)."""
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb, resources):
+        unmarked = [
+            i
+            for i, cell in enumerate(nb.cells)
+            if cell.cell_type == "code"
+            and strip_solutions(cell.source)[1]
+            and not cell.metadata.get("nbgrader", {}).get("solution")
+        ]
+        if unmarked:  # nbgrader would not know these cells; `make sync` gives them their metadata
+            raise ValueError(f"cells {unmarked} hold solutions but no nbgrader metadata: run `make sync`")
+        edition, _ = student_edition(nb)
+        edition.metadata.pop("celltoolbar", None)  # nbgrader's own toolbar is for the lecturer
+        return edition, resources
 
 
 def is_untouched(path: Path) -> bool:

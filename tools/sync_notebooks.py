@@ -11,7 +11,9 @@ notebooks need no re-execution afterwards):
 - in 00_index.ipynb, the cell tagged ``course-map``;
 - the README's course map, between its ``course-map`` markers;
 - slide metadata for RISE: a heading cell (``#``/``##``) starts a slide, ``###`` a
-  sub-slide, everything else continues the current one.
+  sub-slide, everything else continues the current one;
+- nbgrader's metadata (solution, autograded test and read-only cells), from the
+  exercises' markers: see ``tools/nbgrader_cells.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbgrader_cells  # noqa: E402
 from course import BINDER_BADGE, BY_STEM, NOTEBOOKS, binder_url  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,18 +130,25 @@ def sync(nb, stem: str) -> list:
             cell.metadata["slideshow"] = {"slide_type": want}
             if "slide metadata" not in changes:
                 changes.append("slide metadata")
+    if nbgrader_cells.apply(nb):
+        changes.append("nbgrader metadata")
     return changes
 
 
 def main(check: bool) -> int:
-    found = []
+    found, refused = [], False
     listed = {nb.file for nb in NOTEBOOKS}
     for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
         if path.name not in listed:
             found.append(f"{path.name}: not in tools/course.py's NOTEBOOKS")
             continue
         nb = nbformat.read(path, as_version=4)
-        changes = sync(nb, path.stem)
+        try:
+            changes = sync(nb, path.stem)
+        except ValueError as err:  # an exercise off the pattern: nothing is written until it is fixed
+            found.append(f"{path.name}: {err}")
+            refused = True
+            continue
         if changes:
             found.append(f"{path.name}: {'; '.join(changes)}")
             if not check:
@@ -153,7 +163,7 @@ def main(check: bool) -> int:
     if check and found:
         print("Run `make sync` (python tools/sync_notebooks.py) to regenerate navigation.")
         return 1
-    return 0
+    return 1 if refused else 0
 
 
 if __name__ == "__main__":

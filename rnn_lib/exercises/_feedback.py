@@ -5,13 +5,17 @@ compares the answer with the right one, term by term: shape (and transposes),
 sign, a constant factor, which time step or which entry is off, and whether the
 answer equals a *known mistake* (the signature of a bug from the gallery in
 notebook 06).  The result is a :class:`Feedback`, which shows itself as text
-in a notebook and can be inspected in tests.
+in a notebook and can be inspected in tests.  When nbgrader grades a notebook,
+a Feedback that is not correct is written to stderr instead, which is how the
+checker's cell loses its points while the learner still reads the text.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -22,6 +26,7 @@ from ..gradcheck import relative_error
 from ..parameters import PARAM_NAMES
 
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
+SIGN_FLIPPED = "sign flipped"  # the mistake diagnose names when the answer is exactly −(the right one)
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 
 
@@ -48,6 +53,19 @@ class Feedback:
         return "\n".join([head, *("  " + m for m in self.messages)])
 
     __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        """The text, as the cell's result; under nbgrader (autograde, validate), printed instead, as nbgrader grades.
+
+        nbgrader gives a test cell its points unless it shows an error or writes to stderr, and reads a result
+        as a partial score: there a correct Feedback prints to stdout, any other to stderr, and neither is a
+        result (NotImplementedError is IPython's signal for that).
+        """
+        if "NBGRADER_EXECUTION" not in os.environ:
+            printer.text(str(self))
+            return
+        print(self, file=sys.stdout if self.passed else sys.stderr)
+        raise NotImplementedError
 
 
 def not_implemented(exercise: str) -> Feedback:
@@ -242,11 +260,40 @@ def split_pair(exercise: str, result, names: tuple) -> Feedback | None:
     return Feedback(exercise, "wrong", [f"return two values, `return {names[0]}, {names[1]}`; got {got}."])
 
 
-def diagnose(exercise: str, answer, expected, *, name="your result", known_mistakes=None, time_axis=None) -> Feedback:
+def steps_message(rows, n_rows: int, *, name: str = "your result", first_step: int = 1) -> str:
+    """Which time steps ``rows`` (indices along the time axis) are wrong, in the maths' numbering.
+
+    first_step: the step t that row 0 holds: 1 for arrays with one row per step (x, ŷ, δ: row t − 1 holds step t),
+    0 for the T + 1 hidden states h_0 … h_T (row t holds h_t, row 0 is h_0).
+    """
+    steps = [r + first_step for r in rows]
+    where = "row t holds h_t, row 0 is h_0" if first_step == 0 else f"row t − {first_step} holds step t"
+    if len(rows) == n_rows:
+        return f"{name} is wrong at every step, t = {first_step} … {n_rows - 1 + first_step} ({where})."
+    listed = ", ".join(map(str, steps))
+    return f"{name} is wrong at t = {listed} ({where}); the other steps are right."
+
+
+def diagnose(
+    exercise: str,
+    answer,
+    expected,
+    *,
+    name="your result",
+    known_mistakes=None,
+    time_axis=None,
+    first_step: int = 1,
+    sign_advice: str | None = None,
+) -> Feedback:
     """Compare ``answer`` with ``expected`` and explain the difference.
 
     known_mistakes: dict  mistake name → (value that mistake produces, advice).
-    time_axis: axis of ``expected`` that indexes time steps, to name the wrong steps.
+    time_axis: axis of ``expected`` that indexes time steps, to name the wrong steps; ``first_step`` is the step t
+    that index 0 along it holds (1 for one row per step, 0 for the states h_0 … h_T), so that steps are counted
+    as the maths counts them.
+    sign_advice: what to look at when the answer is the right one with every sign flipped (says where a sign
+    can go wrong in this exercise); the Feedback then names the mistake SIGN_FLIPPED.  None: a generic sentence,
+    no name.
     """
     expected = np.asarray(expected, dtype=np.float64)
     answer, problem = as_real_array(answer, name)
@@ -274,13 +321,14 @@ def diagnose(exercise: str, answer, expected, *, name="your result", known_mista
 
     msgs = [f"relative error {relative_error(answer, expected):.1e} (a right answer is below {PASS_TOL:.0e})."]
     if matches(answer, -expected):
-        msgs.append("Right size, wrong sign everywhere: check ŷ − y versus y − ŷ, or a − where a + belongs.")
-    else:
-        denom = float(np.vdot(expected, expected))
-        if denom > 0:
-            factor = float(np.vdot(answer, expected)) / denom
-            if abs(factor) > 1e-3 and matches(answer, factor * expected, 1e-6):
-                msgs.append(f"Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?")
+        advice = sign_advice or "a − where a + belongs (or the reverse) somewhere in your formula."
+        named = SIGN_FLIPPED if sign_advice else None  # a name only where the checker can say where to look
+        return Feedback(exercise, "wrong", [msgs[0], f"Right size, wrong sign everywhere: {advice}"], named)
+    denom = float(np.vdot(expected, expected))
+    if denom > 0:
+        factor = float(np.vdot(answer, expected)) / denom
+        if abs(factor) > 1e-3 and matches(answer, factor * expected, 1e-6):
+            msgs.append(f"Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?")
     if time_axis is not None and expected.ndim > 0:
         wrong = [
             t
@@ -288,8 +336,7 @@ def diagnose(exercise: str, answer, expected, *, name="your result", known_mista
             if not matches(np.take(answer, t, time_axis), np.take(expected, t, time_axis))
         ]
         if wrong:
-            steps = ", ".join(map(str, wrong))
-            msgs.append(f"Wrong at time step(s) t = {steps} (0-based); the other steps are right.")
+            msgs.append(steps_message(wrong, expected.shape[time_axis], name=name, first_step=first_step))
     else:
         diff = np.abs(answer - expected)
         where = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
@@ -298,3 +345,24 @@ def diagnose(exercise: str, answer, expected, *, name="your result", known_mista
             f"yours {answer[where]:.6g}, expected {expected[where]:.6g}."
         )
     return Feedback(exercise, "wrong", msgs)
+
+
+def name_shape_mistake(fb: Feedback, answer, candidates) -> Feedback:
+    """Name a known mistake whose value has a *different* shape from the right answer (``diagnose`` sees only shapes).
+
+    candidates: iterable of (mistake name, value, advice); a name may appear more than once (e.g. with and without
+    keepdims).  ``fb`` is returned unchanged when it passed, already names a mistake, or no candidate matches.
+    """
+    if fb.passed or fb.mistake is not None or answer is None:
+        return fb
+    answer, problem = as_real_array(answer)
+    if problem is not None:
+        return fb
+    for mistake, value, advice in candidates:
+        value = np.asarray(value, dtype=np.float64)
+        if answer.shape == value.shape and matches(answer, value):
+            # the mistake first, as diagnose does (combine shortens a repeated mistake to messages[2:])
+            fb.messages[:0] = [f"This is exactly what the mistake '{mistake}' gives.", advice]
+            fb.mistake = mistake
+            break
+    return fb

@@ -9,9 +9,11 @@ computed by changing ``x`` in place one entry at a time and putting every entry
 back, so that ``x`` is unchanged when the function returns.
 
 The checker compares with that formula computed the right way (not with the exact
-derivative), so a right answer matches to rounding error, and it recognises the
-classic slips: a one-sided difference, dividing by ε instead of 2ε, and not
-restoring ``x``.
+derivative), so a right answer matches to rounding error, and it names the classic
+slips: a one-sided difference, dividing by ε instead of 2ε, and not restoring ``x``;
+and the next ones: the two values subtracted the wrong way round, ``/ 2 * eps``
+(which multiplies by ε), a relative step ε·|x_i|, every entry moved at once, a whole
+row moved at a time (``range(len(x))`` on a 2-D array), and only the +ε side moved.
 """
 
 from __future__ import annotations
@@ -30,24 +32,36 @@ def _test_function(x):
 
 
 def _difference(f, x, eps, kind):
-    """Reference implementations, right and wrong; ``kind`` names the formula."""
+    """Reference implementations, right and wrong; ``kind`` names the formula or the slip.
+
+    "relative step" moves x_i by ε·|x_i| (and still divides by 2ε); "row" visits x[i] for i in range(len(x)),
+    which on a 2-D x moves a whole row at once.
+    """
     x = x.copy()
     grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
+    for i in range(len(x)) if kind == "row" else np.ndindex(x.shape):
+        old = np.copy(x[i])
+        step = eps * abs(old) if kind == "relative step" else eps
+        x[i] = old + step
         f_plus = f(x)
-        x[i] = old - eps
+        x[i] = old - step
         f_minus = f(x)
         x[i] = old
         f_0 = f(x)
         grad[i] = {
-            "centred": (f_plus - f_minus) / (2 * eps),
             "forward": (f_plus - f_0) / eps,
             "backward": (f_0 - f_minus) / eps,
             "over eps": (f_plus - f_minus) / eps,
-        }[kind]
+            "swapped": (f_minus - f_plus) / (2 * eps),
+            "precedence": (f_plus - f_minus) / 2 * eps,
+            "half step": (f_plus - f_0) / (2 * eps),
+        }.get(kind, (f_plus - f_minus) / (2 * eps))
     return grad
+
+
+def _all_at_once(f, x, eps):
+    """Every entry moved together, (f(x + ε·1) − f(x − ε·1)) / 2ε, in every entry of the result."""
+    return np.full_like(x, (f(x + eps) - f(x - eps)) / (2 * eps))
 
 
 def _not_restored(f, x, eps):
@@ -103,8 +117,43 @@ def check_centred_difference(fn) -> Feedback:
             _not_restored(_test_function, x0, EPS),
             "Each entry is left at old − ε: restore it with x[i] = old before moving the next one.",
         ),
+        "difference the wrong way round": (
+            _difference(_test_function, x0, EPS, "swapped"),
+            "The slope is (f(x + ε) − f(x − ε)) / 2ε: the value at x + ε comes first.",
+        ),
+        "/ 2 * eps multiplies by eps": (
+            _difference(_test_function, x0, EPS, "precedence"),
+            "Python reads a / 2 * eps as (a / 2) * eps: write a / (2 * eps).",
+        ),
+        "relative step eps·|x_i|": (
+            _difference(_test_function, x0, EPS, "relative step"),
+            "Move each entry by eps itself, x[i] = old ± eps, the step you divide by; a step eps·|x_i| is a "
+            "different step for every entry (and none where x_i = 0).",
+        ),
+        "every entry moved at once": (
+            _all_at_once(_test_function, x0, EPS),
+            "x + eps moves every entry together, which measures the slope along (1, 1, …, 1), one number. Entry i "
+            "of the gradient needs x moved along e_i only: change x[i] alone, one index at a time (np.ndindex).",
+        ),
+        "a whole row moved at a time": (
+            _difference(_test_function, x0, EPS, "row"),
+            "For a 2-D x, range(len(x)) gives rows, and x[i] is a whole row. Visit every entry: "
+            "for i in np.ndindex(x.shape).",
+        ),
+        "only the +eps side moved": (
+            _difference(_test_function, x0, EPS, "half step"),
+            "The centred difference needs f at x − ε too: (f(x + ε) − f(x − ε)) / 2ε. (f(x + ε) − f(x)) / 2ε is half "
+            "of a one-sided difference.",
+        ),
     }
-    fb = diagnose(EXERCISE, answer, expected, name="your gradient", known_mistakes=known)
+    fb = diagnose(
+        EXERCISE,
+        answer,
+        expected,
+        name="your gradient",
+        known_mistakes=known,
+        sign_advice="(f(x + ε) − f(x − ε)) / 2ε, in that order.",
+    )
     if fb.passed and not np.array_equal(x, x0):
         fb.messages.append(
             "Note: x came back different in its last bits (old + ε − ε is not always old in floating point); "

@@ -2,238 +2,426 @@
 
 The learner writes, in the row (batch) layout of rnn_lib::
 
-    rnn_step(x_t, h_prev, W_xh, W_hh, b_h) -> h_t            x_t (B, D), h_prev (B, H), h_t (B, H)
-    rnn_forward(x, params) -> (h, y_hat)                       x (T, B, D), h (T, B, H), y_hat (T, B, O)
+    rnn_step(x_t, h_prev, W_xh, W_hh, b_h) -> h_t        x_t (B, D), h_prev (B, H), h_t (B, H)
+    rnn_forward(x, params, h0) -> (h, y_hat)              x (T, B, D), h0 (B, H), h (T + 1, B, H), y_hat (T, B, O)
 
-where ``h`` holds h_1 … h_T (not h_0) and ``params`` is the dict of the five parameters
-``W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1)``.
+where ``h`` holds h_0 … h_T (row t is h_t, row 0 is the given h0) and ``params`` is the dict of the five
+parameters ``W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1)``.
 
-Each checker runs the learner's function on data of its own (D, H, B all different, so a
-transposed weight or a column bias fails loudly) and compares the answer with the right one and
-with the answer of each classic mistake, so that the feedback names the bug.
+Each checker runs the learner's function on data of its own, with sizes all different (a transposed weight
+or a column bias added to rows then raises a shape error instead of silently broadcasting), and compares the
+answer with the right one and with the answer of each classic mistake, so that the feedback names the bug.
+When the learner's code raises a shape error, the checker runs it once more on a *square* problem
+(B = D = H = O), where those mistakes run without error, to find out which one it was.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose, run_learner
+from ._feedback import Feedback, as_real_array, diagnose, matches, name_shape_mistake, run_learner
 
 STEP = "rnn_step"
 FORWARD = "rnn_forward"
 
 # Sizes chosen pairwise different: a missing transpose or a (H, 1) bias added to (B, H) rows
 # then raises a shape error instead of silently broadcasting.
-T, B, D, H, O = 5, 2, 3, 4, 1
+T, B, D, H, O = 6, 2, 3, 4, 5
+SQUARE = 3  # B = D = H = O on the probe problem: every shape mistake runs there, and can be recognised
+
+# Mistakes of one step (the names a learner reads).
+MISSING_BIAS = "missing bias"
+NO_TANH = "no tanh: returned a_t instead of h_t"
+SIGMOID = "sigmoid instead of tanh"
+RELU = "ReLU instead of tanh"
+HH_NOT_T = "W_hh not transposed"
+XH_NOT_T = "W_xh not transposed"
+NO_RECURRENT = "forgot the recurrent term"
+NO_INPUT = "forgot the input term"
+MINUS_RECURRENT = "minus sign on the recurrent term"
+COLUMN_BIAS = "b_h added as an (H, 1) column"
+BIAS_AFTER_TANH = "b_h added after tanh"
+SWAPPED = "x_t and h_prev swapped"
+NOT_UPDATED = "state never updated (returned h_prev)"
+RETURNED_PAIR = "returned a pair instead of h_t"
+COLUMN_LAYOUT = "column layout (H, B) instead of rows (B, H)"
+
+STEP_ADVICE = {
+    MISSING_BIAS: "Add b_h to the pre-activation: a_t = W_xh x_t + W_hh h_{t−1} + b_h, in rows with b_hᵀ.",
+    NO_TANH: "You returned the pre-activation a_t; the hidden state is h_t = tanh(a_t).",
+    SIGMOID: "This RNN squashes with tanh (values in (−1, 1)), not the logistic sigmoid (values in (0, 1)).",
+    RELU: "This RNN squashes with tanh, not ReLU (max(0, a)): h_t = tanh(a_t), values in (−1, 1).",
+    HH_NOT_T: (
+        "The recurrent term in rows is h_{t−1}ᵀ W_hhᵀ (the transpose of W_hh h_{t−1}): W_hh must be transposed. "
+        "W_hh is square, so the shapes could not warn you."
+    ),
+    XH_NOT_T: (
+        "The input term in rows is x_tᵀ W_xhᵀ: W_xh (H, D) must be transposed to meet a (B, D) row block, "
+        "(B, D)(D, H) = (B, H)."
+    ),
+    NO_RECURRENT: "h_t depends on h_{t−1} too: add the recurrent term W_hh h_{t−1}. Without it there is no memory.",
+    NO_INPUT: "h_t depends on the input of the step: add the term W_xh x_t.",
+    MINUS_RECURRENT: "All three terms of a_t are added: a_t = W_xh x_t + W_hh h_{t−1} + b_h. Check the sign "
+    "in front of the recurrent term.",
+    COLUMN_BIAS: (
+        "b_h is a column (H, 1). Added to the (B, H) block of rows, numpy pairs its H entries with the batch axis, "
+        "not with the H units of each row. Add it as a row, b_hᵀ: a 1-D (H,) view of the column broadcasts over "
+        "the rows."
+    ),
+    BIAS_AFTER_TANH: "b_h belongs inside the tanh, in the pre-activation: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h).",
+    SWAPPED: "W_xh multiplies the input x_t and W_hh the previous state h_{t−1}: the two products are crossed.",
+    NOT_UPDATED: "The function returned the state it was given, h_{t−1}: compute and return the new state h_t.",
+    RETURNED_PAIR: (
+        "The first value you return is the right h_t, but return it alone (rnn_lib.rnn_step_forward also returns a "
+        "cache; this exercise does not)."
+    ),
+}
 
 
 def _sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
 
 
-def _problem(seed=0):
-    """Parameters of size ~1 (tanh clearly non-linear, every bias non-zero) and inputs x (T, B, D)."""
+def _problem(seed=0, sizes=(T, B, D, H, O)):
+    """Parameters of size ~1 (tanh clearly non-linear, every bias non-zero), inputs x (T, B, D) and h0 (B, H)."""
+    T_, B_, D_, H_, O_ = sizes
     rng = np.random.default_rng(seed)
     params = {
-        "W_xh": 0.8 * rng.standard_normal((H, D)),
-        "W_hh": 0.8 * rng.standard_normal((H, H)),
-        "W_hy": 0.8 * rng.standard_normal((O, H)),
-        "b_h": 0.5 * rng.standard_normal((H, 1)),
-        "b_y": 0.5 * rng.standard_normal((O, 1)),
+        "W_xh": 0.8 * rng.standard_normal((H_, D_)),
+        "W_hh": 0.8 * rng.standard_normal((H_, H_)),
+        "W_hy": 0.8 * rng.standard_normal((O_, H_)),
+        "b_h": 0.5 * rng.standard_normal((H_, 1)),
+        "b_y": 0.5 * rng.standard_normal((O_, 1)),
     }
-    x = rng.standard_normal((T, B, D))
-    return params, x
+    x = rng.standard_normal((T_, B_, D_))
+    h0 = np.tanh(rng.standard_normal((B_, H_)))  # a non-zero h_0, so that ignoring it shows
+    return params, x, h0
 
 
-def _pre_activation(x_t, h_prev, W_xh, W_hh, b_h, *, bias=True, recurrent=True, transpose_hh=True):
-    """a_t = x_t W_xhᵀ + h_{t−1} W_hhᵀ + b_hᵀ in rows, with switches that plant the classic mistakes."""
-    a = x_t @ W_xh.T
-    if recurrent:
-        a = a + h_prev @ (W_hh.T if transpose_hh else W_hh)
-    if bias:
-        a = a + b_h[:, 0]
-    return a
+def _step(x_t, h_prev, W_xh, W_hh, b_h, mistake=None):
+    """h_t = tanh(x_t W_xhᵀ + h_{t−1} W_hhᵀ + b_hᵀ) in rows, or what the named ``mistake`` computes instead."""
+    if mistake == SWAPPED:
+        x_t, h_prev = h_prev, x_t
+    x_term = x_t @ (W_xh if mistake == XH_NOT_T else W_xh.T)
+    h_term = h_prev @ (W_hh if mistake == HH_NOT_T else W_hh.T)
+    bias = b_h if mistake == COLUMN_BIAS else b_h[:, 0]
+    if mistake == NO_RECURRENT:
+        h_term = 0.0
+    elif mistake == NO_INPUT:
+        x_term = 0.0
+    elif mistake == MINUS_RECURRENT:
+        h_term = -h_term
+    elif mistake == NOT_UPDATED:
+        return h_prev
+    if mistake in (MISSING_BIAS, BIAS_AFTER_TANH):
+        a = x_term + h_term
+    else:
+        a = x_term + h_term + bias
+    activation = {NO_TANH: lambda v: v, SIGMOID: _sigmoid, RELU: lambda v: np.maximum(v, 0.0)}.get(mistake, np.tanh)
+    h_t = activation(a)
+    return h_t + b_h[:, 0] if mistake == BIAS_AFTER_TANH else h_t
 
 
-def _step(x_t, h_prev, W_xh, W_hh, b_h, *, activation=np.tanh, **switches):
-    return activation(_pre_activation(x_t, h_prev, W_xh, W_hh, b_h, **switches))
+STEP_MISTAKES = tuple(STEP_ADVICE)
+_SHAPE_ONLY = (XH_NOT_T, COLUMN_BIAS, SWAPPED)  # raise on the main problem, run on the square one
 
 
-def _forward(params, x, *, activation=np.tanh, h0=0.0, lag=1, return_a=False, shift_out=False, **switches):
-    """The forward pass with switches for the mistakes; returns (h, y_hat) with h = h_1 … h_T.
-
-    lag: which earlier state feeds step t (1 is right: h_{t−1}; 2 uses h_{t−2}, an off-by-one index).
-    return_a: return the pre-activations a_t where h_t belongs.
-    shift_out: return h_0 … h_{T−1} (the list of states shifted by one step).
-    """
-    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
-    states = [np.full((x.shape[1], W_hh.shape[0]), h0)]  # states[t] is h_t
-    pre = []
-    for t in range(x.shape[0]):
-        h_prev = states[max(t + 1 - lag, 0)]
-        a_t = _pre_activation(x[t], h_prev, W_xh, W_hh, b_h, **switches)
-        pre.append(a_t)
-        states.append(activation(a_t))
-    h = np.array(states[:-1] if shift_out else states[1:])
-    if return_a:
-        h = np.array(pre)
-    return h, h @ W_hy.T + b_y[:, 0]
+def _shape_advice(exercise, err, args):
+    """Feedback for a shape error no known mistake explains: the shapes involved and the row-form rules."""
+    shapes = ", ".join(f"{np.shape(a)}" for a in args if isinstance(a, np.ndarray))
+    return Feedback(
+        exercise,
+        "wrong",
+        [
+            f"Your function raised {type(err).__name__}: {err}",
+            f"It was called with arrays of shapes {shapes}.",
+            (
+                "A shape error, often a weight used untransposed. In rows a step's inputs are a (B, D) block and "
+                "the states a (B, H) block; each term must come out (B, H). Write down the shape of every factor."
+            ),
+        ],
+        "shape error",
+    )
 
 
-def _call(exercise, fn, *args):
-    """Run the learner's function; a shape error becomes feedback about shapes instead of a traceback."""
+def _is_shape_error(err) -> bool:
+    return isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes", "align"))
 
-    def shape_advice(err):
-        if not isinstance(err, ValueError):  # what numpy raises for mismatched matrix or broadcast shapes
-            return None
-        shapes = ", ".join(f"{np.shape(a)}" for a in args if isinstance(a, np.ndarray))
-        return Feedback(
-            exercise,
-            "wrong",
-            [
-                f"Your function raised ValueError: {err}",
-                f"It was called with arrays of shapes {shapes}.",
-                (
-                    "This is a shape error, often a transposed weight. In rows, x_t is (B, D) and W_xh is (H, D), so "
-                    "the product is x_t @ W_xh.T (B, H); likewise h_prev @ W_hh.T. b_h is a column (H, 1): add b_h[:, 0]."
-                ),
-            ],
-            "shape error",
-        )
 
-    return run_learner(exercise, fn, *args, explain=shape_advice)
+def _step_on_square_problem(rnn_step):
+    """The learner's step and each mistake's, on a problem with B = D = H, where shape mistakes run."""
+    params, x, h0 = _problem(1, (T, SQUARE, SQUARE, SQUARE, SQUARE))
+    args = (x[0], h0, params["W_xh"], params["W_hh"], params["b_h"])
+    value, fb = run_learner(STEP, rnn_step, *(a.copy() for a in args))
+    return (None if fb is not None else value), {m: _step(*args, mistake=m) for m in STEP_MISTAKES}
+
+
+def _matching(value, candidates: dict):
+    """The name of the first candidate whose value ``value`` equals (shapes included), else None."""
+    arr, problem = as_real_array(value)
+    if problem is not None:
+        return None
+    for mistake, candidate in candidates.items():
+        candidate = np.asarray(candidate, dtype=np.float64)
+        if arr.shape == candidate.shape and matches(arr, candidate):
+            return mistake
+    return None
+
+
+def _named(exercise, mistake, advice, *before) -> Feedback:
+    return Feedback(
+        exercise, "wrong", [*before, f"This is exactly what the mistake '{mistake}' gives.", advice], mistake
+    )
 
 
 def check_rnn_step(rnn_step) -> Feedback:
     """Check ``rnn_step(x_t, h_prev, W_xh, W_hh, b_h)`` → h_t (B, H) on a batch of rows.
 
-    Known mistakes recognised: missing bias, no tanh (returning a_t), sigmoid instead of tanh,
-    W_hh not transposed, forgetting the recurrent term; shape errors get a message about shapes.
+    Mistakes named: a missing bias, no tanh, sigmoid or ReLU instead of tanh, W_hh or W_xh not transposed,
+    the recurrent or the input term forgotten, a minus on the recurrent term, b_h added as a column, b_h added
+    after tanh, x_t and h_prev swapped, the state returned unchanged, (h_t, something) returned, and the column
+    layout (H, B).
     """
-    params, x = _problem()
-    rng = np.random.default_rng(1)
-    x_t = x[0]
-    h_prev = np.tanh(rng.standard_normal((B, H)))  # a non-zero previous state, so W_hh matters
-    args = (x_t, h_prev, params["W_xh"], params["W_hh"], params["b_h"])
-    h_t, fb = _call(STEP, rnn_step, *(a.copy() for a in args))
+    params, x, h0 = _problem()
+    args = (x[0], h0, params["W_xh"], params["W_hh"], params["b_h"])
+    expected = _step(*args)
+    shape_error = []
+
+    def explain(err):
+        if not _is_shape_error(err):
+            return None
+        shape_error.append(err)
+        return _shape_advice(STEP, err, args)
+
+    h_t, fb = run_learner(STEP, rnn_step, *(a.copy() for a in args), explain=explain)
+    if shape_error:
+        value, candidates = _step_on_square_problem(rnn_step)
+        if isinstance(value, tuple) and value:
+            value = value[0]
+        mistake = _matching(value, candidates) if value is not None else None
+        if mistake is not None:
+            said = f"On sizes B = {B}, D = {D}, H = {H} numpy refused a product ({shape_error[0]})."
+            return _named(STEP, mistake, STEP_ADVICE[mistake], said)
+        return fb
     if fb is not None:
         return fb
-    mistakes = {
-        "missing bias": (
-            _step(*args, bias=False),
-            "Add b_h to the pre-activation: a_t = x_t W_xhᵀ + h_{t−1} W_hhᵀ + b_hᵀ.",
-        ),
-        "no tanh: returned a_t instead of h_t": (
-            _step(*args, activation=lambda a: a),
-            "You returned the pre-activation a_t; the hidden state is h_t = tanh(a_t).",
-        ),
-        "sigmoid instead of tanh": (
-            _step(*args, activation=_sigmoid),
-            "This RNN squashes with tanh (values in (−1, 1)), not the logistic sigmoid (values in (0, 1)): np.tanh.",
-        ),
-        "W_hh not transposed": (
-            _step(*args, transpose_hh=False),
-            (
-                "With rows, the recurrent term is h_prev @ W_hh.T (the problem's W_hh h_{t−1}, transposed). "
-                "W_hh is square, so the shapes could not warn you."
-            ),
-        ),
-        "forgot the recurrent term": (
-            _step(*args, recurrent=False),
-            "h_t depends on h_{t−1} too: add h_prev @ W_hh.T. Without it the network has no memory.",
-        ),
-    }
-    return diagnose(STEP, h_t, _step(*args), name="h_t", known_mistakes=mistakes)
+    column_layout = (
+        COLUMN_LAYOUT,
+        expected.T,
+        "You computed the column form W_xh x_t + W_hh h_{t−1} + b_h, whose columns are the sequences. Here each "
+        "sequence is a row: transpose every product ((M v)ᵀ = vᵀ Mᵀ) so that h_t comes out (B, H).",
+    )
+    if isinstance(h_t, (tuple, list)) and len(h_t) >= 2:
+        first, problem = as_real_array(h_t[0])
+        if problem is None and matches(first, expected):
+            return _named(STEP, RETURNED_PAIR, STEP_ADVICE[RETURNED_PAIR])
+    mistakes = {m: (_step(*args, mistake=m), STEP_ADVICE[m]) for m in STEP_MISTAKES if m not in _SHAPE_ONLY}
+    fb = diagnose(
+        STEP,
+        h_t,
+        expected,
+        name="h_t",
+        known_mistakes=mistakes,
+        sign_advice="h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h: is a sign in front of a term or of "
+        "the tanh?",
+    )
+    return name_shape_mistake(fb, h_t, [column_layout])
 
 
-def _probe_h0(rnn_forward, params) -> bool:
-    """True when the learner's forward gives a non-zero state from all-zero inputs and biases.
+# ---------------------------------------------------------------------------
+# The whole sequence.
+# ---------------------------------------------------------------------------
 
-    With x = 0 and b_h = 0, a right forward pass keeps h_t = tanh(0) = 0 at every step; any
-    non-zero state then comes from a non-zero h_0 (or an activation that does not map 0 to 0).
-    """
-    zero = {k: v.copy() for k, v in params.items()}
-    zero["b_h"][:] = 0.0
-    value, _ = _call(FORWARD, rnn_forward, np.zeros((T, B, D)), zero)
-    if not isinstance(value, tuple) or len(value) != 2:
-        return False
-    h, problem = as_real_array(value[0])
-    return problem is None and h.size > 0 and bool(np.any(np.abs(h) > 1e-12))
+IGNORED_H0 = "ignored h0 (started from zeros)"
+LAG2 = "used h_{t−2} instead of h_{t−1}"
+NEVER_UPDATED = "state never updated (every step started from h0)"
+NO_H0_ROW = "h without h_0 (T rows: h_1 … h_T)"
+NO_LAST_ROW = "h without h_T (T rows: h_0 … h_{T−1})"
+RETURNED_A = "returned a_t instead of h_t"
+ALIASED = "the same array stored at every step"
+LAST_STEP_MISSING = "last step never computed (h_T left at 0)"
+MISSING_OUT_BIAS = "missing output bias"
+Y_FROM_A = "y_hat from a_t"
+HY_NOT_T = "W_hy not transposed in the read-out"
+Y_FROM_PREV = "y_hat read from h_{t−1}"
+Y_WITH_H0 = "y_hat with T + 1 rows (read out from h_0 too)"
+OUT_COLUMN_BIAS = "b_y added as an (O, 1) column"
+BATCH_AXIS = "indexed x along the batch axis"
+
+FORWARD_ADVICE = {
+    IGNORED_H0: "The sequence starts from the given state: h[0] = h0, and step 1 reads it, not zeros.",
+    LAG2: "Step t must use the state just computed, h_{t−1} = h[t - 1]: check the index into your states.",
+    NEVER_UPDATED: (
+        "Every step started from h0: pass the state of the previous step to rnn_step (h[t - 1]), not the initial one."
+    ),
+    NO_H0_ROW: "h has T + 1 rows in this course: row 0 is h_0 (the h0 you were given), row t is h_t. Add h0 first.",
+    NO_LAST_ROW: "h must hold the state after each input, h_1 … h_T, after h_0: your last state h_T is missing.",
+    RETURNED_A: "Store h_t = tanh(a_t) in h[t], not the pre-activation a_t.",
+    ALIASED: (
+        "Every row of h is the same state: one array was updated in place (h_t[:] = ... or +=) and stored again "
+        "at each step, so all rows show its last value. Store a new array for each step (h_t = rnn_step(...)), "
+        "or write into a preallocated h[t]."
+    ),
+    LAST_STEP_MISSING: "h[T] is still 0: the loop must run for t = 1 … T, T steps in all (range(1, T + 1)).",
+    MISSING_OUT_BIAS: "ŷ_t = W_hy h_t + b_y: add b_y (as a row, b_yᵀ).",
+    Y_FROM_A: "The read-out uses the hidden state h_t, not the pre-activation a_t.",
+    HY_NOT_T: "In rows the read-out is h_tᵀ W_hyᵀ: W_hy (O, H) must be transposed, (B, H)(H, O) = (B, O).",
+    Y_FROM_PREV: "ŷ_t = W_hy h_t + b_y reads the state of the same step, h[t] (h[1:] for all steps), not h[t - 1].",
+    Y_WITH_H0: "There is no prediction from h_0: y_hat has T rows, ŷ_1 … ŷ_T, read out from h[1:].",
+    OUT_COLUMN_BIAS: "b_y is a column (O, 1); add it to (B, O) rows as a row, b_yᵀ.",
+    BATCH_AXIS: (
+        "x is time-major, (T, B, D): x[t - 1] is the (B, D) block of inputs of step t. x[:, t] picks sequence t of "
+        "the batch instead."
+    ),
+}
+# Step mistakes whose effect on the sequence the forward checker names too (the step is called inside it).
+FORWARD_STEP_MISTAKES = (
+    MISSING_BIAS,
+    NO_TANH,
+    SIGMOID,
+    RELU,
+    HH_NOT_T,
+    XH_NOT_T,
+    NO_RECURRENT,
+    NO_INPUT,
+    MINUS_RECURRENT,
+    COLUMN_BIAS,
+    BIAS_AFTER_TANH,
+    SWAPPED,
+)
+
+
+def _forward(params, x, h0, mistake=None):
+    """The right forward pass, (h (T + 1, B, H), y_hat (T, B, O)), or what the named ``mistake`` computes."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    if mistake == BATCH_AXIS:  # x[:, t] for x[t]: runs only when T = B
+        x = x.swapaxes(0, 1)
+    step_mistake = mistake if mistake in FORWARD_STEP_MISTAKES else None
+    start = np.zeros_like(h0) if mistake == IGNORED_H0 else h0
+    states, pre = [start], []
+    steps = x.shape[0] - 1 if mistake == LAST_STEP_MISSING else x.shape[0]
+    for t in range(1, steps + 1):
+        h_prev = {LAG2: states[max(t - 2, 0)], NEVER_UPDATED: start}.get(mistake, states[t - 1])
+        pre.append(_step(x[t - 1], h_prev, W_xh, W_hh, b_h, mistake=NO_TANH))
+        states.append(_step(x[t - 1], h_prev, W_xh, W_hh, b_h, mistake=step_mistake))
+    if mistake == LAST_STEP_MISSING:
+        states.append(np.zeros_like(states[-1]))
+    h = np.array(states)
+    if mistake == ALIASED:
+        h = np.broadcast_to(h[-1], h.shape).copy()
+    read = h[1:]
+    if mistake == RETURNED_A:
+        h = np.concatenate([h[:1], np.array(pre)])
+        read = h[1:]
+    elif mistake == NO_H0_ROW:
+        h = h[1:]
+    elif mistake == NO_LAST_ROW:
+        h = h[:-1]
+    if mistake == Y_FROM_A:
+        read = np.array(pre)
+    elif mistake == Y_FROM_PREV:
+        read = np.array(states[:-1])
+    elif mistake == Y_WITH_H0:
+        read = np.array(states)
+    out = read @ (W_hy if mistake == HY_NOT_T else W_hy.T)
+    bias = {MISSING_OUT_BIAS: 0.0, OUT_COLUMN_BIAS: b_y}.get(mistake, b_y[:, 0])
+    return h, out + bias
+
+
+FORWARD_MISTAKES = FORWARD_STEP_MISTAKES + tuple(FORWARD_ADVICE)
+_H_MISTAKES = FORWARD_STEP_MISTAKES + (
+    IGNORED_H0,
+    LAG2,
+    NEVER_UPDATED,
+    NO_H0_ROW,
+    NO_LAST_ROW,
+    RETURNED_A,
+    ALIASED,
+    LAST_STEP_MISSING,
+)
+_Y_MISTAKES = (MISSING_OUT_BIAS, Y_FROM_A, HY_NOT_T, Y_FROM_PREV, Y_WITH_H0, OUT_COLUMN_BIAS)
+_FORWARD_SHAPE_ONLY = (XH_NOT_T, COLUMN_BIAS, SWAPPED, HY_NOT_T, OUT_COLUMN_BIAS, BATCH_AXIS)
+
+
+def _advice(mistake):
+    return FORWARD_ADVICE.get(mistake) or STEP_ADVICE[mistake]
+
+
+def _forward_on_square_problem(rnn_forward):
+    """Name the shape mistake of a forward that raised on the main problem, by running it where B = D = H = O."""
+    params, x, h0 = _problem(1, (SQUARE, SQUARE, SQUARE, SQUARE, SQUARE))  # T = B too, for x[:, t]
+    value, fb = run_learner(FORWARD, rnn_forward, x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy())
+    if fb is not None or not isinstance(value, (tuple, list)) or len(value) != 2:
+        return None
+    for mistake in FORWARD_MISTAKES:
+        h, y_hat = _forward(params, x, h0, mistake)
+        if _matching(value[0], {mistake: h}) and _matching(value[1], {mistake: y_hat}):
+            return mistake
+    return None
 
 
 def check_rnn_forward(rnn_forward) -> Feedback:
-    """Check ``rnn_forward(x, params)`` → ``(h, y_hat)`` on a batch x (T, B, D).
+    """Check ``rnn_forward(x, params, h0)`` → ``(h, y_hat)`` on a batch x (T, B, D) from a non-zero h0 (B, H).
 
-    ``h`` must hold h_1 … h_T, shape (T, B, H); ``y_hat`` is (T, B, O).  Known mistakes
-    recognised: h_0 not zero, the wrong state (h_{t−2}, or the states shifted by one step),
-    returning a_t instead of h_t, no tanh, sigmoid, missing bias, W_hh not transposed.
+    ``h`` must hold h_0 … h_T, shape (T + 1, B, H), h[0] = h0; ``y_hat`` is (T, B, O).  Mistakes named: every
+    step mistake of :func:`check_rnn_step` as it shows in a sequence, and h0 ignored, h_{t−2}, the state never
+    updated, h without h_0 or without h_T, a_t stored, one array stored at every step, the last step missing;
+    for y_hat: b_y missing or added as a column, read out from a_t, from h_{t−1} or from h_0 too, W_hy untransposed.
     """
-    params, x = _problem()
-    value, fb = _call(FORWARD, rnn_forward, x.copy(), {k: v.copy() for k, v in params.items()})
+    params, x, h0 = _problem()
+    shape_error = []
+
+    def explain(err):
+        if isinstance(err, IndexError) and "axis 1" in str(err):
+            return _named(FORWARD, BATCH_AXIS, FORWARD_ADVICE[BATCH_AXIS], f"Your function raised IndexError: {err}")
+        if not _is_shape_error(err):
+            return None
+        shape_error.append(err)
+        return _shape_advice(FORWARD, err, (x, h0, *params.values()))
+
+    value, fb = run_learner(
+        FORWARD, rnn_forward, x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy(), explain=explain
+    )
+    if shape_error:
+        mistake = _forward_on_square_problem(rnn_forward)
+        if mistake is not None:
+            said = f"On sizes B = {B}, D = {D}, H = {H}, O = {O} numpy refused a product ({shape_error[0]})."
+            return _named(FORWARD, mistake, _advice(mistake), said)
+        return fb
     if fb is not None:
         return fb
-    if not isinstance(value, tuple) or len(value) != 2:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        got = f"a {type(value).__name__} of length {len(value)}" if isinstance(value, (tuple, list)) else None
         return Feedback(
             FORWARD,
             "wrong",
-            [f"rnn_forward should return a pair (h, y_hat), got {type(value).__name__}: end with `return h, y_hat`."],
+            [f"rnn_forward should return a pair (h, y_hat), got {got or type(value).__name__}: `return h, y_hat`."],
         )
     h, y_hat = value
-    right_h, right_y = _forward(params, x)
-    mistakes = {
-        "h_0 not zero": (
-            _forward(params, x, h0=1.0)[0],
-            "Start from h_0 = 0: np.zeros((B, H)).",
-        ),
-        "used the wrong state (h_{t−2} instead of h_{t−1})": (
-            _forward(params, x, lag=2)[0],
-            "Step t must use the state just computed, h_{t−1}: check the index into your list of states.",
-        ),
-        "states shifted by one step (returned h_0 … h_{T−1})": (
-            _forward(params, x, shift_out=True)[0],
-            "h should hold h_1 … h_T: the state after each input, not the one before it.",
-        ),
-        "returned a_t instead of h_t": (
-            _forward(params, x, return_a=True)[0],
-            "Store and return h_t = tanh(a_t), not the pre-activation a_t.",
-        ),
-        "no tanh": (
-            _forward(params, x, activation=lambda a: a)[0],
-            "Without tanh the recurrence is linear: h_t = tanh(a_t).",
-        ),
-        "sigmoid instead of tanh": (
-            _forward(params, x, activation=_sigmoid)[0],
-            "Use np.tanh, not the logistic sigmoid.",
-        ),
-        "missing bias": (
-            _forward(params, x, bias=False)[0],
-            "Add b_h to every pre-activation.",
-        ),
-        "W_hh not transposed": (
-            _forward(params, x, transpose_hh=False)[0],
-            "With rows the recurrent term is h_prev @ W_hh.T.",
-        ),
-    }
-    fb = diagnose(FORWARD, h, right_h, name="h", known_mistakes=mistakes, time_axis=0)
-    if fb.status == "wrong" and fb.mistake is None and np.shape(h) == right_h.shape and _probe_h0(rnn_forward, params):
-        fb.mistake = "h_0 not zero"
-        fb.messages.append(
-            "With x = 0 and b_h = 0 every h_t should stay 0 (tanh 0 = 0), but yours does not: "
-            "does the loop start from h_0 = np.zeros((B, H))?"
-        )
+    right_h, right_y = _forward(params, x, h0)
+    every = {m: _forward(params, x, h0, m) for m in FORWARD_MISTAKES if m not in _FORWARD_SHAPE_ONLY}
+    h_mistakes = {m: (every[m][0], _advice(m)) for m in _H_MISTAKES if m in every}
+    fb = diagnose(
+        FORWARD,
+        h,
+        right_h,
+        name="h",
+        known_mistakes={m: v for m, v in h_mistakes.items() if np.shape(v[0]) == right_h.shape},
+        time_axis=0,
+        first_step=0,
+        sign_advice="h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h: is a sign in front of a term?",
+    )
+    fb = name_shape_mistake(fb, h, [(m, v, advice) for m, (v, advice) in h_mistakes.items()])
     if not fb.passed:
         return fb
-    return diagnose(
+    y_mistakes = {m: (every[m][1], _advice(m)) for m in _Y_MISTAKES if m in every}
+    fb = diagnose(
         FORWARD,
         y_hat,
         right_y,
         name="y_hat",
         time_axis=0,
-        known_mistakes={
-            "missing output bias": (right_h @ params["W_hy"].T, "ŷ_t = W_hy h_t + b_y: add b_y[:, 0]."),
-            "y_hat from a_t": (
-                _forward(params, x, return_a=True)[1],
-                "The read-out uses the hidden state h_t, not the pre-activation a_t.",
-            ),
-        },
+        known_mistakes={m: v for m, v in y_mistakes.items() if np.shape(v[0]) == right_y.shape},
+        sign_advice="ŷ_t = W_hy h_t + b_y, both terms added.",
     )
+    return name_shape_mistake(fb, y_hat, [(m, v, advice) for m, (v, advice) in y_mistakes.items()])

@@ -1,51 +1,125 @@
 """Checker for notebook 04: the backward recursion for δ^h_t and δ^a_t, for a batch, in row form.
 
 The learner writes ``hidden_state_grads(dy, h, W_hy, W_hh)`` for a batch of B sequences, stored time-major with one
-sequence per row (row form): ``dy[t]`` is (B, O), its row b is (δ^y_{t+1})ᵀ of sequence b, and so on.  Transposing
-the column-form recursion of the notebook row by row gives
+sequence per row (row form): ``dy[t - 1]`` is (B, O), its row b is (δ^y_t)ᵀ of sequence b, and so on.  Transposing
+the column-form recursion of the notebook row by row gives, for t = T, …, 1,
 
-    δ^h_T = W_hyᵀ δ^y_T                          row form:  dh[T−1] = dy[T−1] @ W_hy
-    δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}        row form:  dh[t] = dy[t] @ W_hy + dh_raw[t+1] @ W_hh
-    δ^a_t = (1 − h_t²) ⊙ δ^h_t                   row form:  dh_raw[t] = (1 − h[t+1]²) * dh[t]
+    δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}       row form:  dh[t - 1] = dy[t - 1] @ W_hy + dh_next
+    δ^a_t = (1 − h_t²) ⊙ δ^h_t                  row form:  dh_raw[t - 1] = (1 − h[t]²) * dh[t - 1]
+    dh_next for step t − 1 = W_hhᵀ δ^a_t        row form:  dh_next = dh_raw[t - 1] @ W_hh     (0 before step T)
 
 Shapes: dy (T, B, O); h (T + 1, B, H) with h[0] = h_0 and h[t] = h_t; W_hy (O, H); W_hh (H, H).  The function
-returns ``(dh, dh_raw)``, each (T, B, H), row t−1 holding δ^h_t and δ^a_t.  The reference solution also accepts one
+returns ``(dh, dh_raw)``, each (T, B, H), row t − 1 holding δ^h_t and δ^a_t.  The reference solution also accepts one
 sequence, dy (T, O) and h (T + 1, H): the row-form products work for a single row too.
 
 :func:`check_hidden_state_grads` runs it on seeded data whose sizes all differ (B ≠ H ≠ O), with a non-symmetric
-W_hh, and recognises the classic mistakes of this step by name.
+W_hh, and names the classic mistakes of this step: a dropped dh_next, 1 − tanh(h_t)², the state of the wrong step in
+tanh′, the loop run forwards, W_hh where W_hhᵀ belongs, sequences of the batch mixed, tanh′ missing on the recurrent
+path only; and the next ones: no tanh′ at all, dh_next added after tanh′, 1 − h_t for 1 − h_t², the first step
+skipped, the two results swapped, the path through ŷ_t dropped, and W_hy transposed in a row-form product.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner, shape_error_advice
+from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner, steps_message
 
 EXERCISE = "hidden_state_grads"
 
+DROPPED_DH_NEXT = "dropped dh_next (only the path through ŷ_t)"
+TANH_OF_H = "tanh′ written as 1 − tanh(h_t)²"
+OFF_BY_ONE = "off-by-one state in tanh′ (1 − h_{t−1}²)"
+FORWARDS = "ran forwards in time"
+W_HH_NOT_T = "W_hh instead of W_hhᵀ"
+BATCH_MIXED = "dh_next summed over the batch"
+RECURRENT_WITHOUT_TANH = "tanh′ missing on the recurrent path (δ^h sent back, not δ^a)"
+NO_TANH_PRIME = "no tanh′ at all (dh_raw = dh)"
+AFTER_TANH = "dh_next added after tanh′"
+ONE_MINUS_H = "1 − h_t instead of 1 − h_t²"
+FIRST_STEP_SKIPPED = "the first step skipped (the loop stops at t = 2)"
+SWAPPED = "dh and dh_raw swapped"
+NO_READOUT = "dropped the path through ŷ_t (only dh_next)"
+W_HY_T = "W_hy.T in a row-form product"
 
-def _recursion(dy, h, W_hy, W_hh, *, dh_next_on=True, tanh_grad=None, recurrent=None, backwards=True, mix=False):
-    """The recursion in row form, with switches that reproduce each known mistake (all defaults: the right answer).
+ADVICE = {
+    DROPPED_DH_NEXT: (
+        "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t AND W_hhᵀ δ^a_{t+1} from h_{t+1}. Add dh_next (zero only at the "
+        "last step)."
+    ),
+    TANH_OF_H: (
+        "tanh′(a_t) = 1 − tanh(a_t)² and tanh(a_t) = h_t, so the factor is 1 − h_t²: h already went through tanh once."
+    ),
+    OFF_BY_ONE: "δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state this step produced: h[t] for dy[t - 1] (h[0] is h_0).",
+    FORWARDS: (
+        "δ^h_t needs δ^a_{t+1}, which is known only after step t + 1 is done: loop t = T, T − 1, …, 1, starting "
+        "from dh_next = 0."
+    ),
+    W_HH_NOT_T: (
+        "In column form dh_next = W_hhᵀ δ^a_t. A row holds its transpose, (δ^a_t)ᵀ W_hh, so in row form the rows of "
+        "dh_raw meet W_hh itself; W_hh.T there is the row form of W_hh δ^a."
+    ),
+    BATCH_MIXED: (
+        "The sequences of a batch are independent: sequence b's state receives only sequence b's gradient. Keep "
+        "dh_next of shape (B, H), one row per sequence; do not sum over the batch axis."
+    ),
+    RECURRENT_WITHOUT_TANH: (
+        "What flows to step t − 1 is W_hhᵀ δ^a_t: W_hh acts on a_t, so the gradient must pass through tanh′ first. "
+        "Send dh_raw (δ^a_t) back through W_hh, not dh (δ^h_t)."
+    ),
+    NO_TANH_PRIME: (
+        "h_t = tanh(a_t), so ∂L/∂a_t = (1 − h_t²) ⊙ δ^h_t: multiply by tanh′, entry by entry, before anything goes "
+        "back through W_hh."
+    ),
+    AFTER_TANH: (
+        "dh_next = W_hhᵀ δ^a_{t+1} is a gradient with respect to h_t, so it joins the read-out's term in δ^h_t, "
+        "before tanh′: δ^h_t = W_hyᵀ δ^y_t + dh_next, then δ^a_t = (1 − h_t²) ⊙ δ^h_t."
+    ),
+    ONE_MINUS_H: "tanh′(a) = 1 − tanh(a)², so the factor is 1 − h_t², squared.",
+    FIRST_STEP_SKIPPED: (
+        "Step 1 has a gradient too: the loop must run t = T, …, 1, down to row 0 included: "
+        "`range(T, 0, -1)` over t, or `reversed(range(T))` over rows."
+    ),
+    SWAPPED: "Return them in the order asked for, `return dh, dh_raw`: δ^h first, then δ^a.",
+    NO_READOUT: (
+        "δ^h_t has two terms: the read-out's W_hyᵀ δ^y_t (the only one at t = T) and dh_next. The read-out's term is "
+        "missing, so nothing enters the recursion."
+    ),
+    W_HY_T: (
+        "In row form the read-out's term is (δ^y_t)ᵀ W_hy: the rows dy[t - 1] (B, O) meet W_hy (O, H) itself. "
+        "W_hy.T belongs to the column form W_hyᵀ δ^y_t."
+    ),
+}
+_SIGN = (
+    "both terms of δ^h_t enter with a plus sign, and so does tanh′: δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}, "
+    "δ^a_t = (1 − h_t²) ⊙ δ^h_t."
+)
 
-    tanh_grad: factor used for tanh′ at each step, shaped like h[1:] (default 1 − h_t²).
-    recurrent: the matrix M in the row form dh_next = dh_raw[t] @ M (default W_hh, i.e. W_hhᵀ δ^a per column).
-    backwards: False runs the loop forwards in time, carrying dh_next from t−1 to t.
-    mix: True sums dh_next over the batch, so every sequence receives the others' gradient.
-    """
+
+def _recursion(dy, h, W_hy, W_hh, mistake=None):
+    """The recursion in row form, (dh, dh_raw), or what the named ``mistake`` computes instead."""
     T = dy.shape[0]
-    tanh_grad = 1.0 - h[1:] ** 2 if tanh_grad is None else tanh_grad
-    recurrent = W_hh if recurrent is None else recurrent
-    dh = np.zeros(h[1:].shape)
-    dh_raw = np.zeros(h[1:].shape)
+    states = h[1:]  # h_1 … h_T: row t − 1 is h_t, like dy
+    tanh_grad = {
+        TANH_OF_H: 1.0 - np.tanh(states) ** 2,
+        OFF_BY_ONE: 1.0 - h[:-1] ** 2,
+        NO_TANH_PRIME: np.ones_like(states),
+        ONE_MINUS_H: 1.0 - states,
+    }.get(mistake, 1.0 - states**2)
+    readout = dy @ (W_hy.T if mistake == W_HY_T else W_hy)
+    dh, dh_raw = np.zeros(states.shape), np.zeros(states.shape)
     dh_next = np.zeros(h.shape[1:])  # (B, H), or (H,) for one sequence
-    for t in reversed(range(T)) if backwards else range(T):
-        dh[t] = dy[t] @ W_hy + (dh_next if dh_next_on else 0.0)
-        dh_raw[t] = tanh_grad[t] * dh[t]
-        dh_next = dh_raw[t] @ recurrent
-        if mix:
+    rows = range(T) if mistake == FORWARDS else range(T - 1, 0 if mistake == FIRST_STEP_SKIPPED else -1, -1)
+    for r in rows:  # r = t − 1
+        dh[r] = (0.0 if mistake == NO_READOUT else readout[r]) + (
+            0.0 if mistake in (DROPPED_DH_NEXT, AFTER_TANH) else dh_next
+        )
+        dh_raw[r] = tanh_grad[r] * dh[r] + (dh_next if mistake == AFTER_TANH else 0.0)
+        sent = dh[r] if mistake == RECURRENT_WITHOUT_TANH else dh_raw[r]
+        dh_next = sent @ (W_hh.T if mistake == W_HH_NOT_T else W_hh)
+        if mistake == BATCH_MIXED:
             dh_next = dh_next.sum(axis=0)
-    return dh, dh_raw
+    return (dh_raw, dh) if mistake == SWAPPED else (dh, dh_raw)
 
 
 def hidden_state_grads(dy, h, W_hy, W_hh):
@@ -57,74 +131,43 @@ def hidden_state_grads(dy, h, W_hy, W_hh):
     return _recursion(dy, h, W_hy, W_hh)
 
 
+MISTAKES = tuple(ADVICE)
+
+
 def known_mistakes(dy, h, W_hy, W_hh):
-    """Mistake name → ((dh, dh_raw) that mistake produces, advice)."""
-    return {
-        "dropped dh_next (only the path through ŷ_t)": (
-            _recursion(dy, h, W_hy, W_hh, dh_next_on=False),
-            (
-                "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t AND W_hhᵀ δ^a_{t+1} from h_{t+1}. "
-                "Add dh_next (zero only at the last step)."
-            ),
-        ),
-        "tanh′ written as 1 − tanh(h_t)²": (
-            _recursion(dy, h, W_hy, W_hh, tanh_grad=1.0 - np.tanh(h[1:]) ** 2),
-            (
-                "tanh′(a_t) = 1 − tanh(a_t)² and tanh(a_t) = h_t, so the factor is 1 − h_t²: "
-                "h already went through tanh once."
-            ),
-        ),
-        "off-by-one state in tanh′ (1 − h_{t−1}²)": (
-            _recursion(dy, h, W_hy, W_hh, tanh_grad=1.0 - h[:-1] ** 2),
-            ("δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state this step produced: h[t + 1] for dy[t] (h[0] is h_0)."),
-        ),
-        "ran forwards in time": (
-            _recursion(dy, h, W_hy, W_hh, backwards=False),
-            (
-                "δ^h_t needs δ^a_{t+1}, which is known only after step t+1 is done: loop over "
-                "reversed(range(T)), starting from dh_next = 0 at the last step."
-            ),
-        ),
-        "W_hh instead of W_hhᵀ": (
-            _recursion(dy, h, W_hy, W_hh, recurrent=W_hh.T),
-            (
-                "In column form dh_next = W_hhᵀ δ^a_{t+1}. A row holds its transpose, (δ^a_{t+1})ᵀ W_hh, so in "
-                "row form it is dh_raw[t] @ W_hh; dh_raw[t] @ W_hh.T is the row form of W_hh δ^a."
-            ),
-        ),
-        "dh_next summed over the batch": (
-            _recursion(dy, h, W_hy, W_hh, mix=True),
-            (
-                "The sequences of a batch are independent: sequence b's state receives only sequence b's "
-                "gradient. Keep dh_next of shape (B, H), one row per sequence; do not sum over axis 0."
-            ),
-        ),
-    }
+    """Mistake name → ((dh, dh_raw) that mistake produces, advice); W_hy.T only where O = H lets it run."""
+    square = W_hy.shape[0] == W_hy.shape[1]
+    return {m: (_recursion(dy, h, W_hy, W_hh, m), ADVICE[m]) for m in MISTAKES if m != W_HY_T or square}
 
 
-def wrong_rows(answer, expected) -> str:
-    """Which time rows of ``answer`` (T, ...) differ from ``expected``, 0-based and as the notebook's 1-based steps."""
-    rows = [t for t in range(expected.shape[0]) if not matches(answer[t], expected[t])]
-    if not rows:
-        return "Every row is right."
-    if len(rows) == expected.shape[0]:
-        return f"Wrong in every row, i.e. at every step t = 1..{len(rows)}."
-    where = ", ".join(map(str, rows))
-    steps = ", ".join(str(t + 1) for t in rows)
-    return f"Wrong in row(s) {where} (0-based), i.e. step(s) t = {steps}; the other rows are right."
+def _square_problem():
+    """A problem with B = O = H = 3, where W_hy.T and column-form products run instead of raising."""
+    rng = np.random.default_rng(405)
+    T, n = 5, 3
+    W_hy, W_hh = 0.8 * rng.standard_normal((n, n)), 0.8 * rng.standard_normal((n, n))
+    return rng.standard_normal((T, n, n)), np.tanh(rng.standard_normal((T + 1, n, n))), W_hy, W_hh
 
 
-def _shape_advice(err: Exception) -> Feedback:
-    """A product numpy refused: in row form a column-form product like ``W_hy.T @ dy[t]`` has mismatched shapes."""
+def _shape_feedback(fn, err: Exception) -> Feedback | None:
+    """A product numpy refused, explained: the learner's code is run again where the suspected mistake runs."""
+    if not (isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes"))):
+        return None
+    args = _square_problem()
+    value, fb = run_learner(EXERCISE, fn, *(a.copy() for a in args))
+    if fb is None and isinstance(value, (tuple, list)) and len(value) == 2:
+        arr, problem = as_real_array(value[0])
+        if problem is None and matches(arr, _recursion(*args, mistake=W_HY_T)[0]):
+            return Feedback(EXERCISE, "wrong", [f"numpy refused a product: {err}", ADVICE[W_HY_T]], W_HY_T)
     return Feedback(
         EXERCISE,
         "wrong",
         [
             f"numpy refused a product: {err}",
-            "In row form each sequence is a row: dy[t] is (B, O) and dh_raw[t] is (B, H). A column-form product "
-            "such as W_hy.T @ dy[t] or W_hh.T @ dh_raw[t] does not fit; transpose the whole product: "
-            "(M v)ᵀ = vᵀ Mᵀ, so M @ v becomes v_rows @ M.T.",
+            "In row form each sequence is a row: dy[t - 1] is (B, O) and dh_raw[t - 1] is (B, H). A column-form "
+            "product such as W_hy.T @ dy[t - 1] or W_hh.T @ dh_raw[t - 1] does not fit; transpose the whole "
+            "product: (M v)ᵀ = vᵀ Mᵀ, so M @ v becomes v_rows @ M.T.",
         ],
+        "shape error",
     )
 
 
@@ -138,7 +181,7 @@ def check_hidden_state_grads(fn) -> Feedback:
     dy = rng.standard_normal((T, B, O))
 
     args = (dy.copy(), h.copy(), W_hy.copy(), W_hh.copy())
-    value, fb = run_learner(EXERCISE, fn, *args, explain=lambda err: shape_error_advice(err, _shape_advice))
+    value, fb = run_learner(EXERCISE, fn, *args, explain=lambda err: _shape_feedback(fn, err))
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
@@ -146,6 +189,11 @@ def check_hidden_state_grads(fn) -> Feedback:
 
     expected = hidden_state_grads(dy, h, W_hy, W_hh)
     mistakes = known_mistakes(dy, h, W_hy, W_hh)
+    answers = [as_real_array(v)[0] for v in value]
+    for m, (pair, advice) in mistakes.items():  # a mistake that explains both values is the one to name
+        if all(a is not None and a.shape == e.shape and matches(a, e) for a, e in zip(answers, pair)):
+            mistakes = {m: (pair, advice)}
+            break
     parts = []
     for i, name in enumerate(("dh", "dh_raw")):
         fb = diagnose(
@@ -155,8 +203,11 @@ def check_hidden_state_grads(fn) -> Feedback:
             name=name,
             known_mistakes={m: (v[i], advice) for m, (v, advice) in mistakes.items()},
             time_axis=0,
+            sign_advice=_SIGN,
         )
-        if fb.mistake is not None:  # say which steps the mistake spoils, in rows and in steps
-            fb.messages.append(wrong_rows(as_real_array(value[i])[0], expected[i]))
+        if fb.mistake is not None and fb.mistake != "sign flipped":  # say which steps the mistake spoils
+            rows = [r for r in range(T) if not matches(answers[i][r], expected[i][r])]
+            if rows:
+                fb.messages.append(steps_message(rows, T, name=name))
         parts.append((name, fb))
     return combine(EXERCISE, parts)

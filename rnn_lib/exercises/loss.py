@@ -9,14 +9,16 @@ It returns ``(loss, dy)``: a number and an array shaped like ``y_hat``.  With ev
 loss ½ Σ_t ‖ŷ_t − y_t‖² (summed over the batch) and dy = ŷ − y.  :func:`check_weighted_loss_and_grad` runs it on
 data of its own and judges the two values separately, recognising the classic mistakes: the sign (y − ŷ), a missing
 ½, a mean instead of a sum, only the last step, a gradient of the wrong shape, the weight left out of dy, the weight
-squared, and a weight vector that does not broadcast over (T, B, O).
+squared, and a weight vector that does not broadcast over (T, B, O); and the next ones a learner makes: the ½ kept in
+dy, a loss left per step (T,) or per sequence (B,) instead of one number, ‖ŷ − y‖ where its square belongs, and a
+division by B (a mean over the batch).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, combine, diagnose, run_learner, split_pair
+from ._feedback import Feedback, combine, diagnose, name_shape_mistake, run_learner, split_pair
 
 EXERCISE = "weighted_loss_and_grad"
 
@@ -28,6 +30,11 @@ LAST_STEP = "only the last step"
 WRONG_SHAPE = "wrong shape"
 NO_WEIGHT = "weight w_t left out"
 WEIGHT_SQUARED = "weight squared (w_t inside the square)"
+HALF_IN_GRAD = "½ kept in the gradient"
+PER_STEP = "loss left per step (not summed over t)"
+PER_SEQUENCE = "loss left per sequence (not summed over the batch)"
+NORM = "‖ŷ − y‖ instead of ‖ŷ − y‖²"
+BATCH_MEAN = "divided by B (mean over the batch)"
 
 
 def _data():
@@ -90,7 +97,23 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             0.5 * float(np.sum((w_b * diff) ** 2)),
             "w_t multiplies the squared error, ½ w_t ‖ŷ_t − y_t‖², not the error inside the square.",
         ),
+        NORM: (
+            0.5 * float(np.sum(w * np.sqrt(np.sum(diff**2, axis=2)).sum(axis=1))),
+            "The loss squares the length of each error vector: ‖ŷ − y‖² = Σ_j (ŷ_j − y_j)², no square root.",
+        ),
+        BATCH_MEAN: (
+            L / B,
+            "L_w sums over the sequences of the batch too: no division by B (a mean per sequence is a choice made "
+            "later, in training, not part of this loss).",
+        ),
     }
+    per_step = 0.5 * np.sum(w_b * diff**2, axis=(1, 2))
+    per_sequence = 0.5 * np.sum(w_b * diff**2, axis=(0, 2))
+    one_number = "L is one number for the whole batch: sum over the steps, sequences and outputs."
+    loss_shape_mistakes = [
+        (PER_STEP, per_step, f"Your loss has one entry per step; {one_number}"),
+        (PER_SEQUENCE, per_sequence, f"Your loss has one entry per sequence; {one_number}"),
+    ]
     grad_mistakes = {
         SIGN: (-grad, "∂/∂ŷ of ½ w (ŷ − y)² is +w (ŷ − y): the prediction comes first."),
         MISSING_HALF: (2 * grad, "The 2 from the square cancels the ½: ∂L/∂ŷ is w_t (ŷ − y), not 2 w_t (ŷ − y)."),
@@ -101,13 +124,39 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             w_b**2 * diff,
             "With w_t outside the square the chain rule gives w_t once: δ^y_t = w_t (ŷ_t − y_t), not w_t².",
         ),
+        HALF_IN_GRAD: (
+            0.5 * grad,
+            "The ½ belongs to the loss only: d/du ½u² = u, so the 2 of the square cancels it in dy.",
+        ),
+        BATCH_MEAN: (grad / B, "With L_w a sum over the batch, dy is not divided by B."),
+        NORM: (
+            w_b * diff / np.sqrt(np.sum(diff**2, axis=2, keepdims=True)),
+            "The loss squares ‖ŷ − y‖, so its gradient is w_t (ŷ_t − y_t), not the unit vector of the error.",
+        ),
     }
 
-    loss_fb = diagnose(EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
-    if loss_fb.status == "wrong" and np.ndim(loss) != 0 and np.size(loss) > 1:
-        loss_fb.messages.append("L is one number for the whole batch: sum over the steps, sequences and outputs.")
+    loss_fb = diagnose(
+        EXERCISE,
+        loss,
+        L,
+        name="loss",
+        known_mistakes=loss_mistakes,
+        sign_advice="a loss of squares is never negative: L_w = +½ Σ_t w_t ‖ŷ_t − y_t‖².",
+    )
+    loss_fb = name_shape_mistake(loss_fb, loss, loss_shape_mistakes)
+    if loss_fb.status == "wrong" and loss_fb.mistake is None and np.ndim(loss) != 0 and np.size(loss) > 1:
+        loss_fb.messages.append(one_number)
 
-    grad_fb = diagnose(EXERCISE, dy, grad, name="dy", known_mistakes=grad_mistakes, time_axis=0)
+    grad_fb = diagnose(
+        EXERCISE,
+        dy,
+        grad,
+        name="dy",
+        known_mistakes=grad_mistakes,
+        time_axis=0,
+        sign_advice="δ^y_t = w_t (ŷ_t − y_t), prediction minus target: differentiating ½(ŷ − y)² with respect to ŷ "
+        "gives +(ŷ − y).",
+    )
     if dy is not None and np.shape(dy) != grad.shape:
         grad_fb.mistake = WRONG_SHAPE
         grad_fb.messages.append(

@@ -1,23 +1,35 @@
 """Checker for notebook 03's exercise: the whole backward pass through the read-out ŷ_t = W_hy h_t + b_y, batched.
 
 The learner writes ``output_layer_backward(dy, h, W_hy)`` for a batch stored time-major in row form: dy (T, B, O)
-holds the errors δ^y_t, h (T, B, H) the states h_1..h_T (row t − 1 holds h_t), W_hy (O, H).  It returns
+holds the errors δ^y_t (row t − 1 holds step t), h (T + 1, B, H) the states h_0 … h_T (row t holds h_t, row 0 is
+h_0), W_hy (O, H).  It returns
 
-    dh     (T, B, H)   δ^y_t's contribution to ∂L/∂h_t, W_hyᵀ δ^y_t per column   row form: dh[t] = dy[t] @ W_hy
+    dh     (T, B, H)   δ^y_t's contribution to ∂L/∂h_t, W_hyᵀ δ^y_t per column (row t − 1 holds step t)
     dW_hy  (O, H)      Σ_t Σ_b δ^y_{t,b} h_{t,b}ᵀ
     db_y   (O, 1)      Σ_t Σ_b δ^y_{t,b}
 
 :func:`check_output_layer_backward` runs it on seeded data whose sizes all differ (T ≠ B ≠ H ≠ O, so a wrong
-transpose changes a shape or fails), judges each value separately and names the classic mistakes: W_hy.T in the
-row-form product, dh summed over the batch or over time, dW_hy transposed, h_{t−1} for h_t, a mean instead of a
-sum, only the last step, and db_y as a flat (O,) vector.
+transpose changes a shape or fails; h_0 ≠ 0, so pairing δ^y_t with the wrong state shows), judges each value
+separately and names the classic mistakes: W_hy.T in the row-form product, dh summed over the batch or over time,
+dW_hy transposed, h_{t−1} for h_t, a mean instead of a sum, only the last step, db_y as a flat (O,) vector; and the
+next ones: all T + 1 states used, dh with a row for h_0, db_y summed to one number, tanh′ applied in the read-out,
+only the first sequence, a sign error.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner, shape_error_advice
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    combine,
+    diagnose,
+    matches,
+    name_shape_mistake,
+    run_learner,
+    shape_error_advice,
+)
 
 EXERCISE = "output_layer_backward"
 
@@ -26,7 +38,6 @@ DH_BATCH_SUM = "dh summed over the batch"
 DH_TIME_SUM = "dh summed over time"
 TRANSPOSED = "dW_hy transposed (h_t δ^yᵀ instead of δ^y h_tᵀ)"
 SHIFTED = "h_{t−1} instead of h_t"
-SHIFTED_WRAPPED = "h_{t−1} instead of h_t (h[t − 1] wraps round to h_T at t = 0)"
 LAST_STEP = "only the last step"
 MEAN = "mean instead of sum"
 MEAN_BATCH = "mean over the batch instead of sum"
@@ -34,64 +45,100 @@ MEAN_TIME = "mean over t instead of sum"
 NOT_SUMMED_BATCH = "dW_hy/db_y not summed over the batch"
 NOT_SUMMED_TIME = "dW_hy/db_y not summed over time"
 FLAT_BIAS = "db_y of shape (O,) instead of (O, 1)"
+ALL_STATES = "all T + 1 states used (h_0 too)"
+DH_WITH_H0 = "dh with a row for h_0"
+SCALAR_BIAS = "db_y summed to one number"
+TANH_PRIME = "tanh′ applied in the read-out"
+FIRST_SEQUENCE = "only the first sequence of the batch"
 
 SIZES = {"T": 5, "B": 3, "H": 4, "O": 2}  # all different, so no transpose or wrong sum can keep the right shape
 
 _NO_MEAN = "L is a sum over steps and sequences, so its gradient is a sum: no division by T or B."
+_SIGN = (
+    "the read-out's three gradients carry δ^y_t = ŷ_t − y_t with a plus sign: W_hyᵀ δ^y_t, Σ δ^y_t h_tᵀ, Σ δ^y_t. "
+    "A minus belongs to the parameter update (notebook 07), not to the gradient."
+)
+
+
+def matches_value(answer, expected) -> bool:
+    """True when ``answer`` is an array of real numbers equal to ``expected`` (shape included)."""
+    arr, problem = as_real_array(answer)
+    return problem is None and matches(arr, np.asarray(expected, dtype=np.float64))
 
 
 def _data():
-    """Seeded dy (T, B, O), states h (T, B, H) in (−1, 1), and W_hy (O, H)."""
+    """Seeded dy (T, B, O), states h (T + 1, B, H) in (−1, 1) with h_0 ≠ 0, and W_hy (O, H)."""
     rng = np.random.default_rng(2025)
     T, B, H, O = (SIZES[k] for k in "TBHO")
     dy = rng.standard_normal((T, B, O))
-    h = np.tanh(rng.standard_normal((T, B, H)))
+    h = np.tanh(rng.standard_normal((T + 1, B, H)))
     W_hy = rng.standard_normal((O, H))
     return dy, h, W_hy
 
 
 def output_layer_backward(dy, h, W_hy):
-    """Reference solution: ``(dh, dW_hy, db_y)`` for dy (T, B, O), h (T, B, H) = h_1..h_T, W_hy (O, H)."""
+    """Reference solution: ``(dh, dW_hy, db_y)`` for dy (T, B, O), h (T + 1, B, H) = h_0 … h_T, W_hy (O, H)."""
     T, B, O = dy.shape
     dh = dy @ W_hy  # row form of W_hyᵀ δ^y_t for every t and b: (T, B, O) @ (O, H) = (T, B, H)
-    dW_hy = dy.reshape(T * B, O).T @ h.reshape(T * B, -1)  # Σ over t and b of δ^y h_tᵀ, (O, H)
+    dW_hy = dy.reshape(T * B, O).T @ h[1:].reshape(T * B, -1)  # Σ over t and b of δ^y h_tᵀ, (O, H); h[1:] is h_1 … h_T
     db_y = dy.sum(axis=(0, 1))[:, None]  # (O, 1)
     return dh, dW_hy, db_y
 
 
-def _shape_mistake(fb: Feedback, answer, candidates: dict) -> Feedback:
-    """Name a known mistake whose value has a *different* shape from the right answer (diagnose sees only shapes).
+def _shape_feedback(fn, err: Exception) -> Feedback | None:
+    """A ValueError from numpy, explained by running ``fn`` again where the suspected mistake cannot raise.
 
-    candidates: list of (mistake name, value, advice); a name may appear twice (e.g. with and without keepdims).
-    ``fb`` is returned unchanged when none matches.
+    Two mistakes raise on the checker's sizes: pairing dy (T rows) with all T + 1 rows of h, and the column-form
+    W_hy.T in a row-form product.  Given h_1 … h_T alone, the first runs; with O = H, the second runs.
     """
-    if fb.passed or fb.mistake is not None or answer is None:
-        return fb
-    answer, problem = as_real_array(answer)
-    if problem is not None:
-        return fb
-    for mistake, value, advice in candidates:
-        value = np.asarray(value, dtype=np.float64)
-        if answer.shape == value.shape and matches(answer, value):
-            # the mistake first, as diagnose does (combine shortens a repeated mistake to messages[2:])
-            fb.messages[:0] = [f"This is exactly what the mistake '{mistake}' gives.", advice]
-            fb.mistake = mistake
-            break
-    return fb
-
-
-def _w_hy_t_advice(err: Exception) -> Feedback:
-    """numpy refused a product: in row form, dy[t] @ W_hy.T (or W_hy.T @ dy[t]) has mismatched shapes."""
-    return Feedback(
-        EXERCISE,
-        "wrong",
-        [
-            f"numpy refused a product: {err}",
-            "In column form the read-out sends W_hyᵀ δ^y_t into h_t. Here each sequence is a row: dy[t] is (B, O). "
-            "Transpose the whole product, (W_hyᵀ v)ᵀ = vᵀ W_hy: a row vector meets W_hy, (B, O)(O, H) = (B, H), "
-            "not W_hy.T.",
-        ],
-        W_HY_T,
+    if not isinstance(err, ValueError):
+        return None
+    dy, h, W_hy = _data()
+    value, fb = run_learner(EXERCISE, fn, dy.copy(), h[1:].copy(), W_hy.copy())
+    right = output_layer_backward(dy, h, W_hy)
+    if fb is None and isinstance(value, (tuple, list)) and len(value) == 3:
+        if all(matches_value(v, r) for v, r in zip(value[1:], right[1:])):
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    f"numpy refused to combine the arrays: {err}",
+                    "h has T + 1 rows, h_0 … h_T, and dy has T rows, δ^y_1 … δ^y_T. The read-out of step t reads "
+                    "h_t, so pair dy[t - 1] with h[t]: use the states h[1:], not all of h.",
+                ],
+                ALL_STATES,
+            )
+    rng = np.random.default_rng(7)
+    n = W_hy.shape[1]  # B = O = H = n: both forms of the W_hy.T slip run
+    square = (rng.standard_normal((dy.shape[0], n, n)), rng.standard_normal((dy.shape[0] + 1, n, n)))
+    square += (rng.standard_normal((n, n)),)
+    value, fb = run_learner(EXERCISE, fn, *(a.copy() for a in square))
+    slips = (square[0] @ square[2].T, np.stack([square[2].T @ d for d in square[0]]))  # row form, column form
+    if fb is None and isinstance(value, (tuple, list)) and len(value) == 3:
+        if any(matches_value(value[0], slip) for slip in slips):
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    f"numpy refused a product: {err}",
+                    "In column form the read-out sends W_hyᵀ δ^y_t into h_t. Here each sequence is a row: dy[t] is "
+                    "(B, O). Transpose the whole product, (W_hyᵀ v)ᵀ = vᵀ W_hy: a row vector meets W_hy, "
+                    "(B, O)(O, H) = (B, H), not W_hy.T.",
+                ],
+                W_HY_T,
+            )
+    return shape_error_advice(
+        err,
+        lambda e: Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                f"numpy refused to combine the arrays: {e}",
+                "Write down the shape of each factor: dy (T, B, O), h (T + 1, B, H), W_hy (O, H). Each row of dy[t] "
+                "is one sequence's δ^y as a row; the outer products pair dy[t - 1] with h[t].",
+            ],
+            "shape error",
+        ),
     )
 
 
@@ -100,7 +147,7 @@ def check_output_layer_backward(fn) -> Feedback:
     dy, h, W_hy = _data()
     T, B = dy.shape[:2]
     result, not_written = run_learner(
-        EXERCISE, fn, dy.copy(), h.copy(), W_hy.copy(), explain=lambda err: shape_error_advice(err, _w_hy_t_advice)
+        EXERCISE, fn, dy.copy(), h.copy(), W_hy.copy(), explain=lambda err: _shape_feedback(fn, err)
     )
     if not_written:
         return not_written
@@ -110,27 +157,37 @@ def check_output_layer_backward(fn) -> Feedback:
     dh_ans, dW_ans, db_ans = result
 
     dh, dW, db = output_layer_backward(dy, h, W_hy)
-    h_prev = np.concatenate([np.zeros_like(h[:1]), h[:-1]])  # h_0 = 0, h_1, ..., h_{T−1}
+    states = h[1:]  # h_1 … h_T, the states the read-out reads
     last_dh = np.zeros_like(dh)
     last_dh[-1] = dh[-1]
 
     batch_advice = (
-        "The sequences are independent: sequence b's h_t receives only sequence b's δ^y_t. dh keeps the shape of h, "
-        "(T, B, H), one row per sequence; only dW_hy and db_y are summed over the batch."
+        "The sequences are independent: sequence b's h_t receives only sequence b's δ^y_t. dh has one row per "
+        "step and sequence, (T, B, H); only dW_hy and db_y are summed over the batch."
     )
     time_advice = (
-        "Each h_t receives its own step's gradient; dh keeps the shape of h, (T, B, H). Only the parameters, shared "
+        "Each h_t receives its own step's gradient; dh has one row per step, (T, B, H). Only the parameters, shared "
         "by all steps, collect a sum over t."
     )
     dh_mistakes = {
         LAST_STEP: (last_dh, "ŷ_t reads h_t at every step, so every h_t receives gradient from its own ŷ_t."),
         DH_BATCH_SUM: (np.broadcast_to(dh.sum(axis=1, keepdims=True), dh.shape), batch_advice),
+        TANH_PRIME: (
+            dh * (1.0 - states**2),
+            "The read-out ŷ_t = W_hy h_t + b_y is linear in h_t: its gradient into h_t is W_hyᵀ δ^y_t, with no "
+            "tanh′ factor. (1 − h_t²) comes one step further back, from h_t = tanh(a_t), in notebook 04.",
+        ),
     }
     dh_shape_mistakes = [
         (DH_BATCH_SUM, dh.sum(axis=1), batch_advice),
         (DH_BATCH_SUM, dh.sum(axis=1, keepdims=True), batch_advice),
         (DH_TIME_SUM, dh.sum(axis=0), time_advice),
         (DH_TIME_SUM, dh.sum(axis=0, keepdims=True), time_advice),
+        (
+            DH_WITH_H0,
+            np.concatenate([np.zeros_like(h[:1]), dh]),
+            "h_0 has no read-out (there is no ŷ_0), so dh has T rows, one per ŷ_t: (T, B, H), row t − 1 for h_t.",
+        ),
     ]
 
     def sum_tb(a, b):  # Σ over t and b of the outer products a_{t,b} b_{t,b}ᵀ
@@ -138,28 +195,29 @@ def check_output_layer_backward(fn) -> Feedback:
 
     dW_mistakes = {
         SHIFTED: (
-            sum_tb(dy, h_prev),
-            "ŷ_t = W_hy h_t + b_y reads the state of the same step: pair δ^y_t with h_t (h[t]), not h_{t−1}.",
-        ),
-        SHIFTED_WRAPPED: (
-            sum_tb(dy, np.roll(h, 1, axis=0)),
-            "Row t of h already is h_t (h holds h_1..h_T): use h[t], not h[t − 1] (which is h[−1] = h_T at t = 0).",
+            sum_tb(dy, h[:-1]),
+            "ŷ_t = W_hy h_t + b_y reads the state of the same step: pair δ^y_t (dy[t - 1]) with h_t = h[t], i.e. "
+            "h[1:], not h[:-1] (that is h_{t−1}).",
         ),
         LAST_STEP: (dy[-1].T @ h[-1], "W_hy is used at every step: add δ^y_t h_tᵀ for all T steps."),
         MEAN: (dW / (T * B), _NO_MEAN),
         MEAN_BATCH: (dW / B, _NO_MEAN),
         MEAN_TIME: (dW / T, _NO_MEAN),
+        FIRST_SEQUENCE: (
+            dy[:, 0].T @ states[:, 0],
+            "Every sequence of the batch uses the same W_hy: sum δ^y_{t,b} h_{t,b}ᵀ over b as well as t.",
+        ),
     }
     dW_shape_mistakes = [
         (TRANSPOSED, dW.T, "Each term is the outer product δ^y_t h_tᵀ, (O, 1)(1, H) = (O, H), the shape of W_hy."),
         (
             NOT_SUMMED_BATCH,
-            np.einsum("tbo,tbh->boh", dy, h),
+            np.einsum("tbo,tbh->boh", dy, states),
             "A batch's gradient is the sum of its sequences' gradients: sum over b too, to the shape of W_hy (O, H).",
         ),
         (
             NOT_SUMMED_TIME,
-            np.einsum("tbo,tbh->toh", dy, h),
+            np.einsum("tbo,tbh->toh", dy, states),
             "W_hy is shared by all steps, so its gradient sums the T steps' contributions, to the shape (O, H).",
         ),
     ]
@@ -168,6 +226,10 @@ def check_output_layer_backward(fn) -> Feedback:
         MEAN: (db / (T * B), _NO_MEAN),
         MEAN_BATCH: (db / B, _NO_MEAN),
         MEAN_TIME: (db / T, _NO_MEAN),
+        FIRST_SEQUENCE: (
+            dy[:, 0].sum(axis=0)[:, None],
+            "Every sequence of the batch uses the same b_y: sum δ^y_{t,b} over b as well as t.",
+        ),
     }
     batch_advice = "Sum over the batch too: db_y has the shape of b_y, (O, 1)."
     time_advice = "Sum over time too: db_y has the shape of b_y, (O, 1)."
@@ -177,19 +239,21 @@ def check_output_layer_backward(fn) -> Feedback:
         (NOT_SUMMED_BATCH, dy.sum(axis=0), batch_advice),  # the sum left as rows (B, O)
         (NOT_SUMMED_TIME, dy.sum(axis=1).T, time_advice),
         (NOT_SUMMED_TIME, dy.sum(axis=1), time_advice),
+        (
+            SCALAR_BIAS,
+            dy.sum(),
+            "Sum over steps and sequences only (axes 0 and 1): each of the O outputs has its own bias, so db_y is "
+            "(O, 1), one number per output.",
+        ),
     ]
 
+    def judged(name, answer, expected, mistakes, shape_mistakes, **kw):
+        fb = diagnose(EXERCISE, answer, expected, name=name, known_mistakes=mistakes, sign_advice=_SIGN, **kw)
+        return name_shape_mistake(fb, answer, shape_mistakes)
+
     parts = {
-        "dh": _shape_mistake(
-            diagnose(EXERCISE, dh_ans, dh, name="dh", known_mistakes=dh_mistakes, time_axis=0),
-            dh_ans,
-            dh_shape_mistakes,
-        ),
-        "dW_hy": _shape_mistake(
-            diagnose(EXERCISE, dW_ans, dW, name="dW_hy", known_mistakes=dW_mistakes), dW_ans, dW_shape_mistakes
-        ),
-        "db_y": _shape_mistake(
-            diagnose(EXERCISE, db_ans, db, name="db_y", known_mistakes=db_mistakes), db_ans, db_shape_mistakes
-        ),
+        "dh": judged("dh", dh_ans, dh, dh_mistakes, dh_shape_mistakes, time_axis=0),
+        "dW_hy": judged("dW_hy", dW_ans, dW, dW_mistakes, dW_shape_mistakes),
+        "db_y": judged("db_y", db_ans, db, db_mistakes, db_shape_mistakes),
     }
     return combine(EXERCISE, parts)

@@ -1,26 +1,314 @@
-"""Checker for notebook 07's coding exercise: ``sgd_step(params, grads, lr)``.
+"""Checker for notebook 07's coding exercise: ``train_gd(params, x, y, lr, epochs)``.
 
-The contract: return a NEW dict ``{name: params[name] − lr · grads[name]}`` for all five
-parameters, and leave ``params`` (the dict and its arrays) unchanged, so a caller can
-still compare before and after, or retry the step with a smaller learning rate.
+The contract: full-batch gradient descent on a batch x (T, B, D), y (T, B, O), on the **mean loss per sequence**
+L̄(θ) = L(θ) / B (L the problem's loss summed over the batch), stopped at the first sign of divergence::
 
-Recognised slips: gradient ascent (+ instead of −), a parameter left out or not
-updated (named), the update done in place, the learning rate applied twice
-(lr² · g, or two steps 2·lr · g).
+    θ_0 = a copy of params;  for k = 0, 1, …, epochs:
+        L̄_k = L̄(θ_k)
+        if L̄_k is not finite or L̄_k > BLOWUP · L̄_0:  stop: return θ_{k−1}, [L̄_0 … L̄_{k−1}], True
+        record L̄_k;  if k < epochs:  θ_{k+1} = θ_k − lr · ∂L̄/∂θ(θ_k)
+    return θ_epochs, [L̄_0 … L̄_epochs], False
+
+It returns ``(theta, losses, diverged)``: a NEW dict of the five parameters (``params`` and its arrays are left
+unchanged), a list of floats, and a bool.
+
+:func:`check_train_gd` runs the learner's loop twice on a seeded problem, once with a step size that converges and
+once with one that diverges, and names the classic slips: gradient ascent, updating ``params`` in place, the sum over
+the batch instead of the mean (in the gradient alone, or in the loss too), gradients computed once and reused, the
+loss recorded after the update or the final loss not recorded, no divergence check, the diverged parameters returned,
+the bad loss recorded, a stop at the first rise of the loss, a parameter left out of the update, and every entry of
+rnn_lib.backward's dict updated (it holds "x" and "h0" too).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from .. import reference
 from ..parameters import PARAM_NAMES, param_shapes
-from ._feedback import Feedback, diagnose, run_learner
+from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner
 
-EXERCISE = "sgd_step"
-LR = 0.1  # lr² = 0.01 and 2·lr = 0.2 differ from lr and from each other, so each slip has its own value
+EXERCISE = "train_gd"
+BLOWUP = 10.0  # a run has diverged once its loss is more than BLOWUP times the loss it started from
+STABLE = (0.1, 6)  # (lr, epochs): converges on the checker's problem (the loss falls at every step)
+UNSTABLE = (0.3, 10)  # (lr, epochs): the loss rises, falls, and passes BLOWUP · L̄_0 at k = 4
+
+ASCENT = "gradient ascent"
+IN_PLACE = "updated params in place"
+SUM_GRADIENT = "gradient of the sum, not of the mean"
+SUM_LOSS = "sum over the batch instead of the mean"
+STALE = "gradients computed once, before the loop"
+LOSS_AFTER = "loss recorded after the update"
+NO_FINAL_LOSS = "loss of the final parameters not recorded"
+NO_CHECK = "divergence never detected"
+KEPT_BAD_STEP = "diverged parameters returned"
+BAD_LOSS_KEPT = "the bad loss recorded"
+FIRST_RISE = "stopped at the first rise of the loss"
+FORGOT_B_Y = "a parameter left out of the update"
+EXTRA_KEYS = "updated every entry of backward's dict"
+
+ADVICE = {
+    ASCENT: "Step against the gradient, θ − lr · ∂L̄/∂θ: with + the loss climbs from the first step.",
+    SUM_GRADIENT: (
+        "Your losses are right, but each step is B times too long: the objective is the mean loss per sequence, "
+        "L̄ = L / B, so its gradient is rnn_lib.backward's (the gradient of the sum) divided by B."
+    ),
+    SUM_LOSS: (
+        "The objective is the mean loss per sequence, L̄ = L / B: divide the loss and the gradients by B = x.shape[1] "
+        "(rnn_lib.loss and rnn_lib.backward sum over the batch)."
+    ),
+    STALE: (
+        "Every step needs the gradient at the current parameters θ_k: run forward and backward inside the loop, on "
+        "the parameters just updated."
+    ),
+    LOSS_AFTER: (
+        "losses[k] is the loss of θ_k, the parameters after k updates, so losses[0] is the loss before any update: "
+        "compute and record the loss first, then update."
+    ),
+    NO_FINAL_LOSS: (
+        "After the last update the loss of θ_epochs is still to be measured (and checked): losses has epochs + 1 "
+        "entries, the loop runs for k = 0 … epochs and updates only while k < epochs."
+    ),
+    NO_CHECK: (
+        "With the large step the loss exploded and your loop went on. Before each update, stop if the loss is not "
+        f"finite or above {BLOWUP:g} × losses[0]: return the previous parameters, the losses so far, and True."
+    ),
+    KEPT_BAD_STEP: (
+        "You stopped at the right time but returned the parameters whose loss failed the test. Keep the previous "
+        "parameters (a new dict at every step makes that free) and return them."
+    ),
+    BAD_LOSS_KEPT: (
+        "The loss that failed the test belongs to parameters you do not return: test it before appending, so "
+        "losses ends with the loss of the returned parameters."
+    ),
+    FIRST_RISE: (
+        f"A loss can rise for a step and recover (here it does). The rule is a blow-up: stop only when the loss is "
+        f"not finite or above {BLOWUP:g} × losses[0], the loss you started from."
+    ),
+    FORGOT_B_Y: "Every one of the five parameters takes a step: update all of rnn_lib.PARAM_NAMES.",
+}
 
 
 def _problem():
+    """Seeded parameters of size 0.5, a batch x (T, B, D) and targets y (T, B, O): T = 4, B = 3, D = 2, H = 5, O = 2."""
+    rng = np.random.default_rng(707)
+    params = {name: 0.5 * rng.standard_normal(shape) for name, shape in param_shapes(D=2, H=5, O=2).items()}
+    return params, rng.standard_normal((4, 3, 2)), rng.standard_normal((4, 3, 2))
+
+
+def train_gd(params, x, y, lr, epochs, mistake=None):
+    """Reference solution, or the named ``mistake`` planted in it: returns (theta, losses, diverged)."""
+    if mistake == LOSS_AFTER:
+        return _loss_after_update(params, x, y, lr, epochs)
+    B = x.shape[1]
+    per_sequence = 1.0 if mistake == SUM_LOSS else 1.0 / B  # the mean loss per sequence is L / B
+    step = (1.0 if mistake == ASCENT else -1.0) * lr * (1.0 if mistake in (SUM_LOSS, SUM_GRADIENT) else 1.0 / B)
+    theta = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    previous, losses, first_grads = theta, [], None
+    with np.errstate(all="ignore"):  # planted mistakes may overflow; the learner's code is not run here
+        for k in range(epochs + 1):
+            y_hat, cache = reference.forward(theta, x)
+            loss = reference.loss(y_hat, y) * per_sequence
+            if mistake == BAD_LOSS_KEPT:
+                losses.append(loss)
+            if losses and mistake != NO_CHECK:
+                limit = losses[-1] if mistake == FIRST_RISE else BLOWUP * losses[0]
+                if not (math.isfinite(loss) and loss <= limit):
+                    return (theta if mistake == KEPT_BAD_STEP else previous), losses, True
+            if mistake != BAD_LOSS_KEPT:
+                losses.append(loss)
+            if k == epochs:
+                break
+            grads = reference.backward(theta, cache, reference.loss_grad(y_hat, y))
+            if mistake == STALE:
+                if first_grads is None:
+                    first_grads = grads
+                grads = first_grads
+            previous = theta
+            theta = {name: theta[name] + step * grads[name] for name in PARAM_NAMES}
+            if mistake == FORGOT_B_Y:
+                theta["b_y"] = previous["b_y"]
+    if mistake == NO_FINAL_LOSS:
+        losses.pop()
+    return theta, losses, False
+
+
+def _loss_after_update(params, x, y, lr, epochs):
+    """The slip "update, then record the loss": losses[k] is the loss of θ_{k+1}, and θ_0's loss is never seen."""
+    B = x.shape[1]
+    theta = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    losses = []
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            y_hat, cache = reference.forward(theta, x)
+            grads = reference.backward(theta, cache, reference.loss_grad(y_hat, y))
+            previous = theta
+            theta = {name: theta[name] - lr / B * grads[name] for name in PARAM_NAMES}
+            loss = reference.loss(reference.forward(theta, x)[0], y) / B
+            if losses and not (math.isfinite(loss) and loss <= BLOWUP * losses[0]):
+                return previous, losses, True
+            losses.append(loss)
+    return theta, losses, False
+
+
+MISTAKES = tuple(ADVICE)
+
+
+def _read(exercise, result):
+    """(theta as float arrays, losses as a float array, diverged as a bool), or (None, Feedback) saying what is off."""
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else f"a single {type(result).__name__}"
+        return None, Feedback(exercise, "wrong", [f"return three values, `return theta, losses, diverged`; got {got}."])
+    theta, losses, diverged = result
+    if not isinstance(theta, dict):
+        return None, Feedback(
+            exercise, "wrong", [f"theta should be a dict of the five parameters, got {type(theta).__name__}."]
+        )
+    missing = [name for name in PARAM_NAMES if name not in theta]
+    if missing:
+        return None, Feedback(exercise, "wrong", [f"theta has no {', '.join(missing)}: return all five parameters."])
+    arrays = {}
+    for name in PARAM_NAMES:
+        arrays[name], problem = as_real_array(theta[name], f"theta['{name}']")
+        if problem is not None:
+            return None, Feedback(exercise, "wrong", [problem])
+    if isinstance(losses, (list, tuple)) and len(losses) == 0:
+        return None, Feedback(exercise, "wrong", ["losses is empty: record the loss of θ_0 before the first update."])
+    losses_arr, problem = as_real_array(losses, "losses")
+    if problem is not None:
+        return None, Feedback(exercise, "wrong", [problem])
+    if not isinstance(diverged, (bool, np.bool_)):
+        return None, Feedback(exercise, "wrong", [f"diverged should be True or False, got {type(diverged).__name__}."])
+    return (arrays, losses_arr.ravel(), bool(diverged)), None
+
+
+def _same(answer, expected) -> bool:
+    theta, losses, diverged = answer
+    theta_e, losses_e, diverged_e = expected
+    return (
+        diverged == diverged_e
+        and losses.shape == (len(losses_e),)
+        and matches(losses, np.asarray(losses_e))
+        and all(
+            theta[name].shape == theta_e[name].shape and matches(theta[name], theta_e[name]) for name in PARAM_NAMES
+        )
+    )
+
+
+def _describe(answer, expected, lr, epochs) -> list:
+    """Messages saying where an unrecognised answer differs from the right one, for the run with step size lr."""
+    theta, losses, diverged = answer
+    theta_e, losses_e, diverged_e = expected
+    run = f"With lr = {lr} and epochs = {epochs}"
+    msgs = []
+    if diverged != diverged_e:
+        msgs.append(f"{run} the run {'diverges' if diverged_e else 'converges'}, but diverged = {diverged}.")
+    if len(losses) != len(losses_e):
+        msgs.append(
+            f"{run} losses should have {len(losses_e)} entries, L̄(θ_0) … L̄(θ_{len(losses_e) - 1}); yours has {len(losses)}."
+        )
+    else:
+        wrong = [k for k in range(len(losses)) if not matches(losses[k : k + 1], np.asarray(losses_e[k : k + 1]))]
+        if wrong:
+            k = wrong[0]
+            msgs.append(
+                f"{run} losses[{k}] (the loss after {k} update{'s' if k != 1 else ''}) is {losses[k]:.6g}, "
+                f"expected {losses_e[k]:.6g}" + (" (losses[0] is the loss before any update)." if k == 0 else ".")
+            )
+    bad = [
+        name
+        for name in PARAM_NAMES
+        if theta[name].shape != theta_e[name].shape or not matches(theta[name], theta_e[name])
+    ]
+    if bad:
+        msgs.append(f"{run} the returned {', '.join(bad)} differ from the right θ.")
+    return msgs
+
+
+def check_train_gd(fn) -> Feedback:
+    """Run the learner's ``train_gd(params, x, y, lr, epochs)`` with a converging and a diverging step size."""
+    params, x, y = _problem()
+    runs = (STABLE, UNSTABLE)
+    expected = [train_gd(params, x, y, lr, epochs) for lr, epochs in runs]
+    planted = {m: [train_gd(params, x, y, lr, epochs, m) for lr, epochs in runs] for m in MISTAKES}
+
+    def explain(err):
+        if isinstance(err, KeyError) and err.args and err.args[0] in ("x", "h0"):
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    f"Your function raised KeyError: {err}.",
+                    "rnn_lib.backward returns ∂L/∂x and ∂L/∂h_0 too (keys 'x' and 'h0'), which are not parameters: "
+                    "update only the five parameters, for name in rnn_lib.PARAM_NAMES.",
+                ],
+                EXTRA_KEYS,
+            )
+        if isinstance(err, ValueError) and ("too large" in str(err) or "NaN or inf" in str(err)):
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [f"Your function raised ValueError: {err}", ADVICE[NO_CHECK]],
+                NO_CHECK,
+            )
+        return None
+
+    answers = []
+    for lr, epochs in runs:
+        given = {name: value.copy() for name, value in params.items()}
+        result, fb = run_learner(EXERCISE, fn, given, x.copy(), y.copy(), lr, epochs, explain=explain)
+        if fb is not None:
+            return fb
+        changed = [name for name in PARAM_NAMES if not np.array_equal(given.get(name), params[name])]
+        if changed:
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    f"Your function changed the caller's {', '.join(changed)} (an update in place: p -= ..., or "
+                    "theta = params followed by theta[name][...] = ...).",
+                    "The contract: leave params untouched and build new arrays, theta[name] = theta[name] - lr * g, "
+                    "starting from a copy. Then the caller keeps θ_0, and the loop can keep θ_{k−1} to return.",
+                ],
+                IN_PLACE,
+            )
+        answer, fb = _read(EXERCISE, result)
+        if fb is not None:
+            return fb
+        answers.append(answer)
+
+    if all(_same(a, e) for a, e in zip(answers, expected)):
+        return Feedback(
+            EXERCISE,
+            "correct",
+            [
+                f"lr = {STABLE[0]}: {STABLE[1]} updates, the loss falls from {expected[0][1][0]:.3f} to {expected[0][1][-1]:.3f}.",
+                f"lr = {UNSTABLE[0]}: the loss of θ_{len(expected[1][1])} passed {BLOWUP:g} × {expected[1][1][0]:.3f}; "
+                f"stopped, returned θ_{len(expected[1][1]) - 1} and the losses of θ_0 … θ_{len(expected[1][1]) - 1}.",
+            ],
+        )
+    for m in MISTAKES:
+        if all(_same(a, e) for a, e in zip(answers, planted[m])):
+            return Feedback(EXERCISE, "wrong", [f"This is exactly what the mistake '{m}' gives.", ADVICE[m]], m)
+    msgs = []
+    for answer, right, (lr, epochs) in zip(answers, expected, runs):
+        if not _same(answer, right):
+            msgs.extend(_describe(answer, right, lr, epochs))
+    return Feedback(EXERCISE, "wrong", msgs)
+
+
+# ---------------------------------------------------------------------------
+# sgd_step(params, grads, lr): the one-line exercise notebook 07 had before train_gd. No notebook calls it now; it
+# stays while other branches of notebook 07 may still import it, and goes once none does.
+# ---------------------------------------------------------------------------
+
+SGD_EXERCISE = "sgd_step"
+SGD_LR = 0.1  # lr² = 0.01 and 2·lr = 0.2 differ from lr and from each other, so each slip has its own value
+
+
+def _sgd_problem():
     rng = np.random.default_rng(7)
     shapes = param_shapes(D=3, H=4, O=2)
     params = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
@@ -30,11 +318,11 @@ def _problem():
 
 def check_sgd_step(fn) -> Feedback:
     """Run the learner's ``sgd_step(params, grads, lr)`` on random arrays and explain what differs."""
-    params, grads = _problem()
+    params, grads = _sgd_problem()
     originals = {name: value.copy() for name, value in params.items()}
-    expected = {name: originals[name] - LR * grads[name] for name in PARAM_NAMES}  # before the learner's code runs
+    expected = {name: originals[name] - SGD_LR * grads[name] for name in PARAM_NAMES}  # before the learner's code runs
     given = dict(params)  # a shallow copy, to see whether the learner's dict or its arrays changed
-    answer, fb = run_learner(EXERCISE, fn, given, {name: g.copy() for name, g in grads.items()}, LR)
+    answer, fb = run_learner(SGD_EXERCISE, fn, given, {name: g.copy() for name, g in grads.items()}, SGD_LR)
     if fb is not None:
         return fb
 
@@ -42,7 +330,7 @@ def check_sgd_step(fn) -> Feedback:
     if changed or any(given[name] is not params[name] for name in PARAM_NAMES):
         what = ", ".join(changed) if changed else "the dict you were given"
         return Feedback(
-            EXERCISE,
+            SGD_EXERCISE,
             "wrong",
             [
                 f"Your function changed {what} in place (p -= lr * g, or params[name] = ...).",
@@ -56,14 +344,14 @@ def check_sgd_step(fn) -> Feedback:
         )
     if not isinstance(answer, dict):
         return Feedback(
-            EXERCISE,
+            SGD_EXERCISE,
             "wrong",
             [f"sgd_step should return a dict of the five updated parameters, got {type(answer).__name__}."],
         )
     missing = [name for name in PARAM_NAMES if name not in answer]
     if missing:
         return Feedback(
-            EXERCISE,
+            SGD_EXERCISE,
             "wrong",
             [f"The returned dict has no {', '.join(missing)}: every parameter needs its update."],
             mistake="forgot a parameter",
@@ -73,21 +361,24 @@ def check_sgd_step(fn) -> Feedback:
     for name in PARAM_NAMES:
         p, g = originals[name], grads[name]
         known = {
-            "gradient ascent": (p + LR * g, "Step against the gradient: p − lr·g, not p + lr·g."),
+            "gradient ascent": (p + SGD_LR * g, "Step against the gradient: p − lr·g, not p + lr·g."),
             "forgot a parameter": (p, f"{name} is returned unchanged: it was not updated."),
-            "lr applied twice": (p - LR * LR * g, "The step is lr²·g: the learning rate is multiplied in twice."),
-            "step applied twice": (p - 2 * LR * g, "The step is 2·lr·g: the update is applied twice."),
+            "lr applied twice": (
+                p - SGD_LR * SGD_LR * g,
+                "The step is lr²·g: the learning rate is multiplied in twice.",
+            ),
+            "step applied twice": (p - 2 * SGD_LR * g, "The step is 2·lr·g: the update is applied twice."),
         }
-        results[name] = diagnose(EXERCISE, answer[name], expected[name], name=name, known_mistakes=known)
+        results[name] = diagnose(SGD_EXERCISE, answer[name], expected[name], name=name, known_mistakes=known)
     wrong = {name: r for name, r in results.items() if not r.passed}
     if not wrong:
-        return Feedback(EXERCISE, "correct")
+        return Feedback(SGD_EXERCISE, "correct")
 
     mistakes = {r.mistake for r in wrong.values()}
     if mistakes == {"forgot a parameter"}:
         names = ", ".join(wrong)
         return Feedback(
-            EXERCISE,
+            SGD_EXERCISE,
             "wrong",
             [f"{names} {'is' if len(wrong) == 1 else 'are'} returned unchanged: the other parameters are right."],
             mistake="forgot a parameter",
@@ -95,8 +386,8 @@ def check_sgd_step(fn) -> Feedback:
     if len(mistakes) == 1 and None not in mistakes:
         first = next(iter(wrong.values()))
         where = "every parameter" if len(wrong) == len(PARAM_NAMES) else ", ".join(wrong)
-        return Feedback(EXERCISE, "wrong", [f"In {where}: {first.messages[1]}"], mistake=first.mistake)
+        return Feedback(SGD_EXERCISE, "wrong", [f"In {where}: {first.messages[1]}"], mistake=first.mistake)
     msgs = []
     for name, r in wrong.items():
         msgs.append(f"{name}: " + " ".join(r.messages))
-    return Feedback(EXERCISE, "wrong", msgs)
+    return Feedback(SGD_EXERCISE, "wrong", msgs)

@@ -1,0 +1,45 @@
+"""diagnose() counts time steps as the maths does, and names a sign flip only where the checker says where to look."""
+
+import numpy as np
+
+from rnn_lib.exercises._feedback import SIGN_FLIPPED, diagnose, name_shape_mistake, steps_message
+
+EXPECTED = np.arange(1.0, 13.0).reshape(4, 3)  # one row per step t = 1 … 4
+
+
+def test_rows_of_a_per_step_array_are_steps_counted_from_1():
+    answer = EXPECTED.copy()
+    answer[0] += 1.0
+    text = str(diagnose("ex", answer, EXPECTED, name="dy", time_axis=0))
+    assert "dy is wrong at t = 1 (row t − 1 holds step t)" in text and "0-based" not in text
+
+
+def test_rows_of_the_states_count_h_0_as_t_0():
+    answer = EXPECTED.copy()
+    answer[0] += 1.0
+    answer[3] += 1.0
+    text = str(diagnose("ex", answer, EXPECTED, name="h", time_axis=0, first_step=0))
+    assert "h is wrong at t = 0, 3 (row t holds h_t, row 0 is h_0)" in text
+
+
+def test_every_step_wrong_is_said_once_with_the_range():
+    assert steps_message([0, 1, 2, 3], 4, name="dh") == "dh is wrong at every step, t = 1 … 4 (row t − 1 holds step t)."
+
+
+def test_a_sign_flip_is_named_with_the_checkers_own_advice():
+    fb = diagnose("ex", -EXPECTED, EXPECTED, sign_advice="look at the tanh.")
+    assert fb.mistake == SIGN_FLIPPED and "look at the tanh." in str(fb) and "ŷ − y" not in str(fb)
+
+
+def test_a_sign_flip_without_advice_gets_a_generic_sentence_and_no_name():
+    fb = diagnose("ex", -EXPECTED, EXPECTED)
+    assert fb.mistake is None and "wrong sign everywhere" in str(fb)
+
+
+def test_a_mistake_of_another_shape_is_named_first():
+    fb = diagnose("ex", EXPECTED.sum(axis=0), EXPECTED, name="dW")
+    fb = name_shape_mistake(fb, EXPECTED.sum(axis=0), [("summed over time", EXPECTED.sum(axis=0), "keep t.")])
+    assert fb.mistake == "summed over time" and fb.messages[:2] == [
+        "This is exactly what the mistake 'summed over time' gives.",
+        "keep t.",
+    ]
