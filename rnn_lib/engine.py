@@ -24,8 +24,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .parameters import PARAM_NAMES
-
 
 class ForwardCache(NamedTuple):
     """What :func:`backward` needs from :func:`forward`.
@@ -58,7 +56,7 @@ def forward(params, x, h0=None):
     """Same as ``reference.forward``: x (T, D) or (T, B, D), h0 (H,) or (B, H) → ``(y_hat, cache)``."""
     # Plain lookups and np.dot on 2-D arrays throughout: on a small problem (T = 4, H = 5) each
     # numpy call costs about as much as its arithmetic, so the fewer and cheaper calls, the better.
-    W_xh, W_hh, W_hy, b_h, b_y = (params[name] for name in PARAM_NAMES)
+    W_xh, W_hh, W_hy, b_h, b_y = params["W_xh"], params["W_hh"], params["W_hy"], params["b_h"], params["b_y"]
     dtype = W_hh.dtype
     single = x.ndim == 2
     xb = np.asarray(x[:, None, :] if single else x, dtype=dtype)
@@ -78,8 +76,12 @@ def forward(params, x, h0=None):
     W_hh_T = np.ascontiguousarray(W_hh.T)
     recurrent = np.empty((B, H), dtype=dtype)  # h_{t−1} W_hhᵀ, the same buffer at every step
     dot, add, tanh = np.dot, np.add, np.tanh
+    slots = iter(h[1:])  # the slots h[1] … h[T], as views: iterating is cheaper than indexing by t
     h_prev = h[0]
-    for h_t in h[1:]:  # the slots h[1] … h[T], as views: iterating is cheaper than indexing by t
+    if h0 is None:  # h_0 = 0: the recurrent term of step 1 is zero, a_1 is the projection alone
+        h_prev = next(slots)
+        tanh(h_prev, out=h_prev)
+    for h_t in slots:
         dot(h_prev, W_hh_T, out=recurrent)
         add(h_t, recurrent, out=h_t)  # the slot holds a_t …
         tanh(h_t, out=h_t)  # … and now h_t
@@ -87,6 +89,8 @@ def forward(params, x, h0=None):
 
     y_hat = np.dot(h_rows, W_hy.T)
     y_hat += b_y.T
+    # The states backward will read, read-only: a caller may look at cache.h, not edit it under backward's feet.
+    h.flags.writeable = False
     return y_hat.reshape((T, O) if single else (T, B, O)), ForwardCache(xb, h, single)
 
 
@@ -106,7 +110,7 @@ def backward(params, cache, dy):
 
     K = steps_per_block(T, B, H, dtype.itemsize)
     dh_raw = np.empty((K, B, H), dtype=dtype)  # δ^a_t for the steps of one block
-    dh_next = np.zeros((B, H), dtype=dtype)  # W_hhᵀ δ^a_{t+1}: nothing flows back from beyond step T
+    dh_next = np.empty((B, H), dtype=dtype)  # W_hhᵀ δ^a_{t+1}, written by the first step computed (t = T)
     dx = np.empty((T, B, D), dtype=dtype)
     dot, add, multiply = np.dot, np.add, np.multiply
 
@@ -121,7 +125,12 @@ def backward(params, cache, dy):
         tanh_grad = states * states
         np.subtract(1.0, tanh_grad, out=tanh_grad)  # tanh′(a_t) = 1 − h_t², the whole block at once
         # Steps end, end − 1, …, start + 1, as views of the block's rows (cheaper than indexing by t).
-        for dh_t, tanh_grad_t, dh_raw_t in zip(dh[::-1], tanh_grad[::-1], dh_raw[n - 1 :: -1]):
+        steps = zip(dh[::-1], tanh_grad[::-1], dh_raw[n - 1 :: -1])
+        if end == T:  # step T: nothing flows back from beyond it, δ^h_T is the path through ŷ_T alone
+            dh_t, tanh_grad_t, dh_raw_t = next(steps)
+            multiply(dh_t, tanh_grad_t, out=dh_raw_t)
+            dot(dh_raw_t, W_hh, out=dh_next)
+        for dh_t, tanh_grad_t, dh_raw_t in steps:
             add(dh_t, dh_next, out=dh_t)  # δ^h_t, both paths
             multiply(dh_t, tanh_grad_t, out=dh_raw_t)  # δ^a_t
             dot(dh_raw_t, W_hh, out=dh_next)  # W_hhᵀ δ^a_t, for step t − 1

@@ -77,6 +77,7 @@ def forward(params, x, h0=None):
     D, H, _ = check_params(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype, copy=True)
+    x.flags.writeable = False  # the snapshot the cache keeps; read-only, as forward leaves cache.h
     h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
     return engine.forward(params, x, h0)
 
@@ -101,7 +102,8 @@ def _check_cache(cache, D, H, dtype):
         raise TypeError(
             f"cache was made with {h.dtype} params but params are {dtype}; call forward and backward with the same params"
         )
-    if not (all_finite(h) and all_finite(x)):  # cache.h is visible, and can be edited after forward
+    # forward leaves both arrays read-only; writeable ones were made (or changed) elsewhere, so look at them.
+    if (h.flags.writeable or x.flags.writeable) and not (all_finite(h) and all_finite(x)):
         raise ValueError("cache holds NaN or inf (was cache.h or cache.x edited?); call forward again")
     return T, B
 

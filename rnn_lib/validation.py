@@ -247,16 +247,17 @@ def check_arrays(arrays, names, *, owner="params", ndim=2) -> np.dtype:
     except KeyError:
         missing = [k for k in names if k not in arrays]
         raise ValueError(f"{owner} is missing {', '.join(missing)} (expected keys {', '.join(names)})") from None
-    dtype = getattr(values[0], "dtype", None)
-    if not isinstance(dtype, np.dtype) or dtype.type not in FLOAT_DTYPES or not dtype.isnative:
+    first = values[0]
+    dtype = first.dtype if type(first) is np.ndarray else None
+    if dtype is None or dtype.type not in FLOAT_DTYPES or not dtype.isnative:
         _explain_arrays(arrays, names, owner, ndim)
-    total = 0.0
-    vdot = np.vdot
+    vdot, ndarray = np.vdot, np.ndarray
+    total = 0.0  # Σ ‖p‖²: a NaN, an inf or a square that overflows makes it non-finite
     for p in values:
-        if type(p) is not np.ndarray or p.dtype != dtype or (ndim is not None and p.ndim != ndim):
+        if type(p) is not ndarray or p.dtype != dtype or (ndim is not None and p.ndim != ndim):
             _explain_arrays(arrays, names, owner, ndim)
         total += vdot(p, p)
-    if not math.isfinite(total):  # a NaN, an inf, or a value whose square overflows: find which
+    if not math.isfinite(total):  # find which array, and say why
         for k, p in zip(names, values):
             if not all_finite(p):
                 raise ValueError(_non_finite_message(_label(owner, k), p))
@@ -302,7 +303,7 @@ def check_params(params, *, owner: str = "params", sizes: tuple[int, int, int] |
     (O, H), (H, 1), (O, 1).  ``sizes=(D, H, O)`` also demands those sizes.
     """
     check_arrays(params, PARAM_NAMES, owner=owner)
-    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in PARAM_NAMES)
+    W_xh, W_hh, W_hy, b_h, b_y = params["W_xh"], params["W_hh"], params["W_hy"], params["b_h"], params["b_y"]
     H, D = W_xh.shape
     O = W_hy.shape[0]
     if sizes is not None:

@@ -464,12 +464,17 @@ def test_values_just_inside_the_limit_are_accepted_even_when_their_sum_of_square
     assert as_float_array(x, "x") is x
 
 
-def test_backward_refuses_a_cache_edited_to_nan():
+def test_the_cache_of_forward_cannot_be_edited_and_a_hand_made_one_with_nan_is_refused():
     params = rnn_lib.init_params(D, H, O, rng=np.random.default_rng(0))
     y_hat, cache = rnn_lib.forward(params, np.ones((T, D)))
-    cache.h[2, 0, 1] = np.nan
+    with pytest.raises(ValueError, match="read-only"):
+        cache.h[2, 0, 1] = np.nan
+    with pytest.raises(ValueError, match="read-only"):
+        cache.x[0, 0, 0] = np.nan
+    edited = cache._replace(h=cache.h.copy())
+    edited.h[2, 0, 1] = np.nan
     with pytest.raises(ValueError, match="cache holds NaN"):
-        rnn_lib.backward(params, cache, y_hat)
+        rnn_lib.backward(params, edited, y_hat)
 
 
 def test_the_cosine_of_gradients_of_two_different_models_is_refused():
