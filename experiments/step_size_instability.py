@@ -36,7 +36,7 @@ def run(case, quick):
 
     def lags(when):
         try:
-            with np.errstate(under="ignore"):
+            with np.errstate(under="ignore", over="ignore"):  # a diverging run's norms may overflow to inf, stored so
                 norms = gradient_by_lag(params, x, y[-1])
         except ValueError:  # a diverged run's last weights: its errors are too large to compute with (NaN rows)
             norms = np.full(x.shape[0] + 1, np.nan)
