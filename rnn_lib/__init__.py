@@ -16,6 +16,7 @@ The pieces, lowest first (nothing imports anything above it):
 - ``optim``       SGD, Momentum, Adagrad and Adam with torch.optim's rules, all-or-nothing steps
 - ``text``        characters for a language model: vocabulary, one-hot, streams, sampling, perplexity
 - ``clipping``    gradient clipping by global norm and by value
+- ``cells``       the RNN, the LSTM and the GRU as the trainers see them
 - ``progress``    a quiet progress line for long runs
 - ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
                   ``gated_bugs``: their planted-bug gallery
@@ -27,7 +28,7 @@ The pieces, lowest first (nothing imports anything above it):
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import clipping, data, engine, gradcheck, gru, losses, lstm, optim, reference, tbptt, text, training
+from . import cells, clipping, data, engine, gradcheck, gru, losses, lstm, optim, reference, tbptt, text, training
 from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
 from .model import GRUModel, LSTMModel, SimpleRNN
@@ -44,6 +45,7 @@ __all__ = [
     "PARAM_NAMES",
     "SimpleRNN",
     "backward",
+    "cells",
     "check_environment",
     "clipping",
     "data",

@@ -1,6 +1,6 @@
 """Gradient clipping: keep one huge gradient from throwing the parameters off a cliff.
 
-The five parameter gradients are treated as one long vector g (Pascanu, Mikolov & Bengio 2013):
+The parameter gradients are treated as one long vector g (Pascanu, Mikolov & Bengio 2013):
 
     global norm    ‖g‖ = sqrt(Σ_p ‖∂L/∂p‖_F²)        p ∈ {W_xh, W_hh, W_hy, b_h, b_y}
     by norm        g ← g · c / max(‖g‖, c)            same direction, length at most c
@@ -34,13 +34,13 @@ def _norm(arrays) -> float:
     return largest * math.sqrt(sum(float(np.vdot(a / largest, a / largest)) for a in arrays))
 
 
-def global_norm(grads) -> float:
-    """‖g‖ = sqrt(Σ_p ‖∂L/∂p‖_F²) over the five parameter gradients, as a float."""
-    grads = check_grads(grads)
+def global_norm(grads, *, names=PARAM_NAMES) -> float:
+    """‖g‖ = sqrt(Σ_p ‖∂L/∂p‖_F²) over the parameter gradients ``names`` (the five of the RNN by default), as a float."""
+    grads = check_grads(grads, names)
     return _norm(grads.values())
 
 
-def clip_by_global_norm(grads, max_norm):
+def clip_by_global_norm(grads, max_norm, *, names=PARAM_NAMES):
     """Rescale all five gradients together so that their global norm is at most ``max_norm``.
 
     Returns ``(clipped, norm)``: a new dict of the five gradients (same shapes and dtypes) and the
@@ -48,20 +48,20 @@ def clip_by_global_norm(grads, max_norm):
     unchanged (as copies): clipping never makes a gradient longer.  A zero gradient stays zero.
     """
     max_norm = check_positive(max_norm, "max_norm")
-    grads = check_grads(grads)
+    grads = check_grads(grads, names)
     norm = _norm(grads.values())
     scale = max_norm / max(norm, max_norm)  # = 1 when norm <= max_norm, and never a division by zero
     return {k: (g * scale).astype(g.dtype, copy=False) for k, g in grads.items()}, norm
 
 
-def clip_by_value(grads, limit):
+def clip_by_value(grads, limit, *, names=PARAM_NAMES):
     """Clip every entry of the five gradients to [−limit, limit]; returns a new dict.
 
     Cheap and simple, but the result generally points in another direction than the gradient:
     large entries are cut, small ones kept, so the proportions between entries change.
     """
     limit = check_positive(limit, "limit")
-    grads = check_grads(grads)
+    grads = check_grads(grads, names)
     return {k: np.clip(g, -limit, limit) for k, g in grads.items()}
 
 
@@ -84,17 +84,17 @@ def cosine(a, b) -> float:
     return max(-1.0, min(1.0, dot))
 
 
-def apply_clip(grads, clip):
-    """Clip as the spec ``clip`` says: None, ("norm", max_norm) or ("value", limit).
+def apply_clip(grads, clip, *, names=PARAM_NAMES):
+    """Clip the gradients ``names`` as the spec ``clip`` says: None, ("norm", max_norm) or ("value", limit).
 
     Returns ``(grads, norm before clipping, whether clipping changed anything)``.
     """
     kind, c = check_clip(clip) or (None, None)
-    grads = check_grads(grads)
+    grads = check_grads(grads, names)
     norm = _norm(grads.values())
     if kind is None:
         return grads, norm, False
     if kind == "norm":
-        return clip_by_global_norm(grads, c)[0], norm, norm > c
+        return clip_by_global_norm(grads, c, names=names)[0], norm, norm > c
     changed = any(np.any(np.abs(g) > c) for g in grads.values())
-    return clip_by_value(grads, c), norm, changed
+    return clip_by_value(grads, c, names=names), norm, changed

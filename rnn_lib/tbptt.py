@@ -18,6 +18,8 @@ Only the states of the current window are kept: memory grows with k2, not with T
 
 The loss is the course's ½ Σ_t ‖ŷ_t − y_t‖² by default; ``loss=rnn_lib.losses.softmax_cross_entropy`` trains
 a classifier of symbols instead (a language model: y holds the index of the next character at every step).
+``train_tbptt`` trains an LSTM or a GRU too (``cell=rnn_lib.cells.LSTM``), in chunks with k2 = k1: their states
+(h, and c for the LSTM) are carried from chunk to chunk as numbers.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from typing import NamedTuple
 import numpy as np
 
 from . import engine, reference
+from .cells import RNN, check_cell
 from .losses import check_class_targets, softmax_cross_entropy
 from .parameters import PARAM_NAMES
 from .progress import Progress
-from .training import History, guarded_update
+from .training import History, check_optimizer, guarded_update
 from .validation import (
     as_params,
     check_clip,
@@ -97,13 +100,27 @@ def _windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
         h_hist = h_win[max(h_win.shape[0] - keep - 1, 0) :]
 
 
-def _checked(params, x, y, h0, loss):
+def _chunks(params, x, y, k, states, loss_fn, cell):
+    """Yield ``(c, e, loss, grads, states_e)`` per chunk of k steps for any cell: BPTT(k, k), states carried as numbers.
+
+    Trusting, like :func:`_windows`: x (T, B, D), y as loss_fn wants it, states {name: (B, H)}.
+    """
+    for c in range(0, x.shape[0], k):
+        e = min(c + k, x.shape[0])
+        y_hat, cache = cell.forward(params, x[c:e], **states)
+        loss, dy = loss_fn(y_hat, y[c:e])
+        grads = cell.backward(params, cache, dy)  # the gradients reaching the chunk's first states are dropped
+        states = cell.last_states(cache)
+        yield c, e, loss, {name: grads[name] for name in cell.param_names}, states
+
+
+def _checked(params, x, y, h0, loss, cell=RNN):
     """x, y, h0 as the trusting code wants them (see ``validation.check_sequences``), and the loss function."""
     if loss is None:
-        return (*check_sequences(params, x, y, h0), _squared_error)
+        return (*check_sequences(params, x, y, h0, sizes=cell.sizes), _squared_error)
     if loss is softmax_cross_entropy:  # every target checked here, before the first chunk's update
         classes = lambda y, y_hat_shape, dtype: check_class_targets(y, y_hat_shape[:-1], y_hat_shape[-1])  # noqa: E731
-        return (*check_sequences(params, x, y, h0, check_y=classes), _cross_entropy)
+        return (*check_sequences(params, x, y, h0, check_y=classes, sizes=cell.sizes), _cross_entropy)
     raise TypeError(
         f"loss must be None (½ Σ‖ŷ − y‖², the default) or rnn_lib.losses.softmax_cross_entropy, got {loss!r}"
     )
@@ -141,17 +158,21 @@ def train_tbptt(
     k1,
     k2=None,
     epochs=1,
-    learning_rate=0.01,
+    learning_rate=None,
+    optimizer=None,
     clip=None,
     progress="auto",
     loss=None,
+    cell=RNN,
 ) -> History:
-    """Stateful training on long sequences: one SGD step per chunk of k1 steps, state carried over.
+    """Stateful training on long sequences: one step per chunk of k1 steps, state carried over.
 
     x: (T, D) or (T, B, D), targets y like ŷ (or, with ``loss=rnn_lib.losses.softmax_cross_entropy``,
     integer class indices (T,) or (T, B): a language model's next characters).  Each epoch starts from
-    h_0 = 0 and walks through the sequence in chunks; after each chunk the BPTT(k1, k2) gradient of that
-    chunk's loss, divided by B (mean per sequence), updates the parameters (after clipping, if asked).
+    zero states and walks through the sequence in chunks; after each chunk the BPTT(k1, k2) gradient of that
+    chunk's loss, divided by B (mean per sequence), updates the parameters (after clipping, if asked): by
+    plain SGD with ``learning_rate`` (0.01 when neither is given) or by ``optimizer`` (``rnn_lib.optim``).
+    cell: ``rnn_lib.cells.RNN`` (the default), ``LSTM`` or ``GRU``; the gated cells train with k2 = k1.
 
     Returns a :class:`~rnn_lib.training.History`: per epoch ``loss`` is the summed per-sequence
     loss over the whole sequence (measured chunk by chunk, while training), ``grad_norm`` the mean
@@ -159,12 +180,18 @@ def train_tbptt(
     Raises :class:`~rnn_lib.training.TrainingDiverged` on a non-finite loss or gradient,
     parameters as before that update.
     """
-    params = as_params(params_or_model)
-    check_updatable(params, PARAM_NAMES)
+    cell = check_cell(cell)
+    params = as_params(params_or_model, cell.sizes)
+    check_updatable(params, cell.param_names)
     k1, k2 = check_truncation(k1, k2)
-    xb, yb, h0, _, loss_fn = _checked(params, x, y, None, loss)
+    if cell is not RNN and k2 != k1:
+        raise ValueError(
+            f"the {cell.name} trains in chunks with k2 = k1 (its states carried as numbers), got k1 = {k1}, k2 = {k2}"
+        )
+    xb, yb, h0, _, loss_fn = _checked(params, x, y, None, loss, cell)
     epochs = check_size(epochs, "epochs")
-    lr = check_learning_rate(learning_rate)
+    optimizer = check_optimizer(optimizer, params, cell.param_names, learning_rate)
+    lr = None if optimizer is not None else check_learning_rate(0.01 if learning_rate is None else learning_rate)
     clip = check_clip(clip)
     meter = Progress(progress, epochs)
     B = xb.shape[1]
@@ -172,11 +199,25 @@ def train_tbptt(
     history = History()
     for epoch in range(1, epochs + 1):
         loss_sum, norm_sum, n_clipped, n_steps = 0.0, 0.0, 0, 0
+        if cell is RNN:
+            chunks = _windows(params, xb, yb, k1, k2, h0, loss_fn)
+        else:
+            chunks = _chunks(params, xb, yb, k1, {name: np.zeros_like(h0) for name in cell.state_names}, loss_fn, cell)
         with np.errstate(over="ignore", invalid="ignore"):
-            for _, _, chunk_loss, grads, _ in _windows(params, xb, yb, k1, k2, h0, loss_fn):
+            for _, _, chunk_loss, grads, _ in chunks:
                 chunk_loss, grads = chunk_loss / B, {k: g / B for k, g in grads.items()}
                 # The update lands before the next chunk's forward pass, which uses the new parameters.
-                _, norm, clipped = guarded_update(params, float(chunk_loss), grads, lr, clip, history, meter)
+                _, norm, clipped = guarded_update(
+                    params,
+                    float(chunk_loss),
+                    grads,
+                    lr,
+                    clip,
+                    history,
+                    meter,
+                    names=cell.param_names,
+                    optimizer=optimizer,
+                )
                 history.step_loss.append(chunk_loss)
                 history.step_grad_norm.append(norm)
                 loss_sum, norm_sum = loss_sum + chunk_loss, norm_sum + norm

@@ -11,7 +11,8 @@ A batch is a slice of the N sequences (axis 1).  The objective of one batch of B
 term), so that the learning rate means the same thing for every batch size.
 
 ``train`` updates the parameters in place and returns a :class:`History`; figures of it are in
-``rnn_lib.plotting.dynamics``.
+``rnn_lib.plotting.dynamics``.  It trains the course's RNN by default, an LSTM or a GRU with
+``cell=rnn_lib.cells.LSTM`` (or ``GRU``), by plain SGD or with an optimiser of ``rnn_lib.optim``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import engine, reference
+from . import reference
+from .cells import RNN, check_cell
 from .clipping import apply_clip
-from .parameters import PARAM_NAMES
 from .progress import Progress
 from .updates import sgd_step
 from .validation import (
@@ -94,31 +95,52 @@ def _loss_and_dy(y_hat, y):
     return reference.loss(y_hat[-1], y), dy
 
 
-def _loss_and_gradients(params, x, y):
+def _loss_and_gradients(params, x, y, cell=RNN):
     # Trusting version: x (T, B, D), y (T, B, O) or (B, O), already checked.
     B = x.shape[1]
-    y_hat, cache = engine.forward(params, x)
+    y_hat, cache = cell.forward(params, x)
     total, dy = _loss_and_dy(y_hat, y)
-    grads = engine.backward(params, cache, dy)
-    return total / B, {k: grads[k] / B for k in PARAM_NAMES}
+    grads = cell.backward(params, cache, dy)
+    return total / B, {k: grads[k] / B for k in cell.param_names}
 
 
-def loss_and_gradients(params, x, y):
-    """Mean per-sequence loss of a batch and its gradients (the five parameters, also divided by B).
+def loss_and_gradients(params, x, y, *, cell=RNN):
+    """Mean per-sequence loss of a batch and its gradients (every parameter's, also divided by B).
 
     x (T, B, D); y (T, B, O) for every step or (B, O) for the last step only.  Returns ``(loss, grads)``.
     """
-    params = as_params(params)
-    x, y = check_training_data(params, x, y)
-    return _loss_and_gradients(params, x, y)
+    cell = check_cell(cell)
+    params = as_params(params, cell.sizes)
+    x, y = check_training_data(params, x, y, sizes=cell.sizes)
+    return _loss_and_gradients(params, x, y, cell)
 
 
-def evaluate(params, x, y) -> float:
+def evaluate(params, x, y, *, cell=RNN) -> float:
     """Mean per-sequence loss on (x, y), without changing anything; shapes as in :func:`loss_and_gradients`."""
-    params = as_params(params)
-    x, y = check_training_data(params, x, y)
-    y_hat, _ = engine.forward(params, x)
+    cell = check_cell(cell)
+    params = as_params(params, cell.sizes)
+    x, y = check_training_data(params, x, y, sizes=cell.sizes)
+    y_hat, _ = cell.forward(params, x)
     return _loss_and_dy(y_hat, y)[0] / x.shape[1]
+
+
+def check_optimizer(optimizer, params, names, learning_rate):
+    """An ``rnn_lib.optim`` optimiser built over these very arrays (or None); with it, no learning rate of our own."""
+    if optimizer is None:
+        return None
+    if learning_rate is not None:
+        raise ValueError(
+            "give either learning_rate (plain SGD) or optimizer (which has its own lr), not both; "
+            f"got learning_rate={learning_rate!r} and {type(optimizer).__name__}"
+        )
+    if not (hasattr(optimizer, "step") and isinstance(getattr(optimizer, "params", None), dict)):
+        raise TypeError(f"optimizer must be an rnn_lib.optim optimiser (SGD, Adam, …), got {describe(optimizer)}")
+    if set(optimizer.params) != set(names) or any(optimizer.params[k] is not params[k] for k in names):
+        raise ValueError(
+            "the optimizer updates other arrays than the ones being trained: build it over the same params "
+            "(e.g. Adam(model.params) or Adam(params))"
+        )
+    return optimizer
 
 
 def _diverged(history, where, clip, seconds):
@@ -134,18 +156,21 @@ def _diverged(history, where, clip, seconds):
     )
 
 
-def guarded_update(params, loss, grads, learning_rate, clip, history, meter):
-    """Clip, then take one SGD step, or raise TrainingDiverged with the parameters as they were.
+def guarded_update(params, loss, grads, learning_rate, clip, history, meter, *, names, optimizer=None):
+    """Clip, then take one step (SGD, or the optimiser's), or raise TrainingDiverged with the parameters as they were.
 
     Returns ``(grads, norm, clipped)``: the gradients actually applied, the norm before clipping and
     whether clipping changed them.  Shared by :func:`train` and ``tbptt.train_tbptt``.
     """
-    finite_grads = all(np.all(np.isfinite(grads[k])) for k in PARAM_NAMES)
+    finite_grads = all(np.all(np.isfinite(grads[k])) for k in names)
     if not (math.isfinite(loss) and finite_grads):
         raise _diverged(history, "the loss" if not math.isfinite(loss) else "the gradient", clip, meter.elapsed())
-    grads, norm, clipped = apply_clip(grads, clip)
+    grads, norm, clipped = apply_clip(grads, clip, names=names)
     try:
-        sgd_step(params, grads, learning_rate, PARAM_NAMES)
+        if optimizer is None:
+            sgd_step(params, grads, learning_rate, names)
+        else:
+            optimizer.step(grads)  # all or nothing, too: a refused step changes neither params nor its state
     except FloatingPointError:
         raise _diverged(history, "a parameter", clip, meter.elapsed()) from None
     return grads, norm, clipped
@@ -163,18 +188,23 @@ def train(
     *,
     epochs,
     batch_size,
-    learning_rate=0.01,
+    learning_rate=None,
+    optimizer=None,
     clip=None,
     validation=None,
     shuffle=True,
     rng=0,
     progress="auto",
+    cell=RNN,
 ) -> History:
-    """Mini-batch SGD on the mean per-sequence loss; the parameters are updated in place.
+    """Mini-batch training on the mean per-sequence loss; the parameters are updated in place.
 
-    params_or_model: a parameter dict (``W_xh (H, D)`` … ``b_y (O, 1)``) or a :class:`SimpleRNN`.
+    params_or_model: a parameter dict or a model (SimpleRNN, LSTMModel, GRUModel) of the kind ``cell`` says:
+    ``rnn_lib.cells.RNN`` (the default), ``LSTM`` or ``GRU`` (or their names).
     x: (T, N, D).  y: (T, N, O), a target at every step, or (N, O), a target at the last step only.
     epochs, batch_size: positive ints; the last batch of an epoch may be smaller.
+    learning_rate: plain SGD's η (0.01 when neither it nor an optimizer is given); optimizer: an
+    ``rnn_lib.optim`` optimiser built over these parameters instead.
     clip: None, ("norm", max_norm) or ("value", limit), applied to each batch's gradient.
     validation: optional (x_val, y_val), shaped like (x, y); its loss is recorded after each epoch.
     shuffle, rng: the order of the sequences is drawn afresh each epoch from ``rng`` (seed or Generator).
@@ -184,17 +214,19 @@ def train(
     loss or the gradients become non-finite, with the parameters as before that update.  All
     arguments are checked before anything changes (a Generator passed as ``rng`` included).
     """
-    params = as_params(params_or_model)
-    check_updatable(params, PARAM_NAMES)
-    x, y = check_training_data(params, x, y)
+    cell = check_cell(cell)
+    params = as_params(params_or_model, cell.sizes)
+    check_updatable(params, cell.param_names)
+    x, y = check_training_data(params, x, y, sizes=cell.sizes)
     epochs = check_size(epochs, "epochs")
     batch_size = check_size(batch_size, "batch_size")
-    lr = check_learning_rate(learning_rate)
+    optimizer = check_optimizer(optimizer, params, cell.param_names, learning_rate)
+    lr = None if optimizer is not None else check_learning_rate(0.01 if learning_rate is None else learning_rate)
     clip = check_clip(clip)
     if validation is not None:
         if not isinstance(validation, tuple) or len(validation) != 2:
             raise TypeError(f"validation must be a tuple (x_val, y_val), got {describe(validation)}")
-        x_val, y_val = check_training_data(params, *validation, name="validation ")
+        x_val, y_val = check_training_data(params, *validation, name="validation ", sizes=cell.sizes)
     if not isinstance(shuffle, bool):
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
     meter = Progress(progress, epochs)
@@ -210,8 +242,10 @@ def train(
             xb, yb = x[:, idx], (y[:, idx] if y.ndim == 3 else y[idx])
             # Overflow is detected below and reported with advice, so numpy need not warn about it.
             with np.errstate(over="ignore", invalid="ignore"):
-                loss, grads = _loss_and_gradients(params, xb, yb)
-                _, norm, clipped = guarded_update(params, loss, grads, lr, clip, history, meter)
+                loss, grads = _loss_and_gradients(params, xb, yb, cell)
+                _, norm, clipped = guarded_update(
+                    params, loss, grads, lr, clip, history, meter, names=cell.param_names, optimizer=optimizer
+                )
             history.step_loss.append(loss)
             history.step_grad_norm.append(norm)
             B = len(idx)
@@ -221,7 +255,7 @@ def train(
         history.grad_norm.append(norm_sum / n_steps)
         history.clip_fraction.append(n_clipped / n_steps)
         if validation is not None:
-            y_hat, _ = engine.forward(params, x_val)
+            y_hat, _ = cell.forward(params, x_val)
             history.val_loss.append(_loss_and_dy(y_hat, y_val)[0] / x_val.shape[1])
         history.seconds = meter.update(epoch, history.loss[-1], history.grad_norm[-1])
     return history

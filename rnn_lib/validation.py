@@ -392,12 +392,15 @@ def check_grads(grads, names=PARAM_NAMES, *, like=None) -> dict:
     return checked
 
 
-def as_params(params_or_model) -> dict:
-    """The checked parameter dict of a dict, or of a model (anything with a ``.params`` dict, like SimpleRNN)."""
+def as_params(params_or_model, sizes=None) -> dict:
+    """The checked parameter dict of a dict, or of a model (anything with a ``.params`` dict, like SimpleRNN).
+
+    sizes(params) → (D, H, O) checks the dict: :func:`check_params` (the RNN's) by default.
+    """
     params = params_or_model if isinstance(params_or_model, dict) else getattr(params_or_model, "params", None)
     if params is None:
-        raise TypeError(f"expected a parameter dict or a SimpleRNN, got {describe(params_or_model)}")
-    check_params(params)
+        raise TypeError(f"expected a parameter dict or a model (SimpleRNN, …), got {describe(params_or_model)}")
+    (sizes or check_params)(params)
     return params
 
 
@@ -461,14 +464,15 @@ def check_h0(h0, B, H: int, dtype, name: str = "h0") -> np.ndarray | None:
     return arr
 
 
-def check_sequences(params, x, y, h0=None, *, check_y=None):
+def check_sequences(params, x, y, h0=None, *, check_y=None, sizes=None):
     """One sequence or a batch with targets at every step, as the trusting code wants it.
 
     x (T, D) or (T, B, D); y like ŷ, (T, O) or (T, B, O); h0 (H,) or (B, H) or None.  Returns
     ``(x (T, B, D), y (T, B, O), h0 (B, H), single)`` in the parameters' dtype, h0 zeros when None.
-    ``check_y(y, y_hat_shape, dtype)`` checks targets of another kind (class indices for cross-entropy).
+    ``check_y(y, y_hat_shape, dtype)`` checks targets of another kind (class indices for cross-entropy);
+    ``sizes(params)`` → (D, H, O) checks another kind of parameters (the RNN's :func:`check_params` by default).
     """
-    D, H, O = check_params(params)
+    D, H, O = (sizes or check_params)(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype)
     single = x.ndim == 2
@@ -482,9 +486,12 @@ def check_sequences(params, x, y, h0=None, *, check_y=None):
     return x, y, h0, False
 
 
-def check_training_data(params, x, y, name: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """A training set: x (T, N, D) and y (T, N, O) (a target at every step) or (N, O) (the last step only)."""
-    D, _, O = check_params(params)
+def check_training_data(params, x, y, name: str = "", sizes=None) -> tuple[np.ndarray, np.ndarray]:
+    """A training set: x (T, N, D) and y (T, N, O) (a target at every step) or (N, O) (the last step only).
+
+    sizes(params) → (D, H, O): :func:`check_params` (the RNN's) by default.
+    """
+    D, _, O = (sizes or check_params)(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype, name=f"{name}x")
     if x.ndim != 3:

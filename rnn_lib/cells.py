@@ -1,0 +1,76 @@
+"""The recurrent cells the trainers can train: the course's RNN, the LSTM and the GRU, behind one small interface.
+
+``rnn_lib.training.train(..., cell=cells.LSTM)`` and ``rnn_lib.tbptt.train_tbptt(..., cell=cells.LSTM)`` train an
+LSTM exactly as they train the course's RNN (the default, ``cells.RNN``).  A :class:`Cell` only names things the
+modules already have: the parameter names, the initial states its forward pass takes, and its forward and backward
+on a batch x (T, B, D).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import engine, gated, gru, lstm
+from .parameters import PARAM_NAMES
+from .validation import check_params
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One kind of recurrent network, as the trainers see it.
+
+    param_names: the keys of its parameter dict.  state_names: the initial states ``forward`` takes, ("h0",) or
+    ("h0", "c0").  sizes(params) → (D, H, O), checking the dict.  forward(params, x, **states) → (y_hat, cache) for
+    x (T, B, D) and states (B, H).  backward(params, cache, dy) → the gradients (the parameter names, "x" and the
+    states).  last_states(cache) → {state name: (B, H)}: what a stateful trainer carries into the next chunk.
+    """
+
+    name: str
+    param_names: tuple
+    state_names: tuple
+    sizes: Callable
+    forward: Callable
+    backward: Callable
+    last_states: Callable
+
+
+RNN = Cell(
+    "RNN",
+    PARAM_NAMES,
+    ("h0",),
+    check_params,
+    engine.forward,  # trusting: the trainers check the data and the parameters once, before the first step
+    engine.backward,
+    lambda cache: {"h0": cache.h[-1]},
+)
+LSTM = Cell(
+    "LSTM",
+    gated.PARAM_NAMES,
+    ("h0", "c0"),
+    lambda params: gated.check_params(params, lstm.G, "LSTM"),
+    lstm.forward,
+    lstm.backward,
+    lambda cache: {"h0": cache.h[-1], "c0": cache.c[-1]},
+)
+GRU = Cell(
+    "GRU",
+    gated.PARAM_NAMES,
+    ("h0",),
+    lambda params: gated.check_params(params, gru.G, "GRU"),
+    gru.forward,
+    gru.backward,
+    lambda cache: {"h0": cache.h[-1]},
+)
+CELLS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}
+
+
+def check_cell(cell) -> Cell:
+    """``cell`` as a Cell: a Cell itself, or its name ("RNN", "LSTM", "GRU"); anything else is a TypeError/ValueError."""
+    if isinstance(cell, Cell):
+        return cell
+    if isinstance(cell, str):
+        if cell.upper() in CELLS:
+            return CELLS[cell.upper()]
+        raise ValueError(f"cell must be one of {', '.join(CELLS)} (or rnn_lib.cells.RNN, …), got {cell!r}")
+    raise TypeError(f"cell must be rnn_lib.cells.RNN, .LSTM or .GRU (or their names), got {type(cell).__name__}")
