@@ -14,7 +14,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test execute sync student html bench clean help teach grade grade-test site-test lab-test
+.PHONY: lab test execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
 
 help:
 	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
@@ -25,6 +25,8 @@ help:
 	@echo "make html     build a static site of the executed notebooks in _site/"
 	@echo "make bench    time batched BPTT (RNN, LSTM, GRU) against the reference loop, PyTorch (if installed) and a GEMM,"
 	@echo "              and a language-model training step (characters per second) against PyTorch"
+	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (~16 min)"
+	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
 	@echo "make clean    remove .venv and caches"
 	@echo "For lecturers (README, Teaching with it):"
 	@echo "make teach        install the lecturer's tools (nbgrader) into .venv"
@@ -74,6 +76,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bptt.py
 	$(BIN)/python benchmarks/bench_gated.py
 	$(BIN)/python benchmarks/bench_lm.py
+
+# The slow sweeps behind the notebooks' figures (experiments/README.md); nice: they share the machine.
+experiments: $(STAMP)
+	$(TEST_ENV) nice -n 10 $(BIN)/python experiments/harness.py --all
+
+experiments-check: $(STAMP)
+	$(TEST_ENV) $(BIN)/python experiments/harness.py --check
 
 # --- for lecturers: the optional groups "teach" (nbgrader) and "browser" (playwright) of pyproject.toml ---------
 TEACH_STAMP   := $(VENV)/.teach-stamp

@@ -3,7 +3,7 @@
 - :func:`toy_task`: the problem's own example, [1, 2, 3, 4] → [2, 3, 4, 5].
 - :func:`counting_task`: a batch of such "predict the next integer" sequences.
 - :func:`sine_wave`: predict the next value of a sine wave.
-- :func:`adding_problem`: Hochreiter & Schmidhuber (1997): add the two marked numbers.
+- :func:`adding_problem`: add the two marked numbers (a simplified form of Hochreiter & Schmidhuber's task).
 - :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
 - :func:`reber_strings`: the (embedded) Reber grammar, with the set of legal next symbols at every position.
 
@@ -67,12 +67,18 @@ def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rn
 
 
 def adding_problem(n_sequences, T=20, *, rng=0):
-    """The adding problem: sum the two numbers whose marker is 1.
+    """The adding problem, in this course's convention: sum the two numbers whose marker is 1.
 
-    Each step has two inputs: a value in [0, 1) and a marker in {0, 1}; exactly
-    two markers per sequence are 1, one in each half of the sequence (as in
-    Hochreiter & Schmidhuber 1997).  Only the last step has a target: the sum
-    of the two marked values.
+    Each step has two inputs: a value uniform in [0, 1) and a marker in {0, 1}; exactly two markers
+    per sequence are 1, one at a uniformly random step of the first half (steps 1 … ⌊T/2⌋) and one in
+    the second half.  Every sequence has exactly T steps.  Only the last step has a target: the plain
+    sum of the two marked values, so predicting its mean, 1, has mean squared error 1/6.
+
+    This is a simplified form of Hochreiter & Schmidhuber's (1997) task, whose values are in [−1, 1],
+    whose first marker is in the first 10 steps and second in the first T/2 − 1, whose first and last
+    steps carry a marker −1, whose length varies between T and 1.1 T, and whose target is
+    0.5 + (X1 + X2)/4.  Later papers (Le, Jaitly & Hinton 2015 among them) use values in [0, 1] and
+    the plain sum, as here.
 
     Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
     """

@@ -19,7 +19,7 @@ from test_exercises_hidden_recurrent import learner_hidden, learner_weights
 from test_exercises_loss_output import loss_right, out_right
 from test_exercises_optimisers import adam_step
 from test_exercises_softmax import stable
-from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_rollout, learner_tbptt
+from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_mixed, learner_rollout, learner_tbptt
 
 from rnn_lib.exercises import _feedback
 from rnn_lib.exercises.clipping import check_clip_per_sequence
@@ -31,7 +31,7 @@ from rnn_lib.exercises.hidden_state import check_hidden_state_grads
 from rnn_lib.exercises.loss import check_weighted_loss_and_grad
 from rnn_lib.exercises.optimisers import check_adam_step
 from rnn_lib.exercises.output_layer import check_output_layer_backward
-from rnn_lib.exercises.projects import check_rollout
+from rnn_lib.exercises.projects import check_mixed_rollout, check_rollout
 from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads
 from rnn_lib.exercises.softmax import check_softmax_cross_entropy
 from rnn_lib.exercises.tbptt import check_tbptt_gradients
@@ -53,6 +53,7 @@ CHECKERS = {
     "tbptt_gradients": (check_tbptt_gradients, learner_tbptt),
     "weight_grads_from_deltas": (check_weight_grads_from_deltas, grads_from_deltas),
     "rollout": (check_rollout, learner_rollout),
+    "mixed_rollout": (check_mixed_rollout, learner_mixed),
     "softmax_cross_entropy": (check_softmax_cross_entropy, stable),
     "adam_step": (check_adam_step, adam_step),
     "lstm_gate_grads": (check_lstm_gate_grads, learner_lstm),

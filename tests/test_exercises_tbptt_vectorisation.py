@@ -4,9 +4,16 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.exercises.projects import check_rollout
+from rnn_lib.exercises.projects import (
+    MIXED_MISTAKES,
+    _mixed_problem,
+    check_mixed_rollout,
+    check_rollout,
+    reference_mixed_rollout,
+)
 from rnn_lib.exercises.tbptt import _tbptt_problem, check_tbptt_gradients
 from rnn_lib.exercises.vectorisation import check_weight_grads_from_deltas
+from rnn_lib.forecasting import free_running
 from rnn_lib.tbptt import truncated_gradients
 
 PARAM_NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
@@ -209,3 +216,51 @@ def test_known_rollout_mistakes_are_named(flag, mistake):
 def test_rollout_with_wrong_shape_is_wrong():
     fb = check_rollout(lambda p, x, n: learner_rollout(p, x, n)[:, 0])
     assert fb.status == "wrong" and "shape" in str(fb)
+
+
+# --- notebook 12: teacher forcing and free running in one function -----------------------------------------
+
+
+def learner_mixed(params, x, feed_back):
+    """An independent right answer: the one-step functions, the state carried, ŷ_{t−1} fed back where asked."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in rnn_lib.PARAM_NAMES)
+    h, previous, out = np.zeros(W_hh.shape[0]), None, []
+    for t in range(len(x)):
+        inp = previous if feed_back[t] else x[t]
+        h, _ = rnn_lib.rnn_step_forward(inp, h, W_xh, W_hh, b_h)
+        previous, _ = rnn_lib.output_step_forward(h, W_hy, b_y)
+        out.append(previous)
+    return np.array(out)
+
+
+def test_right_mixed_rollout_passes():
+    assert check_mixed_rollout(learner_mixed).passed
+
+
+def test_blank_mixed_rollout_is_not_implemented():
+    assert check_mixed_rollout(lambda p, x, f: blank()).status == "not implemented"
+
+
+@pytest.mark.parametrize("mistake", MIXED_MISTAKES)
+def test_known_mixed_rollout_mistakes_are_named(mistake):
+    fb = check_mixed_rollout(lambda p, x, f: reference_mixed_rollout(p, x, f, mistake=mistake))
+    assert fb.status == "wrong" and fb.mistake == mistake
+
+
+def test_mixed_rollout_mistakes_all_differ_from_the_right_answer_and_from_each_other():
+    params, x, feed_back = _mixed_problem()
+    answers = [reference_mixed_rollout(params, x, feed_back)] + [
+        reference_mixed_rollout(params, x, feed_back, mistake=m) for m in MIXED_MISTAKES
+    ]
+    for i in range(len(answers)):
+        for j in range(i):
+            assert np.max(np.abs(answers[i] - answers[j])) > 1e-3
+
+
+def test_mixed_rollout_is_teacher_forcing_without_feedback_and_free_running_after_a_warm_up():
+    params, x, _ = _mixed_problem()
+    none = np.zeros(len(x), dtype=bool)
+    assert np.allclose(reference_mixed_rollout(params, x, none), rnn_lib.forward(params, x)[0], rtol=1e-12, atol=1e-12)
+    after_4 = np.arange(len(x)) >= 4
+    free = free_running(params, x[:4], len(x) - 3)  # ŷ_4 … ŷ_T from a warm-up of 4
+    assert np.allclose(reference_mixed_rollout(params, x, after_4)[3:], free, rtol=1e-12, atol=1e-12)

@@ -5,7 +5,7 @@ import sys
 
 from tests.notebook_files import ROOT
 
-TARGETS = ["rnn_lib", "tests", "tools", "benchmarks", "notebooks"]
+TARGETS = ["rnn_lib", "tests", "tools", "benchmarks", "notebooks", "experiments"]
 
 
 def ruff(*args):

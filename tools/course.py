@@ -103,7 +103,7 @@ NOTEBOOKS = (
     Notebook(
         "12_projects",
         "Projects",
-        "Sine-wave forecasting and the adding problem: where a vanilla RNN stops learning, and what comes next.",
+        "Sine-wave forecasting against baselines, running free, and the adding problem: how the updates needed grow with T.",
         ("11_minibatches_and_vectorisation",),
     ),
     Notebook(

@@ -63,14 +63,91 @@ def check_rollout(fn) -> Feedback:
             "The input of each forecast step must be the previous prediction ŷ, not the last warm-up value.",
         ),
     }
-    answer, feedback = run_learner(ROLLOUT_EXERCISE, fn, {k: v.copy() for k, v in params.items()}, x_warm.copy(), n)
+    return _check(
+        ROLLOUT_EXERCISE, fn, (params, x_warm, n), reference_rollout(params, x_warm, n), mistakes, "your forecast"
+    )
+
+
+def _check(exercise, fn, args, expected, mistakes, name):
+    """Call the learner's ``fn`` on copies of ``args`` and compare its answer, step by step, with ``expected``."""
+    copies = [
+        {k: v.copy() for k, v in a.items()} if isinstance(a, dict) else a.copy() if isinstance(a, np.ndarray) else a
+        for a in args
+    ]
+    for a in copies:
+        if isinstance(a, np.ndarray) and a.dtype == bool:
+            a.setflags(write=False)  # a mask is only read
+    answer, feedback = run_learner(exercise, fn, *copies)
     if feedback is not None:
         return feedback
-    return diagnose(
-        ROLLOUT_EXERCISE,
-        answer,
-        reference_rollout(params, x_warm, n),
-        name="your forecast",
-        known_mistakes=mistakes,
-        time_axis=0,
-    )
+    return diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Teacher forcing and free running in one function (notebook 12, exercise 3).
+# ---------------------------------------------------------------------------------------------------------------
+
+MIXED_EXERCISE = "mixed_rollout"
+MIXED_MISTAKES = (
+    "teacher forcing everywhere",
+    "teacher-forced predictions fed back",
+    "state reset at fed-back steps",
+    "previous true value fed back",
+)
+
+
+def reference_mixed_rollout(params, x, feed_back, *, mistake=None):
+    """Predictions (T, O) when step t reads x[t], or, where ``feed_back[t]``, its own prediction of step t − 1.
+
+    x (T, D) true inputs (D = O); feed_back (T,) booleans, feed_back[0] False (there is no earlier prediction).
+    All False is teacher forcing; False for a warm-up, then True, is free running.  ``mistake``, one of
+    MIXED_MISTAKES, gives what that classic wrong version computes instead.
+    """
+    if mistake == "teacher forcing everywhere":
+        return engine.forward(params, x)[0]
+    if mistake == "teacher-forced predictions fed back":
+        # The tempting shortcut: one teacher-forced pass, its predictions spliced in as inputs, a second pass.
+        y_tf = engine.forward(params, x)[0]
+        inputs = x.copy()
+        inputs[1:][feed_back[1:]] = y_tf[:-1][feed_back[1:]]
+        return engine.forward(params, inputs)[0]
+    h, previous, out = None, None, []
+    for t in range(len(x)):
+        if not feed_back[t]:
+            inp = x[t]
+        elif mistake == "previous true value fed back":
+            inp = x[t - 1]
+        else:
+            inp = previous
+        reset = mistake == "state reset at fed-back steps" and feed_back[t]
+        y_t, cache = engine.forward(params, inp[None, :], None if reset else h)
+        h, previous = cache.h[-1, 0], y_t[0]
+        out.append(previous)
+    return np.array(out)
+
+
+def _mixed_problem(seed=2, T=10, H=5):
+    rng = np.random.default_rng(seed)
+    params = {name: 0.7 * rng.standard_normal(shape) for name, shape in param_shapes(1, H, 1).items()}
+    x = np.sin(0.7 * np.arange(T))[:, None]
+    feed_back = np.array([False, False, False, True, True, False, True, True, True, False])
+    return params, x, feed_back
+
+
+def check_mixed_rollout(fn) -> Feedback:
+    """Check ``fn(params, x, feed_back)`` on a small random network, T = 10, switching between true and fed-back inputs."""
+    params, x, feed_back = _mixed_problem()
+    advice = {
+        "teacher forcing everywhere": "Every step read the true x[t]: where feed_back[t] is True the input must be the "
+        "network's own prediction of the step before, ŷ_{t−1}.",
+        "teacher-forced predictions fed back": "The inputs you fed back are the predictions of a teacher-forced pass. "
+        "After the first fed-back step the network's state differs from that pass, so its predictions do too: run "
+        "one step at a time and feed back the prediction this very run made (that difference is exposure bias).",
+        "state reset at fed-back steps": "The state was reset to 0 at the fed-back steps. Carry h from every step to "
+        "the next (pass the last row of cache.h as h0), whatever the input is.",
+        "previous true value fed back": "At the fed-back steps you used the true value of the step before, x[t−1]. "
+        "Free running has no true values: feed back the prediction ŷ_{t−1}.",
+    }
+    mistakes = {m: (reference_mixed_rollout(params, x, feed_back, mistake=m), advice[m]) for m in MIXED_MISTAKES}
+    expected = reference_mixed_rollout(params, x, feed_back)
+    return _check(MIXED_EXERCISE, fn, (params, x, feed_back), expected, mistakes, "your predictions")

@@ -1,5 +1,5 @@
-"""Figures for training dynamics (notebooks 08–12): gradient norms over time lags, singular values,
-training histories, and what clipping does to a gradient.
+"""Figures for training dynamics (notebooks 07–12): curves, loss curves and training histories, and what
+clipping does to a gradient (figures over many seeds: ``rnn_lib.plotting.spread``).
 
 Every function draws on ``ax`` (a new figure when None) and returns the axes; the notebook ends
 its cell with ``plt.show()``.  Call ``rnn_lib.plotting.style.use_course_style()`` first.
@@ -27,33 +27,6 @@ def plot_curves(x, curves, *, xlabel, ylabel, title=None, log=True, ax=None, sty
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    ax.legend()
-    return ax
-
-
-def plot_gradient_norms(ks, norms, *, title="How far back does the gradient reach?", ax=None):
-    """‖∂L/∂h_{T−k}‖ against the lag k, one line per label (e.g. "ρ = 0.5"), log scale."""
-    return plot_curves(
-        ks, norms, xlabel="lag k (steps back from T)", ylabel=r"$\|\partial L/\partial h_{T-k}\|$", title=title, ax=ax
-    )
-
-
-def plot_singular_values(ks, svals, *, title="Singular values of $\\partial h_T/\\partial h_{T-k}$", ax=None):
-    """All singular values of the Jacobian products against the lag k.
-
-    svals: label → array (len(ks), H) of singular values; one colour per label, the largest
-    drawn solid and the others thin, so the spread between them is visible.
-    """
-    ax = axes_or_new(ax)
-    for i, (label, s) in enumerate(svals.items()):
-        color = CYCLE[i % len(CYCLE)]
-        s = np.asarray(s)
-        ax.plot(ks, s[:, 0], color=color, label=f"{label}: largest")
-        ax.plot(ks, s[:, 1:], color=color, linewidth=0.6, alpha=0.5)
-    ax.set_yscale("log")
-    ax.set_xlabel("lag k")
-    ax.set_ylabel("singular value")
-    ax.set_title(title)
     ax.legend()
     return ax
 

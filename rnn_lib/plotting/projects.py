@@ -1,4 +1,4 @@
-"""Figures for the projects of notebook 12: forecasts against the truth, and the adding problem by length.
+"""Figures for the projects of notebook 12: forecasts against the truth.
 
 Every function draws on ``ax`` (a new figure when None) and returns the axes; the notebook ends its
 cell with ``plt.show()``.  Call ``rnn_lib.plotting.style.use_course_style()`` first.
@@ -30,20 +30,4 @@ def plot_forecast(steps, truth, prediction, *, warm_up=None, label="prediction",
     if title:
         ax.set_title(title)
     ax.legend(loc="lower center", ncol=3)
-    return ax
-
-
-def plot_adding_results(lengths, mse, baseline, *, title="Adding problem: error after training", ax=None):
-    """Bars of the validation MSE for each sequence length T, with the constant-prediction baseline as a line.
-
-    lengths: the T values; mse: one MSE per length; baseline: the MSE of always predicting 1.0 (≈ 1/6).
-    """
-    ax = axes_or_new(ax)
-    labels = [f"T = {T}" for T in lengths]
-    ax.bar(labels, mse, color=COLORS["blue"], width=0.6, label="vanilla RNN, after training")
-    ax.axhline(baseline, color=COLORS["vermillion"], linestyle="--", label=f"always predict 1.0 (MSE {baseline:.3f})")
-    ax.set_ylabel("validation MSE")
-    ax.set_ylim(0, 1.3 * max(max(mse), baseline))
-    ax.set_title(title)
-    ax.legend(loc="upper left")
     return ax
