@@ -14,11 +14,12 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
+.PHONY: lab test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
 
 help:
 	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test     run the test suite and every notebook under strict nbval"
+	@echo "make test-threads  every notebook under strict nbval with 2 BLAS threads (outputs must not change)"
 	@echo "make execute  re-execute the notebooks in place (NB=notebooks/01_forward_pass.ipynb for one)"
 	@echo "make sync     regenerate navigation, course map and slide metadata from tools/course.py"
 	@echo "make student  write the student edition (solutions removed) to student/notebooks"
@@ -56,6 +57,10 @@ $(LAB_SETTINGS): tools/lab_settings.py $(STAMP)
 
 lab: $(STAMP) $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00_index.ipynb
+
+# Every notebook under strict nbval with two BLAS threads: printed outputs must not depend on the thread count.
+test-threads: $(STAMP)
+	OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 PYTHONHASHSEED=0 $(BIN)/python -m pytest $(NBVAL) notebooks
 
 test: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks --ignore=tests/teaching

@@ -1,6 +1,6 @@
 """rnn_lib: the recurrent network of the course, in numpy, with BPTT.
 
-The pieces, lowest first (nothing imports anything above it):
+The pieces, lowest first (nothing imports anything above it; CONTRIBUTING.md's table, kept true by a test):
 
 - ``parameters``  the five parameters: names, shapes, the problem's initialisation
 - ``reference``   the readable BPTT: step functions and the loops over them (read this one)
@@ -10,6 +10,8 @@ The pieces, lowest first (nothing imports anything above it):
 - ``updates``     parameter updates that happen all at once or not at all
 - ``gradcheck``   centred finite differences and a per-array report
 - ``files``       saving and loading parameters, atomically and safely
+- ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
+                  ``gated_bugs``: their planted-bug gallery
 - ``model``       ``SimpleRNN``, the problem's class, and ``LSTMModel``, ``GRUModel`` with its surface
 - ``data``        seeded toy, sine-wave, adding-problem, Reber-grammar and random data
 - ``losses``      the classification read-out: softmax and cross-entropy
@@ -18,11 +20,10 @@ The pieces, lowest first (nothing imports anything above it):
 - ``clipping``    gradient clipping by global norm and by value
 - ``cells``       the RNN, the LSTM and the GRU as the trainers see them
 - ``progress``    a quiet progress line for long runs
-- ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
-                  ``gated_bugs``: their planted-bug gallery
 - ``training``    a mini-batch trainer that records a History
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
 - ``bugs``        the gallery of planted BPTT bugs (notebook 06)
+- ``diagnostics``, ``forecasting``, ``results``: measurements, forecasts and stored experiment rows
 - ``exercises``   checkers for the notebooks' exercises; ``plotting``: figures (imports matplotlib)
 
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
