@@ -109,9 +109,12 @@ def backward(params, cache, dy):
     db_y = np.dot(ones, dy_rows)[:, None]
 
     K = steps_per_block(T, B, H, dtype.itemsize)
-    dh_raw = np.empty((K, B, H), dtype=dtype)  # δ^a_t for the steps of one block
+    raw_rows_all = np.empty((K * B, H), dtype=dtype)  # δ^a_t for the steps of one block, one row per (t, b) …
+    dh_raw = raw_rows_all.reshape(K, B, H)  # … and the same memory step by step
     dh_next = np.empty((B, H), dtype=dtype)  # W_hhᵀ δ^a_{t+1}, written by the first step computed (t = T)
     dx = np.empty((T, B, D), dtype=dtype)
+    # Row views made once, sliced per block: row (t − 1)·B + b belongs to step t of sequence b.
+    x_rows, h_prev_rows, dx_rows = x.reshape(T * B, D), h[:-1].reshape(T * B, H), dx.reshape(T * B, D)
     dot, add, multiply = np.dot, np.add, np.multiply
 
     # Blocks of steps start+1 … end, the last block first; inside a block, backwards in time.
@@ -136,9 +139,10 @@ def backward(params, cache, dy):
             dot(dh_raw_t, W_hh, out=dh_next)  # W_hhᵀ δ^a_t, for step t − 1
 
         # With δ^a_t known for the block, its share of each gradient is one product over its rows.
-        raw_rows = dh_raw[:n].reshape(n * B, H)
-        share_xh = dot(raw_rows.T, x[start:end].reshape(n * B, D))
-        share_hh = dot(raw_rows.T, h[start:end].reshape(n * B, H))  # h_{t−1}: the states before each step
+        rows = slice(start * B, end * B)
+        raw_rows = raw_rows_all[: n * B]
+        share_xh = dot(raw_rows.T, x_rows[rows])
+        share_hh = dot(raw_rows.T, h_prev_rows[rows])  # h_{t−1}: the states before each step
         share_b = dot(ones[: n * B], raw_rows)[:, None]
         if end == T:  # the first block computed (the last in time) starts the sums
             dW_xh, dW_hh, db_h = share_xh, share_hh, share_b
@@ -146,7 +150,7 @@ def backward(params, cache, dy):
             dW_xh += share_xh
             dW_hh += share_hh
             db_h += share_b
-        dot(raw_rows, W_xh, out=dx[start:end].reshape(n * B, D))
+        dot(raw_rows, W_xh, out=dx_rows[rows])
 
     grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
     if single:

@@ -254,7 +254,8 @@ def check_arrays(arrays, names, *, owner="params", ndim=2) -> np.dtype:
     vdot, ndarray = np.vdot, np.ndarray
     total = 0.0  # Σ ‖p‖²: a NaN, an inf or a square that overflows makes it non-finite
     for p in values:
-        if type(p) is not ndarray or p.dtype != dtype or (ndim is not None and p.ndim != ndim):
+        # `is not` first: arrays of one dtype usually share the very dtype object, and identity is the cheap test.
+        if type(p) is not ndarray or (p.dtype is not dtype and p.dtype != dtype) or (ndim and p.ndim != ndim):
             _explain_arrays(arrays, names, owner, ndim)
         total += vdot(p, p)
     if not math.isfinite(total):  # find which array, and say why
