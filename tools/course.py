@@ -136,7 +136,7 @@ NOTEBOOKS = (
         "18_char_language_model",
         "A character-level language model",
         "The course's own prose as a corpus: baselines, stateful truncated BPTT with Adam, perplexity, samples at "
-        "several temperatures, a unit that tracks LaTeX math; the RNN and the LSTM over 10 seeds.",
+        "several temperatures, a look for a unit that tracks LaTeX math; the RNN and the LSTM over 10 seeds.",
         ("10_truncated_bptt", "13_lstm", "16_softmax_and_cross_entropy", "17_optimisers"),
     ),
     Notebook(

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose, run_learner
+from ._feedback import Feedback, diagnose_number, run_learner
 
 EXERCISE = "legal_set_accuracy"
 ANY_LEGAL = "any legal symbol instead of exactly the legal set"
@@ -127,16 +127,11 @@ def check_legal_set_accuracy(fn) -> Feedback:
         result, not_written = run_learner(EXERCISE, fn, probs.copy(), given_allowed)
     if not_written:
         return not_written
-    value, problem = as_real_array(result, "your accuracy")
-    if problem is None and np.size(value) != 1:
-        return Feedback(
-            EXERCISE, "wrong", [f"Return one number, the fraction of positions; got shape {np.shape(value)}."]
-        )
-    fb = diagnose(EXERCISE, np.reshape(value, ()) if problem is None else result, right, name="your accuracy",
-                  known_mistakes=mistakes)  # fmt: skip
-    if not fb.passed and fb.mistake is None and problem is None:
-        fb.messages.append(
-            f"Expected {right:.6f}: of the {int(allowed.any(axis=1).sum())} positions (rows with a legal symbol), "
-            f"{int(round(right * allowed.any(axis=1).sum()))} have exactly the legal symbols on top."
+    fb = diagnose_number(EXERCISE, result, right, name="your accuracy", what="the fraction of positions",
+                         known_mistakes=mistakes)  # fmt: skip
+    if not fb.passed and fb.mistake is None and fb.messages[-1].startswith("Expected"):
+        n = int(allowed.any(axis=1).sum())
+        fb.messages[-1] += (
+            f" Of the {n} positions (rows with a legal symbol), {int(round(right * n))} have exactly the legal symbols on top."
         )
     return fb

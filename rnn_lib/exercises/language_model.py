@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose, run_learner
+from ._feedback import Feedback, as_real_array, diagnose_number, run_learner
 
 BIGRAM = "bigram_perplexity"
 NO_MEAN = "mean left out"
@@ -153,14 +153,9 @@ def check_bigram_perplexity(fn) -> Feedback:
             ],
             NO_SMOOTHING,
         )
-    if problem is None and np.size(value) != 1:
-        return Feedback(
-            BIGRAM, "wrong", [f"Return one number, the perplexity; got an array of shape {np.shape(value)}."]
-        )
-    fb = diagnose(BIGRAM, np.reshape(value, ()) if problem is None else result, right, name="your perplexity",
-                  known_mistakes=mistakes)  # fmt: skip
-    if not fb.passed and fb.mistake is None and problem is None:
-        fb.messages.append(f"Expected {right:.6f} (add-α with α = {ALPHA}, V = {V_BIGRAM}).")
+    fb = diagnose_number(BIGRAM, result, right, name="your perplexity", what="the perplexity", known_mistakes=mistakes)
+    if not fb.passed and fb.mistake is None and fb.messages[-1].startswith("Expected"):
+        fb.messages[-1] += f" (add-α with α = {ALPHA}, V = {V_BIGRAM})"
     return fb
 
 
