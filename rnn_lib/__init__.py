@@ -22,6 +22,8 @@ The pieces, lowest first (nothing imports anything above it; CONTRIBUTING.md's t
 - ``progress``    a quiet progress line for long runs
 - ``training``    a mini-batch trainer that records a History
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
+- ``language_model`` a character model on a long text: stateful BPTT(k, k) one chunk at a time, evaluation
+- ``grammar``     the embedded Reber grammar learned and scored exactly (legal next symbols)
 - ``bugs``        the gallery of planted BPTT bugs (notebook 06)
 - ``diagnostics``, ``forecasting``, ``results``: measurements, forecasts and stored experiment rows
 - ``exercises``   checkers for the notebooks' exercises; ``plotting``: figures (imports matplotlib)
@@ -29,7 +31,23 @@ The pieces, lowest first (nothing imports anything above it; CONTRIBUTING.md's t
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import cells, clipping, data, engine, gradcheck, gru, losses, lstm, optim, reference, tbptt, text, training
+from . import (
+    cells,
+    clipping,
+    data,
+    engine,
+    gradcheck,
+    grammar,
+    gru,
+    language_model,
+    losses,
+    lstm,
+    optim,
+    reference,
+    tbptt,
+    text,
+    training,
+)
 from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
 from .model import GRUModel, LSTMModel, SimpleRNN
@@ -52,9 +70,11 @@ __all__ = [
     "data",
     "engine",
     "forward",
+    "grammar",
     "gradcheck",
     "gru",
     "init_params",
+    "language_model",
     "loss",
     "loss_grad",
     "losses",

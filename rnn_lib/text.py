@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .cells import check_cell
 from .losses import check_class_targets, softmax_cross_entropy
-from .validation import as_float_array, as_generator, check_float_dtype, check_params, check_size, describe
+from .validation import as_float_array, as_generator, check_float_dtype, check_size, describe
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
 
@@ -143,14 +144,17 @@ def sample_index(logits, temperature=1.0, rng=0):
     return int(drawn) if z.ndim == 1 else drawn.astype(np.int64)
 
 
-def generate(params, vocab, n, *, prime, temperature=1.0, rng=0) -> str:
-    """Let a vanilla RNN trained on characters write ``n`` characters after the text ``prime``.
+def generate(params, vocab, n, *, prime, temperature=1.0, rng=0, cell="RNN") -> str:
+    """Let a network trained on characters write ``n`` characters after the text ``prime``.
 
-    params: the RNN's dict ``W_xh (H, V), W_hh (H, H), W_hy (V, H), b_h (H, 1), b_y (V, 1)`` (D = O = V).
-    The network reads ``prime`` from h_0 = 0, then at every step draws the next character from
-    softmax(ŷ_t / τ) and reads it back in.  Returns the n new characters (without the prime).
+    params: a character model (D = O = V) of the kind ``cell`` names: ``"RNN"`` (the course's RNN,
+    ``W_xh (H, V), W_hh (H, H), W_hy (V, H), b_h (H, 1), b_y (V, 1)``), ``"LSTM"`` or ``"GRU"`` (or
+    ``rnn_lib.cells.RNN``, …).  The network reads ``prime`` from zero states, then at every step draws the
+    next character from softmax(z_t / τ) and reads it back in, its states carried from step to step.
+    Returns the n new characters (without the prime).
     """
-    D, H, O = check_params(params)
+    cell = check_cell(cell)
+    D, _, O = cell.sizes(params)
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab must be a rnn_lib.text.Vocabulary, got {describe(vocab)}")
     if D != vocab.size or O != vocab.size:
@@ -162,20 +166,14 @@ def generate(params, vocab, n, *, prime, temperature=1.0, rng=0) -> str:
     tau = _check_temperature(temperature)
     gen = as_generator(rng)
 
-    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
-    h = np.zeros(H, dtype=W_hh.dtype)
-
-    def read(c, h):
-        # W_xh times the one-hot x_t of character c is column c of W_xh: no product needed.
-        return np.tanh(W_xh[:, c] + W_hh @ h + b_h[:, 0])
-
-    for c in seen:
-        h = read(c, h)
+    dtype = params["W_hy"].dtype
+    # The prime in one forward call (a batch of one sequence), then one step per new character.
+    logits, cache = cell.forward(params, one_hot(seen[:, None], D, dtype=dtype))
     out = []
     for _ in range(n):
-        c = int(_draw(W_hy @ h + b_y[:, 0], tau, gen))
+        c = int(_draw(logits[-1, 0], tau, gen))
         out.append(c)
-        h = read(c, h)
+        logits, cache = cell.forward(params, one_hot([[c]], D, dtype=dtype), **cell.last_states(cache))
     return vocab.decode(out)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from rnn_lib import gated, lstm
 from rnn_lib.losses import softmax_cross_entropy
 
 BENCH = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "bench_lm.py"
@@ -50,6 +51,20 @@ def test_a_step_is_forward_cross_entropy_bptt_and_one_adam_update(bench):
         np.testing.assert_allclose(params[k], start[k] - step, rtol=1e-12, atol=1e-15)
 
 
+def test_an_lstm_step_is_its_forward_cross_entropy_bptt_and_one_adam_update(bench):
+    params, x, y = bench.make_problem(np.float64, size=(5, 2, 3), cell="LSTM")
+    assert set(params) == set(gated.PARAM_NAMES) and params["W_ih"].shape == (12, bench.V)
+    start = {k: v.copy() for k, v in params.items()}
+    loss, grads = bench.make_rnn_lib(params, x, y, "LSTM")()
+    logits, cache = lstm.forward(start, x)
+    expected_loss, dlogits = softmax_cross_entropy(logits, y)
+    expected = lstm.backward(start, cache, dlogits)
+    assert loss == pytest.approx(expected_loss, rel=1e-14)
+    for k in gated.PARAM_NAMES:
+        step = bench.LR * expected[k] / (np.abs(expected[k]) + 1e-8)
+        np.testing.assert_allclose(params[k], start[k] - step, rtol=1e-12, atol=1e-15)
+
+
 def test_repeated_steps_on_one_batch_lower_its_loss_every_time(bench):
     step = bench.make_rnn_lib(*bench.make_problem(np.float64, size=(8, 4, 16)))
     losses = [step()[0] for _ in range(20)]
@@ -64,6 +79,11 @@ def test_quick_run_prints_the_table(bench, capsys):
     bench.main(["--quick", "--without-torch", "--size", "4,2,8"])
     out = capsys.readouterr().out
     assert "PyTorch: skipped (--without-torch)." in out
-    rows = [line for line in out.splitlines() if line.startswith("| float")]
-    assert [row.split("|")[1].strip() for row in rows] == ["float32", "float64"]
-    assert all(row.split("|")[3].strip() == "—" for row in rows)
+    rows = [line.split("|") for line in out.splitlines() if line.startswith(("| RNN", "| LSTM"))]
+    assert [(row[1].strip(), row[2].strip()) for row in rows] == [
+        ("RNN", "float32"),
+        ("RNN", "float64"),
+        ("LSTM", "float32"),
+        ("LSTM", "float64"),
+    ]
+    assert all(row[4].strip() == "—" for row in rows)

@@ -15,7 +15,9 @@ from test_exercises_dynamics_clipping import jac, right_clip
 from test_exercises_forward_pass import forward_right, step_right
 from test_exercises_gated import learner_gru, learner_lstm
 from test_exercises_gradcheck_training import centred, make_train, sgd
+from test_exercises_grammar import accuracy_right
 from test_exercises_hidden_recurrent import learner_hidden, learner_weights
+from test_exercises_language_model import right_bigram, right_sampler
 from test_exercises_loss_output import loss_right, out_right
 from test_exercises_optimisers import adam_step
 from test_exercises_softmax import stable
@@ -27,7 +29,9 @@ from rnn_lib.exercises.dynamics import check_jacobian_product
 from rnn_lib.exercises.finite_differences import check_centred_difference
 from rnn_lib.exercises.forward_pass import check_rnn_forward, check_rnn_step
 from rnn_lib.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
+from rnn_lib.exercises.grammar import check_legal_set_accuracy
 from rnn_lib.exercises.hidden_state import check_hidden_state_grads
+from rnn_lib.exercises.language_model import check_bigram_perplexity, check_sample_characters
 from rnn_lib.exercises.loss import check_weighted_loss_and_grad
 from rnn_lib.exercises.optimisers import check_adam_step
 from rnn_lib.exercises.output_layer import check_output_layer_backward
@@ -58,6 +62,9 @@ CHECKERS = {
     "adam_step": (check_adam_step, adam_step),
     "lstm_gate_grads": (check_lstm_gate_grads, learner_lstm),
     "gru_gate_grads": (check_gru_gate_grads, learner_gru),
+    "bigram_perplexity": (check_bigram_perplexity, right_bigram),
+    "sample_characters": (check_sample_characters, right_sampler),
+    "legal_set_accuracy": (check_legal_set_accuracy, accuracy_right),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rnn_lib.exercises._feedback import SIGN_FLIPPED, diagnose, name_shape_mistake, steps_message
+from rnn_lib.exercises._feedback import SIGN_FLIPPED, diagnose, diagnose_number, name_shape_mistake, steps_message
 
 EXPECTED = np.arange(1.0, 13.0).reshape(4, 3)  # one row per step t = 1 … 4
 
@@ -43,3 +43,13 @@ def test_a_mistake_of_another_shape_is_named_first():
         "This is exactly what the mistake 'summed over time' gives.",
         "keep t.",
     ]
+
+
+def test_a_one_number_answer_is_judged_as_a_number_and_told_what_to_aim_for():
+    assert diagnose_number("ex", np.array([[2.5]]), 2.5, name="p", what="the perplexity").passed
+    several = diagnose_number("ex", [2.5, 2.5], 2.5, name="p", what="the perplexity")
+    assert not several.passed and "Return one number, the perplexity" in str(several)
+    off = diagnose_number("ex", 2.6, 2.5, name="p", what="the perplexity")
+    assert off.messages[-1] == "Expected 2.500000." and off.mistake is None
+    named = diagnose_number("ex", 5.0, 2.5, name="p", what="x", known_mistakes={"doubled": (5.0, "halve it")})
+    assert named.mistake == "doubled" and "Expected" not in str(named)

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from rnn_lib import cells
+from rnn_lib.language_model import init_language_model
 from rnn_lib.text import (
     Vocabulary,
     generate,
@@ -172,6 +174,23 @@ def test_generate_reads_the_prime_and_samples_what_the_model_predicts():
     seen = "ab" + text
     logits, _ = rnn_lib.forward(params, one_hot(vocab.encode(seen[:-1]), vocab.size))
     np.testing.assert_array_equal(np.argmax(logits[1:], axis=1), vocab.encode(text))
+
+
+@pytest.mark.parametrize("cell", ["LSTM", "GRU"])
+def test_a_gated_network_writes_too_carrying_its_states_from_step_to_step(cell):
+    vocab = Vocabulary("abcde")
+    params = init_language_model(cell, vocab.size, 6, rng=1)
+    text = generate(params, vocab, 25, prime="cab", temperature=0, rng=0, cell=cell)
+    # At τ = 0 each character is the argmax after reading everything before it in one forward pass.
+    logits, _ = cells.check_cell(cell).forward(params, one_hot(vocab.encode("cab" + text[:-1]), vocab.size))
+    np.testing.assert_array_equal(np.argmax(logits[2:], axis=1), vocab.encode(text))
+    assert generate(params, vocab, 25, prime="cab", rng=3, cell=cell) != text  # τ = 1 samples
+
+
+def test_generate_refuses_parameters_of_another_cell():
+    vocab = Vocabulary("abcd")
+    with pytest.raises(ValueError, match="W_ih"):
+        generate(char_rnn(vocab), vocab, 5, prime="a", cell="LSTM")
 
 
 def test_generate_is_seeded():

@@ -132,6 +132,20 @@ NOTEBOOKS = (
         "SGD, momentum, Adagrad and Adam as update rules, each from a failure of the last; bias correction derived.",
         ("07_training_with_sgd", "09_gradient_clipping"),
     ),
+    Notebook(
+        "18_char_language_model",
+        "A character-level language model",
+        "The course's own prose as a corpus: baselines, stateful truncated BPTT with Adam, perplexity, samples at "
+        "several temperatures, a look for a unit that tracks LaTeX math; the RNN and the LSTM over 10 seeds.",
+        ("10_truncated_bptt", "13_lstm", "16_softmax_and_cross_entropy", "17_optimisers"),
+    ),
+    Notebook(
+        "19_reber_grammar",
+        "A grammar with a known answer",
+        "The embedded Reber grammar, scored exactly by its legal next symbols; the lowest reachable loss derived; "
+        "the vanilla RNN and the LSTM over 10 seeds.",
+        ("18_char_language_model",),
+    ),
 )
 
 BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}

@@ -347,6 +347,27 @@ def diagnose(
     return Feedback(exercise, "wrong", msgs)
 
 
+def diagnose_number(exercise: str, answer, expected: float, *, name: str, what: str, known_mistakes=None) -> Feedback:
+    """:func:`diagnose` for an answer that must be one number (``what``: what the number is, for the message).
+
+    An array of several numbers is explained as such; a wrong number that matches no known mistake gets the
+    expected value appended, so the learner knows what to aim for.
+    """
+    value, problem = as_real_array(answer, name)
+    if problem is None and np.size(value) != 1:
+        return Feedback(exercise, "wrong", [f"Return one number, {what}; got an array of shape {np.shape(value)}."])
+    fb = diagnose(
+        exercise,
+        np.reshape(value, ()) if problem is None else answer,
+        expected,
+        name=name,
+        known_mistakes=known_mistakes,
+    )
+    if not fb.passed and fb.mistake is None and problem is None:
+        fb.messages.append(f"Expected {expected:.6f}.")
+    return fb
+
+
 def name_shape_mistake(fb: Feedback, answer, candidates) -> Feedback:
     """Name a known mistake whose value has a *different* shape from the right answer (``diagnose`` sees only shapes).
 

@@ -1,0 +1,137 @@
+"""Checker for notebook 19's exercise: the legal-set accuracy of a model's predictions.
+
+The learner writes ``legal_set_accuracy(probs, allowed) -> float`` for probs (N, 7), a probability for each
+symbol at N positions, and allowed (N, 7) bool, the symbols the grammar allows next.  Rows with no allowed symbol
+(after a string's final E, or padding) are not positions and are left out.  A position is right when, with n
+allowed symbols, the n most probable symbols are exactly the allowed ones: every allowed symbol strictly more
+probable than every other.  The result is the fraction of positions that are right.
+
+:func:`check_legal_set_accuracy` names: counting a position right when the most probable symbol is allowed (any
+legal symbol instead of exactly the legal set), ties counted as right, the top two taken whatever n is, symbols
+above 1/7 taken as the predicted set, rows without an allowed symbol counted as wrong or as right, a count instead
+of a fraction, and agreement averaged over symbols instead of positions.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ._feedback import Feedback, diagnose_number, run_learner
+
+EXERCISE = "legal_set_accuracy"
+ANY_LEGAL = "any legal symbol instead of exactly the legal set"
+TIES = "ties counted as right"
+TOP_TWO = "always the top two"
+THRESHOLD = "symbols above 1/7 as the predicted set"
+EMPTY_WRONG = "rows without a legal symbol counted as wrong"
+EMPTY_RIGHT = "rows without a legal symbol counted as right"
+COUNT = "a count, not a fraction"
+PER_SYMBOL = "averaged over symbols, not positions"
+
+
+def _row(legal, rest, allowed_idx, rng):
+    """A probability row putting ``legal`` (sorted high to low) on allowed_idx and ``rest`` on the others, shuffled."""
+    p = np.zeros(7)
+    others = [i for i in range(7) if i not in allowed_idx]
+    p[allowed_idx] = legal
+    p[others] = rng.permutation(rest)
+    return p / p.sum()
+
+
+def data():
+    """probs (N, 7) and allowed (N, 7): positions of every kind the mistakes treat differently, in a seeded order."""
+    rng = np.random.default_rng(19)
+    rows = []
+
+    def add(count, n_legal, legal, rest):
+        for _ in range(count):
+            idx = list(rng.choice(7, size=n_legal, replace=False))
+            rows.append((_row(legal, rest, idx, rng), idx))
+
+    add(9, 2, [0.4, 0.4], [0.05, 0.04, 0.03, 0.02, 0.06])  # exactly the legal pair on top: right
+    add(7, 1, [0.9], [0.02] * 5 + [0.0])  # one legal symbol, far on top: right
+    add(5, 2, [0.5, 0.05], [0.3, 0.05, 0.04, 0.03, 0.03])  # argmax legal, the other legal below an illegal: wrong
+    add(3, 2, [0.3, 0.2], [0.2, 0.1, 0.1, 0.05, 0.05])  # a legal symbol tied with an illegal one: wrong
+    add(4, 1, [0.6], [0.2, 0.05, 0.05, 0.05, 0.05, 0.0])  # one legal on top, an illegal one above 1/7: right
+    add(4, 2, [0.1, 0.05], [0.5, 0.2, 0.05, 0.05, 0.05])  # an illegal symbol on top: wrong
+    add(2, 3, [0.3, 0.3, 0.3], [0.04, 0.03, 0.02, 0.01])  # three legal symbols on top: right
+    order = rng.permutation(len(rows) + 6)
+    probs, allowed = np.zeros((len(order), 7)), np.zeros((len(order), 7), dtype=bool)
+    for slot, (p, idx) in zip(order, rows):
+        probs[slot], allowed[slot, idx] = p, True
+    for slot in order[len(rows) :]:  # 6 rows after a final E: no legal symbol
+        probs[slot] = rng.dirichlet(np.ones(7))
+    return probs, allowed
+
+
+def _answers(probs, allowed):
+    """The right fraction and each named mistake's value: name → (value, advice)."""
+    has = allowed.any(axis=1)
+    n = allowed.sum(axis=1)
+    lowest_legal = np.where(allowed, probs, np.inf).min(axis=1)
+    highest_illegal = np.where(allowed, -np.inf, probs).max(axis=1)
+    right_rows = lowest_legal > highest_illegal
+    ranks = np.argsort(np.argsort(-probs, axis=1, kind="stable"), axis=1, kind="stable")  # 0 = most probable
+    top_n = ranks < n[:, None]
+    top_two = ranks < 2
+    right = float(right_rows[has].mean())
+    mistakes = {
+        ANY_LEGAL: (
+            float(allowed[np.arange(len(probs)), probs.argmax(axis=1)][has].mean()),
+            "The most probable symbol being legal is not enough: with n legal symbols, the n most probable must be "
+            "exactly those (every legal one above every illegal one).",
+        ),
+        TIES: (
+            float((lowest_legal >= highest_illegal)[has].mean()),
+            "A legal symbol tied with an illegal one is not separated from it: use >, not >=.",
+        ),
+        TOP_TWO: (
+            float(np.all(top_two == allowed, axis=1)[has].mean()),
+            "The predicted set has as many symbols as are legal at that position (1, 2 or 3), not always two.",
+        ),
+        THRESHOLD: (
+            float(np.all((probs > 1 / 7) == allowed, axis=1)[has].mean()),
+            "Compare ranks, not a fixed threshold: the n most probable symbols, n = the number of legal ones.",
+        ),
+        EMPTY_WRONG: (
+            float(right_rows[has].sum() / len(probs)),
+            "Rows with no legal symbol (after the final E, padding) are not positions: leave them out of the count "
+            "and of the total.",
+        ),
+        EMPTY_RIGHT: (
+            float((right_rows | ~has).mean()),
+            "Rows with no legal symbol are not positions (min over an empty set is +inf, so they look right): "
+            "leave them out.",
+        ),
+        COUNT: (float(right_rows[has].sum()), "Return the fraction of positions, not their number: divide by it."),
+        PER_SYMBOL: (
+            float((top_n == allowed)[has].mean()),
+            "A position is right or wrong as a whole: average over positions, not over (position, symbol) pairs.",
+        ),
+    }
+    return right, mistakes
+
+
+def check_legal_set_accuracy(fn) -> Feedback:
+    """Check ``fn(probs, allowed) -> float`` on positions of every kind, rows without a legal symbol among them."""
+    if not callable(fn):
+        return Feedback(EXERCISE, "wrong", [f"Pass your function itself, got {type(fn).__name__}."])
+    probs, allowed = data()
+    right, mistakes = _answers(probs, allowed)
+    given_allowed = allowed.copy()
+    given_allowed.flags.writeable = False  # True/False cannot take `+= 1`; the mask is read, never written
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        result, not_written = run_learner(EXERCISE, fn, probs.copy(), given_allowed)
+    if not_written:
+        return not_written
+    fb = diagnose_number(EXERCISE, result, right, name="your accuracy", what="the fraction of positions",
+                         known_mistakes=mistakes)  # fmt: skip
+    if not fb.passed and fb.mistake is None and fb.messages[-1].startswith("Expected"):
+        n = int(allowed.any(axis=1).sum())
+        fb.messages[-1] += (
+            f" Of the {n} positions (rows with a legal symbol), {int(round(right * n))} have exactly the legal symbols on top."
+        )
+    return fb

@@ -1,0 +1,151 @@
+"""Learning the embedded Reber grammar, measured exactly (notebook 19).
+
+``rnn_lib.data.reber_strings`` gives strings and, after every symbol, the set of symbols the grammar allows next.
+A network reads a string one symbol at a time (one-hot, D = 7) and predicts the next (logits, O = 7).  Because the
+legal sets are known, learning can be scored exactly:
+
+    a position is **right** when the model's highest probabilities are on exactly the legal symbols: with n legal
+    symbols, the n most probable are the legal ones — every legal symbol more probable than every illegal one.
+
+Positions are the predictions made after symbols 1 … len − 1 of a string (after the final E nothing is predicted).
+The one position that needs memory across the whole string is the prediction after the inner E: the legal set is
+the single symbol at position 2 (T or P), read about a dozen symbols earlier (:func:`memory_positions`).
+
+Strings of a batch are padded to the longest; padded steps carry no loss (a mask), and since they come after a
+string's last symbol they change nothing before it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .cells import RNN, check_cell
+from .data import REBER_SYMBOLS, reber_strings
+from .losses import softmax_cross_entropy
+from .progress import Progress
+from .training import History, check_optimizer, guarded_update
+from .validation import as_generator, as_params, check_clip, check_size, check_updatable
+
+V = len(REBER_SYMBOLS)  # 7 symbols: B T S X P V E
+_INDEX = {s: i for i, s in enumerate(REBER_SYMBOLS)}
+
+
+def encode_strings(strings, legal=None):
+    """Padded, time-major arrays of a list of strings (the prediction after symbol t + 1 of string b in row t).
+
+    Returns ``(x, targets, mask)`` — x (T, N, 7) one-hot symbols 1 … len − 1, targets (T, N) the index of the
+    next symbol, mask (T, N) True where a position exists — with T = the longest length − 1.  With ``legal``
+    (as ``reber_strings`` returns it) also ``allowed`` (T, N, 7): True for the symbols legal at each position.
+    """
+    T, N = max(len(s) for s in strings) - 1, len(strings)
+    idx = np.zeros((T + 1, N), dtype=np.int64)
+    mask = np.zeros((T, N), dtype=bool)
+    for b, s in enumerate(strings):
+        idx[: len(s), b] = [_INDEX[c] for c in s]
+        mask[: len(s) - 1, b] = True
+    x = np.eye(V)[idx[:-1]] * mask[..., None]  # padded steps read zeros
+    out = (x, np.where(mask, idx[1:], 0), mask)
+    if legal is None:
+        return out
+    allowed = np.zeros((T, N, V), dtype=bool)
+    for b, sets in enumerate(legal):
+        for t, symbols in enumerate(sets[:-1]):
+            allowed[t, b, [_INDEX[c] for c in symbols]] = True
+    return (*out, allowed)
+
+
+def memory_positions(strings) -> np.ndarray:
+    """For each embedded string, the row t of its prediction after the inner E (legal set: its second symbol), (N,)."""
+    return np.array([len(s) - 3 for s in strings])
+
+
+def legal_set_hits(logits, allowed) -> np.ndarray:
+    """True where every legal symbol gets a higher logit (so probability) than every illegal one: (T, N) bool.
+
+    logits (T, N, 7); allowed (T, N, 7) bool.  Ties count as wrong.  Padded positions (no legal symbol) are False.
+    """
+    lowest_legal = np.where(allowed, logits, np.inf).min(axis=-1)
+    highest_illegal = np.where(allowed, -np.inf, logits).max(axis=-1)
+    return allowed.any(axis=-1) & (lowest_legal > highest_illegal)
+
+
+def legal_set_scores(params, strings, legal, *, cell=RNN) -> dict:
+    """How exactly a model knows the grammar on the strings given, each read from zero states: :func:`score_logits`."""
+    cell = check_cell(cell)
+    params = as_params(params, cell.sizes)
+    logits, _ = cell.forward(params, encode_strings(strings)[0])
+    return score_logits(logits, strings, legal)
+
+
+def score_logits(logits, strings, legal) -> dict:
+    """Score predictions (T, N, 7) (logits or probabilities) for ``strings`` against their ``legal`` sets.
+
+    Returns fractions: ``positions`` (of all positions, right), ``memory`` (of the predictions after the inner
+    E, right), ``other`` (of all other positions), ``strings`` (of strings with every position right), and
+    ``loss``, the mean cross-entropy per position (nats) of softmax(logits).
+    """
+    _, targets, mask, allowed = encode_strings(strings, legal)
+    hits = legal_set_hits(logits, allowed)
+    at_memory = np.zeros_like(mask)
+    at_memory[memory_positions(strings), np.arange(len(strings))] = True
+    loss, _ = softmax_cross_entropy(logits[mask], targets[mask])
+    return {
+        "positions": float(hits[mask].mean()),
+        "memory": float(hits[at_memory].mean()),
+        "other": float(hits[mask & ~at_memory].mean()),
+        "strings": float(np.all(hits | ~mask, axis=0).mean()),
+        "loss": float(loss) / int(mask.sum()),
+    }
+
+
+def train_on_strings(params, *, updates, optimizer, batch_size=32, clip=None, cell=RNN, rng=0, evaluate=None):
+    """Train on fresh embedded Reber strings: each update a new batch, full BPTT through every string.
+
+    The objective of a batch is the summed cross-entropy of its real (unpadded) positions divided by the batch
+    size.  ``rng`` (seed or Generator) draws the strings.  evaluate: None, or ``(checkpoints, fn)``, and then
+    ``fn(params)`` is called after each update number in ``checkpoints`` (0: before training); its results are
+    returned with the History as ``(history, [(update, result), ...])``.
+    """
+    cell = check_cell(cell)
+    params = as_params(params, cell.sizes)
+    check_updatable(params, cell.param_names)
+    D, _, O = cell.sizes(params)
+    if D != V or O != V:
+        raise ValueError(
+            f"a Reber model reads and predicts the {V} symbols {REBER_SYMBOLS} (D = O = {V}), got {D}, {O}"
+        )
+    updates, batch_size = check_size(updates, "updates"), check_size(batch_size, "batch_size")
+    optimizer = check_optimizer(optimizer, params, cell.param_names, None)
+    clip = check_clip(clip)
+    gen = as_generator(rng)
+    checkpoints, fn = evaluate if evaluate is not None else ((), None)
+    meter, history, results = Progress(False, updates), History(), []
+
+    if 0 in checkpoints:
+        results.append((0, fn(params)))
+    for update in range(1, updates + 1):
+        x, targets, mask = encode_strings(reber_strings(batch_size, rng=gen)[0])
+        logits, cache = cell.forward(params, x)
+        loss, d = softmax_cross_entropy(logits[mask], targets[mask])
+        dlogits = np.zeros_like(logits)
+        dlogits[mask] = d
+        grads = cell.backward(params, cache, dlogits)
+        grads = {name: grads[name] / batch_size for name in cell.param_names}
+        with np.errstate(over="ignore", invalid="ignore"):
+            _, norm, _ = guarded_update(
+                params,
+                loss / batch_size,
+                grads,
+                None,
+                clip,
+                history,
+                meter,
+                names=cell.param_names,
+                optimizer=optimizer,
+            )
+        history.step_loss.append(loss / int(mask.sum()))
+        history.step_grad_norm.append(norm)
+        if update in checkpoints:
+            results.append((update, fn(params)))
+    history.seconds = meter.elapsed()
+    return (history, results) if evaluate is not None else history
