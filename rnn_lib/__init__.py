@@ -16,19 +16,21 @@ The pieces, lowest first (nothing imports anything above it):
 - ``optim``       SGD, Momentum, Adagrad and Adam with torch.optim's rules, all-or-nothing steps
 - ``text``        characters for a language model: vocabulary, one-hot, streams, sampling, perplexity
 - ``clipping``    gradient clipping by global norm and by value
-- ``cells``       the RNN, the LSTM and the GRU as the trainers see them
+- ``cells``       the RNN, the LSTM, the GRU and the IRNN as the trainers see them
+- ``irnn``        the ReLU RNN with W_hh = I at the start (Le et al. 2015; notebook 15)
 - ``progress``    a quiet progress line for long runs
 - ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
                   ``gated_bugs``: their planted-bug gallery
 - ``training``    a mini-batch trainer that records a History
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
+- ``long_lags``   notebook 15's six networks, two tasks and training protocol (imported on its own)
 - ``bugs``        the gallery of planted BPTT bugs (notebook 06)
 - ``exercises``   checkers for the notebooks' exercises; ``plotting``: figures (imports matplotlib)
 
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import cells, clipping, data, engine, gradcheck, gru, losses, lstm, optim, reference, tbptt, text, training
+from . import cells, clipping, data, engine, gradcheck, gru, irnn, losses, lstm, optim, reference, tbptt, text, training
 from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
 from .model import GRUModel, LSTMModel, SimpleRNN
@@ -54,6 +56,7 @@ __all__ = [
     "gradcheck",
     "gru",
     "init_params",
+    "irnn",
     "loss",
     "loss_grad",
     "losses",
