@@ -54,8 +54,9 @@ def test_the_irnn_starts_with_the_identity():
 
 def test_the_sweep_uses_the_learning_rates_its_pilot_chose():
     pilot = load_results("long_lags_lr")
+    assert pilot.values("T") == [20, 50]
     for (task, variant), lr in sweep.LEARNING_RATES.items():
-        rows = pilot.where(task=task, variant=variant)
+        rows = pilot.where(task=task, variant=variant)  # both lengths: the mean over the two runs' 42 measurements
         mean_ratio = {rate: rows.where(lr=rate).column("mse_ratio").mean() for rate in rows.values("lr")}
         assert lr == min(mean_ratio, key=mean_ratio.get), (task, variant)
     assert set(sweep.LEARNING_RATES) == {(t, v) for t in long_lags.TASKS for v in long_lags.VARIANTS}
