@@ -18,12 +18,14 @@ The pieces, lowest first (nothing imports anything above it; CONTRIBUTING.md's t
 - ``optim``       SGD, Momentum, Adagrad and Adam with torch.optim's rules, all-or-nothing steps
 - ``text``        characters for a language model: vocabulary, one-hot, streams, sampling, perplexity
 - ``clipping``    gradient clipping by global norm and by value
-- ``cells``       the RNN, the LSTM and the GRU as the trainers see them
+- ``irnn``        the ReLU RNN with W_hh = I at the start (Le et al. 2015; notebook 15)
+- ``cells``       the RNN, the LSTM, the GRU and the IRNN as the trainers see them
 - ``progress``    a quiet progress line for long runs
 - ``training``    a mini-batch trainer that records a History
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
 - ``language_model`` a character model on a long text: stateful BPTT(k, k) one chunk at a time, evaluation
 - ``grammar``     the embedded Reber grammar learned and scored exactly (legal next symbols)
+- ``long_lags``   notebook 15's six networks, two tasks and training protocol (imported on its own)
 - ``bugs``        the gallery of planted BPTT bugs (notebook 06)
 - ``diagnostics``, ``forecasting``, ``results``: measurements, forecasts and stored experiment rows
 - ``exercises``   checkers for the notebooks' exercises; ``plotting``: figures (imports matplotlib)
@@ -48,6 +50,7 @@ from . import (
     text,
     training,
 )
+from . import cells, clipping, data, engine, gradcheck, gru, irnn, losses, lstm, optim, reference, tbptt, text, training
 from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
 from .model import GRUModel, LSTMModel, SimpleRNN
@@ -75,6 +78,7 @@ __all__ = [
     "gru",
     "init_params",
     "language_model",
+    "irnn",
     "loss",
     "loss_grad",
     "losses",

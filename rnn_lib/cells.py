@@ -1,4 +1,4 @@
-"""The recurrent cells the trainers can train: the course's RNN, the LSTM and the GRU, behind one small interface.
+"""The recurrent cells the trainers can train: the course's RNN, the LSTM, the GRU and the IRNN, behind one interface.
 
 ``rnn_lib.training.train(..., cell=cells.LSTM)`` and ``rnn_lib.tbptt.train_tbptt(..., cell=cells.LSTM)`` train an
 LSTM exactly as they train the course's RNN (the default, ``cells.RNN``).  A :class:`Cell` only names things the
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import engine, gated, gru, lstm
+from . import engine, gated, gru, irnn, lstm
 from .parameters import PARAM_NAMES
 from .validation import check_params
 
@@ -62,15 +62,24 @@ GRU = Cell(
     gru.backward,
     lambda cache: {"h0": cache.h[-1]},
 )
-CELLS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}
+IRNN = Cell(
+    "IRNN",
+    PARAM_NAMES,
+    ("h0",),
+    check_params,
+    irnn.run_forward,  # the ReLU RNN: the course's RNN with max(a, 0) for tanh (start it with irnn.init_params)
+    irnn.run_backward,
+    lambda cache: {"h0": cache.h[-1]},
+)
+CELLS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU, "IRNN": IRNN}
 
 
 def check_cell(cell) -> Cell:
-    """``cell`` as a Cell: a Cell itself, or its name ("RNN", "LSTM", "GRU"); anything else is a TypeError/ValueError."""
+    """``cell`` as a Cell: a Cell itself, or its name ("RNN", "LSTM", "GRU", "IRNN"); else a TypeError/ValueError."""
     if isinstance(cell, Cell):
         return cell
     if isinstance(cell, str):
         if cell.upper() in CELLS:
             return CELLS[cell.upper()]
         raise ValueError(f"cell must be one of {', '.join(CELLS)} (or rnn_lib.cells.RNN, …), got {cell!r}")
-    raise TypeError(f"cell must be rnn_lib.cells.RNN, .LSTM or .GRU (or their names), got {type(cell).__name__}")
+    raise TypeError(f"cell must be rnn_lib.cells.RNN, .LSTM, .GRU or .IRNN (or their names), got {type(cell).__name__}")

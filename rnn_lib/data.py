@@ -4,6 +4,7 @@
 - :func:`counting_task`: a batch of such "predict the next integer" sequences.
 - :func:`sine_wave`: predict the next value of a sine wave.
 - :func:`adding_problem`: add the two marked numbers (a simplified form of Hochreiter & Schmidhuber's task).
+- :func:`remember_first`: recall the sign given at the first step, after T − 1 distracting values.
 - :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
 - :func:`reber_strings`: the (embedded) Reber grammar, with the set of legal next symbols at every position.
 
@@ -97,6 +98,28 @@ def adding_problem(n_sequences, T=20, *, rng=0):
     x = np.stack([values, markers], axis=-1)
     y = (values[first, cols] + values[second, cols])[:, None]
     return x, y
+
+
+def remember_first(n_sequences, T=20, *, rng=0):
+    """A pure memory task: at the last step, recall the sign (+1 or −1) that the first step showed.
+
+    The inputs have the adding problem's two channels: a value and a marker.  Step 1 carries the sign to
+    remember as its value, with marker 1; steps 2 … T carry distracting values uniform in [−1, 1), with marker 0.
+    Only the last step has a target, the sign itself, so the information lies exactly T − 1 steps back in every
+    sequence, and nothing nearer helps.  Predicting the signs' mean, 0, has mean squared error 1: the baseline.
+
+    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
+    """
+    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    if T < 2:
+        raise ValueError(f"remember_first needs T >= 2 (a sign, then at least one step to hold it), got T = {T}")
+    g = as_generator(rng)
+    sign = g.choice([-1.0, 1.0], size=B)
+    values = g.uniform(-1.0, 1.0, size=(T, B))
+    values[0] = sign
+    markers = np.zeros((T, B))
+    markers[0] = 1.0
+    return np.stack([values, markers], axis=-1), sign[:, None]
 
 
 def check_size_range(low, high) -> tuple[int, int]:

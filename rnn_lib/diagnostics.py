@@ -5,7 +5,8 @@
   :func:`largest_eigenvalue` finds it by power iteration on Hessian-vector products, each a centred
   finite difference of the gradient (:func:`hessian_vector_product`): no Hessian is ever formed.
 - **Reach** (notebooks 08–10): :func:`state_gradients` returns ∂L/∂h_t for every step t, and
-  :func:`gradient_by_lag` the mean ‖∂L_T/∂h_{T−k}‖ of a loss at the last step, against the lag k.
+  :func:`gradient_by_lag` the mean ‖∂L_T/∂h_{T−k}‖ of a loss at the last step, against the lag k;
+  :func:`input_gradient_by_lag` the mean ‖∂L_T/∂x_{T−k}‖, for any cell (RNN, LSTM, GRU, IRNN: notebook 15).
 - :func:`norm_shares`: which of the five arrays a gradient (or the weights) is concentrated in.
 
 Parameters are dicts ``W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1)``; ``grad`` is any
@@ -18,9 +19,10 @@ import math
 
 import numpy as np
 
+from .cells import check_cell
 from .functional import backward, forward
 from .parameters import PARAM_NAMES
-from .validation import as_generator, check_params, check_positive, check_size, describe
+from .validation import as_generator, as_params, check_params, check_positive, check_size, check_training_data, describe
 
 
 def _dot(a, b) -> float:
@@ -133,6 +135,26 @@ def gradient_by_lag(params, x, y_last) -> np.ndarray:
     dy = np.zeros_like(y_hat)
     dy[-1] = y_hat[-1] - np.asarray(y_last, dtype=y_hat.dtype)
     return np.linalg.norm(state_gradients(params, x, dy), axis=-1).mean(axis=-1)[::-1]
+
+
+def input_gradient_by_lag(params, x, y_last, *, cell="RNN") -> np.ndarray:
+    """How far back the last step's error reaches the inputs: ‖∂L_T/∂x_{T−k}‖ for k = 0 … T − 1, mean over the batch.
+
+    L_T = ½‖ŷ_T − y_T‖² (the loss at the last step only), for any cell of ``rnn_lib.cells`` (its name or the
+    Cell); params of that cell; x (T, B, D), y_last (B, O) the last step's targets.  Unlike ∂L_T/∂h_{T−k}, the
+    input gradient means the same thing for every cell (the LSTM's state is (h, c)).  Returns (T,): entry k is
+    the mean over sequences of ‖∂L_T/∂x_{T−k}‖ (k is the lag).
+    """
+    cell = check_cell(cell)
+    params = as_params(params, cell.sizes)
+    x, y_last = check_training_data(params, x, y_last, sizes=cell.sizes)
+    if y_last.ndim != 2:
+        raise ValueError(f"y_last must be the last step's targets, shape (B, O), got shape {y_last.shape}")
+    y_hat, cache = cell.forward(params, x)
+    dy = np.zeros_like(y_hat)
+    dy[-1] = y_hat[-1] - y_last  # only the last step is scored
+    dx = cell.backward(params, cache, dy)["x"]
+    return np.linalg.norm(dx, axis=-1).mean(axis=-1)[::-1]
 
 
 def norm_shares(arrays) -> dict:

@@ -20,6 +20,7 @@ from test_exercises_hidden_recurrent import learner_hidden, learner_weights
 from test_exercises_language_model import right_bigram, right_sampler
 from test_exercises_loss_output import loss_right, out_right
 from test_exercises_optimisers import adam_step
+from test_exercises_relu_rnn import learner_relu
 from test_exercises_softmax import stable
 from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_mixed, learner_rollout, learner_tbptt
 
@@ -37,6 +38,7 @@ from rnn_lib.exercises.optimisers import check_adam_step
 from rnn_lib.exercises.output_layer import check_output_layer_backward
 from rnn_lib.exercises.projects import check_mixed_rollout, check_rollout
 from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads
+from rnn_lib.exercises.relu_rnn import check_relu_deltas
 from rnn_lib.exercises.softmax import check_softmax_cross_entropy
 from rnn_lib.exercises.tbptt import check_tbptt_gradients
 from rnn_lib.exercises.training import check_sgd_step, check_train_gd
@@ -65,6 +67,7 @@ CHECKERS = {
     "bigram_perplexity": (check_bigram_perplexity, right_bigram),
     "sample_characters": (check_sample_characters, right_sampler),
     "legal_set_accuracy": (check_legal_set_accuracy, accuracy_right),
+    "relu_deltas": (check_relu_deltas, learner_relu),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {

@@ -9,6 +9,7 @@ SEEDED_TASKS = {
     "counting": lambda rng: data.counting_task(5, T=6, rng=rng),
     "sine": lambda rng: data.sine_wave(5, T=30, noise=0.1, rng=rng),
     "adding": lambda rng: data.adding_problem(5, T=12, rng=rng),
+    "remember": lambda rng: data.remember_first(5, T=12, rng=rng),
 }
 
 
@@ -144,3 +145,42 @@ def test_adding_problem_values_lie_in_0_1(adding):
 def test_adding_problem_refuses_sequences_too_short_for_two_halves():
     with pytest.raises(ValueError, match="T >= 2"):
         data.adding_problem(3, T=1)
+
+
+# -- remember_first -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def remember():
+    return data.remember_first(300, T=9, rng=6)
+
+
+def test_remember_first_shapes_are_T_B_2_and_B_1(remember):
+    x, y = remember
+    assert (x.shape, y.shape) == ((9, 300, 2), (300, 1))
+
+
+def test_remember_first_marks_the_first_step_only(remember):
+    x, _ = remember
+    assert np.all(x[0, :, 1] == 1.0) and np.all(x[1:, :, 1] == 0.0)
+
+
+def test_remember_first_target_is_the_first_value_a_sign(remember):
+    x, y = remember
+    assert np.array_equal(y[:, 0], x[0, :, 0]) and set(np.unique(y)) == {-1.0, 1.0}
+
+
+def test_remember_first_distractors_lie_in_minus_1_1_and_vary(remember):
+    x, _ = remember
+    values = x[1:, :, 0]
+    assert np.all((values >= -1.0) & (values < 1.0)) and values.std() > 0.5
+
+
+def test_remember_first_baseline_predicting_zero_has_mse_1(remember):
+    _, y = remember
+    assert np.mean((y - 0.0) ** 2) == 1.0
+
+
+def test_remember_first_refuses_a_single_step():
+    with pytest.raises(ValueError, match="T >= 2"):
+        data.remember_first(3, T=1)

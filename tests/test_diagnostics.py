@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from rnn_lib import gru, lstm
 from rnn_lib.diagnostics import (
     gradient_by_lag,
     hessian_vector_product,
+    input_gradient_by_lag,
     largest_eigenvalue,
     norm_shares,
     state_gradients,
@@ -160,6 +162,28 @@ def test_gradient_by_lag_is_the_mean_norm_of_the_last_step_gradient_counted_back
     by_step = np.linalg.norm(state_gradients(params, x, dy), axis=2).mean(axis=1)
     lags = gradient_by_lag(params, x, y_last)
     assert lags.shape == (7,) and relative_error(lags, by_step[::-1]) < 1e-12
+
+
+@pytest.mark.parametrize("cell", ["RNN", "LSTM", "GRU", "IRNN"])
+def test_input_gradient_by_lag_is_the_last_step_error_reaching_each_input_by_finite_differences(cell):
+    rng = np.random.default_rng(8)
+    T, B, D, H = 6, 3, 2, 4
+    make = {"LSTM": lstm.init_params, "GRU": gru.init_params}.get(cell)
+    params = make(D, H, 1, rng=rng) if make else rnn_lib.data.random_problem(8, D=D, H=H, O=1).params
+    x, y = rng.uniform(0.1, 1.0, size=(T, B, D)), rng.standard_normal((B, 1))
+    forward = rnn_lib.cells.check_cell(cell).forward
+
+    def last_loss():  # L_T summed over the batch: each sequence's ∂L_T/∂x_t is its own
+        return 0.5 * float(np.sum((forward(params, x)[0][-1] - y) ** 2))
+
+    numeric = np.linalg.norm(numerical_gradient(last_loss, x), axis=-1).mean(axis=-1)[::-1]
+    assert relative_error(input_gradient_by_lag(params, x, y, cell=cell), numeric) < 1e-7
+
+
+def test_input_gradient_by_lag_wants_the_last_step_targets():
+    params = rnn_lib.data.random_problem(9, D=2, H=3, O=1).params
+    with pytest.raises(ValueError, match=r"shape \(B, O\)"):
+        input_gradient_by_lag(params, np.zeros((4, 2, 2)), np.zeros((4, 2, 1)))
 
 
 def test_norm_shares_square_to_one_and_find_where_the_norm_is():

@@ -121,6 +121,13 @@ NOTEBOOKS = (
         ("13_lstm",),
     ),
     Notebook(
+        "15_long_lags",
+        "Long lags, measured",
+        "Vanilla tanh (random and orthogonal W_hh), IRNN, LSTM (forget bias 0 and 1) and GRU on the adding problem and "
+        "a memory task, T = 10 to 100, over seeds: updates to solve, final error, and the gradient against the lag.",
+        ("12_projects", "14_gru"),
+    ),
+    Notebook(
         "16_softmax_and_cross_entropy",
         "Softmax and cross-entropy",
         "A probability for each symbol: ∂L/∂z = p − onehot with the softmax Jacobian, the max shift, perplexity.",

@@ -1,0 +1,127 @@
+"""Checker for notebook 15: the backward recursion of the ReLU RNN (the IRNN's units), for a batch.
+
+The learner writes ``relu_deltas(dh_out, h, W_hh)`` in row form:
+
+    dh_out (T, B, H)   row t − 1 holds W_hyᵀ δ^y_t, the path from ŷ_t into h_t (dy @ W_hy)
+    h (T + 1, B, H)    the ReLU RNN's states, h[0] = h_0, h[t] = h_t = max(a_t, 0)
+    W_hh (H, H)
+
+and returns ``dh_raw`` (T, B, H), row t − 1 holding δ^a_t = ∂L/∂a_t:
+
+    δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}  (nothing after step T),    δ^a_t = relu′(a_t) ⊙ δ^h_t,
+
+with relu′(a_t) = 1 where h_t > 0 and 0 elsewhere (a_t ≤ 0).  :func:`check_relu_deltas` runs it on a seeded batch
+with some units off at every step and h_0 ≠ 0, and names the known mistakes: tanh′ kept from the tanh RNN, the mask
+left out, h_t itself used as the derivative, the mask of h_{t−1}, W_hhᵀ δ^h_{t+1} carried back instead of
+W_hhᵀ δ^a_{t+1}, dh_next dropped, W_hh transposed in row form, and the loop run forwards in time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import irnn
+from ..data import random_problem
+from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner, steps_message
+
+EXERCISE = "relu_deltas"
+
+TANH = "tanh′ = 1 − h_t² kept from the tanh RNN"
+NO_MASK = "relu′ taken as 1 (no mask)"
+H_AS_DERIVATIVE = "h_t used as the derivative"
+MASK_OF_H_PREV = "the mask of h_{t−1} instead of h_t"
+UNMASKED_CARRY = "W_hhᵀ δ^h_{t+1} carried back instead of W_hhᵀ δ^a_{t+1}"
+NOT_CARRIED = "dh not carried back (W_hhᵀ δ^a_{t+1} dropped)"
+TRANSPOSED = "W_hh transposed in row form"
+FORWARDS = "ran forwards in time"
+
+# name → (the switches of relu_deltas that reproduce it, advice)
+MISTAKES = {
+    TANH: (
+        {"derivative": "tanh"},
+        "The units are ReLUs now: h_t = max(a_t, 0), whose derivative is 1 where h_t > 0 and 0 elsewhere, not 1 − h_t².",
+    ),
+    NO_MASK: (
+        {"derivative": "one"},
+        "relu′(a_t) is 0 for a unit that is off (h_t = 0): multiply δ^h_t by (h[t] > 0). A test h_t >= 0 is always true.",
+    ),
+    H_AS_DERIVATIVE: (
+        {"derivative": "h"},
+        "relu(a) = max(a, 0) is the state; its derivative is the step function (h_t > 0), 1 or 0, not h_t itself.",
+    ),
+    MASK_OF_H_PREV: (
+        {"mask_shift": -1},
+        "The derivative belongs to the step's own output: relu′(a_t) is read off h_t = h[t] (row t − 1 of dh_raw), "
+        "not off h_{t−1} = h[t − 1].",
+    ),
+    UNMASKED_CARRY: (
+        {"carry_masked": False},
+        "What reaches h_{t−1} goes back through a_t = … + W_hh h_{t−1}, so it is W_hhᵀ δ^a_t, after the mask: a unit "
+        "that is off at step t passes nothing back.",
+    ),
+    NOT_CARRIED: (
+        {"carry": False},
+        "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and W_hhᵀ δ^a_{t+1} from step t + 1 (zero only after the last step).",
+    ),
+    TRANSPOSED: (
+        {"transposed": True},
+        "In row form δ^a_t is (B, H) and W_hhᵀ δ^a_t becomes da @ W_hh (the column form's W_hh.T @ da, transposed). "
+        "With a square W_hh the shapes cannot warn you.",
+    ),
+    FORWARDS: (
+        {"backwards": False},
+        "δ^h_t needs what step t + 1 sends back: loop over t = T, …, 1 (reversed(range(T)) for the rows).",
+    ),
+}
+
+
+def relu_deltas(
+    dh_out, h, W_hh, *, derivative="relu", mask_shift=0, carry=True, carry_masked=True, transposed=False, backwards=True
+):
+    """δ^a_t of every step of the ReLU RNN, by its backward recursion (row form); returns dh_raw (T, B, H).
+
+    The defaults give the right answer; each switch reproduces one mistake of :data:`MISTAKES`: derivative
+    "tanh", "one" or "h" in place of relu′; mask_shift=−1 reads the mask off h_{t−1}; carry=False drops
+    W_hhᵀ δ^a_{t+1}; carry_masked=False carries W_hhᵀ δ^h_{t+1}; transposed=True multiplies by W_hhᵀ in row form;
+    backwards=False runs forwards in time.
+    """
+    T = dh_out.shape[0]
+    dh_raw = np.zeros(dh_out.shape)
+    dh_next = np.zeros(dh_out.shape[1:])  # W_hhᵀ δ^a_{t+1}: nothing after step T
+    W = W_hh.T if transposed else W_hh
+    for t in range(T, 0, -1) if backwards else range(1, T + 1):
+        dh = dh_out[t - 1] + (dh_next if carry else 0.0)  # δ^h_t
+        h_t = h[t + mask_shift]
+        slope = {"relu": h_t > 0, "tanh": 1.0 - h_t**2, "one": 1.0, "h": h_t}[derivative]
+        dh_raw[t - 1] = slope * dh  # δ^a_t = relu′(a_t) ⊙ δ^h_t
+        dh_next = (dh_raw[t - 1] if carry_masked else dh) @ W
+    return dh_raw
+
+
+def known_mistakes(dh_out, h, W_hh):
+    """Mistake name → (the dh_raw that mistake gives, advice)."""
+    return {name: (relu_deltas(dh_out, h, W_hh, **switches), advice) for name, (switches, advice) in MISTAKES.items()}
+
+
+def problem(seed=1515):
+    """A seeded ReLU RNN batch (T = 6, B = 3, D = 3, H = 5, O = 2), h_0 ≥ 0 and not zero: ``(dh_out, h, W_hh)``."""
+    p = random_problem(seed, T=6, D=3, H=5, O=2, B=3)
+    y_hat, cache = irnn.forward(p.params, p.x, np.abs(p.h0))
+    return (y_hat - p.y) @ p.params["W_hy"], np.array(cache.h), p.params["W_hh"]
+
+
+def check_relu_deltas(fn) -> Feedback:
+    """Run ``fn(dh_out, h, W_hh)`` on a seeded batch (T = 6, B = 3, H = 5) and explain what is wrong, if anything."""
+    args = problem()
+    value, fb = run_learner(EXERCISE, fn, *(a.copy() for a in args))
+    if fb is not None:
+        return fb
+    if isinstance(value, (tuple, list)):
+        return Feedback(EXERCISE, "wrong", ["Return one array, `return dh_raw`, of shape (T, B, H)."])
+    expected = relu_deltas(*args)
+    fb = diagnose(EXERCISE, value, expected, name="dh_raw", known_mistakes=known_mistakes(*args), time_axis=0)
+    answer, _ = as_real_array(value)
+    if fb.mistake is not None and answer is not None and answer.shape == expected.shape:
+        wrong = [t for t in range(expected.shape[0]) if not matches(answer[t], expected[t])]
+        fb.messages.append(steps_message(wrong, expected.shape[0], name="dh_raw"))
+    return fb

@@ -1,0 +1,128 @@
+"""The IRNN of Le, Jaitly & Hinton (2015): the course's RNN with ReLU units and W_hh = I at the start.
+
+One step, for one sequence in column form, with the course's five parameters and read-out::
+
+    a_t = W_xh x_t + W_hh h_{t−1} + b_h,    h_t = relu(a_t) = max(a_t, 0),    ŷ_t = W_hy h_t + b_y
+
+How it differs from the tanh RNN of ``rnn_lib.reference`` (everything else is the same, names and shapes too):
+
+- forward, ``max(a_t, 0)`` replaces ``tanh(a_t)``: a unit's state is unbounded above, and 0 when it is off;
+- backward, δ^a_t = relu′(a_t) ⊙ δ^h_t with relu′(a_t) = 1 where h_t > 0 and 0 elsewhere, in place of
+  (1 − h_t²) ⊙ δ^h_t.  So while every unit stays on, W_hhᵀ δ^a_t = W_hhᵀ δ^h_t: with W_hh = I the error goes
+  back through time unchanged, neither vanishing nor exploding;
+- :func:`init_params` starts at W_hh = I and zero biases (Le et al.'s IRNN), the other weights ~ N(0, σ²)
+  with σ = 0.001 by default: at the start, h_t adds up the (small) inputs, h_t = h_{t−1} + W_xh x_t where on.
+
+Shapes as in the reference: x (T, D) or (T, B, D), h (T + 1, …) with h[0] = h_0, y_hat (T, O) or (T, B, O);
+W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1).  :func:`forward` and :func:`backward` check
+their input; ``rnn_lib.cells.IRNN`` trains it with ``rnn_lib.training.train``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import gated
+from .engine import ForwardCache
+from .functional import drawn_atomically
+from .parameters import PARAM_NAMES
+from .validation import (
+    as_float_array,
+    check_float_dtype,
+    check_generator_or_none,
+    check_h0,
+    check_inputs,
+    check_params,
+    check_positive,
+    check_size,
+    describe,
+)
+
+
+def init_params(D, H, O, *, rng=None, scale=0.001, dtype=np.float64) -> dict:
+    """IRNN parameters: W_hh = I (H, H), zero biases, W_xh (H, D) and W_hy (O, H) ~ N(0, 1) · scale.
+
+    W_xh is drawn before W_hy; ``rng`` as in ``rnn_lib.init_params`` (None: numpy's global RNG).
+    """
+    D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
+    rng = check_generator_or_none(rng)
+    scale = check_positive(scale, "scale")
+    dtype = check_float_dtype(dtype)
+    draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
+
+    def make():
+        W_xh, W_hy = draw(H, D) * scale, draw(O, H) * scale
+        params = {"W_xh": W_xh, "W_hh": np.eye(H), "W_hy": W_hy, "b_h": np.zeros((H, 1)), "b_y": np.zeros((O, 1))}
+        return {name: params[name].astype(dtype) for name in PARAM_NAMES}
+
+    return drawn_atomically(rng, make)
+
+
+def run_forward(params, x, h0=None):
+    """:func:`forward` for checked arguments: x (T, B, D) (or (T, D)) in the parameters' dtype, h0 (B, H) or None."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[name] for name in PARAM_NAMES)
+    single = x.ndim == 2
+    xb = x[:, None, :] if single else x
+    T, B, D = xb.shape
+    h = np.zeros((T + 1, B, W_hh.shape[0]), dtype=W_hh.dtype)
+    if h0 is not None:
+        h[0] = np.reshape(h0, h[0].shape)
+    a = (xb.reshape(T * B, D) @ W_xh.T + b_h[:, 0]).reshape(T, B, -1)  # W_xh x_t + b_h: all steps in one product
+    for t in range(1, T + 1):  # t counts from 1, as in the maths
+        h[t] = np.maximum(a[t - 1] + h[t - 1] @ W_hh.T, 0.0)  # h_t = relu(a_t)
+    y_hat = gated.readout(h[1:], W_hy, b_y)
+    return (y_hat[:, 0] if single else y_hat), ForwardCache(xb, h, single)
+
+
+def run_backward(params, cache, dy):
+    """:func:`backward` for checked arguments: dy like the y_hat of :func:`run_forward`."""
+    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
+    x, h, single = cache
+    T, B, _ = x.shape
+    dh_out, dW_hy, db_y = gated.readout_backward(np.reshape(dy, (T, B, -1)), h[1:], W_hy)
+    dh_raw = np.empty_like(h[1:])  # δ^a_t of every step, for the weight gradients after the loop
+    dh_next = np.zeros_like(h[0])  # W_hhᵀ δ^a_{t+1}: nothing flows back from beyond step T
+    for t in range(T, 0, -1):
+        dh = dh_out[t - 1] + dh_next  # δ^h_t: through ŷ_t and through h_{t+1}
+        dh_raw[t - 1] = (h[t] > 0) * dh  # δ^a_t = relu′(a_t) ⊙ δ^h_t: 1 where the unit is on, else 0
+        dh_next = dh_raw[t - 1] @ W_hh  # W_hhᵀ δ^a_t, for step t − 1
+    dx, dW_xh, dW_hh, db_h, _ = gated.weight_grads(dh_raw, dh_raw, x, h[:-1], W_xh)  # the same sums as the LSTM's
+    grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
+    if single:
+        return grads | {"x": dx[:, 0], "h0": dh_next[0]}
+    return grads | {"x": dx, "h0": dh_next}
+
+
+def forward(params, x, h0=None):
+    """Run the ReLU RNN over x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
+
+    Returns ``(y_hat, cache)``, y_hat (T, O) or (T, B, O).  The cache keeps a copy of x.
+    """
+    D, H, _ = check_params(params)
+    dtype = params["W_hh"].dtype
+    x = check_inputs(x, D, dtype, copy=True)
+    h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
+    return run_forward(params, x, h0)
+
+
+def backward(params, cache, dy):
+    """BPTT through the ReLU RNN, given dy = ∂L/∂ŷ shaped like y_hat.
+
+    Returns the five parameter gradients (summed over steps and sequences), ``"x"`` (like x) and ``"h0"``.
+    ``cache`` must be what :func:`forward` returned with these params.
+    """
+    D, H, O = check_params(params)
+    dtype = params["W_hh"].dtype
+    if not isinstance(cache, ForwardCache):
+        raise TypeError(f"cache must be the second value returned by rnn_lib.irnn.forward, got {describe(cache)}")
+    T, B, Dc = cache.x.shape
+    if (Dc, cache.h.shape[-1], cache.h.dtype) != (D, H, dtype):
+        raise ValueError(
+            f"cache was made with D={Dc}, H={cache.h.shape[-1]} ({cache.h.dtype}) but params have D={D}, H={H} "
+            f"({dtype}); call forward and backward with the same params"
+        )
+    dy = as_float_array(dy, "dy", dtype)
+    expected = (T, O) if cache.single else (T, B, O)
+    if dy.shape != expected:
+        raise ValueError(f"dy must have the shape of y_hat {expected}, got shape {dy.shape}")
+    return run_backward(params, cache, dy)

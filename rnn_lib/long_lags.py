@@ -1,0 +1,107 @@
+"""The long-lag comparison of notebook 15: six networks, two tasks, one training protocol.
+
+``experiments/long_lags.py`` (the stored sweep) and the notebook's live slice both build their runs here, so
+the two cannot drift apart.  The six networks, for D = 2 inputs and O = 1 output::
+
+    variant       cell   H    parameters   at the start
+    tanh_random   RNN    64   4353         W_xh ~ N(0, 1/D), W_hh ~ N(0, 1/H) (spectral radius ≈ 1), W_hy ~ N(0, 1/H)
+    tanh_orth     RNN    64   4353         the same draws, W_hh replaced by a random orthogonal matrix
+    irnn          IRNN   64   4353         ReLU units, W_hh = I, other weights ~ N(0, 0.001²) (Le et al. 2015)
+    lstm_fb0      LSTM   31   4372         PyTorch's U(−1/√H, 1/√H) weights, forget-gate bias 0
+    lstm_fb1      LSTM   31   4372         the same draws, forget-gate bias 1
+    gru           GRU    36   4357         PyTorch's U(−1/√H, 1/√H) weights
+
+The hidden sizes make the parameter counts agree within 0.5 % (the LSTM's count includes both bias vectors, as
+PyTorch's does), so no network wins by having more weights.  Every network starts with b_y at the task's mean
+target, i.e. at the constant-prediction baseline, and with zero hidden biases.
+
+Training (:func:`training_run`): Adam, batches of 16 sequences drawn fresh for every update (no sequence is seen
+twice), gradient clipping by global norm at 1, loss at the last step only.  The validation MSE, divided by the
+baseline's, is measured on 256 held-out sequences: 1 means "learned nothing", 0 a perfect answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import cells, data, gru, irnn, lstm
+from .functional import init_params
+from .optim import Adam
+from .training import TrainingDiverged, evaluate, train
+
+VARIANTS = {  # name → (cell, hidden size H)
+    "tanh_random": (cells.RNN, 64),
+    "tanh_orth": (cells.RNN, 64),
+    "irnn": (cells.IRNN, 64),
+    "lstm_fb0": (cells.LSTM, 31),
+    "lstm_fb1": (cells.LSTM, 31),
+    "gru": (cells.GRU, 36),
+}
+# name → (the data function, the best constant prediction (the mean target), its mean squared error)
+TASKS = {
+    "adding": (data.adding_problem, 1.0, 1.0 / 6.0),
+    "remember": (data.remember_first, 0.0, 1.0),
+}
+BATCH_SIZE, N_VALIDATION, CLIP = 16, 256, ("norm", 1.0)
+
+
+def network(variant, seed, task, D=2, O=1):
+    """The parameters of one variant, drawn from ``np.random.default_rng(seed)``, and its cell: ``(params, cell)``."""
+    cell, H = VARIANTS[variant]
+    rng = np.random.default_rng(seed)
+    if cell is cells.RNN:
+        params = init_params(D, H, O, rng=rng, scale=1.0)
+        params["W_xh"] /= np.sqrt(D)  # N(0, 1/fan-in) for each weight matrix
+        params["W_hh"] /= np.sqrt(H)
+        params["W_hy"] /= np.sqrt(H)
+        if variant == "tanh_orth":
+            q, r = np.linalg.qr(params["W_hh"])
+            params["W_hh"] = q * np.sign(np.diag(r))  # the signs make Q uniformly distributed (Haar)
+    elif cell is cells.IRNN:
+        params = irnn.init_params(D, H, O, rng=rng)
+    elif cell is cells.LSTM:
+        params = lstm.init_params(D, H, O, rng=rng, forget_bias=1.0 if variant == "lstm_fb1" else 0.0)
+    else:
+        params = gru.init_params(D, H, O, rng=rng)
+    params["b_y"][:] = TASKS[task][1]  # start at the baseline's answer
+    return params, cell
+
+
+def mse_ratio(params, cell, x, y, task) -> float:
+    """Validation MSE divided by the baseline's: 1 = no better than the best constant, 0 = perfect."""
+    return 2 * evaluate(params, x, y, cell=cell) / TASKS[task][2]  # the loss has the ½, the MSE does not
+
+
+def training_run(variant, task, T, seed, *, lr, updates, every=100):
+    """Train one network on one task; yield ``(update, params, cell, x_val, y_val)`` at update 0 and every ``every``.
+
+    The network is :func:`network` (variant, seed); the training sequences come from
+    ``np.random.default_rng(1000 + seed)``, ``every`` batches at a time; the 256 validation sequences from
+    rng 2000 + seed.  A run stopped early (fewer ``updates``) yields the same values as the full run up to there.
+    A run that diverges (``TrainingDiverged``: a non-finite loss, gradient or parameter) ends there: the caller
+    sees fewer values than it asked for.
+    """
+    make, _, _ = TASKS[task]
+    params, cell = network(variant, seed, task)
+    x_val, y_val = make(N_VALIDATION, T, rng=2000 + seed)
+    stream = np.random.default_rng(1000 + seed)
+    optimizer = Adam(params, lr=lr)
+    yield 0, params, cell, x_val, y_val
+    for done in range(every, updates + 1, every):
+        x, y = make(every * BATCH_SIZE, T, rng=stream)
+        try:
+            train(
+                params,
+                x,
+                y,
+                epochs=1,
+                batch_size=BATCH_SIZE,
+                optimizer=optimizer,
+                clip=CLIP,
+                shuffle=False,
+                cell=cell,
+                progress=False,
+            )
+        except TrainingDiverged:
+            return
+        yield done, params, cell, x_val, y_val
