@@ -41,6 +41,7 @@ from . import (
     gradcheck,
     grammar,
     gru,
+    irnn,
     language_model,
     losses,
     lstm,
@@ -50,7 +51,6 @@ from . import (
     text,
     training,
 )
-from . import cells, clipping, data, engine, gradcheck, gru, irnn, losses, lstm, optim, reference, tbptt, text, training
 from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
 from .model import GRUModel, LSTMModel, SimpleRNN
