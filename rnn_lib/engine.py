@@ -111,6 +111,10 @@ def backward(params, cache, dy):
     K = steps_per_block(T, B, H, dtype.itemsize)
     raw_rows_all = np.empty((K * B, H), dtype=dtype)  # δ^a_t for the steps of one block, one row per (t, b) …
     dh_raw = raw_rows_all.reshape(K, B, H)  # … and the same memory step by step
+    # δ^h and tanh′ of one block's steps: allocated once and reused by every block, so the working memory is
+    # three blocks' worth whatever the number of blocks.
+    dh_all = np.empty((K, B, H), dtype=dtype)
+    tanh_grad_all = np.empty((K, B, H), dtype=dtype)
     dh_next = np.empty((B, H), dtype=dtype)  # W_hhᵀ δ^a_{t+1}, written by the first step computed (t = T)
     dx = np.empty((T, B, D), dtype=dtype)
     # Row views made once, sliced per block: row (t − 1)·B + b belongs to step t of sequence b.
@@ -123,9 +127,10 @@ def backward(params, cache, dy):
         n = end - start
         # δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}: the first term (the path through ŷ_t) for the whole block at once;
         # the loop adds the second as it reaches each step.
-        dh = dot(dy_rows[start * B : end * B], W_hy).reshape(n, B, H)
+        dh, tanh_grad = dh_all[:n], tanh_grad_all[:n]
+        dot(dy_rows[start * B : end * B], W_hy, out=dh.reshape(n * B, H))
         states = h[start + 1 : end + 1]
-        tanh_grad = states * states
+        multiply(states, states, out=tanh_grad)
         np.subtract(1.0, tanh_grad, out=tanh_grad)  # tanh′(a_t) = 1 − h_t², the whole block at once
         # Steps end, end − 1, …, start + 1, as views of the block's rows (cheaper than indexing by t).
         steps = zip(dh[::-1], tanh_grad[::-1], dh_raw[n - 1 :: -1])
