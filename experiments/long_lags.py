@@ -1,7 +1,7 @@
 """Notebook 15, sections 3 and 4: six networks on two long-lag tasks, by sequence length, over seeds.
 
 For each task (adding: rnn_lib.data.adding_problem; remember: rnn_lib.data.remember_first), each length T in
-LENGTHS, each seed 0-4 and each variant of rnn_lib.long_lags (tanh_random, tanh_orth, irnn, lstm_fb0, lstm_fb1,
+LENGTHS, each seed 0-9 and each variant of rnn_lib.long_lags (tanh_random, tanh_orth, irnn, lstm_fb0, lstm_fb1,
 gru; hidden sizes 64, 64, 64, 31, 31, 36, i.e. 4353 to 4372 parameters): rnn_lib.long_lags.training_run, the same
 for every network: Adam with the learning rate chosen for that (variant, task) by experiments/long_lags_lr.py
 (LEARNING_RATES below), 3000 updates of 16 fresh sequences each, clipping by global norm at 1, b_y started at
@@ -64,13 +64,13 @@ def run(case, quick):
 
 EXPERIMENT = Experiment(
     name="long_lags",
-    protocol=f"T in {LENGTHS}; seeds 0-4; six networks of about 4360 parameters; Adam, {UPDATES} updates of 16 "
+    protocol=f"T in {LENGTHS}; seeds 0-9; six networks of about 4360 parameters; Adam, {UPDATES} updates of 16 "
     "fresh sequences, clip 1 (see the docstring).",
     key={
         "curves": ("task", "T", "seed", "variant", "update"),
         "lags": ("task", "T", "seed", "variant", "update", "lag"),
     },
-    cases=grid(task=tuple(TASKS), T=LENGTHS, seed=seeds(5), variant=tuple(VARIANTS)),
+    cases=grid(task=tuple(TASKS), T=LENGTHS, seed=seeds(10), variant=tuple(VARIANTS)),
     quick=grid(task=tuple(TASKS), T=(10,), seed=(0,), variant=tuple(VARIANTS)),
     run=run,
 )
