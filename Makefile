@@ -26,7 +26,7 @@ help:
 	@echo "make html     build a static site of the executed notebooks in _site/"
 	@echo "make bench    time batched BPTT (RNN, LSTM, GRU) against the reference loop, PyTorch (if installed) and a GEMM,"
 	@echo "              and a language-model training step (characters per second) against PyTorch"
-	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (~16 min)"
+	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (over 90 min)"
 	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
 	@echo "make clean    remove .venv and caches"
 	@echo "For lecturers (README, Teaching with it):"
