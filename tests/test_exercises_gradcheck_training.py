@@ -6,7 +6,7 @@ import pytest
 import rnn_lib
 from rnn_lib.exercises import training as tr
 from rnn_lib.exercises.finite_differences import check_centred_difference
-from rnn_lib.exercises.training import check_sgd_step, check_train_gd
+from rnn_lib.exercises.training import check_train_gd
 
 # ---------------------------------------------------------------------------
 # centred_difference(f, x, eps)
@@ -252,88 +252,3 @@ def test_train_gd_feedback_for_an_unknown_mistake_names_the_run_and_the_entry():
 def test_train_gd_asks_for_three_values():
     fb = check_train_gd(lambda *args: make_train()(*args)[:2])
     assert fb.status == "wrong" and "return theta, losses, diverged" in str(fb)
-
-
-# ---------------------------------------------------------------------------
-# sgd_step(params, grads, lr)
-# ---------------------------------------------------------------------------
-
-
-def sgd(params, grads, lr):
-    return {name: params[name] - lr * grads[name] for name in params}
-
-
-def ascent(params, grads, lr):
-    return {name: params[name] + lr * grads[name] for name in params}
-
-
-def forgets_b_y(params, grads, lr):
-    return {name: params[name] - lr * grads[name] if name != "b_y" else params[name] for name in params}
-
-
-def drops_W_hh(params, grads, lr):
-    return {name: params[name] - lr * grads[name] for name in params if name != "W_hh"}
-
-
-def in_place(params, grads, lr):
-    for name in params:
-        params[name] -= lr * grads[name]
-    return params
-
-
-def in_place_no_return(params, grads, lr):
-    for name in params:
-        params[name] -= lr * grads[name]
-
-
-def lr_squared(params, grads, lr):
-    return {name: params[name] - lr * (lr * grads[name]) for name in params}
-
-
-def step_twice(params, grads, lr):
-    return {name: params[name] - lr * grads[name] - lr * grads[name] for name in params}
-
-
-def not_written(params, grads, lr):
-    raise NotImplementedError
-
-
-def test_sgd_step_right_answer_passes():
-    assert check_sgd_step(sgd).status == "correct"
-
-
-def test_sgd_step_not_implemented():
-    assert check_sgd_step(not_written).status == "not implemented"
-
-
-@pytest.mark.parametrize(
-    "fn, mistake",
-    [
-        (ascent, "gradient ascent"),
-        (forgets_b_y, "forgot a parameter"),
-        (drops_W_hh, "forgot a parameter"),
-        (in_place, "updated in place"),
-        (in_place_no_return, "updated in place"),
-        (lr_squared, "lr applied twice"),
-        (step_twice, "step applied twice"),
-    ],
-)
-def test_sgd_step_mistake_is_named(fn, mistake):
-    fb = check_sgd_step(fn)
-    assert fb.status == "wrong"
-    assert fb.mistake == mistake
-
-
-@pytest.mark.parametrize("fn, name", [(forgets_b_y, "b_y"), (drops_W_hh, "W_hh")])
-def test_sgd_step_names_the_forgotten_parameter(fn, name):
-    assert name in str(check_sgd_step(fn))
-
-
-def test_sgd_step_feedback_without_a_known_mistake_names_the_parameter():
-    def wrong_W_xh(params, grads, lr):
-        new = sgd(params, grads, lr)
-        new["W_xh"] = new["W_xh"] + 0.5
-        return new
-
-    fb = check_sgd_step(wrong_W_xh)
-    assert fb.status == "wrong" and fb.mistake is None and "W_xh" in str(fb)

@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import reference
 from ..parameters import PARAM_NAMES, param_shapes
-from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner
+from ._feedback import Feedback, as_real_array, matches, run_learner
 
 EXERCISE = "train_gd"
 BLOWUP = 10.0  # a run has diverged once its loss is more than BLOWUP times the loss it started from
@@ -297,97 +297,3 @@ def check_train_gd(fn) -> Feedback:
         if not _same(answer, right):
             msgs.extend(_describe(answer, right, lr, epochs))
     return Feedback(EXERCISE, "wrong", msgs)
-
-
-# ---------------------------------------------------------------------------
-# sgd_step(params, grads, lr): the one-line exercise notebook 07 had before train_gd. No notebook calls it now; it
-# stays while other branches of notebook 07 may still import it, and goes once none does.
-# ---------------------------------------------------------------------------
-
-SGD_EXERCISE = "sgd_step"
-SGD_LR = 0.1  # lr² = 0.01 and 2·lr = 0.2 differ from lr and from each other, so each slip has its own value
-
-
-def _sgd_problem():
-    rng = np.random.default_rng(7)
-    shapes = param_shapes(D=3, H=4, O=2)
-    params = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
-    grads = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
-    return params, grads
-
-
-def check_sgd_step(fn) -> Feedback:
-    """Run the learner's ``sgd_step(params, grads, lr)`` on random arrays and explain what differs."""
-    params, grads = _sgd_problem()
-    originals = {name: value.copy() for name, value in params.items()}
-    expected = {name: originals[name] - SGD_LR * grads[name] for name in PARAM_NAMES}  # before the learner's code runs
-    given = dict(params)  # a shallow copy, to see whether the learner's dict or its arrays changed
-    answer, fb = run_learner(SGD_EXERCISE, fn, given, {name: g.copy() for name, g in grads.items()}, SGD_LR)
-    if fb is not None:
-        return fb
-
-    changed = [name for name in PARAM_NAMES if not np.array_equal(params[name], originals[name])]
-    if changed or any(given[name] is not params[name] for name in PARAM_NAMES):
-        what = ", ".join(changed) if changed else "the dict you were given"
-        return Feedback(
-            SGD_EXERCISE,
-            "wrong",
-            [
-                f"Your function changed {what} in place (p -= lr * g, or params[name] = ...).",
-                (
-                    "The contract here: leave params untouched and return a new dict, "
-                    "{name: params[name] - lr * grads[name] for name in params}, so the caller still has the "
-                    "old values (to compare, or to retry with a smaller η)."
-                ),
-            ],
-            mistake="updated in place",
-        )
-    if not isinstance(answer, dict):
-        return Feedback(
-            SGD_EXERCISE,
-            "wrong",
-            [f"sgd_step should return a dict of the five updated parameters, got {type(answer).__name__}."],
-        )
-    missing = [name for name in PARAM_NAMES if name not in answer]
-    if missing:
-        return Feedback(
-            SGD_EXERCISE,
-            "wrong",
-            [f"The returned dict has no {', '.join(missing)}: every parameter needs its update."],
-            mistake="forgot a parameter",
-        )
-
-    results = {}
-    for name in PARAM_NAMES:
-        p, g = originals[name], grads[name]
-        known = {
-            "gradient ascent": (p + SGD_LR * g, "Step against the gradient: p − lr·g, not p + lr·g."),
-            "forgot a parameter": (p, f"{name} is returned unchanged: it was not updated."),
-            "lr applied twice": (
-                p - SGD_LR * SGD_LR * g,
-                "The step is lr²·g: the learning rate is multiplied in twice.",
-            ),
-            "step applied twice": (p - 2 * SGD_LR * g, "The step is 2·lr·g: the update is applied twice."),
-        }
-        results[name] = diagnose(SGD_EXERCISE, answer[name], expected[name], name=name, known_mistakes=known)
-    wrong = {name: r for name, r in results.items() if not r.passed}
-    if not wrong:
-        return Feedback(SGD_EXERCISE, "correct")
-
-    mistakes = {r.mistake for r in wrong.values()}
-    if mistakes == {"forgot a parameter"}:
-        names = ", ".join(wrong)
-        return Feedback(
-            SGD_EXERCISE,
-            "wrong",
-            [f"{names} {'is' if len(wrong) == 1 else 'are'} returned unchanged: the other parameters are right."],
-            mistake="forgot a parameter",
-        )
-    if len(mistakes) == 1 and None not in mistakes:
-        first = next(iter(wrong.values()))
-        where = "every parameter" if len(wrong) == len(PARAM_NAMES) else ", ".join(wrong)
-        return Feedback(SGD_EXERCISE, "wrong", [f"In {where}: {first.messages[1]}"], mistake=first.mistake)
-    msgs = []
-    for name, r in wrong.items():
-        msgs.append(f"{name}: " + " ".join(r.messages))
-    return Feedback(SGD_EXERCISE, "wrong", msgs)
