@@ -82,13 +82,17 @@ def forward(params, x, h0=None):
     return engine.forward(params, x, h0)
 
 
-def _check_cache(cache, D, H, dtype):
-    """The cache must come from :func:`forward` with parameters of these sizes and this dtype."""
-    if not isinstance(cache, engine.ForwardCache):
-        raise TypeError(f"cache must be the second value returned by rnn_lib.forward, got {describe(cache)}")
+def check_cache(cache, D, H, dtype, *, kind=engine.ForwardCache, made_by="rnn_lib.forward"):
+    """The cache must be a ``kind`` from ``made_by`` with parameters of these sizes and this dtype; returns (T, B).
+
+    ``kind`` is the cache's own type (each network's forward has one, so no backward takes another network's cache:
+    the fields would fit and the gradients be silently wrong).
+    """
+    if type(cache) is not kind:
+        raise TypeError(f"cache must be the second value returned by {made_by}, got {describe(cache)}")
     x, h = cache.x, cache.h
     if not (type(x) is np.ndarray and type(h) is np.ndarray and x.ndim == 3 and h.ndim == 3):
-        raise TypeError("cache must be the second value returned by rnn_lib.forward, not a hand-made ForwardCache")
+        raise TypeError(f"cache must be the second value returned by {made_by}, not a hand-made {kind.__name__}")
     T, B, Dc = x.shape
     Hc = h.shape[-1]
     if Dc != D or Hc != H:
@@ -103,7 +107,7 @@ def _check_cache(cache, D, H, dtype):
             f"cache was made with {h.dtype} params but params are {dtype}; call forward and backward with the same params"
         )
     # forward leaves both arrays read-only; writeable ones were made (or changed) elsewhere, so look at them.
-    if (h.flags.writeable or x.flags.writeable) and not (all_finite(h) and all_finite(x)):
+    if (h.flags.writeable or x.flags.writeable) and not (all_finite(h, bounded=False) and all_finite(x)):
         raise ValueError("cache holds NaN or inf (was cache.h or cache.x edited?); call forward again")
     return T, B
 
@@ -116,7 +120,7 @@ def backward(params, cache, dy):
     """
     D, H, O = check_params(params)
     dtype = params["W_hh"].dtype
-    T, B = _check_cache(cache, D, H, dtype)
+    T, B = check_cache(cache, D, H, dtype)
     expected = (T, O) if cache.single else (T, B, O)
     dy = as_float_array(dy, "dy", dtype)
     if dy.shape != expected:

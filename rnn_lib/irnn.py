@@ -20,13 +20,15 @@ their input; ``rnn_lib.cells.IRNN`` trains it with ``rnn_lib.training.train``.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import gated
-from .engine import ForwardCache
-from .functional import drawn_atomically
+from .functional import check_cache, drawn_atomically
 from .parameters import PARAM_NAMES
 from .validation import (
+    all_finite,
     as_float_array,
     check_float_dtype,
     check_generator_or_none,
@@ -35,8 +37,20 @@ from .validation import (
     check_params,
     check_positive,
     check_size,
-    describe,
 )
+
+
+class ReluCache(NamedTuple):
+    """What :func:`backward` needs from :func:`forward`: x (T, B, D), h (T + 1, B, H) with h[0] = h_0, and whether
+    one sequence (T, D) was given.
+
+    The fields of ``rnn_lib.engine.ForwardCache``, but a type of its own: neither network's backward takes the
+    other's cache, whose gradients would fit in shape and be silently wrong.
+    """
+
+    x: np.ndarray
+    h: np.ndarray
+    single: bool
 
 
 def init_params(D, H, O, *, rng=None, scale=0.001, dtype=np.float64) -> dict:
@@ -71,7 +85,7 @@ def run_forward(params, x, h0=None):
     for t in range(1, T + 1):  # t counts from 1, as in the maths
         h[t] = np.maximum(a[t - 1] + h[t - 1] @ W_hh.T, 0.0)  # h_t = relu(a_t)
     y_hat = gated.readout(h[1:], W_hy, b_y)
-    return (y_hat[:, 0] if single else y_hat), ForwardCache(xb, h, single)
+    return (y_hat[:, 0] if single else y_hat), ReluCache(xb, h, single)
 
 
 def run_backward(params, cache, dy):
@@ -102,7 +116,19 @@ def forward(params, x, h0=None):
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype, copy=True)
     h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
-    return run_forward(params, x, h0)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as an error
+        y_hat, cache = run_forward(params, x, h0)
+    # ReLU states are unbounded above (tanh's are not): with W_hh's largest eigenvalue above 1 they can grow past
+    # the float range over many steps.
+    if not (all_finite(cache.h, bounded=False) and all_finite(y_hat, bounded=False)):
+        finite = np.isfinite(cache.h).reshape(cache.h.shape[0], -1).all(axis=1)
+        t = int(np.argmin(finite)) if not finite.all() else cache.h.shape[0] - 1
+        raise FloatingPointError(
+            f"the ReLU network's states overflowed {dtype} by step t = {t}: they grow without bound when W_hh "
+            "amplifies them at every step; start from smaller weights (irnn.init_params) or a smaller learning rate"
+        )
+    cache.x.flags.writeable = cache.h.flags.writeable = False  # as rnn_lib.forward leaves its cache: for reading
+    return y_hat, cache
 
 
 def backward(params, cache, dy):
@@ -113,14 +139,7 @@ def backward(params, cache, dy):
     """
     D, H, O = check_params(params)
     dtype = params["W_hh"].dtype
-    if not isinstance(cache, ForwardCache):
-        raise TypeError(f"cache must be the second value returned by rnn_lib.irnn.forward, got {describe(cache)}")
-    T, B, Dc = cache.x.shape
-    if (Dc, cache.h.shape[-1], cache.h.dtype) != (D, H, dtype):
-        raise ValueError(
-            f"cache was made with D={Dc}, H={cache.h.shape[-1]} ({cache.h.dtype}) but params have D={D}, H={H} "
-            f"({dtype}); call forward and backward with the same params"
-        )
+    T, B = check_cache(cache, D, H, dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
     dy = as_float_array(dy, "dy", dtype)
     expected = (T, O) if cache.single else (T, B, O)
     if dy.shape != expected:

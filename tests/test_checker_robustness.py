@@ -9,6 +9,9 @@ the arrays it was given.  The checker must return a Feedback (never raise), and 
 
 from __future__ import annotations
 
+import sys
+import time
+
 import numpy as np
 import pytest
 from test_exercises_dynamics_clipping import jac, right_clip
@@ -156,6 +159,59 @@ def test_an_exception_swallowing_loop_is_stopped_too(name, monkeypatch):
 
 
 @pytest.mark.parametrize("name", CHECKERS)
+def test_a_loop_with_a_bare_except_is_stopped_too(name, monkeypatch):
+    monkeypatch.setattr(_feedback, "TIME_LIMIT", 0.2)
+
+    def swallows_everything(*args):
+        while True:
+            try:
+                time.sleep(0.05)
+            except:  # noqa: E722 - a bare except swallows the checker's stop signal as well
+                pass
+
+    assert "stopped after" in str(assert_wrong_without_raising(CHECKERS[name][0], swallows_everything))
+    assert sys.gettrace() is None  # the checker leaves no tracer behind
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_a_function_that_swallows_the_stop_and_returns_is_still_stopped(name, monkeypatch):
+    monkeypatch.setattr(_feedback, "TIME_LIMIT", 0.2)
+    checker, right = CHECKERS[name]
+
+    def slow_then_right(*args):
+        try:
+            while True:
+                pass
+        except BaseException:  # noqa: BLE001 - the learner's habit this test is about
+            return right(*args)
+
+    assert "stopped after" in str(assert_wrong_without_raising(checker, slow_then_right))
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_sys_exit_in_the_learners_code_becomes_feedback(name):
+    def leaves(*args):
+        sys.exit("bye")
+
+    assert "SystemExit" in str(assert_wrong_without_raising(CHECKERS[name][0], leaves))
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_an_answer_numpy_cannot_read_is_explained(name):
+    class Unreadable:
+        def __array__(self, *args, **kwargs):
+            raise RuntimeError("no")
+
+    assert_wrong_without_raising(CHECKERS[name][0], lambda *args: Unreadable())
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_a_masked_answer_is_not_taken_for_its_data(name):
+    checker, right = CHECKERS[name]
+    assert_wrong_without_raising(checker, returning(right, lambda a: np.ma.array(a, mask=True)))
+
+
+@pytest.mark.parametrize("name", CHECKERS)
 def test_the_right_answer_plus_an_imaginary_part_is_not_right(name):
     checker, right = CHECKERS[name]
     fb = assert_wrong_without_raising(checker, returning(right, lambda a: a + 0.5j))
@@ -214,3 +270,11 @@ def test_editing_the_inputs_is_wrong_where_the_contract_forbids_it(name):
         return answer
 
     assert_wrong_without_raising(checker, scribbler)
+
+
+@pytest.mark.parametrize("name", ["bigram_perplexity", "legal_set_accuracy"])
+@pytest.mark.parametrize("wrap", [lambda a: a.reshape(1, 1), lambda a: a.reshape(1)], ids=["(1, 1)", "(1,)"])
+def test_one_number_wrapped_in_an_array_is_not_one_number(name, wrap):
+    checker, right = CHECKERS[name]
+    fb = assert_wrong_without_raising(checker, returning(right, lambda a: wrap(a) if a.ndim == 0 else a))
+    assert "one number" in str(fb)

@@ -148,3 +148,34 @@ def test_train_with_the_irnn_cell_is_gradient_descent_on_its_own_gradients():
 
 def test_the_cell_is_found_by_its_name():
     assert cells.check_cell("irnn") is cells.IRNN
+
+
+def test_backward_refuses_the_tanh_networks_cache_and_the_tanh_backward_refuses_this_one():
+    params = irnn.init_params(3, 4, 2, rng=np.random.default_rng(0), scale=0.5)
+    x = np.random.default_rng(1).standard_normal((5, 3))
+    dy = np.ones((5, 2))
+    with pytest.raises(TypeError, match="rnn_lib.irnn.forward"):
+        irnn.backward(params, rnn_lib.forward(params, x)[1], dy)
+    with pytest.raises(TypeError, match="rnn_lib.forward"):
+        rnn_lib.backward(params, irnn.forward(params, x)[1], dy)
+
+
+def test_the_cache_is_read_only_and_an_edited_one_is_refused():
+    params = irnn.init_params(3, 4, 2, rng=np.random.default_rng(0), scale=0.5)
+    _, cache = irnn.forward(params, np.random.default_rng(1).standard_normal((5, 3)))
+    with pytest.raises(ValueError, match="read-only"):
+        cache.h[2, 0, 0] = np.nan
+    cache.h.flags.writeable = True
+    cache.h[2, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN or inf"):
+        irnn.backward(params, cache, np.ones((5, 2)))
+
+
+def test_states_that_overflow_are_an_error_naming_the_step():
+    params = irnn.init_params(2, 3, 1, rng=np.random.default_rng(0), scale=1.0)
+    params["W_hh"] = 1e3 * np.eye(3)
+    x = np.abs(np.random.default_rng(1).standard_normal((200, 2))) + 1.0
+    before = {k: v.copy() for k, v in params.items()}
+    with pytest.raises(FloatingPointError, match=r"overflowed float64 by step t = \d+"):
+        irnn.forward(params, x)
+    assert all(np.array_equal(params[k], before[k]) for k in params)

@@ -12,7 +12,6 @@ checker's cell loses its points while the learner still reads the text.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
@@ -77,23 +76,56 @@ class _TimeUp(BaseException):
     the learner's code cannot swallow it)."""
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float):
-    """Raise _TimeUp in the running code after ``seconds`` (an alarm signal: main thread only, elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+class _Stopwatch:
+    """Stops the learner's code, running under the frame ``boundary``, after ``seconds`` (``start`` … ``stop``).
 
-    def time_up(signum, frame):
+    The alarm raises _TimeUp in the running code.  Code that swallows it (a bare ``except:`` in a loop) is then
+    traced: every line it runs raises _TimeUp again, so the first line outside a ``try`` ends it, and the alarm
+    repeats for code waiting in a C call.  ``expired`` says whether the time ran out, even if the learner's code
+    returned after all.  ``running`` is cleared, first thing, when the learner's code is done: from then on the
+    alarm and the tracer do nothing, whatever the checker still runs.  An alarm signal works in the main thread
+    only; elsewhere there is no limit.
+    """
+
+    def __init__(self, seconds: float, boundary):
+        self.seconds, self.boundary = seconds, boundary
+        self.running = self.expired = False
+        self.usable = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+    def _stop_every_line(self, frame, event, arg):
+        # On "line" only: a trace function that raises is switched off by Python, and raising on the "exception"
+        # event would hand the learner's `except:` a fresh _TimeUp to swallow.  The alarm switches it on again.
+        if not self.running:
+            return None
+        if event == "line":
+            raise _TimeUp
+        return self._stop_every_line
+
+    def _time_up(self, signum, frame):
+        if not self.running:
+            return
+        if not self.expired:
+            self.expired = True
+            signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)  # from now on, again and again
+        sys.settrace(lambda *_: self._stop_every_line)  # frames the learner's code calls from now on
+        while frame is not None and frame is not self.boundary:  # frames already running: the learner's only
+            frame.f_trace = self._stop_every_line
+            frame = frame.f_back
         raise _TimeUp
 
-    previous = signal.signal(signal.SIGALRM, time_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    def start(self):
+        self.running = True
+        if self.usable:
+            self.previous = signal.signal(signal.SIGALRM, self._time_up), sys.gettrace()
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def stop(self):
+        self.running = False
+        if self.usable:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            handler, tracer = self.previous
+            sys.settrace(tracer)
+            signal.signal(signal.SIGALRM, handler)
 
 
 def _where(err: BaseException) -> str:
@@ -128,23 +160,32 @@ def run_learner(exercise: str, fn, *args, explain=None):
             [f"The checker needs your function itself, e.g. `check(my_function)`; it got {got}."],
             "not a function",
         )
+    too_long = Feedback(
+        exercise,
+        "wrong",
+        [
+            f"Your function was stopped after {TIME_LIMIT:.0f} s; a right answer takes milliseconds here.",
+            "Look for a loop that never ends (a while loop whose condition never changes, or an index never "
+            "advanced), and for a bare `except:` that swallows every error, the checker's stop signal included.",
+        ],
+        "runs too long",
+    )
+    stopwatch = _Stopwatch(TIME_LIMIT, sys._getframe())
     try:
-        with _time_limit(TIME_LIMIT):
-            return fn(*args), None
+        try:
+            stopwatch.start()
+            value = fn(*args)
+        finally:
+            stopwatch.running = False  # first: from here on nothing is stopped
+            stopwatch.stop()
+        return (None, too_long) if stopwatch.expired else (value, None)  # it swallowed the stop and returned
     except NotImplementedError:
         return None, not_implemented(exercise)
     except _TimeUp:
-        return None, Feedback(
-            exercise,
-            "wrong",
-            [
-                f"Your function was stopped after {TIME_LIMIT:.0f} s; a right answer takes milliseconds here.",
-                "Look for a loop that never ends (a while loop whose condition never changes, or an index never "
-                "advanced).",
-            ],
-            "runs too long",
-        )
-    except Exception as err:  # noqa: BLE001 - the learner's code may raise anything; say what and where
+        return None, too_long
+    except KeyboardInterrupt:
+        raise  # Ctrl-C is the learner's, not an answer
+    except BaseException as err:  # noqa: BLE001 - the learner's code may raise anything (sys.exit too); say what
         specific = explain(err) if explain is not None else None
         if specific is not None:
             return None, specific
@@ -165,9 +206,11 @@ def as_real_array(answer, name="your result"):
         return None, f"{name} is None: did the function forget to `return` its result?"
     if isinstance(answer, (str, bytes, dict)):
         return None, f"{name} should be an array of numbers, got a {type(answer).__name__}."
+    if isinstance(answer, np.ma.MaskedArray):  # np.asarray would drop the mask, and with it what it hides
+        return None, f"{name} is a masked array; return a plain numpy array (np.ma.getdata, or compute without a mask)."
     try:
         arr = np.asarray(answer)
-    except (TypeError, ValueError):  # ragged nested sequences
+    except Exception:  # noqa: BLE001 - ragged nested sequences, or an object whose __array__ raises
         return (
             None,
             f"{name} should be an array of numbers, got a {type(answer).__name__} that numpy cannot read as one.",
@@ -354,8 +397,11 @@ def diagnose_number(exercise: str, answer, expected: float, *, name: str, what: 
     expected value appended, so the learner knows what to aim for.
     """
     value, problem = as_real_array(answer, name)
-    if problem is None and np.size(value) != 1:
-        return Feedback(exercise, "wrong", [f"Return one number, {what}; got an array of shape {np.shape(value)}."])
+    if problem is None and np.ndim(value) != 0:
+        extra = " (take float(...) of it)" if np.size(value) == 1 else ""
+        return Feedback(
+            exercise, "wrong", [f"Return one number, {what}; got an array of shape {np.shape(value)}{extra}."]
+        )
     fb = diagnose(
         exercise,
         np.reshape(value, ()) if problem is None else answer,
