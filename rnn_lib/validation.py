@@ -213,6 +213,31 @@ def as_generator(rng) -> np.random.Generator:
     raise TypeError(f"rng must be an int seed or a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
 
 
+def check_non_negative_int(value, name: str) -> int:
+    """An integer ≥ 0 (a seed, a count that may be zero; bool refused), or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative int, got {value!r} ({type(value).__name__})")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {value}")
+    return int(value)
+
+
+def check_checkpoints(checkpoints, updates: int, name: str = "checkpoints") -> list[int]:
+    """Update numbers at which to measure, each in 0 … updates (0: before training): sorted, without repeats.
+
+    A tuple, list or range of integers; a number outside 0 … updates is refused rather than silently never reached.
+    """
+    expected = f"update numbers in 0 … updates = {updates} (a tuple, list or range)"
+    if not isinstance(checkpoints, (tuple, list, range)):
+        raise TypeError(f"{name} must be {expected}, got {describe(checkpoints)}")
+    for u in checkpoints:
+        if isinstance(u, bool) or not isinstance(u, numbers.Integral):
+            raise TypeError(f"{name} must be {expected}, but it holds {u!r} ({type(u).__name__})")
+        if not 0 <= u <= updates:
+            raise ValueError(f"{name} must be {expected}, but it holds {u}")
+    return sorted({int(u) for u in checkpoints})
+
+
 def check_generator_or_none(rng, name: str = "rng"):
     """None (numpy's global RNG, the problem's) or a numpy Generator; anything else is a TypeError."""
     if rng is not None and not isinstance(rng, np.random.Generator):
