@@ -21,13 +21,62 @@ import numpy as np
 
 from .cells import RNN, check_cell
 from .data import REBER_SYMBOLS, reber_strings
-from .losses import softmax_cross_entropy
+from .losses import check_logits, softmax_cross_entropy
 from .progress import Progress
 from .training import History, check_optimizer, guarded_update
-from .validation import as_generator, as_params, check_clip, check_size, check_updatable
+from .validation import (
+    as_generator,
+    as_params,
+    check_checkpoints,
+    check_clip,
+    check_size,
+    check_updatable,
+    describe,
+)
 
 V = len(REBER_SYMBOLS)  # 7 symbols: B T S X P V E
 _INDEX = {s: i for i, s in enumerate(REBER_SYMBOLS)}
+
+
+def _check_strings(strings) -> None:
+    """A non-empty list (or tuple) of str, each at least 2 symbols of REBER_SYMBOLS long; else a TypeError/ValueError."""
+    if not isinstance(strings, (list, tuple)):
+        hint = f" (one string? pass [{strings!r}])" if isinstance(strings, str) else ""
+        raise TypeError(
+            f"strings must be a list of strings of the symbols {REBER_SYMBOLS}, got {describe(strings)}{hint}"
+        )
+    if not strings:
+        raise ValueError("strings is empty: give at least one string")
+    for b, s in enumerate(strings):
+        if not isinstance(s, str):
+            raise TypeError(f"strings[{b}] must be a str of the symbols {REBER_SYMBOLS}, got {describe(s)}")
+        if len(s) < 2:
+            raise ValueError(f"strings[{b}] must have at least 2 symbols (one prediction), got {s!r}")
+        for i, c in enumerate(s):
+            if c not in _INDEX:
+                raise ValueError(
+                    f"strings[{b}] = {s!r} holds {c!r} (symbol {i + 1}), which is not in the alphabet {REBER_SYMBOLS}"
+                )
+
+
+def _check_legal(legal, strings) -> None:
+    """One list of legal sets per string, one set (a str of symbols) after each of its symbols, as ``reber_strings``."""
+    expected = "a list with, for each string, its legal next symbols after every symbol (as reber_strings returns it)"
+    if not isinstance(legal, (list, tuple)):
+        raise TypeError(f"legal must be {expected}, got {describe(legal)}")
+    if len(legal) != len(strings):
+        raise ValueError(f"legal must have one entry per string ({len(strings)} strings), got {len(legal)} entries")
+    for b, (s, sets) in enumerate(zip(strings, legal)):
+        if not isinstance(sets, (list, tuple)) or len(sets) != len(s):
+            got = f"{len(sets)} entries" if isinstance(sets, (list, tuple)) else describe(sets)
+            raise ValueError(
+                f"legal[{b}] must hold {len(s)} legal sets, one after each symbol of strings[{b}] = {s!r}, got {got}"
+            )
+        for t, symbols in enumerate(sets):
+            if not isinstance(symbols, str) or any(c not in _INDEX for c in symbols):
+                raise ValueError(
+                    f"legal[{b}][{t}] must be a str of symbols from the alphabet {REBER_SYMBOLS}, got {symbols!r}"
+                )
 
 
 def encode_strings(strings, legal=None):
@@ -36,7 +85,11 @@ def encode_strings(strings, legal=None):
     Returns ``(x, targets, mask)`` — x (T, N, 7) one-hot symbols 1 … len − 1, targets (T, N) the index of the
     next symbol, mask (T, N) True where a position exists — with T = the longest length − 1.  With ``legal``
     (as ``reber_strings`` returns it) also ``allowed`` (T, N, 7): True for the symbols legal at each position.
+    Every string must have at least 2 symbols, all from REBER_SYMBOLS.
     """
+    _check_strings(strings)
+    if legal is not None:
+        _check_legal(legal, strings)
     T, N = max(len(s) for s in strings) - 1, len(strings)
     idx = np.zeros((T + 1, N), dtype=np.int64)
     mask = np.zeros((T, N), dtype=bool)
@@ -63,7 +116,13 @@ def legal_set_hits(logits, allowed) -> np.ndarray:
     """True where every legal symbol gets a higher logit (so probability) than every illegal one: (T, N) bool.
 
     logits (T, N, 7); allowed (T, N, 7) bool.  Ties count as wrong.  Padded positions (no legal symbol) are False.
+    (Any shape (..., V) works: logits (T, V) and allowed (T, V) too.)
     """
+    logits = check_logits(logits)
+    if not isinstance(allowed, np.ndarray) or allowed.dtype != bool:
+        raise TypeError(f"allowed must be a bool array (True where a symbol is legal), got {describe(allowed)}")
+    if allowed.shape != logits.shape:
+        raise ValueError(f"allowed must have the logits' shape {logits.shape}, got shape {allowed.shape}")
     lowest_legal = np.where(allowed, logits, np.inf).min(axis=-1)
     highest_illegal = np.where(allowed, -np.inf, logits).max(axis=-1)
     return allowed.any(axis=-1) & (lowest_legal > highest_illegal)
@@ -73,8 +132,18 @@ def legal_set_scores(params, strings, legal, *, cell=RNN) -> dict:
     """How exactly a model knows the grammar on the strings given, each read from zero states: :func:`score_logits`."""
     cell = check_cell(cell)
     params = as_params(params, cell.sizes)
-    logits, _ = cell.forward(params, encode_strings(strings)[0])
+    _check_reber_model(params, cell)
+    logits, _ = cell.forward(params, encode_strings(strings, legal)[0])
     return score_logits(logits, strings, legal)
+
+
+def _check_reber_model(params, cell) -> None:
+    """The model reads and predicts the grammar's V = 7 symbols (D = O = 7), or a ValueError."""
+    D, _, O = cell.sizes(params)
+    if D != V or O != V:
+        raise ValueError(
+            f"a Reber model reads and predicts the {V} symbols {REBER_SYMBOLS} (D = O = {V}), got D = {D}, O = {O}"
+        )
 
 
 def score_logits(logits, strings, legal) -> dict:
@@ -85,6 +154,12 @@ def score_logits(logits, strings, legal) -> dict:
     ``loss``, the mean cross-entropy per position (nats) of softmax(logits).
     """
     _, targets, mask, allowed = encode_strings(strings, legal)
+    logits = check_logits(logits)
+    if logits.shape != allowed.shape:
+        raise ValueError(
+            f"logits must have shape (T, N, {V}) = {allowed.shape} for these {len(strings)} strings (T = the longest "
+            f"length − 1), got shape {logits.shape}"
+        )
     hits = legal_set_hits(logits, allowed)
     at_memory = np.zeros_like(mask)
     at_memory[memory_positions(strings), np.arange(len(strings))] = True
@@ -104,21 +179,18 @@ def train_on_strings(params, *, updates, optimizer, batch_size=32, clip=None, ce
     The objective of a batch is the summed cross-entropy of its real (unpadded) positions divided by the batch
     size.  ``rng`` (seed or Generator) draws the strings.  evaluate: None, or ``(checkpoints, fn)``, and then
     ``fn(params)`` is called after each update number in ``checkpoints`` (0: before training); its results are
-    returned with the History as ``(history, [(update, result), ...])``.
+    returned with the History as ``(history, [(update, result), ...])``.  Every argument is checked before the
+    first update (a checkpoint beyond ``updates`` is an error, not a measurement silently skipped).
     """
     cell = check_cell(cell)
     params = as_params(params, cell.sizes)
     check_updatable(params, cell.param_names)
-    D, _, O = cell.sizes(params)
-    if D != V or O != V:
-        raise ValueError(
-            f"a Reber model reads and predicts the {V} symbols {REBER_SYMBOLS} (D = O = {V}), got {D}, {O}"
-        )
+    _check_reber_model(params, cell)
     updates, batch_size = check_size(updates, "updates"), check_size(batch_size, "batch_size")
     optimizer = check_optimizer(optimizer, params, cell.param_names, None)
     clip = check_clip(clip)
     gen = as_generator(rng)
-    checkpoints, fn = evaluate if evaluate is not None else ((), None)
+    checkpoints, fn = _check_evaluate(evaluate, updates)
     meter, history, results = Progress(False, updates), History(), []
 
     if 0 in checkpoints:
@@ -149,3 +221,15 @@ def train_on_strings(params, *, updates, optimizer, batch_size=32, clip=None, ce
             results.append((update, fn(params)))
     history.seconds = meter.elapsed()
     return (history, results) if evaluate is not None else history
+
+
+def _check_evaluate(evaluate, updates: int):
+    """``evaluate`` of :func:`train_on_strings` as ``(checkpoints, fn)``: sorted update numbers and a callable."""
+    if evaluate is None:
+        return [], None
+    if not isinstance(evaluate, (tuple, list)) or len(evaluate) != 2:
+        raise TypeError(f"evaluate must be None or a pair (checkpoints, fn), got {describe(evaluate)}")
+    checkpoints, fn = evaluate
+    if not callable(fn):
+        raise TypeError(f"evaluate = (checkpoints, fn) needs a function fn(params), got {describe(fn)} for fn")
+    return check_checkpoints(checkpoints, updates, "evaluate's checkpoints"), fn

@@ -30,7 +30,15 @@ from .parameters import param_shapes
 from .progress import Progress
 from .text import next_character_streams, one_hot
 from .training import History, check_optimizer, guarded_update
-from .validation import as_generator, as_params, check_clip, check_size, check_updatable, describe
+from .validation import (
+    as_generator,
+    as_params,
+    check_checkpoints,
+    check_clip,
+    check_size,
+    check_updatable,
+    describe,
+)
 
 
 def init_language_model(cell, V, H, *, rng=0, dtype=np.float64) -> dict:
@@ -173,13 +181,9 @@ def train_language_model(
     clip = check_clip(clip)
     if validation is not None:
         validation = _check_text(validation, V, "validation")
-    if not isinstance(checkpoints, (tuple, list, range)) or any(
-        isinstance(u, bool) or not isinstance(u, (int, np.integer)) or not 0 <= u <= updates for u in checkpoints
-    ):
-        raise ValueError(f"checkpoints must be update numbers in 0 … updates = {updates}, got {describe(checkpoints)}")
+    checkpoints = check_checkpoints(checkpoints, updates)
     if checkpoints and validation is None:
         raise ValueError("checkpoints need a validation text to evaluate (validation=encoded indices)")
-    checkpoints = sorted(set(int(u) for u in checkpoints))
 
     history = LanguageModelHistory()
     B = inputs.shape[1]

@@ -28,6 +28,7 @@ from . import cells, data, gru, irnn, lstm
 from .functional import init_params
 from .optim import Adam
 from .training import TrainingDiverged, evaluate, train
+from .validation import check_non_negative_int, check_size
 
 VARIANTS = {  # name → (cell, hidden size H)
     "tanh_random": (cells.RNN, 64),
@@ -45,9 +46,22 @@ TASKS = {
 BATCH_SIZE, N_VALIDATION, CLIP = 16, 256, ("norm", 1.0)
 
 
+def _check_choice(value, known: dict, name: str) -> str:
+    """One of the names in ``known`` (a str), or a TypeError/ValueError listing them."""
+    if not isinstance(value, str) or value not in known:
+        error = ValueError if isinstance(value, str) else TypeError
+        raise error(f"{name} must be one of {', '.join(map(repr, known))}, got {value!r}")
+    return value
+
+
 def network(variant, seed, task, D=2, O=1):
-    """The parameters of one variant, drawn from ``np.random.default_rng(seed)``, and its cell: ``(params, cell)``."""
-    cell, H = VARIANTS[variant]
+    """The parameters of one variant, drawn from ``np.random.default_rng(seed)``, and its cell: ``(params, cell)``.
+
+    variant: a name in VARIANTS; seed: a non-negative int; task: a name in TASKS; D, O: positive sizes.
+    """
+    cell, H = VARIANTS[_check_choice(variant, VARIANTS, "variant")]
+    seed, task = check_non_negative_int(seed, "seed"), _check_choice(task, TASKS, "task")
+    D, O = check_size(D, "D"), check_size(O, "O")
     rng = np.random.default_rng(seed)
     if cell is cells.RNN:
         params = init_params(D, H, O, rng=rng, scale=1.0)
@@ -69,7 +83,8 @@ def network(variant, seed, task, D=2, O=1):
 
 def mse_ratio(params, cell, x, y, task) -> float:
     """Validation MSE divided by the baseline's: 1 = no better than the best constant, 0 = perfect."""
-    return 2 * evaluate(params, x, y, cell=cell) / TASKS[task][2]  # the loss has the ½, the MSE does not
+    baseline_mse = TASKS[_check_choice(task, TASKS, "task")][2]  # checked before the network runs
+    return 2 * evaluate(params, x, y, cell=cell) / baseline_mse  # the loss has the ½, the MSE does not
 
 
 def training_run(variant, task, T, seed, *, lr, updates, every=100):
@@ -77,31 +92,43 @@ def training_run(variant, task, T, seed, *, lr, updates, every=100):
 
     The network is :func:`network` (variant, seed); the training sequences come from
     ``np.random.default_rng(1000 + seed)``, ``every`` batches at a time; the 256 validation sequences from
-    rng 2000 + seed.  A run stopped early (fewer ``updates``) yields the same values as the full run up to there.
-    A run that diverges (``TrainingDiverged``: a non-finite loss, gradient or parameter) ends there: the caller
-    sees fewer values than it asked for.
+    rng 2000 + seed.  ``updates`` must be a multiple of ``every`` (0 included: update 0 only), so that the last
+    value is update ``updates``.  A run stopped early (fewer ``updates``) yields the same values as the full run
+    up to there.  A run that diverges (``TrainingDiverged``: a non-finite loss, gradient or parameter) ends
+    there: the caller sees fewer values than it asked for.  Every argument is checked by this call, before the
+    first value is asked for.
     """
-    make, _, _ = TASKS[task]
+    every = check_size(every, "every")
+    updates = check_non_negative_int(updates, "updates")
+    if updates % every:
+        raise ValueError(
+            f"updates must be a multiple of every = {every} (the run yields every {every} updates), got {updates}"
+        )
     params, cell = network(variant, seed, task)
+    make, _, _ = TASKS[task]
     x_val, y_val = make(N_VALIDATION, T, rng=2000 + seed)
-    stream = np.random.default_rng(1000 + seed)
     optimizer = Adam(params, lr=lr)
-    yield 0, params, cell, x_val, y_val
-    for done in range(every, updates + 1, every):
-        x, y = make(every * BATCH_SIZE, T, rng=stream)
-        try:
-            train(
-                params,
-                x,
-                y,
-                epochs=1,
-                batch_size=BATCH_SIZE,
-                optimizer=optimizer,
-                clip=CLIP,
-                shuffle=False,
-                cell=cell,
-                progress=False,
-            )
-        except TrainingDiverged:
-            return
-        yield done, params, cell, x_val, y_val
+    stream = np.random.default_rng(1000 + seed)
+
+    def run():  # a generator inside: the checks above run at the call, not at the first next()
+        yield 0, params, cell, x_val, y_val
+        for done in range(every, updates + 1, every):
+            x, y = make(every * BATCH_SIZE, T, rng=stream)
+            try:
+                train(
+                    params,
+                    x,
+                    y,
+                    epochs=1,
+                    batch_size=BATCH_SIZE,
+                    optimizer=optimizer,
+                    clip=CLIP,
+                    shuffle=False,
+                    cell=cell,
+                    progress=False,
+                )
+            except TrainingDiverged:
+                return
+            yield done, params, cell, x_val, y_val
+
+    return run()

@@ -12,7 +12,7 @@ Policy for what arrives (the same everywhere in rnn_lib):
   in float32: products and the loss of such numbers are no longer meaningful), wrong numbers of
   dimensions, wrong sizes and empty sequences are refused with ``ValueError``;
 - sizes must be Python or numpy integers (``3.0`` and ``True`` are refused with ``TypeError``), at
-  least 1; a learning rate or a threshold must be a real number (``TypeError`` otherwise), finite
+  least 1 (seeds and counts that may be zero: at least 0); a learning rate or a threshold must be a real number (``TypeError`` otherwise), finite
   and positive (``ValueError`` otherwise);
 - parameters must be plain numpy arrays of float32 or float64 in the machine's byte order, all of
   one dtype, with the shapes of :func:`rnn_lib.parameters.param_shapes`, finite; parameters that
@@ -151,13 +151,23 @@ def _subclass_message(name: str, arr: np.ndarray) -> str:
     )
 
 
+def _check_integer(value, name: str, least: int, what: str) -> int:
+    """An integer ≥ ``least`` (bool refused) as an int; else a TypeError/ValueError saying ``name`` must be ``what``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__})")
+    if value < least:
+        raise ValueError(f"{name} must be {what}, got {value}")
+    return int(value)
+
+
 def check_size(value, name: str) -> int:
     """A positive integer size (bool refused), or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
+    return _check_integer(value, name, 1, "a positive integer")
+
+
+def check_non_negative_int(value, name: str) -> int:
+    """An integer ≥ 0 (a seed, a count that may be zero; bool refused), or a TypeError/ValueError naming ``name``."""
+    return _check_integer(value, name, 0, "a non-negative int")
 
 
 def check_positive(value, name: str) -> float:
@@ -211,6 +221,22 @@ def as_generator(rng) -> np.random.Generator:
             raise ValueError(f"rng must be a non-negative int seed or a numpy Generator, got {rng}")
         return np.random.default_rng(int(rng))
     raise TypeError(f"rng must be an int seed or a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
+
+
+def check_checkpoints(checkpoints, updates: int, name: str = "checkpoints") -> list[int]:
+    """Update numbers at which to measure, each in 0 … updates (0: before training): sorted, without repeats.
+
+    A tuple, list or range of integers; a number outside 0 … updates is refused rather than silently never reached.
+    """
+    expected = f"update numbers in 0 … updates = {updates} (a tuple, list or range)"
+    if not isinstance(checkpoints, (tuple, list, range)):
+        raise TypeError(f"{name} must be {expected}, got {describe(checkpoints)}")
+    for u in checkpoints:
+        if isinstance(u, bool) or not isinstance(u, numbers.Integral):
+            raise TypeError(f"{name} must be {expected}, but it holds {u!r} ({type(u).__name__})")
+        if not 0 <= u <= updates:
+            raise ValueError(f"{name} must be {expected}, but it holds {u}")
+    return sorted({int(u) for u in checkpoints})
 
 
 def check_generator_or_none(rng, name: str = "rng"):

@@ -133,3 +133,75 @@ def test_a_model_of_another_alphabet_is_refused_before_anything_changes():
         train_on_strings(params, updates=2, optimizer=Adam(params))
     for k in params:
         np.testing.assert_array_equal(params[k], before[k])
+
+
+# ---------------------------------------------------------------------------
+# Bad arguments: a precise error, raised before anything changes.
+# ---------------------------------------------------------------------------
+
+
+def never_called(params):
+    raise AssertionError("evaluate's fn ran although the arguments were refused")
+
+
+@pytest.mark.parametrize(
+    "evaluate, error, words",
+    [
+        (((2,), None), TypeError, "needs a function fn"),
+        ("yes", TypeError, "pair"),
+        (((0, 3), never_called), ValueError, r"checkpoints must be update numbers in 0 … updates = 2"),
+        ((2, never_called), TypeError, "checkpoints"),
+        (((1.0,), never_called), TypeError, "checkpoints"),
+    ],
+)
+def test_a_bad_evaluate_is_refused_before_the_first_update(evaluate, error, words):
+    params = init_language_model("RNN", V, 4, rng=0)
+    before = {k: v.copy() for k, v in params.items()}
+    gen = np.random.default_rng(3)
+    state = gen.bit_generator.state
+    with pytest.raises(error, match=words):
+        train_on_strings(params, updates=2, optimizer=Adam(params), rng=gen, evaluate=evaluate)
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+    assert gen.bit_generator.state == state  # no string was drawn
+
+
+@pytest.mark.parametrize(
+    "strings, legal, error, words",
+    [
+        ([], None, ValueError, "strings is empty"),
+        (["BTZE"], None, ValueError, r"strings\[0\] = 'BTZE' holds 'Z' \(symbol 3\).*BTSXPVE"),
+        ("BTSE", None, TypeError, r"strings must be a list of strings.*pass \['BTSE'\]"),
+        (["BTSE", ("B", "T")], None, TypeError, r"strings\[1\] must be a str"),
+        (["BTSXSE", "B"], None, ValueError, r"strings\[1\] must have at least 2 symbols"),
+        (["BTXSE", "BPVVE"], [["TP", "B", "XS", "SE", ""]], ValueError, r"one entry per string \(2 strings\), got 1"),
+        (["BTXSE"], [["TP", "B", "XS", "SE"]], ValueError, r"legal\[0\] must hold 5 legal sets.*got 4 entries"),
+        (["BTXSE"], [["TP", "B", "XQ", "SE", ""]], ValueError, r"legal\[0\]\[2\] must be a str of symbols"),
+        (["BTXSE"], "TP", TypeError, "legal must be a list"),
+    ],
+)
+def test_encoding_refuses_what_is_not_a_list_of_reber_strings_with_their_legal_sets(strings, legal, error, words):
+    with pytest.raises(error, match=words):
+        encode_strings(strings, legal)
+
+
+def test_scores_refuse_logits_of_another_shape_than_the_strings():
+    strings, legal = reber_strings(4, rng=0)
+    T = max(map(len, strings)) - 1
+    with pytest.raises(ValueError, match=rf"logits must have shape \(T, N, 7\) = \({T}, 4, 7\).*got shape \(3, 4, 7\)"):
+        score_logits(np.zeros((3, 4, V)), strings, legal)
+    with pytest.raises(ValueError, match=r"logits must have shape \(T, N, 7\)"):
+        score_logits(np.zeros((T, 4, 5)), strings, legal)
+
+
+def test_legal_set_hits_refuses_an_allowed_mask_of_another_shape_or_kind():
+    with pytest.raises(ValueError, match=r"allowed must have the logits' shape \(3, 2, 7\), got shape \(3, 2, 6\)"):
+        legal_set_hits(np.zeros((3, 2, V)), np.ones((3, 2, 6), dtype=bool))
+    with pytest.raises(TypeError, match="allowed must be a bool array"):
+        legal_set_hits(np.zeros((3, 2, V)), np.ones((3, 2, V)))
+
+
+def test_scoring_a_model_of_another_alphabet_names_the_seven_symbols():
+    params = init_language_model("RNN", 5, 4, rng=0)
+    with pytest.raises(ValueError, match=r"7 symbols BTSXPVE \(D = O = 7\), got D = 5, O = 5"):
+        legal_set_scores(params, *reber_strings(3, rng=0))

@@ -73,3 +73,57 @@ def test_a_run_that_diverges_ends_where_it_diverged(monkeypatch):
     monkeypatch.setattr(long_lags, "train", train_then_diverge)
     run = long_lags.training_run("gru", "adding", 5, 0, lr=0.01, updates=500, every=100)
     assert [update for update, *_ in run] == [0, 100]
+
+
+# ---------------------------------------------------------------------------
+# Bad arguments: a precise error at the call (before the first value is asked for).
+# ---------------------------------------------------------------------------
+
+
+def run_args(**change):
+    return {"variant": "gru", "task": "adding", "T": 5, "seed": 0, "lr": 0.01, "updates": 200, "every": 100, **change}
+
+
+@pytest.mark.parametrize(
+    "change, error, words",
+    [
+        ({"variant": "lstm"}, ValueError, r"variant must be one of 'tanh_random', .*'gru', got 'lstm'"),
+        ({"variant": None}, TypeError, "variant must be one of"),
+        ({"task": "add"}, ValueError, r"task must be one of 'adding', 'remember', got 'add'"),
+        ({"seed": -1}, ValueError, "seed must be a non-negative int, got -1"),
+        ({"seed": 0.5}, TypeError, r"seed must be a non-negative int, got 0.5 \(float\)"),
+        ({"every": 0}, ValueError, "every must be a positive integer, got 0"),
+        ({"updates": -5}, ValueError, "updates must be a non-negative int, got -5"),
+        ({"updates": 150}, ValueError, "updates must be a multiple of every = 100.*got 150"),
+        ({"updates": 100.0}, TypeError, "updates must be a non-negative int"),
+    ],
+)
+def test_a_training_run_refuses_bad_arguments_when_called(change, error, words):
+    with pytest.raises(error, match=words):
+        long_lags.training_run(**run_args(**change))  # not iterated: the call itself checks
+
+
+@pytest.mark.parametrize(
+    "args, error, words",
+    [
+        (("lstm", 0, "adding"), ValueError, "variant must be one of"),
+        (("gru", 0, "remember_first"), ValueError, "task must be one of 'adding', 'remember'"),
+        (("gru", -1, "adding"), ValueError, "seed must be a non-negative int"),
+        (("gru", 0.5, "adding"), TypeError, "seed must be a non-negative int"),
+    ],
+)
+def test_network_refuses_an_unknown_variant_or_task_and_a_bad_seed(args, error, words):
+    with pytest.raises(error, match=words):
+        long_lags.network(*args)
+
+
+def test_mse_ratio_names_the_known_tasks():
+    params, cell = long_lags.network("gru", 0, "adding")
+    x, y = long_lags.TASKS["adding"][0](4, 5, rng=0)
+    assert 0 < long_lags.mse_ratio(params, cell, x, y, "adding") < 10
+    with pytest.raises(ValueError, match=r"task must be one of 'adding', 'remember', got 'sum'"):
+        long_lags.mse_ratio(params, cell, x, y, "sum")
+
+
+def test_a_run_of_zero_updates_yields_update_0_only():
+    assert [update for update, *_ in long_lags.training_run(**run_args(updates=0))] == [0]
