@@ -12,8 +12,8 @@ Policy for what arrives (the same everywhere in rnn_lib):
   in float32: products and the loss of such numbers are no longer meaningful), wrong numbers of
   dimensions, wrong sizes and empty sequences are refused with ``ValueError``;
 - sizes must be Python or numpy integers (``3.0`` and ``True`` are refused with ``TypeError``), at
-  least 1 (seeds and counts that may be zero: at least 0); a learning rate or a threshold must be a real number (``TypeError`` otherwise), finite
-  and positive (``ValueError`` otherwise);
+  least 1 (seeds and counts that may be zero: at least 0); a learning rate or a threshold must be a
+  real number (``TypeError`` otherwise), finite and positive (``ValueError`` otherwise);
 - parameters must be plain numpy arrays of float32 or float64 in the machine's byte order, all of
   one dtype, with the shapes of :func:`rnn_lib.parameters.param_shapes`, finite; parameters that
   are about to be updated in place must also be writeable and must not share memory.
