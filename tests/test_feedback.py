@@ -46,7 +46,9 @@ def test_a_mistake_of_another_shape_is_named_first():
 
 
 def test_a_one_number_answer_is_judged_as_a_number_and_told_what_to_aim_for():
-    assert diagnose_number("ex", np.array([[2.5]]), 2.5, name="p", what="the perplexity").passed
+    assert diagnose_number("ex", np.float64(2.5), 2.5, name="p", what="the perplexity").passed
+    wrapped = diagnose_number("ex", np.array([[2.5]]), 2.5, name="p", what="the perplexity")
+    assert not wrapped.passed and "shape (1, 1) (take float(...) of it)" in str(wrapped)
     several = diagnose_number("ex", [2.5, 2.5], 2.5, name="p", what="the perplexity")
     assert not several.passed and "Return one number, the perplexity" in str(several)
     off = diagnose_number("ex", 2.6, 2.5, name="p", what="the perplexity")
