@@ -22,6 +22,7 @@ from .validation import (
     check_positive,
     check_size,
     describe,
+    states_out_of_memory,
 )
 
 
@@ -79,7 +80,10 @@ def forward(params, x, h0=None):
     x = check_inputs(x, D, dtype, copy=True)
     x.flags.writeable = False  # the snapshot the cache keeps; read-only, as forward leaves cache.h
     h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
-    return engine.forward(params, x, h0)
+    try:
+        return engine.forward(params, x, h0)
+    except MemoryError:
+        raise states_out_of_memory(x.shape, H) from None
 
 
 def check_cache(cache, D, H, dtype, *, kind=engine.ForwardCache, made_by="rnn_lib.forward"):

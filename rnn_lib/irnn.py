@@ -37,6 +37,7 @@ from .validation import (
     check_params,
     check_positive,
     check_size,
+    states_out_of_memory,
 )
 
 
@@ -116,8 +117,11 @@ def forward(params, x, h0=None):
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype, copy=True)
     h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as an error
-        y_hat, cache = run_forward(params, x, h0)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as an error
+            y_hat, cache = run_forward(params, x, h0)
+    except MemoryError:
+        raise states_out_of_memory(x.shape, H) from None
     # ReLU states are unbounded above (tanh's are not): with W_hh's largest eigenvalue above 1 they can grow past
     # the float range over many steps.
     if not (all_finite(cache.h, bounded=False) and all_finite(y_hat, bounded=False)):

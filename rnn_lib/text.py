@@ -20,7 +20,7 @@ import numpy as np
 
 from .cells import check_cell
 from .losses import check_class_targets, softmax_cross_entropy
-from .validation import as_float_array, as_generator, check_float_dtype, check_size, describe
+from .validation import as_float_array, as_generator, check_float_dtype, check_size, describe, out_of_memory
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
 
@@ -40,7 +40,10 @@ def one_hot(indices, V, dtype=np.float64) -> np.ndarray:
     """
     V = check_size(V, "V")
     idx = check_class_targets(indices, None, V, name="indices")
-    out = np.zeros(idx.shape + (V,), dtype=check_float_dtype(dtype))
+    try:
+        out = np.zeros(idx.shape + (V,), dtype=check_float_dtype(dtype))
+    except MemoryError:
+        raise out_of_memory(f"one-hot vectors of shape {idx.shape + (V,)}") from None
     np.put_along_axis(out, idx[..., None], 1.0, axis=-1)
     return out
 

@@ -42,6 +42,18 @@ class CallOrderError(ValueError, RuntimeError):
     """A method was called in the wrong order, e.g. ``backward`` without the ``forward`` it needs."""
 
 
+def out_of_memory(what: str) -> ValueError:
+    """The error for sizes whose arrays do not fit in memory (raise it ``from None`` in place of numpy's MemoryError)."""
+    return ValueError(f"{what} would not fit in this machine's memory; choose smaller sizes")
+
+
+def states_out_of_memory(x_shape: tuple, H: int) -> ValueError:
+    """:func:`out_of_memory` for the hidden states a forward pass over inputs of ``x_shape`` keeps."""
+    single = len(x_shape) == 2
+    shape = (x_shape[0] + 1, H) if single else (x_shape[0] + 1, x_shape[1], H)
+    return out_of_memory(f"the hidden states, {'(T + 1, H)' if single else '(T + 1, B, H)'} = {shape},")
+
+
 def describe(value) -> str:
     """Short description of what arrived, for error messages."""
     if isinstance(value, np.ndarray):

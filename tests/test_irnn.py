@@ -179,3 +179,18 @@ def test_states_that_overflow_are_an_error_naming_the_step():
     with pytest.raises(FloatingPointError, match=r"overflowed float64 by step t = \d+"):
         irnn.forward(params, x)
     assert all(np.array_equal(params[k], before[k]) for k in params)
+
+
+def test_states_too_large_for_memory_are_a_value_error(monkeypatch):
+    params = irnn.init_params(2, 3, 1, rng=np.random.default_rng(0))
+    x = np.zeros((4, 2))
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(irnn, "run_forward", no_memory)
+    with pytest.raises(ValueError, match=r"hidden states, \(T \+ 1, H\) = \(5, 3\), would not fit"):
+        irnn.forward(params, x)
+    monkeypatch.setattr(rnn_lib.engine, "forward", no_memory)
+    with pytest.raises(ValueError, match=r"\(T \+ 1, B, H\) = \(5, 1, 3\), would not fit"):
+        rnn_lib.forward(params, x[:, None, :])

@@ -237,3 +237,8 @@ def test_perplexity_is_exp_of_the_mean_loss():
     z, y = rng.standard_normal((6, 2, 7)), rng.integers(0, 7, size=(6, 2))
     loss, _ = rnn_lib.losses.softmax_cross_entropy(z, y)
     assert perplexity(z, y) == pytest.approx(math.exp(loss / 12), rel=1e-14)
+
+
+def test_one_hot_vectors_too_large_for_memory_are_a_value_error():
+    with pytest.raises(ValueError, match=r"one-hot vectors of shape \(1000, 1000000000000\) would not fit"):
+        one_hot(np.arange(1000), 10**12)
