@@ -12,6 +12,7 @@ import inspect
 import numpy as np
 import pytest
 
+import rnn_lib
 from rnn_lib import engine, reference
 from rnn_lib.data import random_problem
 
@@ -121,3 +122,28 @@ def test_reference_backward_is_the_loop_of_step_backwards_and_nothing_else():
     source = inspect.getsource(reference.backward)
     assert "output_step_backward(" in source and "rnn_step_backward(" in source
     assert "@" not in source and "np.dot" not in source and "einsum" not in source
+
+
+def test_backward_results_do_not_share_the_reused_block_buffers():
+    # The block buffers are kept between calls: nothing returned may live in them, or the next call would change it.
+    rng = np.random.default_rng(3)
+    params = rnn_lib.init_params(2, 5, 1, rng=rng, scale=0.5)
+    first_x, second_x = rng.standard_normal((6, 3, 2)), rng.standard_normal((6, 3, 2))
+    y_hat, cache = engine.forward(params, first_x)
+    first = engine.backward(params, cache, y_hat)
+    kept = {k: v.copy() for k, v in first.items()}
+    y_hat2, cache2 = engine.forward(params, second_x)
+    engine.backward(params, cache2, y_hat2)
+    assert all(np.array_equal(first[k], kept[k]) for k in kept)
+    buffers = engine.block_buffers(6, 3, 5, np.float64)
+    assert not any(np.shares_memory(buffers, v) for v in first.values())
+
+
+def test_each_thread_has_its_own_block_buffers():
+    import threading
+
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(engine.block_buffers(4, 2, 3, np.float64)))
+    thread.start()
+    thread.join()
+    assert not np.shares_memory(seen[0], engine.block_buffers(4, 2, 3, np.float64))
