@@ -21,7 +21,7 @@ help:
 	@echo "make test     run the test suite and every notebook under strict nbval"
 	@echo "make test-threads  every notebook under strict nbval with 2 BLAS threads (outputs must not change)"
 	@echo "make execute  re-execute the notebooks in place (NB=notebooks/01_forward_pass.ipynb for one)"
-	@echo "make sync     regenerate navigation, course map and slide metadata from tools/course.py"
+	@echo "make sync     regenerate navigation, course map and slide metadata from tools/syllabus.py"
 	@echo "make student  write the student edition (solutions removed) to student/notebooks"
 	@echo "make html     build a static site of the executed notebooks in _site/"
 	@echo "make bench    time batched BPTT (RNN, LSTM, GRU) against the reference loop, PyTorch (if installed) and a GEMM,"

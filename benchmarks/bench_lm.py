@@ -34,10 +34,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_bptt import describe_machine, fmt_ms, torch_rnn  # noqa: E402
 
 import rnn_lib  # noqa: E402
+from course.text import one_hot  # noqa: E402
 from rnn_lib import gated, lstm  # noqa: E402
 from rnn_lib.losses import softmax_cross_entropy  # noqa: E402
 from rnn_lib.optim import Adam  # noqa: E402
-from rnn_lib.text import one_hot  # noqa: E402
 
 V, SIZE = 65, (64, 32, 256)  # characters; (T, B, H)
 DTYPES = {"float32": np.float32, "float64": np.float64}

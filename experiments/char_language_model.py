@@ -1,9 +1,9 @@
 """Notebook 18: a character-level language model of the course's own prose, the vanilla RNN against the LSTM.
 
-Corpus: rnn_lib/corpora/course_prose.txt (125 205 characters, V = 114, CC BY 4.0); the first 90 % trains
+Corpus: course/corpora/course_prose.txt (125 205 characters, V = 114, CC BY 4.0); the first 90 % trains
 (112 685 characters, cut into B = 32 streams), the last 10 % validates (12 520 characters, read as one stream).
 Models of about the same size: the RNN with H = 128 (45 810 parameters, W ~ N(0, 1/H)) and the LSTM with H = 64
-(53 490 parameters, PyTorch's U(-1/sqrt(H), 1/sqrt(H)), forget-gate bias 1); rnn_lib.language_model.
+(53 490 parameters, PyTorch's U(-1/sqrt(H), 1/sqrt(H)), forget-gate bias 1); course.language_model.
 Training, the same for both: stateful truncated BPTT in chunks of k = 64 steps (states carried, BPTT(64, 64)),
 one Adam step per chunk (lr = 0.01, torch's other defaults) on the chunk's loss / B, gradients clipped at global
 norm 100; 1200 updates (about 21.4 passes of 56 chunks, 2.42 million characters read).  Seeds 0-9 (the seed draws
@@ -23,14 +23,14 @@ import json
 import numpy as np
 from harness import Experiment, grid, seeds
 
-from rnn_lib.language_model import (
+from course.language_model import (
     hidden_states,
     init_language_model,
     math_mode,
     train_language_model,
 )
+from course.text import Vocabulary, generate, load_corpus, next_character_streams
 from rnn_lib.optim import Adam
-from rnn_lib.text import Vocabulary, generate, load_corpus, next_character_streams
 
 MODELS = {"RNN": 128, "LSTM": 64}  # cell → H: about the same number of parameters
 UPDATES, QUICK_UPDATES, EVERY = 1200, 50, 50

@@ -19,7 +19,7 @@ import numpy as np
 from harness import Experiment, grid, seeds
 
 import rnn_lib
-from rnn_lib.diagnostics import gradient_by_lag, norm_shares
+from course.diagnostics import gradient_by_lag, norm_shares
 from rnn_lib.training import TrainingDiverged, evaluate, train
 
 H, T, GAIN = 32, 50, 2.0

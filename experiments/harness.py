@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnn_lib.results import PACKAGE_DATA_DIR, compare_rows, read_table, write_table
+from course.results import PACKAGE_DATA_DIR, compare_rows, read_table, write_table
 
 HERE = Path(__file__).resolve().parent
 RTOL = 1e-12

@@ -1,8 +1,8 @@
 """Notebook 15, sections 3 and 4: six networks on two long-lag tasks, by sequence length, over seeds.
 
 For each task (adding: rnn_lib.data.adding_problem; remember: rnn_lib.data.remember_first), each length T in
-LENGTHS, each seed 0-9 and each variant of rnn_lib.long_lags (tanh_random, tanh_orth, irnn, lstm_fb0, lstm_fb1,
-gru; hidden sizes 64, 64, 64, 31, 31, 36, i.e. 4353 to 4372 parameters): rnn_lib.long_lags.training_run, the same
+LENGTHS, each seed 0-9 and each variant of course.long_lags (tanh_random, tanh_orth, irnn, lstm_fb0, lstm_fb1,
+gru; hidden sizes 64, 64, 64, 31, 31, 36, i.e. 4353 to 4372 parameters): course.long_lags.training_run, the same
 for every network: Adam with the learning rate chosen for that (variant, task) by experiments/long_lags_lr.py
 (LEARNING_RATES below), 3000 updates of 16 fresh sequences each, clipping by global norm at 1, b_y started at
 the baseline's answer.  The network is drawn from the seed (so tanh_random and tanh_orth share W_xh and W_hy,
@@ -12,7 +12,7 @@ rng 2000 + seed.
 Table "curves", every 100 updates from update 0: mse_ratio, the validation MSE divided by the baseline's (the
 constant prediction of the mean target: 1/6 for adding, 1 for remember).
 Table "lags", at the start (update 0) and the end (update 3000): grad = the mean over the validation sequences of
-‖∂L_T/∂x_{T−k}‖ (rnn_lib.diagnostics.input_gradient_by_lag) at lags k in LAGS below T, and k = T − 1.
+‖∂L_T/∂x_{T−k}‖ (course.diagnostics.input_gradient_by_lag) at lags k in LAGS below T, and k = T − 1.
 A run that diverges stops; its later mse_ratio and its final grad are NaN.
 """
 
@@ -20,8 +20,8 @@ import math
 
 from harness import Experiment, grid, seeds
 
-from rnn_lib.diagnostics import input_gradient_by_lag
-from rnn_lib.long_lags import TASKS, VARIANTS, mse_ratio, training_run
+from course.diagnostics import input_gradient_by_lag
+from course.long_lags import TASKS, VARIANTS, mse_ratio, training_run
 
 LENGTHS = (10, 20, 50, 100)
 UPDATES, QUICK_UPDATES, EVERY = 3000, 100, 100

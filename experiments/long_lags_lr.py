@@ -1,8 +1,8 @@
 """Notebook 15, section 2: the learning rate of each network on each task, chosen on a pilot run before the sweep.
 
-For every variant of rnn_lib.long_lags (tanh_random, tanh_orth, irnn, lstm_fb0, lstm_fb1, gru), each task
+For every variant of course.long_lags (tanh_random, tanh_orth, irnn, lstm_fb0, lstm_fb1, gru), each task
 (adding, remember), each Adam learning rate in {0.001, 0.003, 0.01} and T in {20, 50}: one run of
-rnn_lib.long_lags.training_run with seed 100 (a seed the sweep of experiments/long_lags.py does not use, so that
+course.long_lags.training_run with seed 100 (a seed the sweep of experiments/long_lags.py does not use, so that
 the learning rates are not tuned on the runs they are then judged by), 2000 updates of 16 fresh sequences,
 clipping at norm 1; the validation MSE / baseline every 100 updates.  The learning rate kept for a (variant, task)
 is the one with the smallest mean ratio over the 42 measurements of its two runs (updates 0 to 2000 at T = 20 and
@@ -14,7 +14,7 @@ holds the two equal).
 
 from harness import Experiment, grid
 
-from rnn_lib.long_lags import TASKS, VARIANTS, mse_ratio, training_run
+from course.long_lags import TASKS, VARIANTS, mse_ratio, training_run
 
 RATES = (0.001, 0.003, 0.01)
 LENGTHS, SEED, UPDATES, QUICK_UPDATES, EVERY = (20, 50), 100, 2000, 100, 100

@@ -1,9 +1,9 @@
 """Notebook 19: the embedded Reber grammar, learned by a vanilla RNN and by LSTMs, measured exactly.
 
-Models (rnn_lib.language_model.init_language_model, D = O = 7): the RNN with H = 16 (503 parameters,
+Models (course.language_model.init_language_model, D = O = 7): the RNN with H = 16 (503 parameters,
 W ~ N(0, 1/H)), the LSTM with H = 8 (607 parameters, about the RNN's size) and with H = 16 (1 815 parameters,
 the RNN's H); LSTMs with PyTorch's uniform initialisation and forget-gate bias 1.  Training
-(rnn_lib.grammar.train_on_strings): every update a fresh batch of 32 embedded Reber strings (drawn from
+(course.grammar.train_on_strings): every update a fresh batch of 32 embedded Reber strings (drawn from
 default_rng(1000 + seed)), full BPTT through every string, Adam (lr = 0.01, torch's other defaults) on the
 summed cross-entropy / 32, gradients clipped at global norm 100; 3000 updates (96 000 strings).  Seeds 0-9
 (the seed draws the weights and the strings).
@@ -20,9 +20,9 @@ of seed 0 for each model.
 import numpy as np
 from harness import Experiment, seeds
 
+from course.grammar import V, legal_set_scores, train_on_strings
+from course.language_model import init_language_model
 from rnn_lib.data import reber_strings
-from rnn_lib.grammar import V, legal_set_scores, train_on_strings
-from rnn_lib.language_model import init_language_model
 from rnn_lib.optim import Adam
 
 MODELS = (("RNN", 16), ("LSTM", 8), ("LSTM", 16))

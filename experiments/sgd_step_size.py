@@ -3,7 +3,7 @@
 The problem's recipe (SimpleRNN(1, 5, 1) drawn after np.random.seed(seed), one sequence [1, 2, 3, 4] →
 [2, 3, 4, 5], plain SGD on the summed loss L) for 2000 epochs.  At log-spaced epochs: the loss before
 that epoch's step, how many epochs so far the loss rose, and λ_max of the Hessian of L at those weights
-(power iteration on finite-difference Hessian-vector products, rnn_lib.diagnostics).  A run stops when
+(power iteration on finite-difference Hessian-vector products, course.diagnostics).  A run stops when
 an update would overflow or the loss exceeds 1000× its start (``diverged`` = 1 on all its rows).
 The quick mode re-runs the first 200 epochs of seed 0 for every rate.
 """
@@ -12,7 +12,7 @@ import numpy as np
 from harness import Experiment, grid, seeds
 
 import rnn_lib
-from rnn_lib.diagnostics import largest_eigenvalue
+from course.diagnostics import largest_eigenvalue
 
 RATES = (0.001, 0.01, 0.03, 0.1, 0.3)
 EPOCHS = 2000

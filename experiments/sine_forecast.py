@@ -8,9 +8,9 @@ squares on the training waves, persistence (ŷ_t = x_t), and predicting 0.  Loss
 ½ Σ_t (ŷ_t − y_t)², averaged over the validation waves.
 
 Free running: 20 test waves of 120 steps (sine_wave(20, 120, rng=1000), the same for every seed), a
-warm-up of 40 true values, then 80 predictions fed back (rnn_lib.forecasting.free_running).  Per wave:
+warm-up of 40 true values, then 80 predictions fed back (course.forecasting.free_running).  Per wave:
 the mean |error| on forecast steps 1–10 and 41–80, the wave's frequency, and the frequency and
-amplitude of the sinusoid closest to forecast steps 11–80 (rnn_lib.forecasting.dominant_frequency)
+amplitude of the sinusoid closest to forecast steps 11–80 (course.forecasting.dominant_frequency)
 (table "free"); per forecast step, the median |error| over the 20 waves (table "horizon").
 The quick mode re-runs the first 3 epochs of seed 0 (table "training").
 """
@@ -19,7 +19,7 @@ import numpy as np
 from harness import Experiment, grid, seeds
 
 import rnn_lib
-from rnn_lib.forecasting import autoregressive, dominant_frequency, fit_autoregressive, free_running, persistence
+from course.forecasting import autoregressive, dominant_frequency, fit_autoregressive, free_running, persistence
 from rnn_lib.training import evaluate, train
 
 EPOCHS, QUICK_EPOCHS = 40, 3

@@ -18,7 +18,7 @@ import numpy as np
 from harness import Experiment, grid, seeds
 
 import rnn_lib
-from rnn_lib.diagnostics import gradient_by_lag, largest_eigenvalue, norm_shares
+from course.diagnostics import gradient_by_lag, largest_eigenvalue, norm_shares
 from rnn_lib.training import TrainingDiverged, loss_and_gradients, train
 
 VARIANTS = {"no clip, eta 0.1": (None, 0.1), "clip 1, eta 0.1": (("norm", 1.0), 0.1), "no clip, eta 0.01": (None, 0.01)}

@@ -12,8 +12,8 @@ import numpy as np
 from harness import Experiment, grid, seeds
 
 import rnn_lib
+from course.diagnostics import state_gradients
 from rnn_lib.clipping import cosine
-from rnn_lib.diagnostics import state_gradients
 from rnn_lib.tbptt import truncated_gradients
 
 RADII = (0.5, 0.9, 1.5)

@@ -39,19 +39,15 @@ from . import (
     data,
     engine,
     gradcheck,
-    grammar,
     gru,
     irnn,
-    language_model,
     losses,
     lstm,
     optim,
     reference,
     tbptt,
-    text,
     training,
 )
-from .environment import check_environment
 from .functional import backward, forward, init_params, loss, loss_grad
 from .model import GRUModel, LSTMModel, SimpleRNN
 from .parameters import PARAM_NAMES, param_shapes
@@ -68,16 +64,13 @@ __all__ = [
     "SimpleRNN",
     "backward",
     "cells",
-    "check_environment",
     "clipping",
     "data",
     "engine",
     "forward",
-    "grammar",
     "gradcheck",
     "gru",
     "init_params",
-    "language_model",
     "irnn",
     "loss",
     "loss_grad",
@@ -91,6 +84,5 @@ __all__ = [
     "rnn_step_backward",
     "rnn_step_forward",
     "tbptt",
-    "text",
     "training",
 ]

@@ -6,7 +6,8 @@ import re
 import numpy as np
 import pytest
 
-from rnn_lib import bugs, reference
+from course import bugs
+from rnn_lib import reference
 from rnn_lib.data import random_problem
 from rnn_lib.parameters import PARAM_NAMES
 

@@ -27,25 +27,25 @@ from test_exercises_relu_rnn import learner_relu
 from test_exercises_softmax import stable
 from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_mixed, learner_rollout, learner_tbptt
 
-from rnn_lib.exercises import _feedback
-from rnn_lib.exercises.clipping import check_clip_per_sequence
-from rnn_lib.exercises.dynamics import check_jacobian_product
-from rnn_lib.exercises.finite_differences import check_centred_difference
-from rnn_lib.exercises.forward_pass import check_rnn_forward, check_rnn_step
-from rnn_lib.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
-from rnn_lib.exercises.grammar import check_legal_set_accuracy
-from rnn_lib.exercises.hidden_state import check_hidden_state_grads
-from rnn_lib.exercises.language_model import check_bigram_perplexity, check_sample_characters
-from rnn_lib.exercises.loss import check_weighted_loss_and_grad
-from rnn_lib.exercises.optimisers import check_adam_step
-from rnn_lib.exercises.output_layer import check_output_layer_backward
-from rnn_lib.exercises.projects import check_mixed_rollout, check_rollout
-from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads
-from rnn_lib.exercises.relu_rnn import check_relu_deltas
-from rnn_lib.exercises.softmax import check_softmax_cross_entropy
-from rnn_lib.exercises.tbptt import check_tbptt_gradients
-from rnn_lib.exercises.training import check_train_gd
-from rnn_lib.exercises.vectorisation import check_weight_grads_from_deltas
+from course.exercises import _feedback
+from course.exercises.clipping import check_clip_per_sequence
+from course.exercises.dynamics import check_jacobian_product
+from course.exercises.finite_differences import check_centred_difference
+from course.exercises.forward_pass import check_rnn_forward, check_rnn_step
+from course.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
+from course.exercises.grammar import check_legal_set_accuracy
+from course.exercises.hidden_state import check_hidden_state_grads
+from course.exercises.language_model import check_bigram_perplexity, check_sample_characters
+from course.exercises.loss import check_weighted_loss_and_grad
+from course.exercises.optimisers import check_adam_step
+from course.exercises.output_layer import check_output_layer_backward
+from course.exercises.projects import check_mixed_rollout, check_rollout
+from course.exercises.recurrent_weights import check_recurrent_weight_grads
+from course.exercises.relu_rnn import check_relu_deltas
+from course.exercises.softmax import check_softmax_cross_entropy
+from course.exercises.tbptt import check_tbptt_gradients
+from course.exercises.training import check_train_gd
+from course.exercises.vectorisation import check_weight_grads_from_deltas
 
 CHECKERS = {
     "rnn_step": (check_rnn_step, step_right),

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import gru, lstm
-from rnn_lib.diagnostics import (
+from course.diagnostics import (
     gradient_by_lag,
     hessian_vector_product,
     input_gradient_by_lag,
@@ -13,6 +12,7 @@ from rnn_lib.diagnostics import (
     norm_shares,
     state_gradients,
 )
+from rnn_lib import gru, lstm
 from rnn_lib.gradcheck import numerical_gradient, relative_error
 
 NAMES = rnn_lib.PARAM_NAMES

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import rnn_lib.environment
+import course.environment
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONAL_IN_ENVIRONMENT_YML = {"ruff"}  # a contributor's tool; the conda environment may do without it
@@ -188,8 +188,8 @@ def test_python_floor_of_environment_yml_is_requires_python():
 
 
 def test_check_environment_minimums_are_the_runtime_floors():
-    # rnn_lib.check_environment (run by every notebook) must not accept what pip would refuse, or vice versa.
-    assert rnn_lib.environment.MINIMUM == RUNTIME
+    # course.check_environment (run by every notebook) must not accept what pip would refuse, or vice versa.
+    assert course.environment.MINIMUM == RUNTIME
 
 
 # -- the reader itself ----------------------------------------------------------------------------

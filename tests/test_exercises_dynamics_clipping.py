@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rnn_lib.exercises.clipping import check_clip_per_sequence
-from rnn_lib.exercises.dynamics import check_jacobian_product, reference_jacobian_product
+from course.exercises.clipping import check_clip_per_sequence
+from course.exercises.dynamics import check_jacobian_product, reference_jacobian_product
 
 PARAM_NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 
@@ -131,7 +131,7 @@ def test_right_clipping_with_a_loop_passes():
 
 
 def test_test_data_has_a_short_and_an_exploded_sequence():
-    from rnn_lib.exercises.clipping import MAX_NORM, per_sequence_gradients
+    from course.exercises.clipping import MAX_NORM, per_sequence_gradients
 
     g = per_sequence_gradients()
     norms = np.sqrt(sum(np.sum(v * v, axis=tuple(range(1, v.ndim))) for v in g.values()))

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.exercises import forward_pass as fp
-from rnn_lib.exercises.forward_pass import STEP_ADVICE, check_rnn_forward, check_rnn_step
-from rnn_lib.plotting.unrolled import draw_unrolled
+from course.exercises import forward_pass as fp
+from course.exercises.forward_pass import STEP_ADVICE, check_rnn_forward, check_rnn_step
+from course.plotting.unrolled import draw_unrolled
 
 
 def sigmoid(a):

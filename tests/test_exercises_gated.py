@@ -7,10 +7,10 @@ through the checker's switches or the library's functions).
 import numpy as np
 import pytest
 
+from course.exercises import gated_cells
+from course.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
+from course.gated_bugs import random_problem
 from rnn_lib import gru, lstm
-from rnn_lib.exercises import gated_cells
-from rnn_lib.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
-from rnn_lib.gated_bugs import random_problem
 
 
 def sig_prime(s, skip):

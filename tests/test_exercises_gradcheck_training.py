@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.exercises import training as tr
-from rnn_lib.exercises.finite_differences import check_centred_difference
-from rnn_lib.exercises.training import check_train_gd
+from course.exercises import training as tr
+from course.exercises.finite_differences import check_centred_difference
+from course.exercises.training import check_train_gd
 
 # ---------------------------------------------------------------------------
 # centred_difference(f, x, eps)

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from course.exercises import grammar as ex
+from course.exercises.grammar import check_legal_set_accuracy
+from course.grammar import encode_strings, legal_set_hits
 from rnn_lib.data import reber_strings
-from rnn_lib.exercises import grammar as ex
-from rnn_lib.exercises.grammar import check_legal_set_accuracy
-from rnn_lib.grammar import encode_strings, legal_set_hits
 
 
 def accuracy(probs, allowed, slip=None):

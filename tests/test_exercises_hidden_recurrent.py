@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.exercises import hidden_state as hs
-from rnn_lib.exercises import recurrent_weights as rw
-from rnn_lib.exercises.hidden_state import check_hidden_state_grads, hidden_state_grads
-from rnn_lib.exercises.recurrent_weights import check_recurrent_weight_grads, recurrent_weight_grads
+from course.exercises import hidden_state as hs
+from course.exercises import recurrent_weights as rw
+from course.exercises.hidden_state import check_hidden_state_grads, hidden_state_grads
+from course.exercises.recurrent_weights import check_recurrent_weight_grads, recurrent_weight_grads
 
 # ---------------------------------------------------------------------------
 # 04: hidden_state_grads(dy, h, W_hy, W_hh) -> (dh, dh_raw), a batch in row form

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from rnn_lib.exercises import language_model as ex
-from rnn_lib.exercises.language_model import check_bigram_perplexity, check_sample_characters
-from rnn_lib.text import sample_index
+from course.exercises import language_model as ex
+from course.exercises.language_model import check_bigram_perplexity, check_sample_characters
+from course.text import sample_index
 
 # ---------------------------------------------------------------------------
 # bigram_perplexity, written as a learner would, with one switch per slip.
@@ -56,7 +56,7 @@ def test_the_right_bigram_perplexity_passes():
 
 def test_the_right_answer_is_exp_of_the_mean_cross_entropy_of_the_table():
     # The same number from softmax cross-entropy of log-probability "logits": the bigram is a tiny language model.
-    from rnn_lib.text import perplexity
+    from course.text import perplexity
 
     train, val = ex.bigram_data()
     counts = np.zeros((5, 5))
@@ -163,7 +163,7 @@ def test_a_sampler_that_orders_the_characters_otherwise_passes_too():
 
 
 def test_the_right_sampler_draws_what_the_library_draws():
-    # rnn_lib.text.sample_index uses the same inverse CDF: with the generator's own u the two agree.
+    # course.text.sample_index uses the same inverse CDF: with the generator's own u the two agree.
     z = np.random.default_rng(3).standard_normal((50, 7))
     u = np.random.default_rng(4).random((50, 1))[:, 0]
     np.testing.assert_array_equal(right_sampler(z, 0.7, u), sample_index(z, temperature=0.7, rng=4))

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.exercises import loss as loss_ex
-from rnn_lib.exercises import output_layer as out_ex
-from rnn_lib.exercises.loss import check_weighted_loss_and_grad
-from rnn_lib.exercises.output_layer import check_output_layer_backward
+from course.exercises import loss as loss_ex
+from course.exercises import output_layer as out_ex
+from course.exercises.loss import check_weighted_loss_and_grad
+from course.exercises.output_layer import check_output_layer_backward
 
 # ---------------------------------------------------------------------------
 # 02: weighted_loss_and_grad(y_hat, y, w) -> (loss, dy), y_hat (T, B, O), w (T,)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rnn_lib.exercises import optimisers as ex
-from rnn_lib.exercises.optimisers import check_adam_step
+from course.exercises import optimisers as ex
+from course.exercises.optimisers import check_adam_step
 from rnn_lib.optim import Adam
 
 

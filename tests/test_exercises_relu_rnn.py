@@ -7,8 +7,8 @@ checker's switches).
 import numpy as np
 import pytest
 
-from rnn_lib.exercises import relu_rnn
-from rnn_lib.exercises.relu_rnn import check_relu_deltas
+from course.exercises import relu_rnn
+from course.exercises.relu_rnn import check_relu_deltas
 
 
 def learner_relu(dh_out, h, W_hh, *, mistake=None):

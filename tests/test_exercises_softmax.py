@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnn_lib.exercises.softmax import (
+from course.exercises.softmax import (
     DL_DP,
     IN_PLACE,
     LOG2,

@@ -4,16 +4,16 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.exercises.projects import (
+from course.exercises.projects import (
     MIXED_MISTAKES,
     _mixed_problem,
     check_mixed_rollout,
     check_rollout,
     reference_mixed_rollout,
 )
-from rnn_lib.exercises.tbptt import _tbptt_problem, check_tbptt_gradients
-from rnn_lib.exercises.vectorisation import check_weight_grads_from_deltas
-from rnn_lib.forecasting import free_running
+from course.exercises.tbptt import _tbptt_problem, check_tbptt_gradients
+from course.exercises.vectorisation import check_weight_grads_from_deltas
+from course.forecasting import free_running
 from rnn_lib.tbptt import truncated_gradients
 
 PARAM_NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")

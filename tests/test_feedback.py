@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rnn_lib.exercises._feedback import SIGN_FLIPPED, diagnose, diagnose_number, name_shape_mistake, steps_message
+from course.exercises._feedback import SIGN_FLIPPED, diagnose, diagnose_number, name_shape_mistake, steps_message
 
 EXPECTED = np.arange(1.0, 13.0).reshape(4, 3)  # one row per step t = 1 … 4
 

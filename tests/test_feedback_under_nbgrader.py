@@ -9,7 +9,7 @@ import pytest
 from IPython.lib.pretty import pretty
 from nbclient import NotebookClient
 
-from rnn_lib.exercises import Feedback
+from course.exercises import Feedback
 
 RIGHT = Feedback("ex", "correct")
 WRONG = Feedback("ex", "wrong", ["a detail"])
@@ -47,7 +47,7 @@ def run(sources, under_nbgrader: bool, monkeypatch):
     ]
 
 
-CELLS = ["from rnn_lib.exercises import Feedback", "Feedback('ex', 'wrong', ['a detail'])", "Feedback('ex', 'correct')"]
+CELLS = ["from course.exercises import Feedback", "Feedback('ex', 'wrong', ['a detail'])", "Feedback('ex', 'correct')"]
 
 
 def test_in_a_kernel_a_learner_sees_the_feedback_as_the_result(monkeypatch):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib.exercises.projects import reference_rollout
-from rnn_lib.forecasting import autoregressive, dominant_frequency, fit_autoregressive, free_running, persistence
+from course.exercises.projects import reference_rollout
+from course.forecasting import autoregressive, dominant_frequency, fit_autoregressive, free_running, persistence
 from rnn_lib.gradcheck import relative_error
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnn_lib.gated_bugs import MODULES, random_problem
+from course.gated_bugs import MODULES, random_problem
 from rnn_lib.gradcheck import relative_error
 
 FLOAT32_TOLERANCE = 1e-5  # float32 round-off is 6e-8; a few dozen operations deep stays well below this

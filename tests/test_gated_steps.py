@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from course.gated_bugs import random_problem
 from rnn_lib import gru, lstm
-from rnn_lib.gated_bugs import random_problem
 from rnn_lib.gradcheck import check_gradients
 
 LAYOUTS = {"single": None, "batch": 3}

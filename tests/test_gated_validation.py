@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from course.gated_bugs import random_problem
 from rnn_lib import gru, lstm
-from rnn_lib.gated_bugs import random_problem
 
 T, D, H, O, B = 5, 3, 4, 2, 2
 

@@ -1,11 +1,9 @@
-"""Learning the embedded Reber grammar (rnn_lib.grammar): encoding, the legal-set score, masked training."""
+"""Learning the embedded Reber grammar (course.grammar): encoding, the legal-set score, masked training."""
 
 import numpy as np
 import pytest
 
-from rnn_lib import cells
-from rnn_lib.data import REBER_SYMBOLS, reber_strings
-from rnn_lib.grammar import (
+from course.grammar import (
     V,
     encode_strings,
     legal_set_hits,
@@ -14,7 +12,9 @@ from rnn_lib.grammar import (
     score_logits,
     train_on_strings,
 )
-from rnn_lib.language_model import init_language_model
+from course.language_model import init_language_model
+from rnn_lib import cells
+from rnn_lib.data import REBER_SYMBOLS, reber_strings
 from rnn_lib.losses import softmax_cross_entropy
 from rnn_lib.optim import SGD, Adam
 

@@ -1,12 +1,11 @@
-"""The character language model's trainer and measurements (rnn_lib.language_model), against loops written out here."""
+"""The character language model's trainer and measurements (course.language_model), against loops written out here."""
 
 import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import cells, language_model, lstm
-from rnn_lib.clipping import clip_by_global_norm
-from rnn_lib.language_model import (
+from course import language_model
+from course.language_model import (
     count_parameters,
     evaluate,
     hidden_states,
@@ -14,9 +13,11 @@ from rnn_lib.language_model import (
     math_mode,
     train_language_model,
 )
+from course.text import next_character_streams, one_hot
+from rnn_lib import cells, lstm
+from rnn_lib.clipping import clip_by_global_norm
 from rnn_lib.losses import softmax_cross_entropy
 from rnn_lib.optim import Adam
-from rnn_lib.text import next_character_streams, one_hot
 
 V = 6
 CELLS = ["RNN", "LSTM", "GRU"]

@@ -1,4 +1,4 @@
-"""rnn_lib.long_lags: the six networks of notebook 15 are as the protocol states, and the sweep's learning rates
+"""course.long_lags: the six networks of notebook 15 are as the protocol states, and the sweep's learning rates
 are the ones its pilot chose."""
 
 import sys
@@ -6,8 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from rnn_lib import long_lags
-from rnn_lib.results import load_results
+from course import long_lags
+from course.results import load_results
 from rnn_lib.training import TrainingDiverged
 from tests.notebook_files import ROOT
 

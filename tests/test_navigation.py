@@ -1,21 +1,21 @@
-"""Navigation is generated from tools/course.py and never drifts from it."""
+"""Navigation is generated from tools/syllabus.py and never drifts from it."""
 
 import pytest
 
 from tests.notebook_files import NOTEBOOK_DIR, NOTEBOOK_PATHS, read
 from tools import sync_notebooks
-from tools.course import NOTEBOOKS
+from tools.syllabus import NOTEBOOKS
 
 
 def test_every_listed_notebook_exists():
     missing = [nb.file for nb in NOTEBOOKS if not (NOTEBOOK_DIR / nb.file).exists()]
-    assert not missing, f"listed in tools/course.py but not in notebooks/: {missing}"
+    assert not missing, f"listed in tools/syllabus.py but not in notebooks/: {missing}"
 
 
 def test_every_notebook_is_listed():
     listed = {nb.file for nb in NOTEBOOKS}
     extra = [p.name for p in NOTEBOOK_PATHS if p.name not in listed]
-    assert not extra, f"notebooks missing from tools/course.py: {extra}"
+    assert not extra, f"notebooks missing from tools/syllabus.py: {extra}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)

@@ -56,7 +56,7 @@ def test_metadata_has_no_personal_paths_or_widget_state(path):
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, **IDS)
 def test_first_code_cell_checks_the_environment(path):
     first = code_cells(read(path))[0].source
-    assert "rnn_lib.check_environment()" in first or "check_environment()" in first
+    assert "course.check_environment()" in first or "check_environment()" in first
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, **IDS)

@@ -318,7 +318,7 @@ def test_the_gradient_check_still_catches_a_wrong_gradient_on_the_toy_task(seed)
     np.random.seed(seed)
     params = SimpleRNN(1, 5, 1).params
     x, y = data.toy_task()
-    from rnn_lib import bugs
+    from course import bugs
 
     for name in ("h_t_in_dW_hh", "drop_dh_next", "sign_of_dy", "forward_in_time"):
         assert max(bugs.signature(params, x, y, bugs.BUGS[name][0]).values()) > 1e-5, name

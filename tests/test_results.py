@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from rnn_lib.results import compare_rows, load_results, read_table, write_table
+from course.results import compare_rows, load_results, read_table, write_table
 
 ROWS = [
     {"eta": 0.1, "seed": 0, "loss": 0.1 + 0.2, "status": "ok"},

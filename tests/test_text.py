@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import cells
-from rnn_lib.language_model import init_language_model
-from rnn_lib.text import (
+from course.language_model import init_language_model
+from course.text import (
     Vocabulary,
     generate,
     load_corpus,
@@ -20,6 +19,7 @@ from rnn_lib.text import (
     perplexity,
     sample_index,
 )
+from rnn_lib import cells
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -32,7 +32,7 @@ def test_the_corpus_is_small_and_as_documented():
     text = load_corpus()
     assert len(text) == 125_205 and len(set(text)) == 114
     assert len(text.encode("utf-8")) <= 300_000
-    readme = (ROOT / "rnn_lib" / "corpora" / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "course" / "corpora" / "README.md").read_text(encoding="utf-8")
     assert "125 205 characters" in readme and "114 distinct" in readme and "CC BY 4.0" in readme
 
 

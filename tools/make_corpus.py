@@ -1,6 +1,6 @@
 """Write the course's own prose as a small text corpus for the character-level language model.
 
-    python tools/make_corpus.py            # (re)write rnn_lib/corpora/course_prose.txt
+    python tools/make_corpus.py            # (re)write course/corpora/course_prose.txt
     python tools/make_corpus.py --check    # exit 1 if the stored file differs from what this script makes
 
 The corpus is the markdown cells of notebooks 01–12 as they were at commit ``COMMIT`` (read with ``git show``,
@@ -33,7 +33,7 @@ STEMS = (
     "12_projects",
 )
 GENERATED = {"nav-header", "nav-footer", "course-map"}  # written by tools/sync_notebooks.py, not prose
-OUT = ROOT / "rnn_lib" / "corpora" / "course_prose.txt"
+OUT = ROOT / "course" / "corpora" / "course_prose.txt"
 
 
 def prose(notebook_json: str) -> str:

@@ -5,7 +5,7 @@ cell calls its checker, ``check_*(...)``, whose Feedback is the cell's output.  
 
 - the exercise cell becomes an nbgrader *solution* cell, named after the function it defines;
 - the checker cell becomes an *autograded test* cell worth ``POINTS``, named after the checker.  Under nbgrader
-  a Feedback that is not correct raises as it is shown (rnn_lib/exercises/_feedback.py): the cell loses its
+  a Feedback that is not correct raises as it is shown (course/exercises/_feedback.py): the cell loses its
   points and its error is the feedback;
 - every other code cell becomes *read-only* (locked): a learner writes in the exercise cells, and nbgrader puts
   back the original of a locked cell before it grades;

@@ -1,4 +1,4 @@
-"""Generate every notebook's navigation and slide metadata from ``tools/course.py``.
+"""Generate every notebook's navigation and slide metadata from ``tools/syllabus.py``.
 
     python tools/sync_notebooks.py           # rewrite what is out of date
     python tools/sync_notebooks.py --check   # list disagreements, exit 1 if any (tests do this)
@@ -25,7 +25,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbgrader_cells  # noqa: E402
-from course import BINDER_BADGE, BY_STEM, NOTEBOOKS, binder_url  # noqa: E402
+from syllabus import BINDER_BADGE, BY_STEM, NOTEBOOKS, binder_url  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -112,7 +112,7 @@ def sync(nb, stem: str) -> list:
             changes.append(f"missing {tag} cell")
             cells.insert(0 if position == 0 else len(cells), new_cell(source, tag))
         elif cell.source != source:
-            changes.append(f"{tag} differs from tools/course.py")
+            changes.append(f"{tag} differs from tools/syllabus.py")
             cell.source = source
 
     ensure(0, "nav-header", header_source(stem))
@@ -122,7 +122,7 @@ def sync(nb, stem: str) -> list:
         if not maps:
             changes.append("00_index has no cell tagged course-map")
         elif maps[0].source != course_map_source():
-            changes.append("course map differs from tools/course.py")
+            changes.append("course map differs from tools/syllabus.py")
             maps[0].source = course_map_source()
     for cell in cells:
         want = slide_type(cell, cell.metadata.get("tags", []))
@@ -140,7 +140,7 @@ def main(check: bool) -> int:
     listed = {nb.file for nb in NOTEBOOKS}
     for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
         if path.name not in listed:
-            found.append(f"{path.name}: not in tools/course.py's NOTEBOOKS")
+            found.append(f"{path.name}: not in tools/syllabus.py's NOTEBOOKS")
             continue
         nb = nbformat.read(path, as_version=4)
         try:
@@ -155,7 +155,7 @@ def main(check: bool) -> int:
                 nbformat.write(nb, path)
     readme = README.read_text(encoding="utf-8")
     if readme_with_map(readme) != readme:
-        found.append("README.md: course map differs from tools/course.py")
+        found.append("README.md: course map differs from tools/syllabus.py")
         if not check:
             README.write_text(readme_with_map(readme), encoding="utf-8")
     for line in found:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import irnn
-from ..data import random_problem
+from rnn_lib import irnn
+from rnn_lib.data import random_problem
+
 from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner, steps_message
 
 EXERCISE = "relu_deltas"

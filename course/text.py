@@ -8,7 +8,7 @@ read-out gives logits for the next character (O = V), scored by ``rnn_lib.losses
     x = one_hot(inputs, vocab.size)                  # (T, B, V)
 
 The corpus that ships with the course, :func:`load_corpus`, is the course's own prose (see
-``rnn_lib/corpora/README.md`` for where it comes from and its licence).
+``course/corpora/README.md`` for where it comes from and its licence).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .cells import check_cell
-from .losses import check_class_targets, softmax_cross_entropy
-from .validation import as_float_array, as_generator, check_float_dtype, check_size, describe, out_of_memory
+from rnn_lib.cells import check_cell
+from rnn_lib.losses import check_class_targets, softmax_cross_entropy
+from rnn_lib.validation import as_float_array, as_generator, check_float_dtype, check_size, describe, out_of_memory
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
 
 
 def load_corpus(name: str = "course_prose") -> str:
-    """The text of a corpus shipped in ``rnn_lib/corpora`` (``"course_prose"``: ~125 000 characters, 114 distinct)."""
+    """The text of a corpus shipped in ``course/corpora`` (``"course_prose"``: ~125 000 characters, 114 distinct)."""
     available = sorted(p.stem for p in CORPORA.glob("*.txt"))
     if name not in available:
         raise ValueError(f"no corpus named {name!r}; available: {', '.join(available)}")
@@ -159,7 +159,7 @@ def generate(params, vocab, n, *, prime, temperature=1.0, rng=0, cell="RNN") -> 
     cell = check_cell(cell)
     D, _, O = cell.sizes(params)
     if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab must be a rnn_lib.text.Vocabulary, got {describe(vocab)}")
+        raise TypeError(f"vocab must be a course.text.Vocabulary, got {describe(vocab)}")
     if D != vocab.size or O != vocab.size:
         raise ValueError(f"params must read and predict V = {vocab.size} characters (D = O = V), got D = {D}, O = {O}")
     n = check_size(n, "n")

@@ -1,7 +1,7 @@
 """Checkers for the notebooks' coding exercises, one module per topic.
 
 Each ``check_*`` function takes the learner's function, runs it on data of its
-choosing and returns a :class:`~rnn_lib.exercises._feedback.Feedback` that
+choosing and returns a :class:`~course.exercises._feedback.Feedback` that
 names what is wrong (shape, sign, time step, parameter, or a known bug).
 An unfinished exercise (``raise NotImplementedError``) gets a friendly
 "not implemented yet", never a traceback.

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import gradcheck, gru, lstm
-from .gated import PARAM_NAMES
-from .reference import loss, loss_grad
+from rnn_lib import gradcheck, gru, lstm
+from rnn_lib.gated import PARAM_NAMES
+from rnn_lib.reference import loss, loss_grad
 
 MODULES = {"LSTM": lstm, "GRU": gru}
 GATE_NAMES = {"LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n")}

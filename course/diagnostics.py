@@ -19,10 +19,18 @@ import math
 
 import numpy as np
 
-from .cells import check_cell
-from .functional import backward, forward
-from .parameters import PARAM_NAMES
-from .validation import as_generator, as_params, check_params, check_positive, check_size, check_training_data, describe
+from rnn_lib.cells import check_cell
+from rnn_lib.functional import backward, forward
+from rnn_lib.parameters import PARAM_NAMES
+from rnn_lib.validation import (
+    as_generator,
+    as_params,
+    check_params,
+    check_positive,
+    check_size,
+    check_training_data,
+    describe,
+)
 
 
 def _dot(a, b) -> float:

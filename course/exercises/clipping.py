@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..parameters import PARAM_NAMES, param_shapes
+from rnn_lib.parameters import PARAM_NAMES, param_shapes
+
 from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, run_learner
 
 EXERCISE = "clip_per_sequence"

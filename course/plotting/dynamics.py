@@ -1,8 +1,8 @@
 """Figures for training dynamics (notebooks 07–12): curves, loss curves and training histories, and what
-clipping does to a gradient (figures over many seeds: ``rnn_lib.plotting.spread``).
+clipping does to a gradient (figures over many seeds: ``course.plotting.spread``).
 
 Every function draws on ``ax`` (a new figure when None) and returns the axes; the notebook ends
-its cell with ``plt.show()``.  Call ``rnn_lib.plotting.style.use_course_style()`` first.
+its cell with ``plt.show()``.  Call ``course.plotting.style.use_course_style()`` first.
 """
 
 from __future__ import annotations

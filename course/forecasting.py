@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .functional import forward
-from .validation import as_float_array, check_size
+from rnn_lib.functional import forward
+from rnn_lib.validation import as_float_array, check_size
 
 
 def free_running(params, x_warm, n_steps) -> np.ndarray:

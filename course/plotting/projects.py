@@ -1,7 +1,7 @@
 """Figures for the projects of notebook 12: forecasts against the truth.
 
 Every function draws on ``ax`` (a new figure when None) and returns the axes; the notebook ends its
-cell with ``plt.show()``.  Call ``rnn_lib.plotting.style.use_course_style()`` first.
+cell with ``plt.show()``.  Call ``course.plotting.style.use_course_style()`` first.
 """
 
 from __future__ import annotations

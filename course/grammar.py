@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cells import RNN, check_cell
-from .data import REBER_SYMBOLS, reber_strings
-from .losses import check_logits, softmax_cross_entropy
-from .progress import Progress
-from .training import History, check_optimizer, guarded_update
-from .validation import (
+from rnn_lib.cells import RNN, check_cell
+from rnn_lib.data import REBER_SYMBOLS, reber_strings
+from rnn_lib.losses import check_logits, softmax_cross_entropy
+from rnn_lib.progress import Progress
+from rnn_lib.training import History, check_optimizer, guarded_update
+from rnn_lib.validation import (
     as_generator,
     as_params,
     check_checkpoints,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import engine
-from ..data import random_problem
-from ..parameters import PARAM_NAMES
+from rnn_lib import engine
+from rnn_lib.data import random_problem
+from rnn_lib.parameters import PARAM_NAMES
+
 from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, run_learner
 
 TBPTT_EXERCISE = "tbptt_gradients"

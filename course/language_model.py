@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import lstm
-from .cells import RNN, check_cell
-from .losses import check_class_targets, softmax_cross_entropy
-from .parameters import param_shapes
-from .progress import Progress
-from .text import next_character_streams, one_hot
-from .training import History, check_optimizer, guarded_update
-from .validation import (
+from rnn_lib import lstm
+from rnn_lib.cells import RNN, check_cell
+from rnn_lib.losses import check_class_targets, softmax_cross_entropy
+from rnn_lib.parameters import param_shapes
+from rnn_lib.progress import Progress
+from rnn_lib.training import History, check_optimizer, guarded_update
+from rnn_lib.validation import (
     as_generator,
     as_params,
     check_checkpoints,
@@ -39,6 +38,8 @@ from .validation import (
     check_updatable,
     describe,
 )
+
+from .text import next_character_streams, one_hot
 
 
 def init_language_model(cell, V, H, *, rng=0, dtype=np.float64) -> dict:
@@ -58,7 +59,7 @@ def init_language_model(cell, V, H, *, rng=0, dtype=np.float64) -> dict:
         return {name: p.astype(dtype) for name, p in params.items()}
     if cell.name == "LSTM":
         return lstm.init_params(V, H, V, rng=gen, dtype=dtype, forget_bias=1.0)
-    from . import gru
+    from rnn_lib import gru
 
     return gru.init_params(V, H, V, rng=gen, dtype=dtype)
 

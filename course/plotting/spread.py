@@ -1,7 +1,7 @@
 """Figures of results over many seeds: every run drawn thin, their median bold, overflow marked.
 
 Every function draws on ``ax`` and returns it; the notebook ends its cell with ``plt.show()``.
-Call ``rnn_lib.plotting.style.use_course_style()`` first.
+Call ``course.plotting.style.use_course_style()`` first.
 """
 
 from __future__ import annotations

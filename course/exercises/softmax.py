@@ -19,7 +19,8 @@ import warnings
 
 import numpy as np
 
-from ..losses import softmax_cross_entropy
+from rnn_lib.losses import softmax_cross_entropy
+
 from ._feedback import Feedback, as_real_array, combine, diagnose, run_learner, split_pair
 
 EXERCISE = "softmax_cross_entropy"

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..gradcheck import relative_error
-from ..parameters import PARAM_NAMES
+from rnn_lib.gradcheck import relative_error
+from rnn_lib.parameters import PARAM_NAMES
 
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = "sign flipped"  # the mistake diagnose names when the answer is exactly −(the right one)

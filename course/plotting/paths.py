@@ -3,7 +3,7 @@
 - :func:`plot_paths_into_state`: the unrolled graph with the two paths from L into one h_t.
 - :func:`plot_contribution_triangle`: how much each (loss step t, weight use k) pair adds to ∂L/∂W_hh.
 
-Call :func:`rnn_lib.plotting.style.use_course_style` first (the notebooks' setup cell does).
+Call :func:`course.plotting.style.use_course_style` first (the notebooks' setup cell does).
 """
 
 from __future__ import annotations

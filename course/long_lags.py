@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import cells, data, gru, irnn, lstm
-from .functional import init_params
-from .optim import Adam
-from .training import TrainingDiverged, evaluate, train
-from .validation import check_non_negative_int, check_size
+from rnn_lib import cells, data, gru, irnn, lstm
+from rnn_lib.functional import init_params
+from rnn_lib.optim import Adam
+from rnn_lib.training import TrainingDiverged, evaluate, train
+from rnn_lib.validation import check_non_negative_int, check_size
 
 VARIANTS = {  # name → (cell, hidden size H)
     "tanh_random": (cells.RNN, 64),

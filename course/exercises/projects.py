@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import engine
-from ..parameters import param_shapes
+from rnn_lib import engine
+from rnn_lib.parameters import param_shapes
+
 from ._feedback import Feedback, diagnose, run_learner
 
 ROLLOUT_EXERCISE = "rollout"

@@ -26,8 +26,9 @@ import math
 
 import numpy as np
 
-from .. import reference
-from ..parameters import PARAM_NAMES, param_shapes
+from rnn_lib import reference
+from rnn_lib.parameters import PARAM_NAMES, param_shapes
+
 from ._feedback import Feedback, as_real_array, matches, run_learner
 
 EXERCISE = "train_gd"

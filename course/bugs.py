@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import gradcheck, reference
-from .parameters import PARAM_NAMES
-from .reference import output_step_backward, rnn_step_backward
+from rnn_lib import gradcheck, reference
+from rnn_lib.parameters import PARAM_NAMES
+from rnn_lib.reference import output_step_backward, rnn_step_backward
 
 CLIP_MAX_NORM = 1.0  # the "small max" of clip_before_check: real gradients here are larger
 

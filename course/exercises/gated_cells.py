@@ -18,7 +18,7 @@ GRU (notebook 14).  ``gru_gate_grads(dh_out, h, gates, hn, W_hh)`` with h (T + 1
 ∂L/∂(W_ih x_t + b_ih) and ∂L/∂(W_hh h_{t−1} + b_hh), with δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ da_h_{t+1} + z_{t+1} ⊙ δ^h_{t+1}.
 
 The reference solutions loop over ``rnn_lib.lstm.cell_backward`` / ``rnn_lib.gru.cell_backward``.  Each known
-mistake within a step is that function with one line changed (``rnn_lib.gated_bugs.plant``), so the checker
+mistake within a step is that function with one line changed (``course.gated_bugs.plant``), so the checker
 recognises exactly what the gallery shows; mistakes in the loop are switches of the loop.  Feedback names the
 mistake, the gate blocks it spoils and the steps, counting t from 1.
 """
@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import gated_bugs, gru, lstm
+from rnn_lib import gru, lstm
+
+from .. import gated_bugs
 from ._feedback import (
     Feedback,
     as_real_array,
