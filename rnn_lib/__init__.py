@@ -2,33 +2,27 @@
 
 The pieces, lowest first (nothing imports anything above it; CONTRIBUTING.md's table, kept true by a test):
 
-- ``parameters``  the five parameters: names, shapes, the problem's initialisation
+- ``parameters``  the five parameters' names and shapes
 - ``reference``   the readable BPTT: step functions and the loops over them (read this one)
 - ``engine``      the same numbers, fast: what ``forward``/``backward`` run
 - ``validation``  the checks the public functions run on what they are given
-- ``functional``  ``forward``/``backward``/``loss``/``init_params`` as learners call them (checked)
+- ``functional``  ``init_params``/``forward``/``backward`` as learners call them (checked)
 - ``updates``     parameter updates that happen all at once or not at all
 - ``gradcheck``   centred finite differences and a per-array report
 - ``files``       saving and loading parameters, atomically and safely
-- ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
-                  ``gated_bugs``: their planted-bug gallery
+- ``lstm``, ``gru`` the gated networks in PyTorch's layout (notebooks 13, 14); ``irnn`` the ReLU RNN (notebook 15)
 - ``model``       ``SimpleRNN``, the problem's class, and ``LSTMModel``, ``GRUModel`` with its surface
-- ``data``        seeded toy, sine-wave, adding-problem, Reber-grammar and random data
-- ``losses``      the classification read-out: softmax and cross-entropy
+- ``data``        seeded toy, sine-wave, adding-problem, memory, Reber-grammar and random data
+- ``losses``      the squared error (``loss``, ``loss_grad``) and softmax cross-entropy
 - ``optim``       SGD, Momentum, Adagrad and Adam with torch.optim's rules, all-or-nothing steps
-- ``text``        characters for a language model: vocabulary, one-hot, streams, sampling, perplexity
 - ``clipping``    gradient clipping by global norm and by value
-- ``irnn``        the ReLU RNN with W_hh = I at the start (Le et al. 2015; notebook 15)
 - ``cells``       the RNN, the LSTM, the GRU and the IRNN as the trainers see them
 - ``progress``    a quiet progress line for long runs
 - ``training``    a mini-batch trainer that records a History
 - ``tbptt``       truncated BPTT, Williams & Peng's BPTT(k1, k2)
-- ``language_model`` a character model on a long text: stateful BPTT(k, k) one chunk at a time, evaluation
-- ``grammar``     the embedded Reber grammar learned and scored exactly (legal next symbols)
-- ``long_lags``   notebook 15's six networks, two tasks and training protocol (imported on its own)
-- ``bugs``        the gallery of planted BPTT bugs (notebook 06)
-- ``diagnostics``, ``forecasting``, ``results``: measurements, forecasts and stored experiment rows
-- ``exercises``   checkers for the notebooks' exercises; ``plotting``: figures (imports matplotlib)
+
+What teaching needs beside the library (checkers, bug galleries, figures, experiment protocols) is the package
+``course``, which this one never imports.
 
 Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
@@ -48,7 +42,8 @@ from . import (
     tbptt,
     training,
 )
-from .functional import backward, forward, init_params, loss, loss_grad
+from .functional import backward, forward, init_params
+from .losses import loss, loss_grad
 from .model import GRUModel, LSTMModel, SimpleRNN
 from .parameters import PARAM_NAMES, param_shapes
 from .reference import output_step_backward, output_step_forward, rnn_step_backward, rnn_step_forward

@@ -1,4 +1,4 @@
-"""The functional API as learners call it: ``rnn_lib.forward``, ``backward``, ``loss``, ``loss_grad``, ``init_params``.
+"""The functional API as learners call it: ``rnn_lib.init_params``, ``forward``, ``backward``.
 
 Each function checks its arguments once (``validation.py``) and hands them to the fast engine
 (``engine.py``, the same numbers as ``reference.py``).  Shapes are those of ``reference``:
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import engine, parameters, reference
+from . import engine
+from .parameters import PARAM_NAMES, param_shapes
 from .validation import (
     all_finite,
     as_float_array,
@@ -44,8 +45,19 @@ def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
 
 
 def draw_params(D: int, H: int, O: int, *, rng, scale: float, dtype) -> dict:
-    """:func:`rnn_lib.parameters.init_params` for checked arguments, all or nothing (see :func:`drawn_atomically`)."""
-    return drawn_atomically(rng, lambda: parameters.init_params(D, H, O, rng=rng, scale=scale, dtype=dtype))
+    """:func:`init_params` for checked arguments, all or nothing (see :func:`drawn_atomically`).
+
+    The weights are drawn in the problem's order (W_xh, W_hh, W_hy) with ``np.random.randn`` when rng is None, so
+    that after ``np.random.seed(s)`` they are the numbers the problem's own class draws.
+    """
+    draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
+
+    def params():
+        weights = {name: draw(*shape) * scale for name, shape in param_shapes(D, H, O).items() if name[0] == "W"}
+        drawn = {**weights, "b_h": np.zeros((H, 1)), "b_y": np.zeros((O, 1))}
+        return {name: drawn[name].astype(dtype, copy=False) for name in PARAM_NAMES}
+
+    return drawn_atomically(rng, params)
 
 
 def drawn_atomically(rng, draw):
@@ -134,23 +146,3 @@ def backward(params, cache, dy):
             f"got shape {dy.shape}"
         )
     return engine.backward(params, cache, dy)
-
-
-def _pair(y_hat, y):
-    y_hat = as_float_array(y_hat, "y_hat", None)
-    y = as_float_array(y, "y", y_hat.dtype)
-    if y_hat.size == 0:
-        raise ValueError(f"y_hat is empty (shape {y_hat.shape}); give at least one time step")
-    if y.shape != y_hat.shape:
-        raise ValueError(f"y must have the shape of y_hat {y_hat.shape}, got shape {y.shape}")
-    return y_hat, y
-
-
-def loss(y_hat, y) -> float:
-    """L = ½ Σ ‖ŷ − y‖² over every step (and sequence); y_hat and y share one shape. Returns a float."""
-    return reference.loss(*_pair(y_hat, y))
-
-
-def loss_grad(y_hat, y):
-    """∂L/∂ŷ = ŷ − y, shaped like y_hat."""
-    return reference.loss_grad(*_pair(y_hat, y))

@@ -1,6 +1,11 @@
-"""The classification read-out: softmax and cross-entropy, for predicting one symbol out of V.
+"""The course's losses: the problem's squared error, and softmax cross-entropy for predicting one symbol out of V.
 
-For the logits z_t (V numbers; code ``logits[t]``) at step t and the index y_t of the right symbol::
+The squared error (notebooks 02–07), for predictions ŷ_t and targets y_t of the same shape::
+
+    L = ½ Σ_t ‖ŷ_t − y_t‖²,      ∂L/∂ŷ_t = ŷ_t − y_t = δ^y_t
+
+The cross-entropy (notebook 16 on), for the logits z_t (V numbers; code ``logits[t]``) at step t and the index y_t
+of the right symbol::
 
     p_t = softmax(z_t),        p_{t,i} = exp(z_{t,i}) / Σ_j exp(z_{t,j})
     L   = −Σ_t log p_t[y_t]                    natural log; summed over steps (and batch), like ½ Σ_t ‖ŷ_t − y_t‖²
@@ -20,7 +25,29 @@ import math
 
 import numpy as np
 
+from . import reference
 from .validation import as_float_array, describe
+
+
+def _pair(y_hat, y):
+    """y_hat and y as float arrays of one shape (y in y_hat's dtype), at least one step."""
+    y_hat = as_float_array(y_hat, "y_hat", None)
+    y = as_float_array(y, "y", y_hat.dtype)
+    if y_hat.size == 0:
+        raise ValueError(f"y_hat is empty (shape {y_hat.shape}); give at least one time step")
+    if y.shape != y_hat.shape:
+        raise ValueError(f"y must have the shape of y_hat {y_hat.shape}, got shape {y.shape}")
+    return y_hat, y
+
+
+def loss(y_hat, y) -> float:
+    """L = ½ Σ ‖ŷ − y‖² over every step (and sequence), checked; y_hat and y share one shape. Returns a float."""
+    return reference.loss(*_pair(y_hat, y))
+
+
+def loss_grad(y_hat, y):
+    """∂L/∂ŷ = ŷ − y, shaped like y_hat, checked."""
+    return reference.loss_grad(*_pair(y_hat, y))
 
 
 def check_logits(logits, name: str = "logits") -> np.ndarray:

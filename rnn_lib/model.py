@@ -1,6 +1,9 @@
 """``SimpleRNN``, the problem's class, on the surface every model of the course shares.
 
-Same attributes, shapes and numbers as the problem's reference (``shared/seed/reference_rnn.py``):
+Same attributes, shapes and numbers as the problem statement's own ``SimpleRNN`` (not part of this repository;
+CONTRIBUTING.md says how the parity tests find it): attributes ``W_xh, W_hh, W_hy, b_h, b_y``, drawn with
+``np.random.randn(...) * 0.01`` in that order, ``forward(x)`` returning (T, O, 1) and ``backward(x, y, learning_rate)``
+doing BPTT and one SGD step;
 after ``np.random.seed(s)`` the weights, outputs and updated weights agree with it to rounding
 error, for any sizes and any number of epochs.
 
