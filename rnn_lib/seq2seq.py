@@ -222,10 +222,11 @@ def exact_match(tokens, tgt):
     return np.all((tokens == tgt) | ~upto, axis=0)
 
 
-def train(params, make_batch, *, steps, lr, attention=None, clip=1.0):
+def train(params, make_batch, *, steps, lr, attention=None, clip=1.0, on_update=None):
     """Adam on fresh batches: ``make_batch(step)`` → (src, tgt); gradients clipped to global norm ``clip``.
 
-    Changes params in place.  Returns the loss of every step (list of floats).
+    Changes params in place; calls ``on_update(updates_done, loss, params)`` after each update if given (to measure).
+    Returns the loss of every step (list of floats).
     """
     opt, losses = Adam(params, lr=lr), []
     for step in range(check_size(steps, "steps")):
@@ -236,4 +237,6 @@ def train(params, make_batch, *, steps, lr, attention=None, clip=1.0):
         grads, _ = clip_by_global_norm(grads, clip, names=tuple(grads))
         opt.step(grads)
         losses.append(value)
+        if on_update is not None:
+            on_update(step + 1, value, params)
     return losses

@@ -4,6 +4,8 @@ Every gradient is checked against centred finite differences in float64, the bri
 the mask keeps padding out of the loss and out of the attention; greedy decoding runs free.
 """
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -165,3 +167,22 @@ def test_the_model_uses_rnn_lib_attention():
     params, (src, tgt, _) = problem("additive")
     _, cache = seq2seq.forward(params, src, tgt, "additive")
     assert type(cache.att) is attn.AttentionCache and cache.att.weights.shape == (tgt.shape[0], 3, src.shape[0])
+
+
+def test_the_length_sweep_uses_the_learning_rates_its_pilot_chose():
+    from rnn_lib.results import load_results
+    from tests.notebook_files import ROOT
+
+    sys.path.insert(0, str(ROOT / "experiments"))
+    import seq2seq_lengths as sweep  # experiments/seq2seq_lengths.py
+
+    pilot = load_results("seq2seq_lengths_lr")
+    for attention, lr in sweep.LEARNING_RATES.items():
+        rows = pilot.where(attention=attention)
+        rows = [rows.where(update=u) for u in (500, 1000, 2000)]  # the pilot's documented checkpoints
+        mean = {
+            rate: np.mean([r.where(lr=rate).column("exact_match").mean() for r in rows])
+            for rate in (0.001, 0.003, 0.01)
+        }
+        assert lr == max(mean, key=mean.get), (attention, mean)
+    assert set(sweep.LEARNING_RATES) == set(sweep.ATTENTION)
