@@ -25,7 +25,8 @@ help:
 	@echo "make student  write the student edition (solutions removed) to student/notebooks"
 	@echo "make html     build a static site of the executed notebooks in _site/"
 	@echo "make bench    time batched BPTT (RNN, LSTM, GRU) against the reference loop, PyTorch (if installed) and a GEMM,"
-	@echo "              and a language-model training step (characters per second) against PyTorch"
+	@echo "              and a language-model training step (characters per second) against PyTorch,"
+	@echo "              and an encoder-decoder-with-attention training step against PyTorch"
 	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (over 90 min)"
 	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
 	@echo "make clean    remove .venv and caches"
@@ -81,6 +82,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bptt.py
 	$(BIN)/python benchmarks/bench_gated.py
 	$(BIN)/python benchmarks/bench_lm.py
+	$(BIN)/python benchmarks/bench_seq2seq.py
 
 # The slow sweeps behind the notebooks' figures (experiments/README.md); nice: they share the machine.
 experiments: $(STAMP)

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from rnn_lib.cells import check_cell
-from rnn_lib.losses import check_class_targets, softmax_cross_entropy
-from rnn_lib.validation import as_float_array, as_generator, check_float_dtype, check_size, describe, out_of_memory
+from rnn_lib.losses import check_class_targets, one_hot, softmax_cross_entropy
+from rnn_lib.validation import as_float_array, as_generator, check_size, describe
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
 
@@ -31,21 +31,6 @@ def load_corpus(name: str = "course_prose") -> str:
     if name not in available:
         raise ValueError(f"no corpus named {name!r}; available: {', '.join(available)}")
     return (CORPORA / f"{name}.txt").read_text(encoding="utf-8")
-
-
-def one_hot(indices, V, dtype=np.float64) -> np.ndarray:
-    """Row i of the V × V identity for every index: shape ``indices.shape + (V,)``.
-
-    indices: integers in 0 … V − 1, any shape ((T,) or (T, B) for the course's time-major inputs).
-    """
-    V = check_size(V, "V")
-    idx = check_class_targets(indices, None, V, name="indices")
-    try:
-        out = np.zeros(idx.shape + (V,), dtype=check_float_dtype(dtype))
-    except MemoryError:
-        raise out_of_memory(f"one-hot vectors of shape {idx.shape + (V,)}") from None
-    np.put_along_axis(out, idx[..., None], 1.0, axis=-1)
-    return out
 
 
 class Vocabulary:

@@ -7,6 +7,7 @@
 - :func:`remember_first`: recall the sign given at the first step, after T − 1 distracting values.
 - :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
 - :func:`reber_strings`: the (embedded) Reber grammar, with the set of legal next symbols at every position.
+- :func:`reversal_task`: digit strings of different lengths and the same digits reversed (the encoder–decoder's).
 
 ``rng`` may be an int seed or a ``np.random.Generator``; the same seed always
 gives the same arrays.
@@ -227,3 +228,46 @@ def reber_strings(n_strings, *, embedded=True, rng=0):
         strings.append("B" + outer + inner + outer + "E")
         legal.append(["TP", "B", *inner_legal[:-1], outer, "E", ""])
     return strings, legal
+
+
+# Tokens of reversal_task: padding, begin and end of a target, then the digits 0 … 9 as 3 … 12.
+PAD, BOS, EOS, DIGIT_0 = 0, 1, 2, 3
+REVERSAL_V = 13
+
+
+class TokenPairs(NamedTuple):
+    """A batch for an encoder–decoder: src (S, B) and tgt (T, B) int64 tokens, time-major, padded with PAD at
+    the end; lengths (B,) the number of digits of each source.  ``src != PAD`` is the sources' mask."""
+
+    src: np.ndarray
+    tgt: np.ndarray
+    lengths: np.ndarray
+
+
+def reversal_task(n_sequences, min_length=1, max_length=10, *, rng=0) -> TokenPairs:
+    """Strings of random digits, of lengths uniform in min_length … max_length, and the same digits reversed.
+
+    Why reversal for the encoder–decoder: the answer is known and exact, and every output digit is one input
+    digit, so a mistake is never arithmetic.  Without attention, the whole string must pass through the encoder's
+    last state, a fixed H numbers, and the information to carry grows with the length (log2 10 ≈ 3.3 bits per
+    digit), while the last output needs the first input, across the whole sequence twice: the bottleneck shows as
+    the strings grow, at a budget of minutes.  With attention each output digit sits at one position of the
+    source, the anti-diagonal of the attention map.  (Sorting and adding mix the bottleneck with counting and
+    carries; normalised dates have outputs of one length whatever the input.)
+
+    Padding: src (S = max_length, B) holds the digits (tokens DIGIT_0 + d) then PAD; tgt (T = max_length + 1, B)
+    the reversed digits, EOS, then PAD.  The decoder is fed BOS then tgt[:-1] (teacher forcing).
+    Returns :class:`TokenPairs`.
+    """
+    B = check_size(n_sequences, "n_sequences")
+    low, high = check_size(min_length, "min_length"), check_size(max_length, "max_length")
+    if high < low:
+        raise ValueError(f"max_length must be at least min_length, got min_length = {low}, max_length = {high}")
+    gen = as_generator(rng)
+    lengths = gen.integers(low, high + 1, size=B)
+    digits = gen.integers(0, 10, size=(high, B)) + DIGIT_0
+    steps = np.arange(high + 1)[:, None]
+    src = np.where(steps[:-1] < lengths, digits, PAD)
+    reversed_digits = np.take_along_axis(digits, np.clip(lengths - 1 - steps, 0, high - 1), axis=0)
+    tgt = np.where(steps < lengths, reversed_digits, np.where(steps == lengths, EOS, PAD))
+    return TokenPairs(src.astype(np.int64), tgt.astype(np.int64), lengths.astype(np.int64))

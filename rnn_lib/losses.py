@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from . import reference
-from .validation import as_float_array, describe
+from .validation import as_float_array, check_float_dtype, check_size, describe, out_of_memory
 
 
 def _pair(y_hat, y):
@@ -172,3 +172,18 @@ def softmax_cross_entropy(logits, targets):
     at_target = y[..., None]
     np.put_along_axis(dlogits, at_target, np.take_along_axis(dlogits, at_target, axis=-1) - 1, axis=-1)  # − onehot
     return loss, dlogits
+
+
+def one_hot(indices, V, dtype=np.float64) -> np.ndarray:
+    """Row i of the V × V identity for every index: shape ``indices.shape + (V,)``.
+
+    indices: integers in 0 … V − 1, any shape ((T,) or (T, B) for the course's time-major inputs).
+    """
+    V = check_size(V, "V")
+    idx = check_class_targets(indices, None, V, name="indices")
+    try:
+        out = np.zeros(idx.shape + (V,), dtype=check_float_dtype(dtype))
+    except MemoryError:
+        raise out_of_memory(f"one-hot vectors of shape {idx.shape + (V,)}") from None
+    np.put_along_axis(out, idx[..., None], 1.0, axis=-1)
+    return out

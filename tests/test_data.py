@@ -10,6 +10,7 @@ SEEDED_TASKS = {
     "sine": lambda rng: data.sine_wave(5, T=30, noise=0.1, rng=rng),
     "adding": lambda rng: data.adding_problem(5, T=12, rng=rng),
     "remember": lambda rng: data.remember_first(5, T=12, rng=rng),
+    "reversal": lambda rng: data.reversal_task(5, 2, 7, rng=rng),
 }
 
 
@@ -184,3 +185,36 @@ def test_remember_first_baseline_predicting_zero_has_mse_1(remember):
 def test_remember_first_refuses_a_single_step():
     with pytest.raises(ValueError, match="T >= 2"):
         data.remember_first(3, T=1)
+
+
+# -- reversal_task ------------------------------------------------------------------------------
+
+
+def test_reversal_targets_are_the_source_digits_reversed_then_eos_then_padding():
+    src, tgt, lengths = data.reversal_task(300, 1, 9, rng=2)
+    assert src.shape == (9, 300) and tgt.shape == (10, 300) and src.dtype == tgt.dtype == np.int64
+    for b in range(300):
+        n = lengths[b]
+        digits = src[:n, b]
+        assert np.all((digits >= data.DIGIT_0) & (digits < data.REVERSAL_V)) and np.all(src[n:, b] == data.PAD)
+        assert tgt[:, b].tolist() == digits[::-1].tolist() + [data.EOS] + [data.PAD] * (9 - n)
+
+
+def test_reversal_lengths_cover_the_range_and_the_digits_are_uniform():
+    src, _, lengths = data.reversal_task(2000, 3, 6, rng=0)
+    assert sorted(set(lengths.tolist())) == [3, 4, 5, 6]
+    counts = np.bincount(src[src != data.PAD] - data.DIGIT_0, minlength=10)
+    assert counts.min() > 0.8 * counts.mean()
+
+
+def test_reversal_of_one_length_pads_nothing():
+    src, tgt, lengths = data.reversal_task(4, 5, 5, rng=1)
+    assert np.all(lengths == 5) and np.all(src != data.PAD) and np.all(tgt[-1] == data.EOS)
+
+
+@pytest.mark.parametrize(
+    "args, error", [((0, 1, 3), ValueError), ((3, 0, 3), ValueError), ((3, 4, 3), ValueError), ((3, 1, 2.0), TypeError)]
+)
+def test_reversal_refuses_bad_sizes(args, error):
+    with pytest.raises(error):
+        data.reversal_task(*args)

@@ -1,0 +1,94 @@
+"""Notebooks 21 and 22: exact-match accuracy against length, the encoder–decoder with and without attention.
+
+Task (rnn_lib.data.reversal_task): reverse a string of 1 … 12 digits (V = 13 tokens with PAD, BOS, EOS).
+Models (rnn_lib.seq2seq): GRU encoder and decoder of H = 64 (the base), the encoder's last state the decoder's
+start, read-out W_out g_t (no attention) or W_out [g_t; c_t] with additive (A = H) or scaled dot-product
+attention over the encoder's states.  Training (seq2seq.train): every update a fresh batch of 32 strings of
+lengths uniform in 1 … 12 (drawn from default_rng(1000 + seed)), teacher forcing, the masked cross-entropy (mean
+per string), Adam with each model's learning rate (LEARNING_RATES, chosen by experiments/seq2seq_lengths_lr.py on
+seeds 100 and 101, which are never judged), gradients clipped at global norm 1; UPDATES updates.  Weights drawn
+from default_rng(seed), seeds 0-9.
+
+Measured at the checkpoints (updates) of CHECKPOINTS on one fixed test set, 100 strings of each length 1 … 12
+(reversal_task(100, L, L, rng=10_000 + L)): the fraction decoded exactly right by greedy free-running decoding
+(every digit and the EOS), per length; and the mean training loss of the last 100 updates.  Arbitrary choices
+varied one at a time (the "variant" column), each with the base's learning rate, seeds 0-4 (what the compute
+allowed): H = 32 without attention and with dot-product attention, H = 128 without attention (does a larger state
+do without attention?); the budget is varied by the checkpoints.
+The quick mode re-runs the first 100 updates of seed 0 of the base models.
+"""
+
+import numpy as np
+from harness import Experiment, seeds
+
+from rnn_lib import data, seq2seq
+
+MAX_LEN, BATCH, CLIP = 12, 32, 1.0
+UPDATES, QUICK_UPDATES, CHECKPOINTS = 2000, 100, (100, 500, 1000, 2000)
+TEST_SEED, TEST_SIZE = 10_000, 100
+ATTENTION = ("none", "additive", "dot")
+LEARNING_RATES = {"none": 0.01, "additive": 0.01, "dot": 0.01}  # seq2seq_lengths_lr.csv's choice
+VARIANTS = {"base": 64, "H32": 32, "H128": 128}  # variant → H
+VARIED = (("H32", "none"), ("H32", "dot"), ("H128", "none"))  # does a larger state do without attention?
+VARIANT_SEEDS = 5  # seeds 0-4 for the variants (compute: the base has seeds 0-9)
+
+
+def test_sets():
+    """length → (src, tgt) of the fixed test strings."""
+    return {L: data.reversal_task(TEST_SIZE, L, L, rng=TEST_SEED + L)[:2] for L in range(1, MAX_LEN + 1)}
+
+
+def training_run(attention, H, lr, seed, updates, checkpoints):
+    """Train one model; one row per (checkpoint, length): exact_match and the mean loss of the last 100 updates."""
+    kind = None if attention == "none" else attention
+    params = seq2seq.init_params(data.REVERSAL_V, H, attention=kind, rng=np.random.default_rng(seed))
+    gen = np.random.default_rng(1000 + seed)
+    tests, rows, losses = test_sets(), [], []
+
+    def measure(update, loss, params):
+        losses.append(loss)
+        if update not in checkpoints:
+            return
+        for L, (src, tgt) in tests.items():
+            tokens, _ = seq2seq.greedy_decode(params, src, L + 1, kind)
+            exact = float(seq2seq.exact_match(tokens, tgt).mean())
+            rows.append(
+                {"update": update, "length": L, "exact_match": exact, "train_loss": float(np.mean(losses[-100:]))}
+            )
+
+    seq2seq.train(
+        params,
+        lambda step: data.reversal_task(BATCH, 1, MAX_LEN, rng=gen)[:2],
+        steps=updates,
+        lr=lr,
+        attention=kind,
+        clip=CLIP,
+        on_update=measure,
+    )
+    return rows
+
+
+def run(case, quick):
+    H = VARIANTS[case["variant"]]
+    updates = QUICK_UPDATES if quick else UPDATES
+    rows = training_run(case["attention"], H, LEARNING_RATES[case["attention"]], case["seed"], updates, CHECKPOINTS)
+    return [{**case, "H": H, **row} for row in rows]
+
+
+EXPERIMENT = Experiment(
+    name="seq2seq_lengths",
+    protocol=(
+        f"reversal of 1-{MAX_LEN} digits; GRU encoder-decoder, H = 64 (variants {VARIED}, seeds 0-4), attention none, "
+        f"additive, dot; fresh batches of {BATCH}, Adam lr {LEARNING_RATES}, clip {CLIP}, {UPDATES} updates; exact "
+        f"match of greedy decoding on {TEST_SIZE} test strings per length at updates {CHECKPOINTS}; seeds 0-9 "
+        "(see the docstring of experiments/seq2seq_lengths.py)."
+    ),
+    key=("variant", "attention", "seed", "update", "length"),
+    cases=[{"variant": "base", "attention": a, "seed": s} for a in ATTENTION for s in seeds(10)]
+    + [{"variant": v, "attention": a, "seed": s} for v, a in VARIED for s in seeds(VARIANT_SEEDS)],
+    quick=[{"variant": "base", "attention": a, "seed": 0} for a in ATTENTION],
+    run=run,
+)
+
+if __name__ == "__main__":
+    EXPERIMENT.main()
