@@ -330,19 +330,25 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, limits) -> tup
 
 def _outputs_of(executed_path: Path, prepared: Prepared) -> list:
     """The executed notebook's outputs per cell (untrusted, for the feedback page only), or none."""
+    raw = grade_sandbox.read_untrusted(executed_path, MAX_NOTEBOOK_BYTES)
     try:
-        if executed_path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            return []
-        executed = nbformat.read(executed_path, as_version=4)
-    except Exception:  # noqa: BLE001 - the learner's code may have left anything there
+        executed = nbformat.reads(raw.decode("utf-8"), as_version=4)
+    except Exception:  # noqa: BLE001 - the learner's code may have left anything there, or nothing
         return []
     if len(executed.cells) != len(prepared.notebook.cells):
         return []
     return [c.get("outputs", []) if c.cell_type == "code" else [] for c in executed.cells]
 
 
-def grade_notebook(stem, path, work, exercises, modules, limits, seconds_left, hidden, sandboxed) -> tuple:
-    """Run one hand-in in the sandbox and judge it; returns (points, texts, notes, flags, seconds, page)."""
+def grade_notebook(stem, path, base, exercises, modules, limits, seconds_left, hidden, sandboxed) -> tuple:
+    """Run one hand-in in the sandbox and judge it; returns (points, texts, notes, flags, seconds, page).
+
+    base: the learner's scratch folder: base/work is the working folder (the only one the learner's code can
+    write), base/in holds the notebooks to run (read-only inside), base/logs what the sandbox printed (not
+    shown inside).  Nothing the grader writes goes into base/work, where the learner's code could have put a
+    link to somewhere else in its place.
+    """
+    work, inbox, logs = base / "work", base / "in", base / "logs"
     course_nb = nbformat.read(NOTEBOOK_DIR / f"{stem}.ipynb", as_version=4)
     learner_nb = nbformat.read(path, as_version=4)
     record = work / f"{stem}.record.jsonl"
@@ -353,16 +359,21 @@ def grade_notebook(stem, path, work, exercises, modules, limits, seconds_left, h
     if prepared.problems:
         text = "not graded: " + "; ".join(prepared.problems) + "."
         return {ex: FAILED for ex in exercises[stem]}, {ex: text for ex in exercises[stem]}, [text], flags, 0.0, None
-    source, target = work / f"{stem}.ipynb", work / f"{stem}.executed.ipynb"
+    source, target = inbox / f"{stem}.ipynb", work / f"{stem}.executed.ipynb"
     nbformat.write(prepared.notebook, source)
-    record.unlink(missing_ok=True)
+    for path in (record, target):  # whatever an earlier notebook of this learner left there (a link, say)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # a folder in its place: then the run cannot record, and scores nothing
     seconds = min(limits.notebook_seconds, seconds_left)
     if sandboxed:
-        argv, env = grade_sandbox.command(work, source, target, limits, hidden), None
+        argv = grade_sandbox.command(work, grade_sandbox.runner(source, target), limits, hidden, inbox)
+        env = None
     else:  # the lecturer's own rights and environment (the learner's limits on time still hold)
-        argv = [sys.executable, str(grade_sandbox.RUNNER), str(source), str(target)]
+        argv = grade_sandbox.runner(source, target)
         env = {**os.environ, **grade_sandbox.environment(work), "PATH": os.environ.get("PATH", "")}
-    outcome = grade_sandbox.run(argv, seconds, work / f"{stem}.log", cwd=work, env=env)
+    outcome = grade_sandbox.run(argv, seconds, logs / f"{stem}.log", cwd=work, env=env)
     entries = grade_record.read_records(record)
     points, texts, notes = {}, {}, []
     if outcome.status == "timed out":
@@ -384,9 +395,10 @@ def grade_learner(learner, notebooks, exercises, modules, limits, scratch, hidde
 
     exercises: stem → Exercises, for the notebooks any learner handed in (the table's columns).
     """
-    work = scratch / learner
-    work.mkdir()
-    grade_sandbox.seed_font_cache(work)
+    base = scratch / learner
+    for folder in ("work", "in", "logs"):
+        (base / folder).mkdir(parents=True)
+    grade_sandbox.seed_font_cache(base / "work")
     result, pages = Graded(), {}
     started = time.monotonic()
     for stem in sorted(exercises):
@@ -402,7 +414,7 @@ def grade_learner(learner, notebooks, exercises, modules, limits, scratch, hidde
             result.flags.append(f"timed out before {stem}")
             continue
         points, texts, notes, flags, _, page = grade_notebook(
-            stem, notebooks[stem], work, exercises, modules, limits, left, hidden, sandboxed
+            stem, notebooks[stem], base, exercises, modules, limits, left, hidden, sandboxed
         )
         result.points.update(points)
         result.texts.update(texts)

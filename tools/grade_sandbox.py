@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -101,11 +102,12 @@ def environment(work: Path) -> dict:
     }
 
 
-def bwrap_args(work: Path, hidden=(), system=SYSTEM, secrets=SECRETS) -> list:
+def bwrap_args(work: Path, hidden=(), inbox=None, system=SYSTEM, secrets=SECRETS) -> list:
     """bubblewrap's options: what the sandbox shows (read-only), hides, and lets ``work`` write.
 
     hidden: folders to cover with an empty tmpfs when they lie inside a folder the sandbox shows (the submissions
-    and output folders, when they sit inside the course).
+    and output folders, when they sit inside the course).  inbox: a folder shown read-only (the notebooks to run,
+    written by the grader where the learner's code cannot plant anything).
     """
     work = _real(work)
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
@@ -127,17 +129,37 @@ def bwrap_args(work: Path, hidden=(), system=SYSTEM, secrets=SECRETS) -> list:
     for path in sorted({_real(h) for h in hidden}, key=str):
         if _under_any(path, visible) and not _under_any(work, [path]) and path.exists():
             args += ["--tmpfs", str(path)]
+    if inbox is not None:
+        args += ["--ro-bind", str(_real(inbox)), str(_real(inbox))]
     args += ["--bind", str(work), str(work), "--chdir", str(work)]
     for key, value in environment(work).items():
         args += ["--setenv", key, value]
     return args
 
 
-def command(work: Path, source: Path, target: Path, limits: Limits, hidden=()) -> list:
-    """The full command that runs tools/grade_runner.py on ``source`` in the sandbox, under ``limits``."""
+def runner(source: Path, target: Path) -> list:
+    """The command that executes the prepared notebook ``source`` into ``target`` (tools/grade_runner.py)."""
+    return [str(Path(sys.prefix) / "bin" / "python"), str(RUNNER), str(source), str(target)]
+
+
+def command(work: Path, inner: list, limits: Limits, hidden=(), inbox=None) -> list:
+    """The full command that runs ``inner`` in the sandbox of the working folder ``work``, under ``limits``."""
     prlimit = ["prlimit", f"--as={int(limits.memory_bytes)}", f"--fsize={int(limits.file_bytes)}", "--core=0", "--"]
-    runner = [str(Path(sys.prefix) / "bin" / "python"), str(RUNNER), str(source), str(target)]
-    return prlimit + bwrap_args(work, hidden) + ["--"] + runner
+    return prlimit + bwrap_args(work, hidden, inbox) + ["--", *inner]
+
+
+def read_untrusted(path: Path, limit: int) -> bytes | None:
+    """A file the learner's code could have written, read without following a link it planted: its first
+    ``limit`` bytes, or None if it is missing, no regular file, or larger."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return None
+        data = f.read(limit + 1)
+    return data if len(data) <= limit else None
 
 
 def seed_font_cache(work: Path) -> None:
