@@ -161,3 +161,31 @@ def test_the_feedback_page_shows_the_verdict_given_outside_and_no_html_of_the_le
     page = grade.feedback_page(result, outputs, EXERCISES[FIRST], texts, read(NOTEBOOK_DIR / f"{FIRST}.ipynb"))
     assert "alert(" not in page and "shown" in page
     assert "given outside" in page and kernel_said not in page and grade.GRADER not in page
+
+
+def test_without_bubblewrap_grading_refuses_and_says_how_to_install_it(tmp_path, monkeypatch):
+    learner_folder(tmp_path / "in", "ann", FIRST)
+    monkeypatch.setattr(grade.grade_sandbox, "missing_tools", lambda: grade.grade_sandbox.INSTALL)
+    with pytest.raises(RuntimeError, match="apt-get install bubblewrap.*\n.*UNSAFE_NO_SANDBOX=1"):
+        grade.grade(tmp_path / "in", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_unsandboxed_grading_is_asked_for_by_name_and_prints_the_risk(tmp_path, monkeypatch, capsys):
+    learner_folder(tmp_path / "in", "ann", FIRST)
+    monkeypatch.setattr(grade, "grade_learner", lambda *a, **k: (grade.Graded(), {}))
+    monkeypatch.setattr(grade, "write_feedback", lambda *a, **k: None)
+    monkeypatch.setattr(grade, "write_table", lambda *a, **k: None)
+    monkeypatch.setattr(grade, "show", lambda results: "")
+    assert grade.main([str(tmp_path / "in"), str(tmp_path / "out"), "--unsafe-no-sandbox"]) == 0
+    assert "WITHOUT the sandbox" in capsys.readouterr().err
+
+
+def test_a_link_the_learners_code_left_is_not_followed(tmp_path):
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"ex": "check_f", "call": 0, "args": "x", "value": 1}\n')
+    (tmp_path / "record.jsonl").symlink_to(secret)
+    assert grade.grade_record.read_records(tmp_path / "record.jsonl") == []
+    assert grade.grade_sandbox.read_untrusted(tmp_path / "record.jsonl", 10**6) is None
+    assert grade.grade_sandbox.read_untrusted(secret, 10**6) is not None
+    assert grade.grade_sandbox.read_untrusted(secret, 10) is None  # larger than allowed

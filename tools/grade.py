@@ -294,7 +294,7 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, limits) -> tup
     if not mine:
         why = {
             "timed out": f"the notebook's time ({limits.notebook_seconds:g} s) ran out before this checker ran",
-            "failed": "the kernel stopped (a crash, os._exit, or the memory limit) before this checker ran",
+            "failed": "the run stopped (a crash, os._exit, the memory limit) before this checker ran",
         }.get(outcome, "its checker cell did not run to the point of calling your function")
         flags = [] if outcome != "finished" else [f"no record of {ex.name} (its checker cell failed)"]
         return 0, f"✗ {ex.name}: not graded: {why}.", flags
@@ -323,6 +323,8 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, limits) -> tup
             "limit, or converting what it returned to an array never ended. Look for a loop that never ends."
         )
         passed = False
+    if replay.hung:
+        flags.append(f"{ex.name} stopped: ran past the time limit")
     if replay.diverged:
         flags.append(f"{ex.name}: the checker in the kernel called the function with other inputs")
     return (nbgrader_cells.POINTS if passed else 0), text, flags
@@ -381,8 +383,11 @@ def grade_notebook(stem, path, base, exercises, modules, limits, seconds_left, h
         notes.append(f"Stopped after {outcome.seconds:.0f} s: the {limit} time limit ({seconds:.0f} s) ran out.")
         flags.append(f"timed out in {stem}")
     elif outcome.status == "failed":
-        notes.append("The kernel stopped before the end of the notebook (a crash, os._exit, or the memory limit).")
-        flags.append(f"kernel stopped in {stem}")
+        notes.append(
+            "The run stopped before the end of the notebook: the kernel died (a crash, os._exit, the memory limit) "
+            "or the files the grader reads were changed."
+        )
+        flags.append(f"run stopped in {stem}")
     for ex in exercises[stem]:
         points[ex], texts[ex], more = judge(ex, entries, modules[ex.test_id], outcome.status, limits)
         flags += more

@@ -34,6 +34,7 @@ MAX_ITEMS = 10_000  # entries of a list, tuple or dict recorded; more: recorded 
 MAX_DEPTH = 20  # nesting of lists, tuples and dicts
 MAX_RECORD_BYTES = 256 * 2**20  # read no more of a record file than this
 ARRAY_KINDS = "biufcUS"  # numbers, booleans and text: no objects, no structured records
+STOPS = ("_TimeUp", "KeyboardInterrupt")  # the checker's stop signal, and Ctrl-C: never swallowed here
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -120,7 +121,9 @@ def encode(value, depth=0):
     if hasattr(type(value), "__array__"):  # a tensor, say: converted here, where a conversion that hangs is stopped
         try:
             arr = np.asarray(value)
-        except BaseException as err:  # noqa: BLE001 - the learner's conversion may raise anything
+        except BaseException as err:  # noqa: BLE001 - the learner's conversion may raise anything (sys.exit too)
+            if type(err).__name__ in STOPS:
+                raise  # the checker's time limit, which counts the conversion too: the call did not finish
             return {"unreadable": name, "error": f"{type(err).__name__}: {err}"[:500]}
         return {"converted": name, "value": encode(arr, depth + 1)}
     return {"object": name}

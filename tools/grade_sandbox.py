@@ -122,16 +122,17 @@ def bwrap_args(work: Path, hidden=(), inbox=None, system=SYSTEM, secrets=SECRETS
         args += ["--ro-bind", str(path), str(path)]
     for path in secrets:
         if os.path.isdir(path) and not os.path.islink(path):
-            args += ["--tmpfs", path]
+            args += ["--tmpfs", path, "--remount-ro", path]
         elif os.path.isfile(path) and not os.path.islink(path):
             args += ["--ro-bind", "/dev/null", path]
     visible = [Path(p) for p in system] + shown
     for path in sorted({_real(h) for h in hidden}, key=str):
         if _under_any(path, visible) and not _under_any(work, [path]) and path.exists():
-            args += ["--tmpfs", str(path)]
+            args += ["--tmpfs", str(path), "--remount-ro", str(path)]
     if inbox is not None:
         args += ["--ro-bind", str(_real(inbox)), str(_real(inbox))]
     args += ["--bind", str(work), str(work), "--chdir", str(work)]
+    args += ["--remount-ro", "/"]  # the sandbox's own root (where the mount points live): nothing new there either
     for key, value in environment(work).items():
         args += ["--setenv", key, value]
     return args
