@@ -72,3 +72,9 @@ def test_the_worked_solutions_raise_no_flag(path):
     solutions = [c.source for c in nb.cells if is_exercise(c)]
     locked = [c.source for c in nb.cells if c.cell_type == "code" and not is_exercise(c)]
     assert grade_scan.scan(solutions, solutions, locked) == []
+
+
+def test_the_checkers_are_recognised_in_the_teaching_package_too():
+    assert "reaches into the checkers (course.exercises._feedback)" in grade_scan.scan(
+        ["import course.exercises._feedback as fb\nfb.matches = lambda *a, **k: True"]
+    )

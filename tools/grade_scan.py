@@ -24,7 +24,8 @@ import ast
 from IPython.core.inputtransformer2 import TransformerManager
 
 LIBRARY = "rnn_lib"
-CHECKERS = ("exercises", "_feedback")  # a module path with one of these parts is the checkers' package
+PACKAGES = (LIBRARY, "course")  # the course's own packages: the library, and the teaching code beside it
+CHECKERS = ("exercises", "_feedback")  # a module path of the course's with one of these parts is the checkers'
 MODULES = ("signal", "importlib", "ctypes", "gc", "inspect", "subprocess", "multiprocessing", "socket", "builtins")
 SYS_ATTRIBUTES = ("modules", "settrace", "setprofile", "_getframe", "meta_path", "path_hooks")
 OS_ATTRIBUTES = ("environ", "environb", "putenv", "unsetenv", "kill", "killpg", "system", "fork", "_exit", "execv")
@@ -94,7 +95,7 @@ class _Scan(ast.NodeVisitor):
 
     def module(self, path: str) -> None:
         parts = path.split(".")
-        if parts[0] == LIBRARY and any(p in CHECKERS for p in parts):
+        if parts[0] in PACKAGES and any(p in CHECKERS for p in parts):
             last = max(i for i, p in enumerate(parts) if p in CHECKERS)
             self.flags.add(f"reaches into the checkers ({'.'.join(parts[: last + 1])})")
         if parts[0] in MODULES:
@@ -156,14 +157,13 @@ class _Scan(ast.NodeVisitor):
                 self.flags.add(f"os.{parts[1]}")
             if parts[0] == "sys" and parts[1:2] and parts[1] in SYS_ATTRIBUTES:
                 self.flags.add(f"sys.{parts[1]}")
-            if parts[0] == LIBRARY:
+            if parts[0] in PACKAGES:
                 self.module(path)
                 if not isinstance(node.ctx, ast.Load):
                     self.flags.add(f"patches {path}")
-                elif not isinstance(getattr(node, "_parent", None), ast.Attribute) and not any(
-                    p in CHECKERS for p in parts
-                ):
-                    self.library.add(path)
+                elif parts[0] == LIBRARY and not isinstance(getattr(node, "_parent", None), ast.Attribute):
+                    if not any(p in CHECKERS for p in parts):
+                        self.library.add(path)
             elif not isinstance(node.ctx, ast.Load) and parts[0] in self.aliases:
                 self.flags.add(f"patches {path}")
         if node.attr in FILES:
