@@ -32,8 +32,10 @@ help:
 	@echo "make clean    remove .venv and caches"
 	@echo "For lecturers (README, Teaching with it):"
 	@echo "make teach        install the lecturer's tools (nbgrader) into .venv"
-	@echo "make grade SUBMISSIONS=dir [GRADES=grades]   grade submitted notebooks: scores.csv and feedback"
-	@echo "make grade-test   grade the solution, student and a planted-mistake edition end to end (nbgrader)"
+	@echo "make grade SUBMISSIONS=dir [GRADES=grades]   grade submitted notebooks, each learner in a sandbox"
+	@echo "                  (bubblewrap; limits: NOTEBOOK_SECONDS=180 LEARNER_SECONDS=900 MEMORY_MB=4096;"
+	@echo "                  docs/grading.md): scores.csv with flags for a human, and feedback"
+	@echo "make grade-test   grade the solution, student and planted-mistake editions and a hostile class end to end"
 	@echo "make site-test    open every page of the site offline in Chromium: no formula left as LaTeX"
 	@echo "make lab-test     open JupyterLab in Chromium: no news pop-up with the course's settings"
 
@@ -107,10 +109,19 @@ $(BROWSER_STAMP): $(STAMP)
 
 teach: $(TEACH_STAMP)
 
-grade: $(TEACH_STAMP)
-	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=folder [GRADES=folder]  (README: Teaching with it)"; exit 2; }
-	$(TEST_ENV) $(BIN)/python tools/grade.py "$(SUBMISSIONS)" "$(GRADES)"
+# Learners' code runs in a bubblewrap sandbox (docs/grading.md); without bubblewrap, grading refuses to run unless
+# UNSAFE_NO_SANDBOX=1 (then their code runs with your rights, and the command says what that risks).
+NOTEBOOK_SECONDS ?= 180
+LEARNER_SECONDS  ?= 900
+MEMORY_MB        ?= 4096
+GRADE_LIMITS := --notebook-seconds $(NOTEBOOK_SECONDS) --learner-seconds $(LEARNER_SECONDS) --memory-mb $(MEMORY_MB)
 
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=folder [GRADES=folder]  (docs/grading.md)"; exit 2; }
+	$(TEST_ENV) $(BIN)/python tools/grade.py "$(SUBMISSIONS)" "$(GRADES)" $(GRADE_LIMITS) \
+	  $(if $(filter 1,$(UNSAFE_NO_SANDBOX)),--unsafe-no-sandbox)
+
+# Needs bubblewrap (apt-get install bubblewrap); nbgrader (make teach) for its configuration's test.
 grade-test: $(TEACH_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -s tests/teaching/test_grading.py
 

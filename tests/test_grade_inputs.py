@@ -1,20 +1,23 @@
-"""`make grade` checks every submission before it grades anything, and reports what it found in one table.
+"""`make grade` checks every submission before it grades anything, builds the notebook that runs from the course's
+cells and the learner's, and reports what it found in one table.
 
-Grading itself needs nbgrader: `make grade-test` runs it end to end.
+Grading a class end to end, in the sandbox: `make grade-test`.
 """
 
 import csv
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from tests.notebook_files import NOTEBOOK_DIR
+from tests.notebook_files import NOTEBOOK_DIR, read
 from tools import grade
 from tools.nbgrader_cells import POINTS
 
 EXERCISES = grade.course_exercises()
 FIRST = next(iter(EXERCISES))  # a course notebook with exercises
+MODULES = grade.checker_modules()
 
 
 def learner_folder(root, name, *notebooks):
@@ -48,6 +51,28 @@ def test_bad_submissions_are_refused_before_anything_is_written(tmp_path, make, 
     assert not (tmp_path / "out").exists()
 
 
+def test_a_dot_folder_is_refused_by_name(tmp_path):
+    learner_folder(tmp_path, "ann", FIRST)
+    learner_folder(tmp_path, ".bob", FIRST)
+    with pytest.raises(ValueError, match=r"\.bob: a folder whose name starts with a dot"):
+        grade.read_submissions(tmp_path, EXERCISES)
+
+
+def test_a_symlinked_notebook_is_refused_by_name(tmp_path):
+    learner_folder(tmp_path, "alice", FIRST)
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / f"{FIRST}.ipynb").symlink_to(tmp_path / "alice" / f"{FIRST}.ipynb")
+    with pytest.raises(ValueError, match=f"bob/{FIRST}.ipynb: a symbolic link"):
+        grade.read_submissions(tmp_path, EXERCISES)
+
+
+def test_a_symlinked_learner_folder_is_refused_by_name(tmp_path):
+    learner_folder(tmp_path, "alice", FIRST)
+    (tmp_path / "bob").symlink_to(tmp_path / "alice")
+    with pytest.raises(ValueError, match="bob: a symbolic link"):
+        grade.read_submissions(tmp_path, EXERCISES)
+
+
 def test_an_unreadable_notebook_is_named(tmp_path):
     (tmp_path / "in" / "ann").mkdir(parents=True)
     (tmp_path / "in" / "ann" / f"{FIRST}.ipynb").write_text("not json")
@@ -55,25 +80,112 @@ def test_an_unreadable_notebook_is_named(tmp_path):
         grade.read_submissions(tmp_path / "in", EXERCISES)
 
 
-def test_the_table_has_a_column_per_exercise_and_counts_missing_and_failed_as_zero(tmp_path):
+def test_the_table_has_a_column_per_exercise_counts_missing_and_failed_as_zero_and_shows_the_flags(tmp_path):
     f, g = grade.Exercise("01_x", "f", "check_f"), grade.Exercise("01_x", "g", "check_g")
-    scores = {"ann": {f: 1.0, g: 0.0}, "bo": {f: None, g: None}, "cy": {f: grade.FAILED, g: grade.FAILED}}
-    grade.write_table(tmp_path / "scores.csv", scores, [f, g])
+    results = {
+        "ann": grade.Graded(points={f: 1.0, g: 0.0}),
+        "bo": grade.Graded(points={f: None, g: None}),
+        "cy": grade.Graded(points={f: grade.FAILED, g: grade.FAILED}, flags=["timed out in 01_x", "os.environ"]),
+    }
+    grade.write_table(tmp_path / "scores.csv", results, [f, g])
     rows = list(csv.reader((tmp_path / "scores.csv").read_text(encoding="utf-8").splitlines()))
     assert rows == [
-        ["learner", "01:f", "01:g", "total", "max"],
-        ["ann", "1", "0", "1", str(2 * POINTS)],
-        ["bo", "", "", "0", str(2 * POINTS)],
-        ["cy", "error", "error", "0", str(2 * POINTS)],
+        ["learner", "01:f", "01:g", "total", "max", "flags"],
+        ["ann", "1", "0", "1", str(2 * POINTS), ""],
+        ["bo", "", "", "0", str(2 * POINTS), ""],
+        ["cy", "error", "error", "0", str(2 * POINTS), "timed out in 01_x; os.environ"],
     ]
-    assert grade.show(scores).splitlines()[2].split() == ["bo", "—", "—", "0"]
+    assert grade.show(results).splitlines()[2].split() == ["bo", "—", "—", "0"]
 
 
-def test_checker_text_reads_printed_result_and_error_outputs():
-    cell = nbformat.v4.new_code_cell("check_f(f)")
-    cell.outputs = [
-        nbformat.v4.new_output("stream", name="stderr", text="✗ f: not yet right.\n"),
-        nbformat.v4.new_output("error", ename="E", evalue="v", traceback=["\x1b[0;31mTraceback\x1b[0m", "E: v"]),
-    ]
-    assert grade.checker_text(cell) == "✗ f: not yet right.\nTraceback\nE: v"
-    assert grade.checker_text(nbformat.v4.new_code_cell("x")) == "(no output)"
+def prepared(nb, stem=FIRST):
+    return grade.prepare(read(NOTEBOOK_DIR / f"{stem}.ipynb"), nb, EXERCISES[stem], MODULES, Path("/w/r.jsonl"))
+
+
+@pytest.mark.parametrize("stem", list(EXERCISES))
+def test_every_course_notebook_prepares_with_each_checker_recording(stem):
+    result = prepared(read(NOTEBOOK_DIR / f"{stem}.ipynb"), stem)
+    assert result.problems == []
+    for ex in EXERCISES[stem]:
+        cell = result.notebook.cells[result.checker_cells[ex.test_id]]
+        assert cell.source.endswith(f"lambda: {ex.name})") and grade.GRADER in cell.source
+    assert result.notebook.cells[0].metadata["rnn_grader"] == "setup"
+
+
+def test_an_edited_read_only_cell_is_put_back_and_the_learners_cells_are_kept():
+    nb = read(NOTEBOOK_DIR / f"{FIRST}.ipynb")
+    locked = next(c for c in nb.cells if c.cell_type == "code" and c.metadata["nbgrader"]["locked"])
+    original = locked.source
+    locked.source = "import os; os.environ.clear()"
+    nb.cells.insert(1, nbformat.v4.new_code_cell("helper = 1"))
+    result = prepared(nb)
+    sources = [c.source for c in result.notebook.cells]
+    assert original in sources and locked.source not in sources and "helper = 1" in sources
+    assert "helper = 1" in result.learner_sources
+
+
+def test_a_rewritten_checker_cell_is_put_back():
+    nb = read(NOTEBOOK_DIR / f"{FIRST}.ipynb")
+    ex = EXERCISES[FIRST][0]
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == ex.test_id)
+    cell.source, cell.metadata["nbgrader"]["points"] = "print('all good')", 100
+    result = prepared(nb)
+    assert result.notebook.cells[result.checker_cells[ex.test_id]].source.endswith(f"lambda: {ex.name})")
+
+
+@pytest.mark.parametrize("change", ["delete", "duplicate"])
+def test_a_deleted_or_duplicated_course_cell_refuses_the_notebook(change):
+    nb = read(NOTEBOOK_DIR / f"{FIRST}.ipynb")
+    i = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    if change == "delete":
+        del nb.cells[i]
+    else:
+        nb.cells.insert(i, nbformat.from_dict(dict(nb.cells[i])))
+    assert prepared(nb).problems and ("missing" in prepared(nb).problems[0] or "twice" in prepared(nb).problems[0])
+
+
+def test_every_checker_the_notebooks_call_has_a_module():
+    assert {ex.test_id for exs in EXERCISES.values() for ex in exs} <= set(MODULES)
+
+
+def test_the_feedback_page_shows_the_verdict_given_outside_and_no_html_of_the_learners():
+    result = prepared(read(NOTEBOOK_DIR / f"{FIRST}.ipynb"))
+    script = "<script>alert('from the learner')</script>"
+    outputs = [[nbformat.v4.new_output("display_data", data={"text/html": script, "text/plain": "shown"})]] * len(
+        result.notebook.cells
+    )
+    ex = EXERCISES[FIRST][0]
+    kernel_said = "✓ forged in the kernel"
+    outputs[result.checker_cells[ex.test_id]] = [nbformat.v4.new_output("stream", name="stdout", text=kernel_said)]
+    texts = {e: f"✗ {e.name}: not yet right (given outside)." for e in EXERCISES[FIRST]}
+    page = grade.feedback_page(result, outputs, EXERCISES[FIRST], texts, read(NOTEBOOK_DIR / f"{FIRST}.ipynb"))
+    assert "alert(" not in page and "shown" in page
+    assert "given outside" in page and kernel_said not in page and grade.GRADER not in page
+
+
+def test_without_bubblewrap_grading_refuses_and_says_how_to_install_it(tmp_path, monkeypatch):
+    learner_folder(tmp_path / "in", "ann", FIRST)
+    monkeypatch.setattr(grade.grade_sandbox, "missing_tools", lambda: grade.grade_sandbox.INSTALL)
+    with pytest.raises(RuntimeError, match="apt-get install bubblewrap.*\n.*UNSAFE_NO_SANDBOX=1"):
+        grade.grade(tmp_path / "in", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_unsandboxed_grading_is_asked_for_by_name_and_prints_the_risk(tmp_path, monkeypatch, capsys):
+    learner_folder(tmp_path / "in", "ann", FIRST)
+    monkeypatch.setattr(grade, "grade_learner", lambda *a, **k: (grade.Graded(), {}))
+    monkeypatch.setattr(grade, "write_feedback", lambda *a, **k: None)
+    monkeypatch.setattr(grade, "write_table", lambda *a, **k: None)
+    monkeypatch.setattr(grade, "show", lambda results: "")
+    assert grade.main([str(tmp_path / "in"), str(tmp_path / "out"), "--unsafe-no-sandbox"]) == 0
+    assert "WITHOUT the sandbox" in capsys.readouterr().err
+
+
+def test_a_link_the_learners_code_left_is_not_followed(tmp_path):
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"ex": "check_f", "call": 0, "args": "x", "value": 1}\n')
+    (tmp_path / "record.jsonl").symlink_to(secret)
+    assert grade.grade_record.read_records(tmp_path / "record.jsonl") == []
+    assert grade.grade_sandbox.read_untrusted(tmp_path / "record.jsonl", 10**6) is None
+    assert grade.grade_sandbox.read_untrusted(secret, 10**6) is not None
+    assert grade.grade_sandbox.read_untrusted(secret, 10) is None  # larger than allowed
