@@ -9,12 +9,12 @@ import json
 import numpy as np
 import pytest
 
-from rnn_lib.exercises import _feedback
-from rnn_lib.exercises.finite_differences import check_centred_difference
-from rnn_lib.exercises.optimisers import IN_PLACE, check_adam_step
+from course.exercises import _feedback
+from course.exercises.finite_differences import check_centred_difference
+from course.exercises.optimisers import IN_PLACE, check_adam_step
 from tools import grade_record
 
-ADAM = "rnn_lib.exercises.optimisers"
+ADAM = "course.exercises.optimisers"
 
 
 def right_adam(p, g, m, v, t, lr, beta1, beta2, eps):
@@ -153,7 +153,7 @@ def test_x_not_restored_is_seen_through_the_replay(tmp_path):
             grad[i] = (f_plus - f(x)) / (2 * eps)
         return grad
 
-    checker = ("check_centred_difference", "rnn_lib.exercises.finite_differences")
+    checker = ("check_centred_difference", "course.exercises.finite_differences")
     fb, _ = replayed(recorded(tmp_path, not_restored, checker), check_centred_difference, checker[0])
     assert fb.mistake == "x not restored"
 

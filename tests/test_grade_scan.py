@@ -13,7 +13,7 @@ from tools.nbgrader_cells import is_exercise
     [
         ("def check_adam_step(fn):\n    return 'correct'", "rebinds check_adam_step"),
         ("check_rnn_step = print", "rebinds check_rnn_step"),
-        ("from rnn_lib.exercises.optimisers import check_adam_step as check_adam_step", "rebinds check_adam_step"),
+        ("from course.exercises.optimisers import check_adam_step as check_adam_step", "rebinds check_adam_step"),
         ("import os\nos.environ.pop('NBGRADER_EXECUTION')", "os.environ"),
         ("from os import environ\nenviron.clear()", "os.environ"),
         ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)", "signal"),
@@ -23,12 +23,12 @@ from tools.nbgrader_cells import is_exercise
         ("__import__('os')", "runs code from text or rebinds by name (__import__)"),
         ("exec('x = 1')", "runs code from text or rebinds by name (exec)"),
         (
-            "import rnn_lib.exercises._feedback as fb\nfb.matches = lambda *a, **k: True",
-            "patches rnn_lib.exercises._feedback.matches",
+            "import course.exercises._feedback as fb\nfb.matches = lambda *a, **k: True",
+            "patches course.exercises._feedback.matches",
         ),
         (
-            "from rnn_lib.exercises import _feedback\n_feedback.matches = lambda *a, **k: True",
-            "reaches into the checkers (rnn_lib.exercises._feedback)",
+            "from course.exercises import _feedback\n_feedback.matches = lambda *a, **k: True",
+            "reaches into the checkers (course.exercises._feedback)",
         ),
         ("print(open('../alice/17_optimisers.ipynb').read())", "opens files"),
         ("!cat /etc/passwd", "shell command or IPython magic"),

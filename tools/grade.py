@@ -60,7 +60,7 @@ import grade_sandbox  # noqa: E402
 import grade_scan  # noqa: E402
 import nbgrader_cells  # noqa: E402
 
-import rnn_lib.exercises  # noqa: E402
+import course.exercises  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -112,10 +112,10 @@ def course_exercises(notebook_dir: Path = NOTEBOOK_DIR) -> dict:
 def checker_modules() -> dict:
     """checker name → the module that defines it (imported here, in the trusted process)."""
     found = {}
-    for path in sorted(Path(rnn_lib.exercises.__file__).parent.glob("*.py")):
+    for path in sorted(Path(course.exercises.__file__).parent.glob("*.py")):
         if path.stem.startswith("_"):
             continue
-        module = importlib.import_module(f"{rnn_lib.exercises.__name__}.{path.stem}")
+        module = importlib.import_module(f"{course.exercises.__name__}.{path.stem}")
         for attr, value in vars(module).items():
             if attr.startswith("check_") and callable(value) and getattr(value, "__module__", "") == module.__name__:
                 found[attr] = module.__name__
@@ -269,7 +269,7 @@ def prepare(course_nb, learner_nb, exercises: list, modules: dict, record: Path)
 
 
 def _feedback_module():
-    return importlib.import_module(f"{rnn_lib.exercises.__name__}._feedback")
+    return importlib.import_module(f"{course.exercises.__name__}._feedback")
 
 
 def _stand_in(entry: dict):

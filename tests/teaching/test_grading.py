@@ -82,7 +82,7 @@ TRICKS = {  # learner → (exercise, code added after the worked solution, expec
     ),
     "patch": (
         ONE,
-        "import rnn_lib.exercises._feedback as _fb\n_fb.matches = lambda *a, **k: True\n" + WRONG,
+        "import course.exercises._feedback as _fb\n_fb.matches = lambda *a, **k: True\n" + WRONG,
         0,
     ),
     "alarm": (
