@@ -1,5 +1,5 @@
-# The course in two commands:  make lab  (open it)  and  make test  (check all of it).
-# Both create .venv on first use with the Python found as $(PYTHON) (3.10 or newer).
+# The course in two commands:  make lab  (open your workspace)  and  make progress  (see where you are).
+# Both create .venv on first use with the Python found as $(PYTHON) (3.10 or newer); make test checks all of it.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,10 +14,14 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
+.PHONY: lab lab-solutions workspace progress progress-test test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
 
 help:
-	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
+	@echo "make lab      open your workspace, work/, in JupyterLab (creates .venv and work/ on first use)"
+	@echo "              LAB_ARGS=\"--port 8899 --no-browser\" passes options to JupyterLab"
+	@echo "make progress every exercise of your workspace: done, wrong (and why) or not started (NB=13 for one notebook)"
+	@echo "make workspace  write work/: your copy of the course, exercises blank; never overwrites anything"
+	@echo "make lab-solutions  open the solved edition, notebooks/, in JupyterLab"
 	@echo "make test     run the test suite and every notebook under strict nbval"
 	@echo "make test-threads  every notebook under strict nbval with 2 BLAS threads (outputs must not change)"
 	@echo "make execute  re-execute the notebooks in place (NB=notebooks/01_forward_pass.ipynb for one)"
@@ -55,15 +59,30 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/rnn-course.json
 $(LAB_SETTINGS): tools/lab_settings.py $(STAMP)
 	$(BIN)/python tools/lab_settings.py
 
-lab: $(STAMP) $(LAB_SETTINGS)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00_index.ipynb
+# The learner's workspace (tools/workspace.py): the student edition in work/, written once, never overwritten.
+workspace: $(STAMP)
+	@$(BIN)/python tools/workspace.py
+
+lab: workspace $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS) work/00_index.ipynb
+
+lab-solutions: $(STAMP) $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_index.ipynb
+
+# Checks copies of the workspace's notebooks (tools/progress.py); NB=13 (or NB="13 14") for some of them.
+progress: $(STAMP)
+	@$(BIN)/python tools/progress.py $(NB)
+
+# The whole course solved, through make progress's checker (slow: every notebook runs, about a minute).
+progress-test: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -s tests/slow/test_progress_course.py
 
 # Every notebook under strict nbval with two BLAS threads: printed outputs must not depend on the thread count.
 test-threads: $(STAMP)
 	OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 PYTHONHASHSEED=0 $(BIN)/python -m pytest $(NBVAL) notebooks
 
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks --ignore=tests/teaching
+	$(TEST_ENV) $(BIN)/python -m pytest -rs $(NBVAL) tests notebooks --ignore=tests/teaching --ignore=tests/slow
 
 execute: $(STAMP)
 	$(TEST_ENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),notebooks/*.ipynb)
