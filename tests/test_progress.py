@@ -1,7 +1,7 @@
 """`make progress` (tools/progress.py) reports a workspace exactly as a learner left it, and changes nothing.
 
 The workspace below is filled in the way a learner fills one: in notebook 01 one exercise right (written differently
-from the worked solution) and one that forgets to return; in 02 a wrong formula; in 03 the exercise not begun but the
+from the worked solution) and one that forgets to return (and prints a ✓ of its own); in 02 a wrong formula; in 03 the exercise not begun but the
 checker cell edited to print ✓ (progress runs the course's checker); 04 deleted; everything else untouched.  Only 01–03 need a kernel, so the test takes seconds.  The whole
 course solved (N of N) is `make progress-test` (tests/slow/test_progress_course.py).
 """
@@ -29,6 +29,7 @@ RNN_STEP_RIGHT = """def rnn_step(x_t, h_prev, W_xh, W_hh, b_h):
     return np.tanh(W_xh @ x_t.T + W_hh @ h_prev.T + b_h).T
 """
 RNN_FORWARD_NO_RETURN = """def rnn_forward(x, params, h0):
+    print("✓ rnn_forward: correct.")  # what the function prints is not the checker's verdict
     h = [h0]
     for x_t in x:
         h.append(rnn_step(x_t, h[-1], params["W_xh"], params["W_hh"], params["b_h"]))

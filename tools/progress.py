@@ -158,7 +158,8 @@ def first_feedback_line(lines: list) -> str:
 
 def verdict(exercise: Exercise, cell, own_cell, stopped: str | None) -> Verdict:
     """What the checker cell's outputs say about ``exercise`` (``own_cell``: the learner's exercise cell, or None)."""
-    for output in cell.outputs:
+    # The checker's Feedback is the cell's result; what the learner's function prints (a stream) is never read as one.
+    for output in (o for o in cell.outputs if o.output_type == "execute_result"):
         lines = output_text(output).split("\n")
         for k, line in enumerate(lines):
             head = HEAD.match(line)
