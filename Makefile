@@ -1,5 +1,5 @@
-# The course in two commands:  make lab  (open it)  and  make test  (check all of it).
-# Both create .venv on first use with the Python found as $(PYTHON) (3.10 or newer).
+# The course in two commands:  make lab  (open your workspace)  and  make progress  (see where you are).
+# Both create .venv on first use with the Python found as $(PYTHON) (3.10 or newer); make test checks all of it.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,10 +14,14 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
+.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
 
 help:
-	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
+	@echo "make lab      open your workspace, work/, in JupyterLab (creates .venv and work/ on first use)"
+	@echo "              LAB_ARGS=\"--port 8899 --no-browser\" passes options to JupyterLab"
+	@echo "make progress every exercise of your workspace: done, wrong (and why) or not started (NB=13 for one notebook)"
+	@echo "make workspace  write work/: your copy of the course, exercises blank; never overwrites anything"
+	@echo "make lab-solutions  open the solved edition, notebooks/, in JupyterLab"
 	@echo "make test     run the test suite and every notebook under strict nbval"
 	@echo "make test-threads  every notebook under strict nbval with 2 BLAS threads (outputs must not change)"
 	@echo "make execute  re-execute the notebooks in place (NB=notebooks/01_forward_pass.ipynb for one)"
@@ -44,7 +48,9 @@ $(STAMP): pyproject.toml
 	  { echo "This course needs Python 3.10 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1). Run: make PYTHON=python3.12 ..."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[course,test]"
+	@# setuptools announces every editable install in a box of asterisks, as a warning pip passes on even with
+	@# --quiet; it says nothing about this course (rnn_lib is found where it is), so it is filtered out by its text.
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e ".[course,test]"
 	@# Build matplotlib's font cache now, so its one-time notice never lands in a notebook's stderr.
 	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot"
 	touch $(STAMP)
@@ -58,15 +64,48 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/rnn-course.json
 $(LAB_SETTINGS): tools/lab_settings.py $(STAMP)
 	$(BIN)/python tools/lab_settings.py
 
-lab: $(STAMP) $(LAB_SETTINGS)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) notebooks/00_index.ipynb
+# The learner's workspace (tools/workspace.py): the student edition in work/, written once, never overwritten.
+workspace: $(STAMP)
+	@$(BIN)/python tools/workspace.py
+
+lab: workspace $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS) work/00_index.ipynb
+
+lab-solutions: $(STAMP) $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_index.ipynb
+
+# Checks copies of the workspace's notebooks (tools/progress.py); NB=13 (or NB="13 14") for some of them.
+progress: $(STAMP)
+	@$(BIN)/python tools/progress.py $(NB)
+
+# The whole course solved, through make progress's checker (slow: every notebook runs, about a minute).
+progress-test: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -s tests/slow/test_progress_course.py
+
+# The oldest versions the course promises (pyproject.toml's floors, Python 3.10) in a venv of their own, and the
+# test suite on them (docs/maintaining.md, "The oldest supported versions"). Slow: nice, and not part of make test.
+OLDEST        := .venv-oldest
+PYTHON_OLDEST ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python3.10) python3.10)
+OLDEST_STAMP  := $(OLDEST)/.installed-stamp
+
+$(OLDEST_STAMP): pyproject.toml tools/oldest_constraints.py $(STAMP)
+	test -x $(OLDEST)/bin/python || $(PYTHON_OLDEST) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -c 'import sys; assert sys.version_info[:2] == (3, 10), sys.version'
+	$(BIN)/python tools/oldest_constraints.py > $(OLDEST)/constraints.txt
+	PYTHONWARNINGS="ignore:Editable installation" $(OLDEST)/bin/python -m pip install --quiet -c $(OLDEST)/constraints.txt -e ".[course,test]"
+	MPLBACKEND=Agg $(OLDEST)/bin/python -c "import matplotlib.pyplot"
+	touch $(OLDEST_STAMP)
+
+test-oldest: $(OLDEST_STAMP)
+	$(OLDEST)/bin/python -m pip list --format=freeze | grep -iE "^(numpy|matplotlib|jupyterlab|ipykernel|pytest|nbval)=="
+	$(TEST_ENV) nice -n 10 $(OLDEST)/bin/python -m pytest -rs $(NBVAL) tests notebooks --ignore=tests/teaching --ignore=tests/slow
 
 # Every notebook under strict nbval with two BLAS threads: printed outputs must not depend on the thread count.
 test-threads: $(STAMP)
 	OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 PYTHONHASHSEED=0 $(BIN)/python -m pytest $(NBVAL) notebooks
 
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest $(NBVAL) tests notebooks --ignore=tests/teaching
+	$(TEST_ENV) $(BIN)/python -m pytest -rs $(NBVAL) tests notebooks --ignore=tests/teaching --ignore=tests/slow
 
 execute: $(STAMP)
 	$(TEST_ENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),notebooks/*.ipynb)
@@ -100,11 +139,11 @@ CHROMIUM ?= /usr/bin/chromium
 GRADES   ?= grades
 
 $(TEACH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[course,test,teach]"
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e ".[course,test,teach]"
 	touch $(TEACH_STAMP)
 
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[course,test,browser]"
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e ".[course,test,browser]"
 	touch $(BROWSER_STAMP)
 
 teach: $(TEACH_STAMP)

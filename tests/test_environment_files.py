@@ -3,7 +3,7 @@
 Same package names: pyproject's dependencies plus its extras course (jupyterlab, ipykernel, ...) and test
 (pytest, nbval, ruff, ...) are what environment.yml lists, apart from python, pip and the ``-e .`` pip entry.
 The lecturer's extras (teach: nbgrader; browser: playwright) stay out of it and out of the learner's install.
-ruff, a linter for contributors, may be left out of environment.yml.  The version floors agree too.
+ruff and check-jsonschema, contributors' tools (lint; the CI workflow's schema), may be left out of environment.yml.  The version floors agree too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pytest
 import course.environment
 
 ROOT = Path(__file__).resolve().parent.parent
-OPTIONAL_IN_ENVIRONMENT_YML = {"ruff"}  # a contributor's tool; the conda environment may do without it
+# Contributors' tools (lint; validating the CI workflow): the conda environment may do without them.
+OPTIONAL_IN_ENVIRONMENT_YML = {"ruff", "check-jsonschema"}
 NOT_PACKAGES = {"python", "pip"}  # environment.yml entries that pyproject expresses otherwise
 
 
@@ -141,7 +142,7 @@ def test_environment_yml_lists_the_course_extra():
     assert set(EXTRAS["course"]) - set(ENV_PACKAGES) == set()
 
 
-def test_environment_yml_lists_the_test_extra_apart_from_ruff():
+def test_environment_yml_lists_the_test_extra_apart_from_contributors_tools():
     assert set(EXTRAS["test"]) - OPTIONAL_IN_ENVIRONMENT_YML - set(ENV_PACKAGES) == set()
 
 

@@ -48,5 +48,5 @@ def test_binder_runs_it_from_a_postbuild_that_stops_on_errors():
 
 def test_the_conda_route_in_the_readme_runs_it():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    conda = readme[readme.index("### With conda instead") :].split("```")[1]
+    conda = readme[readme.index("**With conda or mamba**") :].split("```")[1]
     assert "python tools/lab_settings.py" in conda

@@ -1,10 +1,13 @@
 """Navigation is generated from tools/syllabus.py and never drifts from it."""
 
+import base64
+import re
+
 import pytest
 
 from tests.notebook_files import NOTEBOOK_DIR, NOTEBOOK_PATHS, read
 from tools import sync_notebooks
-from tools.syllabus import NOTEBOOKS
+from tools.syllabus import BINDER_BADGE, BINDER_BADGE_FILE, NOTEBOOKS, REPOSITORY, binder_url
 
 
 def test_every_listed_notebook_exists():
@@ -37,3 +40,22 @@ def test_sync_repairs_a_notebook_whose_header_was_edited():
     nb.cells[0].source = "# something else"
     assert sync_notebooks.sync(nb, path.stem)
     assert not sync_notebooks.sync(nb, path.stem)  # a second pass finds nothing left to fix
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_no_image_comes_from_the_network_and_the_badge_is_the_repositorys(path):
+    nb = read(path)
+    remote = [
+        c.source for c in nb.cells if c.cell_type == "markdown" and re.search(r"!\[[^\]]*\]\(https?://", c.source)
+    ]
+    assert not remote, f"{path.name}: an image loaded from the network (broken offline)"
+    header = nb.cells[0]
+    assert f"[![Open in Binder]({BINDER_BADGE})]({binder_url(path.name)})" in header.source
+    image = header.attachments[BINDER_BADGE.removeprefix("attachment:")]["image/svg+xml"]
+    assert base64.b64decode(image) == BINDER_BADGE_FILE.read_bytes()
+
+
+def test_every_binder_link_goes_to_the_configured_repository():
+    texts = [(NOTEBOOK_DIR.parent / "README.md").read_text()] + [p.read_text() for p in NOTEBOOK_PATHS]
+    links = [link for text in texts for link in re.findall(r"https://mybinder\.org/v2/gh/[^)\s\"]+", text)]
+    assert links and all(link.startswith(f"https://mybinder.org/v2/gh/{REPOSITORY}/") for link in links)

@@ -60,7 +60,8 @@ def formulas_in(nb) -> int:
 
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            MarkdownWithMath(renderer=Count(escape=False)).render(cell.source)
+            renderer = Count(escape=False, attachments=cell.get("attachments", {}))  # the header's badge image
+            MarkdownWithMath(renderer=renderer).render(cell.source)
     return len(found)
 
 

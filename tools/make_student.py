@@ -12,7 +12,9 @@ function body::
 The student edition keeps everything else and replaces each such block by a
 short prompt and ``raise NotImplementedError``; the outputs of those cells and
 of the checker cells that follow them are cleared, so nothing gives the answer
-away.  Run unsolved, each checker then answers "not implemented yet".
+away.  Run unsolved, each checker then answers "not implemented yet".  Cells
+tagged ``solved-edition`` (text about the solved edition itself, such as
+00_index's note on where the solutions sit) are left out.
 
 A learner's work is never overwritten: every generated notebook records a
 digest of its own cells; if a file in OUT_DIR no longer matches its digest (the
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PROMPT = "# YOUR CODE HERE: replace the next line with your solution."
 CHECKER = re.compile(r"\bcheck_\w+\(")
+SOLVED_ONLY = "solved-edition"  # tag of the cells that speak of the solved edition and are true only there
 
 
 def strip_solutions(source: str) -> tuple[str, int]:
@@ -74,6 +77,7 @@ def digest(nb) -> str:
 def student_edition(nb):
     """A copy of ``nb`` without solutions; returns (notebook, number of exercises)."""
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # deep copy
+    nb.cells = [cell for cell in nb.cells if SOLVED_ONLY not in cell.metadata.get("tags", [])]
     total = 0
     for cell in nb.cells:
         if cell.cell_type != "code":

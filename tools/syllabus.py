@@ -10,6 +10,7 @@ file, run ``make sync``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 # Where the repository lives on GitHub: the Binder badges are built from this.
 REPOSITORY = "rnn-course/rnn-bptt-numpy"
@@ -163,4 +164,8 @@ def binder_url(notebook_file: str = "00_index.ipynb") -> str:
     return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/notebooks/{notebook_file}"
 
 
-BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+# The badge's image ships with the repository, so a header renders offline (a projector without a network): every
+# header carries it as a cell attachment (tools/sync_notebooks.py), which travels with the notebook wherever it is
+# copied (the workspace, the student edition, the site).
+BINDER_BADGE_FILE = Path(__file__).resolve().parent / "binder_badge.svg"
+BINDER_BADGE = "attachment:binder_badge.svg"

@@ -6,7 +6,8 @@
 What it owns, and nothing else (code cells and outputs are never touched, so
 notebooks need no re-execution afterwards):
 
-- the first cell, tagged ``nav-header``: title, position, Binder badge, prerequisites;
+- the first cell, tagged ``nav-header``: title, position, Binder badge (its image attached to the cell, from
+  tools/binder_badge.svg, so it shows offline), prerequisites;
 - the last cell, tagged ``nav-footer``: previous / course map / next;
 - in 00_index.ipynb, the cell tagged ``course-map``;
 - the README's course map, between its ``course-map`` markers;
@@ -18,6 +19,7 @@ notebooks need no re-execution afterwards):
 
 from __future__ import annotations
 
+import base64
 import sys
 from pathlib import Path
 
@@ -25,7 +27,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbgrader_cells  # noqa: E402
-from syllabus import BINDER_BADGE, BY_STEM, NOTEBOOKS, binder_url  # noqa: E402
+from syllabus import BINDER_BADGE, BINDER_BADGE_FILE, BY_STEM, NOTEBOOKS, binder_url  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -51,6 +53,12 @@ def header_source(stem: str) -> str:
         f"*{nb.summary}*\n\n"
         f"**Prerequisites:** {prereq}"
     )
+
+
+def header_attachments() -> dict:
+    """The header cell's attachments: the Binder badge's image, from the repository (tools/binder_badge.svg)."""
+    image = base64.b64encode(BINDER_BADGE_FILE.read_bytes()).decode("ascii")
+    return {BINDER_BADGE.removeprefix("attachment:"): {"image/svg+xml": image}}
 
 
 def footer_source(stem: str) -> str:
@@ -116,6 +124,9 @@ def sync(nb, stem: str) -> list:
             cell.source = source
 
     ensure(0, "nav-header", header_source(stem))
+    if cells[0].get("attachments") != header_attachments():
+        changes.append("the header's badge image differs from tools/binder_badge.svg")
+        cells[0]["attachments"] = header_attachments()
     ensure(-1, "nav-footer", footer_source(stem))
     if stem == "00_index":
         maps = [c for c in cells if tagged(c, "course-map")]
