@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from tests.notebook_files import NOTEBOOK_DIR, NOTEBOOK_PATHS, ROOT, read
-from tools.syllabus import NOTEBOOKS
 from tools.progress import course_exercises
+from tools.syllabus import NOTEBOOKS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCUMENTS = [

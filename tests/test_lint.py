@@ -1,11 +1,11 @@
-"""ruff keeps the code (library, tests, tools, notebooks) in one style."""
+"""ruff keeps the code (the two packages, tests, tools, notebooks) in one style."""
 
 import subprocess
 import sys
 
 from tests.notebook_files import ROOT
 
-TARGETS = ["rnn_lib", "tests", "tools", "benchmarks", "notebooks", "experiments"]
+TARGETS = ["rnn_lib", "course", "tests", "tools", "benchmarks", "notebooks", "experiments"]
 
 
 def ruff(*args):

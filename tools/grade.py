@@ -66,6 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 LEARNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]*")  # becomes a folder name and a row of the table
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ATTACHMENT = re.compile(r"attachment:([^)\s\"']+)")
 FAILED = "error"  # the entry of an exercise whose notebook could not be graded (it counts 0)
 MAX_NOTEBOOK_BYTES = 20 * 2**20  # a course notebook with outputs is well under 2 MB
 GRADER = "__rnn_grader__"  # the name the grader's module has in the learner's kernel
@@ -255,6 +256,8 @@ def prepare(course_nb, learner_nb, exercises: list, modules: dict, record: Path)
             cells.append(nbformat.v4.new_code_cell(cell.source, metadata={"rnn_grader": "added"}))
         elif cell.cell_type == "markdown" and isinstance(cell.get("source"), str):
             cells.append(nbformat.v4.new_markdown_cell(cell.source))
+            if isinstance(cell.get("attachments"), dict):  # the header's Binder badge; images a learner pasted
+                cells[-1]["attachments"] = cell["attachments"]
     missing = [gid for gid in course if gid not in seen]
     if missing:
         shown = ", ".join(f"`{g}`" for g in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
@@ -545,6 +548,9 @@ def feedback_page(prepared: Prepared, outputs: list, exercises: list, texts: dic
         if role == "setup":
             continue
         cell = nbformat.from_dict(json.loads(json.dumps(cell)))
+        if cell.cell_type == "markdown":  # a link to an attachment the cell does not carry would stop the export
+            carried = set(cell.get("attachments") or {})
+            cell.source = ATTACHMENT.sub(lambda m: m.group(0) if m.group(1) in carried else "#", cell.source)
         if role.startswith("checker:"):
             ex = by_test[role.split(":", 1)[1]]
             cell.source = originals[ex.test_id]

@@ -52,8 +52,8 @@ from nbclient import NotebookClient  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbgrader_cells  # noqa: E402
-from syllabus import BY_STEM  # noqa: E402
 from make_student import is_untouched  # noqa: E402
+from syllabus import BY_STEM  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_DIR = ROOT / "notebooks"
