@@ -197,7 +197,12 @@ BAD_CALLS = [
     row(lambda c: lstm.init_params(D, H, O, dtype=np.int32), TypeError, "dtype", "float32", id="init-dtype"),
     row(lambda c: gru.init_params(D, H, O, rng=42), TypeError, "rng", "Generator", "int", id="init-rng-int"),
     row(
-        lambda c: lstm.init_params(D, H, O, forget_bias="1"), TypeError, "forget_bias", "real", "'1'", id="init-fb-str"
+        lambda c: lstm.init_params(D, H, O, forget_bias="1"),
+        TypeError,
+        "forget_bias",
+        "number",
+        "'1'",
+        id="init-fb-str",
     ),
     row(lambda c: lstm.init_params(D, H, O, forget_bias=np.inf), ValueError, "forget_bias", "finite", id="init-fb-inf"),
 ]
