@@ -42,22 +42,31 @@ GATED_KEYS = ("W_ih", "W_hh", "b_ih", "b_hh")  # the arrays whose rows come in g
 # ---------------------------------------------------------------------------
 
 
-def lstm_sigma_prime_missing(block: int):
-    """The LSTM's element-wise backward without σ′ on gate ``block`` (0 = i, 1 = f, 3 = o)."""
-
-    def planted(dh, dc_next, c_prev, gates, tanh_c):
-        dh_raw, dc_prev = lstm.gates_backward(dh, dc_next, c_prev, gates, tanh_c)
-        s = lstm.gate_blocks(gates)[block]
-        lstm.gate_blocks(dh_raw)[block][...] /= s * (1.0 - s)  # BUG: σ′ = σ(1 − σ) divided out again
-        return dh_raw, dc_prev
-
-    planted.__name__ = planted.__qualname__ = f"lstm_sigma_prime_missing_on_{'if_o'[block]}"
-    return planted
+def without_sigma_prime(dh_raw, gates, block: int, G: int):
+    """Divide gate ``block``'s σ′ = σ(1 − σ) out of its part of dh_raw again, in place (G gate blocks)."""
+    s = np.split(gates, G, axis=-1)[block]
+    np.split(dh_raw, G, axis=-1)[block][...] /= s * (1.0 - s)
 
 
-lstm_sigma_prime_missing_on_i = lstm_sigma_prime_missing(0)
-lstm_sigma_prime_missing_on_f = lstm_sigma_prime_missing(1)
-lstm_sigma_prime_missing_on_o = lstm_sigma_prime_missing(3)
+def lstm_sigma_prime_missing_on_f(dh, dc_next, c_prev, gates, tanh_c):
+    """The forget gate's σ′ = f(1 − f) missing: δ^f_t passed on as if it were ∂L/∂a^f_t."""
+    dh_raw, dc_prev = lstm.gates_backward(dh, dc_next, c_prev, gates, tanh_c)
+    without_sigma_prime(dh_raw, gates, 1, lstm.G)  # BUG: no σ′ on the f block
+    return dh_raw, dc_prev
+
+
+def lstm_sigma_prime_missing_on_i(dh, dc_next, c_prev, gates, tanh_c):
+    """The input gate's σ′ = i(1 − i) missing."""
+    dh_raw, dc_prev = lstm.gates_backward(dh, dc_next, c_prev, gates, tanh_c)
+    without_sigma_prime(dh_raw, gates, 0, lstm.G)  # BUG: no σ′ on the i block
+    return dh_raw, dc_prev
+
+
+def lstm_sigma_prime_missing_on_o(dh, dc_next, c_prev, gates, tanh_c):
+    """The output gate's σ′ = o(1 − o) missing."""
+    dh_raw, dc_prev = lstm.gates_backward(dh, dc_next, c_prev, gates, tanh_c)
+    without_sigma_prime(dh_raw, gates, 3, lstm.G)  # BUG: no σ′ on the o block
+    return dh_raw, dc_prev
 
 
 def lstm_tanh_prime_missing_on_g(dh, dc_next, c_prev, gates, tanh_c):
@@ -142,22 +151,20 @@ def gru_leak_not_carried(dh, h_prev, gates, hn):
     return dh_raw_x, dh_raw_h, np.zeros_like(dh)  # BUG: z_t ⊙ δ^h_t dropped
 
 
-def gru_sigma_prime_missing(block: int):
-    """The GRU's element-wise backward without σ′ on gate ``block`` (0 = r, 1 = z), on both sides."""
-
-    def planted(dh, h_prev, gates, hn):
-        dh_raw_x, dh_raw_h, dh_leak = gru.gates_backward(dh, h_prev, gates, hn)
-        s = gru.gate_blocks(gates)[block]
-        for dh_raw in (dh_raw_x, dh_raw_h):
-            gru.gate_blocks(dh_raw)[block][...] /= s * (1.0 - s)  # BUG: σ′ = σ(1 − σ) divided out again
-        return dh_raw_x, dh_raw_h, dh_leak
-
-    planted.__name__ = planted.__qualname__ = f"gru_sigma_prime_missing_on_{'rz'[block]}"
-    return planted
+def gru_sigma_prime_missing_on_r(dh, h_prev, gates, hn):
+    """The reset gate's σ′ = r(1 − r) missing, on both sides."""
+    dh_raw_x, dh_raw_h, dh_leak = gru.gates_backward(dh, h_prev, gates, hn)
+    for dh_raw in (dh_raw_x, dh_raw_h):
+        without_sigma_prime(dh_raw, gates, 0, gru.G)  # BUG: no σ′ on the r block
+    return dh_raw_x, dh_raw_h, dh_leak
 
 
-gru_sigma_prime_missing_on_r = gru_sigma_prime_missing(0)
-gru_sigma_prime_missing_on_z = gru_sigma_prime_missing(1)
+def gru_sigma_prime_missing_on_z(dh, h_prev, gates, hn):
+    """The update gate's σ′ = z(1 − z) missing, on both sides."""
+    dh_raw_x, dh_raw_h, dh_leak = gru.gates_backward(dh, h_prev, gates, hn)
+    for dh_raw in (dh_raw_x, dh_raw_h):
+        without_sigma_prime(dh_raw, gates, 1, gru.G)  # BUG: no σ′ on the z block
+    return dh_raw_x, dh_raw_h, dh_leak
 
 
 def gru_tanh_prime_missing_on_n(dh, h_prev, gates, hn):
