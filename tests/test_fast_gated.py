@@ -1,7 +1,8 @@
 """rnn_lib.fast.lstm and rnn_lib.fast.gru compute the numbers of the readable rnn_lib.lstm and rnn_lib.gru.
 
 Float64 to rounding (1e-12 relative, every output, every gradient, every array of the cache), float32 to its own
-precision, for one sequence and a batch, with and without initial states, and on the edge sizes T = 1 and H = 1.
+precision, for one sequence and a batch, with and without initial states, on the edge sizes T = 1 and H = 1, and
+over several of the fast backward's blocks of steps.
 """
 
 import numpy as np
@@ -18,6 +19,7 @@ SIZES = {
     "usual": dict(T=7, D=3, H=5, O=2),
     "one step": dict(T=1, D=2, H=3, O=2),
     "H = 1": dict(T=4, D=2, H=1, O=3),
+    "several blocks": dict(T=19, D=3, H=4, O=2),  # the fast backward works in blocks of 8 steps: 3, 8, 8
 }
 
 

@@ -9,7 +9,7 @@ as its arithmetic, so the fewer calls per step, the better):
 - the rows of the r and z blocks' weights and biases are halved once per call, so that one tanh on both gives
   tanh(a/2), and σ(a) = (1 + tanh(a/2)) / 2;
 - going back, the factors of the δ's that do not depend on the recursion ((1 − z)(1 − n²), hn r(1 − r),
-  (h_{t−1} − n) z(1 − z)) are computed for all steps at once before the loop;
+  (h_{t−1} − n) z(1 − z)) are computed for a block of steps at once;
 - every step writes into preallocated arrays (``out=``).
 
 Trusting: the caller has checked the arguments (``rnn_lib.cells.GRU`` runs after the trainers' checks; the checked
@@ -23,6 +23,8 @@ import numpy as np
 
 from ..gated import PARAM_NAMES, freeze
 from ..gru import GRUCache
+
+STEPS_PER_BLOCK = 8  # backward: the factors of the δ's for this many steps at a time
 
 
 def forward(params, x, h0=None):
@@ -87,34 +89,40 @@ def backward(params, cache, dy):
     db_y = np.dot(ones, dy_rows)[:, None]
     dh = np.dot(dy_rows, W_hy).reshape(T, B, H)  # W_hyᵀ δ^y_t; the loop adds what step t + 1 sends back
 
-    # The factors that do not depend on the recursion, for every step at once.
-    r, z, n = (gates[..., k * H : (k + 1) * H] for k in range(3))
-    to_n = np.multiply(n, n)
-    np.subtract(1.0, to_n, out=to_n)
-    to_n *= 1.0 - z  # δ^a_n = δ^h ⊙ (1 − z)(1 − n²)
-    to_r = np.subtract(1.0, r)
-    to_r *= r
-    to_r *= hn  # δ^a_r = δ^a_n ⊙ hn r(1 − r)
-    to_z = np.subtract(1.0, z)
-    to_z *= z
-    to_z *= np.subtract(h[:-1], n)  # δ^a_z = δ^h ⊙ (h_{t−1} − n) z(1 − z)
-
     dh_raw_x = np.empty((T, B, 3, H), dtype=dtype)  # ∂L/∂a_x, block by block
     dh_raw_h = np.empty((T, B, 3, H), dtype=dtype)  # ∂L/∂a_h: the same r, z blocks, r ⊙ the n block
     dh_next = np.zeros((B, H), dtype=dtype)
     leak = np.empty((B, H), dtype=dtype)
-    dot, add, multiply = np.dot, np.add, np.multiply
-    for t in range(T - 1, -1, -1):  # step t + 1, backwards
-        dh_t, raw_x, raw_h = dh[t], dh_raw_x[t], dh_raw_h[t]
-        add(dh_t, dh_next, out=dh_t)  # δ^h_t
-        multiply(dh_t, to_n[t], out=raw_x[:, 2])
-        multiply(raw_x[:, 2], to_r[t], out=raw_x[:, 0])
-        multiply(dh_t, to_z[t], out=raw_x[:, 1])
-        raw_h[:, :2] = raw_x[:, :2]
-        multiply(raw_x[:, 2], r[t], out=raw_h[:, 2])
-        dot(raw_h.reshape(B, 3 * H), W_hh, out=dh_next)
-        multiply(dh_t, z[t], out=leak)
-        add(dh_next, leak, out=dh_next)  # W_hhᵀ ∂L/∂a_h + z ⊙ δ^h_t
+    K = min(T, STEPS_PER_BLOCK)
+    factors = np.empty((K, B, 3, H), dtype=dtype)  # hn r(1 − r), (h_{t−1} − n) z(1 − z), (1 − z)(1 − n²)
+    gates3 = gates.reshape(T, B, 3, H)
+    dot, add, subtract, multiply = np.dot, np.add, np.subtract, np.multiply
+    for end in range(T, 0, -K):  # blocks of steps start + 1 … end, the last block first
+        start = max(end - K, 0)
+        n = end - start
+        # The factors that do not depend on the recursion, for the block's steps at once (small enough to stay in
+        # the processor's cache): one call each for K steps instead of one per step.
+        g3, fa = gates3[start:end], factors[:n]
+        subtract(1.0, g3, out=fa)
+        fa[:, :, :2] *= g3[:, :, :2]  # σ′ = σ(1 − σ) on r and z
+        fa[:, :, 0] *= hn[start:end]  # δ^a_r = δ^a_n ⊙ hn r(1 − r)
+        subtract(h[start:end], g3[:, :, 2], out=fa[:, :, 2])
+        fa[:, :, 1] *= fa[:, :, 2]  # δ^a_z = δ^h ⊙ (h_{t−1} − n) z(1 − z)
+        multiply(g3[:, :, 2], g3[:, :, 2], out=fa[:, :, 2])
+        subtract(1.0, fa[:, :, 2], out=fa[:, :, 2])
+        fa[:, :, 2] *= 1.0 - g3[:, :, 1]  # δ^a_n = δ^h ⊙ (1 − z)(1 − n²)
+        for k in range(n - 1, -1, -1):  # step start + k + 1, backwards
+            t = start + k
+            dh_t, raw_x, raw_h, f = dh[t], dh_raw_x[t], dh_raw_h[t], fa[k]
+            add(dh_t, dh_next, out=dh_t)  # δ^h_t
+            multiply(dh_t, f[:, 2], out=raw_x[:, 2])
+            multiply(raw_x[:, 2], f[:, 0], out=raw_x[:, 0])
+            multiply(dh_t, f[:, 1], out=raw_x[:, 1])
+            raw_h[:, :2] = raw_x[:, :2]
+            multiply(raw_x[:, 2], g3[k, :, 0], out=raw_h[:, 2])
+            dot(raw_h.reshape(B, 3 * H), W_hh, out=dh_next)
+            multiply(dh_t, g3[k, :, 1], out=leak)
+            add(dh_next, leak, out=dh_next)  # W_hhᵀ ∂L/∂a_h + z ⊙ δ^h_t
 
     rows_x, rows_h = dh_raw_x.reshape(T * B, 3 * H), dh_raw_h.reshape(T * B, 3 * H)
     grads = {
