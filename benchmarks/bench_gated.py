@@ -3,13 +3,16 @@
 For shapes c and d of ``bench_bptt.py``, in float64 and float32, one *call* is a forward pass,
 the loss gradient and a backward pass over a batch of sequences, timed for:
 
-- ``rnn_lib``     ``rnn_lib.lstm`` / ``rnn_lib.gru`` ``forward`` + ``rnn_lib.loss_grad`` + ``backward``;
+- ``rnn_lib``     ``rnn_lib.fast.lstm`` / ``rnn_lib.fast.gru`` ``forward`` + ``rnn_lib.loss_grad`` + ``backward``:
+                  the fast paths the trainers run (``rnn_lib.cells``); the readable ``rnn_lib.lstm`` /
+                  ``rnn_lib.gru``, loops over their step functions, are checked for parity, not timed;
 - ``PyTorch``     ``nn.LSTM`` / ``nn.GRU`` + ``nn.Linear`` with autograd on the CPU, the same number of
                   threads, ∂L/∂x computed too (skipped, with a note, without torch);
 - ``GEMM limit``  the matrix-product flops of one call done as a single large matrix product.
 
 Before timing, a parity check moves the same weights into PyTorch: in float64 the loss and every
-gradient (x, h0 and c0 included, non-zero initial states) must agree to 1e-12 relative (max |diff|
+gradient of the readable and of the fast code (x, h0 and c0 included, non-zero initial states) must agree to
+1e-12 relative (max |diff|
 over max |value|), and at each benchmark shape the parameter gradients to 1e-9 in float64 and 1e-3
 in float32.  Timings are medians over interleaved repeats (``bench_bptt.interleaved_medians``).
 
@@ -29,6 +32,8 @@ import numpy as np
 
 import rnn_lib
 from rnn_lib import gru, lstm
+from rnn_lib.fast import gru as fast_gru
+from rnn_lib.fast import lstm as fast_lstm
 from rnn_lib.gated import PARAM_NAMES
 
 
@@ -42,7 +47,8 @@ def _sibling(name: str):
 
 bench = _sibling("bench_bptt")  # timing, formatting and the shapes are shared with the vanilla RNN's benchmark
 
-CELLS = {"LSTM": lstm, "GRU": gru}
+CELLS = {"LSTM": lstm, "GRU": gru}  # the readable modules: init_params, and a parity check
+FAST = {"LSTM": fast_lstm, "GRU": fast_gru}  # what is timed: the trainers' fast paths
 GATES = {"LSTM": 4, "GRU": 3}
 SHAPES = {name: bench.SHAPES[name] for name in ("c", "d")}
 DTYPES = bench.DTYPES
@@ -68,8 +74,8 @@ def initial_states(cell, B, H, dtype, seed=1):
 
 
 def make_rnn_lib(cell, params, x, y, states=None):
-    """One call of the course's library; returns the gradient dict."""
-    module = CELLS[cell]
+    """One call of the course's library (the fast path the trainers run); returns the gradient dict."""
+    module = FAST[cell]
 
     def call():
         y_hat, cache = module.forward(params, x, **(states or {}))
@@ -131,18 +137,23 @@ def make_torch(torch, cell, params, x, y, states=None):
 
 
 def parity(torch, cell, shape, dtype, with_states) -> float:
-    """Largest relative difference between rnn_lib's and PyTorch's loss and gradients (max |diff| / max |value|)."""
+    """Largest relative difference between rnn_lib's (readable and fast) and PyTorch's loss and gradients.
+
+    Each difference is max |diff| / max |value|.
+    """
     params, x, y = make_problem(cell, shape, dtype)
     T, D, H, O, B = shape
     states = initial_states(cell, B, H, dtype) if with_states else None
     call, result = make_torch(torch, cell, params, x, y, states)
     call()
     torch_loss, torch_grads = result()
-    y_hat, cache = CELLS[cell].forward(params, x, **(states or {}))
-    ours = CELLS[cell].backward(params, cache, rnn_lib.loss_grad(y_hat, y))
     names = torch_grads if with_states else [k for k in torch_grads if k in PARAM_NAMES]
-    diffs = [abs(rnn_lib.loss(y_hat, y) - torch_loss) / abs(torch_loss)]
-    diffs += [float(np.max(np.abs(ours[k] - torch_grads[k])) / np.max(np.abs(torch_grads[k]))) for k in names]
+    diffs = []
+    for module in (CELLS[cell], FAST[cell]):
+        y_hat, cache = module.forward(params, x, **(states or {}))
+        ours = module.backward(params, cache, rnn_lib.loss_grad(y_hat, y))
+        diffs += [abs(rnn_lib.loss(y_hat, y) - torch_loss) / abs(torch_loss)]
+        diffs += [float(np.max(np.abs(ours[k] - torch_grads[k])) / np.max(np.abs(torch_grads[k]))) for k in names]
     return max(diffs)
 
 

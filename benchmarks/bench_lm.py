@@ -5,9 +5,10 @@ of one-hot characters, the softmax cross-entropy of its logits against the next 
 update of the parameters.  Size (issue 16): V = 65 characters, H = 256, B = 32 sequences, T = 64 steps (one chunk
 of truncated BPTT), in float32 and float64, for the vanilla RNN and the LSTM.
 
-- ``rnn_lib``  ``rnn_lib.forward`` / ``rnn_lib.lstm.forward``, ``rnn_lib.losses.softmax_cross_entropy``,
-               ``rnn_lib.backward`` / ``rnn_lib.lstm.backward``, ``rnn_lib.optim.Adam``: the public, checked
-               functions;
+- ``rnn_lib``  ``rnn_lib.forward`` / ``rnn_lib.cells.LSTM.forward``, ``rnn_lib.losses.softmax_cross_entropy``,
+               ``rnn_lib.backward`` / ``rnn_lib.cells.LSTM.backward``, ``rnn_lib.optim.Adam``: for the RNN the
+               public, checked functions; for the LSTM the fast path ``course.language_model`` trains with
+               (``rnn_lib.fast.lstm``);
 - ``PyTorch``  ``nn.RNN(nonlinearity="tanh")`` (its second bias frozen at 0, so the model is the same) or
                ``nn.LSTM``, and ``nn.Linear``, ``F.cross_entropy(reduction="sum")``, autograd, ``torch.optim.Adam``,
                on the CPU with numpy's BLAS thread count (skipped, with a note, without torch).
@@ -35,7 +36,7 @@ from bench_bptt import describe_machine, fmt_ms, torch_rnn  # noqa: E402
 
 import rnn_lib  # noqa: E402
 from course.text import one_hot  # noqa: E402
-from rnn_lib import gated, lstm  # noqa: E402
+from rnn_lib import cells, gated, lstm  # noqa: E402
 from rnn_lib.losses import softmax_cross_entropy  # noqa: E402
 from rnn_lib.optim import Adam  # noqa: E402
 
@@ -43,9 +44,9 @@ V, SIZE = 65, (64, 32, 256)  # characters; (T, B, H)
 DTYPES = {"float32": np.float32, "float64": np.float64}
 LR = 1e-3
 RUNS = 3
-CELLS = {  # cell → (forward, backward, parameter names): the public, checked functions
+CELLS = {  # cell → (forward, backward, parameter names): what course.language_model runs
     "RNN": (rnn_lib.forward, rnn_lib.backward, rnn_lib.PARAM_NAMES),
-    "LSTM": (lstm.forward, lstm.backward, gated.PARAM_NAMES),
+    "LSTM": (cells.LSTM.forward, cells.LSTM.backward, gated.PARAM_NAMES),
 }
 
 

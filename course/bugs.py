@@ -1,14 +1,16 @@
 """A gallery of planted BPTT bugs, for notebook 06: what each one does to a gradient check.
 
-Each bug is a copy of :func:`rnn_lib.reference.backward` with exactly ONE line changed (marked
-``# BUG``; the tests check that nothing else differs), except the two whose bug is a habit rather
-than a line: a stateful backward that never resets its buffers, and clipping before checking.
-Every bug has the reference's signature ``backward(params, cache, dy)`` and returns the five
-parameter gradients (and ``"x"``, ``"h0"``), so each can go through the gradient checker.
+Each bug is the right :func:`rnn_lib.reference.backward` with ONE thing changed, written as a small function with
+the reference's signature ``backward(params, cache, dy)`` (the five parameter gradients, ``"x"`` and ``"h0"``):
 
-:func:`signature` runs that check and returns the relative error per parameter: the *pattern* of
-which parameters fail is what points at the bug.  ``BUGS`` maps each bug's name to
-``(function, what is wrong, fix)``.
+- most plant a wrong *step*: a function with the signature of :func:`rnn_lib.reference.rnn_step_backward` that
+  calls the right one and changes one thing (marked ``# BUG``), passed to the reference's ``step_backward=``;
+- some call the right backward with one input changed (the sign of dy, the stored states shifted);
+- two are habits rather than lines: a stateful backward that never resets its buffers, and clipping before
+  checking; and one, running the loop forwards in time, is the loop itself, written out with the right step.
+
+:func:`signature` runs the check and returns the relative error per parameter: the *pattern* of which parameters
+fail is what points at the bug.  ``BUGS`` maps each bug's name to ``(function, what is wrong, fix)``.
 """
 
 from __future__ import annotations
@@ -17,113 +19,70 @@ import numpy as np
 
 from rnn_lib import gradcheck, reference
 from rnn_lib.parameters import PARAM_NAMES
-from rnn_lib.reference import output_step_backward, rnn_step_backward
+from rnn_lib.reference import Cache, output_step_backward, rnn_step_backward
 
 CLIP_MAX_NORM = 1.0  # the "small max" of clip_before_check: real gradients here are larger
 
 
+# ---------------------------------------------------------------------------
+# Planted steps: rnn_step_backward(dh_t, cache) with one thing changed.  cache = (x_t, h_prev, h_t, W_xh, W_hh).
+# ---------------------------------------------------------------------------
+
+
+def step_sends_nothing_back(dh_t, cache):
+    """The right step, but what it sends back to h_{t−1} (W_hhᵀ δ^a_t) is dropped."""
+    dx_t, dh_prev, dW_xh, dW_hh, db_h = rnn_step_backward(dh_t, cache)
+    return dx_t, np.zeros_like(dh_prev), dW_xh, dW_hh, db_h  # BUG: dh_next of step t − 1 is lost
+
+
+def step_with_h_t_as_h_prev(dh_t, cache):
+    """The right step, given h_t where h_{t−1} belongs (it is read only by ∂L/∂W_hh = δ^a_t h_{t−1}ᵀ)."""
+    x_t, h_prev, h_t, W_xh, W_hh = cache
+    return rnn_step_backward(dh_t, (x_t, h_t, h_t, W_xh, W_hh))  # BUG: h_t where h_{t−1} belongs
+
+
+def step_with_tanh_of_h(dh_t, cache):
+    """The right step, given tanh(h_t) where h_t belongs: tanh′ computed as 1 − tanh(h_t)², tanh applied twice."""
+    x_t, h_prev, h_t, W_xh, W_hh = cache
+    return rnn_step_backward(dh_t, (x_t, h_prev, np.tanh(h_t), W_xh, W_hh))  # BUG: tanh(h_t) where h_t belongs
+
+
+# ---------------------------------------------------------------------------
+# The bugs, each a backward(params, cache, dy).
+# ---------------------------------------------------------------------------
+
+
 def drop_dh_next(params, cache, dy):
-    """δ^h_t without the contribution W_hhᵀ δ^a_{t+1} from step t + 1."""
-    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
-    x, h = cache
-    T = x.shape[0]
-    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
-    dx = np.zeros(x.shape, dtype=W_hh.dtype)
-    dh_next = np.zeros_like(h[0])
-    for t in range(T, 0, -1):
-        dh_out, dW_hy, db_y = output_step_backward(dy[t - 1], (h[t], W_hy))
-        dh = dh_out  # BUG: + dh_next is missing
-        step_cache = (x[t - 1], h[t - 1], h[t], W_xh, W_hh)
-        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = rnn_step_backward(dh, step_cache)
-        for name, g in zip(PARAM_NAMES, (dW_xh, dW_hh, dW_hy, db_h, db_y)):
-            grads[name] += g
-    grads["x"] = dx
-    grads["h0"] = dh_next
-    return grads
+    """δ^h_t without the contribution W_hhᵀ δ^a_{t+1} from step t + 1: the steps send nothing back."""
+    return reference.backward(params, cache, dy, step_backward=step_sends_nothing_back)
 
 
 def h_t_in_dW_hh(params, cache, dy):
-    """∂L/∂W_hh built with h_t where h_{t−1} belongs (the step's cache gets h_t as its "previous state")."""
-    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
-    x, h = cache
-    T = x.shape[0]
-    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
-    dx = np.zeros(x.shape, dtype=W_hh.dtype)
-    dh_next = np.zeros_like(h[0])
-    for t in range(T, 0, -1):
-        dh_out, dW_hy, db_y = output_step_backward(dy[t - 1], (h[t], W_hy))
-        dh = dh_out + dh_next
-        step_cache = (x[t - 1], h[t], h[t], W_xh, W_hh)  # BUG: h_t where h_{t−1} belongs
-        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = rnn_step_backward(dh, step_cache)
-        for name, g in zip(PARAM_NAMES, (dW_xh, dW_hh, dW_hy, db_h, db_y)):
-            grads[name] += g
-    grads["x"] = dx
-    grads["h0"] = dh_next
-    return grads
+    """∂L/∂W_hh built with h_t where h_{t−1} belongs."""
+    return reference.backward(params, cache, dy, step_backward=step_with_h_t_as_h_prev)
 
 
 def tanh_prime_of_h(params, cache, dy):
     """tanh′ computed as 1 − tanh(h_t)², applying tanh a second time to what is already tanh(a_t)."""
-    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
-    x, h = cache
-    T = x.shape[0]
-    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
-    dx = np.zeros(x.shape, dtype=W_hh.dtype)
-    dh_next = np.zeros_like(h[0])
-    for t in range(T, 0, -1):
-        dh_out, dW_hy, db_y = output_step_backward(dy[t - 1], (h[t], W_hy))
-        dh = dh_out + dh_next
-        step_cache = (x[t - 1], h[t - 1], np.tanh(h[t]), W_xh, W_hh)  # BUG: tanh(h_t) where h_t belongs
-        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = rnn_step_backward(dh, step_cache)
-        for name, g in zip(PARAM_NAMES, (dW_xh, dW_hh, dW_hy, db_h, db_y)):
-            grads[name] += g
-    grads["x"] = dx
-    grads["h0"] = dh_next
-    return grads
+    return reference.backward(params, cache, dy, step_backward=step_with_tanh_of_h)
 
 
 def off_by_one_hidden_states(params, cache, dy):
     """The stored hidden states read one step too early: h_{t−1} used as h_t, h_{t−2} as h_{t−1}."""
-    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
-    x, h = cache.x, np.concatenate([np.zeros_like(cache.h[:1]), cache.h[:-1]])  # BUG: the states shifted by one
-    T = x.shape[0]
-    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
-    dx = np.zeros(x.shape, dtype=W_hh.dtype)
-    dh_next = np.zeros_like(h[0])
-    for t in range(T, 0, -1):
-        dh_out, dW_hy, db_y = output_step_backward(dy[t - 1], (h[t], W_hy))
-        dh = dh_out + dh_next
-        step_cache = (x[t - 1], h[t - 1], h[t], W_xh, W_hh)
-        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = rnn_step_backward(dh, step_cache)
-        for name, g in zip(PARAM_NAMES, (dW_xh, dW_hh, dW_hy, db_h, db_y)):
-            grads[name] += g
-    grads["x"] = dx
-    grads["h0"] = dh_next
-    return grads
+    shifted = np.concatenate([np.zeros_like(cache.h[:1]), cache.h[:-1]])  # BUG: the states shifted by one
+    return reference.backward(params, Cache(cache.x, shifted), dy)
 
 
 def sign_of_dy(params, cache, dy):
     """δ^y_t written as y_t − ŷ_t: every gradient flips sign."""
-    W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
-    x, h = cache
-    T = x.shape[0]
-    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
-    dx = np.zeros(x.shape, dtype=W_hh.dtype)
-    dh_next = np.zeros_like(h[0])
-    for t in range(T, 0, -1):
-        dh_out, dW_hy, db_y = output_step_backward(-dy[t - 1], (h[t], W_hy))  # BUG: y − ŷ, should be ŷ − y
-        dh = dh_out + dh_next
-        step_cache = (x[t - 1], h[t - 1], h[t], W_xh, W_hh)
-        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = rnn_step_backward(dh, step_cache)
-        for name, g in zip(PARAM_NAMES, (dW_xh, dW_hh, dW_hy, db_h, db_y)):
-            grads[name] += g
-    grads["x"] = dx
-    grads["h0"] = dh_next
-    return grads
+    return reference.backward(params, cache, -dy)  # BUG: y − ŷ, should be ŷ − y
 
 
 def forward_in_time(params, cache, dy):
-    """The BPTT loop runs over t in increasing order, so dh_next carries step t − 1 into step t."""
+    """The BPTT loop runs over t in increasing order, so dh_next carries step t − 1 into step t.
+
+    The loop of ``reference.backward`` with its one line changed: the order of the steps is the bug.
+    """
     W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
     x, h = cache
     T = x.shape[0]
@@ -133,13 +92,10 @@ def forward_in_time(params, cache, dy):
     for t in range(1, T + 1):  # BUG: should run t = T, …, 1
         dh_out, dW_hy, db_y = output_step_backward(dy[t - 1], (h[t], W_hy))
         dh = dh_out + dh_next
-        step_cache = (x[t - 1], h[t - 1], h[t], W_xh, W_hh)
-        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = rnn_step_backward(dh, step_cache)
+        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = rnn_step_backward(dh, (x[t - 1], h[t - 1], h[t], W_xh, W_hh))
         for name, g in zip(PARAM_NAMES, (dW_xh, dW_hh, dW_hy, db_h, db_y)):
             grads[name] += g
-    grads["x"] = dx
-    grads["h0"] = dh_next
-    return grads
+    return grads | {"x": dx, "h0": dh_next}
 
 
 class AccumulatingBackward:

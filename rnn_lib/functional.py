@@ -135,8 +135,18 @@ def backward(params, cache, dy):
     same values cannot be, so pass the same dict).
     """
     D, H, O = check_params(params)
-    dtype = params["W_hh"].dtype
-    T, B = check_cache(cache, D, H, dtype)
+    dy = check_cache_and_dy(cache, dy, (D, H, O), params["W_hh"].dtype)
+    return engine.backward(params, cache, dy)
+
+
+def check_cache_and_dy(cache, dy, sizes, dtype, *, kind=engine.ForwardCache, made_by="rnn_lib.forward"):
+    """What every network's backward checks of its cache and dy; returns dy in ``dtype``, shaped like y_hat.
+
+    sizes = (D, H, O) of the parameters; the cache as in :func:`check_cache`; dy = ∂L/∂ŷ must have the shape of
+    the y_hat that forward returned, (T, O) for one sequence or (T, B, O) for a batch.
+    """
+    D, H, O = sizes
+    T, B = check_cache(cache, D, H, dtype, kind=kind, made_by=made_by)
     expected = (T, O) if cache.single else (T, B, O)
     dy = as_float_array(dy, "dy", dtype)
     if dy.shape != expected:
@@ -145,4 +155,4 @@ def backward(params, cache, dy):
             f"dy must have the shape of y_hat {expected} (the forward pass was {what}, T = {T}, O = {O}), "
             f"got shape {dy.shape}"
         )
-    return engine.backward(params, cache, dy)
+    return dy

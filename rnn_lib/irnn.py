@@ -24,12 +24,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import gated
-from .functional import check_cache, drawn_atomically
+from .functional import check_cache_and_dy, drawn_atomically
 from .parameters import PARAM_NAMES
+from .reference import output_step_backward, output_step_forward
 from .validation import (
     all_finite,
-    as_float_array,
     check_float_dtype,
     check_generator_or_none,
     check_h0,
@@ -85,7 +84,7 @@ def run_forward(params, x, h0=None):
     a = (xb.reshape(T * B, D) @ W_xh.T + b_h[:, 0]).reshape(T, B, -1)  # W_xh x_t + b_h: all steps in one product
     for t in range(1, T + 1):  # t counts from 1, as in the maths
         h[t] = np.maximum(a[t - 1] + h[t - 1] @ W_hh.T, 0.0)  # h_t = relu(a_t)
-    y_hat = gated.readout(h[1:], W_hy, b_y)
+    y_hat, _ = output_step_forward(h[1:], W_hy, b_y)  # ŷ_t = W_hy h_t + b_y for every step at once: (T, B, O)
     return (y_hat[:, 0] if single else y_hat), ReluCache(xb, h, single)
 
 
@@ -93,15 +92,20 @@ def run_backward(params, cache, dy):
     """:func:`backward` for checked arguments: dy like the y_hat of :func:`run_forward`."""
     W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
     x, h, single = cache
-    T, B, _ = x.shape
-    dh_out, dW_hy, db_y = gated.readout_backward(np.reshape(dy, (T, B, -1)), h[1:], W_hy)
+    T, B, D = x.shape
+    H = h.shape[-1]
+    dh_out, dW_hy, db_y = output_step_backward(np.reshape(dy, (T * B, -1)), (h[1:].reshape(T * B, H), W_hy))
+    dh_out = dh_out.reshape(T, B, H)  # W_hyᵀ δ^y_t, the path from ŷ_t into h_t, for every step at once
     dh_raw = np.empty_like(h[1:])  # δ^a_t of every step, for the weight gradients after the loop
     dh_next = np.zeros_like(h[0])  # W_hhᵀ δ^a_{t+1}: nothing flows back from beyond step T
     for t in range(T, 0, -1):
         dh = dh_out[t - 1] + dh_next  # δ^h_t: through ŷ_t and through h_{t+1}
         dh_raw[t - 1] = (h[t] > 0) * dh  # δ^a_t = relu′(a_t) ⊙ δ^h_t: 1 where the unit is on, else 0
         dh_next = dh_raw[t - 1] @ W_hh  # W_hhᵀ δ^a_t, for step t − 1
-    dx, dW_xh, dW_hh, db_h, _ = gated.weight_grads(dh_raw, dh_raw, x, h[:-1], W_xh)  # the same sums as the LSTM's
+    rows = dh_raw.reshape(T * B, H)  # one row per (t, b): each weight gradient is one product over all of them
+    dx = (rows @ W_xh).reshape(T, B, D)
+    dW_xh, dW_hh = rows.T @ x.reshape(T * B, D), rows.T @ h[:-1].reshape(T * B, H)  # h_{t−1}: the state before
+    db_h = rows.sum(axis=0)[:, None]
     grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
     if single:
         return grads | {"x": dx[:, 0], "h0": dh_next[0]}
@@ -141,11 +145,6 @@ def backward(params, cache, dy):
     Returns the five parameter gradients (summed over steps and sequences), ``"x"`` (like x) and ``"h0"``.
     ``cache`` must be what :func:`forward` returned with these params.
     """
-    D, H, O = check_params(params)
-    dtype = params["W_hh"].dtype
-    T, B = check_cache(cache, D, H, dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
-    dy = as_float_array(dy, "dy", dtype)
-    expected = (T, O) if cache.single else (T, B, O)
-    if dy.shape != expected:
-        raise ValueError(f"dy must have the shape of y_hat {expected}, got shape {dy.shape}")
+    sizes = check_params(params)
+    dy = check_cache_and_dy(cache, dy, sizes, params["W_hh"].dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
     return run_backward(params, cache, dy)

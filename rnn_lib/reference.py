@@ -131,11 +131,12 @@ def forward(params, x, h0=None):
     return y_hat, Cache(x, h)
 
 
-def backward(params, cache, dy):
+def backward(params, cache, dy, *, step_backward=rnn_step_backward):
     """Backpropagation through time: the gradients of L, given dy = ∂L/∂ŷ shaped like y_hat.
 
     Returns a dict with the five parameter gradients (the parameters' shapes, summed over every
     step and sequence), ``"x"`` = ∂L/∂x (like x) and ``"h0"`` = ∂L/∂h_0 ((H,) or (B, H)).
+    ``step_backward``: the step's backward (the bug gallery, ``course.bugs``, passes a planted one here).
     """
     W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
     x, h = cache
@@ -147,7 +148,7 @@ def backward(params, cache, dy):
         dh_out, dW_hy, db_y = output_step_backward(dy[t - 1], (h[t], W_hy))
         dh = dh_out + dh_next  # δ^h_t: the path through ŷ_t plus the path through h_{t+1}
         step_cache = (x[t - 1], h[t - 1], h[t], W_xh, W_hh)
-        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = rnn_step_backward(dh, step_cache)
+        dx[t - 1], dh_next, dW_xh, dW_hh, db_h = step_backward(dh, step_cache)
         for name, g in zip(PARAM_NAMES, (dW_xh, dW_hh, dW_hy, db_h, db_y)):
             grads[name] += g  # the parameters are shared by all steps: their gradients add up
     grads["x"] = dx

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rnn_lib
-from rnn_lib import gru, lstm
+from rnn_lib.fast import gru, lstm
 
 BENCH = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "bench_gated.py"
 
@@ -21,7 +21,7 @@ def bench():
 
 
 @pytest.mark.parametrize("cell, module", [("LSTM", lstm), ("GRU", gru)])
-def test_the_timed_call_is_forward_loss_gradient_and_backward(bench, cell, module):
+def test_the_timed_call_is_the_fast_paths_forward_loss_gradient_and_backward(bench, cell, module):
     params, x, y = bench.make_problem(cell, (4, 3, 5, 2, 3), np.float64)
     grads = bench.make_rnn_lib(cell, params, x, y)()
     y_hat, cache = module.forward(params, x)

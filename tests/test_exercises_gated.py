@@ -184,12 +184,12 @@ def test_lstm_checker_points_between_steps_when_the_last_step_is_right():
 def test_gru_checker_names_the_value_that_is_wrong():
     # r missing on the recurrent n block: at the last step only da_h's n block differs.
     fb = check_gru_gate_grads(lambda *args: learner_gru(*args, mistake="no r on hn"))
-    assert "da_h: the same mistake" in str(fb) and "gate block(s) n only" in str(fb)
+    assert "dh_raw_h: the same mistake" in str(fb) and "gate block(s) n only" in str(fb)
 
 
 def test_checkers_explain_a_column_form_product():
     fb = check_lstm_gate_grads(lambda *args: learner_lstm(*args, mistake="W_hh.T"))
-    assert fb.status == "wrong" and "da[t] @ W_hh" in str(fb)
+    assert fb.status == "wrong" and "dh_raw[t] @ W_hh" in str(fb)
 
 
 def test_checkers_say_not_implemented():
@@ -201,9 +201,9 @@ def test_checkers_say_not_implemented():
 
 
 def test_checkers_ask_for_the_right_number_of_arrays():
-    assert "return da," not in str(check_lstm_gate_grads(learner_lstm))
-    assert "`return da`" in str(check_lstm_gate_grads(lambda *args: (learner_lstm(*args), None)))
-    assert "`return da_x, da_h`" in str(check_gru_gate_grads(lambda *args: learner_gru(*args)[0]))
+    assert "return dh_raw," not in str(check_lstm_gate_grads(learner_lstm))
+    assert "`return dh_raw`" in str(check_lstm_gate_grads(lambda *args: (learner_lstm(*args), None)))
+    assert "`return dh_raw_x, dh_raw_h`" in str(check_gru_gate_grads(lambda *args: learner_gru(*args)[0]))
 
 
 @pytest.mark.parametrize("cell", ["LSTM", "GRU"])

@@ -1,9 +1,13 @@
 """The step functions of rnn_lib.lstm and rnn_lib.gru are the readable pieces of the sequence functions.
 
 A loop over time built from lstm_step_forward/backward (gru_step_…) and the course's read-out
-reproduces forward/backward; each step's backward passes a finite-difference check on its own; and
-cell_forward computes the textbook equations, written out here in column form with σ = 1 / (1 + e^(−a)).
+reproduces forward/backward; each step's backward passes a finite-difference check on its own;
+gates_forward computes the textbook equations, written out here in column form with σ = 1 / (1 + e^(−a));
+and each sequence backward is one short function that calls its step backward.
 """
+
+import ast
+import inspect
 
 import numpy as np
 import pytest
@@ -208,3 +212,32 @@ def test_sigmoid_has_no_overflow_and_matches_the_textbook_formula(assert_close):
     with np.errstate(over="ignore"):  # the textbook formula overflows at −1000 (and still gives 0)
         expected = textbook_sigmoid(a)
     assert_close(rnn_lib.gated.sigmoid(a), expected, tol=1e-15)
+
+
+# -- the sequence functions are loops over the step functions ---------------------------------------
+
+
+def lines_of_code(fn) -> int:
+    """Lines of a function that hold code: its docstring, comments and blank lines left out."""
+    body = ast.parse(inspect.getsource(fn)).body[0].body
+    if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    source = inspect.getsource(fn).splitlines()
+    first = body[0].lineno - 1
+    return sum(1 for line in source[first:] if line.strip() and not line.strip().startswith("#"))
+
+
+@pytest.mark.parametrize("module, step", [(lstm, "lstm_step"), (gru, "gru_step")])
+def test_sequence_functions_call_their_step_functions_and_no_product_of_their_own(module, step):
+    forward, backward = inspect.getsource(module.forward), inspect.getsource(module.backward)
+    assert f"{step}_forward(" in forward and "output_step_forward(" in forward
+    assert "step_backward(dh" in backward and "output_step_backward(" in backward
+    default = inspect.signature(module.backward).parameters["step_backward"].default
+    assert default is getattr(module, f"{step}_backward")
+    for source in (forward, backward):
+        assert "@" not in source and "np.dot" not in source and "einsum" not in source
+
+
+@pytest.mark.parametrize("module", [lstm, gru])
+def test_each_sequence_backward_is_at_most_60_lines_of_code(module):
+    assert lines_of_code(module.backward) <= 60

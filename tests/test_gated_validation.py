@@ -197,9 +197,46 @@ BAD_CALLS = [
     row(lambda c: lstm.init_params(D, H, O, dtype=np.int32), TypeError, "dtype", "float32", id="init-dtype"),
     row(lambda c: gru.init_params(D, H, O, rng=42), TypeError, "rng", "Generator", "int", id="init-rng-int"),
     row(
-        lambda c: lstm.init_params(D, H, O, forget_bias="1"), TypeError, "forget_bias", "real", "'1'", id="init-fb-str"
+        lambda c: lstm.init_params(D, H, O, forget_bias="1"),
+        TypeError,
+        "forget_bias",
+        "number",
+        "'1'",
+        id="init-fb-str",
     ),
     row(lambda c: lstm.init_params(D, H, O, forget_bias=np.inf), ValueError, "forget_bias", "finite", id="init-fb-inf"),
+    row(
+        lambda c: lstm.init_params(D, H, O, forget_bias=10**400), ValueError, "forget_bias", "finite", id="init-fb-huge"
+    ),
+    row(
+        lambda c: lstm.init_params(D, H, O, dtype=np.float32, forget_bias=1e30),
+        ValueError,
+        "forget_bias",
+        "float32",
+        id="init-fb-float32",
+    ),
+    row(
+        lambda c: lstm.init_params(1, 10**6, 1),
+        ValueError,
+        "LSTM's parameters",
+        "H = 1000000",
+        "fit in this machine's memory",
+        id="init-lstm-memory",
+    ),
+    row(
+        lambda c: lstm.forward(c.lstm, np.broadcast_to(np.zeros(D), (10**6, 10**6, D))),
+        ValueError,
+        "x of shape (1000000, 1000000, 3)",
+        "fit in this machine's memory",
+        id="lstm-x-broadcast-memory",
+    ),
+    row(
+        lambda c: gru.forward(c.gru, np.broadcast_to(np.zeros(D), (10**6, 10**6, D))),
+        ValueError,
+        "x of shape (1000000, 1000000, 3)",
+        "fit in this machine's memory",
+        id="gru-x-broadcast-memory",
+    ),
 ]
 
 
@@ -301,3 +338,25 @@ def test_forget_bias_of_one_opens_the_forget_gate_at_the_start():
     i, f, g, o = lstm.gate_blocks(cache.gates[0, 0])
     np.testing.assert_allclose(f, 1 / (1 + np.exp(-1.0)), rtol=1e-15)
     np.testing.assert_allclose(np.concatenate([i, o]), 0.5, rtol=1e-15)
+
+
+def test_a_size_too_large_for_memory_is_refused_before_the_generator_moves():
+    gen = np.random.default_rng(86)
+    state = gen.bit_generator.state
+    with pytest.raises(
+        ValueError, match=r"GRU's parameters for D = 1, H = 1000000, O = 1 .* fit in this machine's memory"
+    ):
+        gru.init_params(1, 10**6, 1, rng=gen)
+    assert gen.bit_generator.state == state
+
+
+@pytest.mark.parametrize("cell", ["LSTM", "GRU"])
+def test_the_cache_is_read_only(cell):
+    module = {"LSTM": lstm, "GRU": gru}[cell]
+    params, x, y, states = random_problem(cell, seed=87, B=B)
+    y_hat, cache = module.forward(params, x, **states)
+    arrays = {name: value for name, value in cache._asdict().items() if name != "single"}
+    for name, value in arrays.items():
+        with pytest.raises(ValueError, match="read-only"):
+            value[0] += 1.0
+    np.testing.assert_array_equal(module.forward(params, x, **states)[1].h, cache.h)

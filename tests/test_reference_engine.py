@@ -120,7 +120,8 @@ def test_reference_backward_is_the_loop_of_step_backwards_and_nothing_else():
     # The reference's backward must be readable as the notebooks derive it: it calls the two step
     # backwards and contains no matrix product of its own.
     source = inspect.getsource(reference.backward)
-    assert "output_step_backward(" in source and "rnn_step_backward(" in source
+    assert "output_step_backward(" in source and "step_backward(dh, step_cache)" in source
+    assert inspect.signature(reference.backward).parameters["step_backward"].default is reference.rnn_step_backward
     assert "@" not in source and "np.dot" not in source and "einsum" not in source
 
 

@@ -7,19 +7,21 @@ LSTM (notebook 13).  The learner writes ``lstm_gate_grads(dh_out, c, gates, W_hh
     gates (T, B, 4H)   row t − 1 holds i_t, f_t, g_t, o_t side by side
     W_hh (4H, H)
 
-and returns ``da`` (T, B, 4H), row t − 1 holding δ^a_t = ∂L/∂a_t:
+and returns ``dh_raw`` (T, B, 4H), row t − 1 holding δ^a_t = ∂L/∂a_t:
 
     δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}          δ^c_t = δ^h_t ⊙ o_t ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δ^c_{t+1}
     δ^a_t = [δ^c_t ⊙ g_t ⊙ i_t(1 − i_t),  δ^c_t ⊙ c_{t−1} ⊙ f_t(1 − f_t),  δ^c_t ⊙ i_t ⊙ (1 − g_t²),
              δ^h_t ⊙ tanh(c_t) ⊙ o_t(1 − o_t)]
 
 GRU (notebook 14).  ``gru_gate_grads(dh_out, h, gates, hn, W_hh)`` with h (T + 1, B, H), gates (T, B, 3H)
-(r_t, z_t, n_t), hn (T, B, H) = W_hn h_{t−1} + b_hn, W_hh (3H, H), returns ``(da_x, da_h)``, each (T, B, 3H):
-∂L/∂(W_ih x_t + b_ih) and ∂L/∂(W_hh h_{t−1} + b_hh), with δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ da_h_{t+1} + z_{t+1} ⊙ δ^h_{t+1}.
+(r_t, z_t, n_t), hn (T, B, H) = W_hn h_{t−1} + b_hn, W_hh (3H, H), returns ``(dh_raw_x, dh_raw_h)``, each
+(T, B, 3H): ∂L/∂(W_ih x_t + b_ih) and ∂L/∂(W_hh h_{t−1} + b_hh), with
+δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ dh_raw_h_{t+1} + z_{t+1} ⊙ δ^h_{t+1}.
 
-The reference solutions loop over ``rnn_lib.lstm.cell_backward`` / ``rnn_lib.gru.cell_backward``.  Each known
-mistake within a step is that function with one line changed (``course.gated_bugs.plant``), so the checker
-recognises exactly what the gallery shows; mistakes in the loop are switches of the loop.  Feedback names the
+The reference solutions loop over ``rnn_lib.lstm.gates_backward`` / ``rnn_lib.gru.gates_backward``.  Each known
+mistake within a step is that function with one thing changed (``course.gated_bugs.LSTM_MISTAKES``,
+``GRU_MISTAKES``: the gallery's planted pieces), so the checker recognises exactly what the gallery shows; mistakes
+in the loop are switches of the loop.  Feedback names the
 mistake, the gate blocks it spoils and the steps, counting t from 1.
 """
 
@@ -50,133 +52,81 @@ GRU_EXERCISE = "gru_gate_grads"
 # ---------------------------------------------------------------------------
 
 
-def lstm_gate_grads(dh_out, c, gates, W_hh, *, cell=lstm, carry_dh=True, backwards=True, c_shift=0):
-    """δ^a_t of every step by the LSTM's backward recursion (row form); returns da (T, B, 4H).
+def lstm_gate_grads(
+    dh_out, c, gates, W_hh, *, gates_backward=lstm.gates_backward, carry_dh=True, backwards=True, c_shift=0
+):
+    """δ^a_t of every step by the LSTM's backward recursion (row form); returns dh_raw (T, B, 4H).
 
-    Defaults give the right answer.  cell: a module with ``cell_backward`` (a planted one reproduces a mistake
-    within a step); carry_dh=False drops W_hhᵀ δ^a_{t+1}; backwards=False runs forwards in time;
-    c_shift=1 passes c_t where c_{t−1} belongs.
+    Defaults give the right answer.  gates_backward: the element-wise backward (a planted one of
+    ``course.gated_bugs`` reproduces a mistake within a step); carry_dh=False drops W_hhᵀ δ^a_{t+1};
+    backwards=False runs forwards in time; c_shift=1 passes c_t where c_{t−1} belongs.
     """
     T = dh_out.shape[0]
-    da = np.zeros(gates.shape)
+    dh_raw = np.zeros(gates.shape)
     dh_next = np.zeros(dh_out.shape[1:])  # W_hhᵀ δ^a_{t+1}: nothing after the last step
     dc_next = np.zeros(dh_out.shape[1:])  # f_{t+1} ⊙ δ^c_{t+1}
     for t in reversed(range(T)) if backwards else range(T):
         dh = dh_out[t] + (dh_next if carry_dh else 0.0)
-        da[t], dc_next = cell.cell_backward(dh, dc_next, c[t + c_shift], gates[t], np.tanh(c[t + 1]))
-        dh_next = da[t] @ W_hh
-    return da
+        dh_raw[t], dc_next = gates_backward(dh, dc_next, c[t + c_shift], gates[t], np.tanh(c[t + 1]))
+        dh_next = dh_raw[t] @ W_hh
+    return dh_raw
 
 
-def gru_gate_grads(dh_out, h, gates, hn, W_hh, *, cell=gru, carry_dh=True, carry_leak=True, backwards=True, h_shift=0):
-    """(da_x, da_h) of every step by the GRU's backward recursion (row form), each (T, B, 3H).
+def gru_gate_grads(
+    dh_out, h, gates, hn, W_hh, *, gates_backward=gru.gates_backward, carry_dh=True, backwards=True, h_shift=0
+):
+    """(dh_raw_x, dh_raw_h) of every step by the GRU's backward recursion (row form), each (T, B, 3H).
 
-    Defaults give the right answer.  cell: as for :func:`lstm_gate_grads`; carry_dh=False drops what reaches
-    h_t from step t + 1 altogether, carry_leak=False only its direct part z_{t+1} ⊙ δ^h_{t+1}; backwards=False
-    runs forwards in time; h_shift=1 passes h_t where h_{t−1} belongs.
+    Defaults give the right answer.  gates_backward: as for :func:`lstm_gate_grads`; carry_dh=False drops what
+    reaches h_t from step t + 1 altogether; backwards=False runs forwards in time; h_shift=1 passes h_t where
+    h_{t−1} belongs.
     """
     T = dh_out.shape[0]
-    da_x, da_h = np.zeros(gates.shape), np.zeros(gates.shape)
+    dh_raw_x, dh_raw_h = np.zeros(gates.shape), np.zeros(gates.shape)
     dh_next = np.zeros(dh_out.shape[1:])
     for t in reversed(range(T)) if backwards else range(T):
         dh = dh_out[t] + (dh_next if carry_dh else 0.0)
-        da_x[t], da_h[t], dh_leak = cell.cell_backward(dh, h[t + h_shift], gates[t], hn[t])
-        dh_next = da_h[t] @ W_hh + (dh_leak if carry_leak else 0.0)
-    return da_x, da_h
+        dh_raw_x[t], dh_raw_h[t], dh_leak = gates_backward(dh, h[t + h_shift], gates[t], hn[t])
+        dh_next = dh_raw_h[t] @ W_hh + dh_leak
+    return dh_raw_x, dh_raw_h
 
 
 # ---------------------------------------------------------------------------
 # Known mistakes: name → (how to reproduce it, advice).
 # ---------------------------------------------------------------------------
 
-# Mistakes within a step: (line of the library, the line as the mistake writes it, advice).
-LSTM_LINES = {
-    "σ′ missing on the forget gate": (
-        "da_f = dc * c_prev * f * (1.0 - f)",
-        "da_f = dc * c_prev",
-        "f_t = σ(a^f_t), so δ^a for the f block is δ^f ⊙ f_t ⊙ (1 − f_t): multiply by σ′ = f(1 − f).",
-    ),
-    "σ′ missing on the input gate": (
-        "da_i = dc * g * i * (1.0 - i)",
-        "da_i = dc * g",
-        "i_t = σ(a^i_t): the i block needs σ′ = i(1 − i) after δ^i = δ^c ⊙ g.",
-    ),
-    "σ′ missing on the output gate": (
-        "da_o = dh * tanh_c * o * (1.0 - o)",
-        "da_o = dh * tanh_c",
-        "o_t = σ(a^o_t): the o block needs σ′ = o(1 − o) after δ^o = δ^h ⊙ tanh(c_t).",
-    ),
-    "tanh′ missing on g": (
-        "da_g = dc * i * (1.0 - g**2)",
-        "da_g = dc * i",
-        "g_t = tanh(a^g_t): the g block needs tanh′ = 1 − g² after δ^g = δ^c ⊙ i.",
-    ),
-    "dc not accumulated (the path from c_{t+1} is lost)": (
-        "dc = dc_next + dh * o * (1.0 - tanh_c**2)",
-        "dc = dh * o * (1.0 - tanh_c**2)",
-        "c_t reaches the loss through h_t AND through c_{t+1}: δ^c_t = δ^h ⊙ o ⊙ (1 − tanh² c_t) + dc_next. "
-        "Add what step t + 1 sent back instead of overwriting it.",
-    ),
-    "the path from h_t into c_t is missing": (
-        "dc = dc_next + dh * o * (1.0 - tanh_c**2)",
-        "dc = dc_next",
-        "h_t = o_t ⊙ tanh(c_t) reads c_t too: add δ^h_t ⊙ o_t ⊙ (1 − tanh² c_t) to dc_next.",
-    ),
-    "tanh′ of the cell state missing": (
-        "dc = dc_next + dh * o * (1.0 - tanh_c**2)",
-        "dc = dc_next + dh * o",
-        "h_t = o_t ⊙ tanh(c_t): the path from h_t into c_t goes through tanh, so it needs 1 − tanh²(c_t).",
-    ),
-    "dc carried back without f (∂c_t/∂c_{t−1} taken as the identity)": (
-        "return da, f * dc",
-        "return da, dc",
-        "c_t = f_t ⊙ c_{t−1} + …, so what reaches c_{t−1} is f_t ⊙ δ^c_t, not δ^c_t itself.",
-    ),
-    "gate blocks in the wrong order (i, f, o, g)": (
-        "da = np.concatenate([da_i, da_f, da_g, da_o]",
-        "da = np.concatenate([da_i, da_f, da_o, da_g]",
-        "Stack the blocks in the forward's order, i, f, g, o (PyTorch's), or W_hhᵀ δ^a mixes the gates up.",
-    ),
+# Mistakes within a step: the gallery's planted element-wise backwards (course.gated_bugs), with advice.
+LSTM_ADVICE = {
+    "σ′ missing on the forget gate": "f_t = σ(a^f_t), so δ^a for the f block is δ^f ⊙ f_t ⊙ (1 − f_t): multiply by "
+    "σ′ = f(1 − f).",
+    "σ′ missing on the input gate": "i_t = σ(a^i_t): the i block needs σ′ = i(1 − i) after δ^i = δ^c ⊙ g.",
+    "σ′ missing on the output gate": "o_t = σ(a^o_t): the o block needs σ′ = o(1 − o) after δ^o = δ^h ⊙ tanh(c_t).",
+    "tanh′ missing on g": "g_t = tanh(a^g_t): the g block needs tanh′ = 1 − g² after δ^g = δ^c ⊙ i.",
+    "dc not accumulated (the path from c_{t+1} is lost)": "c_t reaches the loss through h_t AND through c_{t+1}: "
+    "δ^c_t = δ^h ⊙ o ⊙ (1 − tanh² c_t) + dc_next. Add what step t + 1 sent back instead of overwriting it.",
+    "the path from h_t into c_t is missing": "h_t = o_t ⊙ tanh(c_t) reads c_t too: add δ^h_t ⊙ o_t ⊙ (1 − tanh² c_t) "
+    "to dc_next.",
+    "tanh′ of the cell state missing": "h_t = o_t ⊙ tanh(c_t): the path from h_t into c_t goes through tanh, so it "
+    "needs 1 − tanh²(c_t).",
+    "dc carried back without f (∂c_t/∂c_{t−1} taken as the identity)": "c_t = f_t ⊙ c_{t−1} + …, so what reaches "
+    "c_{t−1} is f_t ⊙ δ^c_t, not δ^c_t itself.",
+    "gate blocks in the wrong order (i, f, o, g)": "Stack the blocks in the forward's order, i, f, g, o (PyTorch's), "
+    "or W_hhᵀ δ^a mixes the gates up.",
 }
 
-GRU_LINES = {
-    "z and 1 − z swapped": (
-        "dn = dh * (1.0 - z)",
-        "dn = dh * z",
-        "h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: n_t is weighted by 1 − z_t, so δ^n = (1 − z) ⊙ δ^h.",
-    ),
-    "the h_{t−1} term of ∂h_t/∂z_t is dropped": (
-        "dz = dh * (h_prev - n)",
-        "dz = -dh * n",
-        "z_t multiplies h_{t−1} as well as n_t: ∂h_t/∂z_t = h_{t−1} − n_t, so δ^z = δ^h ⊙ (h_{t−1} − n_t).",
-    ),
-    "r placed on h_{t−1} in ∂L/∂r": (
-        "da_r = da_n * hn * r * (1.0 - r)",
-        "da_r = da_n * h_prev * r * (1.0 - r)",
-        "Here r_t multiplies W_hn h_{t−1} + b_hn (hn), after the product, not h_{t−1} (that is Cho et al.'s "
-        "placement): δ^r = δ^{a,n} ⊙ hn.",
-    ),
-    "r missing on the recurrent n block": (
-        "da_h = np.concatenate([da_r, da_z, da_n * r]",
-        "da_h = np.concatenate([da_r, da_z, da_n]",
-        "hn = W_hn h_{t−1} + b_hn enters n's pre-activation as r_t ⊙ hn: its gradient is r ⊙ δ^{a,n}, "
-        "while the input side's n block gets δ^{a,n} itself.",
-    ),
-    "σ′ missing on z": (
-        "da_z = dz * z * (1.0 - z)",
-        "da_z = dz",
-        "z_t = σ(…): the z block needs σ′ = z(1 − z) after δ^z.",
-    ),
-    "σ′ missing on r": (
-        "da_r = da_n * hn * r * (1.0 - r)",
-        "da_r = da_n * hn",
-        "r_t = σ(…): the r block needs σ′ = r(1 − r) after δ^r = δ^{a,n} ⊙ hn.",
-    ),
-    "tanh′ missing on n": (
-        "da_n = dn * (1.0 - n**2)",
-        "da_n = dn",
-        "n_t = tanh(…): multiply δ^n by tanh′ = 1 − n² before it reaches the pre-activation.",
-    ),
+GRU_ADVICE = {
+    "z and 1 − z swapped": "h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: n_t is weighted by 1 − z_t, so δ^n = (1 − z) ⊙ δ^h.",
+    "the h_{t−1} term of ∂h_t/∂z_t is dropped": "z_t multiplies h_{t−1} as well as n_t: ∂h_t/∂z_t = h_{t−1} − n_t, "
+    "so δ^z = δ^h ⊙ (h_{t−1} − n_t).",
+    "r placed on h_{t−1} in ∂L/∂r": "Here r_t multiplies W_hn h_{t−1} + b_hn (hn), after the product, not h_{t−1} "
+    "(that is Cho et al.'s placement): δ^r = δ^{a,n} ⊙ hn.",
+    "r missing on the recurrent n block": "hn = W_hn h_{t−1} + b_hn enters n's pre-activation as r_t ⊙ hn: its "
+    "gradient is r ⊙ δ^{a,n}, while the input side's n block gets δ^{a,n} itself.",
+    "σ′ missing on z": "z_t = σ(…): the z block needs σ′ = z(1 − z) after δ^z.",
+    "σ′ missing on r": "r_t = σ(…): the r block needs σ′ = r(1 − r) after δ^r = δ^{a,n} ⊙ hn.",
+    "tanh′ missing on n": "n_t = tanh(…): multiply δ^n by tanh′ = 1 − n² before it reaches the pre-activation.",
+    "the leak z ⊙ δ^h_t not carried back": "h_t = … + z_t ⊙ h_{t−1} reads h_{t−1} directly: what reaches h_{t−1} is "
+    "W_hhᵀ dh_raw_h + z_t ⊙ δ^h_t.",
 }
 
 
@@ -198,10 +148,6 @@ LSTM_LOOP = {
 }
 
 GRU_LOOP = {
-    "the leak z ⊙ δ^h_t not carried back": (
-        {"carry_leak": False},
-        "h_t = … + z_t ⊙ h_{t−1} reads h_{t−1} directly: what reaches h_{t−1} is W_hhᵀ da_h + z_t ⊙ δ^h_t.",
-    ),
     "dh not carried back at all": (
         {"carry_dh": False},
         "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and what step t + 1 sends back (zero only after the last step).",
@@ -217,23 +163,20 @@ GRU_LOOP = {
 }
 
 
-def _mistakes(cell, solution, lines, loop, args):
-    """Mistake name → (what ``solution(*args)`` gives with that mistake, advice): planted lines, then loop switches."""
-    planted = {
-        name: (solution(*args, cell=gated_bugs.plant(cell, line, buggy, name)), advice)
-        for name, (line, buggy, advice) in lines.items()
-    }
-    return planted | {name: (solution(*args, **switches), advice) for name, (switches, advice) in loop.items()}
+def _mistakes(solution, planted, advice, loop, args):
+    """Mistake name → (what ``solution(*args)`` gives with that mistake, advice): planted pieces, then loop switches."""
+    within = {name: (solution(*args, gates_backward=planted[name]), advice[name]) for name in advice}
+    return within | {name: (solution(*args, **switches), text) for name, (switches, text) in loop.items()}
 
 
 def lstm_mistakes(dh_out, c, gates, W_hh):
-    """Mistake name → (da that mistake produces, advice)."""
-    return _mistakes("LSTM", lstm_gate_grads, LSTM_LINES, LSTM_LOOP, (dh_out, c, gates, W_hh))
+    """Mistake name → (dh_raw that mistake produces, advice)."""
+    return _mistakes(lstm_gate_grads, gated_bugs.LSTM_MISTAKES, LSTM_ADVICE, LSTM_LOOP, (dh_out, c, gates, W_hh))
 
 
 def gru_mistakes(dh_out, h, gates, hn, W_hh):
-    """Mistake name → ((da_x, da_h) that mistake produces, advice)."""
-    return _mistakes("GRU", gru_gate_grads, GRU_LINES, GRU_LOOP, (dh_out, h, gates, hn, W_hh))
+    """Mistake name → ((dh_raw_x, dh_raw_h) that mistake produces, advice)."""
+    return _mistakes(gru_gate_grads, gated_bugs.GRU_MISTAKES, GRU_ADVICE, GRU_LOOP, (dh_out, h, gates, hn, W_hh))
 
 
 # ---------------------------------------------------------------------------
@@ -283,7 +226,7 @@ def _run(exercise, fn, args):
 
     def row_form(err):
         advice = (
-            "In row form δ^a_t is (B, G·H) and W_hh is (G·H, H): what reaches h_{t−1} is da[t] @ W_hh, (B, H). "
+            "In row form δ^a_t is (B, G·H) and W_hh is (G·H, H): what reaches h_{t−1} is dh_raw[t] @ W_hh, (B, H). "
             "W_hh.T @ … is the column form of one sequence."
         )
         return Feedback(exercise, "wrong", [f"numpy refused a product: {err}", advice])
@@ -307,9 +250,9 @@ def check_lstm_gate_grads(fn) -> Feedback:
     if fb is not None:
         return fb
     if isinstance(value, (tuple, list)):
-        return Feedback(LSTM_EXERCISE, "wrong", ["Return one array, `return da`, of shape (T, B, 4H)."])
+        return Feedback(LSTM_EXERCISE, "wrong", ["Return one array, `return dh_raw`, of shape (T, B, 4H)."])
     expected = lstm_gate_grads(*args)
-    return _explain(LSTM_EXERCISE, "da", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
+    return _explain(LSTM_EXERCISE, "dh_raw", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
 
 
 def check_gru_gate_grads(fn) -> Feedback:
@@ -320,11 +263,13 @@ def check_gru_gate_grads(fn) -> Feedback:
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        return Feedback(GRU_EXERCISE, "wrong", ["Return two arrays, `return da_x, da_h`, each of shape (T, B, 3H)."])
+        return Feedback(
+            GRU_EXERCISE, "wrong", ["Return two arrays, `return dh_raw_x, dh_raw_h`, each of shape (T, B, 3H)."]
+        )
     expected = gru_gate_grads(*args)
     mistakes = gru_mistakes(*args)
     parts = []
-    for k, name in enumerate(("da_x", "da_h")):
+    for k, name in enumerate(("dh_raw_x", "dh_raw_h")):
         per_value = {m: (v[k], advice) for m, (v, advice) in mistakes.items()}
         parts.append((name, _explain(GRU_EXERCISE, name, value[k], expected[k], per_value, ("r", "z", "n"))))
     return combine(GRU_EXERCISE, parts)
