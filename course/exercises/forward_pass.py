@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose, matches, name_shape_mistake, run_learner
+from ._feedback import Feedback, as_real_array, diagnose, guarded, matches, name_shape_mistake, run_learner
 
 STEP = "rnn_step"
 FORWARD = "rnn_forward"
@@ -174,6 +174,7 @@ def _named(exercise, mistake, advice, *before) -> Feedback:
     )
 
 
+@guarded(STEP)
 def check_rnn_step(rnn_step) -> Feedback:
     """Check ``rnn_step(x_t, h_prev, W_xh, W_hh, b_h)`` → h_t (B, H) on a batch of rows.
 
@@ -360,6 +361,7 @@ def _forward_on_square_problem(rnn_forward):
     return None
 
 
+@guarded(FORWARD)
 def check_rnn_forward(rnn_forward) -> Feedback:
     """Check ``rnn_forward(x, params, h0)`` → ``(h, y_hat)`` on a batch x (T, B, D) from a non-zero h0 (B, H).
 

@@ -35,6 +35,7 @@ from ._feedback import (
     as_real_array,
     combine,
     diagnose,
+    guarded,
     matches,
     run_learner,
     shape_error_advice,
@@ -299,6 +300,7 @@ def _problem(cell, seed):
     return cache, (y_hat - y) @ params["W_hy"], params["W_hh"]
 
 
+@guarded(LSTM_EXERCISE)
 def check_lstm_gate_grads(fn) -> Feedback:
     """Run ``fn(dh_out, c, gates, W_hh)`` on a seeded batch (T=5, B=3, H=4) and explain what is wrong, if anything."""
     cache, dh_out, W_hh = _problem("LSTM", 1313)  # non-zero h_0 and c_0: the t = 1 terms count too
@@ -312,6 +314,7 @@ def check_lstm_gate_grads(fn) -> Feedback:
     return _explain(LSTM_EXERCISE, "da", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
 
 
+@guarded(GRU_EXERCISE)
 def check_gru_gate_grads(fn) -> Feedback:
     """Run ``fn(dh_out, h, gates, hn, W_hh)`` on a seeded batch (T=5, B=3, H=4) and explain what is wrong, if anything."""
     cache, dh_out, W_hh = _problem("GRU", 1414)

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, diagnose_number, run_learner
+from ._feedback import Feedback, diagnose_number, guarded, run_learner
 
 EXERCISE = "legal_set_accuracy"
 ANY_LEGAL = "any legal symbol instead of exactly the legal set"
@@ -114,6 +114,7 @@ def _answers(probs, allowed):
     return right, mistakes
 
 
+@guarded(EXERCISE)
 def check_legal_set_accuracy(fn) -> Feedback:
     """Check ``fn(probs, allowed) -> float`` on positions of every kind, rows without a legal symbol among them."""
     if not callable(fn):

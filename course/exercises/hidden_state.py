@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner, steps_message
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, matches, run_learner, steps_message
 
 EXERCISE = "hidden_state_grads"
 
@@ -171,6 +171,7 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
     )
 
 
+@guarded(EXERCISE)
 def check_hidden_state_grads(fn) -> Feedback:
     """Run ``fn(dy, h, W_hy, W_hh)`` on a seeded batch (T=5, B=3, H=4, O=2) and explain what is wrong, if anything."""
     rng = np.random.default_rng(404)

@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose_number, run_learner
+from ._feedback import Feedback, as_real_array, diagnose_number, guarded, run_learner
 
 BIGRAM = "bigram_perplexity"
 NO_MEAN = "mean left out"
@@ -127,6 +127,7 @@ def _bigram_answers(train, val, V, alpha):
     return _perplexity(right_table, val), mistakes, no_smoothing
 
 
+@guarded(BIGRAM)
 def check_bigram_perplexity(fn) -> Feedback:
     """Check ``fn(train, val, V, alpha) -> float``: the validation perplexity of an add-α bigram model."""
     if not callable(fn):
@@ -248,6 +249,7 @@ def _frequencies(draws, V):
     return np.bincount(draws, minlength=V) / GRID
 
 
+@guarded(SAMPLE)
 def check_sample_characters(fn) -> Feedback:
     """Check ``fn(logits, temperature, u) -> indices`` at τ = 1, 0.5, 2, then τ = 0, then logits of size 1000."""
     if not callable(fn):

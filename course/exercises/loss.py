@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, combine, diagnose, name_shape_mistake, run_learner, split_pair
+from ._feedback import Feedback, combine, diagnose, guarded, name_shape_mistake, run_learner, split_pair
 
 EXERCISE = "weighted_loss_and_grad"
 
@@ -53,6 +53,7 @@ def weighted_loss_and_grad(y_hat, y, w):
     return 0.5 * float(np.sum(w_b * diff**2)), w_b * diff
 
 
+@guarded(EXERCISE)
 def check_weighted_loss_and_grad(fn) -> Feedback:
     """Check ``fn(y_hat, y, w) -> (loss, dy)`` for y_hat, y of shape (T, B, O) and w of shape (T,)."""
     y_hat, y, w = _data()

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, run_learner
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner
 
 EXERCISE = "adam_step"
 LR, BETA1, BETA2, EPS = 0.1, 0.8, 0.95, 1e-3  # ε large, β1 ≠ β2 and far from 1: every slip changes the numbers
@@ -141,6 +141,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
     return combine(EXERCISE, parts)
 
 
+@guarded(EXERCISE)
 def check_adam_step(fn) -> Feedback:
     """Check ``fn(p, g, m, v, t, lr, beta1, beta2, eps) -> (p_new, m_new, v_new)`` on a first and a third step."""
     if not callable(fn):

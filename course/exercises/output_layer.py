@@ -25,6 +25,7 @@ from ._feedback import (
     as_real_array,
     combine,
     diagnose,
+    guarded,
     matches,
     name_shape_mistake,
     run_learner,
@@ -142,6 +143,7 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
     )
 
 
+@guarded(EXERCISE)
 def check_output_layer_backward(fn) -> Feedback:
     """Run ``fn(dy, h, W_hy) -> (dh, dW_hy, db_y)`` on a seeded batch (T=5, B=3, H=4, O=2) and explain mistakes."""
     dy, h, W_hy = _data()

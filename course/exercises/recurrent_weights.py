@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, matches, name_shape_mistake, run_learner
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, matches, name_shape_mistake, run_learner
 
 EXERCISE = "recurrent_weight_grads"
 NAMES = ("dW_xh", "dW_hh", "db_h")
@@ -170,6 +170,7 @@ def _error_feedback(fn, err):
     )
 
 
+@guarded(EXERCISE)
 def check_recurrent_weight_grads(fn) -> Feedback:
     """Run ``fn(dh_raw, x, h)`` on a seeded batch (T=5, B=3, D=2, H=4) and explain what is wrong, if anything."""
     dh_raw, x, h = _data()

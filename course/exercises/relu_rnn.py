@@ -23,7 +23,7 @@ import numpy as np
 from rnn_lib import irnn
 from rnn_lib.data import random_problem
 
-from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner, steps_message
+from ._feedback import Feedback, as_real_array, diagnose, guarded, matches, run_learner, steps_message
 
 EXERCISE = "relu_deltas"
 
@@ -111,6 +111,7 @@ def problem(seed=1515):
     return (y_hat - p.y) @ p.params["W_hy"], np.array(cache.h), p.params["W_hh"]
 
 
+@guarded(EXERCISE)
 def check_relu_deltas(fn) -> Feedback:
     """Run ``fn(dh_out, h, W_hh)`` on a seeded batch (T = 6, B = 3, H = 5) and explain what is wrong, if anything."""
     args = problem()

@@ -21,7 +21,7 @@ import numpy as np
 
 from rnn_lib.losses import softmax_cross_entropy
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, run_learner, split_pair
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner, split_pair
 
 EXERCISE = "softmax_cross_entropy"
 
@@ -152,6 +152,7 @@ def _stability_feedback(loss, dlogits) -> Feedback:
     return Feedback(EXERCISE, "correct")
 
 
+@guarded(EXERCISE)
 def check_softmax_cross_entropy(fn) -> Feedback:
     """Check ``fn(logits, targets) -> (loss, dlogits)`` for logits (T, B, V) and integer targets (T, B)."""
     if not callable(fn):

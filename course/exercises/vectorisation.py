@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner
+from ._feedback import Feedback, as_real_array, diagnose, guarded, matches, run_learner
 
 EXERCISE = "weight_grads_from_deltas"
 NAMES = ("dW_xh", "dW_hh", "db_h")
@@ -78,6 +78,7 @@ def _problem(seed=3, T=5, B=4, D=2, H=3):
     return rng.standard_normal((T, B, H)), rng.standard_normal((T, B, D)), np.tanh(rng.standard_normal((T + 1, B, H)))
 
 
+@guarded(EXERCISE)
 def check_weight_grads_from_deltas(fn) -> Feedback:
     """Check ``fn(dh_raw, x, h)`` on a random batch; one Feedback for the three gradients together."""
     dh_raw, x, h = _problem()
