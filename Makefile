@@ -14,7 +14,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
+.PHONY: lab test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test
 
 help:
 	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
@@ -33,6 +33,8 @@ help:
 	@echo "make teach        install the lecturer's tools (nbgrader) into .venv"
 	@echo "make grade SUBMISSIONS=dir [GRADES=grades]   grade submitted notebooks: scores.csv and feedback"
 	@echo "make grade-test   grade the solution, student and a planted-mistake edition end to end (nbgrader)"
+	@echo "make wrong-answers-test  every notebook with every exercise answered wrong (None, raising) and every"
+	@echo "              exercise/checker pair in a fresh kernel: no traceback outside the learner's cells (~20 min)"
 	@echo "make site-test    open every page of the site offline in Chromium: no formula left as LaTeX"
 	@echo "make lab-test     open JupyterLab in Chromium: no news pop-up with the course's settings"
 
@@ -111,6 +113,10 @@ grade: $(TEACH_STAMP)
 
 grade-test: $(TEACH_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -s tests/teaching/test_grading.py
+
+# Slow (every notebook twice, each pair in a kernel of its own); make test runs a fast part (tests/test_wrong_answers.py).
+wrong-answers-test: $(STAMP)
+	$(TEST_ENV) nice -n 10 $(BIN)/python -m pytest -q tests/teaching/test_wrong_answers.py
 
 site-test: $(BROWSER_STAMP)
 	@test -x "$(CHROMIUM)" || { echo "No Chromium at $(CHROMIUM): apt-get install chromium, or make site-test CHROMIUM=/path"; exit 2; }

@@ -327,6 +327,17 @@ def run_learner(exercise: str, fn, *args, explain=None):
         specific = explain(err) if explain is not None else None
         if specific is not None:
             return None, specific
+        if isinstance(err, NameError) and getattr(err, "name", None):
+            return None, Feedback(
+                exercise,
+                "wrong",
+                [
+                    f"Your function uses `{err.name}`, which this kernel does not know{_where(err)}. Run the cell "
+                    "that defines or imports it first: after a restart, the cells above this one (Run → Run All "
+                    "Above Selected Cell).",
+                ],
+                "name not defined",
+            )
         return None, Feedback(
             exercise,
             "wrong",
@@ -633,11 +644,14 @@ def usable(fn, check) -> bool:
     fb = check(fn)
     if fb.passed:
         return True
-    first = fb.messages[0] if fb.status in ("wrong", "not run") and fb.messages else fb.head
+    why = {
+        "not implemented": "is not written yet (it still raises NotImplementedError)",
+        "not run": "is older than its exercise cell: " + (fb.messages[0] if fb.messages else ""),
+    }.get(fb.status, "does not pass its checker yet (the checker's feedback above says what is wrong)")
     print(
         wrap_line(
-            f"This cell uses your `{name}`, which the checker above does not pass yet, so it does not run it. "
-            f"The checker says: {first.strip()} Fix `{name}`, run its cell and the checker again, then this cell."
+            f"This cell uses your `{name}`, which {why.rstrip('.')}. So it stops here. Fix `{name}`, run its cell "
+            "and the checker again, then this cell."
         )
     )
     return False
