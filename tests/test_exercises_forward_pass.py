@@ -80,8 +80,9 @@ def test_every_mistake_the_step_checker_knows_is_tested():
 
 @pytest.mark.parametrize("mistake", [fp.XH_NOT_T, fp.COLUMN_BIAS, fp.SWAPPED])
 def test_a_mistake_that_raises_a_shape_error_is_named_with_the_error(mistake):
-    text = (check_rnn_step(STEP_MISTAKES[mistake])).text
-    assert "numpy refused a product" in text and STEP_ADVICE[mistake] in text
+    fb = check_rnn_step(STEP_MISTAKES[mistake])
+    assert fb.messages[0].startswith("This is exactly what the mistake") and STEP_ADVICE[mistake] in fb.text
+    assert "numpy refused a product" in fb.messages[-1]  # numpy's words last, as a detail
 
 
 def test_an_unknown_shape_error_gets_the_shapes_and_the_row_rule():

@@ -34,7 +34,9 @@ def saved_notebook(tmp_path, exercise_text, name="lesson.ipynb"):
     nb.cells = [
         nbformat.v4.new_code_cell("import numpy as np"),
         nbformat.v4.new_code_cell(exercise_text),
-        nbformat.v4.new_code_cell(f"from course.exercises.finite_differences import check_centred_difference\n\n{CHECK}"),
+        nbformat.v4.new_code_cell(
+            f"from course.exercises.finite_differences import check_centred_difference\n\n{CHECK}"
+        ),
     ]
     path = tmp_path / name
     nbformat.write(nb, path)

@@ -25,7 +25,11 @@ ANSWERS = {
 def execute(nb, timeout=600):
     """Execute ``nb`` in place in a fresh kernel started in the notebooks' folder, errors recorded, not raised."""
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
     )
     client.execute()
     return nb

@@ -179,6 +179,11 @@ def _where(err: BaseException) -> str:
     return f" (in {frame.name}, line {frame.lineno}: `{(frame.line or '').strip()}`)"
 
 
+def numpy_said(err: BaseException) -> str:
+    """numpy's own words, as the last detail of a message that has already said what is wrong in the course's terms."""
+    return f"(numpy's message: {type(err).__name__}: {err})"
+
+
 def shape_error_advice(err, advice):
     """``advice(err)`` for numpy's matmul/broadcast errors (a ValueError naming shapes), None for anything else."""
     if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):

@@ -37,6 +37,7 @@ from ._feedback import (
     diagnose,
     guarded,
     matches,
+    numpy_said,
     run_learner,
     shape_error_advice,
     steps_message,
@@ -283,11 +284,12 @@ def _run(exercise, fn, args):
     """``run_learner`` on copies of ``args``; a product numpy refused becomes a Feedback explaining row form."""
 
     def row_form(err):
+        first = "A product with W_hh does not fit: the column form of one sequence, in a row-form batch?"
         advice = (
             "In row form δ^a_t is (B, G·H) and W_hh is (G·H, H): what reaches h_{t−1} is da[t] @ W_hh, (B, H). "
             "W_hh.T @ … is the column form of one sequence."
         )
-        return Feedback(exercise, "wrong", [f"numpy refused a product: {err}", advice])
+        return Feedback(exercise, "wrong", [first, advice, numpy_said(err)])
 
     return run_learner(exercise, fn, *(a.copy() for a in args), explain=lambda err: shape_error_advice(err, row_form))
 

@@ -41,7 +41,8 @@ def known_mistakes(dh_raw, x, h):
     return {
         "h_t instead of h_{t−1} in dW_hh": (
             (right[0], rows.T @ h[1:].reshape(T * B, H), right[2]),
-            "a_t contains W_hh h_{t−1}: pair δ^a_t with the state *before* the step, h[:-1], not h[1:].",
+            "a_t contains W_hh h_{t−1}: pair δ^a_t with the state *before* the step, h_{t−1}, not h_t (h[0] is h_0, "
+            "so the states h_0 … h_{T−1} are the first T rows of h).",
         ),
         "mean over the batch instead of the sum": (
             tuple(g / B for g in right),
