@@ -463,6 +463,16 @@ def combine(exercise: str, parts) -> Feedback:
     return Feedback(exercise, "wrong", messages, " + ".join(mistakes) or None)
 
 
+def one_array(result, shape: tuple):
+    """``result`` itself, or a list or tuple of the right values read as one array of ``shape`` (a learner who
+    appends each step's rows to a list and returns the list is right); None for a list or tuple that is not that
+    (several returned values), whose feedback is then "return one array"."""
+    if not isinstance(result, (tuple, list)):
+        return result
+    arr, problem = as_real_array(result)
+    return arr if problem is None and arr.shape == shape else None
+
+
 def split_pair(exercise: str, result, names: tuple) -> Feedback | None:
     """None if ``result`` is a pair, else the Feedback explaining what the function should return."""
     if isinstance(result, (tuple, list)) and len(result) == 2:
@@ -537,7 +547,7 @@ def diagnose(
         named = SIGN_FLIPPED if sign_advice else None  # a name only where the checker can say where to look
         return Feedback(exercise, "wrong", [msgs[0], f"Right size, wrong sign everywhere: {advice}"], named)
     denom = float(np.vdot(expected, expected))
-    if denom > 0:
+    if denom > 0 and expected.size > 1:  # any two single numbers differ by a constant factor: that says nothing
         factor = float(np.vdot(answer, expected)) / denom
         if abs(factor) > 1e-3 and matches(answer, factor * expected, 1e-6):
             msgs.append(f"Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?")

@@ -38,6 +38,7 @@ from ._feedback import (
     guarded,
     matches,
     numpy_said,
+    one_array,
     run_learner,
     shape_error_advice,
     steps_message,
@@ -310,9 +311,10 @@ def check_lstm_gate_grads(fn) -> Feedback:
     value, fb = _run(LSTM_EXERCISE, fn, args)
     if fb is not None:
         return fb
-    if isinstance(value, (tuple, list)):
-        return Feedback(LSTM_EXERCISE, "wrong", ["Return one array, `return da`, of shape (T, B, 4H)."])
     expected = lstm_gate_grads(*args)
+    value = one_array(value, expected.shape)
+    if value is None:
+        return Feedback(LSTM_EXERCISE, "wrong", ["Return one array, `return da`, of shape (T, B, 4H)."])
     return _explain(LSTM_EXERCISE, "da", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
 
 
