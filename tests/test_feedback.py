@@ -55,3 +55,25 @@ def test_a_one_number_answer_is_judged_as_a_number_and_told_what_to_aim_for():
     assert off.messages[-1] == "Expected 2.500000." and off.mistake is None
     named = diagnose_number("ex", 5.0, 2.5, name="p", what="x", known_mistakes={"doubled": (5.0, "halve it")})
     assert named.mistake == "doubled" and "Expected" not in str(named)
+
+
+def test_feedback_is_wrapped_at_word_boundaries_only():
+    # JupyterLab breaks long output lines inside words; the Feedback wraps itself, at spaces, to WIDTH columns.
+    from course.exercises._feedback import WIDTH, Feedback
+
+    long = "Transpose the whole product, (W_hyᵀ v)ᵀ = vᵀ W_hy: a row vector meets W_hy, " * 4
+    fb = Feedback("ex", "wrong", [long, "short", "x" * 120])
+    lines = str(fb).split("\n")
+    assert all(len(line) <= WIDTH or " " not in line.strip() for line in lines)
+    assert str(fb).split() == fb.text.split()  # the same words, none cut in two
+    assert "    " + "x" * 120 not in str(fb) and "  " + "x" * 120 in str(fb)  # a long word stays whole
+
+
+def test_a_shape_error_is_told_in_words_first_and_numpys_message_last():
+    import numpy as np
+
+    from course.exercises._feedback import run_learner
+
+    _, fb = run_learner("ex", lambda a: np.ones((2, 3)) @ a, np.ones((2, 2)))
+    assert fb.mistake == "shape error" and fb.messages[0].startswith("Two arrays in your function do not fit")
+    assert "numpy" not in fb.messages[0] and fb.messages[-1].startswith("(numpy's message: ValueError: matmul")

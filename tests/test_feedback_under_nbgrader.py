@@ -19,7 +19,7 @@ UNDONE = Feedback("ex", "not implemented")
 @pytest.mark.parametrize("fb", [RIGHT, WRONG, UNDONE], ids=lambda fb: fb.status)
 def test_outside_nbgrader_the_result_is_the_text(fb, monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    assert pretty(fb) == fb.text == repr(fb)
+    assert pretty(fb) == str(fb) == repr(fb)
 
 
 @pytest.mark.parametrize(

@@ -343,6 +343,18 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 ],
                 "name not defined",
             )
+        if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
+            return None, Feedback(
+                exercise,
+                "wrong",
+                [
+                    f"Two arrays in your function do not fit together, a shape error{_where(err)}.",
+                    "Write down the shape of each factor, as the exercise states them (time-major: (T, B, ·); a "
+                    "batch of rows, so a column-form product W @ v becomes v @ W.T).",
+                    numpy_said(err),
+                ],
+                "shape error",
+            )
         return None, Feedback(
             exercise,
             "wrong",
