@@ -115,3 +115,11 @@ def test_a_function_not_written_in_a_cell_is_graded_as_it_is(shell):
     from rnn_lib.gradcheck import numerical_gradient
 
     assert stale_message(numerical_gradient, shell) is None
+
+
+def test_a_cell_with_a_magic_is_recognised_as_run(shell, tmp_path):
+    # IPython runs `%time …` translated; the notebook file holds what was typed.
+    typed = WRITTEN + "%time 1 + 1\n"
+    shell.user_ns["__session__"] = str(saved_notebook(tmp_path, typed))
+    shell.run_cell(typed, store_history=True)
+    assert stale_message(shell.user_ns["centred_difference"], shell) is None

@@ -254,7 +254,9 @@ def stale_message(fn, shell=None) -> str | None:
     """
     shell = shell if shell is not None else _ipython()
     code = getattr(fn, "__code__", None)
-    history = getattr(getattr(shell, "history_manager", None), "input_hist_parsed", None)
+    manager = getattr(shell, "history_manager", None)
+    history = getattr(manager, "input_hist_parsed", None)  # what ran (magics translated), as linecache holds it
+    typed = list(getattr(manager, "input_hist_raw", None) or [])  # what was typed, as the notebook file holds it
     if code is None or not history:
         return None
     source = "".join(linecache.getlines(code.co_filename)).strip()
@@ -271,7 +273,8 @@ def stale_message(fn, shell=None) -> str | None:
         )
     path = _notebook_path(shell)
     saved = _saved_exercise_cell(path, name) if path is not None else None
-    if saved is not None and saved.strip() != source and all(text.strip() != saved.strip() for text in history):
+    ran = {text.strip() for text in [*history, *typed]}
+    if saved is not None and saved.strip() != source and saved.strip() not in ran:
         return (
             f"The exercise cell that defines `{name}` has changed since it last ran (as saved in {path.name}), or "
             f"never ran: the `{name}` the kernel has comes from other text. Run the exercise cell (Shift+Enter), "
