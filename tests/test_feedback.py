@@ -77,3 +77,12 @@ def test_a_shape_error_is_told_in_words_first_and_numpys_message_last():
     _, fb = run_learner("ex", lambda a: np.ones((2, 3)) @ a, np.ones((2, 2)))
     assert fb.mistake == "shape error" and fb.messages[0].startswith("Two arrays in your function do not fit")
     assert "numpy" not in fb.messages[0] and fb.messages[-1].startswith("(numpy's message: ValueError: matmul")
+
+
+def test_a_shape_is_never_cut_in_two():
+    from course.exercises._feedback import Feedback
+
+    fb = Feedback(
+        "output_layer_backward", "wrong", ["a row of δ^y meets W_hy, (B, O)(O, H) = (B, H), not W_hy.T. " * 3]
+    )
+    assert "(O, H)" in str(fb) and "(B, H)" in str(fb) and str(fb).split() == fb.text.split()

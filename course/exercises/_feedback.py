@@ -96,17 +96,23 @@ class Feedback:
 def wrap_line(line: str, width: int = WIDTH) -> str:
     """``line`` wrapped at spaces to ``width`` columns, continuation lines indented two more than the first.
 
-    Never inside a word (a word longer than the width stays whole) and never at a hyphen.
+    Never inside a word (a word longer than the width stays whole), never at a hyphen, and never inside a short
+    parenthesis such as a shape, (T, B, H).
     """
     indent = line[: len(line) - len(line.lstrip(" "))]
+    kept = _SHORT_PARENTHESIS.sub(lambda m: m[0].replace(" ", _KEEP), line.strip(" "))
     return textwrap.fill(
-        line.strip(" "),
+        kept,
         width=width,
         initial_indent=indent,
         subsequent_indent=indent + "  ",
         break_long_words=False,
         break_on_hyphens=False,
-    )
+    ).replace(_KEEP, " ")
+
+
+_KEEP = "\u00a0"  # a space textwrap does not break at (it breaks at ASCII whitespace only)
+_SHORT_PARENTHESIS = re.compile(r"\([^()\n]{1,20}\)")
 
 
 def not_implemented(exercise: str) -> Feedback:
