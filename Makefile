@@ -14,7 +14,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
+.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test
 
 help:
 	@echo "make lab      open your workspace, work/, in JupyterLab (creates .venv and work/ on first use)"
@@ -40,6 +40,8 @@ help:
 	@echo "                  (bubblewrap; limits: NOTEBOOK_SECONDS=180 LEARNER_SECONDS=900 MEMORY_MB=4096;"
 	@echo "                  docs/grading.md): scores.csv with flags for a human, and feedback"
 	@echo "make grade-test   grade the solution, student and planted-mistake editions and a hostile class end to end"
+	@echo "make wrong-answers-test  every notebook with every exercise answered wrong (None, raising) and every"
+	@echo "              exercise/checker pair in a fresh kernel: no traceback outside the learner's cells (~20 min)"
 	@echo "make site-test    open every page of the site offline in Chromium: no formula left as LaTeX"
 	@echo "make lab-test     open JupyterLab in Chromium: no news pop-up with the course's settings"
 
@@ -163,6 +165,10 @@ grade: $(STAMP)
 # Needs bubblewrap (apt-get install bubblewrap); nbgrader (make teach) for its configuration's test.
 grade-test: $(TEACH_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -s tests/teaching/test_grading.py
+
+# Slow (every notebook twice, each pair in a kernel of its own); make test runs a fast part (tests/test_wrong_answers.py).
+wrong-answers-test: $(STAMP)
+	$(TEST_ENV) nice -n 10 $(BIN)/python -m pytest -q tests/teaching/test_wrong_answers.py
 
 site-test: $(BROWSER_STAMP)
 	@test -x "$(CHROMIUM)" || { echo "No Chromium at $(CHROMIUM): apt-get install chromium, or make site-test CHROMIUM=/path"; exit 2; }

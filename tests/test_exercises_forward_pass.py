@@ -65,13 +65,13 @@ def test_check_rnn_step_accepts_the_right_step(learner):
 def test_check_rnn_step_says_not_implemented_for_an_unfinished_exercise():
     feedback = check_rnn_step(step_not_implemented)
     assert feedback.status == "not implemented"
-    assert "not implemented yet" in str(feedback)
+    assert "not implemented yet" in feedback.text
 
 
 @pytest.mark.parametrize("mistake", sorted(STEP_MISTAKES))
 def test_check_rnn_step_names_each_known_mistake(mistake):
     feedback = check_rnn_step(STEP_MISTAKES[mistake])
-    assert (feedback.status, feedback.mistake) == ("wrong", mistake), str(feedback)
+    assert (feedback.status, feedback.mistake) == ("wrong", mistake), feedback.text
 
 
 def test_every_mistake_the_step_checker_knows_is_tested():
@@ -80,26 +80,27 @@ def test_every_mistake_the_step_checker_knows_is_tested():
 
 @pytest.mark.parametrize("mistake", [fp.XH_NOT_T, fp.COLUMN_BIAS, fp.SWAPPED])
 def test_a_mistake_that_raises_a_shape_error_is_named_with_the_error(mistake):
-    text = str(check_rnn_step(STEP_MISTAKES[mistake]))
-    assert "numpy refused a product" in text and STEP_ADVICE[mistake] in text
+    fb = check_rnn_step(STEP_MISTAKES[mistake])
+    assert fb.messages[0].startswith("This is exactly what the mistake") and STEP_ADVICE[mistake] in fb.text
+    assert "numpy refused a product" in fb.messages[-1]  # numpy's words last, as a detail
 
 
 def test_an_unknown_shape_error_gets_the_shapes_and_the_row_rule():
     fb = check_rnn_step(lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_hh.T))  # no mistake the checker knows
     assert (fb.status, fb.mistake) == ("wrong", "shape error")
-    assert "(B, H)" in str(fb) and "(2, 3)" in str(fb)
+    assert "(B, H)" in fb.text and "(2, 3)" in fb.text
 
 
 def test_an_unknown_wrong_step_gets_the_relative_error_and_where():
     fb = check_rnn_step(lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + 2 * b_h[:, 0]))
     assert (
-        (fb.status, fb.mistake) == ("wrong", None) and "relative error" in str(fb) and "Largest difference" in str(fb)
+        (fb.status, fb.mistake) == ("wrong", None) and "relative error" in fb.text and "Largest difference" in fb.text
     )
 
 
 def test_a_sign_flip_of_the_whole_step_gets_this_exercises_sign_advice():
     fb = check_rnn_step(lambda *args: -step_right(*args))
-    assert fb.mistake == "sign flipped" and "a_t = W_xh x_t + W_hh h_{t−1} + b_h" in str(fb)
+    assert fb.mistake == "sign flipped" and "a_t = W_xh x_t + W_hh h_{t−1} + b_h" in fb.text
 
 
 # ---------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def test_check_rnn_forward_says_not_implemented_for_an_unfinished_exercise():
 @pytest.mark.parametrize("mistake", sorted(FORWARD_MISTAKES))
 def test_check_rnn_forward_names_each_known_mistake(mistake):
     feedback = check_rnn_forward(FORWARD_MISTAKES[mistake])
-    assert (feedback.status, feedback.mistake) == ("wrong", mistake), str(feedback)
+    assert (feedback.status, feedback.mistake) == ("wrong", mistake), feedback.text
 
 
 def test_every_mistake_the_forward_checker_knows_is_tested():
@@ -218,7 +219,7 @@ def test_every_mistake_the_forward_checker_knows_is_tested():
 def test_check_rnn_forward_asks_for_a_pair_when_only_one_array_comes_back():
     feedback = check_rnn_forward(lambda x, params, h0: forward_right(x, params, h0)[0])
     assert feedback.status == "wrong"
-    assert "(h, y_hat)" in str(feedback)
+    assert "(h, y_hat)" in feedback.text
 
 
 @pytest.mark.parametrize("row, t", [(4, 4), (0, 0)])
@@ -229,7 +230,7 @@ def test_check_rnn_forward_names_the_wrong_time_steps_counting_h_0_as_t_0(row, t
         h[row] += 0.1
         return h, y_hat
 
-    text = str(check_rnn_forward(off_at_one_row))
+    text = (check_rnn_forward(off_at_one_row)).text
     assert f"h is wrong at t = {t} (row t holds h_t, row 0 is h_0)" in text
 
 
@@ -240,7 +241,7 @@ def test_check_rnn_forward_counts_prediction_steps_from_1():
         y_hat[-1] += 0.1
         return h, y_hat
 
-    assert f"y_hat is wrong at t = {fp.T} (row t − 1 holds step t)" in str(check_rnn_forward(off_at_last_prediction))
+    assert f"y_hat is wrong at t = {fp.T} (row t − 1 holds step t)" in (check_rnn_forward(off_at_last_prediction)).text
 
 
 # ---------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_the_right_answer_is_the_librarys_legal_set_hits():
 )
 def test_each_slip_is_named(slip, mistake):
     fb = check_legal_set_accuracy(learner(slip))
-    assert fb.status == "wrong" and fb.mistake == mistake, str(fb)
+    assert fb.status == "wrong" and fb.mistake == mistake, fb.text
 
 
 def test_every_named_mistake_gives_a_value_of_its_own():
@@ -82,7 +82,7 @@ def test_every_named_mistake_gives_a_value_of_its_own():
 
 def test_an_unnamed_wrong_fraction_says_what_was_expected():
     fb = check_legal_set_accuracy(lambda p, a: 0.5)
-    assert fb.status == "wrong" and fb.mistake is None and "positions" in str(fb)
+    assert fb.status == "wrong" and fb.mistake is None and "positions" in fb.text
 
 
 def test_the_mask_cannot_be_edited():
@@ -90,4 +90,4 @@ def test_the_mask_cannot_be_edited():
         allowed[:] = True
         return accuracy_right(probs, allowed)
 
-    assert "read-only" in str(check_legal_set_accuracy(edits))
+    assert "read-only" in (check_legal_set_accuracy(edits)).text

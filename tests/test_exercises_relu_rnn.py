@@ -48,7 +48,7 @@ MISTAKES = {
 
 def test_the_right_answer_passes():
     fb = check_relu_deltas(learner_relu)
-    assert fb.passed, str(fb)
+    assert fb.passed, fb.text
 
 
 def test_the_problem_has_units_off_and_on_and_a_non_zero_first_state():
@@ -59,7 +59,7 @@ def test_the_problem_has_units_off_and_on_and_a_non_zero_first_state():
 @pytest.mark.parametrize("mistake", MISTAKES)
 def test_each_known_mistake_is_named(mistake):
     fb = check_relu_deltas(lambda *a: learner_relu(*a, mistake=mistake))
-    assert fb.status == "wrong" and fb.mistake == MISTAKES[mistake], str(fb)
+    assert fb.status == "wrong" and fb.mistake == MISTAKES[mistake], fb.text
 
 
 def test_the_known_mistakes_differ_from_the_answer_and_from_each_other():
@@ -72,7 +72,7 @@ def test_the_known_mistakes_differ_from_the_answer_and_from_each_other():
 
 def test_dropping_dh_next_is_right_at_the_last_step_only_and_says_so():
     fb = check_relu_deltas(lambda *a: learner_relu(*a, mistake="no dh_next"))
-    assert "t = 1, 2, 3, 4, 5" in str(fb) and "the other steps are right" in str(fb)
+    assert "t = 1, 2, 3, 4, 5" in fb.text and "the other steps are right" in fb.text
 
 
 def test_an_unknown_mistake_gets_the_wrong_steps_counted_from_1():
@@ -82,12 +82,12 @@ def test_an_unknown_mistake_gets_the_wrong_steps_counted_from_1():
         return out
 
     fb = check_relu_deltas(off_at_step_2)
-    assert fb.status == "wrong" and fb.mistake is None and "t = 2" in str(fb)
+    assert fb.status == "wrong" and fb.mistake is None and "t = 2" in fb.text
 
 
 def test_two_arrays_returned_is_refused_with_advice():
     fb = check_relu_deltas(lambda *a: (learner_relu(*a), None))
-    assert fb.status == "wrong" and "Return one array" in str(fb)
+    assert fb.status == "wrong" and "Return one array" in fb.text
 
 
 def test_an_unfinished_exercise_is_not_implemented():

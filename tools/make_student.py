@@ -44,8 +44,15 @@ CHECKER = re.compile(r"\bcheck_\w+\(")
 SOLVED_ONLY = "solved-edition"  # tag of the cells that speak of the solved edition and are true only there
 
 
-def strip_solutions(source: str) -> tuple[str, int]:
-    """Replace every solution block in ``source``; return the new source and how many blocks there were."""
+UNFINISHED = (PROMPT, 'raise NotImplementedError("exercise not done yet")')
+
+
+def strip_solutions(source: str, body: tuple = UNFINISHED) -> tuple[str, int]:
+    """Replace every solution block in ``source``; return the new source and how many blocks there were.
+
+    body: the lines put in each block's place, at its indentation (the student edition's prompt and
+    ``raise NotImplementedError`` by default; tests put a wrong answer there, e.g. ``("return None",)``).
+    """
     out, inside, count = [], False, 0
     for line in source.split("\n"):
         stripped = line.strip()
@@ -55,7 +62,7 @@ def strip_solutions(source: str) -> tuple[str, int]:
             indent = line[: len(line) - len(line.lstrip())]
             if not indent:
                 raise ValueError(f"{BEGIN} must be inside a function body (indented), so the cell still runs")
-            out += [indent + PROMPT, indent + 'raise NotImplementedError("exercise not done yet")']
+            out += [indent + line for line in body]
             inside, count = True, count + 1
         elif stripped == END:
             if not inside:
@@ -74,15 +81,18 @@ def digest(nb) -> str:
     return hashlib.sha256(json.dumps(sources).encode()).hexdigest()
 
 
-def student_edition(nb):
-    """A copy of ``nb`` without solutions; returns (notebook, number of exercises)."""
+def student_edition(nb, body: tuple = UNFINISHED):
+    """A copy of ``nb`` without solutions; returns (notebook, number of exercises).
+
+    body: what each solution block becomes (see :func:`strip_solutions`).
+    """
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # deep copy
     nb.cells = [cell for cell in nb.cells if SOLVED_ONLY not in cell.metadata.get("tags", [])]
     total = 0
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        new_source, n = strip_solutions(cell.source)
+        new_source, n = strip_solutions(cell.source, body)
         if n or CHECKER.search(cell.source):
             cell.outputs, cell.execution_count = [], None
         cell.source, total = new_source, total + n

@@ -12,12 +12,17 @@ checker's cell loses its points while the learner still reads the text.
 
 from __future__ import annotations
 
+import json
+import linecache
 import os
+import re
 import signal
 import sys
+import textwrap
 import threading
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -27,11 +32,21 @@ from rnn_lib.parameters import PARAM_NAMES
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = "sign flipped"  # the mistake diagnose names when the answer is exactly −(the right one)
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
+# Feedback is wrapped at word boundaries to this many characters: JupyterLab breaks long output lines anywhere,
+# inside words too (its CSS sets `word-break: break-all`), and 88 columns of its 13 px monospace font fit the
+# output area of a notebook on a laptop with the file browser open.
+WIDTH = 88
+MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
+# a broadcast view that large, to check it, could exhaust the memory)
 
 
 @dataclass
 class Feedback:
-    """What a checker found. ``status`` is "correct", "wrong" or "not implemented"."""
+    """What a checker found. ``status`` is "correct", "wrong", "not implemented" or "not run".
+
+    "not run": the function the checker received is older than its exercise cell (the cell was edited and not
+    run again, or its last run stopped with an error before the function was defined anew).
+    """
 
     exercise: str
     status: str
@@ -42,14 +57,25 @@ class Feedback:
     def passed(self) -> bool:
         return self.status == "correct"
 
-    def __str__(self) -> str:
-        head = {
+    @property
+    def head(self) -> str:
+        return {
             "correct": f"✓ {self.exercise}: correct.",
             "wrong": f"✗ {self.exercise}: not yet right.",
-            "not implemented": f"… {self.exercise}: not implemented yet — "
-            "replace `raise NotImplementedError` with your code and run the cell again.",
+            "not implemented": f"… {self.exercise}: not implemented yet — the function the kernel has still raises "
+            "NotImplementedError. Replace `raise NotImplementedError` with your code, run the exercise cell "
+            "(Shift+Enter), then this cell. (Already done? Then run the exercise cell first.)",
+            "not run": f"↻ {self.exercise}: run the exercise cell first — the checker would be grading an older "
+            "version of your function.",
         }[self.status]
-        return "\n".join([head, *("  " + m for m in self.messages)])
+
+    @property
+    def text(self) -> str:
+        """The head and the messages, one logical line each (what :meth:`__str__` wraps for the screen)."""
+        return "\n".join([self.head, *("  " + m for m in self.messages)])
+
+    def __str__(self) -> str:
+        return "\n".join(wrap_line(line) for line in self.text.split("\n"))
 
     __repr__ = __str__
 
@@ -65,6 +91,28 @@ class Feedback:
             return
         print(self, file=sys.stdout if self.passed else sys.stderr)
         raise NotImplementedError
+
+
+def wrap_line(line: str, width: int = WIDTH) -> str:
+    """``line`` wrapped at spaces to ``width`` columns, continuation lines indented two more than the first.
+
+    Never inside a word (a word longer than the width stays whole), never at a hyphen, and never inside a short
+    parenthesis such as a shape, (T, B, H).
+    """
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    kept = _SHORT_PARENTHESIS.sub(lambda m: m[0].replace(" ", _KEEP), line.strip(" "))
+    return textwrap.fill(
+        kept,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    ).replace(_KEEP, " ")
+
+
+_KEEP = "\u00a0"  # a space textwrap does not break at (it breaks at ASCII whitespace only)
+_SHORT_PARENTHESIS = re.compile(r"\([^()\n]{1,20}\)")
 
 
 def not_implemented(exercise: str) -> Feedback:
@@ -137,11 +185,112 @@ def _where(err: BaseException) -> str:
     return f" (in {frame.name}, line {frame.lineno}: `{(frame.line or '').strip()}`)"
 
 
+def numpy_said(err: BaseException) -> str:
+    """numpy's own words, as the last detail of a message that has already said what is wrong in the course's terms."""
+    return f"(numpy's message: {type(err).__name__}: {err})"
+
+
 def shape_error_advice(err, advice):
     """``advice(err)`` for numpy's matmul/broadcast errors (a ValueError naming shapes), None for anything else."""
     if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
         return advice(err)
     return None
+
+
+# ---------------------------------------------------------------------------
+# Stale functions: the checker must grade what the exercise cell says now.
+# ---------------------------------------------------------------------------
+
+
+def _ipython():
+    """The running IPython shell, or None (plain Python, a test, a script): never imports IPython itself."""
+    module = sys.modules.get("IPython")
+    get = getattr(module, "get_ipython", None)
+    return get() if callable(get) else None
+
+
+def _defines(text: str, name: str) -> bool:
+    """True when the cell ``text`` defines the function ``name`` at its top level."""
+    return re.search(rf"^def {re.escape(name)}\(", text, re.MULTILINE) is not None
+
+
+def _saved_exercise_cell(path: Path, name: str) -> str | None:
+    """The saved text of the exercise cell that defines ``name`` in the notebook at ``path`` (None if none).
+
+    The exercise cell is the code cell defining ``name`` right before a cell that calls ``check_...(name)``; a
+    notebook without such a pair gives its last cell defining ``name``.
+    """
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells
+                if c.get("cell_type") == "code"]  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    calls = re.compile(rf"\bcheck_\w+\(\s*{re.escape(name)}\b")
+    defining = [i for i, text in enumerate(code) if _defines(text, name)]
+    paired = [i for i in defining if i + 1 < len(code) and calls.search(code[i + 1])]
+    chosen = paired or defining
+    return code[chosen[-1]] if chosen else None
+
+
+def _notebook_path(shell) -> Path | None:
+    """The notebook this kernel runs, as JupyterLab tells the kernel (``__session__``), if that file is here."""
+    session = shell.user_ns.get("__session__") or os.environ.get("JPY_SESSION_NAME")
+    if not isinstance(session, str) or not session.endswith(".ipynb"):
+        return None
+    for candidate in (Path(session), Path.cwd() / Path(session).name):  # the server's path is from its root
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def stale_message(fn, shell=None) -> str | None:
+    """Why ``fn`` is older than its exercise cell, or None when it is not (or nothing can be known).
+
+    Judged from IPython's record of the cells it ran (``In``) and the text of the cell that defined ``fn``
+    (IPython keeps it in ``linecache`` under the code's file name), never from a guess:
+
+    - a later run of a cell defining the same name exists, but ``fn`` comes from an earlier one: that run
+      stopped with an error before its ``def`` took effect (a SyntaxError, or an error above the ``def``);
+    - the notebook file (JupyterLab tells the kernel its path) holds an exercise cell whose saved text was
+      never run in this kernel and differs from the cell ``fn`` came from: the cell was edited and not run,
+      or ``fn`` was defined by another cell (an earlier cell of the same name) and the exercise never ran.
+
+    Outside IPython, for a function not defined in a cell, or when history is not kept, the answer is None.
+    """
+    shell = shell if shell is not None else _ipython()
+    code = getattr(fn, "__code__", None)
+    manager = getattr(shell, "history_manager", None)
+    history = getattr(manager, "input_hist_parsed", None)  # what ran (magics translated), as linecache holds it
+    typed = list(getattr(manager, "input_hist_raw", None) or [])  # what was typed, as the notebook file holds it
+    if code is None or not history:
+        return None
+    source = "".join(linecache.getlines(code.co_filename)).strip()
+    runs = [i for i, text in enumerate(history) if text.strip() == source]
+    if not source or not runs:
+        return None  # not defined in a cell this kernel ran (a module's function, or no history kept)
+    name, defined_in = fn.__name__, runs[-1]
+    later = [i for i, text in enumerate(history) if i > defined_in and _defines(text, name) and text.strip() != source]
+    if later:
+        return (
+            f"The checker received `{name}` as run in In [{defined_in}], but In [{later[-1]}] defines it anew "
+            f"and stopped with an error before `def {name}` took effect (see the error under that cell). "
+            "Fix it, run the exercise cell again, then this cell."
+        )
+    path = _notebook_path(shell)
+    saved = _saved_exercise_cell(path, name) if path is not None else None
+    ran = {text.strip() for text in [*history, *typed]}
+    if saved is not None and saved.strip() != source and saved.strip() not in ran:
+        return (
+            f"The exercise cell that defines `{name}` has changed since it last ran (as saved in {path.name}), or "
+            f"never ran: the `{name}` the kernel has comes from other text. Run the exercise cell (Shift+Enter), "
+            "then this cell."
+        )
+    return None
+
+
+def not_run(exercise: str, reason: str) -> Feedback:
+    return Feedback(exercise, "not run", [reason], "stale function")
 
 
 def run_learner(exercise: str, fn, *args, explain=None):
@@ -160,6 +309,9 @@ def run_learner(exercise: str, fn, *args, explain=None):
             [f"The checker needs your function itself, e.g. `check(my_function)`; it got {got}."],
             "not a function",
         )
+    reason = stale_message(fn)
+    if reason is not None:
+        return None, not_run(exercise, reason)
     too_long = Feedback(
         exercise,
         "wrong",
@@ -189,6 +341,29 @@ def run_learner(exercise: str, fn, *args, explain=None):
         specific = explain(err) if explain is not None else None
         if specific is not None:
             return None, specific
+        if isinstance(err, NameError) and getattr(err, "name", None):
+            return None, Feedback(
+                exercise,
+                "wrong",
+                [
+                    f"Your function uses `{err.name}`, which this kernel does not know{_where(err)}. Run the cell "
+                    "that defines or imports it first: after a restart, the cells above this one (Run → Run All "
+                    "Above Selected Cell).",
+                ],
+                "name not defined",
+            )
+        if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
+            return None, Feedback(
+                exercise,
+                "wrong",
+                [
+                    f"Two arrays in your function do not fit together, a shape error{_where(err)}.",
+                    "Write down the shape of each factor, as the exercise states them (time-major: (T, B, ·); a "
+                    "batch of rows, so a column-form product W @ v becomes v @ W.T).",
+                    numpy_said(err),
+                ],
+                "shape error",
+            )
         return None, Feedback(
             exercise,
             "wrong",
@@ -210,10 +385,22 @@ def as_real_array(answer, name="your result"):
         return None, f"{name} is a masked array; return a plain numpy array (np.ma.getdata, or compute without a mask)."
     try:
         arr = np.asarray(answer)
-    except Exception:  # noqa: BLE001 - ragged nested sequences, or an object whose __array__ raises
+    except KeyboardInterrupt:
+        raise  # Ctrl-C is the learner's
+    except BaseException as err:  # noqa: BLE001 - ragged sequences, or an __array__ that raises anything (SystemExit)
+        detail = f" (converting it raised {type(err).__name__}{': ' + str(err) if str(err) else ''})"
+        hint = ""
+        if type(answer).__module__.split(".")[0] in ("torch", "tensorflow", "jax"):
+            hint = " Compute with numpy arrays (a tensor that requires grad refuses to become one)."
         return (
             None,
-            f"{name} should be an array of numbers, got a {type(answer).__name__} that numpy cannot read as one.",
+            f"{name} should be an array of numbers, got a {type(answer).__name__} that numpy cannot read "
+            f"as one{detail}.{hint}",
+        )
+    if arr.size > MAX_ENTRIES:
+        return None, (
+            f"{name} has shape {arr.shape}, {arr.size:.3g} entries: far more than any answer here (a broadcast "
+            "against the wrong axis, or np.outer of two long vectors?)."
         )
     if arr.dtype.kind == "c":
         return None, (
@@ -224,8 +411,11 @@ def as_real_array(answer, name="your result"):
         return None, f"{name} is an array of True/False (a comparison?), not of numbers."
     if arr.dtype.kind not in "iuf":
         return None, f"{name} should be an array of numbers, got an array of dtype {arr.dtype}."
-    arr = arr.astype(np.float64)
-    bad = ~np.isfinite(arr)
+    try:
+        arr = arr.astype(np.float64)
+        bad = ~np.isfinite(arr)
+    except MemoryError:
+        return None, f"{name} has shape {arr.shape}: too large to check in this machine's memory."
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         return None, (
@@ -292,6 +482,16 @@ def combine(exercise: str, parts) -> Feedback:
             if fb.mistake is not None:
                 mistakes.append(fb.mistake)
     return Feedback(exercise, "wrong", messages, " + ".join(mistakes) or None)
+
+
+def one_array(result, shape: tuple):
+    """``result`` itself, or a list or tuple of the right values read as one array of ``shape`` (a learner who
+    appends each step's rows to a list and returns the list is right); None for a list or tuple that is not that
+    (several returned values), whose feedback is then "return one array"."""
+    if not isinstance(result, (tuple, list)):
+        return result
+    arr, problem = as_real_array(result)
+    return arr if problem is None and arr.shape == shape else None
 
 
 def split_pair(exercise: str, result, names: tuple) -> Feedback | None:
@@ -368,7 +568,7 @@ def diagnose(
         named = SIGN_FLIPPED if sign_advice else None  # a name only where the checker can say where to look
         return Feedback(exercise, "wrong", [msgs[0], f"Right size, wrong sign everywhere: {advice}"], named)
     denom = float(np.vdot(expected, expected))
-    if denom > 0:
+    if denom > 0 and expected.size > 1:  # any two single numbers differ by a constant factor: that says nothing
         factor = float(np.vdot(answer, expected)) / denom
         if abs(factor) > 1e-3 and matches(answer, factor * expected, 1e-6):
             msgs.append(f"Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?")
@@ -433,3 +633,61 @@ def name_shape_mistake(fb: Feedback, answer, candidates) -> Feedback:
             fb.mistake = mistake
             break
     return fb
+
+
+def guarded(exercise: str):
+    """Decorator for a ``check_*`` function: whatever the learner's answer makes the checker itself raise becomes
+    feedback in words, never a traceback (Ctrl-C still stops it).
+
+    The checkers read answers through :func:`as_real_array`, which names every kind of bad answer it knows; this is
+    the net under it, for an answer no one thought of.
+    """
+
+    def wrap(check):
+        def checked(fn, *args, **kwargs):
+            try:
+                return check(fn, *args, **kwargs)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as err:  # noqa: BLE001 - an answer can make numpy raise anything, SystemExit too
+                what = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+                return Feedback(
+                    exercise,
+                    "wrong",
+                    [
+                        "The checker could not read what your function returned: return numpy arrays (or numbers) "
+                        "of the shapes the exercise asks for.",
+                        f"Detail: reading it raised {what}.",
+                    ],
+                    "unreadable answer",
+                )
+
+        checked.__name__, checked.__qualname__, checked.__doc__ = check.__name__, check.__qualname__, check.__doc__
+        checked.__module__, checked.__wrapped__ = check.__module__, check
+        return checked
+
+    return wrap
+
+
+def usable(fn, check) -> bool:
+    """True when ``check(fn)`` passes; otherwise say in words why the cell that wants ``fn`` does not run it.
+
+    For the cells after an exercise that use the learner's function (to compare it with the library, or to plot
+    with it): ``if usable(adam_step, check_adam_step): ...``.  A wrong, blank, raising, stale or missing answer
+    then gives a sentence instead of a traceback, and the checker's own cell has already said what to fix.
+    """
+    name = getattr(fn, "__name__", "your function")
+    fb = check(fn)
+    if fb.passed:
+        return True
+    why = {
+        "not implemented": "is not written yet (it still raises NotImplementedError)",
+        "not run": "is older than its exercise cell: " + (fb.messages[0] if fb.messages else ""),
+    }.get(fb.status, "does not pass its checker yet (the checker's feedback above says what is wrong)")
+    print(
+        wrap_line(
+            f"This cell uses your `{name}`, which {why.rstrip('.')}. So it stops here. Fix `{name}`, run its cell "
+            "and the checker again, then this cell."
+        )
+    )
+    return False

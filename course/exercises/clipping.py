@@ -17,7 +17,7 @@ import numpy as np
 
 from rnn_lib.parameters import PARAM_NAMES, param_shapes
 
-from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, run_learner
+from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, guarded, run_learner
 
 EXERCISE = "clip_per_sequence"
 SHAPES = param_shapes(D=2, H=3, O=2)
@@ -95,6 +95,7 @@ def _mistakes(grads, c):
     }
 
 
+@guarded(EXERCISE)
 def check_clip_per_sequence(fn) -> Feedback:
     """Check ``fn(grads, max_norm)`` on four sequences: one exploded, two long, one short (to be left alone)."""
     grads = per_sequence_gradients()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, diagnose, run_learner
+from ._feedback import Feedback, diagnose, guarded, run_learner
 
 EXERCISE = "jacobian_product"
 
@@ -46,6 +46,7 @@ def _case():
     return W_hh, h, 5, 2
 
 
+@guarded(EXERCISE)
 def check_jacobian_product(fn) -> Feedback:
     """Run ``fn(W_hh, h, t, k)`` on a case of the checker's choosing and explain any difference."""
     W_hh, h, t, k = _case()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, diagnose, run_learner
+from ._feedback import Feedback, diagnose, guarded, run_learner
 
 EXERCISE = "centred_difference"
 EPS = 1e-3  # large enough that a one-sided difference is visibly off (its error is O(ε), here ~1e-3)
@@ -77,6 +77,7 @@ def _not_restored(f, x, eps):
     return grad
 
 
+@guarded(EXERCISE)
 def check_centred_difference(fn) -> Feedback:
     """Run the learner's ``centred_difference(f, x, eps)`` on a test function and explain what differs."""
     x0 = np.random.default_rng(6).uniform(-1.5, 1.5, size=(3, 2))

@@ -19,7 +19,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose, matches, name_shape_mistake, run_learner
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    diagnose,
+    guarded,
+    matches,
+    name_shape_mistake,
+    numpy_said,
+    run_learner,
+)
 
 STEP = "rnn_step"
 FORWARD = "rnn_forward"
@@ -133,12 +142,13 @@ def _shape_advice(exercise, err, args):
         exercise,
         "wrong",
         [
-            f"Your function raised {type(err).__name__}: {err}",
+            "A product does not fit (a shape error), often a weight used untransposed.",
             f"It was called with arrays of shapes {shapes}.",
             (
-                "A shape error, often a weight used untransposed. In rows a step's inputs are a (B, D) block and "
-                "the states a (B, H) block; each term must come out (B, H). Write down the shape of every factor."
+                "In rows a step's inputs are a (B, D) block and the states a (B, H) block; each term must come out "
+                "(B, H). Write down the shape of every factor."
             ),
+            numpy_said(err),
         ],
         "shape error",
     )
@@ -168,12 +178,14 @@ def _matching(value, candidates: dict):
     return None
 
 
-def _named(exercise, mistake, advice, *before) -> Feedback:
+def _named(exercise, mistake, advice, *details) -> Feedback:
+    """The known mistake first, in the course's terms; what numpy or Python said after it, as a detail."""
     return Feedback(
-        exercise, "wrong", [*before, f"This is exactly what the mistake '{mistake}' gives.", advice], mistake
+        exercise, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice, *details], mistake
     )
 
 
+@guarded(STEP)
 def check_rnn_step(rnn_step) -> Feedback:
     """Check ``rnn_step(x_t, h_prev, W_xh, W_hh, b_h)`` → h_t (B, H) on a batch of rows.
 
@@ -200,7 +212,7 @@ def check_rnn_step(rnn_step) -> Feedback:
             value = value[0]
         mistake = _matching(value, candidates) if value is not None else None
         if mistake is not None:
-            said = f"On sizes B = {B}, D = {D}, H = {H} numpy refused a product ({shape_error[0]})."
+            said = f"(On sizes B = {B}, D = {D}, H = {H} numpy refused a product: {shape_error[0]})"
             return _named(STEP, mistake, STEP_ADVICE[mistake], said)
         return fb
     if fb is not None:
@@ -360,6 +372,7 @@ def _forward_on_square_problem(rnn_forward):
     return None
 
 
+@guarded(FORWARD)
 def check_rnn_forward(rnn_forward) -> Feedback:
     """Check ``rnn_forward(x, params, h0)`` → ``(h, y_hat)`` on a batch x (T, B, D) from a non-zero h0 (B, H).
 
@@ -373,7 +386,7 @@ def check_rnn_forward(rnn_forward) -> Feedback:
 
     def explain(err):
         if isinstance(err, IndexError) and "axis 1" in str(err):
-            return _named(FORWARD, BATCH_AXIS, FORWARD_ADVICE[BATCH_AXIS], f"Your function raised IndexError: {err}")
+            return _named(FORWARD, BATCH_AXIS, FORWARD_ADVICE[BATCH_AXIS], f"Your function raised IndexError: {err}.")
         if not _is_shape_error(err):
             return None
         shape_error.append(err)
@@ -385,7 +398,7 @@ def check_rnn_forward(rnn_forward) -> Feedback:
     if shape_error:
         mistake = _forward_on_square_problem(rnn_forward)
         if mistake is not None:
-            said = f"On sizes B = {B}, D = {D}, H = {H}, O = {O} numpy refused a product ({shape_error[0]})."
+            said = f"(On sizes B = {B}, D = {D}, H = {H}, O = {O} numpy refused a product: {shape_error[0]})"
             return _named(FORWARD, mistake, _advice(mistake), said)
         return fb
     if fb is not None:

@@ -37,7 +37,10 @@ from ._feedback import (
     as_real_array,
     combine,
     diagnose,
+    guarded,
     matches,
+    numpy_said,
+    one_array,
     run_learner,
     shape_error_advice,
     steps_message,
@@ -225,11 +228,12 @@ def _run(exercise, fn, args):
     """``run_learner`` on copies of ``args``; a product numpy refused becomes a Feedback explaining row form."""
 
     def row_form(err):
+        first = "A product with W_hh does not fit: the column form of one sequence, in a row-form batch?"
         advice = (
             "In row form δ^a_t is (B, G·H) and W_hh is (G·H, H): what reaches h_{t−1} is dh_raw[t] @ W_hh, (B, H). "
             "W_hh.T @ … is the column form of one sequence."
         )
-        return Feedback(exercise, "wrong", [f"numpy refused a product: {err}", advice])
+        return Feedback(exercise, "wrong", [first, advice, numpy_said(err)])
 
     return run_learner(exercise, fn, *(a.copy() for a in args), explain=lambda err: shape_error_advice(err, row_form))
 
@@ -242,6 +246,7 @@ def _problem(cell, seed):
     return cache, (y_hat - y) @ params["W_hy"], params["W_hh"]
 
 
+@guarded(LSTM_EXERCISE)
 def check_lstm_gate_grads(fn) -> Feedback:
     """Run ``fn(dh_out, c, gates, W_hh)`` on a seeded batch (T=5, B=3, H=4) and explain what is wrong, if anything."""
     cache, dh_out, W_hh = _problem("LSTM", 1313)  # non-zero h_0 and c_0: the t = 1 terms count too
@@ -249,12 +254,14 @@ def check_lstm_gate_grads(fn) -> Feedback:
     value, fb = _run(LSTM_EXERCISE, fn, args)
     if fb is not None:
         return fb
-    if isinstance(value, (tuple, list)):
-        return Feedback(LSTM_EXERCISE, "wrong", ["Return one array, `return dh_raw`, of shape (T, B, 4H)."])
     expected = lstm_gate_grads(*args)
+    value = one_array(value, expected.shape)
+    if value is None:
+        return Feedback(LSTM_EXERCISE, "wrong", ["Return one array, `return dh_raw`, of shape (T, B, 4H)."])
     return _explain(LSTM_EXERCISE, "dh_raw", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
 
 
+@guarded(GRU_EXERCISE)
 def check_gru_gate_grads(fn) -> Feedback:
     """Run ``fn(dh_out, h, gates, hn, W_hh)`` on a seeded batch (T=5, B=3, H=4) and explain what is wrong, if anything."""
     cache, dh_out, W_hh = _problem("GRU", 1414)

@@ -8,7 +8,9 @@ probable than every other.  The result is the fraction of positions that are rig
 
 :func:`check_legal_set_accuracy` names: counting a position right when the most probable symbol is allowed (any
 legal symbol instead of exactly the legal set), ties counted as right, the top two taken whatever n is, symbols
-above 1/7 taken as the predicted set, rows without an allowed symbol counted as wrong or as right, a count instead
+above 1/7 taken as the predicted set, the symbols tied at the maximum taken as the set (right only when legal
+symbols are equally probable), the lowest legal probability compared with the largest of all instead of the
+largest illegal one, rows without an allowed symbol counted as wrong or as right, a count instead
 of a fraction, and agreement averaged over symbols instead of positions.
 """
 
@@ -18,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, diagnose_number, run_learner
+from ._feedback import Feedback, diagnose_number, guarded, run_learner
 
 EXERCISE = "legal_set_accuracy"
 ANY_LEGAL = "any legal symbol instead of exactly the legal set"
@@ -29,6 +31,8 @@ EMPTY_WRONG = "rows without a legal symbol counted as wrong"
 EMPTY_RIGHT = "rows without a legal symbol counted as right"
 COUNT = "a count, not a fraction"
 PER_SYMBOL = "averaged over symbols, not positions"
+TIED_AT_MAX = "the symbols tied at the maximum taken as the predicted set"
+LOWEST_VS_LARGEST = "lowest legal compared with the largest probability of all"
 
 
 def _row(legal, rest, allowed_idx, rng):
@@ -50,13 +54,16 @@ def data():
             idx = list(rng.choice(7, size=n_legal, replace=False))
             rows.append((_row(legal, rest, idx, rng), idx))
 
-    add(9, 2, [0.4, 0.4], [0.05, 0.04, 0.03, 0.02, 0.06])  # exactly the legal pair on top: right
+    # Legal symbols get unequal probabilities, as a trained network gives them (0.55 / 0.45, not 0.5 / 0.5).
+    add(9, 2, [0.47, 0.38], [0.05, 0.04, 0.03, 0.02, 0.01])  # exactly the legal pair on top: right
     add(7, 1, [0.9], [0.02] * 5 + [0.0])  # one legal symbol, far on top: right
     add(5, 2, [0.5, 0.05], [0.3, 0.05, 0.04, 0.03, 0.03])  # argmax legal, the other legal below an illegal: wrong
     add(3, 2, [0.3, 0.2], [0.2, 0.1, 0.1, 0.05, 0.05])  # a legal symbol tied with an illegal one: wrong
     add(4, 1, [0.6], [0.2, 0.05, 0.05, 0.05, 0.05, 0.0])  # one legal on top, an illegal one above 1/7: right
     add(4, 2, [0.1, 0.05], [0.5, 0.2, 0.05, 0.05, 0.05])  # an illegal symbol on top: wrong
-    add(2, 3, [0.3, 0.3, 0.3], [0.04, 0.03, 0.02, 0.01])  # three legal symbols on top: right
+    add(3, 3, [0.4, 0.3, 0.2], [0.04, 0.03, 0.02, 0.01])  # three legal symbols on top: right
+    add(2, 2, [0.45, 0.45], [0.04, 0.03, 0.02, 0.01, 0.0])  # the legal pair tied on top: right too
+    add(2, 1, [0.4], [0.4, 0.1, 0.05, 0.05, 0.0, 0.0])  # the legal symbol tied with an illegal one at the top: wrong
     order = rng.permutation(len(rows) + 6)
     probs, allowed = np.zeros((len(order), 7)), np.zeros((len(order), 7), dtype=bool)
     for slot, (p, idx) in zip(order, rows):
@@ -106,6 +113,20 @@ def _answers(probs, allowed):
             "leave them out.",
         ),
         COUNT: (float(right_rows[has].sum()), "Return the fraction of positions, not their number: divide by it."),
+        TIED_AT_MAX: (
+            float(
+                np.all(np.isclose(probs, probs.max(axis=1, keepdims=True), rtol=0, atol=0) == allowed, axis=1)[
+                    has
+                ].mean()
+            ),
+            "Legal symbols need not be equally probable (a trained network gives 0.55 and 0.45): the n most "
+            "probable symbols are the predicted set, n = the number of legal ones, not those tied at the maximum.",
+        ),
+        LOWEST_VS_LARGEST: (
+            float((lowest_legal >= probs.max(axis=1))[has].mean()),
+            "Compare the lowest legal probability with the largest *illegal* one (mask the legal symbols out, e.g. "
+            "np.where(allowed, -np.inf, probs).max(axis=1)), not with the largest of all.",
+        ),
         PER_SYMBOL: (
             float((top_n == allowed)[has].mean()),
             "A position is right or wrong as a whole: average over positions, not over (position, symbol) pairs.",
@@ -114,6 +135,7 @@ def _answers(probs, allowed):
     return right, mistakes
 
 
+@guarded(EXERCISE)
 def check_legal_set_accuracy(fn) -> Feedback:
     """Check ``fn(probs, allowed) -> float`` on positions of every kind, rows without a legal symbol among them."""
     if not callable(fn):

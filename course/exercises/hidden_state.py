@@ -23,7 +23,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, matches, run_learner, steps_message
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    combine,
+    diagnose,
+    guarded,
+    matches,
+    numpy_said,
+    run_learner,
+    steps_message,
+)
 
 EXERCISE = "hidden_state_grads"
 
@@ -157,20 +167,23 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
     if fb is None and isinstance(value, (tuple, list)) and len(value) == 2:
         arr, problem = as_real_array(value[0])
         if problem is None and matches(arr, _recursion(*args, mistake=W_HY_T)[0]):
-            return Feedback(EXERCISE, "wrong", [f"numpy refused a product: {err}", ADVICE[W_HY_T]], W_HY_T)
+            first = "dh: W_hy.T meets δ^y_t as in column form, but here each sequence is a row, dy[t - 1] is (B, O)."
+            return Feedback(EXERCISE, "wrong", [first, ADVICE[W_HY_T], numpy_said(err)], W_HY_T)
     return Feedback(
         EXERCISE,
         "wrong",
         [
-            f"numpy refused a product: {err}",
+            "A product does not fit: a column-form product in a row-form batch?",
             "In row form each sequence is a row: dy[t - 1] is (B, O) and dh_raw[t - 1] is (B, H). A column-form "
             "product such as W_hy.T @ dy[t - 1] or W_hh.T @ dh_raw[t - 1] does not fit; transpose the whole "
             "product: (M v)ᵀ = vᵀ Mᵀ, so M @ v becomes v_rows @ M.T.",
+            numpy_said(err),
         ],
         "shape error",
     )
 
 
+@guarded(EXERCISE)
 def check_hidden_state_grads(fn) -> Feedback:
     """Run ``fn(dy, h, W_hy, W_hh)`` on a seeded batch (T=5, B=3, H=4, O=2) and explain what is wrong, if anything."""
     rng = np.random.default_rng(404)

@@ -10,10 +10,12 @@ from all of train (its last character too), and counts taken from the validation
 
 **sample_characters(logits, temperature, u) → int array (N,).**  For logits (N, V), draw row n's character from
 p = softmax(z_n / τ) with the uniform number u[n] ∈ [0, 1) by the inverse CDF: the first index whose cumulative
-probability exceeds u[n]; τ = 0 means the most likely character.  :func:`check_sample_characters` passes the same
-logits in every row and a fine grid of u, so the answer shows the distribution it samples from; it names: the
-temperature applied after the softmax (τ has no effect), z · τ instead of z / τ, the argmax at every τ, p / τ not
-normalised, the index off by one, τ = 0 not handled, and no max shift (overflow at a small τ).
+probability exceeds u[n]; τ = 0 means the most likely character.  :func:`check_sample_characters` passes four
+blocks of rows, each block one row of logits (a distribution of its own) repeated with a fine grid of u, so the
+answer shows the distribution it samples each row from; it names: the temperature applied after the softmax (τ has
+no effect), z · τ instead of z / τ, the argmax at every τ, p / τ not normalised, the index off by one, every row
+sampled from logits[0], τ = 0 not handled, no max shift (overflow at a small τ), and the max shift taken over the
+whole batch instead of each row (rows far below the batch's largest logit underflow).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose_number, run_learner
+from ._feedback import Feedback, as_real_array, diagnose_number, guarded, run_learner
 
 BIGRAM = "bigram_perplexity"
 NO_MEAN = "mean left out"
@@ -37,6 +39,11 @@ REVERSED = "pairs counted reversed"
 LOOKUP_REVERSED = "table read as [next, previous]"
 UNIGRAM_CONTEXT = "context counts include the last character"
 FROM_VAL = "counts from the validation text"
+NOT_ACCUMULATED = "pair counts not accumulated"
+DENOMINATOR_ALPHA = "denominator n_a + α"
+MEAN_OVER_M = "mean over M characters, not M − 1 predictions"
+TRAIN_AND_VAL = "counts from train and validation"
+UNIGRAM = "a unigram model"
 
 V_BIGRAM, ALPHA = 5, 0.5
 
@@ -44,7 +51,12 @@ V_BIGRAM, ALPHA = 5, 0.5
 def bigram_data():
     """An encoded training text of 300 characters over V = 5 that never has 3 after 4, and a validation text of 40 that has."""
     rng = np.random.default_rng(18)
-    train = rng.integers(0, V_BIGRAM, size=300)
+    # A Markov chain with unequal, non-symmetric transition probabilities: the context matters, so counting the
+    # pairs reversed, normalising the wrong axis or ignoring the context (a unigram model) each give another number.
+    transitions = rng.dirichlet(np.full(V_BIGRAM, 0.7), size=V_BIGRAM)
+    train = np.zeros(300, dtype=np.int64)
+    for t in range(1, len(train)):
+        train[t] = rng.choice(V_BIGRAM, p=transitions[train[t - 1]])
     for t in range(1, len(train)):
         if train[t - 1] == 4 and train[t] == 3:
             train[t] = 0  # the pair (4, 3) never occurs in training …
@@ -121,12 +133,40 @@ def _bigram_answers(train, val, V, alpha):
             _perplexity((val_counts + alpha) / (val_counts.sum(axis=1, keepdims=True) + V * alpha), val),
             "Count the pairs of the *training* text; the validation text only scores the model.",
         ),
+        NOT_ACCUMULATED: (
+            _perplexity(((counts > 0) + alpha) / ((counts > 0).sum(axis=1, keepdims=True) + V * alpha), val),
+            "Each pair was counted once however often it occurs: `counts[a, b] = 1`, or `counts[train[:-1], "
+            "train[1:]] += 1`, which numpy applies once per distinct index. Count with a loop "
+            "(`counts[a, b] += 1`) or np.add.at(counts, (train[:-1], train[1:]), 1).",
+        ),
+        DENOMINATOR_ALPHA: (
+            _perplexity((counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha), val),
+            "α is added to each of the V counts of a row, so the row's total grows by V·α: (n_ab + α) / (n_a + V·α).",
+        ),
+        MEAN_OVER_M: (
+            math.exp(-np.log(right_table[val[:-1], val[1:]]).sum() / len(val)),
+            "A text of M characters has M − 1 predictions (the first character has no previous one): divide the "
+            "summed −log p by M − 1.",
+        ),
+        TRAIN_AND_VAL: (
+            _perplexity(
+                (counts + val_counts + alpha) / ((counts + val_counts).sum(axis=1, keepdims=True) + V * alpha), val
+            ),
+            "Count the pairs of the training text only: a model that has seen the validation text is scored on "
+            "what it memorised.",
+        ),
+        UNIGRAM: (
+            _perplexity(np.tile((np.bincount(train, minlength=V) + alpha) / (len(train) + V * alpha), (V, 1)), val),
+            "That is a unigram model, p(b) from how often b occurs: a bigram model conditions on the previous "
+            "character, p(b | a) = (n_ab + α) / (n_a + V·α), a V × V table.",
+        ),
     }
     with np.errstate(divide="ignore", invalid="ignore"):
         no_smoothing = _perplexity(unsmoothed, val)
     return _perplexity(right_table, val), mistakes, no_smoothing
 
 
+@guarded(BIGRAM)
 def check_bigram_perplexity(fn) -> Feedback:
     """Check ``fn(train, val, V, alpha) -> float``: the validation perplexity of an add-α bigram model."""
     if not callable(fn):
@@ -171,10 +211,24 @@ NOT_NORMALISED = "p / τ not normalised"
 OFF_BY_ONE = "index off by one"
 TAU_ZERO = "τ = 0 not handled"
 NO_SHIFT = "no max shift"
+FIRST_ROW = "every row sampled from logits[0]"
+GLOBAL_SHIFT = "max shift over the whole batch"
 
-GRID = 2000  # values of u per temperature
-Z = np.array([1.0, 2.5, 0.0, -1.0, 2.0, 0.5])  # V = 6; the most likely is index 1
+GRID = 1000  # values of u per block of rows
+# V = 6; four distributions, each row block its own: different most likely characters (1, 3, 2, 5) and shapes, so
+# that a sampler reading one row for all, or mixing the rows up, draws other characters.
+BLOCKS = np.array(
+    [
+        [1.0, 2.5, 0.0, -1.0, 2.0, 0.5],
+        [-1.0, 1.0, 0.5, 2.5, 0.0, 2.0],
+        [0.3, -0.5, 1.8, 1.2, -2.0, 0.0],
+        [-1.0, 0.2, 0.4, 0.1, -0.3, 3.0],
+    ]
+)
+Z = BLOCKS[0]
 TEMPERATURES = (1.0, 0.5, 2.0)
+BIG = 1000.0  # added to one block in the last test: exp overflows without a shift, and a shift by the whole
+# batch's maximum leaves the other blocks' exponents below −745, where exp underflows to exactly 0
 
 
 def _softmax(z):
@@ -193,34 +247,46 @@ def _u_grid():
 
 
 def _expected(z, tau):
-    """The right draws for every u of the grid."""
+    """The right draws of one block (row z repeated) for every u of the grid."""
     u = _u_grid()
     return np.full(GRID, np.argmax(z)) if tau == 0 else _draws(_softmax(z / tau), u)
 
 
-def _sample_mistakes(z, tau):
-    """name → (draws that mistake makes on the grid, advice), for τ > 0."""
-    u, p = _u_grid(), _softmax(z)
-    right = _draws(_softmax(z / tau), u)
+def _sample_mistakes(blocks, tau):
+    """name → (draws that mistake makes, block by block (K, GRID), advice), for τ > 0."""
+    u = _u_grid()
+
+    def per_block(draw):
+        return np.stack([draw(z) for z in blocks])
+
+    right = per_block(lambda z: _draws(_softmax(z / tau), u))
     return {
         AFTER_SOFTMAX: (
-            _draws(p, u),
+            per_block(lambda z: _draws(_softmax(z), u)),
             "Dividing the probabilities by τ and normalising again gives the same probabilities: τ must divide "
             "the logits, before the softmax: softmax(z / τ).",
         ),
-        TIMES_TAU: (_draws(_softmax(z * tau), u), "Divide by τ: softmax(z / τ); τ < 1 should sharpen, τ > 1 flatten."),
+        TIMES_TAU: (
+            per_block(lambda z: _draws(_softmax(z * tau), u)),
+            "Divide by τ: softmax(z / τ); τ < 1 should sharpen, τ > 1 flatten.",
+        ),
         ARGMAX: (
-            np.full(GRID, np.argmax(z)),
+            per_block(lambda z: np.full(GRID, np.argmax(z))),
             "That is always the most likely character (τ = 0). Sample: the first index whose cumulative probability "
             "exceeds u.",
         ),
         NOT_NORMALISED: (
-            _draws(p / tau, u),
+            per_block(lambda z: _draws(_softmax(z) / tau, u)),
             "p / τ does not sum to 1. Compute softmax(z / τ) instead, which is normalised.",
         ),
         OFF_BY_ONE: (
-            np.clip(right - 1, 0, len(z) - 1),
+            np.clip(right - 1, 0, blocks.shape[1] - 1),
             "Index off by one: return the first index whose cumulative probability is above u (index 0 when u < p_0).",
+        ),
+        FIRST_ROW: (
+            per_block(lambda z: _draws(_softmax(blocks[0] / tau), u)),
+            "Every row has logits of its own: draw row n's character from softmax(logits[n] / τ) with u[n] (keep "
+            "the row axis: z.max(axis=1, keepdims=True), p.cumsum(axis=1)), not from row 0's.",
         ),
     }
 
@@ -237,56 +303,74 @@ def _as_indices(result, n, V):
     return arr.astype(np.int64), None
 
 
-def _run_sampler(fn, z, tau):
-    logits = np.tile(z, (GRID, 1))
+def _run_sampler(fn, blocks, tau):
+    """The learner's draws for every block (its row repeated GRID times, with the grid of u): ((K, GRID) or None,
+    Feedback or None)."""
+    logits = np.repeat(blocks, GRID, axis=0)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        return run_learner(SAMPLE, fn, logits, tau, _u_grid())
+        result, fb = run_learner(SAMPLE, fn, logits, tau, np.tile(_u_grid(), len(blocks)))
+    if fb is not None:
+        return None, fb
+    draws, problem = _as_indices(result, len(logits), blocks.shape[1])
+    return (None, problem) if problem is not None else (draws.reshape(len(blocks), GRID), None)
 
 
 def _frequencies(draws, V):
     return np.bincount(draws, minlength=V) / GRID
 
 
+def _same(draws, wanted, V) -> bool:
+    """The same draws, or the same distribution cut up in another order of the characters (also right)."""
+    return (
+        np.array_equal(draws, wanted) or np.max(np.abs(_frequencies(draws, V) - _frequencies(wanted, V))) <= 1.5 / GRID
+    )
+
+
+def _blocks_right(draws, blocks, tau):
+    """Which blocks (row distributions) are drawn right, a bool per block."""
+    V = blocks.shape[1]
+    return np.array([_same(d, _expected(z, tau), V) for d, z in zip(draws, blocks)])
+
+
+@guarded(SAMPLE)
 def check_sample_characters(fn) -> Feedback:
-    """Check ``fn(logits, temperature, u) -> indices`` at τ = 1, 0.5, 2, then τ = 0, then logits of size 1000."""
+    """Check ``fn(logits, temperature, u) -> indices`` at τ = 1, 0.5, 2, then τ = 0, then with one row block of
+    logits near 1000 among moderate ones.  The rows come in four blocks with different distributions."""
     if not callable(fn):
         return Feedback(SAMPLE, "wrong", [f"Pass your function itself, got {type(fn).__name__}."])
-    V = len(Z)
+    V = BLOCKS.shape[1]
     for tau in TEMPERATURES:
-        result, not_written = _run_sampler(fn, Z, tau)
-        if not_written:
-            return not_written
-        draws, problem = _as_indices(result, GRID, V)
+        draws, problem = _run_sampler(fn, BLOCKS, tau)
+        if isinstance(problem, Feedback):
+            return problem
         if problem is not None:
             return Feedback(SAMPLE, "wrong", [f"At τ = {tau}: {problem}"])
-        expected = _expected(Z, tau)
-        if np.array_equal(draws, expected):
+        right = _blocks_right(draws, BLOCKS, tau)
+        if right.all():
             continue
-        freq = _frequencies(draws, V)
-        if np.max(np.abs(freq - _frequencies(expected, V))) <= 1.5 / GRID:
-            continue  # the right distribution, cut up in another order of the characters: also right
-        for name, (wrong, advice) in _sample_mistakes(Z, tau).items():
-            if np.array_equal(draws, wrong) or np.max(np.abs(freq - _frequencies(wrong, V))) <= 1.5 / GRID:
+        for name, (wrong, advice) in _sample_mistakes(BLOCKS, tau).items():
+            if all(_same(d, w, V) for d, w in zip(draws, wrong)):
                 return Feedback(SAMPLE, "wrong", [f"At τ = {tau}: this is exactly what the mistake '{name}' gives.",
                                                   advice], name)  # fmt: skip
-        right = _frequencies(expected, V)
+        k = int(np.argmin(right))
+        freq, want = _frequencies(draws[k], V), _frequencies(_expected(BLOCKS[k], tau), V)
         return Feedback(
             SAMPLE,
             "wrong",
             [
-                f"At τ = {tau}, over a fine grid of u your function draws the characters with frequencies "
-                f"{np.round(freq, 3).tolist()}; softmax(z / τ) gives {np.round(right, 3).tolist()}.",
+                f"At τ = {tau}, for the rows with logits {BLOCKS[k].tolist()} your function draws the characters "
+                f"with frequencies {np.round(freq, 3).tolist()} over a fine grid of u; softmax(z / τ) gives "
+                f"{np.round(want, 3).tolist()}.",
             ],
         )
-    result, not_written = _run_sampler(fn, Z, 0.0)
-    if not_written is not None:
-        if not_written.status == "not implemented":
-            return not_written
-        return Feedback(SAMPLE, "wrong", ["At τ = 0 your function failed:", *not_written.messages,
+    draws, problem = _run_sampler(fn, BLOCKS, 0.0)
+    if isinstance(problem, Feedback):
+        if problem.status != "wrong":
+            return problem
+        return Feedback(SAMPLE, "wrong", ["At τ = 0 your function failed:", *problem.messages,
                                           "τ = 0 means: always the most likely character, np.argmax(z)."], TAU_ZERO)  # fmt: skip
-    draws, problem = _as_indices(result, GRID, V)
-    if problem is not None or not np.array_equal(draws, _expected(Z, 0.0)):
+    if problem is not None or not _blocks_right(draws, BLOCKS, 0.0).all():
         return Feedback(
             SAMPLE,
             "wrong",
@@ -296,17 +380,31 @@ def check_sample_characters(fn) -> Feedback:
             ],  # fmt: skip
             TAU_ZERO,
         )
-    big = Z * 400.0  # logits up to 1000; at τ = 0.5 the exponents reach 2000: exp overflows without the shift
-    result, not_written = _run_sampler(fn, big, 0.5)
-    draws, problem = (None, None) if not_written else _as_indices(result, GRID, V)
-    if not_written or problem is not None or not np.array_equal(draws, _expected(big, 0.5)):
+    mixed = BLOCKS.copy()
+    mixed[1] += BIG  # logits near 1000 in one block, moderate ones in the others
+    draws, problem = _run_sampler(fn, mixed, 0.5)
+    right = np.zeros(len(mixed), bool) if problem is not None else _blocks_right(draws, mixed, 0.5)
+    if right.all():
+        return Feedback(SAMPLE, "correct")
+    if right[1]:
         return Feedback(
             SAMPLE,
             "wrong",
             [
-                "Right for moderate logits, but not for logits of size 1000 at τ = 0.5: exp(2000) overflows to inf.",
-                "Subtract the largest z / τ before exp (notebook 16): softmax is unchanged, nothing overflows.",
+                f"The mistake '{GLOBAL_SHIFT}': right when every row has moderate logits, but when one block of "
+                "rows has logits near 1000 the other rows come out wrong. Subtracting the whole batch's largest "
+                "logit puts their "
+                "exponents below −745, where exp gives exactly 0 (then 0 / 0).",
+                "Shift each row by its own maximum: z - z.max(axis=1, keepdims=True).",
             ],
-            NO_SHIFT,
+            GLOBAL_SHIFT,
         )
-    return Feedback(SAMPLE, "correct")
+    return Feedback(
+        SAMPLE,
+        "wrong",
+        [
+            "Right for moderate logits, but not for rows with logits near 1000 at τ = 0.5: exp(2000) overflows to inf.",
+            "Subtract each row's largest z / τ before exp (notebook 16): softmax is unchanged, nothing overflows.",
+        ],
+        NO_SHIFT,
+    )

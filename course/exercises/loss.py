@@ -18,7 +18,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, combine, diagnose, name_shape_mistake, run_learner, split_pair
+from ._feedback import (
+    Feedback,
+    combine,
+    diagnose,
+    guarded,
+    name_shape_mistake,
+    numpy_said,
+    run_learner,
+    split_pair,
+)
 
 EXERCISE = "weighted_loss_and_grad"
 
@@ -53,6 +62,7 @@ def weighted_loss_and_grad(y_hat, y, w):
     return 0.5 * float(np.sum(w_b * diff**2)), w_b * diff
 
 
+@guarded(EXERCISE)
 def check_weighted_loss_and_grad(fn) -> Feedback:
     """Check ``fn(y_hat, y, w) -> (loss, dy)`` for y_hat, y of shape (T, B, O) and w of shape (T,)."""
     y_hat, y, w = _data()
@@ -65,9 +75,10 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             EXERCISE,
             "wrong",
             [
-                f"numpy could not broadcast: {err}",
-                "w has shape (T,) and the errors (T, B, O); numpy aligns shapes from the LAST axis, so w * diff "
-                "pairs w with the outputs. Give w the axes it lacks: w[:, None, None] is (T, 1, 1).",
+                "The weights w_t do not line up with the steps: w has shape (T,), the errors ŷ_t − y_t (T, B, O).",
+                "numpy aligns shapes from the LAST axis, so w * diff pairs w with the outputs. Give w the axes it "
+                "lacks: w[:, None, None] is (T, 1, 1), one weight per step.",
+                numpy_said(err),
             ],
         )
 

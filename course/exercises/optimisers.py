@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, run_learner
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner
 
 EXERCISE = "adam_step"
 LR, BETA1, BETA2, EPS = 0.1, 0.8, 0.95, 1e-3  # ε large, β1 ≠ β2 and far from 1: every slip changes the numbers
@@ -36,6 +36,12 @@ WEIGHTS = "β and 1 − β exchanged"
 UPHILL = "step uphill (+ instead of −)"
 STALE = "state not updated"
 IN_PLACE = "inputs changed in place"
+OLD_STATE = "the step uses the old m and v"
+T_PLUS_1 = "t + 1 in the corrections"
+MULTIPLIED = "multiplied by the correction instead of divided"
+EPS_SQUARED = "√(v̂ + ε²) instead of √v̂ + ε"
+AMSGRAD = "AMSGrad's max(v, v_new)"
+ABS_G = "v averages |g|, not g²"
 
 
 def cases():
@@ -50,22 +56,30 @@ def cases():
 
 
 def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, correct_v=True, eps_inside=False,
-               eps_before=False, t_shift=0, v_of_g=False, weights_swapped=False, sign=-1):  # fmt: skip
+               eps_before=False, t_shift=0, v_of_g=False, weights_swapped=False, sign=-1, old_state=False,
+               multiplied=False, eps_squared=False, amsgrad=False, abs_g=False):  # fmt: skip
     """The right step, or (with a flag) one of the classic wrong ones."""
     a1, a2 = (1 - beta1, 1 - beta2) if not weights_swapped else (beta1, beta2)
     b1, b2 = (beta1, beta2) if not weights_swapped else (1 - beta1, 1 - beta2)
     m_new = b1 * m + a1 * g
-    v_new = b2 * v + a2 * (g if v_of_g else g * g)
+    v_new = b2 * v + a2 * (g if v_of_g else np.abs(g) if abs_g else g * g)
+    if amsgrad:
+        v_new = np.maximum(v, v_new)
+    m_used, v_used = (m, v) if old_state else (m_new, v_new)
     s = t + t_shift
     c1 = 1 - beta1**s if correct_m else 1.0
     c2 = 1 - beta2**s if correct_v else 1.0
+    if multiplied:
+        c1, c2 = 1 / c1, 1 / c2
     if eps_inside:
-        denom = np.sqrt(v_new / c2 + EPS)
+        denom = np.sqrt(v_used / c2 + EPS)
+    elif eps_squared:
+        denom = np.sqrt(v_used / c2 + EPS**2)
     elif eps_before:
-        denom = (np.sqrt(v_new) + EPS) / np.sqrt(c2)
+        denom = (np.sqrt(v_used) + EPS) / np.sqrt(c2)
     else:
-        denom = np.sqrt(v_new / c2) + EPS
-    return p + sign * LR * (m_new / c1) / denom, m_new, v_new
+        denom = np.sqrt(v_used / c2) + EPS
+    return p + sign * LR * (m_used / c1) / denom, m_new, v_new
 
 
 def _mistakes(p, g, m, v, t):
@@ -84,6 +98,24 @@ def _mistakes(p, g, m, v, t):
         V_OF_G: (dict(v_of_g=True), "v is the running mean of the squared gradients: (1 − β2) g²."),
         WEIGHTS: (dict(weights_swapped=True), "The old value keeps weight β, the new gradient gets 1 − β."),
         UPHILL: (dict(sign=+1), "Step against the gradient: p − lr · m̂ / (√v̂ + ε)."),
+        OLD_STATE: (
+            dict(old_state=True),
+            "Update m and v first, then step with the new ones: m̂ and v̂ come from m_new and v_new, which already "
+            "hold this step's gradient.",
+        ),
+        T_PLUS_1: (dict(t_shift=+1), "t is already the number of this step, from 1: use β^t, not β^(t + 1)."),
+        MULTIPLIED: (
+            dict(multiplied=True),
+            "The correction divides: m̂ = m / (1 − β1^t) is larger than m in the first steps (m starts at 0), "
+            "not m · (1 − β1^t).",
+        ),
+        EPS_SQUARED: (dict(eps_squared=True), "ε is added after the square root: √v̂ + ε, not √(v̂ + ε²)."),
+        AMSGRAD: (
+            dict(amsgrad=True),
+            "That is AMSGrad, which keeps the largest v so far. Adam's v is the plain running mean: "
+            "β2 v + (1 − β2) g², even when it is smaller than before.",
+        ),
+        ABS_G: (dict(abs_g=True), "v is the running mean of the squared gradients: (1 − β2) g², not |g|."),
     }
     out = {}
     for name, (flags, advice) in variants.items():
@@ -141,6 +173,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
     return combine(EXERCISE, parts)
 
 
+@guarded(EXERCISE)
 def check_adam_step(fn) -> Feedback:
     """Check ``fn(p, g, m, v, t, lr, beta1, beta2, eps) -> (p_new, m_new, v_new)`` on a first and a third step."""
     if not callable(fn):

@@ -25,8 +25,10 @@ from ._feedback import (
     as_real_array,
     combine,
     diagnose,
+    guarded,
     matches,
     name_shape_mistake,
+    numpy_said,
     run_learner,
     shape_error_advice,
 )
@@ -102,9 +104,11 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
                 EXERCISE,
                 "wrong",
                 [
-                    f"numpy refused to combine the arrays: {err}",
-                    "h has T + 1 rows, h_0 … h_T, and dy has T rows, δ^y_1 … δ^y_T. The read-out of step t reads "
-                    "h_t, so pair dy[t - 1] with h[t]: use the states h[1:], not all of h.",
+                    "dW_hy pairs dy, T rows (δ^y_1 … δ^y_T), with all T + 1 rows of h (h_0 … h_T): the sizes do "
+                    "not match.",
+                    "The read-out of step t reads h_t, so pair δ^y_t with h_t: dy[t - 1] with h[t], i.e. the states "
+                    "h_1 … h_T, without h_0.",
+                    numpy_said(err),
                 ],
                 ALL_STATES,
             )
@@ -120,10 +124,10 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
                 EXERCISE,
                 "wrong",
                 [
-                    f"numpy refused a product: {err}",
-                    "In column form the read-out sends W_hyᵀ δ^y_t into h_t. Here each sequence is a row: dy[t] is "
-                    "(B, O). Transpose the whole product, (W_hyᵀ v)ᵀ = vᵀ W_hy: a row vector meets W_hy, "
+                    "dh: W_hy.T meets δ^y_t as in column form, but here each sequence is a row, dy[t - 1] is (B, O).",
+                    "Transpose the whole product, (W_hyᵀ v)ᵀ = vᵀ W_hy: a row of δ^y meets W_hy, "
                     "(B, O)(O, H) = (B, H), not W_hy.T.",
+                    numpy_said(err),
                 ],
                 W_HY_T,
             )
@@ -133,15 +137,17 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
             EXERCISE,
             "wrong",
             [
-                f"numpy refused to combine the arrays: {e}",
-                "Write down the shape of each factor: dy (T, B, O), h (T + 1, B, H), W_hy (O, H). Each row of dy[t] "
-                "is one sequence's δ^y as a row; the outer products pair dy[t - 1] with h[t].",
+                "Two factors of your function do not fit together: a shape error.",
+                "Write down the shape of each factor: dy (T, B, O), h (T + 1, B, H), W_hy (O, H). Each row of "
+                "dy[t - 1] is one sequence's δ^y_t as a row; the outer products pair δ^y_t with h_t.",
+                numpy_said(e),
             ],
             "shape error",
         ),
     )
 
 
+@guarded(EXERCISE)
 def check_output_layer_backward(fn) -> Feedback:
     """Run ``fn(dy, h, W_hy) -> (dh, dW_hy, db_y)`` on a seeded batch (T=5, B=3, H=4, O=2) and explain mistakes."""
     dy, h, W_hy = _data()
@@ -196,8 +202,8 @@ def check_output_layer_backward(fn) -> Feedback:
     dW_mistakes = {
         SHIFTED: (
             sum_tb(dy, h[:-1]),
-            "ŷ_t = W_hy h_t + b_y reads the state of the same step: pair δ^y_t (dy[t - 1]) with h_t = h[t], i.e. "
-            "h[1:], not h[:-1] (that is h_{t−1}).",
+            "ŷ_t = W_hy h_t + b_y reads the state of the same step: pair δ^y_t with h_t, not with h_{t−1}. "
+            "Row t − 1 of dy holds δ^y_t and row t of h holds h_t (h[0] is h_0), so dy[t - 1] goes with h[t].",
         ),
         LAST_STEP: (dy[-1].T @ h[-1], "W_hy is used at every step: add δ^y_t h_tᵀ for all T steps."),
         MEAN: (dW / (T * B), _NO_MEAN),

@@ -13,7 +13,7 @@ import numpy as np
 from rnn_lib import engine
 from rnn_lib.parameters import param_shapes
 
-from ._feedback import Feedback, diagnose, run_learner
+from ._feedback import Feedback, diagnose, guarded, run_learner
 
 ROLLOUT_EXERCISE = "rollout"
 
@@ -44,6 +44,7 @@ def _rollout_problem(seed=1, T0=6, H=5):
     return params, x_warm
 
 
+@guarded(ROLLOUT_EXERCISE)
 def check_rollout(fn) -> Feedback:
     """Check ``fn(params, x_warm, n_steps)`` on a small random network, a warm-up of 6 steps, 5 forecast steps."""
     params, x_warm = _rollout_problem()
@@ -135,6 +136,7 @@ def _mixed_problem(seed=2, T=10, H=5):
     return params, x, feed_back
 
 
+@guarded(MIXED_EXERCISE)
 def check_mixed_rollout(fn) -> Feedback:
     """Check ``fn(params, x, feed_back)`` on a small random network, T = 10, switching between true and fed-back inputs."""
     params, x, feed_back = _mixed_problem()

@@ -21,7 +21,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, matches, name_shape_mistake, run_learner
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    combine,
+    diagnose,
+    guarded,
+    matches,
+    name_shape_mistake,
+    numpy_said,
+    run_learner,
+)
 
 EXERCISE = "recurrent_weight_grads"
 NAMES = ("dW_xh", "dW_hh", "db_h")
@@ -48,7 +58,8 @@ _NO_MEAN = (
 ADVICE = {
     H_T: (
         "W_hh multiplies h_{t−1} inside a_t = W_xh x_t + W_hh h_{t−1} + b_h, so ∂a_t/∂W_hh brings h_{t−1}: pair "
-        "dh_raw[t - 1] (δ^a_t) with h[t - 1], i.e. use h[:-1] (h_0 … h_{T−1}), not h[1:]."
+        "δ^a_t with h_{t−1}, not h_t: row t − 1 of dh_raw holds δ^a_t and row t − 1 of h holds h_{t−1} (h[0] is h_0), "
+        "so dh_raw[t - 1] goes with h[t - 1], the states h_0 … h_{T−1}."
     ),
     TRANSPOSED: (
         "The gradient of W (H, ·) has W's shape: δ^a_t (H, 1) times x_tᵀ or h_{t−1}ᵀ, so with the (t, b) pairs "
@@ -152,9 +163,11 @@ def _error_feedback(fn, err):
                 EXERCISE,
                 "wrong",
                 [
-                    f"your function raised {type(err).__name__}: {err}",
-                    "h has T + 1 rows, h_0 … h_T, and dh_raw has T rows. Step t pairs δ^a_t (dh_raw[t - 1]) with "
-                    "h_{t−1} = h[t - 1]: use h[:-1], the states each step received.",
+                    "dW_hh pairs dh_raw, T rows (δ^a_1 … δ^a_T), with all T + 1 rows of h (h_0 … h_T): the sizes "
+                    "do not match.",
+                    "Step t pairs δ^a_t with the state it received, h_{t−1}: dh_raw[t - 1] with h[t - 1], i.e. the "
+                    "states h_0 … h_{T−1}, without h_T.",
+                    numpy_said(err),
                 ],
                 ALL_STATES,
             )
@@ -162,14 +175,16 @@ def _error_feedback(fn, err):
         EXERCISE,
         "wrong",
         [
-            f"your function raised {type(err).__name__}: {err}",
+            "A product does not fit: the arrays are batches, and a one-sequence product does not apply to them.",
             "The arrays are batches, dh_raw (T, B, H), x (T, B, D), h (T + 1, B, H): the one-sequence products "
             "dh_raw.T @ x do not apply. Sum over t and b, e.g. np.einsum('tbi,tbj->ij', dh_raw, x), or reshape "
             "each array to (T·B, ·) rows first.",
+            numpy_said(err),
         ],
     )
 
 
+@guarded(EXERCISE)
 def check_recurrent_weight_grads(fn) -> Feedback:
     """Run ``fn(dh_raw, x, h)`` on a seeded batch (T=5, B=3, D=2, H=4) and explain what is wrong, if anything."""
     dh_raw, x, h = _data()

@@ -23,7 +23,7 @@ import numpy as np
 from rnn_lib import irnn
 from rnn_lib.data import random_problem
 
-from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner, steps_message
+from ._feedback import Feedback, as_real_array, diagnose, guarded, matches, one_array, run_learner, steps_message
 
 EXERCISE = "relu_deltas"
 
@@ -111,15 +111,17 @@ def problem(seed=1515):
     return (y_hat - p.y) @ p.params["W_hy"], np.array(cache.h), p.params["W_hh"]
 
 
+@guarded(EXERCISE)
 def check_relu_deltas(fn) -> Feedback:
     """Run ``fn(dh_out, h, W_hh)`` on a seeded batch (T = 6, B = 3, H = 5) and explain what is wrong, if anything."""
     args = problem()
     value, fb = run_learner(EXERCISE, fn, *(a.copy() for a in args))
     if fb is not None:
         return fb
-    if isinstance(value, (tuple, list)):
-        return Feedback(EXERCISE, "wrong", ["Return one array, `return dh_raw`, of shape (T, B, H)."])
     expected = relu_deltas(*args)
+    value = one_array(value, expected.shape)
+    if value is None:
+        return Feedback(EXERCISE, "wrong", ["Return one array, `return dh_raw`, of shape (T, B, H)."])
     fb = diagnose(EXERCISE, value, expected, name="dh_raw", known_mistakes=known_mistakes(*args), time_axis=0)
     answer, _ = as_real_array(value)
     if fb.mistake is not None and answer is not None and answer.shape == expected.shape:

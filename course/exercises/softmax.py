@@ -21,7 +21,7 @@ import numpy as np
 
 from rnn_lib.losses import softmax_cross_entropy
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, run_learner, split_pair
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner, split_pair
 
 EXERCISE = "softmax_cross_entropy"
 
@@ -36,6 +36,8 @@ DL_DP = "gradient with respect to p, not z"
 NO_SHIFT = "no max shift"
 NAIVE_LOG = "log of softmax computed naively"
 IN_PLACE = "logits changed in place"
+SHIFT_AXIS_0 = "max shift over axis 0"
+MAX_NOT_ADDED = "max not added back in log-sum-exp"
 
 
 def moderate_data():
@@ -99,6 +101,15 @@ def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
         NO_MINUS: (-L, "log p ≤ 0, so the loss −Σ log p is ≥ 0: keep the minus sign."),
         OFF_BY_ONE: (_loss_of(p, shifted), "Pick the probability of class y itself, index targets, not targets + 1."),
         WRONG_AXIS: (_loss_of(_softmax(logits, axis=0), targets), "Softmax normalises over the V classes: axis=-1."),
+        SHIFT_AXIS_0: (
+            _loss_of(_softmax(logits - logits.max(axis=0, keepdims=True)), targets),
+            "The shift must be the same for all V classes of one (t, b): subtract z.max(axis=-1, keepdims=True); "
+            "the max over axis 0 (the steps) is a different number for each class, and changes the softmax.",
+        ),
+        MAX_NOT_ADDED: (
+            L - float(np.sum(logits.max(axis=-1))),
+            "log Σ_j exp(z_j) = m + log Σ_j exp(z_j − m): add the max m back (or subtract it from z_y too).",
+        ),
     }
     grad_mistakes = {
         SIGN: (-grad, "∂L/∂z = p − onehot: prediction minus target, as ŷ − y for the squared error."),
@@ -106,6 +117,10 @@ def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
         OFF_BY_ONE: (p - np.eye(V)[shifted], "The −1 sits one class too far: onehot(y) is row y of np.eye(V)."),
         WRONG_AXIS: (_softmax(logits, axis=0) - onehot, "Softmax normalises over the V classes: axis=-1."),
         MEAN: (grad / (T * B), "With L a sum, nothing is divided by T·B."),
+        SHIFT_AXIS_0: (
+            _softmax(logits - logits.max(axis=0, keepdims=True)) - onehot,
+            "The shift must be the same for all V classes of one (t, b): subtract z.max(axis=-1, keepdims=True).",
+        ),
         DL_DP: (
             -onehot / np.take_along_axis(p, targets[..., None], axis=-1),
             "That is ∂L/∂p (−1/p_y at the target). Chain it through the softmax Jacobian: ∂L/∂z = p − onehot.",
@@ -152,6 +167,7 @@ def _stability_feedback(loss, dlogits) -> Feedback:
     return Feedback(EXERCISE, "correct")
 
 
+@guarded(EXERCISE)
 def check_softmax_cross_entropy(fn) -> Feedback:
     """Check ``fn(logits, targets) -> (loss, dlogits)`` for logits (T, B, V) and integer targets (T, B)."""
     if not callable(fn):

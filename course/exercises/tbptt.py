@@ -14,7 +14,7 @@ from rnn_lib import engine
 from rnn_lib.data import random_problem
 from rnn_lib.parameters import PARAM_NAMES
 
-from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, run_learner
+from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, guarded, run_learner
 
 TBPTT_EXERCISE = "tbptt_gradients"
 
@@ -54,6 +54,7 @@ def _tbptt_problem(seed=0, T=7, B=2, D=2, H=3, O=2):
     return params, x, y
 
 
+@guarded(TBPTT_EXERCISE)
 def check_tbptt_gradients(fn) -> Feedback:
     """Check ``fn(params, x, y, k)`` on T = 7, k = 3: chunks of 3, 3 and 1 steps, two sequences."""
     params, x, y = _tbptt_problem()

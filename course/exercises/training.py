@@ -29,7 +29,7 @@ import numpy as np
 from rnn_lib import reference
 from rnn_lib.parameters import PARAM_NAMES, param_shapes
 
-from ._feedback import Feedback, as_real_array, matches, run_learner
+from ._feedback import Feedback, as_real_array, guarded, matches, run_learner
 
 EXERCISE = "train_gd"
 BLOWUP = 10.0  # a run has diverged once its loss is more than BLOWUP times the loss it started from
@@ -228,6 +228,7 @@ def _describe(answer, expected, lr, epochs) -> list:
     return msgs
 
 
+@guarded(EXERCISE)
 def check_train_gd(fn) -> Feedback:
     """Run the learner's ``train_gd(params, x, y, lr, epochs)`` with a converging and a diverging step size."""
     params, x, y = _problem()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose, matches, run_learner
+from ._feedback import Feedback, as_real_array, diagnose, guarded, matches, run_learner
 
 EXERCISE = "weight_grads_from_deltas"
 NAMES = ("dW_xh", "dW_hh", "db_h")
@@ -41,7 +41,8 @@ def known_mistakes(dh_raw, x, h):
     return {
         "h_t instead of h_{t−1} in dW_hh": (
             (right[0], rows.T @ h[1:].reshape(T * B, H), right[2]),
-            "a_t contains W_hh h_{t−1}: pair δ^a_t with the state *before* the step, h[:-1], not h[1:].",
+            "a_t contains W_hh h_{t−1}: pair δ^a_t with the state *before* the step, h_{t−1}, not h_t (h[0] is h_0, "
+            "so the states h_0 … h_{T−1} are the first T rows of h).",
         ),
         "mean over the batch instead of the sum": (
             tuple(g / B for g in right),
@@ -78,6 +79,7 @@ def _problem(seed=3, T=5, B=4, D=2, H=3):
     return rng.standard_normal((T, B, H)), rng.standard_normal((T, B, D)), np.tanh(rng.standard_normal((T + 1, B, H)))
 
 
+@guarded(EXERCISE)
 def check_weight_grads_from_deltas(fn) -> Feedback:
     """Check ``fn(dh_raw, x, h)`` on a random batch; one Feedback for the three gradients together."""
     dh_raw, x, h = _problem()

@@ -56,7 +56,7 @@ def plot_bug_heatmap(signatures, *, tol=1e-7, ax=None):
         for j, p in enumerate(params):
             e = signatures[b][p]
             text = "ok" if e <= tol else f"{e:.0e}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=11, color="white" if logerr[i, j] > -6 else "black")
+            ax.text(j, i, text, ha="center", va="center", fontsize=12, color="white" if logerr[i, j] > -6 else "black")
     ax.set_xticks(range(len(params)), params)
     ax.set_yticks(range(len(bugs)), bugs)
     ax.tick_params(top=True, labeltop=True, bottom=False, labelbottom=False)

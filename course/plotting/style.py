@@ -1,4 +1,8 @@
-"""One look for every figure: large enough to read when projected, colour-blind safe."""
+"""One look for every figure: large enough to read when projected, colour-blind safe.
+
+The font sizes keep text at least 10 px high where JupyterLab shows it (tests/test_figures_readable.py) in figures
+up to about 14.5 inches wide: a wider figure is shrunk to the notebook's width, and its text with it.
+"""
 
 from __future__ import annotations
 
@@ -25,12 +29,12 @@ def use_course_style() -> None:
         {
             "figure.figsize": (8, 4.5),
             "figure.dpi": 100,
-            "font.size": 13,
-            "axes.titlesize": 15,
-            "axes.labelsize": 13,
-            "legend.fontsize": 12,
-            "xtick.labelsize": 12,
-            "ytick.labelsize": 12,
+            "font.size": 16,
+            "axes.titlesize": 17,
+            "axes.labelsize": 16,
+            "legend.fontsize": 15,
+            "xtick.labelsize": 15,
+            "ytick.labelsize": 15,
             "lines.linewidth": 2.2,
             "axes.grid": True,
             "grid.alpha": 0.3,
