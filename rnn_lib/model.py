@@ -19,15 +19,16 @@ import numpy as np
 
 from . import engine, files, gated, gru, lstm, parameters, reference
 from .functional import draw_params, drawn_atomically
-from .updates import interrupts_deferred, sgd_step
+from .updates import sgd_step
 from .validation import (
     CallOrderError,
+    as_generator,
     check_arrays,
-    check_finite_number,
     check_float_dtype,
-    check_generator_or_none,
     check_inputs,
     check_learning_rate,
+    check_memory,
+    check_number,
     check_shapes,
     check_size,
     check_targets,
@@ -51,8 +52,10 @@ class RecurrentModel:
         D = check_size(input_size, "input_size")
         H = check_size(hidden_size, "hidden_size")
         O = check_size(output_size, "output_size")
-        rng = check_generator_or_none(rng)
+        rng = as_generator(rng, seeds=False)
         dtype = check_float_dtype(dtype)
+        n = sum(a * b for a, b in self.param_shapes(D, H, O).values())
+        check_memory(16 * n, f"the parameters for input_size = {D}, hidden_size = {H}, output_size = {O}")
         self._adopt(D, H, O, self._draw(D, H, O, rng=rng, dtype=dtype))
 
     # -- what a subclass provides -----------------------------------------------------
@@ -258,9 +261,8 @@ class RecurrentModel:
 
     def _step(self, params, grads, lr):
         """p ← p − η ∂L/∂p for every parameter, all or nothing; then the cached forward pass is stale."""
-        with interrupts_deferred():  # the new parameters and the forgotten forward pass land together
-            sgd_step(params, grads, lr, self.PARAM_NAMES)
-            self._forwarded, self._stepped = None, True
+        # The new parameters and the forgotten forward pass land together, in one call nothing can cut in half.
+        sgd_step(params, grads, lr, self.PARAM_NAMES, owner=self, _forwarded=None, _stepped=True)
 
 
 class SimpleRNN(RecurrentModel):
@@ -304,7 +306,7 @@ class LSTMModel(RecurrentModel):
     param_shapes = staticmethod(lstm.param_shapes)
 
     def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64, forget_bias=0.0):
-        self._forget_bias = check_finite_number(forget_bias, "forget_bias")
+        self._forget_bias = check_number(forget_bias, "forget_bias")
         super().__init__(input_size, hidden_size, output_size, rng=rng, dtype=dtype)
 
     def _draw(self, D, H, O, *, rng, dtype):

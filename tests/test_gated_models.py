@@ -151,7 +151,7 @@ def test_a_file_of_another_model_is_refused_by_name(name, tmp_path):
 def test_a_model_too_large_for_memory_leaves_the_global_rng_where_it_was():
     np.random.seed(5)
     state = np.random.get_state()
-    with pytest.raises(ValueError, match="do not fit in this machine's memory"):
+    with pytest.raises(ValueError, match="not fit in this machine's memory"):
         LSTMModel(1, 10**6, 1)
     after = np.random.get_state()
     assert np.array_equal(state[1], after[1]) and state[2] == after[2]
