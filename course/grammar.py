@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnn_lib.cells import RNN, check_cell
-from rnn_lib.data import REBER_SYMBOLS, reber_strings
+from rnn_lib.data import REBER_GRAPH, REBER_SYMBOLS, reber_strings
 from rnn_lib.losses import check_logits, softmax_cross_entropy
 from rnn_lib.training import check_trainer
 from rnn_lib.validation import as_generator, as_params, check_size, describe
@@ -100,8 +100,28 @@ def encode_strings(strings, legal=None):
     return (*out, allowed)
 
 
+def _is_reber(s: str) -> bool:
+    """Whether ``s`` is a string of the (plain) Reber grammar: B, a walk of REBER_GRAPH from state 0 to its end, E."""
+    state = 0
+    for c in s[1:-1]:
+        state = dict(REBER_GRAPH[state]).get(c)
+        if state is None:
+            return False
+    return s[:1] == "B" and s[-1:] == "E" and not REBER_GRAPH[state] and len(s) > 1
+
+
 def memory_positions(strings) -> np.ndarray:
-    """For each embedded string, the row t of its prediction after the inner E (legal set: its second symbol), (N,)."""
+    """For each embedded string, the row t of its prediction after the inner E (legal set: its second symbol), (N,).
+
+    Every string must be one of the embedded Reber grammar, "BT<reber>TE" or "BP<reber>PE": a ValueError otherwise.
+    """
+    _check_strings(strings)
+    for b, s in enumerate(strings):
+        if not (s[1:2] in ("T", "P") and s[-2:-1] == s[1] and s[:1] + s[-1:] == "BE" and _is_reber(s[2:-2])):
+            raise ValueError(
+                f"strings[{b}] = {s!r} is not a string of the embedded Reber grammar (B, T or P, a Reber string, "
+                "the same T or P, E): the prediction that needs memory is defined only for those"
+            )
     return np.array([len(s) - 3 for s in strings])
 
 

@@ -183,7 +183,7 @@ def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
 # (1989) and Hochreiter & Schmidhuber (1997): after B, walk the graph from state 0 to the end, choosing each of the
 # two arrows out of a state with probability ½, then write E.  state → ((symbol, next state), ...)
 REBER_SYMBOLS = "BTSXPVE"
-_REBER_GRAPH = {
+REBER_GRAPH = {
     0: (("T", 1), ("P", 2)),
     1: (("S", 1), ("X", 3)),
     2: (("T", 2), ("V", 4)),
@@ -201,10 +201,10 @@ def _legal(symbols) -> str:
 def _reber(gen):
     """One Reber string B … E and, after each of its symbols, the symbols that may come next."""
     state, string, legal = 0, ["B"], [_legal("TP")]
-    while _REBER_GRAPH[state]:
-        symbol, state = _REBER_GRAPH[state][gen.integers(2)]
+    while REBER_GRAPH[state]:
+        symbol, state = REBER_GRAPH[state][gen.integers(2)]
         string.append(symbol)
-        legal.append(_legal({s for s, _ in _REBER_GRAPH[state]}) or "E")
+        legal.append(_legal({s for s, _ in REBER_GRAPH[state]}) or "E")
     string.append("E")
     legal.append("")
     return "".join(string), legal
