@@ -159,8 +159,8 @@ def hidden_states(params, indices, *, cell=RNN, k=256) -> np.ndarray:
 class LanguageModelHistory(History):
     """A :class:`~rnn_lib.training.History` plus the validation curve: ``val_loss[i]`` (mean nats per character)
     after ``val_updates[i]`` updates.  Per epoch (the last one possibly cut short by the budget): ``loss``, the mean
-    training loss per character of its chunks (measured while training), and ``clip_fraction``; per update:
-    ``step_loss`` (per character) and ``step_grad_norm`` (before clipping)."""
+    training loss per character of its chunks (measured while training), ``grad_norm`` and ``clip_fraction``; per
+    update: ``step_loss`` (per character) and ``step_grad_norm`` (before clipping)."""
 
     val_updates: list = field(default_factory=list)
 
@@ -211,20 +211,17 @@ def train_language_model(
             history.val_loss.append(evaluate(params, validation, cell=cell))
 
     record(0)
-    done = 0
+    done = epoch = 0
     while done < updates:
-        chars, loss_sum, clipped_sum, steps = 0, 0.0, 0, 0
+        chars, loss_sum, epoch = 0, 0.0, epoch + 1
         for c, e, _, cache, loss, dlogits in read_chunks(params, inputs, cell, k, targets):
             grads = cell.backward(params, cache, dlogits)  # the gradients reaching the chunk's first states: dropped
-            grads = {name: grads[name] / B for name in cell.param_names}
-            _, clipped = trainer.step(loss / B, grads, recorded=loss / ((e - c) * B))
+            trainer.step(loss / B, {name: grads[name] / B for name in cell.param_names}, recorded=loss / ((e - c) * B))
             chars, loss_sum, done = chars + (e - c) * B, loss_sum + loss, done + 1
-            clipped_sum, steps = clipped_sum + bool(clipped), steps + 1
             record(done)
             if done == updates:
                 break
-        history.loss.append(loss_sum / chars)
-        history.clip_fraction.append(clipped_sum / steps)
+        trainer.end_epoch(epoch, loss_sum / chars)
     history.seconds = trainer.meter.elapsed()
     return history
 

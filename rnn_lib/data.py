@@ -14,13 +14,12 @@ gives the same arrays.
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
 from .parameters import param_shapes
-from .validation import as_generator, check_memory, check_number, check_positive, check_size
+from .validation import as_generator, check_integer, check_memory, check_number, check_positive, check_size
 
 
 def _sequences(n_sequences, T, numbers_per_step: int) -> tuple[int, int]:
@@ -131,12 +130,10 @@ def remember_first(n_sequences, T=20, *, rng=0):
 
 def check_size_range(low, high) -> tuple[int, int]:
     """Two integers with low < high, for ``integers(low, high)``."""
-    for name, v in (("low", low), ("high", high)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise TypeError(f"{name} must be an integer, got {v!r} ({type(v).__name__})")
+    low, high = check_integer(low, "low", None), check_integer(high, "high", None)
     if not low < high:
         raise ValueError(f"low must be below high (starts are drawn from [low, high)), got low = {low}, high = {high}")
-    return int(low), int(high)
+    return low, high
 
 
 def check_frequency_range(freq_range) -> tuple[float, float]:

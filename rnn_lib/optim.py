@@ -15,9 +15,9 @@ The rules, for one parameter p with gradient g (element-wise; t = 1, 2, … coun
                         p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
 
 **All or nothing.** ``step`` checks the hyper-parameters, the parameters and the gradients, computes every new
-parameter and every new buffer, checks that all of them are finite, and only then commits them
-(``updates.commit``, one C-level call that nothing can cut in half).  After any error (TypeError or ValueError for bad arguments, FloatingPointError for non-finite
-gradients or results) the parameters, the buffers and the step count are exactly what they were.  Buffers are
+parameter and every new buffer, checks that all of them are finite, and only then commits them (``updates.commit``,
+one C-level call that nothing can cut in half).  After any error (TypeError or ValueError for bad arguments,
+FloatingPointError for non-finite gradients or results) the parameters, buffers and step count are as they were.  Buffers are
 never changed in place: every step makes new arrays, so the ``state`` a caller read earlier stays as it was.
 
 Stricter than torch: a learning rate must be > 0 (torch accepts 0), momentum and betas must lie in [0, 1)
@@ -141,14 +141,13 @@ class Optimizer:
     @property
     def state(self) -> dict:
         """name → {buffer name → array}: read-only views of the buffers after the last step."""
-        out = {}
-        for name, buffers in self._state.items():
-            out[name] = {}
-            for key, value in buffers.items():
-                view = value.view()
-                view.flags.writeable = False
-                out[name][key] = view
-        return out
+
+        def read_only(array):
+            view = array.view()
+            view.flags.writeable = False
+            return view
+
+        return {name: {key: read_only(b) for key, b in buffers.items()} for name, buffers in self._state.items()}
 
     def step(self, grads) -> None:
         """One update of every parameter, in place, from ``grads`` (name → ∂L/∂p, the shapes of params).
@@ -201,12 +200,11 @@ class Optimizer:
         return params
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._describe()}), {self._steps} steps taken"
+        names = [n for k in reversed(type(self).__mro__) for n, a in vars(k).items() if isinstance(a, _Checked)]
+        hyper = ", ".join(f"{n}={getattr(self, n)}" for n in names)
+        return f"{type(self).__name__}({hyper}), {self._steps} steps taken"
 
     def _rule(self, p, g, state, t):  # pragma: no cover - every optimiser defines it
-        raise NotImplementedError
-
-    def _describe(self) -> str:  # pragma: no cover - every optimiser defines it
         raise NotImplementedError
 
 
@@ -234,9 +232,6 @@ class SGD(Optimizer):
             return p - self.lr * g, {}
         b = g if "momentum_buffer" not in state else self.momentum * state["momentum_buffer"] + g
         return p - self.lr * b, {"momentum_buffer": b}
-
-    def _describe(self):
-        return f"lr={self.lr}, momentum={self.momentum}"
 
 
 class Momentum(SGD):
@@ -285,9 +280,6 @@ class Adagrad(Optimizer):
         s = (state["sum"] if "sum" in state else np.full_like(p, self.initial_accumulator_value)) + g * g
         return p - self.lr * g / (np.sqrt(s) + self.eps), {"sum": s}
 
-    def _describe(self):
-        return f"lr={self.lr}, eps={self.eps}, initial_accumulator_value={self.initial_accumulator_value}"
-
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2015): momentum plus a per-entry scale that forgets, torch.optim.Adam's rule.
@@ -320,6 +312,3 @@ class Adam(Optimizer):
         step_size = self.lr / (1 - beta1**t)
         denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + self.eps
         return p - step_size * m / denom, {"exp_avg": m, "exp_avg_sq": v}
-
-    def _describe(self):
-        return f"lr={self.lr}, betas={self.betas}, eps={self.eps}"

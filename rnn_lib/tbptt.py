@@ -191,20 +191,16 @@ def train_tbptt(
     B = xb.shape[1]
 
     for epoch in range(1, epochs + 1):
-        loss_sum, norm_sum, n_clipped, n_steps = 0.0, 0.0, 0, 0
         if cell is RNN:
             chunks = _windows(params, xb, yb, k1, k2, h0, loss_fn)
         else:
             chunks = _chunks(params, xb, yb, k1, {name: np.zeros_like(h0) for name in cell.state_names}, loss_fn, cell)
+        loss_sum = 0.0
         with np.errstate(over="ignore", invalid="ignore"):
             for chunk_loss, grads, _ in chunks:
                 chunk_loss, grads = chunk_loss / B, {k: g / B for k, g in grads.items()}
                 # The update lands before the next chunk's forward pass, which uses the new parameters.
-                norm, clipped = trainer.step(float(chunk_loss), grads)
-                loss_sum, norm_sum = loss_sum + chunk_loss, norm_sum + norm
-                n_clipped, n_steps = n_clipped + bool(clipped), n_steps + 1
-        history.loss.append(loss_sum)
-        history.grad_norm.append(norm_sum / n_steps)
-        history.clip_fraction.append(n_clipped / n_steps)
-        history.seconds = trainer.meter.update(epoch, history.loss[-1], history.grad_norm[-1])
+                trainer.step(float(chunk_loss), grads)
+                loss_sum += chunk_loss
+        trainer.end_epoch(epoch, loss_sum)
     return history

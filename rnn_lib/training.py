@@ -125,25 +125,6 @@ def evaluate(params, x, y, *, cell=RNN) -> float:
     return _loss_and_dy(y_hat, y)[0] / x.shape[1]
 
 
-def _check_optimizer(optimizer, params, names, learning_rate):
-    """An ``rnn_lib.optim`` optimiser built over these very arrays (or None); with it, no learning rate of our own."""
-    if optimizer is None:
-        return None
-    if learning_rate is not None:
-        raise ValueError(
-            "give either learning_rate (plain SGD) or optimizer (which has its own lr), not both; "
-            f"got learning_rate={learning_rate!r} and {type(optimizer).__name__}"
-        )
-    if not (hasattr(optimizer, "step") and isinstance(getattr(optimizer, "params", None), dict)):
-        raise TypeError(f"optimizer must be an rnn_lib.optim optimiser (SGD, Adam, …), got {describe(optimizer)}")
-    if set(optimizer.params) != set(names) or any(optimizer.params[k] is not params[k] for k in names):
-        raise ValueError(
-            "the optimizer updates other arrays than the ones being trained: build it over the same params "
-            "(e.g. Adam(model.params) or Adam(params))"
-        )
-    return optimizer
-
-
 class Trainer(NamedTuple):
     """What every training loop checks first and how it takes a step: ``train``, ``tbptt.train_tbptt``, and the
     course's language-model and grammar trainers share it.  Make one with :func:`check_trainer`."""
@@ -155,6 +136,7 @@ class Trainer(NamedTuple):
     clip: tuple | None
     history: History
     meter: Progress
+    epoch_steps: list  # (norm, clipped) of each step since the last epoch ended
 
     def step(self, loss, grads, *, recorded=None):
         """Clip, take one step (SGD or the optimiser's), record the step; returns ``(norm, clipped)``.
@@ -176,7 +158,18 @@ class Trainer(NamedTuple):
                 raise self._diverged("a parameter") from None
         history.step_loss.append(loss if recorded is None else recorded)
         history.step_grad_norm.append(norm)
+        self.epoch_steps.append((norm, clipped))
         return norm, clipped
+
+    def end_epoch(self, epoch, loss):
+        """Record epoch ``epoch`` (from 1): its ``loss``, the mean gradient norm and share of clipped steps in it."""
+        norms, clipped = zip(*self.epoch_steps)
+        self.epoch_steps.clear()
+        history = self.history
+        history.loss.append(loss)
+        history.grad_norm.append(sum(norms) / len(norms))
+        history.clip_fraction.append(sum(map(bool, clipped)) / len(clipped))
+        history.seconds = self.meter.update(epoch, loss, history.grad_norm[-1])
 
     def _diverged(self, where):
         advice = "try a smaller learning rate" + ("" if self.clip else ", or clip the gradients (clip=('norm', 1.0))")
@@ -210,10 +203,26 @@ def check_trainer(
                 "optimizer must be an rnn_lib.optim optimiser built over params, e.g. Adam(params), got None"
             )
         learning_rate = None
-    optimizer = _check_optimizer(optimizer, params, cell.param_names, learning_rate)
-    lr = None if optimizer is not None else check_learning_rate(0.01 if learning_rate is None else learning_rate)
+    if optimizer is None:
+        lr = check_learning_rate(0.01 if learning_rate is None else learning_rate)
+    elif learning_rate is not None:
+        raise ValueError(
+            "give either learning_rate (plain SGD) or optimizer (which has its own lr), not both; "
+            f"got learning_rate={learning_rate!r} and {type(optimizer).__name__}"
+        )
+    elif not (hasattr(optimizer, "step") and isinstance(getattr(optimizer, "params", None), dict)):
+        raise TypeError(f"optimizer must be an rnn_lib.optim optimiser (SGD, Adam, …), got {describe(optimizer)}")
+    elif set(optimizer.params) != set(cell.param_names) or any(
+        optimizer.params[k] is not params[k] for k in cell.param_names
+    ):
+        raise ValueError(
+            "the optimizer updates other arrays than the ones being trained: build it over the same params "
+            "(e.g. Adam(model.params) or Adam(params))"
+        )
+    else:
+        lr = None
     meter = Progress(progress, steps)
-    return Trainer(cell, params, lr, optimizer, check_clip(clip), History() if history is None else history, meter)
+    return Trainer(cell, params, lr, optimizer, check_clip(clip), history or History(), meter, [])
 
 
 # ---------------------------------------------------------------------------
@@ -277,21 +286,16 @@ def train(
     N, history = x.shape[1], trainer.history
     for epoch in range(1, epochs + 1):
         order = gen.permutation(N) if shuffle else np.arange(N)
-        seen, loss_sum, norm_sum, n_clipped, n_steps = 0, 0.0, 0.0, 0, 0
+        loss_sum = 0.0
         for start in range(0, N, batch_size):
             idx = order[start : start + batch_size]
             xb, yb = x[:, idx], (y[:, idx] if y.ndim == 3 else y[idx])
             with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by trainer.step, with advice
                 loss, grads = _loss_and_gradients(params, xb, yb, cell)
-            norm, clipped = trainer.step(loss, grads)
-            B = len(idx)
-            seen, loss_sum, norm_sum = seen + B, loss_sum + loss * B, norm_sum + norm
-            n_clipped, n_steps = n_clipped + bool(clipped), n_steps + 1
-        history.loss.append(loss_sum / seen)
-        history.grad_norm.append(norm_sum / n_steps)
-        history.clip_fraction.append(n_clipped / n_steps)
+            trainer.step(loss, grads)
+            loss_sum += loss * len(idx)
         if validation is not None:
             y_hat, _ = cell.forward(params, x_val)
             history.val_loss.append(_loss_and_dy(y_hat, y_val)[0] / x_val.shape[1])
-        history.seconds = trainer.meter.update(epoch, history.loss[-1], history.grad_norm[-1])
+        trainer.end_epoch(epoch, loss_sum / N)
     return history

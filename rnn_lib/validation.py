@@ -1,29 +1,23 @@
 """Checks at the public surface: one precise error per mistake, raised before anything changes.
 
-Policy for what arrives (the same everywhere in rnn_lib):
+Policy for what arrives (the same everywhere in rnn_lib); every message names the argument, what was expected
+and what arrived:
 
-- plain lists and tuples are accepted and turned into arrays (a ragged list is refused with
-  ``ValueError``); integer arrays are converted to the parameters' float dtype (``[1, 2, 3, 4]``
-  is a fine input); float arrays of another precision or byte order are converted too;
-- bool, complex, string, datetime and object arrays are refused with ``TypeError``, and so are
-  numpy's array subclasses (``np.matrix`` changes what ``*`` and indexing mean; a masked array's
-  mask would be ignored): each is more likely a mistake than data;
-- NaN or inf, values so large that their squares overflow (above about 1.3e154 in float64, 1.8e19
-  in float32: products and the loss of such numbers are no longer meaningful), wrong numbers of
-  dimensions, wrong sizes and empty sequences are refused with ``ValueError``;
-- sizes must be Python or numpy integers (``3.0`` and ``True`` are refused with ``TypeError``), at
-  least 1 (seeds and counts that may be zero: at least 0); a learning rate or a threshold must be a
-  real number (``TypeError`` otherwise), finite and positive (``ValueError`` otherwise);
-- parameters must be plain numpy arrays of float32 or float64 in the machine's byte order, all of
-  one dtype, with the shapes of :func:`rnn_lib.parameters.param_shapes`, finite; parameters that
-  are about to be updated in place must also be writeable and must not share memory.
+- lists and tuples become arrays (a ragged list is a ``ValueError``); integer arrays, and floats of another
+  precision or byte order, are converted to the parameters' dtype (``[1, 2, 3, 4]`` is a fine input);
+- bool, complex, string, datetime and object arrays are a ``TypeError``, and so are numpy's array subclasses
+  (``np.matrix`` changes what ``*`` means, a masked array's mask would be ignored), except a memmap read as data;
+- NaN or inf, values whose squares overflow (above about 1.3e154 in float64, 1.8e19 in float32), wrong numbers
+  of dimensions, wrong sizes and empty sequences are a ``ValueError``; so are sizes whose arrays would not fit
+  in memory, refused before anything is allocated or drawn;
+- sizes are integers ≥ 1 (``3.0`` and ``True`` are a ``TypeError``); a learning rate or a threshold is a real
+  number (``TypeError`` otherwise), finite and positive (``ValueError`` otherwise; 10**400 included);
+- parameters are plain float32 or float64 arrays of one native dtype with the shapes of
+  :func:`rnn_lib.parameters.param_shapes`, finite; those about to be updated in place are writeable and share
+  no memory.
 
-Calling methods in the wrong order (``SimpleRNN.backward`` before any ``forward``, twice after one
-``forward``, with another x, or after the weights changed since the ``forward``) raises
-:class:`CallOrderError`, which is both a ``ValueError`` (the contract: bad input gives ValueError
-or TypeError) and a ``RuntimeError`` (what Python code raises for a wrong state).
-
-Messages name the argument, what was expected and what arrived.
+Calling methods in the wrong order (``SimpleRNN.backward`` without its ``forward``) raises :class:`CallOrderError`,
+both a ``ValueError`` (the contract: bad input gives ValueError or TypeError) and a ``RuntimeError`` (a wrong state).
 """
 
 from __future__ import annotations
@@ -178,23 +172,19 @@ def _subclass_message(name: str, arr: np.ndarray) -> str:
     return f"{name} must be a plain numpy array, got {kind} of shape {arr.shape}: {why}"
 
 
-def _check_integer(value, name: str, least: int, what: str) -> int:
-    """An integer ≥ ``least`` (bool refused) as an int; else a TypeError/ValueError saying ``name`` must be ``what``."""
+def check_integer(value, name: str, least: int | None = 0) -> int:
+    """An integer ≥ ``least`` (None: any) as an int, bool refused: a seed, a count; else a TypeError/ValueError."""
+    what = {None: "an integer", 0: "a non-negative int", 1: "a positive integer"}.get(least, f"an integer >= {least}")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__})")
-    if value < least:
+    if least is not None and value < least:
         raise ValueError(f"{name} must be {what}, got {value}")
     return int(value)
 
 
 def check_size(value, name: str) -> int:
     """A positive integer size (bool refused), or a TypeError/ValueError naming ``name``."""
-    return _check_integer(value, name, 1, "a positive integer")
-
-
-def check_non_negative_int(value, name: str) -> int:
-    """An integer ≥ 0 (a seed, a count that may be zero; bool refused), or a TypeError/ValueError naming ``name``."""
-    return _check_integer(value, name, 0, "a non-negative int")
+    return check_integer(value, name, 1)
 
 
 def check_number(value, name: str, *, above=None, at_least=None, below=None, why: str = "") -> float:
@@ -249,7 +239,9 @@ def as_generator(rng, *, seeds: bool = True, name: str = "rng"):
     if isinstance(rng, np.random.Generator) or (rng is None and not seeds):
         return rng
     if seeds and isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(_check_integer(rng, name, 0, "a non-negative int seed or a numpy Generator"))
+        if rng < 0:
+            raise ValueError(f"{name} must be a non-negative int seed or a numpy Generator, got {rng}")
+        return np.random.default_rng(int(rng))
     expected = "an int seed or" if seeds else "None (numpy's global RNG, as the problem uses) or"
     raise TypeError(f"{name} must be {expected} a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
 
@@ -333,32 +325,16 @@ def check_shapes(arrays, expected: dict, origin: str, *, owner="params") -> None
             raise ValueError(f"{_label(owner, k)} must have shape {shape} {origin}, got {arrays[k].shape}")
 
 
-def check_params(params, *, owner: str = "params", sizes: tuple[int, int, int] | None = None) -> tuple[int, int, int]:
-    """Check the RNN's parameter dict; return its sizes (D, H, O).
-
-    Expects ``W_xh, W_hh, W_hy, b_h, b_y`` as in :func:`check_arrays`, shaped (H, D), (H, H),
-    (O, H), (H, 1), (O, 1).  ``sizes=(D, H, O)`` also demands those sizes.
-    """
-    check_arrays(params, PARAM_NAMES, owner=owner)
-    W_xh, W_hh, W_hy, b_h, b_y = params["W_xh"], params["W_hh"], params["W_hy"], params["b_h"], params["b_y"]
-    H, D = W_xh.shape
-    O = W_hy.shape[0]
-    if sizes is not None:
-        D, H, O = sizes
+def check_params(params) -> tuple[int, int, int]:
+    """Check the RNN's parameter dict: ``W_xh, W_hh, W_hy, b_h, b_y`` as in :func:`check_arrays`, shaped (H, D),
+    (H, H), (O, H), (H, 1), (O, 1) for the D, H, O that W_xh and W_hy say; returns (D, H, O)."""
+    check_arrays(params, PARAM_NAMES)
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in PARAM_NAMES)
+    (H, D), O = W_xh.shape, W_hy.shape[0]
     # The shapes of parameters.param_shapes(D, H, O), compared directly: this runs on every call.
-    if (
-        W_xh.shape != (H, D)
-        or W_hh.shape != (H, H)
-        or W_hy.shape != (O, H)
-        or b_h.shape != (H, 1)
-        or b_y.shape != (O, 1)
-    ):
-        origin = (
-            f"(from W_xh {W_xh.shape} and W_hy {W_hy.shape})"
-            if sizes is None
-            else f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
-        )
-        check_shapes(params, param_shapes(D, H, O), origin, owner=owner)  # names the first wrong one
+    if W_hh.shape != (H, H) or W_hy.shape != (O, H) or b_h.shape != (H, 1) or b_y.shape != (O, 1):
+        origin = f"(from W_xh {W_xh.shape} and W_hy {W_hy.shape})"
+        check_shapes(params, param_shapes(D, H, O), origin)  # names the first wrong one
     return D, H, O
 
 
