@@ -196,7 +196,7 @@ def train_on_strings(params, *, updates, optimizer, batch_size=32, clip=None, ce
     first update (a checkpoint beyond ``updates`` is an error, not a measurement silently skipped).
     """
     updates, batch_size = check_size(updates, "updates"), check_size(batch_size, "batch_size")
-    trainer = check_trainer(params, cell, learning_rate=False, optimizer=optimizer, clip=clip, steps=updates)
+    trainer = check_trainer(params, cell, False, optimizer, clip, steps=updates)
     cell, params, history = trainer.cell, trainer.params, trainer.history
     _check_reber_model(params, cell)
     gen = as_generator(rng)

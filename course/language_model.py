@@ -189,9 +189,7 @@ def train_language_model(
     or gradient, with the parameters as before that update.
     """
     updates, k = check_size(updates, "updates"), check_size(k, "k")
-    trainer = check_trainer(
-        params, cell, learning_rate=False, optimizer=optimizer, clip=clip, steps=updates, history=LanguageModelHistory()
-    )
+    trainer = check_trainer(params, cell, False, optimizer, clip, steps=updates, history=LanguageModelHistory())
     cell, params, history = trainer.cell, trainer.params, trainer.history
     V = _vocabulary_size(params, cell)
     inputs = check_class_targets(inputs, None, V, name="inputs")

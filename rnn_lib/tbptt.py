@@ -172,15 +172,7 @@ def train_tbptt(
     parameters as before that update.
     """
     epochs = check_size(epochs, "epochs")
-    trainer = check_trainer(
-        params_or_model,
-        cell,
-        learning_rate=learning_rate,
-        optimizer=optimizer,
-        clip=clip,
-        steps=epochs,
-        progress=progress,
-    )
+    trainer = check_trainer(params_or_model, cell, learning_rate, optimizer, clip, steps=epochs, progress=progress)
     cell, params, history = trainer.cell, trainer.params, trainer.history
     k1, k2 = check_truncation(k1, k2)
     if cell is not RNN and k2 != k1:

@@ -185,7 +185,7 @@ class Trainer(NamedTuple):
 
 
 def check_trainer(
-    params_or_model, cell, *, learning_rate=None, optimizer=None, clip=None, steps=1, progress=False, history=None
+    params_or_model, cell, learning_rate=None, optimizer=None, clip=None, *, steps=1, progress=False, history=None
 ) -> Trainer:
     """The arguments every trainer shares, checked before anything changes: a :class:`Trainer`.
 
@@ -264,15 +264,7 @@ def train(
     arguments are checked before anything changes (a Generator passed as ``rng`` included).
     """
     epochs, batch_size = check_size(epochs, "epochs"), check_size(batch_size, "batch_size")
-    trainer = check_trainer(
-        params_or_model,
-        cell,
-        learning_rate=learning_rate,
-        optimizer=optimizer,
-        clip=clip,
-        steps=epochs,
-        progress=progress,
-    )
+    trainer = check_trainer(params_or_model, cell, learning_rate, optimizer, clip, steps=epochs, progress=progress)
     cell, params = trainer.cell, trainer.params
     x, y = check_training_data(params, x, y, sizes=cell.sizes)
     if validation is not None:
