@@ -19,16 +19,21 @@ import math
 
 import numpy as np
 
+from rnn_lib import engine
 from rnn_lib.cells import check_cell
+from rnn_lib.clipping import global_norm
 from rnn_lib.functional import backward, forward
 from rnn_lib.parameters import PARAM_NAMES
 from rnn_lib.validation import (
+    as_float_array,
     as_generator,
     as_params,
+    check_backward,
+    check_grads,
+    check_inputs,
     check_params,
     check_positive,
     check_size,
-    check_training_data,
     describe,
 )
 
@@ -42,6 +47,16 @@ def _check_grad(grad):
         raise TypeError(f"grad must be a function params → dict of the five gradients, got {describe(grad)}")
 
 
+def _gradient(grad, params) -> dict:
+    """grad(params), checked: the five arrays, shaped like the parameters and finite (FloatingPointError if not)."""
+    out = grad(params)
+    for k in PARAM_NAMES if isinstance(out, dict) else ():
+        g = out.get(k)
+        if isinstance(g, np.ndarray) and g.dtype.kind == "f" and not np.all(np.isfinite(g)):
+            raise FloatingPointError(f"grad returned NaN or inf in {k!r}: the loss is not finite near these params")
+    return check_grads(out, like=params, name="grad(params)")
+
+
 def hessian_vector_product(grad, params, v, *, eps=1e-5) -> dict:
     """H v ≈ (∇L(θ + s v̂) − ∇L(θ − s v̂)) / 2s · ‖v‖, with v̂ = v/‖v‖ and s = eps · max(1, ‖θ‖).
 
@@ -51,13 +66,14 @@ def hessian_vector_product(grad, params, v, *, eps=1e-5) -> dict:
     """
     _check_grad(grad)
     check_params(params)
+    v = check_grads(v, like=params, name="v")
     eps = check_positive(eps, "eps")
-    norm_v = math.sqrt(_dot(v, v))
+    norm_v = global_norm(v)
     if norm_v == 0.0:
         return {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
     s = eps * max(1.0, math.sqrt(_dot(params, params)))
-    plus = grad({k: params[k] + (s / norm_v) * v[k] for k in PARAM_NAMES})
-    minus = grad({k: params[k] - (s / norm_v) * v[k] for k in PARAM_NAMES})
+    plus = _gradient(grad, {k: params[k] + (s / norm_v) * v[k] for k in PARAM_NAMES})
+    minus = _gradient(grad, {k: params[k] - (s / norm_v) * v[k] for k in PARAM_NAMES})
     return {k: (plus[k] - minus[k]) * (norm_v / (2 * s)) for k in PARAM_NAMES}
 
 
@@ -88,7 +104,7 @@ def largest_eigenvalue(grad, params, *, iters=500, tol=1e-8, rng=0, eps=1e-5) ->
     _check_grad(grad)
     check_params(params)
     iters = check_size(iters, "iters")
-    tol = check_positive(tol, "tol")
+    tol, eps = check_positive(tol, "tol"), check_positive(eps, "eps")
     g = as_generator(rng)
     start = {k: g.standard_normal(params[k].shape) for k in PARAM_NAMES}
     norm = math.sqrt(_dot(start, start))
@@ -119,9 +135,9 @@ def state_gradients(params, x, dy, h0=None) -> np.ndarray:
     Cost O(T²): this is a measurement, not a training step.
     """
     _, cache = forward(params, x, h0)
-    single = np.ndim(x) == 2
-    h = cache.h[:, 0] if single else cache.h  # (T + 1, [B,] H)
-    dy = np.asarray(dy, dtype=h.dtype)
+    dy = check_backward(cache, dy, check_params(params), cache.h.dtype, kind=engine.ForwardCache, made_by="forward")
+    single = cache.single
+    x, h = (cache.x[:, 0], cache.h[:, 0]) if single else (cache.x, cache.h)  # (T, [B,] D), (T + 1, [B,] H)
     T = h.shape[0] - 1
     out = np.empty_like(h)
     out[T] = dy[T - 1] @ params["W_hy"]  # ∂L/∂h_T = W_hyᵀ δ^y_T (row form)
@@ -133,15 +149,30 @@ def state_gradients(params, x, dy, h0=None) -> np.ndarray:
     return out
 
 
+def _last_step_data(params, x, y_last, sizes):
+    """x (T, B, D) and the last step's targets y_last (B, O), checked for parameters of these sizes."""
+    D, _, O = sizes(params)
+    x = check_inputs(x, D, params["W_hh"].dtype)
+    if x.ndim != 3:
+        raise ValueError(f"x must be a batch of sequences, shape (T, B, D={D}), got shape {x.shape}")
+    y_last = as_float_array(y_last, "y_last", x.dtype)
+    if y_last.shape != (x.shape[1], O):
+        raise ValueError(
+            f"y_last must be the last step's targets, shape (B, O) = {(x.shape[1], O)}, got {y_last.shape}"
+        )
+    return x, y_last
+
+
 def gradient_by_lag(params, x, y_last) -> np.ndarray:
     """How far back the last step's error reaches: ‖∂L_T/∂h_{T−k}‖ for k = 0 … T, mean over the batch.
 
     L_T = ½‖ŷ_T − y_T‖² (the loss at the last step only); x (T, B, D), y_last (B, O) the last step's
     targets.  Returns (T + 1,): entry k is the mean over sequences of ‖∂L_T/∂h_{T−k}‖ (k is the lag).
     """
+    x, y_last = _last_step_data(params, x, y_last, check_params)
     y_hat, _ = forward(params, x)
     dy = np.zeros_like(y_hat)
-    dy[-1] = y_hat[-1] - np.asarray(y_last, dtype=y_hat.dtype)
+    dy[-1] = y_hat[-1] - y_last
     return np.linalg.norm(state_gradients(params, x, dy), axis=-1).mean(axis=-1)[::-1]
 
 
@@ -155,9 +186,7 @@ def input_gradient_by_lag(params, x, y_last, *, cell="RNN") -> np.ndarray:
     """
     cell = check_cell(cell)
     params = as_params(params, cell.sizes)
-    x, y_last = check_training_data(params, x, y_last, sizes=cell.sizes)
-    if y_last.ndim != 2:
-        raise ValueError(f"y_last must be the last step's targets, shape (B, O), got shape {y_last.shape}")
+    x, y_last = _last_step_data(params, x, y_last, cell.sizes)
     y_hat, cache = cell.forward(params, x)
     dy = np.zeros_like(y_hat)
     dy[-1] = y_hat[-1] - y_last  # only the last step is scored
@@ -170,6 +199,7 @@ def norm_shares(arrays) -> dict:
 
     Of a gradient dict: where the gradient is.  Of a parameter dict: which weights are large.
     """
-    norms = {k: math.sqrt(float(np.vdot(arrays[k], arrays[k]))) for k in PARAM_NAMES}
-    total = math.sqrt(sum(n * n for n in norms.values()))
+    arrays = check_grads(arrays, name="arrays")
+    norms = {k: global_norm(arrays, names=(k,)) for k in PARAM_NAMES}  # overflow-safe, like the total
+    total = global_norm(arrays)
     return {k: (n / total if total > 0 else 0.0) for k, n in norms.items()}

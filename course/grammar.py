@@ -20,19 +20,12 @@ from __future__ import annotations
 import numpy as np
 
 from rnn_lib.cells import RNN, check_cell
-from rnn_lib.data import REBER_SYMBOLS, reber_strings
+from rnn_lib.data import REBER_GRAPH, REBER_SYMBOLS, reber_strings
 from rnn_lib.losses import check_logits, softmax_cross_entropy
-from rnn_lib.progress import Progress
-from rnn_lib.training import History, check_optimizer, guarded_update
-from rnn_lib.validation import (
-    as_generator,
-    as_params,
-    check_checkpoints,
-    check_clip,
-    check_size,
-    check_updatable,
-    describe,
-)
+from rnn_lib.training import check_trainer
+from rnn_lib.validation import as_generator, as_params, check_size, describe
+
+from .language_model import check_checkpoints
 
 V = len(REBER_SYMBOLS)  # 7 symbols: B T S X P V E
 _INDEX = {s: i for i, s in enumerate(REBER_SYMBOLS)}
@@ -107,8 +100,28 @@ def encode_strings(strings, legal=None):
     return (*out, allowed)
 
 
+def _is_reber(s: str) -> bool:
+    """Whether ``s`` is a string of the (plain) Reber grammar: B, a walk of REBER_GRAPH from state 0 to its end, E."""
+    state = 0
+    for c in s[1:-1]:
+        state = dict(REBER_GRAPH[state]).get(c)
+        if state is None:
+            return False
+    return s[:1] == "B" and s[-1:] == "E" and not REBER_GRAPH[state] and len(s) > 1
+
+
 def memory_positions(strings) -> np.ndarray:
-    """For each embedded string, the row t of its prediction after the inner E (legal set: its second symbol), (N,)."""
+    """For each embedded string, the row t of its prediction after the inner E (legal set: its second symbol), (N,).
+
+    Every string must be one of the embedded Reber grammar, "BT<reber>TE" or "BP<reber>PE": a ValueError otherwise.
+    """
+    _check_strings(strings)
+    for b, s in enumerate(strings):
+        if not (s[1:2] in ("T", "P") and s[-2:-1] == s[1] and s[:1] + s[-1:] == "BE" and _is_reber(s[2:-2])):
+            raise ValueError(
+                f"strings[{b}] = {s!r} is not a string of the embedded Reber grammar (B, T or P, a Reber string, "
+                "the same T or P, E): the prediction that needs memory is defined only for those"
+            )
     return np.array([len(s) - 3 for s in strings])
 
 
@@ -182,16 +195,13 @@ def train_on_strings(params, *, updates, optimizer, batch_size=32, clip=None, ce
     returned with the History as ``(history, [(update, result), ...])``.  Every argument is checked before the
     first update (a checkpoint beyond ``updates`` is an error, not a measurement silently skipped).
     """
-    cell = check_cell(cell)
-    params = as_params(params, cell.sizes)
-    check_updatable(params, cell.param_names)
-    _check_reber_model(params, cell)
     updates, batch_size = check_size(updates, "updates"), check_size(batch_size, "batch_size")
-    optimizer = check_optimizer(optimizer, params, cell.param_names, None)
-    clip = check_clip(clip)
+    trainer = check_trainer(params, cell, False, optimizer, clip, steps=updates)
+    cell, params, history = trainer.cell, trainer.params, trainer.history
+    _check_reber_model(params, cell)
     gen = as_generator(rng)
     checkpoints, fn = _check_evaluate(evaluate, updates)
-    meter, history, results = Progress(False, updates), History(), []
+    results = []
 
     if 0 in checkpoints:
         results.append((0, fn(params)))
@@ -203,23 +213,10 @@ def train_on_strings(params, *, updates, optimizer, batch_size=32, clip=None, ce
         dlogits[mask] = d
         grads = cell.backward(params, cache, dlogits)
         grads = {name: grads[name] / batch_size for name in cell.param_names}
-        with np.errstate(over="ignore", invalid="ignore"):
-            _, norm, _ = guarded_update(
-                params,
-                loss / batch_size,
-                grads,
-                None,
-                clip,
-                history,
-                meter,
-                names=cell.param_names,
-                optimizer=optimizer,
-            )
-        history.step_loss.append(loss / int(mask.sum()))
-        history.step_grad_norm.append(norm)
+        trainer.step(loss / batch_size, grads, recorded=loss / int(mask.sum()))
         if update in checkpoints:
             results.append((update, fn(params)))
-    history.seconds = meter.elapsed()
+    history.seconds = trainer.meter.elapsed()
     return (history, results) if evaluate is not None else history
 
 

@@ -19,23 +19,23 @@ corpus in float64 would take 125 205 × 114 × 8 bytes ≈ 114 MB, one chunk of 
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnn_lib import lstm
+from rnn_lib import gru, lstm
 from rnn_lib.cells import RNN, check_cell
+from rnn_lib.functional import drawn_atomically
 from rnn_lib.losses import check_class_targets, softmax_cross_entropy
 from rnn_lib.parameters import param_shapes
-from rnn_lib.progress import Progress
-from rnn_lib.training import History, check_optimizer, guarded_update
+from rnn_lib.training import History, check_trainer
 from rnn_lib.validation import (
     as_generator,
     as_params,
-    check_checkpoints,
-    check_clip,
+    check_float_dtype,
+    check_memory,
     check_size,
-    check_updatable,
     describe,
 )
 
@@ -47,21 +47,42 @@ def init_language_model(cell, V, H, *, rng=0, dtype=np.float64) -> dict:
 
     RNN: weights ~ N(0, 1/H) (so W_hh has spectral radius about 1), zero biases; ``rnn_lib.init_params``
     with scale 1/√H.  LSTM: ``lstm.init_params`` (PyTorch's U(−1/√H, 1/√H)) with forget-gate bias 1, so the
-    cell state starts by keeping σ(1) ≈ 0.73 of itself per step.  GRU: ``gru.init_params``.
+    cell state starts by keeping σ(1) ≈ 0.73 of itself per step.  GRU: ``gru.init_params``.  Every argument is
+    checked before anything is drawn; sizes too large for memory are refused before too.
     """
     cell = check_cell(cell)
     V, H = check_size(V, "V"), check_size(H, "H")
+    dtype = check_float_dtype(dtype)
     gen = as_generator(rng)
+    check_memory(16 * 4 * H * (V + H + 2) + 16 * V * (H + 1), f"a model of V = {V} characters and H = {H} units")
     if cell is RNN:
-        scale = 1.0 / math.sqrt(H)
-        params = {name: scale * gen.standard_normal(shape) for name, shape in param_shapes(V, H, V).items()}
-        params["b_h"][:], params["b_y"][:] = 0.0, 0.0
-        return {name: p.astype(dtype) for name, p in params.items()}
-    if cell.name == "LSTM":
-        return lstm.init_params(V, H, V, rng=gen, dtype=dtype, forget_bias=1.0)
-    from rnn_lib import gru
 
-    return gru.init_params(V, H, V, rng=gen, dtype=dtype)
+        def draw():
+            scale = 1.0 / math.sqrt(H)
+            params = {name: scale * gen.standard_normal(shape) for name, shape in param_shapes(V, H, V).items()}
+            params["b_h"][:], params["b_y"][:] = 0.0, 0.0
+            return {name: p.astype(dtype) for name, p in params.items()}
+
+        return drawn_atomically(gen, draw)
+    if cell.name == "LSTM":
+        return drawn_atomically(gen, lambda: lstm.init_params(V, H, V, rng=gen, dtype=dtype, forget_bias=1.0))
+    return drawn_atomically(gen, lambda: gru.init_params(V, H, V, rng=gen, dtype=dtype))
+
+
+def check_checkpoints(checkpoints, updates: int, name: str = "checkpoints") -> list[int]:
+    """Update numbers at which to measure, each in 0 … updates (0: before training): sorted, without repeats.
+
+    A tuple, list or range of integers; a number outside 0 … updates is refused rather than silently never reached.
+    """
+    expected = f"update numbers in 0 … updates = {updates} (a tuple, list or range)"
+    if not isinstance(checkpoints, (tuple, list, range)):
+        raise TypeError(f"{name} must be {expected}, got {describe(checkpoints)}")
+    for u in checkpoints:
+        if isinstance(u, bool) or not isinstance(u, numbers.Integral):
+            raise TypeError(f"{name} must be {expected}, but it holds {u!r} ({type(u).__name__})")
+        if not 0 <= u <= updates:
+            raise ValueError(f"{name} must be {expected}, but it holds {u}")
+    return sorted({int(u) for u in checkpoints})
 
 
 def count_parameters(params) -> int:
@@ -138,8 +159,8 @@ def hidden_states(params, indices, *, cell=RNN, k=256) -> np.ndarray:
 class LanguageModelHistory(History):
     """A :class:`~rnn_lib.training.History` plus the validation curve: ``val_loss[i]`` (mean nats per character)
     after ``val_updates[i]`` updates.  Per epoch (the last one possibly cut short by the budget): ``loss``, the mean
-    training loss per character of its chunks (measured while training), and ``clip_fraction``; per update:
-    ``step_loss`` (per character) and ``step_grad_norm`` (before clipping)."""
+    training loss per character of its chunks (measured while training), ``grad_norm`` and ``clip_fraction``; per
+    update: ``step_loss`` (per character) and ``step_grad_norm`` (before clipping)."""
 
     val_updates: list = field(default_factory=list)
 
@@ -167,28 +188,20 @@ def train_language_model(
     number in ``checkpoints`` (0: before training).  Raises ``training.TrainingDiverged`` on a non-finite loss
     or gradient, with the parameters as before that update.
     """
-    cell = check_cell(cell)
-    params = as_params(params, cell.sizes)
-    check_updatable(params, cell.param_names)
+    updates, k = check_size(updates, "updates"), check_size(k, "k")
+    trainer = check_trainer(params, cell, False, optimizer, clip, steps=updates, history=LanguageModelHistory())
+    cell, params, history = trainer.cell, trainer.params, trainer.history
     V = _vocabulary_size(params, cell)
     inputs = check_class_targets(inputs, None, V, name="inputs")
     if inputs.ndim != 2:
         raise ValueError(f"inputs must be streams of character indices, shape (L, B), got shape {inputs.shape}")
     targets = check_class_targets(targets, inputs.shape, V)
-    updates, k = check_size(updates, "updates"), check_size(k, "k")
-    if optimizer is None:
-        raise TypeError("optimizer must be an rnn_lib.optim optimiser built over params, e.g. Adam(params), got None")
-    optimizer = check_optimizer(optimizer, params, cell.param_names, None)
-    clip = check_clip(clip)
     if validation is not None:
         validation = _check_text(validation, V, "validation")
     checkpoints = check_checkpoints(checkpoints, updates)
     if checkpoints and validation is None:
         raise ValueError("checkpoints need a validation text to evaluate (validation=encoded indices)")
-
-    history = LanguageModelHistory()
     B = inputs.shape[1]
-    meter = Progress(False, updates)  # silent; it keeps the time for History.seconds
 
     def record(update):
         if update in checkpoints:
@@ -196,26 +209,18 @@ def train_language_model(
             history.val_loss.append(evaluate(params, validation, cell=cell))
 
     record(0)
-    done = 0
+    done = epoch = 0
     while done < updates:
-        chars, loss_sum, clipped_sum, steps = 0, 0.0, 0, 0
+        chars, loss_sum, epoch = 0, 0.0, epoch + 1
         for c, e, _, cache, loss, dlogits in read_chunks(params, inputs, cell, k, targets):
             grads = cell.backward(params, cache, dlogits)  # the gradients reaching the chunk's first states: dropped
-            grads = {name: grads[name] / B for name in cell.param_names}
-            with np.errstate(over="ignore", invalid="ignore"):
-                _, norm, clipped = guarded_update(
-                    params, loss / B, grads, None, clip, history, meter, names=cell.param_names, optimizer=optimizer
-                )
-            history.step_loss.append(loss / ((e - c) * B))
-            history.step_grad_norm.append(norm)
+            trainer.step(loss / B, {name: grads[name] / B for name in cell.param_names}, recorded=loss / ((e - c) * B))
             chars, loss_sum, done = chars + (e - c) * B, loss_sum + loss, done + 1
-            clipped_sum, steps = clipped_sum + bool(clipped), steps + 1
             record(done)
             if done == updates:
                 break
-        history.loss.append(loss_sum / chars)
-        history.clip_fraction.append(clipped_sum / steps)
-    history.seconds = meter.elapsed()
+        trainer.end_epoch(epoch, loss_sum / chars)
+    history.seconds = trainer.meter.elapsed()
     return history
 
 

@@ -28,7 +28,7 @@ from rnn_lib import cells, data, gru, irnn, lstm
 from rnn_lib.functional import init_params
 from rnn_lib.optim import Adam
 from rnn_lib.training import TrainingDiverged, evaluate, train
-from rnn_lib.validation import check_non_negative_int, check_size
+from rnn_lib.validation import check_integer, check_size
 
 VARIANTS = {  # name → (cell, hidden size H)
     "tanh_random": (cells.RNN, 64),
@@ -60,7 +60,7 @@ def network(variant, seed, task, D=2, O=1):
     variant: a name in VARIANTS; seed: a non-negative int; task: a name in TASKS; D, O: positive sizes.
     """
     cell, H = VARIANTS[_check_choice(variant, VARIANTS, "variant")]
-    seed, task = check_non_negative_int(seed, "seed"), _check_choice(task, TASKS, "task")
+    seed, task = check_integer(seed, "seed"), _check_choice(task, TASKS, "task")
     D, O = check_size(D, "D"), check_size(O, "O")
     rng = np.random.default_rng(seed)
     if cell is cells.RNN:
@@ -99,7 +99,7 @@ def training_run(variant, task, T, seed, *, lr, updates, every=100):
     first value is asked for.
     """
     every = check_size(every, "every")
-    updates = check_non_negative_int(updates, "updates")
+    updates = check_integer(updates, "updates")
     if updates % every:
         raise ValueError(
             f"updates must be a multiple of every = {every} (the run yields every {every} updates), got {updates}"

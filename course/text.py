@@ -20,7 +20,14 @@ import numpy as np
 
 from rnn_lib.cells import check_cell
 from rnn_lib.losses import check_class_targets, one_hot, softmax_cross_entropy
-from rnn_lib.validation import as_float_array, as_generator, check_size, describe
+from rnn_lib.validation import (
+    as_float_array,
+    as_generator,
+    check_memory,
+    check_number,
+    check_size,
+    describe,
+)
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
 
@@ -59,14 +66,14 @@ class Vocabulary:
         shown = self.chars if self.size <= 40 else self.chars[:40] + "…"
         return f"Vocabulary(V={self.size}, chars={shown!r})"
 
-    def encode(self, text) -> np.ndarray:
-        """The index of every character of ``text``, int64 of shape (len(text),)."""
+    def encode(self, text, name: str = "text") -> np.ndarray:
+        """The index of every character of ``text``, int64 of shape (len(text),); ``name`` names it in messages."""
         if not isinstance(text, str):
-            raise TypeError(f"text must be a str, got {describe(text)}")
+            raise TypeError(f"{name} must be a str, got {describe(text)}")
         unknown = next((i for i, c in enumerate(text) if c not in self._index), None)
         if unknown is not None:
             raise ValueError(
-                f"text[{unknown}] = {text[unknown]!r} is not in the vocabulary ({self.size} characters, "
+                f"{name}[{unknown}] = {text[unknown]!r} is not in the vocabulary ({self.size} characters, "
                 "built from another text)"
             )
         return np.fromiter((self._index[c] for c in text), dtype=np.int64, count=len(text))
@@ -98,12 +105,7 @@ def next_character_streams(indices, n_streams):
 
 
 def _check_temperature(temperature) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.floating, np.integer)):
-        raise TypeError(f"temperature must be a number >= 0, got {temperature!r} ({type(temperature).__name__})")
-    t = float(temperature)
-    if not math.isfinite(t) or t < 0:
-        raise ValueError(f"temperature must be a finite number >= 0 (0: always the most likely), got {temperature!r}")
-    return t
+    return check_number(temperature, "temperature", at_least=0, why=" (0: always the most likely)")
 
 
 def _draw(z, temperature, gen):
@@ -148,9 +150,12 @@ def generate(params, vocab, n, *, prime, temperature=1.0, rng=0, cell="RNN") -> 
     if D != vocab.size or O != vocab.size:
         raise ValueError(f"params must read and predict V = {vocab.size} characters (D = O = V), got D = {D}, O = {O}")
     n = check_size(n, "n")
-    if not isinstance(prime, str) or not prime:
-        raise ValueError(f"prime must be a non-empty str to start from, got {prime!r}")
-    seen = vocab.encode(prime)
+    check_memory(100 * n, f"{n} characters (n)")  # a list entry, a one-hot row and a character each
+    if not isinstance(prime, str):
+        raise TypeError(f"prime must be a non-empty str to start from, got {describe(prime)}")
+    if not prime:
+        raise ValueError("prime must be a non-empty str to start from, got ''")
+    seen = vocab.encode(prime, "prime")
     tau = _check_temperature(temperature)
     gen = as_generator(rng)
 

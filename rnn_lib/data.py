@@ -15,13 +15,19 @@ gives the same arrays.
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
 from .parameters import param_shapes
-from .validation import as_generator, check_finite_number, check_positive, check_size
+from .validation import as_generator, check_integer, check_memory, check_number, check_positive, check_size
+
+
+def _sequences(n_sequences, T, numbers_per_step: int) -> tuple[int, int]:
+    """(B, T) checked, and refused before any draw when the arrays would not fit in memory."""
+    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    check_memory(8 * numbers_per_step * T * B, f"{B} sequences (n_sequences) of T = {T} steps")
+    return B, T
 
 
 def toy_task(start=1, length=4):
@@ -30,7 +36,7 @@ def toy_task(start=1, length=4):
     Returns ``(x, y)``, each (T, 1) float64 with T = ``length``.
     """
     length = check_size(length, "length")
-    start = check_finite_number(start, "start")
+    start = check_number(start, "start")
     x = np.arange(length, dtype=np.float64)[:, None] + start
     return x, x + 1.0
 
@@ -40,7 +46,7 @@ def counting_task(n_sequences, T=4, *, low=0, high=10, rng=0):
 
     Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``; y = x + 1.
     """
-    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    B, T = _sequences(n_sequences, T, 4)
     low, high = check_size_range(low, high)
     starts = as_generator(rng).integers(low, high, size=B)
     x = (starts[None, :] + np.arange(T)[:, None]).astype(np.float64)[:, :, None]
@@ -55,7 +61,7 @@ def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rn
 
     Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``.
     """
-    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    B, T = _sequences(n_sequences, T, 6)
     dt = check_positive(dt, "dt")
     f_low, f_high = check_frequency_range(freq_range)
     noise = 0.0 if noise == 0 else check_positive(noise, "noise")
@@ -84,7 +90,7 @@ def adding_problem(n_sequences, T=20, *, rng=0):
 
     Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
     """
-    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    B, T = _sequences(n_sequences, T, 6)
     if T < 2:
         raise ValueError(f"adding_problem needs T >= 2 (one marker in each half), got T = {T}")
     g = as_generator(rng)
@@ -111,7 +117,7 @@ def remember_first(n_sequences, T=20, *, rng=0):
 
     Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
     """
-    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    B, T = _sequences(n_sequences, T, 6)
     if T < 2:
         raise ValueError(f"remember_first needs T >= 2 (a sign, then at least one step to hold it), got T = {T}")
     g = as_generator(rng)
@@ -125,12 +131,10 @@ def remember_first(n_sequences, T=20, *, rng=0):
 
 def check_size_range(low, high) -> tuple[int, int]:
     """Two integers with low < high, for ``integers(low, high)``."""
-    for name, v in (("low", low), ("high", high)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise TypeError(f"{name} must be an integer, got {v!r} ({type(v).__name__})")
+    low, high = check_integer(low, "low", None), check_integer(high, "high", None)
     if not low < high:
         raise ValueError(f"low must be below high (starts are drawn from [low, high)), got low = {low}, high = {high}")
-    return int(low), int(high)
+    return low, high
 
 
 def check_frequency_range(freq_range) -> tuple[float, float]:
@@ -162,6 +166,8 @@ def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
     T, D, H, O = (check_size(v, n) for v, n in ((T, "T"), (D, "D"), (H, "H"), (O, "O")))
     B = None if B is None else check_size(B, "B")
     scale = check_positive(scale, "scale")
+    n = sum(a * b for a, b in param_shapes(D, H, O).values()) + (T + 1) * (B or 1) * (D + O + H)
+    check_memory(16 * n, f"a problem of T = {T}, D = {D}, H = {H}, O = {O}, B = {B}")
     rng = as_generator(seed)
     params = {name: scale * rng.standard_normal(shape) for name, shape in param_shapes(D, H, O).items()}
     lead = (T,) if B is None else (T, B)
@@ -175,7 +181,7 @@ def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
 # (1989) and Hochreiter & Schmidhuber (1997): after B, walk the graph from state 0 to the end, choosing each of the
 # two arrows out of a state with probability ½, then write E.  state → ((symbol, next state), ...)
 REBER_SYMBOLS = "BTSXPVE"
-_REBER_GRAPH = {
+REBER_GRAPH = {
     0: (("T", 1), ("P", 2)),
     1: (("S", 1), ("X", 3)),
     2: (("T", 2), ("V", 4)),
@@ -193,10 +199,10 @@ def _legal(symbols) -> str:
 def _reber(gen):
     """One Reber string B … E and, after each of its symbols, the symbols that may come next."""
     state, string, legal = 0, ["B"], [_legal("TP")]
-    while _REBER_GRAPH[state]:
-        symbol, state = _REBER_GRAPH[state][gen.integers(2)]
+    while REBER_GRAPH[state]:
+        symbol, state = REBER_GRAPH[state][gen.integers(2)]
         string.append(symbol)
-        legal.append(_legal({s for s, _ in _REBER_GRAPH[state]}) or "E")
+        legal.append(_legal({s for s, _ in REBER_GRAPH[state]}) or "E")
     string.append("E")
     legal.append("")
     return "".join(string), legal
@@ -214,6 +220,7 @@ def reber_strings(n_strings, *, embedded=True, rng=0):
     final E it is "".  Exactly one symbol is legal after the inner E: the one chosen at position 2.
     """
     n = check_size(n_strings, "n_strings")
+    check_memory(1000 * n, f"{n} strings (n_strings) with their legal sets")
     if not isinstance(embedded, bool):
         raise TypeError(f"embedded must be True or False, got {embedded!r}")
     gen = as_generator(rng)

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validation import FLOAT_DTYPES
+from .validation import FLOAT_DTYPES, describe
 
 # The format marker, version and sizes are tiny; their members may be no larger than this.
 _SMALL_MEMBER_BYTES = 4096
@@ -153,16 +153,11 @@ def load_arrays(path, fmt: FileFormat) -> tuple[tuple, dict]:
 def _read_model(archive: zipfile.ZipFile, fmt: FileFormat) -> tuple[tuple, dict]:
     members = [info.filename for info in archive.infolist()]
     names = [m[:-4] if m.endswith(".npy") else m for m in members]
-    if "format" not in names:
-        raise _Refused(
-            f"this file was not written by {fmt.marker.split('.')[-1]}.save: it has no format marker "
-            f"'{fmt.marker}' (its arrays: {', '.join(sorted(names)) or 'none'})"
-        )
-    marker = _read_member(archive, "format", small=True)
+    marker = _read_member(archive, "format", small=True) if "format" in names else np.array(0)
     if marker.shape != () or marker.dtype.kind != "U" or str(marker) != fmt.marker:
         raise _Refused(
             f"this file was not written by {fmt.marker.split('.')[-1]}.save: it has no format marker "
-            f"'{fmt.marker}' (its arrays: {', '.join(sorted(names))})"
+            f"'{fmt.marker}' (its arrays: {', '.join(sorted(names)) or 'none'})"
         )
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -176,13 +171,13 @@ def _read_model(archive: zipfile.ZipFile, fmt: FileFormat) -> tuple[tuple, dict]
         raise _Refused(f"the file must hold exactly the arrays {', '.join(fmt.members)}; {'; '.join(parts)}")
     version = _read_member(archive, "format_version", small=True)
     if version.shape != () or version.dtype.kind not in "iu":
-        raise _Refused(f"'format_version' must be one integer, got {_describe(version)}")
+        raise _Refused(f"'format_version' must be one integer, got {describe(version)}")
     if int(version) != fmt.version:
         newer = " (the file was written by a newer rnn_lib: upgrade it)" if int(version) > fmt.version else ""
         raise _Refused(f"file format version {int(version)}; this rnn_lib reads version {fmt.version}{newer}")
     sizes = _read_member(archive, "sizes", small=True)
     if sizes.shape != (fmt.n_sizes,) or sizes.dtype.kind not in "iu" or np.any(sizes < 1):
-        raise _Refused(f"'sizes' must be {fmt.n_sizes} positive integers, got {_describe(sizes)} {sizes.tolist()}")
+        raise _Refused(f"'sizes' must be {fmt.n_sizes} positive integers, got {describe(sizes)} {sizes.tolist()}")
     sizes = tuple(int(s) for s in sizes)
     shapes = fmt.shapes(*sizes)
     params = {}
@@ -231,7 +226,3 @@ def _read_member(archive, name: str, *, small=False, expect_shape=None, sizes=()
             raise _Refused(f"'{name}' is truncated: {len(data)} of {n_bytes} bytes")
     arr = np.frombuffer(data, dtype=dtype)
     return arr.reshape(shape, order="F" if fortran else "C")
-
-
-def _describe(arr) -> str:
-    return f"an array of shape {arr.shape} and dtype {arr.dtype}"

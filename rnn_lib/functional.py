@@ -13,16 +13,17 @@ import numpy as np
 from . import engine
 from .parameters import PARAM_NAMES, param_shapes
 from .validation import (
-    all_finite,
-    as_float_array,
+    as_generator,
+    check_backward,
+    check_cache,  # noqa: F401  (rnn_lib.irnn imports it from here)
     check_float_dtype,
-    check_generator_or_none,
     check_h0,
     check_inputs,
+    check_memory,
     check_params,
     check_positive,
     check_size,
-    describe,
+    out_of_memory,
     states_out_of_memory,
 )
 
@@ -38,7 +39,7 @@ def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
     H) leaves the random generator where it was.
     """
     D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = check_generator_or_none(rng)
+    rng = as_generator(rng, seeds=False)
     scale = check_positive(scale, "scale")
     dtype = check_float_dtype(dtype)
     return draw_params(D, H, O, rng=rng, scale=scale, dtype=dtype)
@@ -50,10 +51,12 @@ def draw_params(D: int, H: int, O: int, *, rng, scale: float, dtype) -> dict:
     The weights are drawn in the problem's order (W_xh, W_hh, W_hy) with ``np.random.randn`` when rng is None, so
     that after ``np.random.seed(s)`` they are the numbers the problem's own class draws.
     """
+    shapes = param_shapes(D, H, O)
+    check_memory(16 * sum(a * b for a, b in shapes.values()), f"the parameters for D = {D}, H = {H}, O = {O}")
     draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
 
     def params():
-        weights = {name: draw(*shape) * scale for name, shape in param_shapes(D, H, O).items() if name[0] == "W"}
+        weights = {name: draw(*shape) * scale for name, shape in shapes.items() if name[0] == "W"}
         drawn = {**weights, "b_h": np.zeros((H, 1)), "b_y": np.zeros((O, 1))}
         return {name: drawn[name].astype(dtype, copy=False) for name in PARAM_NAMES}
 
@@ -75,9 +78,7 @@ def drawn_atomically(rng, draw):
         else:
             rng.bit_generator.state = state
         if isinstance(err, MemoryError):
-            raise ValueError(
-                "the parameters for these sizes do not fit in this machine's memory; choose smaller sizes"
-            ) from None
+            raise out_of_memory("the parameters for these sizes") from None
         raise
 
 
@@ -98,61 +99,12 @@ def forward(params, x, h0=None):
         raise states_out_of_memory(x.shape, H) from None
 
 
-def check_cache(cache, D, H, dtype, *, kind=engine.ForwardCache, made_by="rnn_lib.forward"):
-    """The cache must be a ``kind`` from ``made_by`` with parameters of these sizes and this dtype; returns (T, B).
-
-    ``kind`` is the cache's own type (each network's forward has one, so no backward takes another network's cache:
-    the fields would fit and the gradients be silently wrong).
-    """
-    if type(cache) is not kind:
-        raise TypeError(f"cache must be the second value returned by {made_by}, got {describe(cache)}")
-    x, h = cache.x, cache.h
-    if not (type(x) is np.ndarray and type(h) is np.ndarray and x.ndim == 3 and h.ndim == 3):
-        raise TypeError(f"cache must be the second value returned by {made_by}, not a hand-made {kind.__name__}")
-    T, B, Dc = x.shape
-    Hc = h.shape[-1]
-    if Dc != D or Hc != H:
-        raise ValueError(
-            f"cache was made with D={Dc}, H={Hc} but params have D={D}, H={H}; "
-            "call forward and backward with the same params"
-        )
-    if h.shape != (T + 1, B, H):
-        raise ValueError(f"cache is inconsistent: hidden states of shape {h.shape} for inputs of shape {x.shape}")
-    if h.dtype != dtype or x.dtype != dtype:
-        raise TypeError(
-            f"cache was made with {h.dtype} params but params are {dtype}; call forward and backward with the same params"
-        )
-    # forward leaves both arrays read-only; writeable ones were made (or changed) elsewhere, so look at them.
-    if (h.flags.writeable or x.flags.writeable) and not (all_finite(h, bounded=False) and all_finite(x)):
-        raise ValueError("cache holds NaN or inf (was cache.h or cache.x edited?); call forward again")
-    return T, B
-
-
 def backward(params, cache, dy):
     """BPTT given dy = ∂L/∂ŷ shaped like y_hat: the five parameter gradients plus ``"x"`` and ``"h0"``.
 
     ``cache`` must come from :func:`forward` with these params (same sizes and dtype are checked;
     same values cannot be, so pass the same dict).
     """
-    D, H, O = check_params(params)
-    dy = check_cache_and_dy(cache, dy, (D, H, O), params["W_hh"].dtype)
+    sizes, dtype = check_params(params), params["W_hh"].dtype
+    dy = check_backward(cache, dy, sizes, dtype, kind=engine.ForwardCache, made_by="rnn_lib.forward")
     return engine.backward(params, cache, dy)
-
-
-def check_cache_and_dy(cache, dy, sizes, dtype, *, kind=engine.ForwardCache, made_by="rnn_lib.forward"):
-    """What every network's backward checks of its cache and dy; returns dy in ``dtype``, shaped like y_hat.
-
-    sizes = (D, H, O) of the parameters; the cache as in :func:`check_cache`; dy = ∂L/∂ŷ must have the shape of
-    the y_hat that forward returned, (T, O) for one sequence or (T, B, O) for a batch.
-    """
-    D, H, O = sizes
-    T, B = check_cache(cache, D, H, dtype, kind=kind, made_by=made_by)
-    expected = (T, O) if cache.single else (T, B, O)
-    dy = as_float_array(dy, "dy", dtype)
-    if dy.shape != expected:
-        what = "one sequence" if cache.single else f"a batch of B = {B}"
-        raise ValueError(
-            f"dy must have the shape of y_hat {expected} (the forward pass was {what}, T = {T}, O = {O}), "
-            f"got shape {dy.shape}"
-        )
-    return dy

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .functional import check_cache_and_dy
+from . import validation
 from .validation import (
     check_arrays,
     check_float_dtype,
@@ -123,9 +123,8 @@ def check_backward(params, cache, dy, G: int, cell: str, kind):
     values cannot be checked: pass the same dict).  dy must have the shape of the y_hat forward returned.
     """
     sizes = check_params(params, G, cell)
-    dy = check_cache_and_dy(
-        cache, dy, sizes, params["W_hh"].dtype, kind=kind, made_by=f"rnn_lib.{cell.lower()}.forward"
-    )
+    made_by = f"rnn_lib.{cell.lower()}.forward"
+    dy = validation.check_backward(cache, dy, sizes, params["W_hh"].dtype, kind=kind, made_by=made_by)
     T, B, _ = cache.x.shape
     return dy.reshape(T, B, sizes[2])
 

@@ -16,29 +16,17 @@ allows) (see :func:`resolution`); :func:`relative_error` takes the floor you giv
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import engine, reference
-from .validation import describe
+from .parameters import PARAM_NAMES
+from .validation import check_grads, check_h0, check_inputs, check_params, check_positive, check_targets, describe
 
 DEFAULT_EPS = 1e-6
 DEFAULT_FLOOR = 1e-8
 ROUNDOFF_FACTOR = 4.0  # ‖round-off‖ ≤ this · u·|f|/ε·sqrt(size): measured at most 0.4 (toy task, 40 seeds)
-
-
-def _check_eps(eps) -> float:
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real):
-        raise TypeError(f"eps must be a small positive number such as 1e-6, got {eps!r} ({type(eps).__name__})")
-    try:
-        finite = math.isfinite(float(eps))
-    except OverflowError:  # an int like 10**400
-        finite = False
-    if not (finite and eps > 0):
-        raise ValueError(f"eps must be a finite positive number such as 1e-6, got {eps!r}")
-    return float(eps)
 
 
 def _check_perturbable(x, name="x") -> None:
@@ -91,7 +79,7 @@ def numerical_gradient(f, x, eps=DEFAULT_EPS):
     the run is interrupted; ``f`` takes no arguments and reads ``x`` itself (a closure) and must return
     a finite real number.  Returns an array shaped like ``x`` in float64.
     """
-    eps = _check_eps(eps)
+    eps = check_positive(eps, "eps")
     _check_perturbable(x)
     return _centred_differences(f, x, eps)[0]
 
@@ -166,7 +154,10 @@ def check_gradients(f, arrays, analytic, *, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR
 
     Returns a :class:`GradcheckReport`; ``print`` it for a table, ``.assert_ok()`` to fail loudly.
     """
-    eps = _check_eps(eps)
+    eps, floor, tol = check_positive(eps, "eps"), check_positive(floor, "floor"), check_positive(tol, "tol")
+    for what, value in (("f", f), ("arrays", arrays), ("analytic", analytic)):
+        if not (callable(value) if what == "f" else isinstance(value, dict)):
+            raise TypeError(f"{what} must be {'a function' if what == 'f' else 'a dict'}, got {describe(value)}")
     for name, arr in arrays.items():
         if name in analytic:
             _check_perturbable(arr, f"arrays['{name}']")
@@ -186,11 +177,18 @@ def check_rnn(params, x, y, *, h0=None, grads=None, eps=DEFAULT_EPS, floor=DEFAU
     (the engine) is checked.  x (T, D) or (T, B, D), y like ŷ.  Every array is checked in float64 on
     copies: the caller's arrays are not touched.
     """
-    arrays = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
-    arrays["x"] = np.array(x, dtype=np.float64)
+    D, H, O = check_params(params)  # every argument checked, in float64, before anything is computed
+    x = check_inputs(x, D, np.float64)
+    y = check_targets(y, (*x.shape[:-1], O), np.float64)
+    h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, np.float64)
+    arrays = {k: np.array(params[k], dtype=np.float64) for k in PARAM_NAMES}
+    arrays["x"] = np.array(x)
     if h0 is not None:
-        arrays["h0"] = np.array(h0, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+        arrays["h0"] = np.array(h0)
+    if grads is not None:
+        grads = check_grads(
+            grads, [k for k in arrays if k in grads] if isinstance(grads, dict) else PARAM_NAMES, like=arrays
+        )
 
     def f():
         y_hat, _ = engine.forward(arrays, arrays["x"], arrays.get("h0"))

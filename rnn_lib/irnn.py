@@ -24,11 +24,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .functional import check_cache_and_dy, drawn_atomically
+from .functional import drawn_atomically
 from .parameters import PARAM_NAMES
 from .reference import output_step_backward, output_step_forward
 from .validation import (
     all_finite,
+    check_backward,
     check_float_dtype,
     check_generator_or_none,
     check_h0,
@@ -146,5 +147,5 @@ def backward(params, cache, dy):
     ``cache`` must be what :func:`forward` returned with these params.
     """
     sizes = check_params(params)
-    dy = check_cache_and_dy(cache, dy, sizes, params["W_hh"].dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
+    dy = check_backward(cache, dy, sizes, params["W_hh"].dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
     return run_backward(params, cache, dy)

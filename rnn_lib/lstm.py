@@ -29,7 +29,7 @@ import numpy as np
 from . import gated
 from .gated import PARAM_NAMES, sigmoid
 from .reference import output_step_backward, output_step_forward
-from .validation import check_finite_number, check_float_dtype, magnitude_limit
+from .validation import check_float_dtype, check_number, magnitude_limit
 
 G = 4  # gate blocks: i, f, g, o
 
@@ -41,7 +41,7 @@ def param_shapes(D: int, H: int, O: int) -> dict[str, tuple[int, int]]:
 
 def check_forget_bias(forget_bias, dtype=np.float64) -> float:
     """``forget_bias`` as a float: a finite real number whose square fits in ``dtype``, or a TypeError/ValueError."""
-    value = check_finite_number(forget_bias, "forget_bias")
+    value = check_number(forget_bias, "forget_bias")
     if abs(value) > magnitude_limit(dtype):
         raise ValueError(
             f"forget_bias must be at most {magnitude_limit(dtype):.3g} in size for {np.dtype(dtype)}, got {value:.3g}"

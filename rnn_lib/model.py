@@ -19,15 +19,16 @@ import numpy as np
 
 from . import engine, files, gated, gru, lstm, parameters, reference
 from .functional import draw_params, drawn_atomically
-from .updates import interrupts_deferred, sgd_step
+from .updates import sgd_step
 from .validation import (
     CallOrderError,
+    as_generator,
     check_arrays,
-    check_finite_number,
     check_float_dtype,
-    check_generator_or_none,
     check_inputs,
     check_learning_rate,
+    check_memory,
+    check_number,
     check_shapes,
     check_size,
     check_targets,
@@ -39,8 +40,8 @@ class RecurrentModel:
     """What the course's model classes share: parameters as attributes, ``forward``/``backward``, save/load.
 
     A subclass names its parameters (``PARAM_NAMES``), their shapes (``param_shapes(D, H, O)``), how
-    they are drawn (``_draw``), its file format (``FILE``) and the trusting sequence functions
-    (``_run_forward``, ``_run_backward``) on one sequence x (T, D).
+    they are drawn (``_draw(D, H, O, rng=, dtype=)``), its file format (``FILE``) and the trusting sequence
+    functions ``_run_forward(params, x)`` and ``_run_backward(params, cache, dy)`` on one sequence x (T, D).
     """
 
     PARAM_NAMES: tuple = ()
@@ -51,26 +52,11 @@ class RecurrentModel:
         D = check_size(input_size, "input_size")
         H = check_size(hidden_size, "hidden_size")
         O = check_size(output_size, "output_size")
-        rng = check_generator_or_none(rng)
+        rng = as_generator(rng, seeds=False)
         dtype = check_float_dtype(dtype)
+        n = sum(a * b for a, b in self.param_shapes(D, H, O).values())
+        check_memory(16 * n, f"the parameters for input_size = {D}, hidden_size = {H}, output_size = {O}")
         self._adopt(D, H, O, self._draw(D, H, O, rng=rng, dtype=dtype))
-
-    # -- what a subclass provides -----------------------------------------------------
-
-    @staticmethod
-    def param_shapes(D, H, O) -> dict:
-        raise NotImplementedError
-
-    def _draw(self, D, H, O, *, rng, dtype) -> dict:
-        raise NotImplementedError
-
-    @staticmethod
-    def _run_forward(params, x):
-        raise NotImplementedError
-
-    @staticmethod
-    def _run_backward(params, cache, dy):
-        raise NotImplementedError
 
     # -- state -------------------------------------------------------------------------
 
@@ -153,18 +139,12 @@ class RecurrentModel:
 
     def loss(self, x, y) -> float:
         """L = ½ Σ_t ‖ŷ_t − y_t‖² for one sequence; parameters and cached forward unchanged."""
-        params = self._checked_params()
-        x = self._inputs(x)
-        y = check_targets(y, (x.shape[0], self.output_size), self.dtype)
-        y_hat, _ = self._predict(params, x)
+        _, y, y_hat, _ = self._run(x, y)
         return reference.loss(y_hat, y)
 
     def gradients(self, x, y) -> dict:
         """∂L/∂p for every parameter, as a dict of arrays; the model is not changed."""
-        params = self._checked_params()
-        x = self._inputs(x)
-        y = check_targets(y, (x.shape[0], self.output_size), self.dtype)
-        y_hat, cache = self._predict(params, x)
+        params, y, y_hat, cache = self._run(x, y)
         grads = self._gradients(params, cache, y_hat, y)
         return {name: grads[name] for name in self.PARAM_NAMES}
 
@@ -175,10 +155,7 @@ class RecurrentModel:
         the step succeeds (the step changes the weights, which makes that pass stale).
         """
         lr = check_learning_rate(learning_rate)
-        params = self._checked_params(updating=True)
-        x = self._inputs(x)
-        y = check_targets(y, (x.shape[0], self.output_size), self.dtype)
-        y_hat, cache = self._predict(params, x)
+        params, y, y_hat, cache = self._run(x, y, updating=True)
         self._step(params, self._gradients(params, cache, y_hat, y), lr)
         return reference.loss(y_hat, y)
 
@@ -224,6 +201,13 @@ class RecurrentModel:
             check_updatable(params, self.PARAM_NAMES, owner=owner)
         return params
 
+    def _run(self, x, y, *, updating=False):
+        """Check the parameters, x and y, then run forward: ``(params, y, y_hat, cache)``; nothing is kept."""
+        params = self._checked_params(updating=updating)
+        x = self._inputs(x)
+        y = check_targets(y, (x.shape[0], self.output_size), self.dtype)
+        return (params, y, *self._predict(params, x))
+
     def _inputs(self, x, copy=False):
         x = check_inputs(x, self.input_size, self.dtype, allow_1d=True, copy=copy)
         if x.ndim != 2:
@@ -258,9 +242,8 @@ class RecurrentModel:
 
     def _step(self, params, grads, lr):
         """p ← p − η ∂L/∂p for every parameter, all or nothing; then the cached forward pass is stale."""
-        with interrupts_deferred():  # the new parameters and the forgotten forward pass land together
-            sgd_step(params, grads, lr, self.PARAM_NAMES)
-            self._forwarded, self._stepped = None, True
+        # The new parameters and the forgotten forward pass land together, in one call nothing can cut in half.
+        sgd_step(params, grads, lr, self.PARAM_NAMES, owner=self, _forwarded=None, _stepped=True)
 
 
 class SimpleRNN(RecurrentModel):
@@ -304,7 +287,7 @@ class LSTMModel(RecurrentModel):
     param_shapes = staticmethod(lstm.param_shapes)
 
     def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64, forget_bias=0.0):
-        self._forget_bias = check_finite_number(forget_bias, "forget_bias")
+        self._forget_bias = check_number(forget_bias, "forget_bias")
         super().__init__(input_size, hidden_size, output_size, rng=rng, dtype=dtype)
 
     def _draw(self, D, H, O, *, rng, dtype):

@@ -15,9 +15,9 @@ The rules, for one parameter p with gradient g (element-wise; t = 1, 2, … coun
                         p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
 
 **All or nothing.** ``step`` checks the hyper-parameters, the parameters and the gradients, computes every new
-parameter and every new buffer, checks that all of them are finite, and only then commits them
-(:func:`_commit`).  After any error (TypeError or ValueError for bad arguments, FloatingPointError for non-finite
-gradients or results) the parameters, the buffers and the step count are exactly what they were.  Buffers are
+parameter and every new buffer, checks that all of them are finite, and only then commits them (``updates.commit``,
+one C-level call that nothing can cut in half).  After any error (TypeError or ValueError for bad arguments,
+FloatingPointError for non-finite gradients or results) the parameters, buffers and step count are as they were.  Buffers are
 never changed in place: every step makes new arrays, so the ``state`` a caller read earlier stays as it was.
 
 Stricter than torch: a learning rate must be > 0 (torch accepts 0), momentum and betas must lie in [0, 1)
@@ -28,36 +28,15 @@ dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from .updates import commit, interrupts_deferred
-from .validation import all_finite, as_float_array, check_arrays, check_updatable, describe
+from .updates import commit
+from .validation import all_finite, as_float_array, check_arrays, check_number, check_updatable, describe
 
 # ---------------------------------------------------------------------------
 # Checks (once per construction and again at every step: a learner may edit opt.lr or the dict in between).
 # ---------------------------------------------------------------------------
-
-
-def _number(value, name, *, above=None, at_least=None, below=None, why="") -> float:
-    """A finite real number as float within the bounds given, or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    try:
-        x = float(value)
-    except OverflowError:  # an int such as 10**400 has no float
-        x = math.inf
-    wanted = [f"> {above}" if above is not None else "", f">= {at_least}" if at_least is not None else ""]
-    wanted += [f"< {below}" if below is not None else ""]
-    if (
-        not math.isfinite(x)
-        or (above is not None and not x > above)
-        or (at_least is not None and not x >= at_least)
-        or (below is not None and not x < below)
-    ):
-        raise ValueError(f"{name} must be a finite number {' and '.join(w for w in wanted if w)}, got {value!r}{why}")
-    return x
 
 
 def _check_params(params) -> dict:
@@ -104,22 +83,6 @@ def _check_grads(grads, params) -> dict:
 
 
 # ---------------------------------------------------------------------------
-# The one place a step changes anything.
-# ---------------------------------------------------------------------------
-
-
-def _commit(optimizer, params, new_params, new_state, t):
-    """Write the new parameters into their arrays and put the new buffers and step count in place, as one move.
-
-    Everything written here was computed and checked before; ``updates.commit`` copies it in one step that a
-    Ctrl-C cannot split, and the buffers and step count change in the same uninterruptible block.
-    """
-    with interrupts_deferred():
-        commit(params, new_params)
-        optimizer._state, optimizer._steps = new_state, t
-
-
-# ---------------------------------------------------------------------------
 # The optimisers.
 # ---------------------------------------------------------------------------
 
@@ -127,11 +90,11 @@ def _commit(optimizer, params, new_params, new_state, t):
 class _Checked:
     """A hyper-parameter attribute checked whenever it is set: ``opt.lr = -1`` fails there, and a step never sees it.
 
-    ``bounds`` are those of :func:`_number`; ``check(value, name)`` replaces them for values that are not numbers.
+    ``bounds`` are those of ``validation.check_number``; ``check(value, name)`` replaces them for other values.
     """
 
     def __init__(self, check=None, **bounds):
-        self.check = check or (lambda value, name: _number(value, name, **bounds))
+        self.check = check or (lambda value, name: check_number(value, name, **bounds))
 
     def __set_name__(self, owner, name):
         self.name, self.slot = name, "_" + name
@@ -147,8 +110,8 @@ def _check_betas(value, name):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise TypeError(f"{name} must be a pair (β1, β2) of numbers in [0, 1), got {value!r}")
     return (
-        _number(value[0], f"{name}[0] (β1)", at_least=0, below=1),
-        _number(value[1], f"{name}[1] (β2)", at_least=0, below=1),
+        check_number(value[0], f"{name}[0] (β1)", at_least=0, below=1),
+        check_number(value[1], f"{name}[1] (β2)", at_least=0, below=1),
     )
 
 
@@ -178,14 +141,13 @@ class Optimizer:
     @property
     def state(self) -> dict:
         """name → {buffer name → array}: read-only views of the buffers after the last step."""
-        out = {}
-        for name, buffers in self._state.items():
-            out[name] = {}
-            for key, value in buffers.items():
-                view = value.view()
-                view.flags.writeable = False
-                out[name][key] = view
-        return out
+
+        def read_only(array):
+            view = array.view()
+            view.flags.writeable = False
+            return view
+
+        return {name: {key: read_only(b) for key, b in buffers.items()} for name, buffers in self._state.items()}
 
     def step(self, grads) -> None:
         """One update of every parameter, in place, from ``grads`` (name → ∂L/∂p, the shapes of params).
@@ -197,19 +159,20 @@ class Optimizer:
         t = self._steps + 1
         new_params, new_state = {}, {}
         for name, p in params.items():
-            # From finite gradients and buffers, only an overflow (or 0·inf, √ of a negative) can make a non-finite
-            # number, and numpy raises on the spot: nothing has been written yet.
-            try:
-                with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-                    new_params[name], new_state[name] = self._rule(p, grads[name], self._state[name], t)
-            except FloatingPointError:
+            # From finite gradients and buffers only an overflow can make a non-finite number; nothing is written yet.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):  # checked below
+                new_params[name], new_state[name] = self._rule(p, grads[name], self._state[name], t)
+            buffers = new_state[name].values()
+            if not (all_finite(new_params[name]) and all(all_finite(b, bounded=False) for b in buffers)):
+                if not all_finite(p):  # the same arrays are not checked again: edited in place since the last step?
+                    raise ValueError(f"params[{name!r}] holds NaN or inf, or values too large to compute with")
                 raise FloatingPointError(
-                    f"step {t} of {type(self).__name__} overflows for {name!r} (the gradients exploded?); parameters "
-                    "and optimiser state are unchanged: try a smaller learning rate or clip the gradients"
-                ) from None
-            if not all_finite(new_params[name]):  # NaN in: a parameter edited from outside since the last step
-                raise ValueError(f"params[{name!r}] holds NaN or inf (changed outside the optimiser?)")
-        _commit(self, params, new_params, new_state, t)
+                    f"step {t} of {type(self).__name__} overflows for {name!r} (the gradients exploded, or the "
+                    "learning rate is too large?); parameters and optimiser state are unchanged: try a smaller "
+                    "learning rate or clip the gradients"
+                )
+        # The new parameters, buffers and step count land in one C-level call: all of them, or none.
+        commit(params, new_params, owner=self, _state=new_state, _steps=t)
 
     def _checked_params(self) -> dict:
         """The parameter dict, checked in full when its arrays are not the ones checked before."""
@@ -237,12 +200,11 @@ class Optimizer:
         return params
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._describe()}), {self._steps} steps taken"
+        names = [n for k in reversed(type(self).__mro__) for n, a in vars(k).items() if isinstance(a, _Checked)]
+        hyper = ", ".join(f"{n}={getattr(self, n)}" for n in names)
+        return f"{type(self).__name__}({hyper}), {self._steps} steps taken"
 
     def _rule(self, p, g, state, t):  # pragma: no cover - every optimiser defines it
-        raise NotImplementedError
-
-    def _describe(self) -> str:  # pragma: no cover - every optimiser defines it
         raise NotImplementedError
 
 
@@ -270,9 +232,6 @@ class SGD(Optimizer):
             return p - self.lr * g, {}
         b = g if "momentum_buffer" not in state else self.momentum * state["momentum_buffer"] + g
         return p - self.lr * b, {"momentum_buffer": b}
-
-    def _describe(self):
-        return f"lr={self.lr}, momentum={self.momentum}"
 
 
 class Momentum(SGD):
@@ -321,9 +280,6 @@ class Adagrad(Optimizer):
         s = (state["sum"] if "sum" in state else np.full_like(p, self.initial_accumulator_value)) + g * g
         return p - self.lr * g / (np.sqrt(s) + self.eps), {"sum": s}
 
-    def _describe(self):
-        return f"lr={self.lr}, eps={self.eps}, initial_accumulator_value={self.initial_accumulator_value}"
-
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2015): momentum plus a per-entry scale that forgets, torch.optim.Adam's rule.
@@ -356,6 +312,3 @@ class Adam(Optimizer):
         step_size = self.lr / (1 - beta1**t)
         denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + self.eps
         return p - step_size * m / denom, {"exp_avg": m, "exp_avg_sq": v}
-
-    def _describe(self):
-        return f"lr={self.lr}, betas={self.betas}, eps={self.eps}"

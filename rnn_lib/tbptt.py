@@ -30,20 +30,11 @@ from typing import NamedTuple
 import numpy as np
 
 from . import engine, reference
-from .cells import RNN, check_cell
+from .cells import RNN
 from .losses import check_class_targets, softmax_cross_entropy
 from .parameters import PARAM_NAMES
-from .progress import Progress
-from .training import History, check_optimizer, guarded_update
-from .validation import (
-    as_params,
-    check_clip,
-    check_learning_rate,
-    check_sequences,
-    check_size,
-    check_truncation,
-    check_updatable,
-)
+from .training import History, check_trainer
+from .validation import check_sequences, check_size, check_truncation
 
 
 class TruncatedGradients(NamedTuple):
@@ -75,7 +66,7 @@ def _cross_entropy(logits, y):
 
 
 def _windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
-    """Yield ``(c, e, loss, grads, h_e)`` per chunk, reading ``params`` afresh for each chunk.
+    """Yield ``(loss, grads, h_e)`` per chunk c+1 … e, reading ``params`` afresh for each chunk.
 
     Trusting: x (T, B, D), y (T, B, O) (or (T, B) class indices for cross-entropy), h0 (B, H);
     loss_fn(y_hat, y) → (loss, ∂L/∂ŷ).  A caller may change ``params`` in place
@@ -96,12 +87,12 @@ def _windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
         dy[c - s :] = dy_chunk
         grads = engine.backward(params, engine.ForwardCache(x=x[s:e], h=h_win, single=False), dy)
         # grads["h0"] (the gradient reaching h_s) is dropped: that is the truncation.
-        yield c, e, loss, {k: grads[k] for k in PARAM_NAMES}, h_win[-1]
+        yield loss, {k: grads[k] for k in PARAM_NAMES}, h_win[-1]
         h_hist = h_win[max(h_win.shape[0] - keep - 1, 0) :]
 
 
 def _chunks(params, x, y, k, states, loss_fn, cell):
-    """Yield ``(c, e, loss, grads, states_e)`` per chunk of k steps for any cell: BPTT(k, k), states carried as numbers.
+    """Yield ``(loss, grads, states_e)`` per chunk of k steps for any cell: BPTT(k, k), states carried as numbers.
 
     Trusting, like :func:`_windows`: x (T, B, D), y as loss_fn wants it, states {name: (B, H)}.
     """
@@ -111,7 +102,7 @@ def _chunks(params, x, y, k, states, loss_fn, cell):
         loss, dy = loss_fn(y_hat, y[c:e])
         grads = cell.backward(params, cache, dy)  # the gradients reaching the chunk's first states are dropped
         states = cell.last_states(cache)
-        yield c, e, loss, {name: grads[name] for name in cell.param_names}, states
+        yield loss, {name: grads[name] for name in cell.param_names}, states
 
 
 def _checked(params, x, y, h0, loss, cell=RNN):
@@ -143,7 +134,7 @@ def truncated_gradients(params, x, y, k1, k2=None, h0=None, *, loss=None) -> Tru
     xb, yb, h_start, single, loss_fn = _checked(params, x, y, h0, loss)
     grads = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
     total, h = 0.0, h_start
-    for _, _, chunk_loss, g, h in _windows(params, xb, yb, k1, k2, h_start, loss_fn):
+    for chunk_loss, g, h in _windows(params, xb, yb, k1, k2, h_start, loss_fn):
         total += chunk_loss
         for k in PARAM_NAMES:
             grads[k] += g[k]
@@ -180,50 +171,28 @@ def train_tbptt(
     Raises :class:`~rnn_lib.training.TrainingDiverged` on a non-finite loss or gradient,
     parameters as before that update.
     """
-    cell = check_cell(cell)
-    params = as_params(params_or_model, cell.sizes)
-    check_updatable(params, cell.param_names)
+    epochs = check_size(epochs, "epochs")
+    trainer = check_trainer(params_or_model, cell, learning_rate, optimizer, clip, steps=epochs, progress=progress)
+    cell, params, history = trainer.cell, trainer.params, trainer.history
     k1, k2 = check_truncation(k1, k2)
     if cell is not RNN and k2 != k1:
         raise ValueError(
             f"the {cell.name} trains in chunks with k2 = k1 (its states carried as numbers), got k1 = {k1}, k2 = {k2}"
         )
     xb, yb, h0, _, loss_fn = _checked(params, x, y, None, loss, cell)
-    epochs = check_size(epochs, "epochs")
-    optimizer = check_optimizer(optimizer, params, cell.param_names, learning_rate)
-    lr = None if optimizer is not None else check_learning_rate(0.01 if learning_rate is None else learning_rate)
-    clip = check_clip(clip)
-    meter = Progress(progress, epochs)
     B = xb.shape[1]
 
-    history = History()
     for epoch in range(1, epochs + 1):
-        loss_sum, norm_sum, n_clipped, n_steps = 0.0, 0.0, 0, 0
         if cell is RNN:
             chunks = _windows(params, xb, yb, k1, k2, h0, loss_fn)
         else:
             chunks = _chunks(params, xb, yb, k1, {name: np.zeros_like(h0) for name in cell.state_names}, loss_fn, cell)
+        loss_sum = 0.0
         with np.errstate(over="ignore", invalid="ignore"):
-            for _, _, chunk_loss, grads, _ in chunks:
+            for chunk_loss, grads, _ in chunks:
                 chunk_loss, grads = chunk_loss / B, {k: g / B for k, g in grads.items()}
                 # The update lands before the next chunk's forward pass, which uses the new parameters.
-                _, norm, clipped = guarded_update(
-                    params,
-                    float(chunk_loss),
-                    grads,
-                    lr,
-                    clip,
-                    history,
-                    meter,
-                    names=cell.param_names,
-                    optimizer=optimizer,
-                )
-                history.step_loss.append(chunk_loss)
-                history.step_grad_norm.append(norm)
-                loss_sum, norm_sum = loss_sum + chunk_loss, norm_sum + norm
-                n_clipped, n_steps = n_clipped + bool(clipped), n_steps + 1
-        history.loss.append(loss_sum)
-        history.grad_norm.append(norm_sum / n_steps)
-        history.clip_fraction.append(n_clipped / n_steps)
-        history.seconds = meter.update(epoch, history.loss[-1], history.grad_norm[-1])
+                trainer.step(float(chunk_loss), grads)
+                loss_sum += chunk_loss
+        trainer.end_epoch(epoch, loss_sum)
     return history

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from . import reference
-from .cells import RNN, check_cell
+from .cells import RNN, Cell, check_cell
 from .clipping import apply_clip
 from .progress import Progress
 from .updates import sgd_step
@@ -124,56 +125,104 @@ def evaluate(params, x, y, *, cell=RNN) -> float:
     return _loss_and_dy(y_hat, y)[0] / x.shape[1]
 
 
-def check_optimizer(optimizer, params, names, learning_rate):
-    """An ``rnn_lib.optim`` optimiser built over these very arrays (or None); with it, no learning rate of our own."""
+class Trainer(NamedTuple):
+    """What every training loop checks first and how it takes a step: ``train``, ``tbptt.train_tbptt``, and the
+    course's language-model and grammar trainers share it.  Make one with :func:`check_trainer`."""
+
+    cell: Cell
+    params: dict
+    learning_rate: float | None  # plain SGD's η, or None when the optimizer takes the steps
+    optimizer: object
+    clip: tuple | None
+    history: History
+    meter: Progress
+    epoch_steps: list  # (norm, clipped) of each step since the last epoch ended
+
+    def step(self, loss, grads, *, recorded=None):
+        """Clip, take one step (SGD or the optimiser's), record the step; returns ``(norm, clipped)``.
+
+        loss: the objective the gradients belong to; ``recorded`` (default ``loss``) goes into ``step_loss``.
+        Raises :class:`TrainingDiverged` on a non-finite loss, gradient or parameter, the parameters as they were.
+        """
+        names, history = self.cell.param_names, self.history
+        with np.errstate(over="ignore", invalid="ignore"):  # a non-finite number is reported below, with advice
+            if not (math.isfinite(loss) and all(np.all(np.isfinite(grads[k])) for k in names)):
+                raise self._diverged("the loss" if not math.isfinite(loss) else "the gradient")
+            grads, norm, clipped = apply_clip(grads, self.clip, names=names)
+            try:
+                if self.optimizer is None:
+                    sgd_step(self.params, grads, self.learning_rate, names)
+                else:
+                    self.optimizer.step(grads)  # all or nothing, too: a refused step changes neither params nor state
+            except FloatingPointError:
+                raise self._diverged("a parameter") from None
+        history.step_loss.append(loss if recorded is None else recorded)
+        history.step_grad_norm.append(norm)
+        self.epoch_steps.append((norm, clipped))
+        return norm, clipped
+
+    def end_epoch(self, epoch, loss):
+        """Record epoch ``epoch`` (from 1): its ``loss``, the mean gradient norm and share of clipped steps in it."""
+        norms, clipped = zip(*self.epoch_steps)
+        self.epoch_steps.clear()
+        history = self.history
+        history.loss.append(loss)
+        history.grad_norm.append(sum(norms) / len(norms))
+        history.clip_fraction.append(sum(map(bool, clipped)) / len(clipped))
+        history.seconds = self.meter.update(epoch, loss, history.grad_norm[-1])
+
+    def _diverged(self, where):
+        advice = "try a smaller learning rate" + ("" if self.clip else ", or clip the gradients (clip=('norm', 1.0))")
+        update = self.history.steps + 1
+        self.history.seconds = self.meter.elapsed()
+        return TrainingDiverged(
+            f"training diverged: {where} became non-finite at update {update}. "
+            f"The parameters are as they were before that update; {advice}.",
+            self.history,
+            update=update,
+            quantity=where,
+        )
+
+
+def check_trainer(
+    params_or_model, cell, learning_rate=None, optimizer=None, clip=None, *, steps=1, progress=False, history=None
+) -> Trainer:
+    """The arguments every trainer shares, checked before anything changes: a :class:`Trainer`.
+
+    params_or_model: a dict or a model of the kind ``cell`` names, updatable in place.  Plain SGD with
+    ``learning_rate`` (0.01 when neither it nor an optimizer is given), or ``optimizer`` (built over these params;
+    ``learning_rate=False``: an optimizer is required).  clip: None, ("norm", c) or ("value", c).  steps, progress:
+    for the progress line (epochs or updates).  history: the History to fill (a new one by default).
+    """
+    cell = check_cell(cell)
+    params = as_params(params_or_model, cell.sizes)
+    check_updatable(params, cell.param_names)
+    if learning_rate is False:
+        if optimizer is None:
+            raise TypeError(
+                "optimizer must be an rnn_lib.optim optimiser built over params, e.g. Adam(params), got None"
+            )
+        learning_rate = None
     if optimizer is None:
-        return None
-    if learning_rate is not None:
+        lr = check_learning_rate(0.01 if learning_rate is None else learning_rate)
+    elif learning_rate is not None:
         raise ValueError(
             "give either learning_rate (plain SGD) or optimizer (which has its own lr), not both; "
             f"got learning_rate={learning_rate!r} and {type(optimizer).__name__}"
         )
-    if not (hasattr(optimizer, "step") and isinstance(getattr(optimizer, "params", None), dict)):
+    elif not (hasattr(optimizer, "step") and isinstance(getattr(optimizer, "params", None), dict)):
         raise TypeError(f"optimizer must be an rnn_lib.optim optimiser (SGD, Adam, …), got {describe(optimizer)}")
-    if set(optimizer.params) != set(names) or any(optimizer.params[k] is not params[k] for k in names):
+    elif set(optimizer.params) != set(cell.param_names) or any(
+        optimizer.params[k] is not params[k] for k in cell.param_names
+    ):
         raise ValueError(
             "the optimizer updates other arrays than the ones being trained: build it over the same params "
             "(e.g. Adam(model.params) or Adam(params))"
         )
-    return optimizer
-
-
-def _diverged(history, where, clip, seconds):
-    advice = "try a smaller learning rate" + ("" if clip else ", or clip the gradients (clip=('norm', 1.0))")
-    update = history.steps + 1
-    history.seconds = seconds
-    return TrainingDiverged(
-        f"training diverged: {where} became non-finite at update {update}. "
-        f"The parameters are as they were before that update; {advice}.",
-        history,
-        update=update,
-        quantity=where,
-    )
-
-
-def guarded_update(params, loss, grads, learning_rate, clip, history, meter, *, names, optimizer=None):
-    """Clip, then take one step (SGD, or the optimiser's), or raise TrainingDiverged with the parameters as they were.
-
-    Returns ``(grads, norm, clipped)``: the gradients actually applied, the norm before clipping and
-    whether clipping changed them.  Shared by :func:`train` and ``tbptt.train_tbptt``.
-    """
-    finite_grads = all(np.all(np.isfinite(grads[k])) for k in names)
-    if not (math.isfinite(loss) and finite_grads):
-        raise _diverged(history, "the loss" if not math.isfinite(loss) else "the gradient", clip, meter.elapsed())
-    grads, norm, clipped = apply_clip(grads, clip, names=names)
-    try:
-        if optimizer is None:
-            sgd_step(params, grads, learning_rate, names)
-        else:
-            optimizer.step(grads)  # all or nothing, too: a refused step changes neither params nor its state
-    except FloatingPointError:
-        raise _diverged(history, "a parameter", clip, meter.elapsed()) from None
-    return grads, norm, clipped
+    else:
+        lr = None
+    meter = Progress(progress, steps)
+    return Trainer(cell, params, lr, optimizer, check_clip(clip), history or History(), meter, [])
 
 
 # ---------------------------------------------------------------------------
@@ -214,48 +263,31 @@ def train(
     loss or the gradients become non-finite, with the parameters as before that update.  All
     arguments are checked before anything changes (a Generator passed as ``rng`` included).
     """
-    cell = check_cell(cell)
-    params = as_params(params_or_model, cell.sizes)
-    check_updatable(params, cell.param_names)
+    epochs, batch_size = check_size(epochs, "epochs"), check_size(batch_size, "batch_size")
+    trainer = check_trainer(params_or_model, cell, learning_rate, optimizer, clip, steps=epochs, progress=progress)
+    cell, params = trainer.cell, trainer.params
     x, y = check_training_data(params, x, y, sizes=cell.sizes)
-    epochs = check_size(epochs, "epochs")
-    batch_size = check_size(batch_size, "batch_size")
-    optimizer = check_optimizer(optimizer, params, cell.param_names, learning_rate)
-    lr = None if optimizer is not None else check_learning_rate(0.01 if learning_rate is None else learning_rate)
-    clip = check_clip(clip)
     if validation is not None:
         if not isinstance(validation, tuple) or len(validation) != 2:
             raise TypeError(f"validation must be a tuple (x_val, y_val), got {describe(validation)}")
         x_val, y_val = check_training_data(params, *validation, name="validation ", sizes=cell.sizes)
     if not isinstance(shuffle, bool):
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
-    meter = Progress(progress, epochs)
     gen = as_generator(rng)
 
-    N = x.shape[1]
-    history = History()
+    N, history = x.shape[1], trainer.history
     for epoch in range(1, epochs + 1):
         order = gen.permutation(N) if shuffle else np.arange(N)
-        seen, loss_sum, norm_sum, n_clipped, n_steps = 0, 0.0, 0.0, 0, 0
+        loss_sum = 0.0
         for start in range(0, N, batch_size):
             idx = order[start : start + batch_size]
             xb, yb = x[:, idx], (y[:, idx] if y.ndim == 3 else y[idx])
-            # Overflow is detected below and reported with advice, so numpy need not warn about it.
-            with np.errstate(over="ignore", invalid="ignore"):
+            with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by trainer.step, with advice
                 loss, grads = _loss_and_gradients(params, xb, yb, cell)
-                _, norm, clipped = guarded_update(
-                    params, loss, grads, lr, clip, history, meter, names=cell.param_names, optimizer=optimizer
-                )
-            history.step_loss.append(loss)
-            history.step_grad_norm.append(norm)
-            B = len(idx)
-            seen, loss_sum, norm_sum = seen + B, loss_sum + loss * B, norm_sum + norm
-            n_clipped, n_steps = n_clipped + bool(clipped), n_steps + 1
-        history.loss.append(loss_sum / seen)
-        history.grad_norm.append(norm_sum / n_steps)
-        history.clip_fraction.append(n_clipped / n_steps)
+            trainer.step(loss, grads)
+            loss_sum += loss * len(idx)
         if validation is not None:
             y_hat, _ = cell.forward(params, x_val)
             history.val_loss.append(_loss_and_dy(y_hat, y_val)[0] / x_val.shape[1])
-        history.seconds = meter.update(epoch, history.loss[-1], history.grad_norm[-1])
+        trainer.end_epoch(epoch, loss_sum / N)
     return history

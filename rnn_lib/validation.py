@@ -1,35 +1,30 @@
 """Checks at the public surface: one precise error per mistake, raised before anything changes.
 
-Policy for what arrives (the same everywhere in rnn_lib):
+Policy for what arrives (the same everywhere in rnn_lib); every message names the argument, what was expected
+and what arrived:
 
-- plain lists and tuples are accepted and turned into arrays (a ragged list is refused with
-  ``ValueError``); integer arrays are converted to the parameters' float dtype (``[1, 2, 3, 4]``
-  is a fine input); float arrays of another precision or byte order are converted too;
-- bool, complex, string, datetime and object arrays are refused with ``TypeError``, and so are
-  numpy's array subclasses (``np.matrix`` changes what ``*`` and indexing mean; a masked array's
-  mask would be ignored): each is more likely a mistake than data;
-- NaN or inf, values so large that their squares overflow (above about 1.3e154 in float64, 1.8e19
-  in float32: products and the loss of such numbers are no longer meaningful), wrong numbers of
-  dimensions, wrong sizes and empty sequences are refused with ``ValueError``;
-- sizes must be Python or numpy integers (``3.0`` and ``True`` are refused with ``TypeError``), at
-  least 1 (seeds and counts that may be zero: at least 0); a learning rate or a threshold must be a
-  real number (``TypeError`` otherwise), finite and positive (``ValueError`` otherwise);
-- parameters must be plain numpy arrays of float32 or float64 in the machine's byte order, all of
-  one dtype, with the shapes of :func:`rnn_lib.parameters.param_shapes`, finite; parameters that
-  are about to be updated in place must also be writeable and must not share memory.
+- lists and tuples become arrays (a ragged list is a ``ValueError``); integer arrays, and floats of another
+  precision or byte order, are converted to the parameters' dtype (``[1, 2, 3, 4]`` is a fine input);
+- bool, complex, string, datetime and object arrays are a ``TypeError``, and so are numpy's array subclasses
+  (``np.matrix`` changes what ``*`` means, a masked array's mask would be ignored), except a memmap read as data;
+- NaN or inf, values whose squares overflow (above about 1.3e154 in float64, 1.8e19 in float32), wrong numbers
+  of dimensions, wrong sizes and empty sequences are a ``ValueError``; so are sizes whose arrays would not fit
+  in memory, refused before anything is allocated or drawn;
+- sizes are integers ≥ 1 (``3.0`` and ``True`` are a ``TypeError``); a learning rate or a threshold is a real
+  number (``TypeError`` otherwise), finite and positive (``ValueError`` otherwise; 10**400 included);
+- parameters are plain float32 or float64 arrays of one native dtype with the shapes of
+  :func:`rnn_lib.parameters.param_shapes`, finite; those about to be updated in place are writeable and share
+  no memory.
 
-Calling methods in the wrong order (``SimpleRNN.backward`` before any ``forward``, twice after one
-``forward``, with another x, or after the weights changed since the ``forward``) raises
-:class:`CallOrderError`, which is both a ``ValueError`` (the contract: bad input gives ValueError
-or TypeError) and a ``RuntimeError`` (what Python code raises for a wrong state).
-
-Messages name the argument, what was expected and what arrived.
+Calling methods in the wrong order (``SimpleRNN.backward`` without its ``forward``) raises :class:`CallOrderError`,
+both a ``ValueError`` (the contract: bad input gives ValueError or TypeError) and a ``RuntimeError`` (a wrong state).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import os
 
 import numpy as np
 
@@ -45,6 +40,16 @@ class CallOrderError(ValueError, RuntimeError):
 def out_of_memory(what: str) -> ValueError:
     """The error for sizes whose arrays do not fit in memory (raise it ``from None`` in place of numpy's MemoryError)."""
     return ValueError(f"{what} would not fit in this machine's memory; choose smaller sizes")
+
+
+def check_memory(n_bytes: int, what: str) -> None:
+    """Refuse, before anything is allocated, a request of more bytes than the machine has (:func:`out_of_memory`)."""
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): numpy's MemoryError is caught instead
+        return
+    if n_bytes > available:
+        raise out_of_memory(what)
 
 
 def states_out_of_memory(x_shape: tuple, H: int) -> ValueError:
@@ -111,6 +116,8 @@ def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bo
     """
     if type(value) is np.ndarray:
         arr = value
+    elif type(value) is np.memmap:  # data in a file: its values are what they are, read as a plain array
+        arr = value.view(np.ndarray)
     elif isinstance(value, np.ndarray):
         raise TypeError(_subclass_message(name, value))
     elif isinstance(value, (str, bytes)) or value is None:
@@ -124,9 +131,11 @@ def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bo
             ) from None
     if dtype is None:
         dtype = arr.dtype if arr.dtype.type in FLOAT_DTYPES and arr.dtype.isnative else np.float64
-    if arr.dtype != dtype:  # only an array of another dtype can be of the wrong kind
-        if arr.dtype.kind not in "iuf":
-            raise TypeError(_kind_message(name, arr))
+    if arr.dtype != dtype and arr.dtype.kind not in "iuf":  # only an array of another dtype can be of the wrong kind
+        raise TypeError(_kind_message(name, arr))
+    if copy or arr.dtype != dtype or not arr.flags.c_contiguous:  # a new array is made: a broadcast view may be huge
+        check_memory(arr.size * np.dtype(dtype).itemsize, f"{name} (shape {arr.shape}) as an array of its own")
+    if arr.dtype != dtype:
         with np.errstate(over="ignore"):  # a value too large for dtype is reported below, as an error
             out = arr.astype(dtype)
     else:
@@ -151,66 +160,63 @@ def _kind_message(name: str, arr: np.ndarray) -> str:
 
 
 def _subclass_message(name: str, arr: np.ndarray) -> str:
-    kind = type(arr).__name__
     if isinstance(arr, np.ma.MaskedArray):
-        return (
-            f"{name} must be a plain numpy array, got a masked array of shape {arr.shape}: its mask would be "
-            f"ignored; fill the masked entries first ({name}.filled(value))"
-        )
-    return (
-        f"{name} must be a plain numpy array, got numpy.{kind} of shape {arr.shape} "
-        f"(it changes what * and indexing mean); pass np.asarray({name})"
-    )
+        why = f"its mask would be ignored; fill the masked entries first ({name}.filled(value))"
+    elif isinstance(arr, np.memmap):
+        why = f"parameters live in memory, where an update cannot write to the file by accident; pass np.array({name})"
+    elif isinstance(arr, np.matrix):
+        why = f"it changes what * and indexing mean; pass np.asarray({name})"
+    else:
+        why = f"a subclass may change what arithmetic and indexing mean; pass np.asarray({name})"
+    kind = "a masked array" if isinstance(arr, np.ma.MaskedArray) else f"numpy.{type(arr).__name__}"
+    return f"{name} must be a plain numpy array, got {kind} of shape {arr.shape}: {why}"
 
 
-def _check_integer(value, name: str, least: int, what: str) -> int:
-    """An integer ≥ ``least`` (bool refused) as an int; else a TypeError/ValueError saying ``name`` must be ``what``."""
+def check_integer(value, name: str, least: int | None = 0) -> int:
+    """An integer ≥ ``least`` (None: any) as an int, bool refused: a seed, a count; else a TypeError/ValueError."""
+    what = {None: "an integer", 0: "a non-negative int", 1: "a positive integer"}.get(least, f"an integer >= {least}")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__})")
-    if value < least:
+    if least is not None and value < least:
         raise ValueError(f"{name} must be {what}, got {value}")
     return int(value)
 
 
 def check_size(value, name: str) -> int:
     """A positive integer size (bool refused), or a TypeError/ValueError naming ``name``."""
-    return _check_integer(value, name, 1, "a positive integer")
+    return check_integer(value, name, 1)
 
 
-def check_non_negative_int(value, name: str) -> int:
-    """An integer ≥ 0 (a seed, a count that may be zero; bool refused), or a TypeError/ValueError naming ``name``."""
-    return _check_integer(value, name, 0, "a non-negative int")
+def check_number(value, name: str, *, above=None, at_least=None, below=None, why: str = "") -> float:
+    """A finite real number as a float within the bounds given (bool refused, 10**400 handled); else a TypeError or
+    a ValueError naming ``name``, what was expected (``why`` adds the reason for a bound) and what came."""
+    bounds = [f"{sign} {b}" for sign, b in ((">", above), (">=", at_least), ("<", below)) if b is not None]
+    expected = "a finite positive number" if bounds == ["> 0"] else " ".join(["a finite number", *bounds[:1]])
+    expected += "".join(f" and {b}" for b in bounds[1:])
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+    try:
+        as_float = float(value)
+    except OverflowError:  # an int such as 10**400 has no float
+        raise ValueError(f"{name} must be {expected}, got an integer of {len(str(value))} digits") from None
+    if not (
+        math.isfinite(as_float)
+        and (above is None or as_float > above)
+        and (at_least is None or as_float >= at_least)
+        and (below is None or as_float < below)
+    ):
+        raise ValueError(f"{name} must be {expected}, got {value!r}{why}")
+    return as_float
 
 
 def check_positive(value, name: str) -> float:
-    """A finite, positive real number as a float, or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive number, got {value!r} ({type(value).__name__})")
-    try:
-        as_float = float(value)
-    except OverflowError:  # an int like 10**400 has no float
-        raise ValueError(f"{name} must be a finite positive number, got an integer with {len(str(value))} digits")
-    if not math.isfinite(as_float) or as_float <= 0:
-        raise ValueError(f"{name} must be a finite positive number, got {value!r}")
-    return as_float
-
-
-def check_finite_number(value, name: str) -> float:
-    """A finite real number as a float (bool refused), or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
-    try:
-        as_float = float(value)
-    except OverflowError:
-        as_float = math.inf
-    if not math.isfinite(as_float):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return as_float
+    """:func:`check_number` with the bound > 0: a step size, a scale, a threshold."""
+    return check_number(value, name, above=0)
 
 
 def check_learning_rate(value) -> float:
     """A finite, positive learning rate as a float."""
-    return check_positive(value, "learning_rate")
+    return check_number(value, "learning_rate", above=0)
 
 
 def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
@@ -224,41 +230,25 @@ def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
     return dt
 
 
-def as_generator(rng) -> np.random.Generator:
-    """``rng`` as a numpy Generator: a Generator as it is, a non-negative int as a seed; else a TypeError/ValueError."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"rng must be a non-negative int seed or a numpy Generator, got {rng}")
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be an int seed or a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
+def as_generator(rng, *, seeds: bool = True, name: str = "rng"):
+    """``rng`` as a numpy Generator: a Generator as it is, and a non-negative int as a seed when ``seeds``.
 
-
-def check_checkpoints(checkpoints, updates: int, name: str = "checkpoints") -> list[int]:
-    """Update numbers at which to measure, each in 0 … updates (0: before training): sorted, without repeats.
-
-    A tuple, list or range of integers; a number outside 0 … updates is refused rather than silently never reached.
+    ``seeds=False``: None or a Generator (None, numpy's global RNG, is returned as None: the problem's own draws).
+    Anything else is a TypeError (a negative seed a ValueError) naming ``name``.
     """
-    expected = f"update numbers in 0 … updates = {updates} (a tuple, list or range)"
-    if not isinstance(checkpoints, (tuple, list, range)):
-        raise TypeError(f"{name} must be {expected}, got {describe(checkpoints)}")
-    for u in checkpoints:
-        if isinstance(u, bool) or not isinstance(u, numbers.Integral):
-            raise TypeError(f"{name} must be {expected}, but it holds {u!r} ({type(u).__name__})")
-        if not 0 <= u <= updates:
-            raise ValueError(f"{name} must be {expected}, but it holds {u}")
-    return sorted({int(u) for u in checkpoints})
+    if isinstance(rng, np.random.Generator) or (rng is None and not seeds):
+        return rng
+    if seeds and isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{name} must be a non-negative int seed or a numpy Generator, got {rng}")
+        return np.random.default_rng(int(rng))
+    expected = "an int seed or" if seeds else "None (numpy's global RNG, as the problem uses) or"
+    raise TypeError(f"{name} must be {expected} a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
 
 
 def check_generator_or_none(rng, name: str = "rng"):
-    """None (numpy's global RNG, the problem's) or a numpy Generator; anything else is a TypeError."""
-    if rng is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"{name} must be None (numpy's global RNG, as the problem uses) or a numpy Generator "
-            f"(np.random.default_rng(seed)), got {describe(rng)}"
-        )
-    return rng
+    """None (numpy's global RNG, the problem's) or a numpy Generator: :func:`as_generator` without seeds."""
+    return as_generator(rng, seeds=False, name=name)
 
 
 # ---------------------------------------------------------------------------
@@ -335,32 +325,16 @@ def check_shapes(arrays, expected: dict, origin: str, *, owner="params") -> None
             raise ValueError(f"{_label(owner, k)} must have shape {shape} {origin}, got {arrays[k].shape}")
 
 
-def check_params(params, *, owner: str = "params", sizes: tuple[int, int, int] | None = None) -> tuple[int, int, int]:
-    """Check the RNN's parameter dict; return its sizes (D, H, O).
-
-    Expects ``W_xh, W_hh, W_hy, b_h, b_y`` as in :func:`check_arrays`, shaped (H, D), (H, H),
-    (O, H), (H, 1), (O, 1).  ``sizes=(D, H, O)`` also demands those sizes.
-    """
-    check_arrays(params, PARAM_NAMES, owner=owner)
-    W_xh, W_hh, W_hy, b_h, b_y = params["W_xh"], params["W_hh"], params["W_hy"], params["b_h"], params["b_y"]
-    H, D = W_xh.shape
-    O = W_hy.shape[0]
-    if sizes is not None:
-        D, H, O = sizes
+def check_params(params) -> tuple[int, int, int]:
+    """Check the RNN's parameter dict: ``W_xh, W_hh, W_hy, b_h, b_y`` as in :func:`check_arrays`, shaped (H, D),
+    (H, H), (O, H), (H, 1), (O, 1) for the D, H, O that W_xh and W_hy say; returns (D, H, O)."""
+    check_arrays(params, PARAM_NAMES)
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in PARAM_NAMES)
+    (H, D), O = W_xh.shape, W_hy.shape[0]
     # The shapes of parameters.param_shapes(D, H, O), compared directly: this runs on every call.
-    if (
-        W_xh.shape != (H, D)
-        or W_hh.shape != (H, H)
-        or W_hy.shape != (O, H)
-        or b_h.shape != (H, 1)
-        or b_y.shape != (O, 1)
-    ):
-        origin = (
-            f"(from W_xh {W_xh.shape} and W_hy {W_hy.shape})"
-            if sizes is None
-            else f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
-        )
-        check_shapes(params, param_shapes(D, H, O), origin, owner=owner)  # names the first wrong one
+    if W_hh.shape != (H, H) or W_hy.shape != (O, H) or b_h.shape != (H, 1) or b_y.shape != (O, 1):
+        origin = f"(from W_xh {W_xh.shape} and W_hy {W_hy.shape})"
+        check_shapes(params, param_shapes(D, H, O), origin)  # names the first wrong one
     return D, H, O
 
 
@@ -408,25 +382,25 @@ def _overlaps_itself(a: np.ndarray) -> bool:
     return False
 
 
-def check_grads(grads, names=PARAM_NAMES, *, like=None) -> dict:
+def check_grads(grads, names=PARAM_NAMES, *, like=None, name: str = "grads") -> dict:
     """The gradients ``names`` of ``grads`` as finite float arrays (the caller's arrays are not changed).
 
     ``like``: a parameter dict whose shapes the gradients must have.  Other keys of ``grads`` (such as
-    the ``"x"`` and ``"h0"`` of ``rnn_lib.backward``) are ignored.
+    the ``"x"`` and ``"h0"`` of ``rnn_lib.backward``) are ignored.  ``name`` names the dict in messages.
     """
     if not isinstance(grads, dict):
-        raise TypeError(f"grads must be a dict with keys {', '.join(names)}, got {describe(grads)}")
+        raise TypeError(f"{name} must be a dict with keys {', '.join(names)}, got {describe(grads)}")
     missing = [k for k in names if k not in grads]
     if missing:
-        raise ValueError(f"grads is missing {', '.join(missing)} (expected keys {', '.join(names)})")
+        raise ValueError(f"{name} is missing {', '.join(missing)} (expected keys {', '.join(names)})")
     checked = {}
     for k in names:
         g = grads[k]
         dtype = g.dtype if isinstance(g, np.ndarray) and g.dtype.type in FLOAT_DTYPES else np.float64
-        checked[k] = as_float_array(g, f"grads['{k}']", dtype, bounded=False)
+        checked[k] = as_float_array(g, f"{name}['{k}']", dtype, bounded=False)
         if like is not None and checked[k].shape != like[k].shape:
             raise ValueError(
-                f"grads['{k}'] must have the shape of its parameter {like[k].shape}, got {checked[k].shape}"
+                f"{name}['{k}'] must have the shape of params['{k}'] {like[k].shape}, got {checked[k].shape}"
             )
     return checked
 
@@ -561,3 +535,47 @@ def check_truncation(k1, k2):
     if k2 < k1:
         raise ValueError(f"k2 (how far back to propagate, got {k2}) must be at least k1 (how often, got {k1})")
     return k1, k2
+
+
+def check_cache(cache, D: int, H: int, dtype, *, kind, made_by: str):
+    """The cache must be a ``kind`` from ``made_by`` for parameters of these sizes and dtype; returns (T, B).
+
+    ``kind`` is the cache's own type (each network's forward has one, so no backward takes another network's cache:
+    the fields would fit and the gradients be silently wrong).  Reads the fields every cache has: x (T, B, D),
+    h (T + 1, B, H) and ``single``.
+    """
+    if type(cache) is not kind:
+        raise TypeError(f"cache must be the second value returned by {made_by}, got {describe(cache)}")
+    x, h = cache.x, cache.h
+    if not (type(x) is np.ndarray and type(h) is np.ndarray and x.ndim == 3 and h.ndim == 3):
+        raise TypeError(f"cache must be the second value returned by {made_by}, not a hand-made {kind.__name__}")
+    T, B, Dc = x.shape
+    same = "call forward and backward with the same params"
+    if Dc != D or h.shape[-1] != H:
+        raise ValueError(f"cache was made with D={Dc}, H={h.shape[-1]} but params have D={D}, H={H}; {same}")
+    if h.shape != (T + 1, B, H):
+        raise ValueError(f"cache is inconsistent: hidden states of shape {h.shape} for inputs of shape {x.shape}")
+    if h.dtype != dtype or x.dtype != dtype:
+        raise TypeError(f"cache was made with {h.dtype} params but params are {dtype}; {same}")
+    # forward leaves both arrays read-only; writeable ones were made (or changed) elsewhere, so look at them.
+    if (h.flags.writeable or x.flags.writeable) and not (all_finite(h, bounded=False) and all_finite(x)):
+        raise ValueError("cache holds NaN or inf (was cache.h or cache.x edited?); call forward again")
+    return T, B
+
+
+def check_backward(cache, dy, sizes: tuple, dtype, *, kind, made_by: str) -> np.ndarray:
+    """What every network's backward checks: :func:`check_cache`, then dy shaped like the y_hat forward returned.
+
+    sizes: (D, H, O) of the parameters.  Returns dy as an array of ``dtype``.
+    """
+    D, H, O = sizes
+    T, B = check_cache(cache, D, H, dtype, kind=kind, made_by=made_by)
+    expected = (T, O) if cache.single else (T, B, O)
+    dy = as_float_array(dy, "dy", dtype)
+    if dy.shape != expected:
+        what = "one sequence" if cache.single else f"a batch of B = {B}"
+        raise ValueError(
+            f"dy must have the shape of y_hat {expected} (the forward pass was {what}, T = {T}, O = {O}), "
+            f"got shape {dy.shape}"
+        )
+    return dy
