@@ -67,7 +67,10 @@ def blas_description() -> tuple[str, int]:
                 return text, int(info.get("num_threads", 1))
     except ImportError:
         pass
-    config = np.show_config(mode="dicts")
+    try:
+        config = np.show_config(mode="dicts")
+    except TypeError:  # numpy < 1.25 prints its configuration and has no mode=
+        config = {}
     blas = config.get("Build Dependencies", {}).get("blas", {})
     text = f"{blas.get('name', 'unknown')} {blas.get('version', '')}".strip()
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
