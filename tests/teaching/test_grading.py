@@ -14,13 +14,13 @@ puts them.  The class's wall time is printed (docs/grading.md quotes it).
 import hashlib
 import os
 import shutil
-import subprocess
 import time
 
 import nbformat
 import pytest
 
 from tests.notebook_files import NOTEBOOK_DIR, ROOT
+from tests.test_grade_sandbox import running_with
 from tools import grade, grade_sandbox
 from tools.make_student import write_edition
 from tools.nbgrader_cells import POINTS, is_exercise
@@ -254,8 +254,7 @@ def test_a_hung_learner_is_stopped_within_the_limit_and_told_so(hostile):
 
 
 def test_no_process_outlives_its_sandbox(hostile):
-    left = subprocess.run(["pgrep", "-f", MARKER], capture_output=True, text=True).stdout.split()
-    assert left == []
+    assert running_with(MARKER) == []
 
 
 def test_the_checkers_words_reach_the_learner_not_the_kernels(hostile):
