@@ -457,7 +457,8 @@ def grade(
     hidden = [submissions.resolve(), out_dir.resolve(), scratch]
     results = {}
     try:
-        print(f"grading {len(learners)} learner(s), each in a sandbox ...", flush=True)
+        where = "each in a sandbox" if sandboxed else "WITHOUT a sandbox"
+        print(f"grading {len(learners)} learner(s), {where} ...", flush=True)
         for learner, notebooks in learners.items():
             results[learner], pages = grade_learner(
                 learner, notebooks, exercises, modules, limits, scratch, hidden, sandboxed
