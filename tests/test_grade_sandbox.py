@@ -89,6 +89,9 @@ def test_inside_the_course_is_read_only_and_the_learners_folder_writable(tmp_pat
     run = inside(tmp_path, code)
     assert "Read-only file system" in run.stderr
     assert (tmp_path / "mine.txt").read_text() == "ok"
+    for elsewhere in ("/tmp/x", "/x", str(tmp_path.parent / "x")):  # the sandbox's /tmp and root, a neighbour
+        run = inside(tmp_path, f"open({elsewhere!r}, 'w')")
+        assert "Read-only file system" in run.stderr or "No such file" in run.stderr
     assert not (grade_sandbox.ROOT / "rnn_lib" / "_x.py").exists()
 
 
