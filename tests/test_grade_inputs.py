@@ -189,3 +189,35 @@ def test_a_link_the_learners_code_left_is_not_followed(tmp_path):
     assert grade.grade_sandbox.read_untrusted(tmp_path / "record.jsonl", 10**6) is None
     assert grade.grade_sandbox.read_untrusted(secret, 10**6) is not None
     assert grade.grade_sandbox.read_untrusted(secret, 10) is None  # larger than allowed
+
+
+ADAM = grade.Exercise("17_optimisers", "adam_step", "check_adam_step")
+
+
+def test_a_function_never_defined_is_said_so():
+    points, text, flags = grade.judge(
+        ADAM, [{"ex": "check_adam_step", "undefined": "NameError: x"}], MODULES[ADAM.test_id], "finished", 9
+    )
+    assert points == 0 and "could not be found: NameError" in text
+
+
+@pytest.mark.parametrize(
+    "outcome, words, flag",
+    [
+        ("timed out", "time (9 s) ran out", []),
+        ("failed", "run stopped", []),
+        ("finished", "did not run", ["no record"]),
+    ],
+)
+def test_a_checker_that_never_ran_says_why(outcome, words, flag):
+    points, text, flags = grade.judge(ADAM, [], MODULES[ADAM.test_id], outcome, 9)
+    assert points == 0 and words in text and [f.split(" of")[0] for f in flags] == flag
+
+
+def test_a_call_still_running_when_the_time_ran_out_is_stopped_and_flagged(tmp_path):
+    grade.grade_record.start(str(tmp_path / "r.jsonl"))
+    grade.grade_record.check(ADAM.test_id, MODULES[ADAM.test_id], ADAM.test_id, lambda: lambda *args: args[0])
+    first = [e for e in grade.grade_record.read_records(tmp_path / "r.jsonl") if e.get("call") == 0 and "args" in e]
+    points, text, flags = grade.judge(ADAM, first, MODULES[ADAM.test_id], "timed out", 9)  # killed in call 0
+    assert points == 0 and "still running when the notebook's time (9 s) ran out" in text
+    assert flags == ["adam_step stopped: ran past the time limit"]

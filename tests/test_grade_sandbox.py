@@ -1,10 +1,12 @@
 """The grading sandbox (tools/grade_sandbox.py): what bubblewrap is told, and, where bubblewrap is installed, what a
 process inside it can and cannot do.  The whole class, graded end to end, is `make grade-test`."""
 
+import os
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -58,6 +60,20 @@ def test_the_learners_kernel_sees_no_variable_of_the_lecturers(tmp_path, monkeyp
     assert "SECRET_TOKEN" not in env and env["HOME"] == str(tmp_path) and "NBGRADER_EXECUTION" not in env
 
 
+def running_with(text):
+    """The processes of this machine whose command line contains ``text``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        if cmdline.parent.name == str(os.getpid()):
+            continue
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            pass  # ended meanwhile
+    return found
+
+
 def inside(tmp_path, code, seconds=30, hidden=()):
     argv = grade_sandbox.command(tmp_path, [sys.executable, "-c", code], Limits(), hidden)
     return subprocess.run(argv, capture_output=True, text=True, timeout=seconds)
@@ -73,6 +89,9 @@ def test_inside_the_course_is_read_only_and_the_learners_folder_writable(tmp_pat
     run = inside(tmp_path, code)
     assert "Read-only file system" in run.stderr
     assert (tmp_path / "mine.txt").read_text() == "ok"
+    for elsewhere in ("/tmp/x", "/x", str(tmp_path.parent / "x")):  # the sandbox's /tmp and root, a neighbour
+        run = inside(tmp_path, f"open({elsewhere!r}, 'w')")
+        assert "Read-only file system" in run.stderr or "No such file" in run.stderr
     assert not (grade_sandbox.ROOT / "rnn_lib" / "_x.py").exists()
 
 
@@ -112,8 +131,7 @@ def test_time_up_kills_every_process_inside_even_one_that_left_the_session(tmp_p
     outcome = grade_sandbox.run(argv, 2.0, tmp_path / "log.txt")
     assert outcome.status == "timed out" and time.monotonic() - started < 10
     time.sleep(1)
-    left = subprocess.run(["pgrep", "-f", "late.txt"], capture_output=True, text=True).stdout.split()
-    assert left == [] and not (tmp_path / "late.txt").exists()
+    assert running_with("late.txt") == [] and not (tmp_path / "late.txt").exists()
 
 
 @needs_bwrap

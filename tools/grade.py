@@ -283,8 +283,9 @@ def _stand_in(entry: dict):
     return type(name if name.isidentifier() else "object", (), {})()
 
 
-def judge(ex: Exercise, entries: list, module: str, outcome: str, limits) -> tuple:
-    """(points, text, flags) for one exercise from its record; ``outcome`` is how the notebook's run ended."""
+def judge(ex: Exercise, entries: list, module: str, outcome: str, seconds: float) -> tuple:
+    """(points, text, flags) for one exercise from its record; ``outcome`` is how the notebook's run ended, within
+    a limit of ``seconds``."""
     feedback_module = _feedback_module()
     mine = [e for e in entries if e.get("ex") == ex.test_id]
     undefined = next((e for e in mine if "undefined" in e), None)
@@ -296,7 +297,7 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, limits) -> tup
         return 0, text, []
     if not mine:
         why = {
-            "timed out": f"the notebook's time ({limits.notebook_seconds:g} s) ran out before this checker ran",
+            "timed out": f"the notebook's time ({seconds:g} s) ran out before this checker ran",
             "failed": "the run stopped (a crash, os._exit, the memory limit) before this checker ran",
         }.get(outcome, "its checker cell did not run to the point of calling your function")
         flags = [] if outcome != "finished" else [f"no record of {ex.name} (its checker cell failed)"]
@@ -311,7 +312,9 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, limits) -> tup
             warnings.simplefilter("ignore")
             fb = checker(_stand_in(not_callable) if not_callable else replay)
         passed, text = bool(fb.passed), ANSI.sub("", str(fb))
-    except Exception as err:  # noqa: BLE001 - a checker must never stop the class's grading
+    except KeyboardInterrupt:
+        raise
+    except BaseException as err:  # noqa: BLE001 - a checker must never stop the class's grading
         return (
             0,
             f"✗ {ex.name}: the checker failed on this answer ({type(err).__name__}).",
@@ -322,7 +325,7 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, limits) -> tup
     if replay.hung and outcome == "timed out" and unfinished:
         text = (
             f"✗ {ex.name}: stopped.\n  Your function was still running when the notebook's time "
-            f"({limits.notebook_seconds:g} s) ran out: it ignored the checker's own {feedback_module.TIME_LIMIT:g} s "
+            f"({seconds:g} s) ran out: it ignored the checker's own {feedback_module.TIME_LIMIT:g} s "
             "limit, or converting what it returned to an array never ended. Look for a loop that never ends."
         )
         passed = False
@@ -392,7 +395,7 @@ def grade_notebook(stem, path, base, exercises, modules, limits, seconds_left, h
         )
         flags.append(f"run stopped in {stem}")
     for ex in exercises[stem]:
-        points[ex], texts[ex], more = judge(ex, entries, modules[ex.test_id], outcome.status, limits)
+        points[ex], texts[ex], more = judge(ex, entries, modules[ex.test_id], outcome.status, seconds)
         flags += more
     page = feedback_page(prepared, _outputs_of(target, prepared), exercises[stem], texts, course_nb)
     return points, texts, notes, flags, outcome.seconds, page
@@ -457,7 +460,8 @@ def grade(
     hidden = [submissions.resolve(), out_dir.resolve(), scratch]
     results = {}
     try:
-        print(f"grading {len(learners)} learner(s), each in a sandbox ...", flush=True)
+        where = "each in a sandbox" if sandboxed else "WITHOUT a sandbox"
+        print(f"grading {len(learners)} learner(s), {where} ...", flush=True)
         for learner, notebooks in learners.items():
             results[learner], pages = grade_learner(
                 learner, notebooks, exercises, modules, limits, scratch, hidden, sandboxed

@@ -32,7 +32,8 @@ import numpy as np
 MAX_ARRAY_BYTES = 32 * 2**20  # an answer larger than this is recorded by its shape only (right answers are KBs)
 MAX_ITEMS = 10_000  # entries of a list, tuple or dict recorded; more: recorded as too large
 MAX_DEPTH = 20  # nesting of lists, tuples and dicts
-MAX_RECORD_BYTES = 256 * 2**20  # read no more of a record file than this
+MAX_RECORD_BYTES = 64 * 2**20  # read no more of a record file than this (a course notebook's record: well under 1 MB)
+MAX_ENTRIES = 100_000  # nor more entries
 ARRAY_KINDS = "biufcUS"  # numbers, booleans and text: no objects, no structured records
 STOPS = ("_TimeUp", "KeyboardInterrupt")  # the checker's stop signal, and Ctrl-C: never swallowed here
 
@@ -296,6 +297,8 @@ def read_records(path) -> list:
             continue
         if isinstance(entry, dict) and isinstance(entry.get("ex"), str):
             entries.append(entry)
+            if len(entries) == MAX_ENTRIES:
+                break
     return entries
 
 

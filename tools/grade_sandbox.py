@@ -89,15 +89,15 @@ def environment(work: Path) -> dict:
         "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
         "HOME": str(work),
         "LANG": "C.UTF-8",
-        "TMPDIR": "/tmp",
+        "TMPDIR": str(work / ".tmp"),  # on disk: the sandbox's /tmp is an empty, read-only folder in memory
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "JUPYTER_PREFER_ENV_PATH": "1",
-        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
-        "IPYTHONDIR": "/tmp/ipython",
+        "JUPYTER_RUNTIME_DIR": str(work / ".jupyter-runtime"),
+        "IPYTHONDIR": str(work / ".ipython"),
         "MPLCONFIGDIR": str(work / ".matplotlib"),
     }
 
@@ -132,7 +132,9 @@ def bwrap_args(work: Path, hidden=(), inbox=None, system=SYSTEM, secrets=SECRETS
     if inbox is not None:
         args += ["--ro-bind", str(_real(inbox)), str(_real(inbox))]
     args += ["--bind", str(work), str(work), "--chdir", str(work)]
-    args += ["--remount-ro", "/"]  # the sandbox's own root (where the mount points live): nothing new there either
+    # the sandbox's own root (where the mount points live) and /tmp: nothing can be written there, so nothing fills
+    # memory (a tmpfs lives in RAM); the learner's folder, mounted on its own, stays writable
+    args += ["--remount-ro", "/tmp", "--remount-ro", "/"]
     for key, value in environment(work).items():
         args += ["--setenv", key, value]
     return args
@@ -164,7 +166,9 @@ def read_untrusted(path: Path, limit: int) -> bytes | None:
 
 
 def seed_font_cache(work: Path) -> None:
-    """Copy matplotlib's font list into the learner's folder, so that its kernel does not build it (seconds)."""
+    """Copy matplotlib's font list into the learner's folder, so that its kernel does not build it (seconds), and
+    make the folder for temporary files (TMPDIR)."""
+    (work / ".tmp").mkdir(exist_ok=True)
     target = work / ".matplotlib"
     target.mkdir(exist_ok=True)
     places = [os.environ.get("MPLCONFIGDIR"), Path.home() / ".cache" / "matplotlib", Path.home() / ".matplotlib"]
