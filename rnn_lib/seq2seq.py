@@ -49,7 +49,8 @@ def names(attention=None) -> tuple:
 
 
 def check_attention(attention):
-    if attention not in ATTENTION or not (attention is None or isinstance(attention, str)):
+    """None, "additive" or "dot", else a ValueError (the type is looked at first: no array is compared with a str)."""
+    if not (attention is None or isinstance(attention, str)) or attention not in ATTENTION:
         raise ValueError(f"attention must be None, 'additive' or 'dot', got {attention!r}")
     return attention
 
