@@ -10,8 +10,8 @@ The pieces, lowest first (nothing imports anything above it; CONTRIBUTING.md's t
 - ``updates``     parameter updates that happen all at once or not at all
 - ``gradcheck``   centred finite differences and a per-array report
 - ``files``       saving and loading parameters, atomically and safely
-- ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``;
-                  ``gated_bugs``: their planted-bug gallery
+- ``lstm``, ``gru`` the gated cells in PyTorch's layout (notebooks 13, 14), sharing ``gated``, read top to bottom;
+                  ``fast``: the same numbers in fewer numpy calls, what the trainers run
 - ``model``       ``SimpleRNN``, the problem's class, and ``LSTMModel``, ``GRUModel`` with its surface
 - ``data``        seeded toy, sine-wave, adding-problem, Reber-grammar and random data
 - ``losses``      the classification read-out: softmax and cross-entropy
