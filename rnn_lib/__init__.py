@@ -10,7 +10,8 @@ The pieces, lowest first (nothing imports anything above it; CONTRIBUTING.md's t
 - ``updates``     parameter updates that happen all at once or not at all
 - ``gradcheck``   centred finite differences and a per-array report
 - ``files``       saving and loading parameters, atomically and safely
-- ``lstm``, ``gru`` the gated networks in PyTorch's layout (notebooks 13, 14); ``irnn`` the ReLU RNN (notebook 15)
+- ``lstm``, ``gru`` the gated networks in PyTorch's layout (notebooks 13, 14), read top to bottom;
+                  ``fast``: the same numbers in fewer numpy calls (what the trainers run); ``irnn`` the ReLU RNN
 - ``model``       ``SimpleRNN``, the problem's class, and ``LSTMModel``, ``GRUModel`` with its surface
 - ``data``        seeded toy, sine-wave, adding-problem, memory, Reber-grammar and random data
 - ``losses``      the squared error (``loss``, ``loss_grad``) and softmax cross-entropy
