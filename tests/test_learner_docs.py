@@ -22,10 +22,6 @@ DOCUMENTS = [
     ROOT / "experiments" / "README.md",
     *sorted((ROOT / "docs").glob("*.md")),
 ]
-# Written on another branch and merged with this one; remove once docs/grading.md is in the repository.
-MERGED_SEPARATELY = {ROOT / "docs" / "grading.md"}
-
-
 def test_the_readme_counts_the_notebooks_and_the_exercises():
     lessons = len(NOTEBOOKS) - 1  # 00_index is the map, not a lesson
     exercises = sum(len(course_exercises(p)) for p in NOTEBOOK_PATHS)
@@ -66,7 +62,7 @@ def test_every_relative_link_resolves_and_nothing_points_outside_the_repository(
             continue  # a web address
         path = (document.parent / target).resolve()
         assert path.is_relative_to(ROOT), f"{document.name} links outside the repository: {target}"
-        assert path.exists() or path in MERGED_SEPARATELY, f"{document.name}: {target} does not exist"
+        assert path.exists(), f"{document.name}: {target} does not exist"
 
 
 def make_dry_run(*args):
