@@ -14,7 +14,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test
+.PHONY: lab test test-threads execute sync student html bench experiments experiments-check claims claims-holdout clean help teach grade grade-test site-test lab-test
 
 help:
 	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
@@ -28,6 +28,9 @@ help:
 	@echo "              and a language-model training step (characters per second) against PyTorch"
 	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (over 90 min)"
 	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
+	@echo "make claims             every registered claim (rnn_lib.claims) with its n/N on the stored rows (seconds)"
+	@echo "make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2]   re-run what the claims need on new seeds and judge"
+	@echo "                        them; fails if a claim misses its rule (quick: 5 seeds within 20 min on 2 cores)"
 	@echo "make clean    remove .venv and caches"
 	@echo "For lecturers (README, Teaching with it):"
 	@echo "make teach        install the lecturer's tools (nbgrader) into .venv"
@@ -88,6 +91,15 @@ experiments: $(STAMP)
 
 experiments-check: $(STAMP)
 	$(TEST_ENV) $(BIN)/python experiments/harness.py --check
+
+# Claims are code (rnn_lib/claims): judged on the stored rows, or on seeds nobody chose them on (experiments/README).
+claims: $(STAMP)
+	$(TEST_ENV) $(BIN)/python experiments/claims.py
+
+JOBS ?= 2
+claims-holdout: $(STAMP)
+	@test -n "$(SEEDS)" || { echo "Usage: make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2]  (seeds 200 and above)"; exit 2; }
+	$(TEST_ENV) nice -n 10 $(BIN)/python experiments/claims.py --holdout $(SEEDS) $(if $(FULL),--full) --jobs $(JOBS)
 
 # --- for lecturers: the optional groups "teach" (nbgrader) and "browser" (playwright) of pyproject.toml ---------
 TEACH_STAMP   := $(VENV)/.teach-stamp

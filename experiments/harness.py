@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnn_lib.results import PACKAGE_DATA_DIR, compare_rows, read_table, write_table
+from rnn_lib.results import PACKAGE_DATA_DIR, Results, compare_rows, read_table, write_table
 
 HERE = Path(__file__).resolve().parent
 RTOL = 1e-12
@@ -63,6 +63,7 @@ class Experiment:
     cases: list
     quick: list
     run: object  # run(case: dict, quick: bool) -> list of rows, or dict table -> list of rows
+    holdout: object = None  # holdout(case) -> bool: the cases the quick holdout re-runs on new seeds (None: all)
 
     @property
     def keys(self) -> dict:
@@ -79,6 +80,33 @@ class Experiment:
             for table, rows in (out if isinstance(self.key, dict) else {"": out}).items():
                 tables[table].extend(rows)
         return tables
+
+    def holdout_cases(self, new_seeds, full: bool) -> list:
+        """The cases on other seeds: every distinct case with its seed replaced (only the quick slice unless full)."""
+        templates = []
+        for case in self.cases:
+            if "seed" not in case:
+                raise ValueError(f"{self.name}: its cases have no seed, so it cannot be re-run on other seeds")
+            template = {k: v for k, v in case.items() if k != "seed"}
+            if template not in templates and (full or self.holdout is None or self.holdout(case)):
+                templates.append(template)
+        return [{**template, "seed": seed} for template in templates for seed in new_seeds]
+
+    def run_cases(self, cases, jobs: int = 1) -> dict:
+        """table → Results of the full runs of ``cases`` (nothing is written), in case order; jobs processes."""
+        if jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                outs = list(pool.map(_run_one, [self.name] * len(cases), cases))
+        else:
+            outs = [self.run(dict(case), False) for case in cases]
+        tables = {table: [] for table in self.keys}
+        for out in outs:
+            for table, rows in (out if isinstance(self.key, dict) else {"": out}).items():
+                tables[table].extend(rows)
+        return {t: Results(rows, list(rows[0]) if rows else [], self.protocol) for t, rows in tables.items()}
 
     def write(self) -> None:
         """Run every case and store the rows (``make experiments``)."""
@@ -111,6 +139,11 @@ class Experiment:
             self.write()
         else:
             sys.exit(f"usage: python experiments/{self.name}.py [--quick]")
+
+
+def _run_one(name, case):
+    """One full run of one case of the experiment ``name``, in a worker process (forked: the modules are loaded)."""
+    return next(e for e in all_experiments() if e.name == name).run(dict(case), False)
 
 
 def all_experiments() -> list[Experiment]:
