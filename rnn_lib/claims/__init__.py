@@ -51,7 +51,7 @@ class Rule:
         if self.kind == "overall":
             return "over the whole table"
         words = {"at_least": "at least", "at_most": "at most", "about": "about"}[self.kind]
-        return f"{words} {self.p:.0%} of seeds (binomial test, α = {self.alpha})"
+        return f"{words} {100 * self.p:g} % of seeds, binomial test at α = {self.alpha}"
 
     def passes(self, n: int, N: int) -> bool:
         if N == 0:
@@ -108,7 +108,9 @@ class Verdict:
 
     def __str__(self) -> str:
         mark = "holds" if self.passed else "FAILS"
-        return f"{self.n}/{self.N} ({self.claim.rule.text}): {mark} · {self.claim.sentence}"
+        if self.claim.rule.kind == "overall":
+            return f"{mark} [{self.claim.rule.text}]: {self.claim.sentence}"
+        return f"{mark} in {self.n}/{self.N} [{self.claim.rule.text}]: {self.claim.sentence}"
 
 
 @dataclass(frozen=True)

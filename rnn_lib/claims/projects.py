@@ -7,7 +7,7 @@ from . import EVERY, OVERALL, about, claim
 
 FORECAST, BUDGET_RUN = "sine_forecast", "adding_budget"
 FORECAST_BUDGET = "320 updates of 16 waves; 80 free-running steps after a warm-up of 40"
-ADDING_BUDGET = "25,600 updates of 32, recorded every 256"
+ADDING_BUDGET = "25,600 updates of 32, recorded every 256"  # judged only by FULL=1 holdouts: ~3 CPU-min a seed
 LENGTHS = (5, 10, 20, 30, 40, 60)
 
 
@@ -105,6 +105,7 @@ def _all_needed(tables):
 @claim(
     notebook="12",
     experiment=BUDGET_RUN,
+    quick=False,
     budget=ADDING_BUDGET,
     rule=EVERY,
     sentence="at every length T = 5 … 60 the validation MSE falls below half the baseline's within the budget",
@@ -117,6 +118,7 @@ def adding_halved_within_the_budget(tables):
 @claim(
     notebook="12",
     experiment=BUDGET_RUN,
+    quick=False,
     budget=ADDING_BUDGET,
     rule=OVERALL,
     sentence="the median number of updates to halve the error grows with T",
@@ -129,6 +131,7 @@ def adding_median_grows_with_length(tables):
 @claim(
     notebook="12",
     experiment=BUDGET_RUN,
+    quick=False,
     budget=ADDING_BUDGET,
     rule=OVERALL,
     sentence="two to three times as many updates each time T doubles (5→10, 10→20, 20→40, 30→60)",
@@ -141,6 +144,7 @@ def adding_doubling_costs_two_to_three_times(tables):
 @claim(
     notebook="12",
     experiment=BUDGET_RUN,
+    quick=False,
     budget="768 updates (the record nearest the old 800)",
     rule=EVERY,
     sentence="within 768 updates, T = 5 is halved in every seed and T ≥ 20 in none",
@@ -156,6 +160,7 @@ def adding_old_budget_enough_only_for_short(tables):
 @claim(
     notebook="12",
     experiment=BUDGET_RUN,
+    quick=False,
     budget="768 updates (the record nearest the old 800)",
     rule=about(0.5),
     sentence="within 768 updates, T = 10 is halved in about half the seeds",
@@ -172,6 +177,7 @@ def _first(run, column, test):
 @claim(
     notebook="12",
     experiment=BUDGET_RUN,
+    quick=False,
     budget=ADDING_BUDGET,
     rule=EVERY,
     sentence="at every length the gradient reaching x_1 passes 1 % of the last input's no later than the MSE falls "
