@@ -108,11 +108,15 @@ class Experiment:
                 tables[table].extend(rows)
         return {t: Results(rows, list(rows[0]) if rows else [], self.protocol) for t, rows in tables.items()}
 
-    def write(self) -> None:
-        """Run every case and store the rows (``make experiments``)."""
+    def write(self, jobs: int = 1) -> None:
+        """Run every case and store the rows (``make experiments``); ``jobs`` processes (the same rows, in order)."""
         start = time.perf_counter()
         header = f"{self.name}: written by experiments/{self.name}.py (python experiments/{self.name}.py)\n"
-        for table, rows in self.compute(quick=False).items():
+        if jobs > 1:
+            computed = {t: r.rows for t, r in self.run_cases(self.cases, jobs).items()}
+        else:
+            computed = self.compute(quick=False)
+        for table, rows in computed.items():
             path = write_table(self.path(table), rows, header + self.protocol)
             print(f"{self.name}: {len(rows)} rows → {path.relative_to(PACKAGE_DATA_DIR.parent.parent)}")
         print(f"{self.name}: {time.perf_counter() - start:.0f} s")
@@ -137,8 +141,10 @@ class Experiment:
             sys.exit(0 if _report(self.name, self.check()) else 1)
         elif not argv:
             self.write()
+        elif len(argv) == 2 and argv[0] == "--jobs" and argv[1].isdigit() and int(argv[1]) >= 1:
+            self.write(jobs=int(argv[1]))
         else:
-            sys.exit(f"usage: python experiments/{self.name}.py [--quick]")
+            sys.exit(f"usage: python experiments/{self.name}.py [--quick | --jobs N]")
 
 
 def _run_one(name, case):
