@@ -29,7 +29,7 @@ def table_order() -> list[str]:
 
 
 def modules() -> list[str]:
-    return sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__") + ["exercises", "plotting"]
+    return sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__") + ["claims", "exercises", "plotting"]
 
 
 def imports_of(name: str) -> set[str]:
