@@ -1,7 +1,7 @@
 """Every registered claim, judged on the stored rows (make claims) or on new seeds (make claims-holdout).
 
     python experiments/claims.py                              every claim with its n/N on the stored rows
-    python experiments/claims.py --holdout 200-204 [--full] [--jobs 2]
+    python experiments/claims.py --holdout 200-204 [--full] [--jobs 2] [--notebooks 15]
                                                               re-run what the claims need on seeds 200-204, judge
 
 The claims are rnn_lib.claims (one function each; the notebooks assert through the same functions).  The holdout
@@ -73,9 +73,10 @@ def judge_stored() -> bool:
     return ok
 
 
-def judge_holdout(seeds, full: bool, jobs: int) -> bool:
-    claims = [c for c in registry().values() if full or c.quick]
-    skipped = [c.name for c in registry().values() if c not in claims]
+def judge_holdout(seeds, full: bool, jobs: int, notebooks=None) -> bool:
+    chosen = [c for c in registry().values() if notebooks is None or c.notebook in notebooks]
+    claims = [c for c in chosen if full or c.quick]
+    skipped = [c.name for c in chosen if c not in claims]
     experiments = {e.name: e for e in harness.all_experiments()}
     tables, start = {}, time.perf_counter()
     for name in sorted({c.experiment for c in claims}):
@@ -102,6 +103,7 @@ def main(argv=None) -> int:
     parser.add_argument("--holdout", metavar="SEEDS", help="re-run on these seeds, e.g. 200-204")
     parser.add_argument("--full", action="store_true", help="every case, not the quick holdout slice")
     parser.add_argument("--jobs", type=int, default=1, help="processes for the holdout runs")
+    parser.add_argument("--notebooks", help="only the claims of these notebooks, e.g. 15 or 07,10")
     args = parser.parse_args(argv)
     if args.holdout is None:
         return 0 if judge_stored() else 1
@@ -113,7 +115,8 @@ def main(argv=None) -> int:
     if args.jobs < 1:
         print(f"--jobs must be a positive int, got {args.jobs}", file=sys.stderr)
         return 2
-    return 0 if judge_holdout(seeds, args.full, args.jobs) else 1
+    notebooks = None if args.notebooks is None else {n.strip().zfill(2) for n in args.notebooks.split(",")}
+    return 0 if judge_holdout(seeds, args.full, args.jobs, notebooks) else 1
 
 
 if __name__ == "__main__":

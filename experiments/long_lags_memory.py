@@ -4,12 +4,15 @@ Tasks (rnn_lib.long_lags.TASKS): remember (rnn_lib.data.remember_first: the sign
 remember_random (rnn_lib.data.remember_at, step=None: the sign at a random step 2 … 50).  Networks
 (rnn_lib.long_lags.VARIANTS): tanh_orth (H = 64, orthogonal W_hh), lstm_fb0, lstm_fb1, lstm_fb3 (H = 31, forget
 bias 0, 1, 3 in the f block of b_ih; the same weights otherwise), gru and gru_bz3 (H = 36, update-gate bias 0 and
-3 in the z block of b_ih).  For each task, network and seed 0-9: rnn_lib.long_lags.training_run with T = 100,
-Adam at the learning rate the search of experiments/long_lags_search.py kept for that (task, network)
-(LEARNING_RATES below), batches of 16 fresh sequences, clip 1, at most 1000 updates (the same budget for every
+3 in the z block of b_ih); on remember all but lstm_fb0 (LATCH_NETWORKS).  For each task, network and seed 0-9:
+rnn_lib.long_lags.training_run with T = 100,
+Adam at the learning rate the search of experiments/long_lags_search.py kept for that (task, network) with its rule
+applied at this budget (long_lags_search.choose(table, budget=500))
+(LEARNING_RATES below), batches of 16 fresh sequences, clip 1, at most 500 updates (the same budget for every
 network); the validation MSE / baseline on 256 sequences every 100 updates.  A run stops at the first measurement
 at or below rnn_lib.long_lags.SOLVED (0.1): it has solved the task there.  Cut for compute (one core): the
-length (T = 100 only), the adding problem, tanh_random and the IRNN of the first version of this notebook.
+length (T = 100 only), budgets beyond 500 updates, the adding problem, tanh_random and the IRNN of the first version
+of this notebook, and lstm_fb0 on remember (the search's pilot runs: 0 of 6 solved it within 1000 updates).
 
 Table "curves": task, variant, seed, update, mse_ratio, up to the run's last measurement.
 Table "runs": per run, lr, solved_at (the update, or 0 if not within the budget), last (the last update run).
@@ -23,15 +26,16 @@ from rnn_lib.diagnostics import input_gradient_by_lag
 from rnn_lib.long_lags import SOLVED, mse_ratio, training_run
 
 NETWORKS = ("tanh_orth", "lstm_fb0", "lstm_fb1", "lstm_fb3", "gru", "gru_bz3")
+LATCH_NETWORKS = ("tanh_orth", "lstm_fb1", "lstm_fb3", "gru", "gru_bz3")  # on remember: lstm_fb0 cut for compute
 TASKS = ("remember", "remember_random")
-T, UPDATES, QUICK_UPDATES, EVERY = 100, 1000, 100, 100
+T, UPDATES, QUICK_UPDATES, EVERY = 100, 500, 100, 100
 LAGS = (0, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 99)
 LEARNING_RATES = {  # (task, network) → Adam's lr, as experiments/long_lags_search.py chose it (tests hold them equal)
     ("remember", "tanh_orth"): 0.003,
     ("remember", "lstm_fb0"): 0.001,
-    ("remember", "lstm_fb1"): 0.003,
+    ("remember", "lstm_fb1"): 0.001,
     ("remember", "lstm_fb3"): 0.003,
-    ("remember", "gru"): 0.01,
+    ("remember", "gru"): 0.001,
     ("remember", "gru_bz3"): 0.01,
     ("remember_random", "tanh_orth"): 0.001,
     ("remember_random", "lstm_fb0"): 0.001,
@@ -75,7 +79,8 @@ EXPERIMENT = Experiment(
         "runs": ("task", "variant", "seed"),
         "lags": ("task", "variant", "seed", "update", "lag"),
     },
-    cases=grid(task=TASKS, variant=NETWORKS, seed=seeds(10)),
+    cases=grid(task=("remember",), variant=LATCH_NETWORKS, seed=seeds(10))
+    + grid(task=("remember_random",), variant=NETWORKS, seed=seeds(10)),
     quick=[{"task": "remember_random", "variant": v, "seed": 0} for v in ("tanh_orth", "lstm_fb3", "gru_bz3")],
     run=run,
 )

@@ -219,6 +219,7 @@ def _learned(tables, cell, H, seed, column, level=0.99):
 @claim(
     notebook="19",
     experiment=REBER,
+    quick=False,
     budget=REBER_BUDGET,
     rule=EVERY,
     sentence="every run gets 99 % of the test strings right within 3000 updates, and the inner grammar ('other' "
@@ -236,6 +237,7 @@ def reber_learned_inner_grammar_first(tables):
 @claim(
     notebook="19",
     experiment=REBER,
+    quick=False,
     budget=REBER_BUDGET,
     rule=at_least(0.9),
     sentence="the RNN (H = 16) learns the strings before the LSTM (H = 8) (9 of 10 stored seeds)",
@@ -250,6 +252,7 @@ def reber_rnn_before_small_lstm(tables):
 @claim(
     notebook="19",
     experiment=REBER,
+    quick=False,
     budget=REBER_BUDGET,
     rule=at_least(0.9),
     sentence="the LSTM (H = 16) learns the strings before the RNN (H = 16) (9 of 10 stored seeds)",
@@ -264,6 +267,7 @@ def reber_large_lstm_before_rnn(tables):
 @claim(
     notebook="19",
     experiment=REBER,
+    quick=False,
     budget=REBER_BUDGET,
     rule=OVERALL,
     sentence="after 3000 updates the median loss of the 30 runs is within 0.01 nats of the grammar's L_min",
