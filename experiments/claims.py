@@ -1,7 +1,8 @@
 """Every registered claim, judged on the stored rows (make claims) or on new seeds (make claims-holdout).
 
     python experiments/claims.py                              every claim with its n/N on the stored rows
-    python experiments/claims.py --holdout 200-204 [--full] [--jobs 2] [--notebooks 15]
+    python experiments/claims.py --holdout 200-204 [--full] [--jobs 2] [--notebooks 15] [--save DIR]
+    python experiments/claims.py --judge DIR                  judge the claims on rows a --save run left in DIR
                                                               re-run what the claims need on seeds 200-204, judge
 
 The claims are rnn_lib.claims (one function each; the notebooks assert through the same functions).  The holdout
@@ -27,6 +28,7 @@ sys.path.insert(0, str(HERE))
 import harness  # noqa: E402
 
 from rnn_lib.claims import registry, stored  # noqa: E402
+from rnn_lib.results import read_table, write_table  # noqa: E402
 
 USED_SEEDS = (range(0, 20), range(100, 200))  # stored sweeps; pilots, searches and reviewers
 
@@ -66,14 +68,32 @@ def print_verdicts(verdicts) -> bool:
     return ok
 
 
-def judge_stored() -> bool:
-    verdicts = [c(stored(c.experiment, c.tables)) for c in registry().values()]
+def judge_stored(folder=None) -> bool:
+    """Every claim on the stored rows (or, with ``folder``, every claim whose rows a --save run left there)."""
+    claims = list(registry().values())
+    if folder is not None:
+        claims = [c for c in claims if all(_saved(folder, c.experiment, t).is_file() for t in c.tables)]
+    verdicts = [
+        c(
+            {t: read_table(_saved(folder, c.experiment, t)) for t in c.tables}
+            if folder
+            else stored(c.experiment, c.tables)
+        )
+        for c in claims
+    ]
     ok = print_verdicts(verdicts)
-    print(f"{len(verdicts)} claims on the stored rows: {'all hold' if ok else 'SOME FAIL'}")
+    print(
+        f"{len(verdicts)} claims on the {'rows in ' + str(folder) if folder else 'stored rows'}: "
+        f"{'all hold' if ok else 'SOME FAIL'}"
+    )
     return ok
 
 
-def judge_holdout(seeds, full: bool, jobs: int, notebooks=None) -> bool:
+def _saved(folder, experiment, table) -> Path:
+    return Path(folder) / f"{experiment}{'_' + table if table else ''}.csv"
+
+
+def judge_holdout(seeds, full: bool, jobs: int, notebooks=None, save=None) -> bool:
     chosen = [c for c in registry().values() if notebooks is None or c.notebook in notebooks]
     claims = [c for c in chosen if full or c.quick]
     skipped = [c.name for c in chosen if c not in claims]
@@ -84,6 +104,14 @@ def judge_holdout(seeds, full: bool, jobs: int, notebooks=None) -> bool:
         cases = experiment.holdout_cases(seeds, full)
         t0 = time.perf_counter()
         tables[name] = experiment.run_cases(cases, jobs)
+        if save is not None:  # keep the rows, to look at them or judge a rewritten claim without re-running
+            for table, rows in tables[name].items():
+                if rows.rows:
+                    write_table(
+                        Path(save) / f"{name}{'_' + table if table else ''}.csv",
+                        rows.rows,
+                        f"{name} on seeds {seeds[0]}-{seeds[-1]} (experiments/claims.py --holdout)",
+                    )
         print(
             f"{name}: {len(cases)} runs on seeds {seeds[0]}-{seeds[-1]} in {time.perf_counter() - t0:.0f} s", flush=True
         )
@@ -104,7 +132,11 @@ def main(argv=None) -> int:
     parser.add_argument("--full", action="store_true", help="every case, not the quick holdout slice")
     parser.add_argument("--jobs", type=int, default=1, help="processes for the holdout runs")
     parser.add_argument("--notebooks", help="only the claims of these notebooks, e.g. 15 or 07,10")
+    parser.add_argument("--save", metavar="DIR", help="also write the holdout's rows as CSV files to DIR")
+    parser.add_argument("--judge", metavar="DIR", help="judge the claims on rows saved by --save (no re-run)")
     args = parser.parse_args(argv)
+    if args.judge is not None:
+        return 0 if judge_stored(args.judge) else 1
     if args.holdout is None:
         return 0 if judge_stored() else 1
     try:
@@ -116,7 +148,7 @@ def main(argv=None) -> int:
         print(f"--jobs must be a positive int, got {args.jobs}", file=sys.stderr)
         return 2
     notebooks = None if args.notebooks is None else {n.strip().zfill(2) for n in args.notebooks.split(",")}
-    return 0 if judge_holdout(seeds, args.full, args.jobs, notebooks) else 1
+    return 0 if judge_holdout(seeds, args.full, args.jobs, notebooks, args.save) else 1
 
 
 if __name__ == "__main__":
