@@ -6,7 +6,7 @@ fell to 0.1 of the baseline's, 0 if not within the budget) and "lags" (‖∂L_T
 end).  Every claim names the budget, 300 updates of 16 sequences at T = 100, because most of them are about it.
 """
 
-from . import EVERY, at_least, claim
+from . import EVERY, about, at_least, at_most, claim
 
 MEMORY, LATCH, REACH = "long_lags_memory", "long_lags_latch", "long_lags_reach"
 BUDGET = "at most 300 updates of 16 sequences, T = 100, Adam at the searched η"
@@ -48,11 +48,12 @@ def _reach(tables, task, variant, at_end=False):
     tables=("runs",),
     budget=BUDGET,
     rule=EVERY,
-    sentence="with a gate bias of 3 (LSTM forget gate, GRU update gate) both gated networks hold a sign given at a "
-    "random step 2-50 until step 100",
+    sentence="the GRU with update-gate bias 3 holds a sign given at a random step 2-50 until step 100, and solves the "
+    "latching task (the sign at step 1) too",
 )
-def biased_gates_remember_anywhere(tables):
-    return _all_solve(tables, "remember_random", ("lstm_fb3", "gru_bz3"))
+def gru_with_bias_3_remembers(tables):
+    anywhere, first = _all_solve(tables, "remember_random", ("gru_bz3",)), _all_solve(tables, "remember", ("gru_bz3",))
+    return {s: anywhere[s] and first[s] for s in anywhere}
 
 
 @claim(
@@ -61,10 +62,25 @@ def biased_gates_remember_anywhere(tables):
     tables=("runs",),
     budget=BUDGET,
     rule=EVERY,
-    sentence="with a gate bias of 3 both gated networks also solve the latching task (the sign at step 1)",
+    sentence="no other network holds a sign given at a random step within the budget: not the vanilla tanh network, "
+    "not the LSTM with forget bias 1 or 3, not the GRU with update-gate bias 0",
 )
-def biased_gates_solve_the_latch(tables):
-    return _all_solve(tables, "remember", ("lstm_fb3", "gru_bz3"))
+def only_the_biased_gru_remembers_a_late_sign(tables):
+    return _none_solve(tables, "remember_random", ("tanh_orth", "lstm_fb1", "lstm_fb3", "gru"))
+
+
+@claim(
+    notebook="15",
+    experiment=MEMORY,
+    tables=("runs",),
+    budget=BUDGET,
+    rule=about(0.6),
+    sentence="the LSTM with forget bias 3 solves the latching task in about 6 of 10 seeds, within 100 updates when "
+    "it does",
+)
+def lstm_with_bias_3_latches_in_some_seeds(tables):
+    solved = _solved(tables, "remember", "lstm_fb3")
+    return {s: t is not None and t <= 100 for s, t in solved.items()}
 
 
 @claim(
@@ -73,34 +89,11 @@ def biased_gates_solve_the_latch(tables):
     tables=("runs",),
     budget=BUDGET,
     rule=EVERY,
-    sentence="with forget bias 1 the LSTM does not hold a sign given at a random step within the budget",
+    sentence="at its searched rate (η = 0.003) the vanilla tanh network does not solve the latching task within "
+    "the budget",
 )
-def default_lstm_fails_within_the_budget(tables):
-    return _none_solve(tables, "remember_random", ("lstm_fb1",))
-
-
-@claim(
-    notebook="15",
-    experiment=MEMORY,
-    tables=("runs",),
-    budget=BUDGET,
-    rule=EVERY,
-    sentence="the vanilla tanh network (orthogonal W_hh) never holds a sign given at a random step 2-50",
-)
-def vanilla_fails_when_the_sign_comes_later(tables):
-    return _none_solve(tables, "remember_random", ("tanh_orth",))
-
-
-@claim(
-    notebook="15",
-    experiment=MEMORY,
-    tables=("runs",),
-    budget=BUDGET,
-    rule=at_least(0.8),
-    sentence="the vanilla tanh network solves the latching task (the sign at step 1) in most seeds",
-)
-def vanilla_latches_the_first_sign(tables):
-    return {s: t is not None for s, t in _solved(tables, "remember", "tanh_orth").items()}
+def vanilla_at_its_searched_rate_does_not_latch(tables):
+    return _none_solve(tables, "remember", ("tanh_orth",))
 
 
 def _start_reach(tables, variant):
@@ -118,29 +111,13 @@ def _start_reach(tables, variant):
     experiment=REACH,
     budget="at the initial weights, before any update",
     rule=EVERY,
-    sentence="at the start the error reaching x_1 is at least 1e-4 of what reaches x_T with a gate bias of 3, "
-    "at most 1e-5 with forget bias 1, and at most 1e-15 with bias 0 (LSTM and GRU)",
+    sentence="at the start the error reaching x_1 (relative to x_T) is ordered by the gate bias, by at least three "
+    "decades a step: LSTM bias 3 ≥ 1e3 × bias 1 ≥ 1e9 × bias 0, and GRU bias 3 ≥ 1e10 × bias 0",
 )
 def gate_bias_sets_the_reach_at_the_start(tables):
-    wide = [_start_reach(tables, v) for v in ("lstm_fb3", "gru_bz3")]
-    mid = _start_reach(tables, "lstm_fb1")
-    shut = [_start_reach(tables, v) for v in ("lstm_fb0", "gru")]
-    return {s: all(w[s] >= 1e-4 for w in wide) and mid[s] <= 1e-5 and all(z[s] <= 1e-15 for z in shut) for s in mid}
-
-
-@claim(
-    notebook="15",
-    experiment=MEMORY,
-    tables=("runs", "lags"),
-    budget=BUDGET,
-    rule=EVERY,
-    sentence="every vanilla run that solved the latching task ends with the error reaching x_1 below 1e-10 of "
-    "what reaches x_T: it remembers without a gradient",
-)
-def latched_vanilla_has_no_gradient_at_x1(tables):
-    solved = _solved(tables, "remember", "tanh_orth")
-    end = _reach(tables, "remember", "tanh_orth", at_end=True)
-    return {s: solved[s] is None or end[s] < 1e-10 for s in solved}
+    fb0, fb1, fb3 = (_start_reach(tables, v) for v in ("lstm_fb0", "lstm_fb1", "lstm_fb3"))
+    bz0, bz3 = _start_reach(tables, "gru"), _start_reach(tables, "gru_bz3")
+    return {s: fb3[s] >= 1e3 * fb1[s] and fb1[s] >= 1e9 * fb0[s] and bz3[s] >= 1e10 * bz0[s] for s in fb1}
 
 
 def _latch(tables, task, update, column, lr):
@@ -151,10 +128,22 @@ def _latch(tables, task, update, column, lr):
 @claim(
     notebook="15",
     experiment=LATCH,
-    budget=LATCH_BUDGET,
-    rule=at_least(0.8),
-    sentence="trained on random targets that carry no information, the vanilla network's last state still holds "
-    "the first sign: a linear read-out recovers it in 90 % or more of held-out sequences",
+    budget="at the initial weights",
+    rule=EVERY,
+    sentence="the untrained vanilla network's last state does not hold the first sign: a linear read-out is at "
+    "chance (accuracy below 0.6)",
+)
+def untrained_state_does_not_hold_the_sign(tables):
+    return {s: acc < 0.6 for s, acc in _latch(tables, "remember_noise", 0, "readout", 0.01).items()}
+
+
+@claim(
+    notebook="15",
+    experiment=LATCH,
+    budget=LATCH_BUDGET + ", Adam η = 0.01",
+    rule=at_least(0.7),
+    sentence="trained at η = 0.01 on random targets that carry no information, the vanilla network's last state "
+    "comes to hold the first sign in most seeds: a linear read-out recovers it in 90 % or more of held-out sequences",
 )
 def latch_forms_on_random_targets(tables):
     return {s: acc >= 0.9 for s, acc in _latch(tables, "remember_noise", 300, "readout", 0.01).items()}
@@ -163,11 +152,23 @@ def latch_forms_on_random_targets(tables):
 @claim(
     notebook="15",
     experiment=LATCH,
-    budget=LATCH_BUDGET,
+    budget="100 updates of 16 sequences, T = 100, Adam η = 0.01",
     rule=EVERY,
-    sentence="within 100 updates W_hh's spectral radius grows from 1 to above 2, with informative and with random "
-    "targets alike",
+    sentence="at η = 0.01, within 100 updates W_hh's spectral radius grows from 1 to above 2, with informative and "
+    "with random targets alike",
 )
 def training_inflates_w_hh(tables):
-    real, noise = _latch(tables, "remember", 300, "rho", 0.01), _latch(tables, "remember_noise", 300, "rho", 0.01)
+    real, noise = _latch(tables, "remember", 100, "rho", 0.01), _latch(tables, "remember_noise", 100, "rho", 0.01)
     return {s: real[s] > 2 and noise[s] > 2 for s in real}
+
+
+@claim(
+    notebook="15",
+    experiment=LATCH,
+    budget=LATCH_BUDGET + ", Adam η = 0.003",
+    rule=at_most(0.5),
+    sentence="at the searched η = 0.003 the latch forms more slowly: after 300 updates on random targets the read-out "
+    "recovers the first sign in at most about half of the seeds",
+)
+def latch_is_slower_at_the_searched_rate(tables):
+    return {s: acc >= 0.9 for s, acc in _latch(tables, "remember_noise", 300, "readout", 0.003).items()}
