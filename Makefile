@@ -14,7 +14,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHAS
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test
+.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test claims claims-holdout
 
 help:
 	@echo "make lab      open your workspace, work/, in JupyterLab (creates .venv and work/ on first use)"
@@ -33,6 +33,9 @@ help:
 	@echo "              and an encoder-decoder-with-attention training step against PyTorch"
 	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (over 90 min)"
 	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
+	@echo "make claims             every registered claim (course.claims) with its n/N on the stored rows (seconds)"
+	@echo "make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2] [NB=15]   re-run what the claims need on new seeds, judge"
+	@echo "                        them; fails if a claim misses its rule (quick: 5 seeds within 20 min on 2 cores)"
 	@echo "make clean    remove .venv and caches"
 	@echo "For lecturers (README, Teaching with it):"
 	@echo "make teach        install the lecturer's tools (nbgrader) into .venv"
@@ -133,6 +136,15 @@ experiments: $(STAMP)
 
 experiments-check: $(STAMP)
 	$(TEST_ENV) $(BIN)/python experiments/harness.py --check
+
+# Claims are code (course/claims): judged on the stored rows, or on seeds nobody chose them on (experiments/README).
+claims: $(STAMP)
+	$(TEST_ENV) $(BIN)/python experiments/claims.py
+
+JOBS ?= 2
+claims-holdout: $(STAMP)
+	@test -n "$(SEEDS)" || { echo "Usage: make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2]  (seeds 200 and above)"; exit 2; }
+	$(TEST_ENV) nice -n 10 $(BIN)/python experiments/claims.py --holdout $(SEEDS) $(if $(FULL),--full) --jobs $(JOBS) $(if $(NB),--notebooks $(NB))
 
 # --- for lecturers: the optional groups "teach" (nbgrader) and "browser" (playwright) of pyproject.toml ---------
 TEACH_STAMP   := $(VENV)/.teach-stamp

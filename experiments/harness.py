@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.results import PACKAGE_DATA_DIR, compare_rows, read_table, write_table
+from course.results import PACKAGE_DATA_DIR, Results, compare_rows, read_table, write_table
 
 HERE = Path(__file__).resolve().parent
 RTOL = 1e-12
@@ -63,6 +63,7 @@ class Experiment:
     cases: list
     quick: list
     run: object  # run(case: dict, quick: bool) -> list of rows, or dict table -> list of rows
+    holdout: object = None  # holdout(case) -> bool: the cases the quick holdout re-runs on new seeds (None: all)
 
     @property
     def keys(self) -> dict:
@@ -80,11 +81,42 @@ class Experiment:
                 tables[table].extend(rows)
         return tables
 
-    def write(self) -> None:
-        """Run every case and store the rows (``make experiments``)."""
+    def holdout_cases(self, new_seeds, full: bool) -> list:
+        """The cases on other seeds: every distinct case with its seed replaced (only the quick slice unless full)."""
+        templates = []
+        for case in self.cases:
+            if "seed" not in case:
+                raise ValueError(f"{self.name}: its cases have no seed, so it cannot be re-run on other seeds")
+            template = {k: v for k, v in case.items() if k != "seed"}
+            if template not in templates and (full or self.holdout is None or self.holdout(case)):
+                templates.append(template)
+        return [{**template, "seed": seed} for template in templates for seed in new_seeds]
+
+    def run_cases(self, cases, jobs: int = 1) -> dict:
+        """table → Results of the full runs of ``cases`` (nothing is written), in case order; jobs processes."""
+        if jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                outs = list(pool.map(_run_one, [self.name] * len(cases), cases))
+        else:
+            outs = [self.run(dict(case), False) for case in cases]
+        tables = {table: [] for table in self.keys}
+        for out in outs:
+            for table, rows in (out if isinstance(self.key, dict) else {"": out}).items():
+                tables[table].extend(rows)
+        return {t: Results(rows, list(rows[0]) if rows else [], self.protocol) for t, rows in tables.items()}
+
+    def write(self, jobs: int = 1) -> None:
+        """Run every case and store the rows (``make experiments``); ``jobs`` processes (the same rows, in order)."""
         start = time.perf_counter()
         header = f"{self.name}: written by experiments/{self.name}.py (python experiments/{self.name}.py)\n"
-        for table, rows in self.compute(quick=False).items():
+        if jobs > 1:
+            computed = {t: r.rows for t, r in self.run_cases(self.cases, jobs).items()}
+        else:
+            computed = self.compute(quick=False)
+        for table, rows in computed.items():
             path = write_table(self.path(table), rows, header + self.protocol)
             print(f"{self.name}: {len(rows)} rows → {path.relative_to(PACKAGE_DATA_DIR.parent.parent)}")
         print(f"{self.name}: {time.perf_counter() - start:.0f} s")
@@ -109,8 +141,15 @@ class Experiment:
             sys.exit(0 if _report(self.name, self.check()) else 1)
         elif not argv:
             self.write()
+        elif len(argv) == 2 and argv[0] == "--jobs" and argv[1].isdigit() and int(argv[1]) >= 1:
+            self.write(jobs=int(argv[1]))
         else:
-            sys.exit(f"usage: python experiments/{self.name}.py [--quick]")
+            sys.exit(f"usage: python experiments/{self.name}.py [--quick | --jobs N]")
+
+
+def _run_one(name, case):
+    """One full run of one case of the experiment ``name``, in a worker process (forked: the modules are loaded)."""
+    return next(e for e in all_experiments() if e.name == name).run(dict(case), False)
 
 
 def all_experiments() -> list[Experiment]:

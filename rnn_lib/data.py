@@ -5,6 +5,7 @@
 - :func:`sine_wave`: predict the next value of a sine wave.
 - :func:`adding_problem`: add the two marked numbers (a simplified form of Hochreiter & Schmidhuber's task).
 - :func:`remember_first`: recall the sign given at the first step, after T − 1 distracting values.
+- :func:`remember_at`: the same with the sign at a later (or a random) step, distractors before and after it.
 - :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
 - :func:`reber_strings`: the (embedded) Reber grammar, with the set of legal next symbols at every position.
 - :func:`reversal_task`: digit strings of different lengths and the same digits reversed (the encoder–decoder's).
@@ -126,6 +127,39 @@ def remember_first(n_sequences, T=20, *, rng=0):
     values[0] = sign
     markers = np.zeros((T, B))
     markers[0] = 1.0
+    return np.stack([values, markers], axis=-1), sign[:, None]
+
+
+def remember_at(n_sequences, T=20, *, step=None, rng=0):
+    """The memory task with the sign anywhere: at the last step, recall the sign (+1 or −1) shown at a marked step.
+
+    Like :func:`remember_first`, but the sign and its marker 1 sit at ``step`` (1 … T − 1, the same in every
+    sequence) or, with ``step=None``, at a step drawn for each sequence uniformly from 2 … ⌊T/2⌋, so that the
+    information lies between T − ⌊T/2⌋ and T − 2 steps back and the network has seen distractors before it.
+    Every other step carries a distracting value uniform in [−1, 1) with marker 0.  Only the last step has a
+    target, the sign; predicting 0 has mean squared error 1.  Why it differs from :func:`remember_first`: there,
+    the state before the sign is always h_0, so a network can fall into one of two states at step 1 and stay
+    there (latching); here it must notice the marked step among steps it has to ignore.
+
+    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
+    """
+    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    if step is None:
+        if T < 4:
+            raise ValueError(f"remember_at with a random step needs T >= 4 (steps 2 … T/2 to choose from), got T = {T}")
+    else:
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            raise TypeError(f"step must be None or an int in 1 … T − 1, got {step!r} ({type(step).__name__})")
+        if not 1 <= step <= T - 1:
+            raise ValueError(f"step must be in 1 … T − 1 = {T - 1} (a sign, then a step to hold it), got {step}")
+    g = as_generator(rng)
+    sign = g.choice([-1.0, 1.0], size=B)
+    values = g.uniform(-1.0, 1.0, size=(T, B))
+    where = g.integers(1, T // 2, size=B) if step is None else np.full(B, int(step) - 1)  # row index = step − 1
+    cols = np.arange(B)
+    values[where, cols] = sign
+    markers = np.zeros((T, B))
+    markers[where, cols] = 1.0
     return np.stack([values, markers], axis=-1), sign[:, None]
 
 

@@ -11,6 +11,7 @@ SEEDED_TASKS = {
     "adding": lambda rng: data.adding_problem(5, T=12, rng=rng),
     "remember": lambda rng: data.remember_first(5, T=12, rng=rng),
     "reversal": lambda rng: data.reversal_task(5, 2, 7, rng=rng),
+    "remember_at": lambda rng: data.remember_at(5, T=12, rng=rng),
 }
 
 
@@ -218,3 +219,50 @@ def test_reversal_of_one_length_pads_nothing():
 def test_reversal_refuses_bad_sizes(args, error):
     with pytest.raises(error):
         data.reversal_task(*args)
+
+
+# -- remember_at ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def remember_late():
+    return data.remember_at(400, T=20, rng=6)
+
+
+def test_remember_at_marks_one_step_per_sequence_in_2_to_half_T(remember_late):
+    x, _ = remember_late
+    marked = x[:, :, 1]
+    assert np.all(marked.sum(axis=0) == 1.0)
+    steps = np.argmax(marked, axis=0) + 1  # 1-based step of the sign
+    assert steps.min() == 2 and steps.max() == 10  # every step 2 … T/2 occurs among 400 sequences
+
+
+def test_remember_at_target_is_the_marked_value_a_sign(remember_late):
+    x, y = remember_late
+    marked = np.argmax(x[:, :, 1], axis=0)
+    assert np.array_equal(x[marked, np.arange(400), 0], y[:, 0]) and set(np.unique(y)) == {-1.0, 1.0}
+
+
+def test_remember_at_a_fixed_step_puts_the_sign_there():
+    x, y = data.remember_at(50, T=15, step=11, rng=2)
+    assert np.all(x[10, :, 1] == 1.0) and x[:, :, 1].sum() == 50 and np.array_equal(x[10, :, 0], y[:, 0])
+
+
+def test_remember_at_step_1_gives_remember_firsts_layout():
+    x, y = data.remember_at(30, T=9, step=1, rng=0)
+    assert np.all(x[0, :, 1] == 1.0) and np.array_equal(x[0, :, 0], y[:, 0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"T": 3}, ValueError, "T >= 4"),
+        ({"T": 10, "step": 10}, ValueError, r"step must be in 1 … T − 1 = 9 .*got 10"),
+        ({"T": 10, "step": 0}, ValueError, "step must be in"),
+        ({"T": 10, "step": 2.0}, TypeError, r"step must be None or an int .*got 2.0 \(float\)"),
+        ({"T": 10, "step": True}, TypeError, "step must be None or an int"),
+    ],
+)
+def test_remember_at_refuses_bad_arguments(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        data.remember_at(3, **kwargs)

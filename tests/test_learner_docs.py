@@ -22,6 +22,8 @@ DOCUMENTS = [
     ROOT / "experiments" / "README.md",
     *sorted((ROOT / "docs").glob("*.md")),
 ]
+
+
 def test_the_readme_counts_the_notebooks_and_the_exercises():
     lessons = len(NOTEBOOKS) - 1  # 00_index is the map, not a lesson
     exercises = sum(len(course_exercises(p)) for p in NOTEBOOK_PATHS)

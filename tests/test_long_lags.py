@@ -1,5 +1,5 @@
-"""course.long_lags: the six networks of notebook 15 are as the protocol states, and the sweep's learning rates
-are the ones its pilot chose."""
+"""course.long_lags: the networks of notebook 15 are as the protocol states (gate biases in the entries named),
+the tasks are as documented, and the sweep's learning rates are the ones its search chose."""
 
 import sys
 
@@ -8,11 +8,14 @@ import pytest
 
 from course import long_lags
 from course.results import load_results
+from rnn_lib import data as rnn_lib_data
+from rnn_lib import gru
 from rnn_lib.training import TrainingDiverged
 from tests.notebook_files import ROOT
 
 sys.path.insert(0, str(ROOT / "experiments"))
-import long_lags as sweep  # noqa: E402  (experiments/long_lags.py)
+import long_lags_memory as sweep  # noqa: E402  (experiments/long_lags_memory.py)
+import long_lags_search as search  # noqa: E402
 
 
 def count(params):
@@ -52,14 +55,56 @@ def test_the_irnn_starts_with_the_identity():
     assert cell.name == "IRNN" and np.array_equal(params["W_hh"], np.eye(64))
 
 
-def test_the_sweep_uses_the_learning_rates_its_pilot_chose():
-    pilot = load_results("long_lags_lr")
-    assert pilot.values("T") == [20, 50]
-    for (task, variant), lr in sweep.LEARNING_RATES.items():
-        rows = pilot.where(task=task, variant=variant)  # both lengths: the mean over the two runs' 42 measurements
-        mean_ratio = {rate: rows.where(lr=rate).column("mse_ratio").mean() for rate in rows.values("lr")}
-        assert lr == min(mean_ratio, key=mean_ratio.get), (task, variant)
-    assert set(sweep.LEARNING_RATES) == {(t, v) for t in long_lags.TASKS for v in long_lags.VARIANTS}
+def test_the_lstms_differ_in_the_forget_gate_block_of_b_ih_only():
+    fb0, _ = long_lags.network("lstm_fb0", 5, "remember")
+    fb3, _ = long_lags.network("lstm_fb3", 5, "remember")
+    assert all(np.array_equal(fb0[k], fb3[k]) for k in fb0 if k != "b_ih")
+    assert np.array_equal(fb3["b_ih"] - fb0["b_ih"], np.r_[np.zeros(31), 3 * np.ones(31), np.zeros(62)][:, None])
+
+
+def test_the_grus_differ_in_the_update_gate_block_of_b_ih_only_and_keep_95_percent():
+    bz0, _ = long_lags.network("gru", 7, "remember_random")
+    bz3, _ = long_lags.network("gru_bz3", 7, "remember_random")
+    assert all(np.array_equal(bz0[k], bz3[k]) for k in bz0 if k != "b_ih")
+    assert np.array_equal(bz3["b_ih"] - bz0["b_ih"], np.r_[np.zeros(36), 3 * np.ones(36), np.zeros(36)][:, None])
+    _, gates, _ = gru.cell_forward(bz3["b_ih"][:, 0], bz3["b_hh"][:, 0], np.zeros(36))  # x = 0, h_0 = 0
+    np.testing.assert_allclose(gates[36:72], 1 / (1 + np.exp(-3.0)))  # z_t = σ(3) ≈ 0.95 in every unit
+
+
+def test_the_noise_control_targets_do_not_depend_on_the_inputs():
+    x, y = long_lags.remember_noise(4000, 10, rng=3)
+    x_first, sign = rnn_lib_data.remember_first(4000, 10, rng=3)
+    assert np.array_equal(x, x_first)
+    assert abs(np.mean(y[:, 0] * sign[:, 0])) < 0.05 and set(np.unique(y)) == {-1.0, 1.0}
+
+
+def test_first_sign_readout_is_perfect_on_a_state_that_holds_the_sign_and_chance_on_one_that_does_not():
+    params, cell = long_lags.network("tanh_orth", 0, "remember")
+    x, sign = rnn_lib_data.remember_first(512, 5, rng=1)
+    assert long_lags.first_sign_readout(params, cell, x, sign) > 0.95  # 4 steps: the sign is still in h_T
+    shuffled = np.random.default_rng(0).permutation(sign)
+    assert 0.35 < long_lags.first_sign_readout(params, cell, x, shuffled) < 0.65
+    with pytest.raises(ValueError, match="even number of sequences"):
+        long_lags.first_sign_readout(params, cell, x[:, :5], sign[:5])
+
+
+def test_choose_learning_rate_prefers_the_rate_that_solves_soonest_then_the_one_that_learns_early():
+    solved_late = ([0, 100, 200, 300], [1.0, 0.5, 0.2, 0.05])
+    solved_early = ([0, 100], [1.0, 0.05])
+    never_low = ([0, 100, 200], [1.0, 0.3, 0.2])
+    never_high = ([0, 100, 200], [1.0, 0.9, 0.9])
+    assert long_lags.choose_learning_rate({0.01: [solved_late], 0.001: [solved_early]}, 200) == 0.001
+    assert long_lags.choose_learning_rate({0.01: [never_high], 0.003: [never_low]}, 200) == 0.003
+    assert long_lags.choose_learning_rate({0.01: [solved_early], 0.001: [solved_early]}, 200) == 0.001
+
+
+def test_the_sweep_uses_the_learning_rates_its_search_chose():
+    chosen = search.choose(load_results("long_lags_search"), budget=sweep.UPDATES)  # the rule at the sweep's budget
+    assert sweep.LEARNING_RATES == chosen
+    run = {(c["task"], c["variant"]) for c in sweep.EXPERIMENT.cases}
+    assert run <= set(chosen) and set(sweep.LEARNING_RATES) == set(search.choose(load_results("long_lags_search")))
+    assert set(load_results("long_lags_search").values("seed")) == set(search.PILOT_SEEDS)
+    assert all(100 <= s < 200 for s in search.PILOT_SEEDS)  # the pilot range, never judged
 
 
 def test_a_run_that_diverges_ends_where_it_diverged(monkeypatch):
@@ -87,9 +132,13 @@ def run_args(**change):
 @pytest.mark.parametrize(
     "change, error, words",
     [
-        ({"variant": "lstm"}, ValueError, r"variant must be one of 'tanh_random', .*'gru', got 'lstm'"),
+        ({"variant": "lstm"}, ValueError, r"variant must be one of 'tanh_random', .*'gru_bz3', got 'lstm'"),
         ({"variant": None}, TypeError, "variant must be one of"),
-        ({"task": "add"}, ValueError, r"task must be one of 'adding', 'remember', got 'add'"),
+        (
+            {"task": "add"},
+            ValueError,
+            r"task must be one of 'adding', 'remember', 'remember_random', 'remember_noise', got 'add'",
+        ),
         ({"seed": -1}, ValueError, "seed must be a non-negative int, got -1"),
         ({"seed": 0.5}, TypeError, r"seed must be a non-negative int, got 0.5 \(float\)"),
         ({"every": 0}, ValueError, "every must be a positive integer, got 0"),
@@ -121,7 +170,7 @@ def test_mse_ratio_names_the_known_tasks():
     params, cell = long_lags.network("gru", 0, "adding")
     x, y = long_lags.TASKS["adding"][0](4, 5, rng=0)
     assert 0 < long_lags.mse_ratio(params, cell, x, y, "adding") < 10
-    with pytest.raises(ValueError, match=r"task must be one of 'adding', 'remember', got 'sum'"):
+    with pytest.raises(ValueError, match=r"task must be one of 'adding', .*'remember_noise', got 'sum'"):
         long_lags.mse_ratio(params, cell, x, y, "sum")
 
 

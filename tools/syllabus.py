@@ -124,8 +124,9 @@ NOTEBOOKS = (
     Notebook(
         "15_long_lags",
         "Long lags, measured",
-        "Vanilla tanh (random and orthogonal W_hh), IRNN, LSTM (forget bias 0 and 1) and GRU on the adding problem and "
-        "a memory task, T = 10 to 100, over seeds: updates to solve, final error, and the gradient against the lag.",
+        "The IRNN; then holding one sign for up to 99 steps: vanilla tanh, LSTM (forget bias 0, 1, 3) and GRU "
+        "(update-gate bias 0, 3), the sign at step 1 (latching, with a random-target control) or at a random step, "
+        "learning rates from a search on pilot seeds, solved against the budget; every result a registered claim.",
         ("12_projects", "14_gru"),
     ),
     Notebook(

@@ -1,0 +1,226 @@
+"""Notebook 09, sections 3 and 4: clipping against a chaotic network (experiments/clipping_explosion.py) and an
+unstable step size (experiments/step_size_instability.py)."""
+
+import numpy as np
+
+from . import EVERY, about, claim
+
+EXPLOSION, INSTABILITY = "clipping_explosion", "step_size_instability"
+BUDGET_EXPLOSION, BUDGET_INSTABILITY = "400 updates of 16 sequences", "240 updates of 8 sequences"
+
+
+def _growth(tables, seed, variant, update, k=30):
+    r = tables["lags"].where(seed=seed, variant=variant, update=update).column("grad_norm")
+    return r[k] / r[0] if r[0] > 0 else 0.0
+
+
+def _seeds(table):
+    return table.values("seed")
+
+
+def _run(tables, seed, variant):
+    return tables["runs"].where(seed=seed, variant=variant).rows[0]
+
+
+@claim(
+    notebook="09",
+    experiment=EXPLOSION,
+    tables=("updates",),
+    budget=BUDGET_EXPLOSION,
+    rule=EVERY,
+    sentence="the chaotic network's gradient norm at the initial weights is above 100",
+)
+def chaotic_start_has_a_huge_gradient(tables):
+    rows = tables["updates"].where(variant="no clip, eta 0.1")
+    return {s: rows.where(seed=s).rows[0]["grad_norm"] > 100 for s in _seeds(rows)}
+
+
+@claim(
+    notebook="09",
+    experiment=EXPLOSION,
+    tables=("lags",),
+    budget=BUDGET_EXPLOSION,
+    rule=about(0.9),
+    sentence="at the initial weights the gradient 30 steps back is larger than at T (9 of 10 stored seeds)",
+)
+def gradient_grows_with_the_lag_at_the_start(tables):
+    return {s: _growth(tables, s, "clip 1, eta 0.1", 0) > 1 for s in _seeds(tables["lags"])}
+
+
+@claim(
+    notebook="09",
+    experiment=EXPLOSION,
+    tables=("lags",),
+    budget=BUDGET_EXPLOSION,
+    rule=EVERY,
+    sentence="after 4 clipped updates the gradient 30 steps back is larger than at T",
+)
+def gradient_grows_with_the_lag_after_4_clipped_updates(tables):
+    return {s: _growth(tables, s, "clip 1, eta 0.1", 4) > 1 for s in _seeds(tables["lags"])}
+
+
+@claim(
+    notebook="09",
+    experiment=EXPLOSION,
+    tables=("lags",),
+    budget=BUDGET_EXPLOSION,
+    rule=EVERY,
+    sentence="after 400 clipped updates the gradient 30 steps back is smaller than at T: the explosion is gone",
+)
+def clipped_training_ends_the_explosion(tables):
+    return {s: _growth(tables, s, "clip 1, eta 0.1", 400) < 1 for s in _seeds(tables["lags"])}
+
+
+@claim(
+    notebook="09",
+    experiment=EXPLOSION,
+    tables=("runs", "lags"),
+    budget=BUDGET_EXPLOSION,
+    rule=EVERY,
+    sentence="η = 0.1 unclipped overflows within 100 updates, and after 4 updates its gradient 30 steps back is "
+    "below 1e-50 of that at T",
+)
+def unclipped_run_overflows_within_100_updates(tables):
+    return {
+        s: 0 < _run(tables, s, "no clip, eta 0.1")["overflow_update"] <= 100
+        and _growth(tables, s, "no clip, eta 0.1", 4) < 1e-50
+        for s in _seeds(tables["runs"])
+    }
+
+
+@claim(
+    notebook="09",
+    experiment=EXPLOSION,
+    tables=("runs",),
+    budget=BUDGET_EXPLOSION,
+    rule=EVERY,
+    sentence="the overflowing run's last weights are almost all read-out: ‖(W_hy, b_y)‖/‖θ‖ > 0.99",
+)
+def overflowing_run_is_all_readout(tables):
+    return {s: _run(tables, s, "no clip, eta 0.1")["readout_weight_share"] > 0.99 for s in _seeds(tables["runs"])}
+
+
+@claim(
+    notebook="09",
+    experiment=EXPLOSION,
+    tables=("runs",),
+    budget=BUDGET_EXPLOSION,
+    rule=EVERY,
+    sentence="clipped at 1 with η = 0.1, and unclipped with η = 0.001: no overflow, validation loss below 4",
+)
+def clipped_and_small_steps_train(tables):
+    return {
+        s: all(
+            _run(tables, s, v)["overflow_update"] == 0 and _run(tables, s, v)["final_val_loss"] < 4
+            for v in ("clip 1, eta 0.1", "no clip, eta 0.001")
+        )
+        for s in _seeds(tables["runs"])
+    }
+
+
+@claim(
+    notebook="09",
+    experiment=EXPLOSION,
+    tables=("updates",),
+    budget=BUDGET_EXPLOSION,
+    rule=EVERY,
+    sentence="in the clipped runs the gradient norm stays above c = 1 at every update",
+)
+def clipped_gradient_norm_stays_above_c(tables):
+    rows = tables["updates"].where(variant="clip 1, eta 0.1")
+    return {s: bool(np.all(rows.where(seed=s).column("grad_norm") > 1)) for s in _seeds(rows)}
+
+
+# --- section 4: the step size, not the lag ------------------------------------------------------------------------
+
+
+def _ss(tables, seed, variant):
+    return tables["runs"].where(seed=seed, variant=variant).rows[0]
+
+
+@claim(
+    notebook="09",
+    experiment=INSTABILITY,
+    tables=("runs",),
+    budget=BUDGET_INSTABILITY,
+    rule=EVERY,
+    sentence="λ_max at the initial weights lies between 2/η for η = 0.1 and for η = 0.01 (20 and 200)",
+)
+def initial_curvature_between_the_two_limits(tables):
+    return {s: 20 < _ss(tables, s, "no clip, eta 0.1")["lam_max_initial"] < 200 for s in _seeds(tables["runs"])}
+
+
+@claim(
+    notebook="09",
+    experiment=INSTABILITY,
+    tables=("runs",),
+    budget=BUDGET_INSTABILITY,
+    rule=about(0.9),
+    sentence="η = 0.1 unclipped overflows within 240 updates (9 of 10 stored seeds)",
+)
+def large_step_overflows(tables):
+    return {s: _ss(tables, s, "no clip, eta 0.1")["overflow_update"] > 0 for s in _seeds(tables["runs"])}
+
+
+@claim(
+    notebook="09",
+    experiment=INSTABILITY,
+    tables=("runs",),
+    budget=BUDGET_INSTABILITY,
+    rule=EVERY,
+    sentence="η = 0.1 unclipped ends with a loss above 1e200 and weights almost all read-out (share > 0.99)",
+)
+def large_step_blows_up_the_readout(tables):
+    return {
+        s: _ss(tables, s, "no clip, eta 0.1")["last_loss"] > 1e200
+        and _ss(tables, s, "no clip, eta 0.1")["readout_weight_share"] > 0.99
+        for s in _seeds(tables["runs"])
+    }
+
+
+@claim(
+    notebook="09",
+    experiment=INSTABILITY,
+    tables=("lags",),
+    budget=BUDGET_INSTABILITY,
+    rule=about(0.9),
+    sentence="nothing explodes through time: at the initial weights the gradient 20 steps back is below 0.05 of "
+    "that at T (9 of 10 stored seeds)",
+)
+def no_explosion_through_time(tables):
+    rows = tables["lags"].where(variant="no clip, eta 0.1", when="initial")
+    return {s: (lambda r: r[20] / r[0])(rows.where(seed=s).column("grad_norm")) < 0.05 for s in _seeds(rows)}
+
+
+@claim(
+    notebook="09",
+    experiment=INSTABILITY,
+    tables=("runs",),
+    budget=BUDGET_INSTABILITY,
+    rule=EVERY,
+    sentence="clipped at 1 with η = 0.1, and η = 0.01 unclipped: no overflow, last loss below 0.5",
+)
+def clipped_or_small_step_trains(tables):
+    return {
+        s: all(
+            _ss(tables, s, v)["overflow_update"] == 0 and _ss(tables, s, v)["last_loss"] < 0.5
+            for v in ("clip 1, eta 0.1", "no clip, eta 0.01")
+        )
+        for s in _seeds(tables["runs"])
+    }
+
+
+@claim(
+    notebook="09",
+    experiment=INSTABILITY,
+    tables=("runs",),
+    budget=BUDGET_INSTABILITY,
+    rule=EVERY,
+    sentence="η = 0.01 ends with λ_max below 2/η = 200; the clipped η = 0.1 run ends above 2/η = 20",
+)
+def final_curvature_against_the_limits(tables):
+    return {
+        s: _ss(tables, s, "no clip, eta 0.01")["lam_max_last"] < 200
+        and _ss(tables, s, "clip 1, eta 0.1")["lam_max_last"] > 20
+        for s in _seeds(tables["runs"])
+    }

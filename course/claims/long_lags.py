@@ -1,0 +1,174 @@
+"""Notebook 15: holding one sign over 100 steps (experiments/long_lags_memory.py) and the latching control
+(experiments/long_lags_latch.py).
+
+The memory claims read the table "runs" (one row per run: solved_at, the update at which the validation MSE first
+fell to 0.1 of the baseline's, 0 if not within the budget) and "lags" (‖∂L_T/∂x_{T−k}‖ at update 0 and at the run's
+end).  Every claim names the budget, 300 updates of 16 sequences at T = 100, because most of them are about it.
+"""
+
+from . import EVERY, about, at_least, at_most, claim
+
+MEMORY, LATCH, REACH = "long_lags_memory", "long_lags_latch", "long_lags_reach"
+BUDGET = "at most 300 updates of 16 sequences, T = 100, Adam at the searched η"
+LATCH_BUDGET = "300 updates of 16 sequences, T = 100"
+
+
+def _solved(tables, task, variant):
+    """seed → the update at which the run solved the task, or None."""
+    rows = tables["runs"].where(task=task, variant=variant)
+    return {r["seed"]: r["solved_at"] or None for r in rows.rows}
+
+
+def _all_solve(tables, task, variants, within=None):
+    """seed → whether every one of ``variants`` solved ``task`` (within ``within`` updates, if given)."""
+    per = [_solved(tables, task, v) for v in variants]
+    return {s: all(p[s] is not None and (within is None or p[s] <= within) for p in per) for s in sorted(per[0])}
+
+
+def _none_solve(tables, task, variants):
+    per = [_solved(tables, task, v) for v in variants]
+    return {s: all(p[s] is None for p in per) for s in sorted(per[0])}
+
+
+def _reach(tables, task, variant, at_end=False):
+    """seed → ‖∂L_T/∂x_1‖ / ‖∂L_T/∂x_T‖ at update 0 (or at the run's last update); 0 where no gradient at all."""
+    out = {}
+    rows = tables["lags"].where(task=task, variant=variant)
+    for seed in rows.values("seed"):
+        run = rows.where(seed=seed)
+        update = max(run.values("update")) if at_end else 0
+        grads = {r["lag"]: r["grad"] for r in run.where(update=update).rows}
+        out[seed] = grads[99] / grads[0] if grads[0] > 0 else 0.0
+    return out
+
+
+@claim(
+    notebook="15",
+    experiment=MEMORY,
+    tables=("runs",),
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="the GRU with update-gate bias 3 holds a sign given at a random step 2-50 until step 100, and solves the "
+    "latching task (the sign at step 1) too",
+)
+def gru_with_bias_3_remembers(tables):
+    anywhere, first = _all_solve(tables, "remember_random", ("gru_bz3",)), _all_solve(tables, "remember", ("gru_bz3",))
+    return {s: anywhere[s] and first[s] for s in anywhere}
+
+
+@claim(
+    notebook="15",
+    experiment=MEMORY,
+    tables=("runs",),
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="no other network holds a sign given at a random step within the budget: not the vanilla tanh network, "
+    "not the LSTM with forget bias 1 or 3, not the GRU with update-gate bias 0",
+)
+def only_the_biased_gru_remembers_a_late_sign(tables):
+    return _none_solve(tables, "remember_random", ("tanh_orth", "lstm_fb1", "lstm_fb3", "gru"))
+
+
+@claim(
+    notebook="15",
+    experiment=MEMORY,
+    tables=("runs",),
+    budget=BUDGET,
+    rule=about(0.6),
+    sentence="the LSTM with forget bias 3 solves the latching task in about 6 of 10 seeds, within 100 updates when "
+    "it does",
+)
+def lstm_with_bias_3_latches_in_some_seeds(tables):
+    solved = _solved(tables, "remember", "lstm_fb3")
+    return {s: t is not None and t <= 100 for s, t in solved.items()}
+
+
+@claim(
+    notebook="15",
+    experiment=MEMORY,
+    tables=("runs",),
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="at its searched rate (η = 0.003) the vanilla tanh network does not solve the latching task within "
+    "the budget",
+)
+def vanilla_at_its_searched_rate_does_not_latch(tables):
+    return _none_solve(tables, "remember", ("tanh_orth",))
+
+
+def _start_reach(tables, variant):
+    """seed → ‖∂L_T/∂x_1‖ / ‖∂L_T/∂x_T‖ at the initial weights (experiments/long_lags_reach.py)."""
+    rows = tables[""].where(variant=variant)
+    out = {}
+    for seed in rows.values("seed"):
+        grads = {r["lag"]: r["grad"] for r in rows.where(seed=seed).rows}
+        out[seed] = grads[99] / grads[0]
+    return out
+
+
+@claim(
+    notebook="15",
+    experiment=REACH,
+    budget="at the initial weights, before any update",
+    rule=EVERY,
+    sentence="at the start the error reaching x_1 (relative to x_T) is ordered by the gate bias, by at least three "
+    "decades a step: LSTM bias 3 ≥ 1e3 × bias 1 ≥ 1e9 × bias 0, and GRU bias 3 ≥ 1e10 × bias 0",
+)
+def gate_bias_sets_the_reach_at_the_start(tables):
+    fb0, fb1, fb3 = (_start_reach(tables, v) for v in ("lstm_fb0", "lstm_fb1", "lstm_fb3"))
+    bz0, bz3 = _start_reach(tables, "gru"), _start_reach(tables, "gru_bz3")
+    return {s: fb3[s] >= 1e3 * fb1[s] and fb1[s] >= 1e9 * fb0[s] and bz3[s] >= 1e10 * bz0[s] for s in fb1}
+
+
+def _latch(tables, task, update, column, lr):
+    rows = tables[""].where(task=task, update=update, lr=lr)
+    return {r["seed"]: r[column] for r in rows.rows}
+
+
+@claim(
+    notebook="15",
+    experiment=LATCH,
+    budget="at the initial weights",
+    rule=EVERY,
+    sentence="the untrained vanilla network's last state does not hold the first sign: a linear read-out is at "
+    "chance (accuracy below 0.6)",
+)
+def untrained_state_does_not_hold_the_sign(tables):
+    return {s: acc < 0.6 for s, acc in _latch(tables, "remember_noise", 0, "readout", 0.01).items()}
+
+
+@claim(
+    notebook="15",
+    experiment=LATCH,
+    budget=LATCH_BUDGET + ", Adam η = 0.01",
+    rule=at_least(0.7),
+    sentence="trained at η = 0.01 on random targets that carry no information, the vanilla network's last state "
+    "comes to hold the first sign in most seeds: a linear read-out recovers it in 90 % or more of held-out sequences",
+)
+def latch_forms_on_random_targets(tables):
+    return {s: acc >= 0.9 for s, acc in _latch(tables, "remember_noise", 300, "readout", 0.01).items()}
+
+
+@claim(
+    notebook="15",
+    experiment=LATCH,
+    budget="100 updates of 16 sequences, T = 100, Adam η = 0.01",
+    rule=EVERY,
+    sentence="at η = 0.01, within 100 updates W_hh's spectral radius grows from 1 to above 2, with informative and "
+    "with random targets alike",
+)
+def training_inflates_w_hh(tables):
+    real, noise = _latch(tables, "remember", 100, "rho", 0.01), _latch(tables, "remember_noise", 100, "rho", 0.01)
+    return {s: real[s] > 2 and noise[s] > 2 for s in real}
+
+
+@claim(
+    notebook="15",
+    experiment=LATCH,
+    budget=LATCH_BUDGET + ", Adam η = 0.003",
+    rule=at_most(0.5),
+    sentence="at the searched η = 0.003 the latch forms more slowly: after 300 updates on random targets the read-out "
+    "recovers the first sign in at most about half of the seeds",
+)
+def latch_is_slower_at_the_searched_rate(tables):
+    return {s: acc >= 0.9 for s, acc in _latch(tables, "remember_noise", 300, "readout", 0.003).items()}

@@ -1,0 +1,198 @@
+"""Notebook 12: forecasting a sine wave (experiments/sine_forecast.py) and the adding problem's budget against its
+length (experiments/adding_budget.py)."""
+
+import numpy as np
+
+from . import EVERY, OVERALL, about, claim
+
+FORECAST, BUDGET_RUN = "sine_forecast", "adding_budget"
+FORECAST_BUDGET = "320 updates of 16 waves; 80 free-running steps after a warm-up of 40"
+ADDING_BUDGET = "25,600 updates of 32, recorded every 256"  # judged only by FULL=1 holdouts: ~3 CPU-min a seed
+LENGTHS = (5, 10, 20, 30, 40, 60)
+
+
+@claim(
+    notebook="12",
+    experiment=FORECAST,
+    tables=("baselines",),
+    budget=FORECAST_BUDGET,
+    rule=EVERY,
+    sentence="one step ahead, the RNN beats AR(2), and AR(2) beats persistence, on the validation waves",
+)
+def rnn_beats_ar2_beats_persistence(tables):
+    rows = tables["baselines"]
+    loss = {(r["seed"], r["model"]): r["val_loss"] for r in rows.rows}
+    return {s: loss[s, "RNN"] < loss[s, "AR(2)"] < loss[s, "persistence"] for s in rows.values("seed")}
+
+
+def _forecasts(tables):
+    return {(r["seed"], r["wave"]): r for r in tables["free"].rows}
+
+
+@claim(
+    notebook="12",
+    experiment=FORECAST,
+    tables=("free",),
+    budget=FORECAST_BUDGET,
+    rule=about(0.6),
+    sentence="free running, steps 41-80 are worse than 3 × steps 1-10 in about 121 of 200 forecasts",
+)
+def free_running_error_grows(tables):
+    return {k: r["err_41_80"] > 3 * r["err_1_10"] for k, r in _forecasts(tables).items()}
+
+
+@claim(
+    notebook="12",
+    experiment=FORECAST,
+    tables=("free",),
+    budget=FORECAST_BUDGET,
+    rule=about(0.175),
+    sentence="the forecast keeps the wave's frequency to within 0.05 in about 35 of 200 forecasts",
+)
+def forecast_seldom_keeps_the_frequency(tables):
+    return {k: abs(r["free_freq"] - r["freq"]) < 0.05 for k, r in _forecasts(tables).items()}
+
+
+@claim(
+    notebook="12",
+    experiment=FORECAST,
+    tables=("free",),
+    budget=FORECAST_BUDGET,
+    rule=about(0.3),
+    sentence="about 3 networks in 10 oscillate at their own frequency whatever the wave (spread < 0.15 over 20 waves)",
+)
+def some_networks_have_their_own_frequency(tables):
+    rows = tables["free"]
+    return {s: np.ptp(rows.where(seed=s).column("free_freq")) < 0.15 for s in rows.values("seed")}
+
+
+@claim(
+    notebook="12",
+    experiment=FORECAST,
+    tables=("free",),
+    budget=FORECAST_BUDGET,
+    rule=about(0.2),
+    sentence="in about 2 networks in 10 the free oscillation dies down (median amplitude < 0.3)",
+)
+def some_free_oscillations_die(tables):
+    rows = tables["free"]
+    return {s: np.median(rows.where(seed=s).column("free_amplitude")) < 0.3 for s in rows.values("seed")}
+
+
+@claim(
+    notebook="12",
+    experiment=FORECAST,
+    tables=("free",),
+    budget=FORECAST_BUDGET,
+    rule=OVERALL,
+    sentence="far ahead (steps 41-80) the median error is that of unrelated phases, 8/π², to within 0.1",
+)
+def far_forecast_is_no_better_than_a_random_phase(tables):
+    return abs(np.median(tables["free"].column("err_41_80")) - 8 / np.pi**2) < 0.1
+
+
+def _needed(rows, T, seed, level=0.5):
+    run = rows.where(T=T, seed=seed)
+    below = np.flatnonzero(run.column("mse_ratio") < level)
+    return float(run.column("update")[below[0]]) if len(below) else np.nan
+
+
+def _all_needed(tables):
+    rows = tables[""]
+    return {T: np.array([_needed(rows, T, s) for s in rows.values("seed")]) for T in LENGTHS}
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget=ADDING_BUDGET,
+    rule=EVERY,
+    sentence="at every length T = 5 … 60 the validation MSE falls below half the baseline's within the budget",
+)
+def adding_halved_within_the_budget(tables):
+    rows = tables[""]
+    return {s: all(np.isfinite(_needed(rows, T, s)) for T in LENGTHS) for s in rows.values("seed")}
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget=ADDING_BUDGET,
+    rule=OVERALL,
+    sentence="the median number of updates to halve the error grows with T",
+)
+def adding_median_grows_with_length(tables):
+    medians = [np.median(v) for v in _all_needed(tables).values()]
+    return bool(np.all(np.diff(medians) > 0))
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget=ADDING_BUDGET,
+    rule=OVERALL,
+    sentence="two to three times as many updates each time T doubles (5→10, 10→20, 20→40, 30→60)",
+)
+def adding_doubling_costs_two_to_three_times(tables):
+    needed = _all_needed(tables)
+    return all(2 < np.median(needed[2 * T]) / np.median(needed[T]) < 3 for T in (5, 10, 20, 30))
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget="768 updates (the record nearest the old 800)",
+    rule=EVERY,
+    sentence="within 768 updates, T = 5 is halved in every seed and T ≥ 20 in none",
+)
+def adding_old_budget_enough_only_for_short(tables):
+    rows = tables[""]
+    return {
+        s: _needed(rows, 5, s) <= 768 and all(not _needed(rows, T, s) <= 768 for T in LENGTHS if T >= 20)
+        for s in rows.values("seed")
+    }
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget="768 updates (the record nearest the old 800)",
+    rule=about(0.5),
+    sentence="within 768 updates, T = 10 is halved in about half the seeds",
+)
+def adding_old_budget_halves_t10_in_half(tables):
+    rows = tables[""]
+    return {s: _needed(rows, 10, s) <= 768 for s in rows.values("seed")}
+
+
+def _first(run, column, test):
+    return run.column("update")[np.flatnonzero(test(run.column(column)))[0]]
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget=ADDING_BUDGET,
+    rule=EVERY,
+    sentence="at every length the gradient reaching x_1 passes 1 % of the last input's no later than the MSE falls "
+    "below half the baseline's, and ends above 1 %",
+)
+def adding_reach_opens_before_learning(tables):
+    rows = tables[""]
+
+    def held(seed):
+        for T in LENGTHS:
+            run = rows.where(T=T, seed=seed)
+            if run.rows[-1]["input_reach"] <= 0.01 or not np.any(run.column("mse_ratio") < 0.5):
+                return False
+            if _first(run, "input_reach", lambda g: g > 1e-2) > _first(run, "mse_ratio", lambda r: r < 0.5):
+                return False
+        return True
+
+    return {s: held(s) for s in rows.values("seed")}

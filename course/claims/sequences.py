@@ -1,0 +1,282 @@
+"""Notebooks 18 and 19: the character model of the course's prose (experiments/char_language_model.py) and the
+embedded Reber grammar (experiments/reber_memory.py)."""
+
+import json
+
+import numpy as np
+
+from rnn_lib.data import reber_strings
+
+from ..grammar import encode_strings
+from ..text import Vocabulary, load_corpus
+from . import EVERY, OVERALL, about, at_least, claim
+
+LM, REBER = "char_language_model", "reber_memory"
+LM_BUDGET, REBER_BUDGET = (
+    "1200 updates of BPTT(64, 64), Adam η = 0.01",
+    "3000 updates of 32 fresh strings, Adam η = 0.01",
+)
+
+
+def _corpus():
+    text = load_corpus("course_prose")
+    n_val = len(text) // 10
+    return Vocabulary(text), text[:-n_val], text[-n_val:]
+
+
+def _bigram_perplexity(alpha=0.1):
+    """The bigram baseline of notebook 18 at its best smoothing (α = 0.1), on the validation text."""
+    vocab, train_text, val_text = _corpus()
+    train, val = vocab.encode(train_text), vocab.encode(val_text)
+    pairs = np.zeros((vocab.size, vocab.size))
+    np.add.at(pairs, (train[:-1], train[1:]), 1.0)
+    table = (pairs + alpha) / (pairs.sum(axis=1, keepdims=True) + vocab.size * alpha)
+    return float(np.exp(-np.mean(np.log(table[val[:-1], val[1:]]))))
+
+
+def _curve(tables, cell, seed, column):
+    return tables["curves"].where(cell=cell, seed=seed).column(column)
+
+
+def _seeds(table):
+    return table.values("seed")
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("curves",),
+    budget=LM_BUDGET,
+    rule=EVERY,
+    quick=False,
+    sentence="after 1200 updates both networks' validation perplexity is below half the bigram baseline's",
+)
+def language_models_beat_half_the_bigram(tables):
+    limit = _bigram_perplexity() / 2
+    return {
+        s: all(np.exp(_curve(tables, c, s, "val_loss")[-1]) < limit for c in ("RNN", "LSTM"))
+        for s in _seeds(tables["curves"])
+    }
+
+
+def _lstm_lower(tables, seed, update):
+    rows = tables["curves"]
+    return (
+        rows.where(cell="LSTM", seed=seed, update=update).rows[0]["val_loss"]
+        < rows.where(cell="RNN", seed=seed, update=update).rows[0]["val_loss"]
+    )
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("curves",),
+    budget=LM_BUDGET,
+    rule=EVERY,
+    quick=False,
+    sentence="at updates 100, 300 and 600 the RNN's validation loss is below the LSTM's of the same seed",
+)
+def rnn_ahead_early(tables):
+    return {s: not any(_lstm_lower(tables, s, u) for u in (100, 300, 600)) for s in _seeds(tables["curves"])}
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("curves",),
+    budget=LM_BUDGET,
+    rule=at_least(0.9),
+    quick=False,
+    sentence="after 1200 updates the LSTM's validation loss is below the RNN's of the same seed (9 or more of 10)",
+)
+def lstm_ahead_at_the_end(tables):
+    return {s: _lstm_lower(tables, s, 1200) for s in _seeds(tables["curves"])}
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("curves",),
+    budget=LM_BUDGET,
+    rule=EVERY,
+    quick=False,
+    sentence="the lowest validation loss along the run is the LSTM's, and its gap validation/training is smaller",
+)
+def lstm_lower_best_and_smaller_gap(tables):
+    def held(s):
+        best = {c: np.min(_curve(tables, c, s, "val_loss")) for c in ("RNN", "LSTM")}
+        gap = {
+            c: _curve(tables, c, s, "val_loss")[-1] - _curve(tables, c, s, "train_loss")[-1] for c in ("RNN", "LSTM")
+        }
+        return best["LSTM"] < best["RNN"] and gap["RNN"] > gap["LSTM"]
+
+    return {s: held(s) for s in _seeds(tables["curves"])}
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("curves",),
+    budget=LM_BUDGET,
+    rule=EVERY,
+    quick=False,
+    sentence="clipping at norm 100 touched at most 2.5 % of the RNN's updates and 0.2 % of the LSTM's",
+)
+def clipping_rarely_acts(tables):
+    return {
+        s: _curve(tables, "RNN", s, "clipped")[-1] <= 0.025 and _curve(tables, "LSTM", s, "clipped")[-1] <= 0.002
+        for s in _seeds(tables["curves"])
+    }
+
+
+def _loops(s, window=100, longest=60):
+    return any(s[-window:] == s[-window - p : -p] for p in range(1, longest + 1))
+
+
+def _word_share(s, words_in_training):
+    words = "".join(c if c.isalpha() else " " for c in s).split()
+    return np.mean([w in words_in_training for w in words]) if words else np.nan
+
+
+def _texts(tables):
+    return {(r["cell"], r["seed"], r["temperature"]): json.loads(r["text"]) for r in tables["samples"].rows}
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("samples",),
+    budget=LM_BUDGET,
+    rule=at_least(0.8),
+    quick=False,
+    sentence="greedy sampling (τ = 0) ends in a loop (8 or more of 10 seeds, each network)",
+)
+def greedy_text_loops(tables):
+    texts = _texts(tables)
+    return {s: all(_loops(texts[c, s, 0.0]) for c in ("RNN", "LSTM")) for s in _seeds(tables["samples"])}
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("samples",),
+    budget=LM_BUDGET,
+    rule=EVERY,
+    quick=False,
+    sentence="at τ = 0.5 more of the sampled words are words of the training text than at τ = 1 and τ = 1.5",
+)
+def cool_sampling_writes_more_real_words(tables):
+    _, train_text, _ = _corpus()
+    words = set("".join(c if c.isalpha() else " " for c in train_text).split())
+    texts = _texts(tables)
+    return {
+        s: all(
+            _word_share(texts[c, s, 0.5], words) > max(_word_share(texts[c, s, t], words) for t in (1.0, 1.5))
+            for c in ("RNN", "LSTM")
+        )
+        for s in _seeds(tables["samples"])
+    }
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("units",),
+    budget=LM_BUDGET,
+    rule=about(0.7),
+    quick=False,
+    sentence="the LSTM has a unit that tracks 'inside LaTeX math' with |r| ≥ 0.75 in about 7 of 10 seeds",
+)
+def lstm_has_a_math_unit(tables):
+    rows = tables["units"].where(cell="LSTM")
+    return {s: abs(rows.where(seed=s).rows[0]["corr"]) >= 0.75 for s in _seeds(rows)}
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("units",),
+    budget=LM_BUDGET,
+    rule=about(0.1),
+    quick=False,
+    sentence="the RNN has such a unit (|r| ≥ 0.75) in about 1 of 10 seeds",
+)
+def rnn_seldom_has_a_math_unit(tables):
+    rows = tables["units"].where(cell="RNN")
+    return {s: abs(rows.where(seed=s).rows[0]["corr"]) >= 0.75 for s in _seeds(rows)}
+
+
+# --- notebook 19 --------------------------------------------------------------------------------------------------
+
+MODELS = (("RNN", 16), ("LSTM", 8), ("LSTM", 16))
+
+
+def _learned(tables, cell, H, seed, column, level=0.99):
+    run = tables[""].where(cell=cell, H=H, seed=seed)
+    hit = run.column(column) >= level
+    return run.column("update")[np.argmax(hit)] if hit.any() else np.nan
+
+
+@claim(
+    notebook="19",
+    experiment=REBER,
+    quick=False,
+    budget=REBER_BUDGET,
+    rule=EVERY,
+    sentence="every run gets 99 % of the test strings right within 3000 updates, and the inner grammar ('other' "
+    "positions) comes first",
+)
+def reber_learned_inner_grammar_first(tables):
+    return {
+        s: all(
+            _learned(tables, c, H, s, "other") < _learned(tables, c, H, s, "strings") for c, H in MODELS
+        )  # NaN compares False: a run that never learned fails
+        for s in _seeds(tables[""])
+    }
+
+
+@claim(
+    notebook="19",
+    experiment=REBER,
+    quick=False,
+    budget=REBER_BUDGET,
+    rule=at_least(0.9),
+    sentence="the RNN (H = 16) learns the strings before the LSTM (H = 8) (9 of 10 stored seeds)",
+)
+def reber_rnn_before_small_lstm(tables):
+    return {
+        s: _learned(tables, "RNN", 16, s, "strings") < _learned(tables, "LSTM", 8, s, "strings")
+        for s in _seeds(tables[""])
+    }
+
+
+@claim(
+    notebook="19",
+    experiment=REBER,
+    quick=False,
+    budget=REBER_BUDGET,
+    rule=at_least(0.9),
+    sentence="the LSTM (H = 16) learns the strings before the RNN (H = 16) (9 of 10 stored seeds)",
+)
+def reber_large_lstm_before_rnn(tables):
+    return {
+        s: _learned(tables, "LSTM", 16, s, "strings") < _learned(tables, "RNN", 16, s, "strings")
+        for s in _seeds(tables[""])
+    }
+
+
+@claim(
+    notebook="19",
+    experiment=REBER,
+    quick=False,
+    budget=REBER_BUDGET,
+    rule=OVERALL,
+    sentence="after 3000 updates the median loss of the 30 runs is within 0.01 nats of the grammar's L_min",
+)
+def reber_loss_reaches_the_minimum(tables):
+    test, test_legal = reber_strings(2000, rng=10_000)
+    _, _, mask, allowed = encode_strings(test, test_legal)
+    L_min = float(np.mean(np.log(allowed.sum(axis=-1)[mask])))
+    rows = tables[""]
+    final = [rows.where(cell=c, H=H, seed=s).rows[-1]["loss"] for c, H in MODELS for s in _seeds(rows)]
+    return np.median(final) - L_min < 0.01

@@ -1,0 +1,135 @@
+"""Notebook 07, section 3: SGD's step size on the toy task (experiments/sgd_step_size.py), 2000 epochs."""
+
+import numpy as np
+
+from . import EVERY, OVERALL, claim
+
+EXPERIMENT, BUDGET = "sgd_step_size", "2000 epochs of one SGD step"
+
+
+def _run(tables, eta, seed):
+    return tables[""].where(eta=eta, seed=seed)
+
+
+def _seeds(tables):
+    return tables[""].values("seed")
+
+
+def _per_seed(tables, test):
+    return {s: test(s) for s in _seeds(tables)}
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="η = 0.3 diverges: the loss explodes within 20 epochs",
+)
+def eta_0_3_diverges_within_20_epochs(tables):
+    return _per_seed(
+        tables,
+        lambda s: bool(_run(tables, 0.3, s).rows[-1]["diverged"]) and _run(tables, 0.3, s).rows[-1]["epoch"] <= 20,
+    )
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="η = 0.001, 0.01, 0.03 and 0.1 run all 2000 epochs without diverging",
+)
+def smaller_rates_run_the_whole_budget(tables):
+    return _per_seed(
+        tables,
+        lambda s: all(
+            not _run(tables, eta, s).rows[-1]["diverged"] and _run(tables, eta, s).rows[-1]["epoch"] == 2000
+            for eta in (0.001, 0.01, 0.03, 0.1)
+        ),
+    )
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="with η = 0.001 and η = 0.01 the loss never rises",
+)
+def small_rates_never_raise_the_loss(tables):
+    return _per_seed(tables, lambda s: all(_run(tables, eta, s).rows[-1]["rises"] == 0 for eta in (0.001, 0.01)))
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=OVERALL,
+    sentence="η = 0.001 is slow: after 2000 epochs every run's loss is 3 times or more above every η = 0.01 run's",
+)
+def eta_0_001_ends_behind_every_eta_0_01_run(tables):
+    seeds = _seeds(tables)
+    slow = np.array([_run(tables, 0.001, s).rows[-1]["loss"] for s in seeds])
+    steady = np.array([_run(tables, 0.01, s).rows[-1]["loss"] for s in seeds])
+    return bool(np.all(slow > 3 * steady.max()))
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="η = 0.03 is at the edge: the loss rises in more than 800 of the 2000 epochs",
+)
+def eta_0_03_raises_the_loss_often(tables):
+    return _per_seed(tables, lambda s: _run(tables, 0.03, s).rows[-1]["rises"] > 800)
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="η = 0.03 ends with 2/λ_max within 10 % of η",
+)
+def eta_0_03_ends_at_the_stability_limit(tables):
+    return _per_seed(tables, lambda s: abs(2 / _run(tables, 0.03, s).rows[-1]["lam_max"] / 0.03 - 1) < 0.1)
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="η = 0.1 fits the four targets exactly: loss below 1e-8 after 2000 epochs",
+)
+def eta_0_1_fits_exactly(tables):
+    return _per_seed(tables, lambda s: _run(tables, 0.1, s).rows[-1]["loss"] < 1e-8)
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="η = 0.1 ends just inside the limit: 2/λ_max in (η, 1.01 η)",
+)
+def eta_0_1_ends_just_inside_the_limit(tables):
+    return _per_seed(tables, lambda s: 0.1 < 2 / _run(tables, 0.1, s).rows[-1]["lam_max"] < 0.101)
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=EVERY,
+    sentence="η = 0.01 ends inside its limit (2/λ_max > η); η = 0.1 starts outside its own (2/λ_max < η)",
+)
+def eta_0_01_inside_and_eta_0_1_starts_outside(tables):
+    return _per_seed(
+        tables,
+        lambda s: (
+            2 / _run(tables, 0.01, s).rows[-1]["lam_max"] > 0.01 and 2 / _run(tables, 0.1, s).rows[0]["lam_max"] < 0.1
+        ),
+    )
