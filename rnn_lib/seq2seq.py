@@ -34,6 +34,7 @@ from . import attention as attn
 from . import gru
 from .clipping import clip_by_global_norm
 from .data import BOS, EOS, PAD
+from .fast import gru as fast_gru  # the same numbers as gru.forward/backward in fewer calls
 from .losses import check_class_targets, one_hot, softmax_cross_entropy
 from .optim import Adam
 from .validation import as_float_array, check_arrays, check_shapes, check_size, describe
@@ -136,11 +137,11 @@ def forward(params, src, tgt, attention=None):
     V, H = check_params(params, attention)
     src, tgt, lengths = check_tokens(src, tgt, V)
     dtype = params["W_out"].dtype
-    enc, enc_cache = gru.forward(_cell(params, "enc", H), one_hot(src, V, dtype))  # (S, B, H): h^e_1 … h^e_S
+    enc, enc_cache = fast_gru.forward(_cell(params, "enc", H), one_hot(src, V, dtype))  # (S, B, H): h^e_1 … h^e_S
     B = src.shape[1]
     bridge = enc[lengths - 1, np.arange(B)]  # each sequence's state after its own last token
     dec_in = np.concatenate([np.full((1, B), BOS), tgt[:-1]])
-    dec, dec_cache = gru.forward(_cell(params, "dec", H), one_hot(dec_in, V, dtype), h0=bridge)
+    dec, dec_cache = fast_gru.forward(_cell(params, "dec", H), one_hot(dec_in, V, dtype), h0=bridge)
     att_cache, features = None, dec
     if attention:
         att = {k[4:]: params[k] for k in names(attention) if k.startswith("att.")}
@@ -184,9 +185,9 @@ def backward(params, cache, dlogits):
         ddec = ddec + g.pop("query")  # the decoder's state is the query, so it gets the attention's gradient too
         denc += g.pop("keys")
         grads |= {f"att.{k}": v for k, v in g.items()}
-    g_dec = gru.backward(_cell(params, "dec", H), cache.dec, ddec)
+    g_dec = fast_gru.backward(_cell(params, "dec", H), cache.dec, ddec)
     denc[cache.lengths - 1, np.arange(B)] += g_dec["h0"]  # across the bridge, into each last encoder state
-    g_enc = gru.backward(_cell(params, "enc", H), cache.enc, denc)
+    g_enc = fast_gru.backward(_cell(params, "enc", H), cache.enc, denc)
     grads |= {f"{p}.{k}": g[k] for p, g in (("enc", g_enc), ("dec", g_dec)) for k in CELL}
     return {k: grads[k] for k in names(cache.attention)}
 
@@ -201,7 +202,7 @@ def greedy_decode(params, src, T, attention=None):
     V, H = check_params(params, attention)
     src, _, lengths = check_tokens(src, None, V)
     T, B, dtype = check_size(T, "T"), src.shape[1], params["W_out"].dtype
-    enc, _ = gru.forward(_cell(params, "enc", H), one_hot(src, V, dtype))
+    enc, _ = fast_gru.forward(_cell(params, "enc", H), one_hot(src, V, dtype))
     h, token = enc[lengths - 1, np.arange(B)], np.full(B, BOS)
     W = [params[f"dec.{k}"] for k in CELL]
     att = {k[4:]: params[k] for k in names(attention) if k.startswith("att.")}

@@ -78,19 +78,7 @@ def test_the_notebooks_make_figures():
     assert len(figures()) >= 30
 
 
-# Notebook 15 is being rebuilt (issue 21) in another branch; its figures are judged once it lands.
-REBUILT_ELSEWHERE = ("15_long_lags",)
-
-
-def cases():
-    for label, width, points in figures():
-        marks = [pytest.mark.xfail(reason="notebook 15 is rebuilt elsewhere", strict=False)] * label.startswith(
-            REBUILT_ELSEWHERE
-        )
-        yield pytest.param(label, width, points, id=label, marks=marks)
-
-
-@pytest.mark.parametrize("label, width, points", list(cases()))
+@pytest.mark.parametrize("label, width, points", figures(), ids=[label for label, *_ in figures()])
 def test_every_figure_has_text_at_least_10_px_high_in_jupyterlab(label, width, points):
     _, dpi = style_sizes()
     px = text_px(width, points, dpi)
