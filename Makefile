@@ -29,7 +29,8 @@ help:
 	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (over 90 min)"
 	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
 	@echo "make claims             every registered claim (rnn_lib.claims) with its n/N on the stored rows (seconds)"
-	@echo "make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2]   re-run what the claims need on new seeds and judge"
+	@echo "make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2] [NOTEBOOKS=07,08]   re-run what the claims need on new"
+	@echo "                        seeds and judge them (only the claims of the notebooks named, if given)"
 	@echo "                        them; fails if a claim misses its rule (quick: 5 seeds within 20 min on 2 cores)"
 	@echo "make clean    remove .venv and caches"
 	@echo "For lecturers (README, Teaching with it):"
@@ -98,8 +99,8 @@ claims: $(STAMP)
 
 JOBS ?= 2
 claims-holdout: $(STAMP)
-	@test -n "$(SEEDS)" || { echo "Usage: make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2]  (seeds 200 and above)"; exit 2; }
-	$(TEST_ENV) nice -n 10 $(BIN)/python experiments/claims.py --holdout $(SEEDS) $(if $(FULL),--full) --jobs $(JOBS)
+	@test -n "$(SEEDS)" || { echo "Usage: make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2] [NOTEBOOKS=07,08]  (seeds 200 and above)"; exit 2; }
+	$(TEST_ENV) nice -n 10 $(BIN)/python experiments/claims.py --holdout $(SEEDS) $(if $(FULL),--full) --jobs $(JOBS) $(if $(NOTEBOOKS),--notebooks $(NOTEBOOKS))
 
 # --- for lecturers: the optional groups "teach" (nbgrader) and "browser" (playwright) of pyproject.toml ---------
 TEACH_STAMP   := $(VENV)/.teach-stamp

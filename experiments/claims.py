@@ -1,8 +1,9 @@
 """Every registered claim, judged on the stored rows (make claims) or on new seeds (make claims-holdout).
 
     python experiments/claims.py                              every claim with its n/N on the stored rows
-    python experiments/claims.py --holdout 200-204 [--full] [--jobs 2]
+    python experiments/claims.py --holdout 200-204 [--full] [--jobs 2] [--notebooks 07,08]
                                                               re-run what the claims need on seeds 200-204, judge
+                                                              (only the claims of the notebooks named, if given)
 
 The claims are rnn_lib.claims (one function each; the notebooks assert through the same functions).  The holdout
 re-runs, on the given seeds, each experiment a claim reads: by default its quick holdout slice (Experiment.holdout,
@@ -73,9 +74,10 @@ def judge_stored() -> bool:
     return ok
 
 
-def judge_holdout(seeds, full: bool, jobs: int) -> bool:
-    claims = [c for c in registry().values() if full or c.quick]
-    skipped = [c.name for c in registry().values() if c not in claims]
+def judge_holdout(seeds, full: bool, jobs: int, notebooks=None) -> bool:
+    chosen = [c for c in registry().values() if notebooks is None or c.notebook in notebooks]
+    claims = [c for c in chosen if full or c.quick]
+    skipped = [c.name for c in chosen if c not in claims]
     experiments = {e.name: e for e in harness.all_experiments()}
     tables, start = {}, time.perf_counter()
     for name in sorted({c.experiment for c in claims}):
@@ -102,6 +104,7 @@ def main(argv=None) -> int:
     parser.add_argument("--holdout", metavar="SEEDS", help="re-run on these seeds, e.g. 200-204")
     parser.add_argument("--full", action="store_true", help="every case, not the quick holdout slice")
     parser.add_argument("--jobs", type=int, default=1, help="processes for the holdout runs")
+    parser.add_argument("--notebooks", help="only the claims of these notebooks, e.g. 07,08")
     args = parser.parse_args(argv)
     if args.holdout is None:
         return 0 if judge_stored() else 1
@@ -113,7 +116,11 @@ def main(argv=None) -> int:
     if args.jobs < 1:
         print(f"--jobs must be a positive int, got {args.jobs}", file=sys.stderr)
         return 2
-    return 0 if judge_holdout(seeds, args.full, args.jobs) else 1
+    notebooks = None if args.notebooks is None else {n.strip() for n in args.notebooks.split(",")}
+    if notebooks is not None and not notebooks & {c.notebook for c in registry().values()}:
+        print(f"--notebooks {args.notebooks!r} names no notebook with a registered claim", file=sys.stderr)
+        return 2
+    return 0 if judge_holdout(seeds, args.full, args.jobs, notebooks) else 1
 
 
 if __name__ == "__main__":
