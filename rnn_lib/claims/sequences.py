@@ -275,3 +275,67 @@ def reber_loss_reaches_the_minimum(tables):
     rows = tables[""]
     final = [rows.where(cell=c, H=H, seed=s).rows[-1]["loss"] for c, H in MODELS for s in _seeds(rows)]
     return np.median(final) - L_min < 0.01
+
+
+# --- notebook 18's controls for the math unit (experiments/char_language_model_controls.py) ------------------------
+
+CONTROLS = "char_language_model_controls"
+COUNTED, DECAYS = "\\_{}^=", (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+def character_count_control():
+    """The best decaying count of the characters \\ _ { } ^ = as a math detector: (|r| with math_mode, its decay).
+
+    The count never looks at ``$``; its decay is the best of DECAYS on the validation text itself, so the control
+    gets every chance a trained unit gets.
+    """
+    from ..language_model import decaying_count, math_mode
+
+    _, _, val_text = _corpus()
+    inside = math_mode(val_text).astype(float)
+    r = {d: abs(np.corrcoef(decaying_count(val_text, COUNTED, d), inside)[0, 1]) for d in DECAYS}
+    best = max(r, key=r.get)
+    return float(r[best]), best
+
+
+@claim(
+    notebook="18",
+    experiment=CONTROLS,
+    budget="no training: the initial weights",
+    rule=EVERY,
+    sentence="untrained, no unit of either network tracks math: the best unit's |r| is below 0.4",
+)
+def untrained_units_track_math_weakly(tables):
+    rows = tables[""]
+    return {s: bool(np.all(np.abs(rows.where(seed=s).column("corr")) < 0.4)) for s in _seeds(rows)}
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("units",),
+    budget=LM_BUDGET,
+    rule=about(0.7),
+    quick=False,
+    sentence="the LSTM's best unit tracks math better than the best decaying count of \\ _ { } ^ = (|r| 0.63) in "
+    "about 7 of 10 seeds",
+)
+def lstm_math_unit_beats_the_character_count(tables):
+    count_r, _ = character_count_control()
+    rows = tables["units"].where(cell="LSTM")
+    return {s: abs(rows.where(seed=s).rows[0]["corr"]) > count_r for s in _seeds(rows)}
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("units",),
+    budget=LM_BUDGET,
+    rule=about(0.5),
+    quick=False,
+    sentence="the RNN's best unit tracks math better than that character count in about half the seeds",
+)
+def rnn_math_unit_beats_the_character_count_in_half(tables):
+    count_r, _ = character_count_control()
+    rows = tables["units"].where(cell="RNN")
+    return {s: abs(rows.where(seed=s).rows[0]["corr"]) > count_r for s in _seeds(rows)}
