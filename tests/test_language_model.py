@@ -8,9 +8,9 @@ from rnn_lib import cells, language_model, lstm
 from rnn_lib.clipping import clip_by_global_norm
 from rnn_lib.language_model import (
     count_parameters,
+    decaying_count,
     evaluate,
     hidden_states,
-    decaying_count,
     init_language_model,
     math_mode,
     train_language_model,
