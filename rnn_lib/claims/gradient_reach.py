@@ -1,7 +1,7 @@
 """Notebook 08: how far back the last step's gradient reaches, against ρ(W_hh) and the input scale
 (experiments/gradient_reach.py); no training."""
 
-from . import EVERY, OVERALL, about, claim
+from . import EVERY, OVERALL, about, at_most, claim
 
 EXPERIMENT, BUDGET = "gradient_reach", "no training: random networks, H = 16, T = 60, last-step loss"
 
@@ -38,14 +38,23 @@ def at_rest_the_radius_decides(tables):
     experiment=EXPERIMENT,
     budget=BUDGET,
     rule=EVERY,
-    sentence="driven by inputs of size 1 (and of size 3), ρ = 1.5 keeps less than the gradient at T 60 steps back, "
-    "and ρ = 1 less than 1e-5 of it",
+    sentence="driven by inputs of size 3, ρ = 1.5 keeps less than the gradient at T 60 steps back, and ρ = 1 less "
+    "than 1e-5 of it (first stated for inputs of size 1: seeds 341, 372, 377 and 387 of 340-399 broke it)",
 )
-def inputs_of_size_one_bend_every_curve_down(tables):
-    return _per_seed(
-        tables,
-        lambda s: all(_reach(tables, s, 1.5, x) < 1 and _reach(tables, s, 1.0, x) < 1e-5 for x in (1.0, 3.0)),
-    )
+def large_inputs_bend_every_curve_down(tables):
+    return _per_seed(tables, lambda s: _reach(tables, s, 1.5, 3.0) < 1 and _reach(tables, s, 1.0, 3.0) < 1e-5)
+
+
+@claim(
+    notebook="08",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=at_most(0.1),
+    sentence="driven by inputs of size 1, ρ = 1.5 has more gradient 60 steps back than at T in few seeds (0 of 20 "
+    "stored, 3 of seeds 340-399)",
+)
+def inputs_of_size_one_seldom_let_rho_1_5_grow(tables):
+    return _per_seed(tables, lambda s: _reach(tables, s, 1.5, 1.0) > 1)
 
 
 @claim(
@@ -65,10 +74,10 @@ def small_inputs_let_rho_1_5_grow(tables):
     experiment=EXPERIMENT,
     budget=BUDGET,
     rule=OVERALL,
-    sentence="the larger the inputs, the fewer ρ = 1.5 networks grow: the count 60 steps back falls from inputs × 0.1 "
-    "to × 0.3 to × 1, where it is 0",
+    sentence="the larger the inputs, the fewer ρ = 1.5 networks grow: the count 60 steps back never rises from inputs "
+    "× 0.1 to × 0.3 to × 1 to × 3, and falls from × 0.1 to × 0.3 (first stated as 'to 0 at × 1': seeds 340-359 had 1)",
 )
 def growth_falls_with_the_input_scale(tables):
     seeds = tables[""].values("seed")
-    grew = [sum(_reach(tables, s, 1.5, x) > 1 for s in seeds) for x in (0.1, 0.3, 1.0)]
-    return grew[0] > grew[1] > grew[2] == 0
+    grew = [sum(_reach(tables, s, 1.5, x) > 1 for s in seeds) for x in (0.1, 0.3, 1.0, 3.0)]
+    return grew[0] > grew[1] >= grew[2] >= grew[3]
