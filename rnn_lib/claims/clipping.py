@@ -52,8 +52,9 @@ def gradient_grows_with_the_lag_at_the_start(tables):
     experiment=EXPLOSION,
     tables=("lags",),
     budget=BUDGET_EXPLOSION,
-    rule=EVERY,
-    sentence="after 4 clipped updates the gradient 30 steps back is larger than at T",
+    rule=at_least(0.8),
+    sentence="after 4 clipped updates the gradient 30 steps back is still larger than at T in most seeds (10 of 10 "
+    "stored; first stated for every seed: one of seeds 340-349 broke it)",
 )
 def gradient_grows_with_the_lag_after_4_clipped_updates(tables):
     return {s: _growth(tables, s, "clip 1, eta 0.1", 4) > 1 for s in _seeds(tables["lags"])}
