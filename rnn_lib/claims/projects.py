@@ -3,7 +3,7 @@ length (experiments/adding_budget.py)."""
 
 import numpy as np
 
-from . import EVERY, OVERALL, about, claim
+from . import EVERY, OVERALL, about, at_least, claim
 
 FORECAST, BUDGET_RUN = "sine_forecast", "adding_budget"
 FORECAST_BUDGET = "320 updates of 16 waves; 80 free-running steps after a warm-up of 40"
@@ -194,20 +194,33 @@ def _first(run, column, test):
     experiment=BUDGET_RUN,
     quick=False,
     budget=ADDING_BUDGET,
-    rule=EVERY,
-    sentence="at every length the gradient reaching x_1 passes 1 % of the last input's no later than the MSE falls "
-    "below half the baseline's, and ends above 1 %",
+    rule=at_least(0.9),
+    sentence="the gradient reaching x_1 passes 1 % of the last input's no later than the MSE falls below half the "
+    "baseline's in almost every run (length and seed; 60 of 60 stored; first stated for every seed and with 'ends "
+    "above 1 %': held-out seed 302 halved at T = 60 with 0.2 %, seed 301 ended at 0.5 %)",
 )
 def adding_reach_opens_before_learning(tables):
     rows = tables[""]
 
-    def held(seed):
-        for T in LENGTHS:
-            run = rows.where(T=T, seed=seed)
-            if run.rows[-1]["input_reach"] <= 0.01 or not np.any(run.column("mse_ratio") < 0.5):
-                return False
-            if _first(run, "input_reach", lambda g: g > 1e-2) > _first(run, "mse_ratio", lambda r: r < 0.5):
-                return False
-        return True
+    def held(run):
+        if not np.any(run.column("mse_ratio") < 0.5) or not np.any(run.column("input_reach") > 1e-2):
+            return False
+        return _first(run, "input_reach", lambda g: g > 1e-2) <= _first(run, "mse_ratio", lambda r: r < 0.5)
 
-    return {s: held(s) for s in rows.values("seed")}
+    return {(T, s): held(rows.where(T=T, seed=s)) for T in LENGTHS for s in rows.values("seed")}
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget=ADDING_BUDGET,
+    rule=at_least(0.9),
+    sentence="after 25,600 updates the gradient reaching x_1 is above 1 % of the last input's in almost every run "
+    "(length and seed; 60 of 60 stored)",
+)
+def adding_reach_ends_above_1_percent(tables):
+    rows = tables[""]
+    return {
+        (T, s): rows.where(T=T, seed=s).rows[-1]["input_reach"] > 1e-2 for T in LENGTHS for s in rows.values("seed")
+    }
