@@ -9,7 +9,7 @@ legal sets are known, learning can be scored exactly:
 
 Positions are the predictions made after symbols 1 … len − 1 of a string (after the final E nothing is predicted).
 The one position that needs memory across the whole string is the prediction after the inner E: the legal set is
-the single symbol at position 2 (T or P), read about a dozen symbols earlier (:func:`memory_positions`).
+the single symbol at position 2 (T or P), read len − 4 steps earlier: 7 for the median string (:func:`memory_positions`).
 
 Strings of a batch are padded to the longest; padded steps carry no loss (a mask), and since they come after a
 string's last symbol they change nothing before it.

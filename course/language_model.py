@@ -242,3 +242,23 @@ def math_mode(text) -> np.ndarray:
         inside[i : i + width] = state
         i += width
     return inside
+
+
+def decaying_count(text, characters, decay) -> np.ndarray:
+    """A control for "a unit tracks X": a running count of some characters that fades, c_t = decay·c_{t−1} + [x_t ∈ S].
+
+    Inputs: text (str); characters (str, the set S, non-empty); decay (float in [0, 1)).
+    Returns (len(text),) float64: c_t after reading character t (c_0 = 0 before the first).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {describe(text)}")
+    if not isinstance(characters, str) or not characters:
+        raise TypeError(f"characters must be a non-empty str (the characters counted), got {describe(characters)}")
+    if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0 <= decay < 1:
+        raise ValueError(f"decay must be a number in [0, 1), got {decay!r}")
+    hits = np.fromiter((c in characters for c in text), dtype=float, count=len(text))
+    out, c = np.empty(len(text)), 0.0
+    for t, hit in enumerate(hits):
+        c = decay * c + hit
+        out[t] = c
+    return out

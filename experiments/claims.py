@@ -4,6 +4,7 @@
     python experiments/claims.py --holdout 200-204 [--full] [--jobs 2] [--notebooks 15] [--save DIR]
     python experiments/claims.py --judge DIR                  judge the claims on rows a --save run left in DIR
                                                               re-run what the claims need on seeds 200-204, judge
+                                                              (only the claims of the notebooks named, if given)
 
 The claims are course.claims (one function each; the notebooks assert through the same functions).  The holdout
 re-runs, on the given seeds, each experiment a claim reads: by default its quick holdout slice (Experiment.holdout,
@@ -148,6 +149,9 @@ def main(argv=None) -> int:
         print(f"--jobs must be a positive int, got {args.jobs}", file=sys.stderr)
         return 2
     notebooks = None if args.notebooks is None else {n.strip().zfill(2) for n in args.notebooks.split(",")}
+    if notebooks is not None and not notebooks & {c.notebook for c in registry().values()}:
+        print(f"--notebooks {args.notebooks!r} names no notebook with a registered claim", file=sys.stderr)
+        return 2
     return 0 if judge_holdout(seeds, args.full, args.jobs, notebooks, args.save) else 1
 
 

@@ -13,15 +13,19 @@ every run), each string read from zero states (grammar.legal_set_scores): the fr
 most probable symbols are exactly the legal ones (positions), of the predictions after the inner E, which need
 the second symbol (memory), of the other positions (other), of strings right at every position (strings), the
 mean cross-entropy per position (loss, nats), and memory on the test strings of at least 20 symbols only
-(memory_long; 61 strings, dependency spanning 17 or more steps).  The quick mode re-runs the first 100 updates
-of seed 0 for each model.
+(memory_long; 61 strings, dependency spanning 17 or more steps).  Memory by lag: the lag of a string is the number
+of steps its state must carry the second symbol, from reading it (step 2) to the prediction that needs it (made
+after reading the inner E, step len − 2): len − 4, from 5 to 25 on the test set (median 7).  memory_lag_5_6,
+memory_lag_7_9 and memory_lag_10_15 are memory on the test strings with those lags (890, 626 and 423 strings);
+lags 16-25 are memory_long.  The quick mode re-runs the first 100 updates of seed 0 for each model.
 """
 
 import numpy as np
 from harness import Experiment, seeds
 
-from course.grammar import V, legal_set_scores, train_on_strings
+from course.grammar import V, encode_strings, legal_set_hits, legal_set_scores, memory_positions, train_on_strings
 from course.language_model import init_language_model
+from rnn_lib.cells import check_cell
 from rnn_lib.data import reber_strings
 from rnn_lib.optim import Adam
 
@@ -29,6 +33,12 @@ MODELS = (("RNN", 16), ("LSTM", 8), ("LSTM", 16))
 UPDATES, QUICK_UPDATES, EVERY = 3000, 100, 50
 BATCH, LR, CLIP = 32, 0.01, 100.0
 TEST_SEED, TEST_SIZE, LONG = 10_000, 2000, 20
+LAG_BINS = {"memory_lag_5_6": (5, 6), "memory_lag_7_9": (7, 9), "memory_lag_10_15": (10, 15)}  # 16-25: memory_long
+
+
+def lags(strings):
+    """Steps each string's state carries its second symbol, from reading it to the prediction that needs it: (N,)."""
+    return np.array([len(s) - 4 for s in strings])
 
 
 def test_set():
@@ -40,12 +50,18 @@ def test_set():
 def run(case, quick):
     cell, H, seed = case["cell"], case["H"], case["seed"]
     strings, legal, long = test_set()
+    x_test, _, _, allowed = encode_strings(strings, legal)
+    lag, rows, columns = lags(strings), memory_positions(strings), np.arange(len(strings))
 
     def measure(params):
         scores = legal_set_scores(params, strings, legal, cell=cell)
         scores["memory_long"] = legal_set_scores(
             params, [strings[i] for i in long], [legal[i] for i in long], cell=cell
         )["memory"]
+        logits, _ = check_cell(cell).forward(params, x_test)
+        right = legal_set_hits(logits, allowed)[rows, columns]  # (N,): right at each string's memory position
+        for name, (low, high) in LAG_BINS.items():
+            scores[name] = float(right[(lag >= low) & (lag <= high)].mean())
         return scores
 
     params = init_language_model(cell, V, H, rng=seed)

@@ -7,6 +7,7 @@ import rnn_lib
 from course import language_model
 from course.language_model import (
     count_parameters,
+    decaying_count,
     evaluate,
     hidden_states,
     init_language_model,
@@ -225,6 +226,17 @@ def test_a_model_that_reads_and_predicts_different_sizes_is_refused():
 )
 def test_math_mode_is_true_from_an_opening_dollar_to_before_the_closing_one(text, expected):
     assert "".join("1" if m else "0" for m in math_mode(text)) == expected
+
+
+def test_decaying_count_adds_one_per_counted_character_and_fades_by_the_decay():
+    # c_t = d c_{t−1} + [x_t counted]: "a" 1; "$" 0.5; "b" 0.25 + 1; "a" 0.625 + 1
+    assert np.allclose(decaying_count("a$ba", "ab", 0.5), [1.0, 0.5, 1.25, 1.625], rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("decay", [1.0, -0.1, True, "0.5"])
+def test_decaying_count_refuses_a_decay_outside_0_to_1(decay):
+    with pytest.raises(ValueError, match="decay must be a number in \\[0, 1\\)"):
+        decaying_count("abc", "a", decay)
 
 
 def test_lstm_layout_is_the_gated_modules():

@@ -3,7 +3,7 @@ unstable step size (experiments/step_size_instability.py)."""
 
 import numpy as np
 
-from . import EVERY, about, claim
+from . import EVERY, about, at_least, claim
 
 EXPLOSION, INSTABILITY = "clipping_explosion", "step_size_instability"
 BUDGET_EXPLOSION, BUDGET_INSTABILITY = "400 updates of 16 sequences", "240 updates of 8 sequences"
@@ -52,8 +52,9 @@ def gradient_grows_with_the_lag_at_the_start(tables):
     experiment=EXPLOSION,
     tables=("lags",),
     budget=BUDGET_EXPLOSION,
-    rule=EVERY,
-    sentence="after 4 clipped updates the gradient 30 steps back is larger than at T",
+    rule=at_least(0.8),
+    sentence="after 4 clipped updates the gradient 30 steps back is still larger than at T in most seeds (10 of 10 "
+    "stored; first stated for every seed: one of seeds 340-349 broke it)",
 )
 def gradient_grows_with_the_lag_after_4_clipped_updates(tables):
     return {s: _growth(tables, s, "clip 1, eta 0.1", 4) > 1 for s in _seeds(tables["lags"])}
@@ -144,10 +145,11 @@ def _ss(tables, seed, variant):
     tables=("runs",),
     budget=BUDGET_INSTABILITY,
     rule=EVERY,
-    sentence="λ_max at the initial weights lies between 2/η for η = 0.1 and for η = 0.01 (20 and 200)",
+    sentence="λ_max at the initial weights is above 2/η = 20 for η = 0.1 (first stated as 'between 20 and 200': "
+    "holdout seeds 304 and 308 start at 482 and 221)",
 )
 def initial_curvature_between_the_two_limits(tables):
-    return {s: 20 < _ss(tables, s, "no clip, eta 0.1")["lam_max_initial"] < 200 for s in _seeds(tables["runs"])}
+    return {s: 20 < _ss(tables, s, "no clip, eta 0.1")["lam_max_initial"] for s in _seeds(tables["runs"])}
 
 
 @claim(
@@ -183,9 +185,9 @@ def large_step_blows_up_the_readout(tables):
     experiment=INSTABILITY,
     tables=("lags",),
     budget=BUDGET_INSTABILITY,
-    rule=about(0.9),
-    sentence="nothing explodes through time: at the initial weights the gradient 20 steps back is below 0.05 of "
-    "that at T (9 of 10 stored seeds)",
+    rule=about(0.75),
+    sentence="at the initial weights the gradient 20 steps back is below 0.05 of that at T in about 3 of 4 seeds "
+    "(9 of 10 stored; first stated for 9 in 10: holdout seeds 300-309 and 310-319 gave 8 and 6 of 10)",
 )
 def no_explosion_through_time(tables):
     rows = tables["lags"].where(variant="no clip, eta 0.1", when="initial")
@@ -224,3 +226,38 @@ def final_curvature_against_the_limits(tables):
         and _ss(tables, s, "clip 1, eta 0.1")["lam_max_last"] > 20
         for s in _seeds(tables["runs"])
     }
+
+
+# --- the diagnostic of section 4, with its error rate --------------------------------------------------------------
+
+
+@claim(
+    notebook="09",
+    experiment=INSTABILITY,
+    tables=("runs", "lags"),
+    budget=BUDGET_INSTABILITY,
+    rule=about(0.9),
+    sentence="the diagnostic 'η > 2/λ_max and the gradient shrinks with the lag → the step size' names the cause of "
+    "the η = 0.1 blow-up in about 9 of 10 seeds (at the initial weights, lag 20); the others grow with the lag",
+)
+def lag_test_names_the_step_size(tables):
+    lags = tables["lags"].where(variant="no clip, eta 0.1", when="initial")
+
+    def named(s):
+        r = lags.where(seed=s).column("grad_norm")
+        return _ss(tables, s, "no clip, eta 0.1")["lam_max_initial"] > 2 / 0.1 and r[20] < r[0]
+
+    return {s: named(s) for s in _seeds(tables["runs"])}
+
+
+@claim(
+    notebook="09",
+    experiment=INSTABILITY,
+    tables=("runs",),
+    budget=BUDGET_INSTABILITY,
+    rule=at_least(0.7),
+    sentence="λ_max at the initial weights is below 2/η = 200 for η = 0.01 in most seeds (10 of 10 stored, 8 of 10 on "
+    "seeds 300-309)",
+)
+def small_step_starts_inside_its_limit_in_most_seeds(tables):
+    return {s: _ss(tables, s, "no clip, eta 0.1")["lam_max_initial"] < 200 for s in _seeds(tables["runs"])}

@@ -3,7 +3,7 @@ length (experiments/adding_budget.py)."""
 
 import numpy as np
 
-from . import EVERY, OVERALL, about, claim
+from . import EVERY, OVERALL, about, at_least, claim
 
 FORECAST, BUDGET_RUN = "sine_forecast", "adding_budget"
 FORECAST_BUDGET = "320 updates of 16 waves; 80 free-running steps after a warm-up of 40"
@@ -134,11 +134,26 @@ def adding_median_grows_with_length(tables):
     quick=False,
     budget=ADDING_BUDGET,
     rule=OVERALL,
-    sentence="two to three times as many updates each time T doubles (5→10, 10→20, 20→40, 30→60)",
+    sentence="from T = 10 on, each doubling (10→20, 20→40, 30→60) multiplies the median updates by 1.5 to 4 (the "
+    "law '2 to 3 times for every doubling, 5→10 included' failed on new seeds: 5→10 is set by the grid)",
 )
-def adding_doubling_costs_two_to_three_times(tables):
+def adding_doubling_factor_from_t10(tables):
     needed = _all_needed(tables)
-    return all(2 < np.median(needed[2 * T]) / np.median(needed[T]) < 3 for T in (5, 10, 20, 30))
+    return all(1.5 < np.median(needed[2 * T]) / np.median(needed[T]) < 4 for T in (10, 20, 30))
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget=ADDING_BUDGET,
+    rule=EVERY,
+    sentence="T = 5 is halved at the first or the second record (256 or 512 updates): its count is known only to "
+    "the recording grid's 256 updates",
+)
+def adding_t5_set_by_the_grid(tables):
+    rows = tables[""]
+    return {s: _needed(rows, 5, s) in (256.0, 512.0) for s in rows.values("seed")}
 
 
 @claim(
@@ -179,20 +194,33 @@ def _first(run, column, test):
     experiment=BUDGET_RUN,
     quick=False,
     budget=ADDING_BUDGET,
-    rule=EVERY,
-    sentence="at every length the gradient reaching x_1 passes 1 % of the last input's no later than the MSE falls "
-    "below half the baseline's, and ends above 1 %",
+    rule=at_least(0.9),
+    sentence="the gradient reaching x_1 passes 1 % of the last input's no later than the MSE falls below half the "
+    "baseline's in almost every run (length and seed; 60 of 60 stored; first stated for every seed and with 'ends "
+    "above 1 %': held-out seed 302 halved at T = 60 with 0.2 %, seed 301 ended at 0.5 %)",
 )
 def adding_reach_opens_before_learning(tables):
     rows = tables[""]
 
-    def held(seed):
-        for T in LENGTHS:
-            run = rows.where(T=T, seed=seed)
-            if run.rows[-1]["input_reach"] <= 0.01 or not np.any(run.column("mse_ratio") < 0.5):
-                return False
-            if _first(run, "input_reach", lambda g: g > 1e-2) > _first(run, "mse_ratio", lambda r: r < 0.5):
-                return False
-        return True
+    def held(run):
+        if not np.any(run.column("mse_ratio") < 0.5) or not np.any(run.column("input_reach") > 1e-2):
+            return False
+        return _first(run, "input_reach", lambda g: g > 1e-2) <= _first(run, "mse_ratio", lambda r: r < 0.5)
 
-    return {s: held(s) for s in rows.values("seed")}
+    return {(T, s): held(rows.where(T=T, seed=s)) for T in LENGTHS for s in rows.values("seed")}
+
+
+@claim(
+    notebook="12",
+    experiment=BUDGET_RUN,
+    quick=False,
+    budget=ADDING_BUDGET,
+    rule=at_least(0.9),
+    sentence="after 25,600 updates the gradient reaching x_1 is above 1 % of the last input's in almost every run "
+    "(length and seed; 60 of 60 stored)",
+)
+def adding_reach_ends_above_1_percent(tables):
+    rows = tables[""]
+    return {
+        (T, s): rows.where(T=T, seed=s).rows[-1]["input_reach"] > 1e-2 for T in LENGTHS for s in rows.values("seed")
+    }

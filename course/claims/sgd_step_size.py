@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import EVERY, OVERALL, claim
+from . import EVERY, OVERALL, at_most, claim
 
 EXPERIMENT, BUDGET = "sgd_step_size", "2000 epochs of one SGD step"
 
@@ -133,3 +133,66 @@ def eta_0_01_inside_and_eta_0_1_starts_outside(tables):
             2 / _run(tables, 0.01, s).rows[-1]["lam_max"] > 0.01 and 2 / _run(tables, 0.1, s).rows[0]["lam_max"] < 0.1
         ),
     )
+
+
+# --- the budget: the same runs to 8000 epochs (experiments/sgd_step_size_budget.py) --------------------------------
+
+LONG, LONG_BUDGET = "sgd_step_size_budget", "8000 epochs of one SGD step"
+
+
+def _long(tables, eta, seed):
+    return tables["runs"].where(eta=eta, seed=seed).rows[0]
+
+
+@claim(
+    notebook="07",
+    experiment=LONG,
+    tables=("runs",),
+    budget="2000 epochs of one SGD step (the runs of sgd_step_size_budget)",
+    rule=EVERY,
+    sentence="at 2000 epochs η = 0.03's loss is above η = 0.01's of the same seed",
+)
+def eta_0_03_behind_eta_0_01_at_2000_epochs(tables):
+    return {
+        s: _long(tables, 0.03, s)["loss_2000"] > _long(tables, 0.01, s)["loss_2000"]
+        for s in tables["runs"].values("seed")
+    }
+
+
+@claim(
+    notebook="07",
+    experiment=LONG,
+    tables=("runs",),
+    budget=LONG_BUDGET,
+    rule=EVERY,
+    sentence="at 8000 epochs η = 0.03's loss is below that of every η = 0.01 run",
+)
+def eta_0_03_below_every_eta_0_01_run_at_8000_epochs(tables):
+    seeds = tables["runs"].values("seed")
+    best_steady = min(_long(tables, 0.01, s)["loss_8000"] for s in seeds)
+    return {s: _long(tables, 0.03, s)["loss_8000"] < best_steady for s in seeds}
+
+
+@claim(
+    notebook="07",
+    experiment=LONG,
+    tables=("overtake",),
+    budget=LONG_BUDGET,
+    rule=EVERY,
+    sentence="η = 0.03 overtakes η = 0.01 for good after epoch 2000 and before epoch 8000",
+)
+def eta_0_03_overtakes_eta_0_01_between_2000_and_8000(tables):
+    rows = tables["overtake"]
+    return {s: 2000 < rows.where(seed=s).rows[0]["epoch"] < 8000 for s in rows.values("seed")}
+
+
+@claim(
+    notebook="07",
+    experiment=LONG,
+    tables=("runs",),
+    budget="1000 epochs of one SGD step (the runs of sgd_step_size_budget)",
+    rule=at_most(0.3),
+    sentence="at 1000 epochs η = 0.1 has fitted exactly (loss below 1e-8) in few seeds (1 of 10 stored)",
+)
+def eta_0_1_seldom_exact_at_1000_epochs(tables):
+    return {s: _long(tables, 0.1, s)["loss_1000"] < 1e-8 for s in tables["runs"].values("seed")}
