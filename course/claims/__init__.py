@@ -106,6 +106,13 @@ class Verdict:
     def failed_seeds(self) -> list:
         return [s for s, ok in self.held.items() if not ok]
 
+    def _ipython_display_(self) -> None:
+        # A notebook cell that ends with claim.check(...) has printed the verdict already: show it once, not twice
+        # (and never the dataclass's long repr, with its function address).
+        if self.__dict__.pop("_printed", False):
+            return
+        print(self)
+
     def __str__(self) -> str:
         mark = "holds" if self.passed else "FAILS"
         if self.claim.rule.kind == "overall":
@@ -142,6 +149,7 @@ class Claim:
         """The verdict, printed; AssertionError (naming the seeds it failed in) unless the rule is met."""
         verdict = self(tables)
         print(verdict)
+        verdict.__dict__["_printed"] = True
         assert verdict.passed, f"claim {self.name} failed in seeds {verdict.failed_seeds}"
         return verdict
 
