@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import EVERY, OVERALL, at_most, claim
+from . import EVERY, OVERALL, at_least, at_most, claim
 
 EXPERIMENT, BUDGET = "sgd_step_size", "2000 epochs of one SGD step"
 
@@ -124,15 +124,23 @@ def eta_0_1_ends_just_inside_the_limit(tables):
     experiment=EXPERIMENT,
     budget=BUDGET,
     rule=EVERY,
-    sentence="η = 0.01 ends inside its limit (2/λ_max > η); η = 0.1 starts outside its own (2/λ_max < η)",
+    sentence="η = 0.01 ends inside its limit (2/λ_max > η) (first stated with 'and η = 0.1 starts outside its own': "
+    "held-out seed 364 starts at 2/λ_max = 0.18)",
 )
 def eta_0_01_inside_and_eta_0_1_starts_outside(tables):
-    return _per_seed(
-        tables,
-        lambda s: (
-            2 / _run(tables, 0.01, s).rows[-1]["lam_max"] > 0.01 and 2 / _run(tables, 0.1, s).rows[0]["lam_max"] < 0.1
-        ),
-    )
+    return _per_seed(tables, lambda s: 2 / _run(tables, 0.01, s).rows[-1]["lam_max"] > 0.01)
+
+
+@claim(
+    notebook="07",
+    experiment=EXPERIMENT,
+    budget=BUDGET,
+    rule=at_least(0.7),
+    sentence="η = 0.1 starts outside its limit (2/λ_max < η at the initial weights) in most seeds (10 of 10 stored, "
+    "4 of 5 on seeds 360-364)",
+)
+def eta_0_1_starts_outside_its_limit_in_most_seeds(tables):
+    return _per_seed(tables, lambda s: 2 / _run(tables, 0.1, s).rows[0]["lam_max"] < 0.1)
 
 
 # --- the budget: the same runs to 8000 epochs (experiments/sgd_step_size_budget.py) --------------------------------
