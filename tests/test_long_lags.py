@@ -67,7 +67,7 @@ def test_the_grus_differ_in_the_update_gate_block_of_b_ih_only_and_keep_95_perce
     bz3, _ = long_lags.network("gru_bz3", 7, "remember_random")
     assert all(np.array_equal(bz0[k], bz3[k]) for k in bz0 if k != "b_ih")
     assert np.array_equal(bz3["b_ih"] - bz0["b_ih"], np.r_[np.zeros(36), 3 * np.ones(36), np.zeros(36)][:, None])
-    _, gates, _ = gru.cell_forward(bz3["b_ih"][:, 0], bz3["b_hh"][:, 0], np.zeros(36))  # x = 0, h_0 = 0
+    _, gates, _ = gru.gates_forward(bz3["b_ih"][:, 0], bz3["b_hh"][:, 0], np.zeros(36))  # x = 0, h_0 = 0
     np.testing.assert_allclose(gates[36:72], 1 / (1 + np.exp(-3.0)))  # z_t = σ(3) ≈ 0.95 in every unit
 
 

@@ -75,12 +75,12 @@ def only_the_biased_gru_remembers_a_late_sign(tables):
     tables=("runs",),
     budget=BUDGET,
     rule=about(0.6),
-    sentence="the LSTM with forget bias 3 solves the latching task in about 6 of 10 seeds, within 100 updates when "
-    "it does",
+    sentence="the LSTM with forget bias 3 solves the latching task within the budget in about 6 of 10 seeds (most of "
+    "them within 100 updates)",
 )
 def lstm_with_bias_3_latches_in_some_seeds(tables):
     solved = _solved(tables, "remember", "lstm_fb3")
-    return {s: t is not None and t <= 100 for s, t in solved.items()}
+    return {s: t is not None for s, t in solved.items()}
 
 
 @claim(
