@@ -1,0 +1,224 @@
+"""The Chinese edition's notebooks: English source + gettext catalogue → translated notebook.
+
+    python tools/translations.py update            # refresh every catalogue from the English notebooks
+    python tools/translations.py update 13_lstm    # one notebook's catalogue
+    python tools/translations.py status            # per catalogue: translated / fuzzy / untranslated
+
+The English notebooks in notebooks/ are the one source.  Each markdown cell is cut into *blocks* (paragraphs,
+headings, list items, tables, fenced code, display maths: see :func:`blocks`), and each block is one message of
+``locale/zh_CN/LC_MESSAGES/<notebook>.po``::
+
+    msgctxt "76c29796"            ← the cell's id: a block is found again in its cell wherever it moves
+    msgid "The forget gate ..."   ← the English block, character for character
+    msgstr "遗忘门 ..."            ← its translation
+
+Why this keying: an unchanged block keeps its translation whatever else changes; a block whose English changes
+no longer matches its msgid, so :func:`merge` pairs it with the old message of the same cell it replaced, keeps
+the old translation marked **fuzzy** with the old English as ``#| msgid`` (what translation platforms show as the
+diff), and the tests fail until a translator has looked at it.  Exactly the edited blocks become fuzzy.
+
+A block with nothing to translate (only maths, code or a link list: :func:`needs_translation`) is not a message;
+it is copied as it is.  :func:`translate_notebook` builds the Chinese notebook: every code cell, output, cell id,
+attachment and metadata copied, every markdown block replaced by its translation (the English block where a
+message is missing or fuzzy, so a half-translated notebook still runs and reads).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+LOCALE_DIR = ROOT / "locale"
+LANGUAGES = {"zh": "zh_CN"}  # COURSE_LANG value → gettext locale folder
+
+# Cells generated from tools/syllabus.py (navigation, course map): the Chinese edition generates them from the
+# syllabus's own catalogue, so they are not messages of a notebook's catalogue.
+GENERATED_TAGS = {"nav-header", "nav-footer", "course-map"}
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def catalogue_path(stem: str, lang: str = "zh") -> Path:
+    """Where a notebook's catalogue lives: locale/zh_CN/LC_MESSAGES/<stem>.po."""
+    return LOCALE_DIR / LANGUAGES[lang] / "LC_MESSAGES" / f"{stem}.po"
+
+
+def blocks(markdown: str) -> list[str]:
+    """Cut a markdown cell into blocks separated by blank lines, never inside a code fence or a $$ … $$ display.
+
+    ``"\\n\\n".join(blocks(s)) == s`` for every cell whose blocks are separated by exactly one blank line (the
+    course's style; sync_notebooks and ruff keep them so); other runs of blank lines are normalised to one.
+    """
+    out, current, fenced, display = [], [], False, False
+    for line in markdown.split("\n"):
+        if not line.strip() and not fenced and not display:
+            if current:
+                out.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and line.count("$$") % 2 == 1:
+            display = not display
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
+
+
+def needs_translation(block: str) -> bool:
+    """True when a block has words outside maths, code, link targets and HTML tags (a heading, a sentence)."""
+    prose = _LINK_TARGET.sub("]", _CODE.sub(" ", _MATH.sub(" ", block)))
+    prose = re.sub(r"<[^>]+>", " ", prose)
+    return bool(_LETTERS.search(prose))
+
+
+def messages(nb: dict) -> list[tuple[str, str]]:
+    """(cell id, block) of every block to translate, in reading order."""
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown" or generated(cell):
+            continue
+        for block in blocks(_source(cell)):
+            if needs_translation(block):
+                found.append((cell["id"], block))
+    return found
+
+
+def generated(cell) -> bool:
+    """True for the cells tools/sync_notebooks.py writes (see GENERATED_TAGS)."""
+    return bool(GENERATED_TAGS & set(cell.get("metadata", {}).get("tags", [])))
+
+
+def _source(cell) -> str:
+    src = cell["source"]
+    return src if isinstance(src, str) else "".join(src)
+
+
+def merge(stem: str, nb: dict, old: polib.POFile | None) -> polib.POFile:
+    """The catalogue for ``nb``: old translations kept where the English is unchanged, fuzzy where it changed.
+
+    For a block with no exact old message (same cell, same English), the old messages of the same cell that no
+    longer match any block are candidates; the most similar (difflib ratio ≥ 0.5) lends its translation, marked
+    fuzzy, with the old English kept as ``previous_msgid``.  Old messages that match nothing are dropped (git
+    keeps them).
+    """
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": f"rnn-bptt-course {stem}",
+        "Language": LANGUAGES["zh"],
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    wanted = messages(nb)
+    old_entries = list(old) if old is not None else []
+    exact = {(e.msgctxt, e.msgid): e for e in old_entries if not e.obsolete}
+    wanted_keys = set(wanted)
+    spare = {}  # cell id → old messages of that cell no longer matching any block
+    for e in old_entries:
+        if not e.obsolete and (e.msgctxt, e.msgid) not in wanted_keys and e.msgstr:
+            spare.setdefault(e.msgctxt, []).append(e)
+    seen = set()
+    for index, (cell_id, block) in enumerate(wanted):
+        if (cell_id, block) in seen:  # the same block twice in a cell: one message serves both
+            continue
+        seen.add((cell_id, block))
+        entry = polib.POEntry(msgctxt=cell_id, msgid=block, msgstr="")
+        entry.occurrences = [(f"notebooks/{stem}.ipynb", str(index + 1))]
+        before = exact.get((cell_id, block))
+        if before is not None:
+            entry.msgstr = before.msgstr
+            entry.flags = list(before.flags)
+            entry.previous_msgid = before.previous_msgid
+            entry.tcomment = before.tcomment
+        elif spare.get(cell_id):
+            candidates = spare[cell_id]
+            best = max(candidates, key=lambda e: difflib.SequenceMatcher(None, e.msgid, block).ratio())
+            if difflib.SequenceMatcher(None, best.msgid, block).ratio() >= 0.5:
+                candidates.remove(best)
+                entry.msgstr = best.msgstr
+                entry.flags = ["fuzzy"]
+                entry.previous_msgid = best.msgid
+                entry.tcomment = best.tcomment
+        po.append(entry)
+    return po
+
+
+def load(stem: str, lang: str = "zh") -> polib.POFile | None:
+    path = catalogue_path(stem, lang)
+    return polib.pofile(str(path), wrapwidth=0) if path.exists() else None
+
+
+def translation_table(po: polib.POFile | None) -> dict:
+    """(cell id, English block) → translation, for the messages translated and not fuzzy."""
+    if po is None:
+        return {}
+    return {(e.msgctxt, e.msgid): e.msgstr for e in po if e.msgstr and "fuzzy" not in e.flags and not e.obsolete}
+
+
+def translate_notebook(nb: dict, po: polib.POFile | None) -> dict:
+    """A copy of ``nb`` with every markdown block replaced by its translation (English where there is none)."""
+    table = translation_table(po)
+    out = copy.deepcopy(nb)
+    for cell in out["cells"]:
+        if cell["cell_type"] != "markdown" or generated(cell):
+            continue
+        translated = "\n\n".join(table.get((cell["id"], b), b) for b in blocks(_source(cell)))
+        cell["source"] = translated
+    return out
+
+
+def update(stem: str) -> polib.POFile:
+    """Rewrite one notebook's catalogue from its English notebook (merge), and return it."""
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK_DIR / f"{stem}.ipynb", as_version=4)
+    po = merge(stem, nb, load(stem))
+    path = catalogue_path(stem)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return po
+
+
+def status(po: polib.POFile) -> tuple[int, int, int]:
+    """(translated, fuzzy, untranslated) message counts."""
+    live = [e for e in po if not e.obsolete]
+    fuzzy = sum("fuzzy" in e.flags for e in live)
+    done = sum(bool(e.msgstr) and "fuzzy" not in e.flags for e in live)
+    return done, fuzzy, len(live) - done - fuzzy
+
+
+def _stems(args) -> list[str]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from syllabus import NOTEBOOKS
+
+    return list(args) or [nb.stem for nb in NOTEBOOKS]
+
+
+def main(argv) -> int:
+    if not argv or argv[0] not in {"update", "status"}:
+        print(__doc__)
+        return 2
+    for stem in _stems(argv[1:]):
+        po = update(stem) if argv[0] == "update" else load(stem)
+        done, fuzzy, todo = status(po) if po is not None else (0, 0, 0)
+        print(f"{stem:45s} translated {done:4d}  fuzzy {fuzzy:3d}  untranslated {todo:4d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
