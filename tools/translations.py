@@ -3,6 +3,7 @@
     python tools/translations.py update            # refresh every catalogue from the English notebooks
     python tools/translations.py update 13_lstm    # one notebook's catalogue
     python tools/translations.py status            # per catalogue: translated / fuzzy / untranslated
+    python tools/translations.py check 13_lstm     # every translated message whose maths, code or links changed
 
 The English notebooks in notebooks/ are the one source.  Each markdown cell is cut into *blocks* (paragraphs,
 headings, list items, tables, fenced code, display maths: see :func:`blocks`), and each block is one message of
@@ -84,6 +85,39 @@ def needs_translation(block: str) -> bool:
     prose = _LINK_TARGET.sub("]", _CODE.sub(" ", _MATH.sub(" ", block)))
     prose = re.sub(r"<[^>]+>", " ", prose)
     return bool(_LETTERS.search(prose))
+
+
+def formulas(text: str) -> list[str]:
+    """Every $…$ and $$…$$ of a text, in order."""
+    return _MATH.findall(text)
+
+
+def problems(msgid: str, msgstr: str) -> list[str]:
+    """What a translation changed that it must copy: formulas, code spans, link targets, the heading level.
+
+    An empty list means the message keeps them all.  (Words are the translator's; these are not.)
+    """
+    found = []
+    source_math, target_math = formulas(msgid), formulas(msgstr)
+    missing = [f for f in source_math if f not in target_math]
+    extra = [f for f in target_math if f not in source_math]
+    if missing:
+        found.append(f"formulas of the English missing from the translation: {missing}")
+    if extra:
+        found.append(f"formulas in the translation that the English does not have: {extra}")
+    code_src, code_dst = _CODE.findall(_MATH.sub(" ", msgid)), _CODE.findall(_MATH.sub(" ", msgstr))
+    if sorted(code_src) != sorted(code_dst):
+        found.append(
+            f"code spans differ: English {sorted(set(code_src) - set(code_dst))}, "
+            f"translation {sorted(set(code_dst) - set(code_src))}"
+        )
+    targets_src, targets_dst = _LINK_TARGET.findall(msgid), _LINK_TARGET.findall(msgstr)
+    if sorted(targets_src) != sorted(targets_dst):
+        found.append(f"link targets differ: English {targets_src}, translation {targets_dst}")
+    level = re.match(r"#*", msgid).group()
+    if level and re.match(r"#*", msgstr).group() != level:
+        found.append(f"heading level differs: English {level!r}")
+    return found
 
 
 def messages(nb: dict) -> list[tuple[str, str]]:
@@ -210,9 +244,18 @@ def _stems(args) -> list[str]:
 
 
 def main(argv) -> int:
-    if not argv or argv[0] not in {"update", "status"}:
+    if not argv or argv[0] not in {"update", "status", "check"}:
         print(__doc__)
         return 2
+    if argv[0] == "check":
+        bad = 0
+        for stem in _stems(argv[1:]):
+            for e in load(stem) or []:
+                for problem in problems(e.msgid, e.msgstr) if e.msgstr else []:
+                    bad += 1
+                    print(f"{stem} {e.occurrences[0][1]} (cell {e.msgctxt}): {problem}")
+        print(f"{bad} problem(s)")
+        return 1 if bad else 0
     for stem in _stems(argv[1:]):
         po = update(stem) if argv[0] == "update" else load(stem)
         done, fuzzy, todo = status(po) if po is not None else (0, 0, 0)
