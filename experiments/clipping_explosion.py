@@ -12,7 +12,11 @@ Tables: "updates" (every update: loss of the batch and gradient norm before clip
 mean over the first 16 validation waves, at updates 0, 4, 20, 40, 100, 200, 400 and, for a run that
 diverged, at the parameters it stopped with) and "runs" (the update that overflowed, 0 if none, the
 final validation loss, and the read-out's share ‖(W_hy, b_y)‖/‖θ‖ of the last weights).  The quick mode
-re-runs the first 5 epochs (20 updates) of seed 0.
+re-runs the first 5 epochs (20 updates) of seed 0.  The two η = 0.1 runs are chaotic (spectral radius about 2, the
+clipped one pushed back to the threshold at every update, the other exploding): a different numpy build (1.24
+against 2.x, measured) agrees with the stored runs to 1e-11 after two updates, to 3e-8 after three, and the clipped
+run differs in the first digit after six; so for those variants only the first two updates and the initial
+gradient by lag are compared (``stable``), at 1e-9 (harness.py's docstring).
 """
 
 import numpy as np
@@ -113,6 +117,8 @@ EXPERIMENT = Experiment(
     cases=grid(seed=seeds(10), variant=VARIANTS),
     quick=grid(seed=[0], variant=VARIANTS),
     run=run,
+    rtol=1e-9,
+    stable=lambda row: row["variant"] == "no clip, eta 0.001" or ("epoch" not in row and row.get("update", 99) <= 2),
 )
 
 if __name__ == "__main__":

@@ -19,7 +19,12 @@ be one of the stored rows.
     python experiments/NAME.py --quick    re-run the quick cases, compare with the stored rows
     python experiments/harness.py --check re-run every experiment's quick mode (make experiments-check)
 
-A stored row is reproduced when every number agrees to 1e-12 relative (text exactly).
+A stored row is reproduced when every number agrees to 1e-12 relative (text exactly).  Two fields loosen that
+for runs that amplify rounding, each with its reason in the experiment's script: ``rtol`` (a diverging or
+exploding run, whose last bits differ between numpy/BLAS builds by more than 1e-12 after a few steps) and
+``stable`` (a chaotic run: only the rows a different build still reproduces are compared, the first updates).
+On one build every row is bit-for-bit the same (the full re-run, ``make experiments``, says so); these fields
+exist so that `make test` passes on every build CI and ``make test-oldest`` use.
 """
 
 from __future__ import annotations
@@ -64,6 +69,8 @@ class Experiment:
     quick: list
     run: object  # run(case: dict, quick: bool) -> list of rows, or dict table -> list of rows
     holdout: object = None  # holdout(case) -> bool: the cases the quick holdout re-runs on new seeds (None: all)
+    rtol: float = RTOL  # how closely the quick mode must reproduce a number (the module docstring says when to loosen)
+    stable: object = None  # stable(row) -> bool: the quick rows other numpy/BLAS builds reproduce (None: all)
 
     @property
     def keys(self) -> dict:
@@ -132,7 +139,9 @@ class Experiment:
         problems = []
         for table, rows in tables.items():
             stored = read_table(self.path(table))
-            problems += [f"{self.path(table).name} {p}" for p in compare_rows(stored, rows, self.keys[table], RTOL)]
+            rows = [row for row in rows if self.stable is None or self.stable(row)]
+            found = compare_rows(stored, rows, self.keys[table], self.rtol)
+            problems += [f"{self.path(table).name} {p}" for p in found]
         return problems
 
     def main(self, argv=None) -> None:

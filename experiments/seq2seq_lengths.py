@@ -88,6 +88,9 @@ EXPERIMENT = Experiment(
     cases=[{"variant": "base", "attention": a, "seed": s} for a in ATTENTION for s in seeds(SEEDS[a])],
     quick=[{"variant": "base", "attention": a, "seed": 0} for a in ATTENTION],
     run=run,
+    # 100 Adam updates carry another numpy build's last-bit differences (1.24 against 2.x) to 3e-8 in the training
+    # loss; the exact-match fractions are counts and agree exactly (harness.py's docstring).
+    rtol=1e-6,
 )
 
 if __name__ == "__main__":

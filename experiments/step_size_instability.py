@@ -11,7 +11,9 @@ Tables: "updates" (every update: loss of the batch, gradient norm before clippin
 at the initial weights and at the last weights); "runs" (λ_max of the Hessian of the mean loss over the
 32 waves at the initial and at the last weights, the update that overflowed, 0 if none, what became
 non-finite, the last mean loss, and the read-out's share ‖(W_hy, b_y)‖/‖θ‖ of the last weights).
-The quick mode re-runs the first 3 epochs: the "updates" rows and the initial "lags".
+The quick mode re-runs the first 3 epochs: the "updates" rows and the initial "lags".  The unclipped η = 0.1 run
+grows its gradient a hundredfold per update there, so another numpy build (1.24 against 2.x, measured) differs by
+3e-11 at update 9: the quick mode compares to 1e-9 (harness.py's docstring).
 """
 
 import numpy as np
@@ -90,6 +92,7 @@ EXPERIMENT = Experiment(
     cases=grid(seed=seeds(10), variant=VARIANTS),
     quick=grid(seed=[0], variant=VARIANTS),
     run=run,
+    rtol=1e-9,
 )
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ H = 16 network drawn with rnn_lib.init_params(1, 16, 1, rng=seed, scale=1), W_hh
 radius rho, W_xh and W_hy halved.  Table "by_k": the cosine between the BPTT(k, k) gradient (and,
 for rho = 0.9, BPTT(1, k) up to k = 32) and the full gradient, all five parameters as one vector.
 Table "reach": how far back the last step's error reaches, mean over the 8 waves of ‖∂L_T/∂h_{T−lag}‖
-for L_T = ½‖ŷ_T − y_T‖², at lags 0, 8, …, 128.  The quick mode re-computes seed 0 (every ρ and k).
+for L_T = ½‖ŷ_T − y_T‖², at lags 0, 8, …, 128.  The quick mode re-computes seed 0 (every ρ and k).  At ρ = 1.5 the reach grows a thousandfold over 128 steps and
+another numpy build (1.24 against 2.x, measured) differs by 3e-12: the quick mode compares to 1e-10 (harness.py).
 """
 
 import numpy as np
@@ -60,6 +61,7 @@ EXPERIMENT = Experiment(
     cases=grid(seed=seeds(20), rho=RADII),
     quick=grid(seed=[0], rho=RADII),
     run=run,
+    rtol=1e-10,
 )
 
 if __name__ == "__main__":

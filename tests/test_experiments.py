@@ -4,6 +4,8 @@ This is the test `make test` runs for the experiments: one test per experiment, 
 experiment, and its message lists every stored row value that was not reproduced (to 1e-12 relative).
 """
 
+import csv
+import io
 import shutil
 import sys
 
@@ -36,8 +38,30 @@ def test_a_changed_stored_value_is_caught_and_named(tmp_path, monkeypatch):
     lines = path.read_text().splitlines()
     header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
     cells = lines[header + 1].split(",")  # seed 0, rho 0.5, k 1: a row the quick mode recomputes
-    cells[-1] = repr(float(cells[-1]) * (1 + 1e-10))
+    cells[-1] = repr(float(cells[-1]) * (1 + 100 * experiment.rtol))  # just outside its tolerance
     lines[header + 1] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n")
     problems = experiment.check()
     assert len(problems) == 1 and "seed=0, rho=0.5, scheme=k,k, k=1" in problems[0] and "cosine" in problems[0]
+
+
+def test_a_chaotic_run_is_compared_where_builds_agree_and_only_there(tmp_path, monkeypatch):
+    """clipping_explosion's clipped run: update 1 is compared, update 10 (where builds differ) is not."""
+    experiment = next(e for e in EXPERIMENTS if e.name == "clipping_explosion")
+    for table in experiment.keys:
+        shutil.copy(experiment.path(table), tmp_path / experiment.path(table).name)
+    monkeypatch.setattr(harness, "PACKAGE_DATA_DIR", tmp_path)
+    path = experiment.path("updates")
+    lines = path.read_text().splitlines(keepends=True)
+    comments = [line for line in lines if line.startswith("#")]
+    rows = list(csv.reader(line for line in lines if not line.startswith("#")))
+    columns = rows[0]
+    for cells in rows[1:]:
+        row = dict(zip(columns, cells))
+        if row["variant"] == "clip 1, eta 0.1" and row["seed"] == "0" and row["update"] in {"1", "10"}:
+            cells[columns.index("loss")] = repr(float(row["loss"]) * 1.01)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text("".join(comments) + out.getvalue())
+    problems = experiment.check()
+    assert len(problems) == 1 and "update=1)" in problems[0] and "loss" in problems[0], problems
