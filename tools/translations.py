@@ -74,22 +74,24 @@ def blocks(markdown: str) -> list[str]:
     return out
 
 
-_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
-_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+# Inline maths and code may wrap onto the next line of a block (the English is wrapped at 120 columns); code is
+# removed before maths is looked for, so a `$` inside code never opens a formula.
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$", re.S)
+_CODE = re.compile(r"```.*?```|`[^`]*`", re.S)
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _LETTERS = re.compile(r"[A-Za-z]{2,}")
 
 
 def needs_translation(block: str) -> bool:
     """True when a block has words outside maths, code, link targets and HTML tags (a heading, a sentence)."""
-    prose = _LINK_TARGET.sub("]", _CODE.sub(" ", _MATH.sub(" ", block)))
+    prose = _LINK_TARGET.sub("]", _MATH.sub(" ", _CODE.sub(" ", block)))
     prose = re.sub(r"<[^>]+>", " ", prose)
     return bool(_LETTERS.search(prose))
 
 
 def formulas(text: str) -> list[str]:
-    """Every $…$ and $$…$$ of a text, in order."""
-    return _MATH.findall(text)
+    """Every $…$ and $$…$$ of a text outside code, in order."""
+    return _MATH.findall(_CODE.sub(" ", text))
 
 
 def problems(msgid: str, msgstr: str) -> list[str]:
@@ -105,7 +107,7 @@ def problems(msgid: str, msgstr: str) -> list[str]:
         found.append(f"formulas of the English missing from the translation: {missing}")
     if extra:
         found.append(f"formulas in the translation that the English does not have: {extra}")
-    code_src, code_dst = _CODE.findall(_MATH.sub(" ", msgid)), _CODE.findall(_MATH.sub(" ", msgstr))
+    code_src, code_dst = _CODE.findall(msgid), _CODE.findall(msgstr)
     if sorted(code_src) != sorted(code_dst):
         found.append(
             f"code spans differ: English {sorted(set(code_src) - set(code_dst))}, "
