@@ -153,6 +153,7 @@ def merge(stem: str, nb: dict, old: polib.POFile | None) -> polib.POFile:
     keeps them).
     """
     po = polib.POFile(wrapwidth=0)
+    po.header = old.header if old is not None else ""  # who translated and reviewed it: kept across updates
     po.metadata = {
         "Project-Id-Version": f"rnn-bptt-course {stem}",
         "Language": LANGUAGES["zh"],
