@@ -98,19 +98,32 @@ def lstm_ahead_at_the_end(tables):
     experiment=LM,
     tables=("curves",),
     budget=LM_BUDGET,
+    rule=at_least(0.9),
+    quick=False,
+    sentence="the lowest validation loss along the run is the LSTM's (9 or more of 10; by 0.01-0.06, and held-out "
+    "seed 300 reversed it: first stated for every seed)",
+)
+def lstm_lower_best(tables):
+    return {
+        s: np.min(_curve(tables, "LSTM", s, "val_loss")) < np.min(_curve(tables, "RNN", s, "val_loss"))
+        for s in _seeds(tables["curves"])
+    }
+
+
+@claim(
+    notebook="18",
+    experiment=LM,
+    tables=("curves",),
+    budget=LM_BUDGET,
     rule=EVERY,
     quick=False,
-    sentence="the lowest validation loss along the run is the LSTM's, and its gap validation/training is smaller",
+    sentence="after 1200 updates the gap validation/training loss is smaller for the LSTM than for the RNN",
 )
-def lstm_lower_best_and_smaller_gap(tables):
-    def held(s):
-        best = {c: np.min(_curve(tables, c, s, "val_loss")) for c in ("RNN", "LSTM")}
-        gap = {
-            c: _curve(tables, c, s, "val_loss")[-1] - _curve(tables, c, s, "train_loss")[-1] for c in ("RNN", "LSTM")
-        }
-        return best["LSTM"] < best["RNN"] and gap["RNN"] > gap["LSTM"]
+def lstm_smaller_gap(tables):
+    def gap(cell, s):
+        return _curve(tables, cell, s, "val_loss")[-1] - _curve(tables, cell, s, "train_loss")[-1]
 
-    return {s: held(s) for s in _seeds(tables["curves"])}
+    return {s: gap("LSTM", s) < gap("RNN", s) for s in _seeds(tables["curves"])}
 
 
 @claim(
