@@ -55,6 +55,7 @@ def init_network(model, size=1.0, *, rng=0) -> dict:
 
 
 def count_parameters(params) -> int:
+    """The number of numbers in a parameter dict."""
     return int(sum(p.size for p in params.values()))
 
 
