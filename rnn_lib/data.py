@@ -6,6 +6,7 @@
 - :func:`adding_problem`: add the two marked numbers (a simplified form of Hochreiter & Schmidhuber's task).
 - :func:`remember_first`: recall the sign given at the first step, after T − 1 distracting values.
 - :func:`remember_at`: the same with the sign at a later (or a random) step, distractors before and after it.
+- :func:`window_sum`: at every step, the sum of the inputs in a window reaching ``ahead`` steps into the future.
 - :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
 - :func:`reber_strings`: the (embedded) Reber grammar, with the set of legal next symbols at every position.
 - :func:`reversal_task`: digit strings of different lengths and the same digits reversed (the encoder–decoder's).
@@ -161,6 +162,35 @@ def remember_at(n_sequences, T=20, *, step=None, rng=0):
     markers = np.zeros((T, B))
     markers[where, cols] = 1.0
     return np.stack([values, markers], axis=-1), sign[:, None]
+
+
+def window_sum(n_sequences, T=20, *, behind=2, ahead=2, rng=0):
+    """At every step t, the sum of the inputs from ``behind`` steps back to ``ahead`` steps ahead.
+
+    The inputs are random signs, x_t = ±1 with probability ½ each; the target at step t is
+    y_t = x_{t−behind} + … + x_t + … + x_{t+ahead}, where a step outside 1 … T counts as 0.
+
+    Why this task (notebook 20): the answer at step t depends on what comes *later* in the sequence, and by
+    exactly how much is known.  A network that reads left to right (one layer or several) has not seen
+    x_{t+1} … x_{t+ahead} when it must answer at step t; the best it can do is predict them by their mean, 0,
+    and its squared error is then the number of those future steps that exist.  A bidirectional network has seen
+    them.  With ``ahead=0`` the task needs only the past, the control where reading backwards should not help.
+    The target is linear in the inputs, so one tanh layer can represent it: the task asks *where* a network may
+    look, not *how much* it can compute.
+
+    Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``.
+    """
+    B, T = _sequences(n_sequences, T, 3)
+    behind, ahead = check_integer(behind, "behind", 0), check_integer(ahead, "ahead", 0)
+    if behind > T - 1 or ahead > T - 1:
+        raise ValueError(
+            f"behind and ahead must be at most T − 1 = {T - 1} (a window inside the sequence), got behind = "
+            f"{behind}, ahead = {ahead}"
+        )
+    x = as_generator(rng).choice([-1.0, 1.0], size=(T, B))
+    padded = np.concatenate([np.zeros((behind, B)), x, np.zeros((ahead, B))])
+    y = sum(padded[j : j + T] for j in range(behind + ahead + 1))  # row t − 1 of padded[j:] is x_{t − behind + j}
+    return x[:, :, None], y[:, :, None]
 
 
 def check_size_range(low, high) -> tuple[int, int]:

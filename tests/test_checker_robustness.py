@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 import pytest
+from test_exercises_deep import bi_right, stack_right
 from test_exercises_dynamics_clipping import jac, right_clip
 from test_exercises_forward_pass import forward_right, step_right
 from test_exercises_gated import learner_gru, learner_lstm
@@ -29,6 +30,7 @@ from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_mixed,
 
 from course.exercises import _feedback
 from course.exercises.clipping import check_clip_per_sequence
+from course.exercises.deep import check_bidirectional_states, check_stack_deltas
 from course.exercises.dynamics import check_jacobian_product
 from course.exercises.finite_differences import check_centred_difference
 from course.exercises.forward_pass import check_rnn_forward, check_rnn_step
@@ -70,6 +72,8 @@ CHECKERS = {
     "sample_characters": (check_sample_characters, right_sampler),
     "legal_set_accuracy": (check_legal_set_accuracy, accuracy_right),
     "relu_deltas": (check_relu_deltas, learner_relu),
+    "stack_deltas": (check_stack_deltas, stack_right),
+    "bidirectional_states": (check_bidirectional_states, bi_right),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {

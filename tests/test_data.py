@@ -12,6 +12,7 @@ SEEDED_TASKS = {
     "remember": lambda rng: data.remember_first(5, T=12, rng=rng),
     "reversal": lambda rng: data.reversal_task(5, 2, 7, rng=rng),
     "remember_at": lambda rng: data.remember_at(5, T=12, rng=rng),
+    "window_sum": lambda rng: data.window_sum(5, T=12, ahead=3, rng=rng),
 }
 
 
@@ -266,3 +267,46 @@ def test_remember_at_step_1_gives_remember_firsts_layout():
 def test_remember_at_refuses_bad_arguments(kwargs, error, words):
     with pytest.raises(error, match=words):
         data.remember_at(3, **kwargs)
+
+
+# -- window_sum -------------------------------------------------------------------------------
+
+
+def test_window_sum_targets_are_the_sums_over_the_window_inside_the_sequence():
+    x, y = data.window_sum(7, T=9, behind=2, ahead=3, rng=5)
+    assert x.shape == y.shape == (9, 7, 1) and set(np.unique(x)) == {-1.0, 1.0}
+    for b in range(7):
+        for t in range(1, 10):  # steps counted from 1: row t − 1
+            window = [x[s - 1, b, 0] for s in range(t - 2, t + 4) if 1 <= s <= 9]
+            assert y[t - 1, b, 0] == sum(window)
+
+
+def test_window_sum_with_nothing_ahead_is_causal():
+    x, y = data.window_sum(4, T=10, behind=1, ahead=0, rng=1)
+    x2 = x.copy()
+    x2[6:] *= -1  # change the inputs from step 7 on: targets up to step 6 must not move
+    y2 = x2[:, :, 0] + np.concatenate([np.zeros((1, 4)), x2[:-1, :, 0]])
+    assert np.array_equal(y[:6, :, 0], y2[:6]) and not np.array_equal(y[6:, :, 0], y2[6:])
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"ahead": -1}, ValueError, "ahead"),
+        ({"behind": 1.5}, TypeError, "behind"),
+        ({"ahead": 12}, ValueError, "T − 1"),
+        ({"T": 0}, ValueError, "T"),
+        ({"ahead": True}, TypeError, "ahead"),
+    ],
+)
+def test_window_sum_refuses_bad_arguments_by_name(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        data.window_sum(3, **{"T": 12, **kwargs})
+
+
+def test_window_sum_refuses_before_drawing():
+    g = np.random.default_rng(3)
+    state = g.bit_generator.state
+    with pytest.raises(ValueError):
+        data.window_sum(3, T=5, ahead=9, rng=g)
+    assert g.bit_generator.state == state

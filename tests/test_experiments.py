@@ -20,7 +20,21 @@ EXPERIMENTS = harness.all_experiments()
 
 
 def test_there_are_experiments():
-    assert {e.name for e in EXPERIMENTS} >= {"sgd_step_size", "clipping_explosion", "adding_budget"}
+    assert {e.name for e in EXPERIMENTS} >= {
+        "sgd_step_size",
+        "clipping_explosion",
+        "adding_budget",
+        "deep_bidirectional",
+    }
+
+
+def test_deep_bidirectional_stores_every_case_at_every_recorded_update():
+    experiment = next(e for e in EXPERIMENTS if e.name == "deep_bidirectional")
+    stored = harness.read_table(experiment.path())
+    key = ("model", "ahead", "lr", "size", "seed")
+    runs = {tuple(row[k] for k in key) for row in stored.rows}
+    assert runs == {tuple(case[k] for k in key) for case in experiment.cases}  # 3 networks × 8 settings × seeds 0-9
+    assert len(stored.rows) == len(runs) * 25  # updates 0, 25, …, 600
 
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS, ids=lambda e: e.name)

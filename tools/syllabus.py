@@ -155,6 +155,14 @@ NOTEBOOKS = (
         "the vanilla RNN and the LSTM over 10 seeds.",
         ("18_char_language_model",),
     ),
+    Notebook(
+        "20_deep_and_bidirectional",
+        "Deep and bidirectional RNNs",
+        "Stacked layers: δ from the layer above and from the next step, derived and checked; a bidirectional layer, "
+        "whose backward direction is differentiated forwards in time; when each helps, on a task that looks ahead, "
+        "over 10 seeds with the arbitrary choices varied.",
+        ("11_minibatches_and_vectorisation", "19_reber_grammar"),
+    ),
 )
 
 BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}

@@ -1,0 +1,315 @@
+"""Checkers for notebook 20: the backward recursion of a two-layer RNN, and the states of a bidirectional layer.
+
+Two layers (``stack_deltas(dy, h1, h2, params)``), a batch in row form::
+
+    dy (T, B, O)        row t − 1 holds δ^y_t = ŷ_t − y_t
+    h1, h2 (T + 1, B, H) the states of layer 1 and layer 2, h[0] = h_0 = 0
+    params               rnn_lib.deep's dict for two layers: "l1.W_hh" (H, H), "l2.W_xh" (H, H), "l2.W_hh" (H, H),
+                         "W_hy" (O, H) (and the rest, unused here)
+
+returns ``(dh_raw1, dh_raw2)``, each (T, B, H), row t − 1 holding δ^{a,1}_t and δ^{a,2}_t:
+
+    δ^{h,2}_t = W_hyᵀ δ^y_t + W^2_hhᵀ δ^{a,2}_{t+1}          δ^{a,2}_t = (1 − (h^2_t)²) ⊙ δ^{h,2}_t
+    δ^{h,1}_t = W^2_xhᵀ δ^{a,2}_t + W^1_hhᵀ δ^{a,1}_{t+1}    δ^{a,1}_t = (1 − (h^1_t)²) ⊙ δ^{h,1}_t
+
+Bidirectional (``bidirectional_states(x, fwd, bwd)``): x (T, B, D); fwd and bwd dicts of "W_xh" (H, D),
+"W_hh" (H, H), "b_h" (H, 1), one per direction; returns (T, B, 2H), row t − 1 holding [h→_t, h←_t] with
+h→_t = tanh(W→_xh x_t + W→_hh h→_{t−1} + b→_h), h→_0 = 0, and h←_t = tanh(W←_xh x_t + W←_hh h←_{t+1} + b←_h),
+h←_{T+1} = 0.
+
+Each known mistake is the reference solution with one switch changed, so the checker recognises exactly it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    combine,
+    diagnose,
+    guarded,
+    matches,
+    numpy_said,
+    run_learner,
+    shape_error_advice,
+)
+
+STACK_EXERCISE = "stack_deltas"
+BI_EXERCISE = "bidirectional_states"
+
+
+# ---------------------------------------------------------------------------
+# Two layers: the reference solution, with one switch per mistake.
+# ---------------------------------------------------------------------------
+
+
+def stack_deltas(dy, h1, h2, params, *, down="a", down_weight="W_xh", down_shift=0, carry=(True, True),
+                 tanh_shift=0, backwards=True):  # fmt: skip
+    """(dh_raw1, dh_raw2) of a two-layer RNN, row form; the defaults give the right answer.
+
+    down: "a" sends δ^{a,2}_t down, "h" sends δ^{h,2}_t (tanh′ of layer 2 skipped), None sends nothing;
+    down_weight: "W_xh" (right), "W_xh.T" (not transposed in row form), "W_hh" (layer 2's recurrent weights);
+    down_shift=1 sends δ^{a,2}_{t+1} to step t; carry: whether each layer (1, 2) adds W_hhᵀ δ^a_{t+1};
+    tanh_shift=−1 takes 1 − h_{t−1}² for 1 − h_t²; backwards=False runs forwards in time.
+    """
+    T = dy.shape[0]
+    W_down = {"W_xh": params["l2.W_xh"], "W_xh.T": params["l2.W_xh"].T, "W_hh": params["l2.W_hh"]}[down_weight]
+    dh_raw1, dh_raw2 = np.zeros(h1[1:].shape), np.zeros(h2[1:].shape)
+    dh2s = np.zeros(h2[1:].shape)
+    next1, next2 = np.zeros(h1.shape[1:]), np.zeros(h2.shape[1:])
+    order = range(T, 0, -1) if backwards else range(1, T + 1)
+    for t in order:  # layer 2 at every step first: layer 1 at step t may read layer 2's step t + 1
+        dh2 = dy[t - 1] @ params["W_hy"] + (next2 if carry[1] else 0.0)
+        dh2s[t - 1], dh_raw2[t - 1] = dh2, (1 - h2[t + tanh_shift] ** 2) * dh2
+        next2 = dh_raw2[t - 1] @ params["l2.W_hh"]
+    sent = {"a": dh_raw2, "h": dh2s, None: np.zeros_like(dh_raw2)}[down] @ W_down
+    if down_shift:
+        sent = np.concatenate([sent[down_shift:], np.zeros_like(sent[:down_shift])])
+    for t in order:
+        dh1 = sent[t - 1] + (next1 if carry[0] else 0.0)
+        dh_raw1[t - 1] = (1 - h1[t + tanh_shift] ** 2) * dh1
+        next1 = dh_raw1[t - 1] @ params["l1.W_hh"]
+    return dh_raw1, dh_raw2
+
+
+STACK_MISTAKES = {  # name → (switches, advice)
+    "nothing sent down from layer 2": (
+        {"down": None},
+        "Layer 1 has no read-out: everything it receives comes from layer 2, which reads h^1_t as its input. "
+        "δ^{h,1}_t = W^2_xhᵀ δ^{a,2}_t + W^1_hhᵀ δ^{a,1}_{t+1}; without the first term every δ of layer 1 is 0.",
+    ),
+    "δ^h of layer 2 sent down instead of δ^a (tanh′ skipped)": (
+        {"down": "h"},
+        "h^1_t enters layer 2 inside its tanh: a^2_t = W^2_xh h^1_t + …, so what reaches h^1_t is W^2_xhᵀ δ^{a,2}_t, "
+        "after layer 2's (1 − h²), not W^2_xhᵀ δ^{h,2}_t.",
+    ),
+    "W^2_xh not transposed (row form)": (
+        {"down_weight": "W_xh.T"},
+        "In row form W^2_xhᵀ δ^{a,2}_t is dh_raw2[t − 1] @ W_xh (shape (B, H) @ (H, H)); @ W_xh.T is another matrix "
+        "(square here, so numpy does not object).",
+    ),
+    "layer 2's recurrent weights used on the way down": (
+        {"down_weight": "W_hh"},
+        "What goes down to layer 1 passes through the weights that read layer 1, l2.W_xh; l2.W_hh carries δ back "
+        "in time within layer 2.",
+    ),
+    "layer 2's δ of step t + 1 sent to step t": (
+        {"down_shift": 1},
+        "h^1_t is read by layer 2 at the same step t: layer 1 at step t receives W^2_xhᵀ δ^{a,2}_t, from step t "
+        "(the step t + 1 term reaches layer 1 only through W^1_hh).",
+    ),
+    "W_hhᵀ δ^a_{t+1} dropped in layer 1": (
+        {"carry": (False, True)},
+        "Layer 1's h^1_t is also read by its own next step: δ^{h,1}_t = W^2_xhᵀ δ^{a,2}_t + W^1_hhᵀ δ^{a,1}_{t+1}.",
+    ),
+    "W_hhᵀ δ^a_{t+1} dropped in layer 2": (
+        {"carry": (True, False)},
+        "Layer 2 is a whole RNN: δ^{h,2}_t = W_hyᵀ δ^y_t + W^2_hhᵀ δ^{a,2}_{t+1}, the path through time included.",
+    ),
+    "W_hhᵀ δ^a_{t+1} dropped in both layers": (
+        {"carry": (False, False)},
+        "Each layer's state is read by its own next step: add W_hhᵀ δ^a_{t+1} (dh_next) in both layers.",
+    ),
+    "1 − h_{t−1}² where 1 − h_t² belongs": (
+        {"tanh_shift": -1},
+        "δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state the step made, h[t] (h[t − 1] is the state it read).",
+    ),
+    "ran forwards in time": (
+        {"backwards": False},
+        "δ^h_t needs W_hhᵀ δ^a_{t+1} from the step after it: loop t = T, T − 1, …, 1.",
+    ),
+}
+
+
+def _stack_problem():
+    """A seeded two-layer batch: T = 5, B = 3, D = 2, H = 4, O = 2, weights of size about 0.5 (tanh not linear)."""
+    from rnn_lib import deep
+
+    rng = np.random.default_rng(2020)
+    params = deep.init_params(2, 4, 2, layers=2, rng=rng, scale=0.5)
+    params = {k: v + (0.2 * rng.standard_normal(v.shape) if k.endswith("b_h") else 0.0) for k, v in params.items()}
+    x, y = rng.standard_normal((5, 3, 2)), rng.standard_normal((5, 3, 2))
+    y_hat, cache = deep.forward(params, x)
+    h1 = np.concatenate([np.zeros((1, 3, 4)), cache.caches[0].h[1:]])
+    h2 = np.concatenate([np.zeros((1, 3, 4)), cache.caches[1].h[1:]])
+    return y_hat - y, h1, h2, params
+
+
+def _run(exercise, fn, args):
+    """``run_learner`` on copies of ``args`` (dicts copied entry by entry); row-form advice for a shape error."""
+
+    def row_form(err):
+        return Feedback(
+            exercise,
+            "wrong",
+            [
+                "A product does not fit: the column form of one sequence, in a row-form batch?",
+                "In row form a state is (B, H) and W^Tv becomes v @ W: dy[t − 1] @ W_hy is (B, O) @ (O, H).",
+                numpy_said(err),
+            ],
+        )
+
+    copies = [{k: v.copy() for k, v in a.items()} if isinstance(a, dict) else a.copy() for a in args]
+    return run_learner(exercise, fn, *copies, explain=lambda err: shape_error_advice(err, row_form))
+
+
+def _steps_advice(fb, answer, expected):
+    """fb, with the steps (counted from 1) that a named mistake spoils appended; unchanged for anything else."""
+    if fb.passed or fb.mistake is None:
+        return fb
+    answer, problem = as_real_array(answer)
+    if problem is not None or answer.shape != expected.shape:
+        return fb
+    wrong = [t + 1 for t in range(expected.shape[0]) if not matches(answer[t], expected[t])]
+    if wrong:
+        fb.messages.append(f"Wrong at t = {', '.join(map(str, wrong))} (row t − 1 holds step t).")
+    return fb
+
+
+@guarded(STACK_EXERCISE)
+def check_stack_deltas(fn) -> Feedback:
+    """Run ``fn(dy, h1, h2, params)`` on a seeded two-layer batch and explain what is wrong, if anything."""
+    args = _stack_problem()
+    value, fb = _run(STACK_EXERCISE, fn, args)
+    if fb is not None:
+        return fb
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        return Feedback(
+            STACK_EXERCISE, "wrong", ["Return two arrays, `return dh_raw1, dh_raw2`, each of shape (T, B, H)."]
+        )
+    expected = stack_deltas(*args)
+    made = {name: stack_deltas(*args, **switches) for name, (switches, _) in STACK_MISTAKES.items()}
+    answers = [as_real_array(v)[0] for v in value]
+    for name, pair in made.items():  # a mistake that spoils both arrays is named once, as a whole
+        if all(a is not None and matches(a, m) for a, m in zip(answers, pair)):
+            wrong = [t + 1 for t in range(expected[0].shape[0])
+                     if not all(matches(a[t], e[t]) for a, e in zip(answers, expected))]  # fmt: skip
+            return Feedback(
+                STACK_EXERCISE,
+                "wrong",
+                [
+                    f"This is exactly what the mistake '{name}' gives.",
+                    STACK_MISTAKES[name][1],
+                    f"Wrong at t = {', '.join(map(str, wrong))} (row t − 1 holds step t).",
+                ],
+                name,
+            )
+    parts = []
+    for k, name in enumerate(("dh_raw1", "dh_raw2")):
+        mistakes = {
+            m: (made[m][k], advice)
+            for m, (_, advice) in STACK_MISTAKES.items()
+            if not matches(made[m][k], expected[k])  # a mistake that leaves this array right is not its mistake
+        }
+        mistakes["the two layers swapped"] = (
+            expected[1 - k],
+            "Return layer 1's δ^a first, then layer 2's: `return dh_raw1, dh_raw2`.",
+        )
+        part = diagnose(STACK_EXERCISE, value[k], expected[k], name=name, known_mistakes=mistakes, time_axis=0)
+        parts.append((name, _steps_advice(part, value[k], expected[k])))
+    return combine(STACK_EXERCISE, parts)
+
+
+# ---------------------------------------------------------------------------
+# Bidirectional states: the reference solution, with one switch per mistake.
+# ---------------------------------------------------------------------------
+
+
+def _run_direction(x, p):
+    """The states h_1 … h_T (T, B, H) of one tanh RNN reading x (T, B, D) in the order given, h_0 = 0."""
+    h = np.zeros((x.shape[0] + 1, x.shape[1], p["W_hh"].shape[0]))
+    for t in range(1, x.shape[0] + 1):
+        h[t] = np.tanh(x[t - 1] @ p["W_xh"].T + h[t - 1] @ p["W_hh"].T + p["b_h"][:, 0])
+    return h
+
+
+def bidirectional_states(x, fwd, bwd, *, read_reversed=True, put_back=True, shift=0, halves="fb", same_weights=False):
+    """(T, B, 2H) states [h→_t, h←_t] of a bidirectional layer; the defaults give the right answer.
+
+    read_reversed=False runs the backward direction on x in time order; put_back=False leaves its states in
+    the order it made them; shift=1 takes h[:-1] of the reversed run (off by one step); halves="bf" puts h←
+    first; same_weights=True runs the backward direction with the forward direction's weights.
+    """
+    h_f = _run_direction(x, fwd)[1:]
+    h_r = _run_direction(x[::-1] if read_reversed else x, fwd if same_weights else bwd)
+    h_r = h_r[:-1] if shift else h_r[1:]
+    h_b = h_r[::-1] if put_back else h_r
+    return np.concatenate([h_f, h_b] if halves == "fb" else [h_b, h_f], axis=-1)
+
+
+BI_MISTAKES = {
+    "backward states left in reading order": (
+        {"put_back": False},
+        "The backward direction makes h←_T first and h←_1 last: flip its states (h_r[::-1]) so that row t − 1 "
+        "holds h←_t, next to h→_t.",
+    ),
+    "backward direction read the sequence forwards": (
+        {"read_reversed": False, "put_back": False},
+        "h←_t = tanh(W←_xh x_t + W←_hh h←_{t+1} + b←_h) starts at step T: run it on x[::-1], then flip its states "
+        "back.",
+    ),
+    "backward direction read forwards, its states then flipped": (
+        {"read_reversed": False},
+        "Flip the input before the backward direction reads it (x[::-1]), not only its states afterwards.",
+    ),
+    "the two halves swapped": (
+        {"halves": "bf"},
+        "Row t − 1 holds [h→_t, h←_t]: the forward direction's H numbers first (rnn_lib.deep's order).",
+    ),
+    "off by one step (h←_{t+1} in row t − 1)": (
+        {"shift": 1},
+        "The reversed run has T + 1 rows, its row 0 the start h←_{T+1} = 0: keep rows 1 … T (h_r[1:]) and flip them.",
+    ),
+    "one set of weights for both directions": (
+        {"same_weights": True},
+        "Each direction has its own W_xh, W_hh, b_h: the backward direction uses bwd's.",
+    ),
+}
+
+
+def _bi_problem():
+    """x (T = 5, B = 3, D = 2) and two directions' weights (H = 3), all of different sizes, seeded."""
+    rng = np.random.default_rng(2021)
+
+    def direction():
+        return {
+            "W_xh": 0.8 * rng.standard_normal((3, 2)),
+            "W_hh": 0.6 * rng.standard_normal((3, 3)),
+            "b_h": 0.3 * rng.standard_normal((3, 1)),
+        }
+
+    return rng.standard_normal((5, 3, 2)), direction(), direction()
+
+
+@guarded(BI_EXERCISE)
+def check_bidirectional_states(fn) -> Feedback:
+    """Run ``fn(x, fwd, bwd)`` on a seeded batch (T = 5, B = 3, H = 3) and explain what is wrong, if anything."""
+    args = _bi_problem()
+    value, fb = _run(BI_EXERCISE, fn, args)
+    if fb is not None:
+        return fb
+    if isinstance(value, (tuple, list)):
+        return Feedback(
+            BI_EXERCISE,
+            "wrong",
+            ["Return one array (T, B, 2H): the two directions' states side by side, np.concatenate(…, axis=-1)."],
+        )
+    expected = bidirectional_states(*args)
+    mistakes = {
+        name: (bidirectional_states(*args, **switches), advice) for name, (switches, advice) in BI_MISTAKES.items()
+    }
+    value_arr = np.asarray(value) if isinstance(value, np.ndarray) else value
+    if isinstance(value_arr, np.ndarray) and value_arr.shape == (2, *expected.shape[:2], expected.shape[2] // 2):
+        return Feedback(
+            BI_EXERCISE,
+            "wrong",
+            [
+                f"your result has shape {value_arr.shape}: the two directions stacked on a new axis.",
+                "Put them side by side along the last axis, np.concatenate([h_f, h_b], axis=-1): (T, B, 2H).",
+            ],
+            "stacked on a new axis",
+        )
+    fb = diagnose(BI_EXERCISE, value, expected, name="your states", known_mistakes=mistakes, time_axis=0)
+    return _steps_advice(fb, value, expected)
