@@ -49,7 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "zh")
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}  # each in its own language: the site's switch
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
-SOLVED_DIRS = {"en": ROOT / "notebooks", "zh": ROOT / "zh" / "notebooks"}
+EDITION_FOLDERS = {"en": "notebooks", "zh": "zh/notebooks"}  # in the repository (what Binder's links open)
+SOLVED_DIRS = {lang: ROOT / folder for lang, folder in EDITION_FOLDERS.items()}
 STUDENT_DIRS = {"en": ROOT / "student" / "notebooks", "zh": ROOT / "student" / "zh" / "notebooks"}
 WORK_DIRS = {"en": ROOT / "work", "zh": ROOT / "work-zh"}
 SITE_SUBDIRS = {"en": "", "zh": "zh"}
@@ -221,7 +222,7 @@ def translated_notebook(stem: str, nb, lang: str, words: Words | None = None, po
     words = words or Words(lang)
     po = po if po is not None else translations.load(stem, lang)
     out = nbformat.from_dict(translations.translate_notebook(nb, po))
-    folder = SOLVED_DIRS[lang].relative_to(ROOT).as_posix()
+    folder = EDITION_FOLDERS[lang]
     for cell in out.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "nav-header" in tags:
@@ -278,8 +279,7 @@ def main(argv: list) -> int:
         except ValueError as err:
             print(err, file=sys.stderr)
             return 2
-        where = SOLVED_DIRS[lang].relative_to(ROOT)
-        print(f"The {lang} edition is in {where}/ ({len(changed)} notebook(s) rewritten).")
+        print(f"The {lang} edition is in {EDITION_FOLDERS[lang]}/ ({len(changed)} notebook(s) rewritten).")
         return 0
     catalogues = update_phrases() if argv[0] == "update" else {n: translations.load(n) for n in PHRASE_CATALOGUES}
     for name, po in catalogues.items():
