@@ -215,5 +215,5 @@ lab-test: $(BROWSER_STAMP) $(LAB_SETTINGS)
 	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -s tests/teaching/test_lab_news.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info _site .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info _site zh .pytest_cache .ruff_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

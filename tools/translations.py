@@ -4,6 +4,7 @@
     python tools/translations.py update 13_lstm    # one notebook's catalogue
     python tools/translations.py status            # per catalogue: translated / fuzzy / untranslated
     python tools/translations.py check 13_lstm     # every translated message whose maths, code or links changed
+    python tools/translations.py build             # the Chinese edition, zh/notebooks/ (tools/editions.py build)
 
 The English notebooks in notebooks/ are the one source.  Each markdown cell is cut into *blocks* (paragraphs,
 headings, list items, tables, fenced code, display maths: see :func:`blocks`), and each block is one message of
@@ -257,6 +258,10 @@ def _stems(args) -> list[str]:
 
 
 def main(argv) -> int:
+    if argv and argv[0] == "build":
+        import editions  # it imports this module: imported here, when it is asked for
+
+        return editions.main(argv)
     if not argv or argv[0] not in {"update", "status", "check"}:
         print(__doc__)
         return 2
