@@ -57,11 +57,19 @@ SITE_SUBDIRS = {"en": "", "zh": "zh"}
 
 # How a learner runs each command in each language (what the commands' own messages tell them to type).
 COMMANDS = {
-    "en": {"lab": "make lab", "workspace": "make workspace", "progress": "make progress"},
+    "en": {
+        "setting": "COURSE_LANG=en",
+        "lab": "make lab",
+        "workspace": "make workspace",
+        "progress": "make progress",
+        "solutions": "make lab-solutions",
+    },
     "zh": {
+        "setting": "COURSE_LANG=zh",
         "lab": "make lab COURSE_LANG=zh",
         "workspace": "make workspace COURSE_LANG=zh",
         "progress": "make progress COURSE_LANG=zh",
+        "solutions": "make lab-solutions COURSE_LANG=zh",
     },
 }
 
@@ -106,6 +114,12 @@ NAVIGATION = [
     ("navigation", "← Previous: {notebook}"),
     ("navigation", "Next: {notebook} →"),
     ("navigation", "| # | notebook | what it covers |"),
+    # Only in a translated edition, under 00_index's title: the notebooks' prose names the commands as English has them.
+    (
+        "navigation",
+        "Every command of this edition takes `{setting}`: `{lab}`, `{progress}`, `{solutions}` (or run "
+        "`export {setting}` once in your terminal, then the commands as the notebooks write them).",
+    ),
 ]
 
 # What make workspace, make progress and make grade print (tools/workspace.py, progress.py, grade.py).
@@ -133,6 +147,7 @@ COMMAND_PHRASES = [
     ("progress", "not started"),
     ("progress", "progress: {done} of {total} exercises done"),
     ("progress", "No workspace at {folder}: run `{workspace}` (or `{lab}`) first."),
+    ("progress", "The workspace of the {language} edition is {folder}: `{progress}` checks it."),
     ("progress", "not yet right (the checker gave no details)"),
     ("progress", "your exercise cell raised {error}"),
     ("progress", "the checker cell raised {error}"),
@@ -145,6 +160,9 @@ COMMAND_PHRASES = [
     ("grade", "## {notebook}: {points} of {maximum} points"),
     ("grade", "### {exercise}: {points} of {maximum}"),
 ]
+
+
+COMMANDS_NOTE = NAVIGATION[-1][1]
 
 
 def syllabus_messages() -> list:
@@ -227,6 +245,8 @@ def translated_notebook(stem: str, nb, lang: str, words: Words | None = None, po
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "nav-header" in tags:
             cell.source = sync_notebooks.header_source(stem, words, folder)
+            if stem == "00_index":
+                cell.source += "\n\n" + words("navigation", COMMANDS_NOTE).format(**COMMANDS[lang])
         elif "nav-footer" in tags:
             cell.source = sync_notebooks.footer_source(stem, words)
         elif "course-map" in tags:

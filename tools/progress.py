@@ -362,6 +362,15 @@ def main(argv: list) -> int:
     if not work.is_dir():
         missing = t("progress", "No workspace at {folder}: run `{workspace}` (or `{lab}`) first.")
         print(missing.format(folder=work, **editions.COMMANDS[lang]), file=sys.stderr)
+        for other in (o for o in editions.LANGUAGES if o != lang and args.work is None):
+            if editions.WORK_DIRS[other].is_dir():  # the learner works in the other language: say how to check it
+                hint = t("progress", "The workspace of the {language} edition is {folder}: `{progress}` checks it.")
+                folder = f"{editions.WORK_DIRS[other].name}/"
+                name = editions.LANGUAGE_NAMES[other]
+                print(
+                    hint.format(language=name, folder=folder, progress=editions.COMMANDS[other]["progress"]),
+                    file=sys.stderr,
+                )
         return 2
     results = asyncio.run(check_all(select(args.notebooks), work, args.jobs, args.timeout, t))
     lines, _, _ = report(results, t)
