@@ -41,6 +41,7 @@ NAMED_DELIMITER = re.compile(r"(<mo[^>]*>)(\\[A-Za-z]+|\\\|)(</mo>)")
 
 # The lab template without what it would fetch from a CDN: MathJax, require.js (for widgets) and mermaid.
 # Math fonts with stretchy braces that the common systems have (macOS, Windows, TeX, Linux), the browser's last;
+# the Chinese pages' prose in a CJK font each of those systems has;
 # Chromium's MathML has no `menclose` (\boxed) and ignores `columnalign`: CSS stands in.
 TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
@@ -52,6 +53,10 @@ menclose[notation="box"] { border: 1px solid currentColor; padding: 0.2em 0.3em;
 mtd[columnalign="right"] { text-align: right; }
 mtd[columnalign="left"] { text-align: left; }
 nav.language-switch { position: absolute; top: 0.5em; right: 1em; font-size: 0.95em; z-index: 10; }
+html[lang="zh-CN"] {
+  --jp-content-font-family: system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif;
+}
 </style>
 {%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
