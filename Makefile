@@ -10,24 +10,39 @@ STAMP  := $(VENV)/.installed-stamp
 export JUPYTER_PREFER_ENV_PATH := 1
 
 # One BLAS thread for tests and notebook execution: the same last digits on every machine.
-TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0
+# COURSE_LANG=en: the committed outputs are the English edition's, whatever language the shell chose.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONHASHSEED=0 COURSE_LANG=en
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test claims claims-holdout
+# The course's language: COURSE_LANG=zh gives every command below its Chinese edition (README.zh.md); unset, English.
+# Not LANG, which every shell sets.  Exported, so JupyterLab's kernels and the tools see it (tools/editions.py).
+EDITION := $(or $(strip $(COURSE_LANG)),en)
+ifeq ($(filter $(EDITION),en zh),)
+$(error COURSE_LANG=$(COURSE_LANG): the course has the editions en (English, the default) and zh (Chinese))
+endif
+override COURSE_LANG := $(EDITION)
+export COURSE_LANG
+WORK   := $(if $(filter zh,$(EDITION)),work-zh,work)
+SOLVED := $(if $(filter zh,$(EDITION)),zh/notebooks,notebooks)
+
+.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-zh zh test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test claims claims-holdout
 
 help:
 	@echo "make lab      open your workspace, work/, in JupyterLab (creates .venv and work/ on first use)"
+	@echo "              COURSE_LANG=zh (after any command): the Chinese edition (README.zh.md); workspace work-zh/"
 	@echo "              LAB_ARGS=\"--port 8899 --no-browser\" passes options to JupyterLab"
 	@echo "make progress every exercise of your workspace: done, wrong (and why) or not started (NB=13 for one notebook)"
 	@echo "make workspace  write work/: your copy of the course, exercises blank; never overwrites anything"
 	@echo "make lab-solutions  open the solved edition, notebooks/, in JupyterLab"
 	@echo "make test     run the test suite and every notebook under strict nbval"
+	@echo "make test-zh  the Chinese edition (generated into zh/notebooks) under strict nbval, with COURSE_LANG=zh"
+	@echo "make zh       (re)generate the Chinese edition, zh/notebooks/, from notebooks/ and locale/zh_CN"
 	@echo "make test-threads  every notebook under strict nbval with 2 BLAS threads (outputs must not change)"
 	@echo "make execute  re-execute the notebooks in place (NB=notebooks/01_forward_pass.ipynb for one)"
 	@echo "make sync     regenerate navigation, course map and slide metadata from tools/syllabus.py"
-	@echo "make student  write the student edition (solutions removed) to student/notebooks"
-	@echo "make html     build a static site of the executed notebooks in _site/"
+	@echo "make student  write the student edition (solutions removed) to student/notebooks (zh: student/zh/notebooks)"
+	@echo "make html     build a static site of the executed notebooks in _site/ (English) and _site/zh/ (Chinese)"
 	@echo "make bench    time batched BPTT (RNN, LSTM, GRU) against the reference loop, PyTorch (if installed) and a GEMM,"
 	@echo "              and a language-model training step (characters per second) against PyTorch,"
 	@echo "              and an encoder-decoder-with-attention training step against PyTorch"
@@ -74,10 +89,14 @@ workspace: $(STAMP)
 	@$(BIN)/python tools/workspace.py
 
 lab: workspace $(LAB_SETTINGS)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS) work/00_index.ipynb
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS) $(WORK)/00_index.ipynb
 
-lab-solutions: $(STAMP) $(LAB_SETTINGS)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_index.ipynb
+lab-solutions: $(STAMP) $(LAB_SETTINGS) $(if $(filter zh,$(EDITION)),zh)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ALLOW_ROOT) $(LAB_ARGS) $(SOLVED)/00_index.ipynb
+
+# The Chinese edition, generated (tools/editions.py): git ignores zh/; it is rewritten whenever it is out of date.
+zh: $(STAMP)
+	@$(BIN)/python tools/editions.py build zh
 
 # Checks copies of the workspace's notebooks (tools/progress.py); NB=13 (or NB="13 14") for some of them.
 progress: $(STAMP)
@@ -110,7 +129,12 @@ test-threads: $(STAMP)
 	OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 PYTHONHASHSEED=0 $(BIN)/python -m pytest $(NBVAL) notebooks
 
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest -rs $(NBVAL) tests notebooks --ignore=tests/teaching --ignore=tests/slow
+	$(TEST_ENV) $(BIN)/python -m pytest -rsx $(NBVAL) tests notebooks --ignore=tests/teaching --ignore=tests/slow
+
+# The Chinese edition under strict nbval: its outputs are the English ones with the checkers' feedback translated,
+# which is what a kernel with COURSE_LANG=zh prints (CI: .github/workflows/test-zh.yml, on every catalogue change).
+test-zh: zh
+	$(TEST_ENV) COURSE_LANG=zh $(BIN)/python -m pytest $(NBVAL) zh/notebooks
 
 execute: $(STAMP)
 	$(TEST_ENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),notebooks/*.ipynb)
@@ -171,7 +195,7 @@ GRADE_LIMITS := --notebook-seconds $(NOTEBOOK_SECONDS) --learner-seconds $(LEARN
 
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=folder [GRADES=folder]  (docs/grading.md)"; exit 2; }
-	$(TEST_ENV) $(BIN)/python tools/grade.py "$(SUBMISSIONS)" "$(GRADES)" $(GRADE_LIMITS) \
+	$(TEST_ENV) $(BIN)/python tools/grade.py "$(SUBMISSIONS)" "$(GRADES)" $(GRADE_LIMITS) --lang $(EDITION) \
 	  $(if $(filter 1,$(UNSAFE_NO_SANDBOX)),--unsafe-no-sandbox)
 
 # Needs bubblewrap (apt-get install bubblewrap); nbgrader (make teach) for its configuration's test.
@@ -191,5 +215,5 @@ lab-test: $(BROWSER_STAMP) $(LAB_SETTINGS)
 	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest -s tests/teaching/test_lab_news.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info _site .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info _site zh .pytest_cache .ruff_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "test.yml"
+WORKFLOW_ZH = ROOT / ".github" / "workflows" / "test-zh.yml"  # the Chinese edition, on every catalogue change
 
 
 def floor(name):
@@ -37,7 +38,16 @@ def test_the_workflow_is_valid_against_githubs_schema_and_a_broken_copy_is_not(t
     broken.write_text(WORKFLOW.read_text().replace("runs-on:", "run-on:"))
     # One run for both files (the validator takes seconds to start): the broken one fails, the real one passes.
     done = subprocess.run(
-        [exe, "--builtin-schema", "vendor.github-workflows", "-o", "json", str(WORKFLOW), str(broken)],
+        [
+            exe,
+            "--builtin-schema",
+            "vendor.github-workflows",
+            "-o",
+            "json",
+            str(WORKFLOW),
+            str(WORKFLOW_ZH),
+            str(broken),
+        ],
         capture_output=True,
         text=True,
     )
@@ -68,3 +78,16 @@ def test_the_matrix_covers_both_systems_the_oldest_and_newest_python_and_numpys_
     ]
     for os in matrix["os"]:  # numpy's floor with the oldest Python, and everything newest, on each system
         assert (os, oldest, "floor") in runs and (os, "3.x", "newest") in runs
+
+
+def test_the_chinese_edition_runs_under_strict_nbval_on_every_change_of_the_catalogues():
+    workflow = YAML(typ="safe").load(WORKFLOW_ZH.read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads the key `on` as true
+    for event in ("push", "pull_request"):
+        paths = triggers[event]["paths"]
+        assert "locale/**" in paths and "notebooks/**" in paths and "tools/editions.py" in paths
+    (job,) = workflow["jobs"].values()
+    assert [step.get("run") for step in job["steps"]][-1] == "make test-zh"
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^test-zh:.*\n((?:\t.*\n)+)", makefile, flags=re.M)[1]
+    assert "COURSE_LANG=zh" in recipe and "$(NBVAL) zh/notebooks" in recipe

@@ -98,6 +98,19 @@ def test_the_table_has_a_column_per_exercise_counts_missing_and_failed_as_zero_a
     assert grade.show(results).splitlines()[2].split() == ["bo", "—", "—", "0"]
 
 
+def test_the_feedback_is_written_in_the_language_asked_for(tmp_path):
+    f = grade.Exercise("01_x", "f", "check_f")
+    result = grade.Graded(points={f: 1.0}, texts={f: "✓ f: correct."})
+    grade.write_feedback(tmp_path / "en", "ann", {"01_x": None}, result, {"01_x": [f]}, {})
+    grade.write_feedback(tmp_path / "zh", "ann", {"01_x": None}, result, {"01_x": [f]}, {}, lang="zh")
+    english = (tmp_path / "en" / "ann.md").read_text(encoding="utf-8").split("\n")
+    chinese = (tmp_path / "zh" / "ann.md").read_text(encoding="utf-8").split("\n")
+    assert english[0] == "# Feedback for ann" and chinese[0] == "# 给 ann 的反馈"
+    assert f"## 01_x：1 分（满分 {POINTS} 分）" in chinese and f"### f：1 / {POINTS}" in chinese
+    with pytest.raises(ValueError, match="expected one of en, zh"):
+        grade.grade(tmp_path, tmp_path / "out", lang="fr")
+
+
 def prepared(nb, stem=FIRST):
     return grade.prepare(read(NOTEBOOK_DIR / f"{stem}.ipynb"), nb, EXERCISES[stem], MODULES, Path("/w/r.jsonl"))
 

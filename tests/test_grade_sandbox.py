@@ -141,3 +141,11 @@ def test_memory_beyond_the_limit_is_refused(tmp_path):
     )
     run = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     assert run.returncode != 0 and "MemoryError" in run.stderr
+
+
+def test_the_course_language_is_passed_into_the_sandbox_explicitly(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_LANG", "zh")  # the lecturer's shell: not what the sandbox sees
+    assert grade_sandbox.environment(tmp_path)["COURSE_LANG"] == "en"
+    args = grade_sandbox.bwrap_args(tmp_path, lang="zh")
+    k = args.index("COURSE_LANG")
+    assert args[k - 1 : k + 2] == ["--setenv", "COURSE_LANG", "zh"]

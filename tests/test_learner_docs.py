@@ -17,6 +17,7 @@ from tools.syllabus import NOTEBOOKS
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCUMENTS = [
     ROOT / "README.md",
+    ROOT / "README.zh.md",
     ROOT / "CONTRIBUTING.md",
     ROOT / "benchmarks" / "README.md",
     ROOT / "experiments" / "README.md",
@@ -79,6 +80,23 @@ def test_make_lab_opens_the_workspace_with_lab_args_and_lab_solutions_the_solved
     assert solutions.endswith("notebooks/00_index.ipynb")
 
 
+def test_course_lang_zh_opens_the_chinese_workspace_and_edition_and_another_language_is_refused():
+    (lab,) = make_dry_run("lab", "COURSE_LANG=zh")
+    assert lab.endswith("work-zh/00_index.ipynb")
+    (solutions,) = make_dry_run("lab-solutions", "COURSE_LANG=zh")
+    assert solutions.endswith("zh/notebooks/00_index.ipynb")
+    refused = subprocess.run(["make", "-n", "lab", "COURSE_LANG=fr"], cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode != 0 and "COURSE_LANG=fr" in refused.stderr and "zh" in refused.stderr
+
+
+def test_the_readme_links_the_chinese_readme_which_gives_the_two_commands():
+    assert "](README.zh.md)" in README
+    chinese = (ROOT / "README.zh.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", chinese, flags=re.S)[1]
+    commands = [line.split("#")[0].strip() for line in block.strip().split("\n")]
+    assert commands == ["make lab COURSE_LANG=zh", "make progress COURSE_LANG=zh"]
+
+
 def test_every_editable_install_in_the_makefile_hides_setuptools_box():
     installs = [
         line for line in (ROOT / "Makefile").read_text().split("\n") if "pip install" in line and " -e " in line
@@ -89,3 +107,4 @@ def test_every_editable_install_in_the_makefile_hides_setuptools_box():
 def test_the_workspace_and_the_oldest_venv_are_ignored_by_git():
     ignored = (ROOT / ".gitignore").read_text().split("\n")
     assert "work/" in ignored and ".venv-oldest/" in ignored
+    assert "work-zh/" in ignored and "/zh/" in ignored  # the Chinese workspace; the generated Chinese edition

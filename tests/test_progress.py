@@ -157,3 +157,25 @@ def test_one_notebook_by_its_number(tmp_path, capsys):
 def test_an_unknown_notebook_is_refused_by_name(tmp_path):
     with pytest.raises(SystemExit, match="NB=42"):
         progress.main(["--work", str(tmp_path), "42"])
+
+
+def test_the_report_speaks_chinese_and_its_last_line_stays_parseable(tmp_path, capsys, monkeypatch):
+    write_workspace(NOTEBOOK_DIR, tmp_path)
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    assert progress.main(["--work", str(tmp_path), "12"]) == 0
+    assert capsys.readouterr().out.rstrip("\n").split("\n") == [
+        "12 · 项目",
+        "  · rollout: 未开始",
+        "  · mixed_rollout: 未开始",
+        "进度：2 个练习中已完成 0 个",
+        "progress: 0 of 2 exercises done",
+    ]
+
+
+def test_a_learner_who_works_in_chinese_is_told_how_to_check_that_workspace(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(progress.editions.WORK_DIRS, "en", tmp_path / "work")
+    monkeypatch.setitem(progress.editions.WORK_DIRS, "zh", tmp_path / "work-zh")
+    (tmp_path / "work-zh").mkdir()
+    monkeypatch.delenv("COURSE_LANG", raising=False)
+    assert progress.main([]) == 2
+    assert "`make progress COURSE_LANG=zh` checks it" in capsys.readouterr().err

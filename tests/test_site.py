@@ -1,16 +1,18 @@
-"""`make html` builds a self-contained page per notebook, linked to each other, readable with no network.
+"""`make html` builds a self-contained page per notebook in each language, linked to each other, readable with no network.
 
 `make site-test` opens every page in a browser with the network blocked; these are the checks that need none.
 """
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from tests.notebook_files import NOTEBOOK_PATHS, read
 from tools.build_site import build, tex_to_mathml
+from tools.editions import edition
 
 LATEX = re.compile(r"\$|\\[A-Za-z]+")  # a dollar sign or a control word: LaTeX source left for the reader
 REMOTE = re.compile(r"\s*(https?:)?//")
@@ -72,12 +74,35 @@ def site(tmp_path_factory):
     return out
 
 
-def test_one_page_per_notebook_and_an_index(site):
-    assert {p.stem for p in NOTEBOOK_PATHS} | {"index"} == {p.stem for p in site.glob("*.html")}
+@pytest.fixture(scope="module")
+def chinese():
+    return edition("zh")
+
+
+def test_one_page_per_notebook_and_an_index_in_each_language(site):
+    for folder in (site, site / "zh"):
+        assert {p.stem for p in NOTEBOOK_PATHS} | {"index"} == {p.stem for p in folder.glob("*.html")}
+
+
+def test_every_page_links_to_itself_in_the_other_language(site):
+    for page in [*site.glob("*.html"), *(site / "zh").glob("*.html")]:
+        text = page.read_text(encoding="utf-8")
+        (target,) = re.findall(r'<nav class="language-switch"><a href="([^"]+)"', text)
+        assert (page.parent / target).resolve().exists(), f"{page}: the language switch points to {target}"
+        assert Path(target).stem in (page.stem, "00_index"), f"{page}: the switch leads to another page, {target}"
+        lang = "zh-CN" if page.parent.name == "zh" else "en"
+        assert f'<html lang="{lang}">' in text
+
+
+def test_the_chinese_pages_are_the_chinese_edition(site, chinese):
+    text = (site / "zh" / "13_lstm.html").read_text(encoding="utf-8")
+    header = chinese["13_lstm"].cells[0].source
+    title = re.search(r"^# (.+)$", header, flags=re.M)[1]
+    assert title in text and "在 Binder 中打开" in header
 
 
 def test_links_between_notebooks_point_to_pages(site):
-    for page in site.glob("*.html"):
+    for page in [*site.glob("*.html"), *(site / "zh").glob("*.html")]:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r'href="\d\d_\w+\.ipynb', text), f"{page.name} still links to a .ipynb"
 
@@ -88,11 +113,12 @@ def test_figures_are_embedded_not_linked(site):
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
-def test_every_formula_is_mathml_and_nothing_is_fetched(site, path):
-    page = Page((site / f"{path.stem}.html").read_text(encoding="utf-8"))
-    assert page.fetched == [], "a page must not need the network"
-    assert page.formulas == formulas_in(read(path))
-    assert page.latex == [], "LaTeX source left in the text"
+def test_every_formula_is_mathml_and_nothing_is_fetched(site, chinese, path):
+    for folder, nb in ((site, read(path)), (site / "zh", chinese[path.stem])):
+        page = Page((folder / f"{path.stem}.html").read_text(encoding="utf-8"))
+        assert page.fetched == [], "a page must not need the network"
+        assert page.formulas == formulas_in(nb)
+        assert page.latex == [], "LaTeX source left in the text"
 
 
 def test_the_checks_see_latex_left_for_mathjax():

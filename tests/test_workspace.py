@@ -125,3 +125,23 @@ def test_a_file_the_learner_put_in_place_of_a_notebook_is_kept(course, tmp_path)
     assert (work / name).read_text() == "not a notebook"
     assert [kind for kind, _ in events] == ["newer"]
     assert (work / name.replace(".ipynb", ".new.ipynb")).exists()
+
+
+def test_the_chinese_workspace_is_a_folder_of_its_own_written_from_the_chinese_edition(tmp_path, monkeypatch, capsys):
+    from tools import workspace
+
+    assert workspace.editions.WORK_DIRS["zh"] != workspace.editions.WORK_DIRS["en"]
+    monkeypatch.setitem(workspace.editions.SOLVED_DIRS, "zh", tmp_path / "zh")  # the edition, generated on the way
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    work = tmp_path / "work-zh"
+    assert workspace.main([str(work)]) == 0
+    assert "你的工作区" in capsys.readouterr().out
+    assert sorted(p.name for p in work.iterdir()) == [p.name for p in NOTEBOOK_PATHS]
+    lstm = read(work / "13_lstm.ipynb")
+    assert "在 Binder 中打开" in lstm.cells[0].source and BEGIN not in work.joinpath("13_lstm.ipynb").read_text()
+    mine = read(work / "01_forward_pass.ipynb")  # the learner answers; the next run keeps it and says all is well
+    mine.cells[5].source += "\n# my answer"
+    nbformat.write(mine, work / "01_forward_pass.ipynb")
+    before = contents(work)
+    assert workspace.main([str(work)]) == 0
+    assert contents(work) == before and "已是最新" in capsys.readouterr().out

@@ -1,6 +1,9 @@
-"""Build a static site of the executed notebooks: ``_site/index.html`` and one page per notebook.
+"""Build a static site of the executed notebooks: ``_site/index.html`` and one page per notebook, in each language.
 
     python tools/build_site.py [OUT_DIR]          (default: _site)
+
+The English pages are OUT_DIR/*.html, the Chinese ones OUT_DIR/zh/*.html (generated from the catalogues on the way,
+tools/editions.py); every page has a link to the same page in the other language.
 
 Uses the outputs committed in the notebooks (nothing is executed).  The pages
 need no network, neither to build nor to read: figures are embedded, every
@@ -17,14 +20,18 @@ import shutil
 import sys
 from pathlib import Path
 
-import nbformat
 from jinja2 import DictLoader, pass_context
 from latex2mathml.converter import convert
 from latex2mathml.symbols_parser import convert_symbol
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import editions  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
+BODY = re.compile(r"<body[^>]*>")
+HTML_LANG = re.compile(r'<html lang="[^"]*">')
 LINK = re.compile(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
 
 # latex2mathml knows `align*`, not its inner form `aligned`; both lay out the same two-column table.
@@ -34,6 +41,7 @@ NAMED_DELIMITER = re.compile(r"(<mo[^>]*>)(\\[A-Za-z]+|\\\|)(</mo>)")
 
 # The lab template without what it would fetch from a CDN: MathJax, require.js (for widgets) and mermaid.
 # Math fonts with stretchy braces that the common systems have (macOS, Windows, TeX, Linux), the browser's last;
+# the Chinese pages' prose in a CJK font each of those systems has;
 # Chromium's MathML has no `menclose` (\boxed) and ignores `columnalign`: CSS stands in.
 TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
@@ -44,6 +52,11 @@ math[display="block"] { margin: 0.6em 0; overflow-x: auto; overflow-y: hidden; }
 menclose[notation="box"] { border: 1px solid currentColor; padding: 0.2em 0.3em; }
 mtd[columnalign="right"] { text-align: right; }
 mtd[columnalign="left"] { text-align: left; }
+nav.language-switch { position: absolute; top: 0.5em; right: 1em; font-size: 0.95em; z-index: 10; }
+html[lang="zh-CN"] {
+  --jp-content-font-family: system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif;
+}
 </style>
 {%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
@@ -91,17 +104,39 @@ class OfflineHTMLExporter(HTMLExporter):
         return MarkdownWithMath(renderer=renderer).render(source)
 
 
-def build(out_dir: Path) -> list:
-    out_dir.mkdir(parents=True, exist_ok=True)
+def language_switch(stem: str, lang: str, languages) -> str:
+    """The links from page ``stem`` in ``lang`` to the same page in the site's other languages."""
+    here = editions.SITE_SUBDIRS[lang]
+    links = []
+    for other in languages:
+        if other == lang:
+            continue
+        there = editions.SITE_SUBDIRS[other]
+        up = "../" if here else ""
+        href = f"{up}{there + '/' if there else ''}{stem}.html"
+        code = editions.HTML_LANG[other]
+        links.append(f'<a href="{href}" hreflang="{code}" lang="{code}">{editions.LANGUAGE_NAMES[other]}</a>')
+    return f'<nav class="language-switch">{" · ".join(links)}</nav>' if links else ""
+
+
+def build(out_dir: Path, languages=editions.LANGUAGES) -> list:
+    """Write the pages of every language of ``languages`` (English in ``out_dir``, Chinese in ``out_dir/zh``);
+    returns them."""
     exporter = OfflineHTMLExporter()
     pages = []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
-        body = LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
-        page = out_dir / f"{path.stem}.html"
-        page.write_text(body, encoding="utf-8")
-        pages.append(page)
-    shutil.copyfile(out_dir / "00_index.html", out_dir / "index.html")
+    for lang in languages:
+        folder = out_dir / editions.SITE_SUBDIRS[lang]
+        folder.mkdir(parents=True, exist_ok=True)
+        for stem, nb in editions.edition(lang).items():
+            body, _ = exporter.from_notebook_node(nb)
+            body = LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', body)
+            body = HTML_LANG.sub(f'<html lang="{editions.HTML_LANG[lang]}">', body, count=1)
+            switch = language_switch(stem, lang, languages)
+            body = BODY.sub(lambda m: m.group(0) + switch, body, count=1)
+            page = folder / f"{stem}.html"
+            page.write_text(body, encoding="utf-8")
+            pages.append(page)
+        shutil.copyfile(folder / "00_index.html", folder / "index.html")
     return pages
 
 
@@ -114,3 +149,4 @@ if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_site"
     pages = build(out)
     print(f"{len(pages)} pages ({size_of(out) / 1e6:.1f} MB) written to {out}; open {out / 'index.html'}")
+    print(f"Chinese pages: {out / 'zh' / 'index.html'}")

@@ -1,7 +1,7 @@
 """Grade a folder of submitted notebooks, each learner's code in a sandbox, every verdict outside it.
 
     python tools/grade.py SUBMISSIONS [OUT_DIR] [--notebook-seconds S] [--learner-seconds S] [--memory-mb M]
-                                                [--unsafe-no-sandbox]
+                                                [--unsafe-no-sandbox] [--lang en|zh]
     (make grade SUBMISSIONS=dir [GRADES=dir] [NOTEBOOK_SECONDS=..] [LEARNER_SECONDS=..] [MEMORY_MB=..])
 
 SUBMISSIONS holds one folder per learner, named by the learner's id, with that learner's notebooks in it under
@@ -30,6 +30,11 @@ OUT_DIR (the sandbox never sees it) receives:
     feedback/LEARNER/    the graded notebooks as HTML pages (outputs sanitised; each checker cell shows the
                          verdict given here)
 
+--lang (make grade passes COURSE_LANG's; default: COURSE_LANG, else English) is the language of the feedback: the
+checkers' words (translate_output), the headings of feedback/LEARNER.md, and COURSE_LANG in the sandbox, whose
+environment is otherwise empty.  The Chinese student edition hands in the same cells (ids, nbgrader metadata, code)
+as the English one, so the same course notebooks grade both.
+
 Every submission is checked before anything runs.  Needs bubblewrap and prlimit (Linux); without them it refuses
 to run unless --unsafe-no-sandbox is given (then the learners' code runs with your rights; the verdicts are
 still given outside the kernel).
@@ -55,6 +60,7 @@ import nbformat
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import editions  # noqa: E402
 import grade_record  # noqa: E402
 import grade_sandbox  # noqa: E402
 import grade_scan  # noqa: E402
@@ -348,7 +354,7 @@ def _outputs_of(executed_path: Path, prepared: Prepared) -> list:
     return [c.get("outputs", []) if c.cell_type == "code" else [] for c in executed.cells]
 
 
-def grade_notebook(stem, path, base, exercises, modules, limits, seconds_left, hidden, sandboxed) -> tuple:
+def grade_notebook(stem, path, base, exercises, modules, limits, seconds_left, hidden, sandboxed, lang="en") -> tuple:
     """Run one hand-in in the sandbox and judge it; returns (points, texts, notes, flags, seconds, page).
 
     base: the learner's scratch folder: base/work is the working folder (the only one the learner's code can
@@ -376,11 +382,11 @@ def grade_notebook(stem, path, base, exercises, modules, limits, seconds_left, h
             pass  # a folder in its place: then the run cannot record, and scores nothing
     seconds = min(limits.notebook_seconds, seconds_left)
     if sandboxed:
-        argv = grade_sandbox.command(work, grade_sandbox.runner(source, target), limits, hidden, inbox)
+        argv = grade_sandbox.command(work, grade_sandbox.runner(source, target), limits, hidden, inbox, lang)
         env = None
     else:  # the lecturer's own rights and environment (the learner's limits on time still hold)
         argv = grade_sandbox.runner(source, target)
-        env = {**os.environ, **grade_sandbox.environment(work), "PATH": os.environ.get("PATH", "")}
+        env = {**os.environ, **grade_sandbox.environment(work, lang), "PATH": os.environ.get("PATH", "")}
     outcome = grade_sandbox.run(argv, seconds, logs / f"{stem}.log", cwd=work, env=env)
     entries = grade_record.read_records(record)
     points, texts, notes = {}, {}, []
@@ -396,12 +402,13 @@ def grade_notebook(stem, path, base, exercises, modules, limits, seconds_left, h
         flags.append(f"run stopped in {stem}")
     for ex in exercises[stem]:
         points[ex], texts[ex], more = judge(ex, entries, modules[ex.test_id], outcome.status, seconds)
+        texts[ex] = editions.translate_output(texts[ex], lang)
         flags += more
     page = feedback_page(prepared, _outputs_of(target, prepared), exercises[stem], texts, course_nb)
     return points, texts, notes, flags, outcome.seconds, page
 
 
-def grade_learner(learner, notebooks, exercises, modules, limits, scratch, hidden, sandboxed) -> tuple:
+def grade_learner(learner, notebooks, exercises, modules, limits, scratch, hidden, sandboxed, lang="en") -> tuple:
     """Grade one learner's hand-ins, one sandbox per notebook, within the learner's time; (Graded, pages).
 
     exercises: stem → Exercises, for the notebooks any learner handed in (the table's columns).
@@ -425,7 +432,7 @@ def grade_learner(learner, notebooks, exercises, modules, limits, scratch, hidde
             result.flags.append(f"timed out before {stem}")
             continue
         points, texts, notes, flags, _, page = grade_notebook(
-            stem, notebooks[stem], base, exercises, modules, limits, left, hidden, sandboxed
+            stem, notebooks[stem], base, exercises, modules, limits, left, hidden, sandboxed, lang
         )
         result.points.update(points)
         result.texts.update(texts)
@@ -444,8 +451,11 @@ def grade(
     limits: grade_sandbox.Limits | None = None,
     sandboxed: bool = True,
     notebook_dir: Path = NOTEBOOK_DIR,
+    lang: str = "en",
 ) -> dict:
-    """Grade every submission; returns learner → Graded.  ``sandboxed=False`` runs the learners' code bare."""
+    """Grade every submission; returns learner → Graded.  ``sandboxed=False`` runs the learners' code bare; ``lang``:
+    the language of the feedback (the module's docstring)."""
+    editions.check_language(lang)
     limits = limits or grade_sandbox.Limits()
     gradable = course_exercises(notebook_dir)
     learners = read_submissions(submissions, gradable)
@@ -464,9 +474,9 @@ def grade(
         print(f"grading {len(learners)} learner(s), {where} ...", flush=True)
         for learner, notebooks in learners.items():
             results[learner], pages = grade_learner(
-                learner, notebooks, exercises, modules, limits, scratch, hidden, sandboxed
+                learner, notebooks, exercises, modules, limits, scratch, hidden, sandboxed, lang
             )
-            write_feedback(out_dir / "feedback", learner, notebooks, results[learner], exercises, pages)
+            write_feedback(out_dir / "feedback", learner, notebooks, results[learner], exercises, pages, lang)
             print(
                 f"  {learner}: {total(results[learner].points):g} points, {results[learner].seconds:.0f} s", flush=True
             )
@@ -511,19 +521,32 @@ def write_table(path: Path, results: dict, columns: list) -> None:
             table.writerow([learner, *row, f"{total(g.points):g}", maximum, "; ".join(g.flags)])
 
 
-def write_feedback(folder: Path, learner: str, notebooks: dict, result: Graded, exercises: dict, pages: dict) -> None:
-    """feedback/LEARNER.md (points and each checker's words) and feedback/LEARNER/*.html (the graded notebooks)."""
+def write_feedback(
+    folder: Path, learner: str, notebooks: dict, result: Graded, exercises: dict, pages: dict, lang: str = "en"
+) -> None:
+    """feedback/LEARNER.md (points and each checker's words) and feedback/LEARNER/*.html (the graded notebooks);
+    the headings in ``lang`` (tools/editions.py)."""
+    t = editions.Words(lang)
     (folder / learner).mkdir(parents=True, exist_ok=True)
-    lines = [f"# Feedback for {learner}", ""]
+    lines = [t("grade", "# Feedback for {learner}").format(learner=learner), ""]
     for stem in sorted(notebooks):
         mine = {ex: result.points[ex] for ex in exercises[stem]}
         if FAILED in mine.values():
-            lines += [f"## {stem}: not graded", "", *result.notes.get(stem, []), ""]
+            lines += [
+                t("grade", "## {notebook}: not graded").format(notebook=stem),
+                "",
+                *result.notes.get(stem, []),
+                "",
+            ]
             continue
-        lines += [f"## {stem}: {total(mine):g} of {len(mine) * nbgrader_cells.POINTS} points", ""]
+        maximum = len(mine) * nbgrader_cells.POINTS
+        heading = t("grade", "## {notebook}: {points} of {maximum} points")
+        lines += [heading.format(notebook=stem, points=f"{total(mine):g}", maximum=maximum), ""]
         lines += [*(f"{note}\n" for note in result.notes.get(stem, []))]
         for ex, got in mine.items():
-            lines += [f"### {ex.name}: {got:g} of {nbgrader_cells.POINTS}", "", "```", result.texts[ex], "```", ""]
+            heading = t("grade", "### {exercise}: {points} of {maximum}")
+            lines += [heading.format(exercise=ex.name, points=f"{got:g}", maximum=nbgrader_cells.POINTS)]
+            lines += ["", "```", result.texts[ex], "```", ""]
     (folder / f"{learner}.md").write_text("\n".join(lines), encoding="utf-8")
     for stem, page in pages.items():
         (folder / learner / f"{stem}.html").write_text(page, encoding="utf-8")
@@ -591,10 +614,12 @@ def main(argv=None) -> int:
     parser.add_argument("--learner-seconds", type=float, default=defaults.learner_seconds)
     parser.add_argument("--memory-mb", type=float, default=defaults.memory_bytes / 2**20)
     parser.add_argument("--unsafe-no-sandbox", action="store_true", help="run learners' code with your rights")
+    parser.add_argument("--lang", help="the feedback's language: en or zh (default: COURSE_LANG, else en)")
     args = parser.parse_args(argv)
     try:
+        lang = editions.check_language(args.lang) if args.lang is not None else editions.language()
         limits = grade_sandbox.Limits(args.notebook_seconds, args.learner_seconds, int(args.memory_mb * 2**20))
-        results = grade(args.submissions, args.out_dir, limits, sandboxed=not args.unsafe_no_sandbox)
+        results = grade(args.submissions, args.out_dir, limits, sandboxed=not args.unsafe_no_sandbox, lang=lang)
     except (ValueError, RuntimeError) as err:
         print(err, file=sys.stderr)
         return 2

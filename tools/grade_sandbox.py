@@ -82,8 +82,9 @@ def _under_any(path: Path, folders) -> bool:
     return any(path == f or f in path.parents for f in folders)
 
 
-def environment(work: Path) -> dict:
-    """The only variables the learner's kernel sees."""
+def environment(work: Path, lang: str = "en") -> dict:
+    """The only variables the learner's kernel sees (``lang``: the course's language, COURSE_LANG, which the
+    checkers in the kernel speak)."""
     venv_bin = Path(sys.prefix) / "bin"
     return {
         "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
@@ -99,10 +100,11 @@ def environment(work: Path) -> dict:
         "JUPYTER_RUNTIME_DIR": str(work / ".jupyter-runtime"),
         "IPYTHONDIR": str(work / ".ipython"),
         "MPLCONFIGDIR": str(work / ".matplotlib"),
+        "COURSE_LANG": lang,
     }
 
 
-def bwrap_args(work: Path, hidden=(), inbox=None, system=SYSTEM, secrets=SECRETS) -> list:
+def bwrap_args(work: Path, hidden=(), inbox=None, system=SYSTEM, secrets=SECRETS, lang: str = "en") -> list:
     """bubblewrap's options: what the sandbox shows (read-only), hides, and lets ``work`` write.
 
     hidden: folders to cover with an empty tmpfs when they lie inside a folder the sandbox shows (the submissions
@@ -135,7 +137,7 @@ def bwrap_args(work: Path, hidden=(), inbox=None, system=SYSTEM, secrets=SECRETS
     # the sandbox's own root (where the mount points live) and /tmp: nothing can be written there, so nothing fills
     # memory (a tmpfs lives in RAM); the learner's folder, mounted on its own, stays writable
     args += ["--remount-ro", "/tmp", "--remount-ro", "/"]
-    for key, value in environment(work).items():
+    for key, value in environment(work, lang).items():
         args += ["--setenv", key, value]
     return args
 
@@ -145,10 +147,11 @@ def runner(source: Path, target: Path) -> list:
     return [str(Path(sys.prefix) / "bin" / "python"), str(RUNNER), str(source), str(target)]
 
 
-def command(work: Path, inner: list, limits: Limits, hidden=(), inbox=None) -> list:
-    """The full command that runs ``inner`` in the sandbox of the working folder ``work``, under ``limits``."""
+def command(work: Path, inner: list, limits: Limits, hidden=(), inbox=None, lang: str = "en") -> list:
+    """The full command that runs ``inner`` in the sandbox of the working folder ``work``, under ``limits``, in the
+    course's language ``lang``."""
     prlimit = ["prlimit", f"--as={int(limits.memory_bytes)}", f"--fsize={int(limits.file_bytes)}", "--core=0", "--"]
-    return prlimit + bwrap_args(work, hidden, inbox) + ["--", *inner]
+    return prlimit + bwrap_args(work, hidden, inbox, lang=lang) + ["--", *inner]
 
 
 def read_untrusted(path: Path, limit: int) -> bytes | None:

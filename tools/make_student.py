@@ -1,6 +1,7 @@
 """Write the student edition: the notebooks with every worked solution taken out.
 
     python tools/make_student.py [OUT_DIR]        (default: student/notebooks)
+    COURSE_LANG=zh python tools/make_student.py  (the Chinese edition, to student/zh/notebooks: tools/editions.py)
 
 In the course notebooks a solution sits between two marker lines inside a
 function body::
@@ -141,8 +142,23 @@ def write_edition(source_dir: Path, out_dir: Path) -> list:
     return messages
 
 
-if __name__ == "__main__":
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "student" / "notebooks"
-    for message in write_edition(ROOT / "notebooks", out):
+def main(argv: list) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import editions  # only here: nbgrader's configuration imports this module for StudentEdition alone
+
+    try:
+        lang = editions.language()
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    out = Path(argv[0]) if argv else editions.STUDENT_DIRS[lang]
+    if lang != "en":
+        editions.build(lang)  # the translated solved edition, from which this one takes the solutions out
+    for message in write_edition(editions.SOLVED_DIRS[lang], out):
         print(message)
     print(f"Student edition written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

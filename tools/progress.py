@@ -1,11 +1,13 @@
 """Where a learner stands: every exercise of their workspace as done ✓, wrong, or not started.
 
     python tools/progress.py [--work DIR] [--jobs N] [--timeout S] [NB ...]     (`make progress`, `make progress NB=13`)
+    COURSE_LANG=zh python tools/progress.py                                       (the Chinese workspace, work-zh/)
 
 NB picks notebooks by number or name (``13``, ``13_lstm``); without it, the whole course.  The workspace is never
 changed: each notebook is checked on a copy, executed by a fresh kernel in a temporary folder, and the verdicts are
 read from the checker cells' output, the same words the learner sees in JupyterLab.  The last line is exactly
-``progress: D of N exercises done``, N counting every exercise of the notebooks checked.
+``progress: D of N exercises done``, N counting every exercise of the notebooks checked, in every language (scripts
+read it); with COURSE_LANG=zh the report above it, and a line saying the same, are in Chinese (tools/editions.py).
 
 What keeps the verdicts the learner's own, and the check quick:
 
@@ -24,6 +26,8 @@ What keeps the verdicts the learner's own, and the check quick:
   ``plt.show()`` then displays ``<Figure ...>`` as text instead of rasterising a PNG.  A checker's verdict is text
   computed from numbers, which no formatter touches.
 - **Two kernels at once** (``--jobs``, default: the number of cores, at most 2), each with one BLAS thread.
+- **The kernels speak English** (COURSE_LANG=en), whatever the language of the report: the verdicts are read from the
+  checkers' English words, and the line of feedback shown is then put into the report's language (translate_output).
 """
 
 from __future__ import annotations
@@ -51,13 +55,15 @@ from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import editions  # noqa: E402
 import nbgrader_cells  # noqa: E402
 from make_student import is_untouched  # noqa: E402
 from syllabus import BY_STEM  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_DIR = ROOT / "notebooks"
-WORK_DIR = ROOT / "work"
+WORK_DIR = editions.WORK_DIRS["en"]
+ENGLISH = editions.Words("en")
 CELL_TIMEOUT = 60  # seconds; the slowest cell of the course takes about 3 s on a busy 2-core machine
 NOTEBOOK_TIMEOUT = 180  # seconds; the slowest notebook takes about 10 s
 KERNEL = "rnn-course-progress"
@@ -144,8 +150,9 @@ def output_text(output) -> str:
     return output.get("data", {}).get("text/plain", "")
 
 
-def first_feedback_line(lines: list) -> str:
-    """The checker's first line of feedback: its first message, skipping parts it calls correct."""
+def first_feedback_line(lines: list, t=ENGLISH) -> str:
+    """The checker's first line of feedback: its first message, skipping parts it calls correct (``t``: the report's
+    words, tools/editions.py; the checker's lines are English, see the module's docstring)."""
     messages = [line.strip() for line in lines if line.strip()]
     for k, line in enumerate(messages):
         if line.endswith(": correct."):
@@ -153,11 +160,12 @@ def first_feedback_line(lines: list) -> str:
         if line.endswith(":") and k + 1 < len(messages):  # a heading such as "dW_hh:" over its message
             return f"{line} {messages[k + 1]}"
         return line
-    return "not yet right (the checker gave no details)"
+    return t("progress", "not yet right (the checker gave no details)")
 
 
-def verdict(exercise: Exercise, cell, own_cell, stopped: str | None) -> Verdict:
-    """What the checker cell's outputs say about ``exercise`` (``own_cell``: the learner's exercise cell, or None)."""
+def verdict(exercise: Exercise, cell, own_cell, stopped: str | None, t=ENGLISH) -> Verdict:
+    """What the checker cell's outputs say about ``exercise`` (``own_cell``: the learner's exercise cell, or None;
+    ``t``: the report's words, whose language the checker's line of feedback is put into)."""
     # The checker's Feedback is the cell's result; what the learner's function prints (a stream) is never read as one.
     for output in (o for o in cell.outputs if o.output_type == "execute_result"):
         lines = output_text(output).split("\n")
@@ -169,17 +177,20 @@ def verdict(exercise: Exercise, cell, own_cell, stopped: str | None) -> Verdict:
                 return Verdict(exercise, DONE)
             if head[1] == "…":
                 return Verdict(exercise, NOT_STARTED)
-            return Verdict(exercise, WRONG, first_feedback_line(lines[k + 1 :]))
+            detail = first_feedback_line(lines[k + 1 :], t)
+            return Verdict(exercise, WRONG, editions.translate_output(detail, t.lang))
     # The checker did not answer: say why, as the learner would see it.
     own_errors = [o for o in own_cell.outputs if o.output_type == "error"] if own_cell is not None else []
     errors = [o for o in cell.outputs if o.output_type == "error"]
     if own_errors:  # e.g. a SyntaxError: the function was never defined, so the checker could not call it
-        return Verdict(exercise, WRONG, f"your exercise cell raised {own_errors[0].ename}: {own_errors[0].evalue}")
+        error = f"{own_errors[0].ename}: {own_errors[0].evalue}"
+        return Verdict(exercise, WRONG, t("progress", "your exercise cell raised {error}").format(error=error))
     if errors:
-        return Verdict(exercise, WRONG, f"the checker cell raised {errors[0].ename}: {errors[0].evalue}")
+        error = f"{errors[0].ename}: {errors[0].evalue}"
+        return Verdict(exercise, WRONG, t("progress", "the checker cell raised {error}").format(error=error))
     if stopped:
         return Verdict(exercise, WRONG, stopped)
-    return Verdict(exercise, WRONG, "the checker cell printed no verdict")
+    return Verdict(exercise, WRONG, t("progress", "the checker cell printed no verdict"))
 
 
 class CurrentPython(KernelSpecManager):
@@ -193,10 +204,11 @@ class CurrentPython(KernelSpecManager):
         return super().get_kernel_spec(kernel_name)
 
 
-async def run_copy(nb, timeout: float) -> str | None:
-    """Execute ``nb`` in place in a temporary folder; returns why it stopped early, or None."""
+async def run_copy(nb, timeout: float, t=ENGLISH) -> str | None:
+    """Execute ``nb`` in place in a temporary folder; returns why it stopped early (in ``t``'s words), or None."""
     kernel_env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}  # checkers then answer as text
     kernel_env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONHASHSEED="0")
+    kernel_env["COURSE_LANG"] = "en"  # the verdicts are read from the checkers' English (the module's docstring)
     with tempfile.TemporaryDirectory(prefix="rnn-course-progress-") as folder:
         km = AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=CurrentPython())
         client = NotebookClient(
@@ -211,13 +223,15 @@ async def run_copy(nb, timeout: float) -> str | None:
         try:
             await asyncio.wait_for(client.async_execute(env=kernel_env, stderr=subprocess.DEVNULL), timeout)
         except asyncio.TimeoutError:
-            return f"stopped: the notebook ran past {timeout:.0f} s (a loop that never ends?)"
+            return t("progress", "stopped: the notebook ran past {seconds} s (a loop that never ends?)").format(
+                seconds=f"{timeout:.0f}"
+            )
         except Exception as err:  # noqa: BLE001 - the kernel died (memory?) or would not start: say so, go on
-            return f"stopped: {type(err).__name__}: {err}"
+            return t("progress", "stopped: {error}").format(error=f"{type(err).__name__}: {err}")
     return None
 
 
-async def check_notebook(path: Path, course_path: Path, timeout: float) -> list:
+async def check_notebook(path: Path, course_path: Path, timeout: float, t=ENGLISH) -> list:
     exercises = course_exercises(course_path)
     if not exercises:
         return []
@@ -226,16 +240,17 @@ async def check_notebook(path: Path, course_path: Path, timeout: float) -> list:
     try:
         learner_nb = nbformat.read(path, as_version=4)
     except Exception as err:  # noqa: BLE001 - a file JupyterLab cannot open either
-        return [
-            Verdict(ex, WRONG, f"{path.name} cannot be read as a notebook ({type(err).__name__})") for ex in exercises
-        ]
+        why = t("progress", "{name} cannot be read as a notebook ({error})")
+        return [Verdict(ex, WRONG, why.format(name=path.name, error=type(err).__name__)) for ex in exercises]
     if is_untouched(path):
         return [Verdict(ex, NOT_STARTED) for ex in exercises]
     nb, checkers, own = copy_to_run(learner_nb, exercises)
-    stopped = await run_copy(nb, timeout)
+    stopped = await run_copy(nb, timeout, t)
     cells = nb.cells
     return [
-        verdict(ex, cells[checkers[ex.checker]], None if own[ex.function] is None else cells[own[ex.function]], stopped)
+        verdict(
+            ex, cells[checkers[ex.checker]], None if own[ex.function] is None else cells[own[ex.function]], stopped, t
+        )
         for ex in exercises
     ]
 
@@ -282,7 +297,7 @@ class ProgressLine:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-async def check_all(course_paths: list, work_dir: Path, jobs: int, timeout: float) -> dict:
+async def check_all(course_paths: list, work_dir: Path, jobs: int, timeout: float, t=ENGLISH) -> dict:
     """Verdicts for every notebook of ``course_paths`` that has exercises, by course notebook path."""
     course_paths = [p for p in course_paths if course_exercises(p)]
     line = ProgressLine(len(course_paths))
@@ -294,7 +309,7 @@ async def check_all(course_paths: list, work_dir: Path, jobs: int, timeout: floa
             running.append(course_path.stem)
             line.started(running)
             try:
-                return await check_notebook(work_dir / course_path.name, course_path, timeout)
+                return await check_notebook(work_dir / course_path.name, course_path, timeout, t)
             finally:
                 running.remove(course_path.stem)
                 line.finished(course_path.stem, running)
@@ -309,37 +324,56 @@ async def check_all(course_paths: list, work_dir: Path, jobs: int, timeout: floa
     return {path: by_path[path] for path in course_paths}
 
 
-def report(results: dict) -> tuple[list, int, int]:
-    """The lines to print, the exercises done and their number."""
+def report(results: dict, t=ENGLISH) -> tuple[list, int, int]:
+    """The lines to print, the exercises done and their number (``t``: the report's words; the last line is
+    English in every language, with a line in the report's language before it)."""
     lines, done, total = [], 0, 0
     for path, verdicts in results.items():
         if not verdicts:
             continue
         known = BY_STEM.get(path.stem)
-        lines.append(f"{known.number} · {known.title}" if known else path.stem)
+        lines.append(f"{known.number} · {t(f'{path.stem}:title', known.title)}" if known else path.stem)
         for v in verdicts:
-            text = f"  {MARK[v.status]} {v.exercise.function}: {v.status}"
+            text = f"  {MARK[v.status]} {v.exercise.function}: {t('progress', v.status)}"
             lines.append(f"{text} — {v.detail}" if v.detail else text)
         done += sum(v.status == DONE for v in verdicts)
         total += len(verdicts)
-    lines.append(f"progress: {done} of {total} exercises done")
+    last = "progress: {done} of {total} exercises done"
+    if t.lang != "en":
+        lines.append(t("progress", last).format(done=done, total=total))
+    lines.append(last.format(done=done, total=total))
     return lines, done, total
 
 
 def main(argv: list) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", metavar="NB", help="number or name of a notebook (default: all)")
-    parser.add_argument("--work", type=Path, default=WORK_DIR, help="the workspace (default: work/)")
+    parser.add_argument("--work", type=Path, help="the workspace (default: work/, with COURSE_LANG=zh work-zh/)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="kernels at once")
     parser.add_argument("--timeout", type=float, default=NOTEBOOK_TIMEOUT, help="seconds per notebook")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be 1 or more, got {args.jobs}")
-    if not args.work.is_dir():
-        print(f"No workspace at {args.work}: run `make workspace` (or `make lab`) first.", file=sys.stderr)
+    try:
+        lang = editions.language()
+    except ValueError as err:
+        parser.error(str(err))
+    t, work = editions.Words(lang), args.work or editions.WORK_DIRS[lang]
+    if not work.is_dir():
+        missing = t("progress", "No workspace at {folder}: run `{workspace}` (or `{lab}`) first.")
+        print(missing.format(folder=work, **editions.COMMANDS[lang]), file=sys.stderr)
+        for other in (o for o in editions.LANGUAGES if o != lang and args.work is None):
+            if editions.WORK_DIRS[other].is_dir():  # the learner works in the other language: say how to check it
+                hint = t("progress", "The workspace of the {language} edition is {folder}: `{progress}` checks it.")
+                folder = f"{editions.WORK_DIRS[other].name}/"
+                name = editions.LANGUAGE_NAMES[other]
+                print(
+                    hint.format(language=name, folder=folder, progress=editions.COMMANDS[other]["progress"]),
+                    file=sys.stderr,
+                )
         return 2
-    results = asyncio.run(check_all(select(args.notebooks), args.work, args.jobs, args.timeout))
-    lines, _, _ = report(results)
+    results = asyncio.run(check_all(select(args.notebooks), work, args.jobs, args.timeout, t))
+    lines, _, _ = report(results, t)
     print("\n".join(lines))
     return 0
 

@@ -168,9 +168,13 @@ NOTEBOOKS = (
 BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}
 
 
-def binder_url(notebook_file: str = "00_index.ipynb") -> str:
-    """Link that opens ``notebooks/<notebook_file>`` in JupyterLab on mybinder.org."""
-    return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/notebooks/{notebook_file}"
+def binder_url(notebook_file: str = "00_index.ipynb", folder: str = "notebooks") -> str:
+    """Link that opens ``<folder>/<notebook_file>`` in JupyterLab on mybinder.org.
+
+    folder: where the edition lives in the repository after Binder's postBuild (``zh/notebooks`` for the Chinese
+    edition, which postBuild generates: tools/editions.py).
+    """
+    return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/{folder}/{notebook_file}"
 
 
 # The badge's image ships with the repository, so a header renders offline (a projector without a network): every

@@ -36,22 +36,34 @@ MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
 TOTAL = len(NOTEBOOKS) - 1  # the index is notebook 00, not counted as a lesson
 
 
-def link(stem: str) -> str:
-    nb = BY_STEM[stem]
-    return f"[{nb.number} · {nb.title}]({nb.file})"
+def english(context: str, text: str) -> str:
+    """The words of the English edition: each phrase as written here (tools/editions.py's Words translates them)."""
+    return text
 
 
-def header_source(stem: str) -> str:
+def link(stem: str, t=english) -> str:
     nb = BY_STEM[stem]
-    badge = f"[![Open in Binder]({BINDER_BADGE})]({binder_url(nb.file)})"
+    return f"[{nb.number} · {t(f'{stem}:title', nb.title)}]({nb.file})"
+
+
+COURSE_TITLE = "Recurrent neural networks and backpropagation through time, from scratch in numpy"
+
+
+def header_source(stem: str, t=english, folder: str = "notebooks") -> str:
+    """The ``nav-header`` cell; ``t(context, English)`` gives each phrase in the edition's language (see
+    :func:`english`), ``folder`` is where the edition lives for the Binder link."""
+    nb = BY_STEM[stem]
+    badge = f"[![{t('navigation', 'Open in Binder')}]({BINDER_BADGE})]({binder_url(nb.file, folder)})"
     if stem == "00_index":
-        return f"{badge}\n\n# Recurrent neural networks and backpropagation through time, from scratch in numpy"
-    prereq = ", ".join(link(p) for p in nb.prerequisites) or "none"
+        return f"{badge}\n\n# {t('navigation', COURSE_TITLE)}"
+    separator = t("navigation: list separator", ", ")
+    prereq = separator.join(link(p, t) for p in nb.prerequisites) or t("navigation", "none")
+    position = t("navigation", "Notebook {number} of {total}").format(number=int(nb.number), total=TOTAL)
     return (
-        f"{badge} &nbsp; Notebook {int(nb.number)} of {TOTAL} · [Course map](00_index.ipynb)\n\n"
-        f"# {nb.number} · {nb.title}\n\n"
-        f"*{nb.summary}*\n\n"
-        f"**Prerequisites:** {prereq}"
+        f"{badge} &nbsp; {position} · [{t('navigation', 'Course map')}](00_index.ipynb)\n\n"
+        f"# {nb.number} · {t(f'{stem}:title', nb.title)}\n\n"
+        f"*{t(f'{stem}:summary', nb.summary)}*\n\n"
+        f"{t('navigation', '**Prerequisites:** {notebooks}').format(notebooks=prereq)}"
     )
 
 
@@ -61,22 +73,26 @@ def header_attachments() -> dict:
     return {BINDER_BADGE.removeprefix("attachment:"): {"image/svg+xml": image}}
 
 
-def footer_source(stem: str) -> str:
+def footer_source(stem: str, t=english) -> str:
+    """The ``nav-footer`` cell (``t``: see :func:`header_source`)."""
     i = [nb.stem for nb in NOTEBOOKS].index(stem)
     parts = []
     if i > 0:
-        parts.append(f"← Previous: {link(NOTEBOOKS[i - 1].stem)}")
+        parts.append(t("navigation", "← Previous: {notebook}").format(notebook=link(NOTEBOOKS[i - 1].stem, t)))
     if i > 1:  # from 01 the previous notebook already is the map
-        parts.append("[Course map](00_index.ipynb)")
+        parts.append(f"[{t('navigation', 'Course map')}](00_index.ipynb)")
     if i + 1 < len(NOTEBOOKS):
-        parts.append(f"Next: {link(NOTEBOOKS[i + 1].stem)} →")
+        parts.append(t("navigation", "Next: {notebook} →").format(notebook=link(NOTEBOOKS[i + 1].stem, t)))
     return "---\n\n" + " · ".join(parts)
 
 
-def course_map_source() -> str:
-    lines = ["## Course map", "", "| # | notebook | what it covers |", "|---|---|---|"]
+def course_map_source(t=english) -> str:
+    """00_index's ``course-map`` cell (``t``: see :func:`header_source`)."""
+    columns = t("navigation", "| # | notebook | what it covers |")
+    lines = [f"## {t('navigation', 'Course map')}", "", columns, "|---|---|---|"]
     for nb in NOTEBOOKS[1:]:
-        lines.append(f"| {nb.number} | [{nb.title}]({nb.file}) | {nb.summary} |")
+        title, summary = t(f"{nb.stem}:title", nb.title), t(f"{nb.stem}:summary", nb.summary)
+        lines.append(f"| {nb.number} | [{title}]({nb.file}) | {summary} |")
     return "\n".join(lines)
 
 

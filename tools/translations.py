@@ -4,6 +4,7 @@
     python tools/translations.py update 13_lstm    # one notebook's catalogue
     python tools/translations.py status            # per catalogue: translated / fuzzy / untranslated
     python tools/translations.py check 13_lstm     # every translated message whose maths, code or links changed
+    python tools/translations.py build             # the Chinese edition, zh/notebooks/ (tools/editions.py build)
 
 The English notebooks in notebooks/ are the one source.  Each markdown cell is cut into *blocks* (paragraphs,
 headings, list items, tables, fenced code, display maths: see :func:`blocks`), and each block is one message of
@@ -152,40 +153,53 @@ def merge(stem: str, nb: dict, old: polib.POFile | None) -> polib.POFile:
     fuzzy, with the old English kept as ``previous_msgid``.  Old messages that match nothing are dropped (git
     keeps them).
     """
+    wanted = [
+        (cell_id, block, (f"notebooks/{stem}.ipynb", str(index + 1)))
+        for index, (cell_id, block) in enumerate(messages(nb))
+    ]
+    return merge_messages(f"rnn-bptt-course {stem}", wanted, old)
+
+
+def merge_messages(project: str, wanted: list, old: polib.POFile | None, lang: str = "zh") -> polib.POFile:
+    """A catalogue of the messages ``wanted`` — ``(msgctxt, English, (file, line))`` in order — merged with ``old``.
+
+    The rule of :func:`merge`, for any catalogue keyed by context and English (the notebooks' by cell id, the
+    syllabus's by notebook and field, tools/editions.py): an exact old message keeps its translation and flags; a
+    changed English borrows the translation of the most similar old message of the same context, marked fuzzy.
+    """
     po = polib.POFile(wrapwidth=0)
     po.header = old.header if old is not None else ""  # who translated and reviewed it: kept across updates
     po.metadata = {
-        "Project-Id-Version": f"rnn-bptt-course {stem}",
-        "Language": LANGUAGES["zh"],
+        "Project-Id-Version": project,
+        "Language": LANGUAGES[lang],
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
     }
-    wanted = messages(nb)
     old_entries = list(old) if old is not None else []
     exact = {(e.msgctxt, e.msgid): e for e in old_entries if not e.obsolete}
-    wanted_keys = set(wanted)
-    spare = {}  # cell id → old messages of that cell no longer matching any block
+    wanted_keys = {(ctxt, text) for ctxt, text, _ in wanted}
+    spare = {}  # context → old messages of that context no longer matching any wanted message
     for e in old_entries:
         if not e.obsolete and (e.msgctxt, e.msgid) not in wanted_keys and e.msgstr:
             spare.setdefault(e.msgctxt, []).append(e)
     seen = set()
-    for index, (cell_id, block) in enumerate(wanted):
-        if (cell_id, block) in seen:  # the same block twice in a cell: one message serves both
+    for ctxt, text, occurrence in wanted:
+        if (ctxt, text) in seen:  # the same block twice in a cell: one message serves both
             continue
-        seen.add((cell_id, block))
-        entry = polib.POEntry(msgctxt=cell_id, msgid=block, msgstr="")
-        entry.occurrences = [(f"notebooks/{stem}.ipynb", str(index + 1))]
-        before = exact.get((cell_id, block))
+        seen.add((ctxt, text))
+        entry = polib.POEntry(msgctxt=ctxt, msgid=text, msgstr="")
+        entry.occurrences = [occurrence]
+        before = exact.get((ctxt, text))
         if before is not None:
             entry.msgstr = before.msgstr
             entry.flags = list(before.flags)
             entry.previous_msgid = before.previous_msgid
             entry.tcomment = before.tcomment
-        elif spare.get(cell_id):
-            candidates = spare[cell_id]
-            best = max(candidates, key=lambda e: difflib.SequenceMatcher(None, e.msgid, block).ratio())
-            if difflib.SequenceMatcher(None, best.msgid, block).ratio() >= 0.5:
+        elif spare.get(ctxt):
+            candidates = spare[ctxt]
+            best = max(candidates, key=lambda e: difflib.SequenceMatcher(None, e.msgid, text).ratio())
+            if difflib.SequenceMatcher(None, best.msgid, text).ratio() >= 0.5:
                 candidates.remove(best)
                 entry.msgstr = best.msgstr
                 entry.flags = ["fuzzy"]
@@ -247,6 +261,10 @@ def _stems(args) -> list[str]:
 
 
 def main(argv) -> int:
+    if argv and argv[0] == "build":
+        import editions  # it imports this module: imported here, when it is asked for
+
+        return editions.main(argv)
     if not argv or argv[0] not in {"update", "status", "check"}:
         print(__doc__)
         return 2

@@ -1,6 +1,7 @@
 """The learner's workspace: their own copy of the course, with every exercise blank, in ``work/``.
 
     python tools/workspace.py [WORK_DIR]          (default: work; `make workspace`, run first by `make lab`)
+    COURSE_LANG=zh python tools/workspace.py      (the Chinese edition, in work-zh: tools/editions.py)
 
 The workspace holds the student edition (tools/make_student.py: each worked solution replaced by
 ``raise NotImplementedError``, the checker cells kept), one file per course notebook under the same name.
@@ -30,6 +31,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import nbformat  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import editions  # noqa: E402
 from make_student import student_edition  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,13 +64,24 @@ def beside(target: Path, edition_digest: str) -> tuple[Path, bool]:
         k += 1
 
 
-def write_workspace(source_dir: Path, work_dir: Path) -> list:
+CHANGED = (
+    "{name}: the course has changed this notebook. Your copy is kept as it is; the new version is {new}. To start "
+    "it afresh, delete or rename your copy and run `{workspace}` again."
+)
+CHANGED_EARLIER = (
+    "{name}: the course has changed this notebook. Your copy is kept as it is; the new version is {new} (written "
+    "earlier). To start it afresh, delete or rename your copy and run `{workspace}` again."
+)
+
+
+def write_workspace(source_dir: Path, work_dir: Path, lang: str = "en") -> list:
     """Bring ``work_dir`` up to date with the notebooks of ``source_dir`` without overwriting anything.
 
     Returns ``(kind, message)`` for every notebook written: kind "written" (a notebook new to the workspace) or
     "newer" (the course changed a notebook the learner has: the new version went beside it, or was already there).
-    An empty list means the workspace was up to date.
+    An empty list means the workspace was up to date.  lang: the language of the messages (tools/editions.py).
     """
+    t, commands = editions.Words(lang), editions.COMMANDS[lang]
     work_dir.mkdir(parents=True, exist_ok=True)
     events = []
     for path in sorted(source_dir.glob("*.ipynb")):
@@ -77,42 +90,47 @@ def write_workspace(source_dir: Path, work_dir: Path) -> list:
         target = work_dir / path.name
         if not target.exists():
             nbformat.write(edition, target)
-            events.append(("written", f"{path.name}: written, {n} exercise{'' if n == 1 else 's'} to do"))
+            written = "{name}: written, 1 exercise to do" if n == 1 else "{name}: written, {count} exercises to do"
+            events.append(("written", t("workspace", written).format(name=path.name, count=n)))
             continue
         if recorded_digest(target) == digest:
             continue  # the learner's copy is of this very version: nothing to do
         new, already = beside(target, digest)
         if not already:
             nbformat.write(edition, new)
+        message = CHANGED_EARLIER if already else CHANGED
         events.append(
-            (
-                "newer",
-                f"{path.name}: the course has changed this notebook. Your copy is kept as it is; the new version "
-                f"is {new.name}{' (written earlier)' if already else ''}. To start it afresh, delete or rename your "
-                "copy and run `make workspace` again.",
-            )
+            ("newer", t("workspace", message).format(name=path.name, new=new.name, workspace=commands["workspace"]))
         )
     return events
 
 
 def main(argv: list) -> int:
-    work_dir = Path(argv[0]) if argv else WORK_DIR
+    try:
+        lang = editions.language()
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    t, commands = editions.Words(lang), editions.COMMANDS[lang]
+    work_dir = Path(argv[0]) if argv else editions.WORK_DIRS[lang]
     fresh = not any(work_dir.glob("*.ipynb"))
-    events = write_workspace(ROOT / "notebooks", work_dir)
+    if lang != "en":
+        editions.build(lang)  # the translated edition, up to date with the English notebooks and the catalogues
+    events = write_workspace(editions.SOLVED_DIRS[lang], work_dir, lang)
     try:
         shown = f"{work_dir.resolve().relative_to(Path.cwd())}/"
     except ValueError:
         shown = f"{work_dir}/"
     if fresh:
-        print(f"Your workspace {shown} now holds the {len(events)} notebooks of the course with every exercise blank.")
-        print(
-            "It is yours: nothing in it is ever overwritten. `make lab` opens it; `make progress` shows where you are."
-        )
+        fresh_text = "Your workspace {folder} now holds the {count} notebooks of the course with every exercise blank."
+        print(t("workspace", fresh_text).format(folder=shown, count=len(events)))
+        yours = "It is yours: nothing in it is ever overwritten. `{lab}` opens it; `{progress}` shows where you are."
+        print(t("workspace", yours).format(**commands))
         return 0
     for _, message in events:
         print(message)
     if not events:
-        print(f"Your workspace {shown} is up to date.")
+        print(t("workspace", "Your workspace {folder} is up to date.").format(folder=shown))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The handouts, read offline (`make site-test`): every page of `make html` in Chromium with the network cut.
+"""The handouts, read offline (`make site-test`): every page of `make html`, in both languages, in Chromium with the
+network cut.
 
 A page passes when it asks for nothing off this machine, no LaTeX source ($, \\frac, \\partial, ...) is visible
 outside code cells (hidden answers opened first), and every formula is laid out as MathML.  The same page
@@ -15,6 +16,7 @@ from tests.notebook_files import NOTEBOOK_PATHS, read  # noqa: E402
 from tests.teaching.browser import offline_page  # noqa: E402
 from tests.test_site import formulas_in  # noqa: E402
 from tools.build_site import build  # noqa: E402
+from tools.editions import edition  # noqa: E402
 
 VISIBLE_LATEX = r"""() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
@@ -52,15 +54,22 @@ def playwright():
         yield p
 
 
+@pytest.fixture(scope="module")
+def chinese():
+    return edition("zh")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
-def test_every_formula_renders_offline_and_no_latex_is_visible(site, playwright, path):
+def test_every_formula_renders_offline_and_no_latex_is_visible(site, chinese, playwright, path, lang):
     blocked = []
+    folder, nb = (site, read(path)) if lang == "en" else (site / "zh", chinese[path.stem])
     with offline_page(playwright, blocked) as page:
-        latex, laid_out = read_offline(page, (site / f"{path.stem}.html").as_uri())
-    print(f"{path.stem}: {len(laid_out)} formulas laid out as MathML, {len(latex)} LaTeX left, {len(blocked)} blocked")
+        latex, laid_out = read_offline(page, (folder / f"{path.stem}.html").as_uri())
+    print(f"{lang}/{path.stem}: {len(laid_out)} formulas as MathML, {len(latex)} LaTeX left, {len(blocked)} blocked")
     assert blocked == [], "the page asked for the network"
     assert latex == []
-    assert len(laid_out) == formulas_in(read(path)) and all(laid_out)
+    assert len(laid_out) == formulas_in(nb) and all(laid_out)
 
 
 def test_the_check_fails_on_a_page_that_needs_mathjax_from_the_network(tmp_path, playwright):
