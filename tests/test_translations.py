@@ -128,10 +128,6 @@ def test_every_catalogue_is_up_to_date_with_its_english(name):
     )
 
 
-@pytest.mark.xfail(
-    reason="issue 26: the translators' catalogues are not all merged yet; remove this mark once they are",
-    strict=False,
-)
 def test_no_message_is_fuzzy_or_untranslated():
     report = []
     for name in CATALOGUES:
