@@ -425,3 +425,14 @@ def test_the_catalogues_are_readable_gettext_files():
     for name in CATALOGUES:
         po = polib.pofile(str(translations.catalogue_path(name)))
         assert po.metadata["Language"] == "zh_CN" and po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+def test_a_line_break_inside_a_chinese_sentence_is_removed_and_no_other():
+    """Chromium shows a soft line break between two CJK characters as a space: the edition joins those lines."""
+    assert translations.join_wide_lines("梯度\n消失，\n然后") == "梯度消失，然后"
+    kept = "梯度\n$x_t$ 和\n`code`\nEnglish\nwords"  # a break next to maths, code or Latin letters stays
+    assert translations.join_wide_lines(kept) == kept
+    nb = {"cells": [{"cell_type": "markdown", "id": "c1", "metadata": {}, "source": "Vanishing gradients."}]}
+    po = polib.POFile()
+    po.append(polib.POEntry(msgctxt="c1", msgid="Vanishing gradients.", msgstr="梯度\n消失。"))
+    assert translations.translate_notebook(nb, po)["cells"][0]["source"] == "梯度消失。"

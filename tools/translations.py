@@ -221,9 +221,20 @@ def translation_table(po: polib.POFile | None) -> dict:
     return {(e.msgctxt, e.msgid): e.msgstr for e in po if e.msgstr and "fuzzy" not in e.flags and not e.obsolete}
 
 
+# A line break between two wide (CJK) characters: Markdown turns it into a space, which Chromium and WebKit show
+# inside a Chinese sentence (Firefox drops it); pandoc's east_asian_line_breaks removes it the same way.
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_WIDE_BREAK = re.compile(f"(?<=[{_WIDE}])\n(?=[{_WIDE}])")
+
+
+def join_wide_lines(text: str) -> str:
+    """``text`` without the line breaks that sit between two wide characters (see _WIDE_BREAK)."""
+    return _WIDE_BREAK.sub("", text)
+
+
 def translate_notebook(nb: dict, po: polib.POFile | None) -> dict:
     """A copy of ``nb`` with every markdown block replaced by its translation (English where there is none)."""
-    table = translation_table(po)
+    table = {key: join_wide_lines(text) for key, text in translation_table(po).items()}
     out = copy.deepcopy(nb)
     for cell in out["cells"]:
         if cell["cell_type"] != "markdown" or generated(cell):
