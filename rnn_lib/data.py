@@ -1,18 +1,4 @@
-"""Seeded data for the course's tasks, all time-major.
-
-- :func:`toy_task`: the problem's own example, [1, 2, 3, 4] → [2, 3, 4, 5].
-- :func:`counting_task`: a batch of such "predict the next integer" sequences.
-- :func:`sine_wave`: predict the next value of a sine wave.
-- :func:`adding_problem`: add the two marked numbers (a simplified form of Hochreiter & Schmidhuber's task).
-- :func:`remember_first`: recall the sign given at the first step, after T − 1 distracting values.
-- :func:`remember_at`: the same with the sign at a later (or a random) step, distractors before and after it.
-- :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
-- :func:`reber_strings`: the (embedded) Reber grammar, with the set of legal next symbols at every position.
-- :func:`reversal_task`: digit strings of different lengths and the same digits reversed (the encoder–decoder's).
-
-``rng`` may be an int seed or a ``np.random.Generator``; the same seed always
-gives the same arrays.
-"""
+"""Seeded data for the course's tasks, all time-major; ``rng`` is an int seed or a ``np.random.Generator``."""
 
 from __future__ import annotations
 
@@ -32,10 +18,7 @@ def _sequences(n_sequences, T, numbers_per_step: int) -> tuple[int, int]:
 
 
 def toy_task(start=1, length=4):
-    """The problem's example: x = [1, 2, 3, 4], y = [2, 3, 4, 5] (each the next integer).
-
-    Returns ``(x, y)``, each (T, 1) float64 with T = ``length``.
-    """
+    """The problem's example, x = [1, 2, 3, 4] → y = [2, 3, 4, 5]: ``(x, y)``, each (length, 1) float64."""
     length = check_size(length, "length")
     start = check_number(start, "start")
     x = np.arange(length, dtype=np.float64)[:, None] + start
@@ -43,10 +26,7 @@ def toy_task(start=1, length=4):
 
 
 def counting_task(n_sequences, T=4, *, low=0, high=10, rng=0):
-    """A batch of counting sequences with random integer starts in [low, high).
-
-    Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``; y = x + 1.
-    """
+    """Counting sequences from random integer starts in [low, high): ``(x, y = x + 1)``, each (T, B, 1) float64."""
     B, T = _sequences(n_sequences, T, 4)
     low, high = check_size_range(low, high)
     starts = as_generator(rng).integers(low, high, size=B)
@@ -55,13 +35,8 @@ def counting_task(n_sequences, T=4, *, low=0, high=10, rng=0):
 
 
 def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rng=0):
-    """Next-value prediction on sine waves with random phase and frequency.
-
-    Sequence b samples s_b(k) = sin(2π f_b k dt + φ_b) for k = 0..T; the input at
-    step t is s_b(t) (plus optional Gaussian noise), the target is s_b(t + 1).
-
-    Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``.
-    """
+    """Next-value prediction on s_b(k) = sin(2π f_b k dt + φ_b), random f_b and φ_b: input s_b(t) (+ noise), target
+    s_b(t + 1).  Returns ``(x, y)``, each (T, B, 1) float64."""
     B, T = _sequences(n_sequences, T, 6)
     dt = check_positive(dt, "dt")
     f_low, f_high = check_frequency_range(freq_range)
@@ -76,20 +51,10 @@ def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rn
 
 
 def adding_problem(n_sequences, T=20, *, rng=0):
-    """The adding problem, in this course's convention: sum the two numbers whose marker is 1.
+    """The adding problem (as Le et al. 2015 state it): at the last step, the sum of the two values marked 1.
 
-    Each step has two inputs: a value uniform in [0, 1) and a marker in {0, 1}; exactly two markers
-    per sequence are 1, one at a uniformly random step of the first half (steps 1 … ⌊T/2⌋) and one in
-    the second half.  Every sequence has exactly T steps.  Only the last step has a target: the plain
-    sum of the two marked values, so predicting its mean, 1, has mean squared error 1/6.
-
-    This is a simplified form of Hochreiter & Schmidhuber's (1997) task, whose values are in [−1, 1],
-    whose first marker is in the first 10 steps and second in the first T/2 − 1, whose first and last
-    steps carry a marker −1, whose length varies between T and 1.1 T, and whose target is
-    0.5 + (X1 + X2)/4.  Later papers (Le, Jaitly & Hinton 2015 among them) use values in [0, 1] and
-    the plain sum, as here.
-
-    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
+    Each step: a value uniform in [0, 1) and a marker, 1 at one random step of each half.  Predicting the mean, 1,
+    has mean squared error 1/6.  Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
     """
     B, T = _sequences(n_sequences, T, 6)
     if T < 2:
@@ -109,14 +74,9 @@ def adding_problem(n_sequences, T=20, *, rng=0):
 
 
 def remember_first(n_sequences, T=20, *, rng=0):
-    """A pure memory task: at the last step, recall the sign (+1 or −1) that the first step showed.
+    """At the last step, recall the sign (±1) that step 1 showed (marker 1), after T − 1 values uniform in [−1, 1).
 
-    The inputs have the adding problem's two channels: a value and a marker.  Step 1 carries the sign to
-    remember as its value, with marker 1; steps 2 … T carry distracting values uniform in [−1, 1), with marker 0.
-    Only the last step has a target, the sign itself, so the information lies exactly T − 1 steps back in every
-    sequence, and nothing nearer helps.  Predicting the signs' mean, 0, has mean squared error 1: the baseline.
-
-    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
+    Predicting 0 has mean squared error 1.  Returns ``(x, y)`` with x (T, B, 2) (value, marker) and y (B, 1).
     """
     B, T = _sequences(n_sequences, T, 6)
     if T < 2:
@@ -131,15 +91,8 @@ def remember_first(n_sequences, T=20, *, rng=0):
 
 
 def remember_at(n_sequences, T=20, *, step=None, rng=0):
-    """The memory task with the sign anywhere: at the last step, recall the sign (+1 or −1) shown at a marked step.
-
-    Like :func:`remember_first`, but the sign and its marker 1 sit at ``step`` (1 … T − 1, the same in every
-    sequence) or, with ``step=None``, at a step drawn for each sequence uniformly from 2 … ⌊T/2⌋, so that the
-    information lies between T − ⌊T/2⌋ and T − 2 steps back and the network has seen distractors before it.
-    Every other step carries a distracting value uniform in [−1, 1) with marker 0.  Only the last step has a
-    target, the sign; predicting 0 has mean squared error 1.  Why it differs from :func:`remember_first`: there,
-    the state before the sign is always h_0, so a network can fall into one of two states at step 1 and stay
-    there (latching); here it must notice the marked step among steps it has to ignore.
+    """:func:`remember_first` with the sign at ``step`` (1 … T − 1), or for ``step=None`` at a step drawn from
+    2 … ⌊T/2⌋ per sequence: distractors come before it too, so a network cannot latch at step 1.
 
     Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
     """
@@ -182,7 +135,7 @@ def check_frequency_range(freq_range) -> tuple[float, float]:
 
 
 class Problem(NamedTuple):
-    """A random RNN problem: params (float64), inputs x, targets y, and a non-zero initial state h0."""
+    """A random RNN problem: params, x, y and a non-zero h0."""
 
     params: dict
     x: np.ndarray
@@ -191,11 +144,9 @@ class Problem(NamedTuple):
 
 
 def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
-    """Every parameter (biases too) ~ scale·N(0, 1), then x, y ~ N(0, 1), then h0 ~ scale·N(0, 1).
+    """Parameters (biases too) ~ scale·N(0, 1), x, y ~ N(0, 1), h0 ~ scale·N(0, 1), for gradient checks.
 
-    Weights of size 0.5 keep tanh away from its linear part, so bugs in tanh′ show in a gradient
-    check.  B=None gives one sequence: x (T, D), y (T, O), h0 (H,); otherwise x (T, B, D),
-    y (T, B, O), h0 (B, H).  Notebook 06's gallery and the tests draw their problems here.
+    B=None: x (T, D), y (T, O), h0 (H,); else x (T, B, D), y (T, B, O), h0 (B, H).  Returns a :class:`Problem`.
     """
     T, D, H, O = (check_size(v, n) for v, n in ((T, "T"), (D, "D"), (H, "H"), (O, "O")))
     B = None if B is None else check_size(B, "B")
@@ -243,15 +194,10 @@ def _reber(gen):
 
 
 def reber_strings(n_strings, *, embedded=True, rng=0):
-    """Strings of the embedded Reber grammar (or the plain one), with the legal next symbols at every position.
+    """Strings of the embedded ("BT<reber>TE" or "BP<reber>PE") or plain Reber grammar, with the legal next symbols.
 
-    Embedded: B, then T or P (probability ½ each), then a Reber string, then the same T or P again, then E:
-    "BT<reber>TE" or "BP<reber>PE".  The second-to-last symbol can only be predicted by remembering the second,
-    across the whole inner string: the long-range dependency.
-
-    Returns ``(strings, legal)``: two lists of length ``n_strings``; ``legal[i][k]`` is the string of symbols
-    (in REBER_SYMBOLS = "BTSXPVE" order) that the grammar allows right after ``strings[i][: k + 1]``; after the
-    final E it is "".  Exactly one symbol is legal after the inner E: the one chosen at position 2.
+    Returns ``(strings, legal)``, two lists; ``legal[i][k]`` holds the symbols (in REBER_SYMBOLS order) allowed
+    right after ``strings[i][: k + 1]``, "" after the final E.
     """
     n = check_size(n_strings, "n_strings")
     check_memory(1000 * n, f"{n} strings (n_strings) with their legal sets")
@@ -277,8 +223,7 @@ REVERSAL_V = 13
 
 
 class TokenPairs(NamedTuple):
-    """A batch for an encoder–decoder: src (S, B) and tgt (T, B) int64 tokens, time-major, padded with PAD at
-    the end; lengths (B,) the number of digits of each source.  ``src != PAD`` is the sources' mask."""
+    """src (S, B) and tgt (T, B) int64 tokens, padded with PAD at the end; lengths (B,) of the sources."""
 
     src: np.ndarray
     tgt: np.ndarray
@@ -286,19 +231,10 @@ class TokenPairs(NamedTuple):
 
 
 def reversal_task(n_sequences, min_length=1, max_length=10, *, rng=0) -> TokenPairs:
-    """Strings of random digits, of lengths uniform in min_length … max_length, and the same digits reversed.
+    """Digit strings of lengths uniform in min_length … max_length, and the same digits reversed.
 
-    Why reversal for the encoder–decoder: the answer is known and exact, and every output digit is one input
-    digit, so a mistake is never arithmetic.  Without attention, the whole string must pass through the encoder's
-    last state, a fixed H numbers, and the information to carry grows with the length (log2 10 ≈ 3.3 bits per
-    digit), while the last output needs the first input, across the whole sequence twice: the bottleneck shows as
-    the strings grow, at a budget of minutes.  With attention each output digit sits at one position of the
-    source, the anti-diagonal of the attention map.  (Sorting and adding mix the bottleneck with counting and
-    carries; normalised dates have outputs of one length whatever the input.)
-
-    Padding: src (S = max_length, B) holds the digits (tokens DIGIT_0 + d) then PAD; tgt (T = max_length + 1, B)
-    the reversed digits, EOS, then PAD.  The decoder is fed BOS then tgt[:-1] (teacher forcing).
-    Returns :class:`TokenPairs`.
+    src (S = max_length, B): the digits (tokens DIGIT_0 + d) then PAD; tgt (max_length + 1, B): the reversed digits,
+    EOS, then PAD.  Returns :class:`TokenPairs`.
     """
     B = check_size(n_sequences, "n_sequences")
     low, high = check_size(min_length, "min_length"), check_size(max_length, "max_length")

@@ -58,11 +58,6 @@ def as_path(path, what: str = "path") -> Path:
     return Path(text)
 
 
-# ---------------------------------------------------------------------------
-# Writing.
-# ---------------------------------------------------------------------------
-
-
 def save_arrays(path, arrays: dict) -> Path:
     """Write ``arrays`` to exactly ``path`` (no ``.npz`` appended), atomically; returns the Path.
 
@@ -108,11 +103,6 @@ def file_arrays(fmt: FileFormat, sizes, params: dict) -> dict:
         "sizes": np.array(sizes, dtype=np.int64),
         **{name: params[name] for name in fmt.names},
     }
-
-
-# ---------------------------------------------------------------------------
-# Reading.
-# ---------------------------------------------------------------------------
 
 
 class _Refused(Exception):

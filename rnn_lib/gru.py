@@ -49,11 +49,7 @@ def gate_blocks(a):
     return np.split(a, G, axis=-1)
 
 
-# ---------------------------------------------------------------------------
 # The element-wise part of one step.
-# ---------------------------------------------------------------------------
-
-
 def gates_forward(a_x, a_h, h_prev):
     """Gates and new state from the two sides' pre-activations of one step.
 
@@ -87,11 +83,7 @@ def gates_backward(dh, h_prev, gates, hn):
     return dh_raw_x, dh_raw_h, dh * z
 
 
-# ---------------------------------------------------------------------------
 # One step with its matrix products.
-# ---------------------------------------------------------------------------
-
-
 def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     """One GRU step: a_x = W_ih x_t + b_ih, a_h = W_hh h_{t−1} + b_hh, then :func:`gates_forward`.
 
@@ -121,11 +113,7 @@ def gru_step_backward(dh, cache, *, gates_backward=gates_backward):
     return dh_raw_x @ W_ih, dh_prev, rows_x.T @ x_rows, rows_h.T @ h_rows, db_ih, db_hh
 
 
-# ---------------------------------------------------------------------------
 # Whole sequences: a loop over the steps, forwards, then backwards.
-# ---------------------------------------------------------------------------
-
-
 class GRUCache(NamedTuple):
     """What :func:`backward` needs from :func:`forward`, read-only.
 

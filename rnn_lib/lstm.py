@@ -70,11 +70,7 @@ def gate_blocks(a):
     return np.split(a, G, axis=-1)
 
 
-# ---------------------------------------------------------------------------
 # The element-wise part of one step.
-# ---------------------------------------------------------------------------
-
-
 def gates_forward(a, c_prev):
     """Gates, cell state and hidden state from the pre-activations of one step.
 
@@ -112,11 +108,7 @@ def gates_backward(dh, dc_next, c_prev, gates, tanh_c):
     return dh_raw, f * dc
 
 
-# ---------------------------------------------------------------------------
 # One step with its matrix products.
-# ---------------------------------------------------------------------------
-
-
 def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
     """One LSTM step: a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, then :func:`gates_forward`.
 
@@ -145,11 +137,7 @@ def lstm_step_backward(dh, dc_next, cache, *, gates_backward=gates_backward):
     return dh_raw @ W_ih, dh_raw @ W_hh, dc_prev, rows.T @ x_rows, rows.T @ h_rows, db, db.copy()
 
 
-# ---------------------------------------------------------------------------
 # Whole sequences: a loop over the steps, forwards, then backwards.
-# ---------------------------------------------------------------------------
-
-
 class LSTMCache(NamedTuple):
     """What :func:`backward` needs from :func:`forward`, read-only.
 

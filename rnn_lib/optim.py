@@ -1,6 +1,4 @@
-"""Optimisers: the rules that turn a gradient into a step, with the rules, names and defaults of ``torch.optim``.
-
-Each one is built over a dict of parameter arrays and changes those arrays in place::
+"""Optimisers with the rules, names and defaults of ``torch.optim``, over a dict of arrays changed in place::
 
     opt = Adam(params, lr=1e-3)      # params: name → float array, e.g. rnn_lib.init_params(...)
     opt.step(grads)                  # grads: name → ∂L/∂p, the same names and shapes
@@ -14,15 +12,9 @@ The rules, for one parameter p with gradient g (element-wise; t = 1, 2, … coun
     Adam                m ← β1 m + (1 − β1) g,   v ← β2 v + (1 − β2) g²,                    torch.optim.Adam
                         p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
 
-**All or nothing.** ``step`` checks the hyper-parameters, the parameters and the gradients, computes every new
-parameter and every new buffer, checks that all of them are finite, and only then commits them (``updates.commit``,
-one C-level call that nothing can cut in half).  After any error (TypeError or ValueError for bad arguments,
-FloatingPointError for non-finite gradients or results) the parameters, buffers and step count are as they were.  Buffers are
-never changed in place: every step makes new arrays, so the ``state`` a caller read earlier stays as it was.
-
-Stricter than torch: a learning rate must be > 0 (torch accepts 0), momentum and betas must lie in [0, 1)
-(torch accepts momentum >= 1, which never forgets a gradient), ε must be > 0.  Not provided: weight decay,
-dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``.
+``step`` is all or nothing: it computes every new parameter and buffer, checks them finite, then commits them in
+one call (``updates.commit``); after any error nothing has changed.  Stricter than torch: lr, ε > 0, momentum and
+betas in [0, 1).  Not provided: weight decay, dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``.
 """
 
 from __future__ import annotations
@@ -33,10 +25,6 @@ import numpy as np
 
 from .updates import commit
 from .validation import all_finite, as_float_array, check_arrays, check_number, check_updatable, describe
-
-# ---------------------------------------------------------------------------
-# Checks (once per construction and again at every step: a learner may edit opt.lr or the dict in between).
-# ---------------------------------------------------------------------------
 
 
 def _check_params(params) -> dict:
@@ -82,16 +70,8 @@ def _check_grads(grads, params) -> dict:
     return checked
 
 
-# ---------------------------------------------------------------------------
-# The optimisers.
-# ---------------------------------------------------------------------------
-
-
 class _Checked:
-    """A hyper-parameter attribute checked whenever it is set: ``opt.lr = -1`` fails there, and a step never sees it.
-
-    ``bounds`` are those of ``validation.check_number``; ``check(value, name)`` replaces them for other values.
-    """
+    """A hyper-parameter checked whenever it is set (``opt.lr = -1`` fails there): ``check_number``'s bounds."""
 
     def __init__(self, check=None, **bounds):
         self.check = check or (lambda value, name: check_number(value, name, **bounds))
@@ -119,11 +99,8 @@ FORGETS = " (μ >= 1 never forgets a gradient)"
 
 
 class Optimizer:
-    """What every optimiser shares: the parameters, the buffers, the step count and the all-or-nothing step.
-
-    A subclass declares its hyper-parameters as :class:`_Checked` attributes and gives its rule for one array
-    in ``_rule(p, g, state, t) -> (new p, new state)``, which must not change its arguments.
-    """
+    """The parameters, buffers, step count and all-or-nothing step; a subclass gives ``_rule(p, g, state, t)``
+    → (new p, new state) for one array, changing none of its arguments."""
 
     def __init__(self, params):
         self.params = _check_params(params)
@@ -150,10 +127,7 @@ class Optimizer:
         return {name: {key: read_only(b) for key, b in buffers.items()} for name, buffers in self._state.items()}
 
     def step(self, grads) -> None:
-        """One update of every parameter, in place, from ``grads`` (name → ∂L/∂p, the shapes of params).
-
-        All or nothing: any error leaves parameters, buffers and step count as they were.
-        """
+        """One update of every parameter, in place, from ``grads`` (name → ∂L/∂p); all or nothing."""
         params = self._checked_params()
         grads = _check_grads(grads, params)
         t = self._steps + 1
@@ -209,15 +183,9 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, with optional momentum: torch.optim.SGD's rule.
+    """torch.optim.SGD, with optional momentum: lr = η > 0, momentum = μ in [0, 1); ``state[name]["momentum_buffer"]``.
 
-    Without momentum (μ = 0):   p ← p − η g
-    With momentum μ > 0:        b ← μ b + g   (b = g at the first step),   p ← p − η b
-    The buffer b is a running sum of past gradients, each weighted by μ^(age): in a direction where the
-    gradients keep their sign, the steps grow towards η g / (1 − μ); where they alternate, they cancel.
-
-    params: dict name → float array (updated in place).  lr = η > 0 (torch's default 1e-3),
-    momentum = μ in [0, 1) (default 0).  Buffer: ``state[name]["momentum_buffer"]`` (only when μ > 0).
+    b sums past gradients weighted by μ^(age): where they keep their sign the steps grow towards η g / (1 − μ).
     """
 
     lr = _Checked(above=0)
@@ -235,17 +203,9 @@ class SGD(Optimizer):
 
 
 class Momentum(SGD):
-    """Classical momentum, the "heavy ball" (Polyak 1964), written with a velocity v.
+    """The heavy ball (Polyak 1964) with a velocity: lr = η > 0, momentum = μ in [0, 1); ``state[name]["velocity"]``.
 
-        v ← μ v − η g   (v = 0 before the first step),        p ← p + v
-
-    How it relates to ``SGD(params, lr=η, momentum=μ)``: with v = −η b the two are the same rule, so while η
-    stays fixed they take the same steps (to rounding).  They differ when η changes between steps: SGD
-    multiplies the whole remembered sum b by the new η, the heavy ball keeps the velocity it has and lets
-    only new gradients feel the new η.
-
-    params: dict name → float array (updated in place).  lr = η > 0 (default 1e-3), momentum = μ in [0, 1)
-    (default 0.9).  Buffer: ``state[name]["velocity"]``.
+    With v = −η b it is SGD's rule; the two differ when η changes: the velocity keeps the old η's steps.
     """
 
     def __init__(self, params, lr=1e-3, momentum=0.9):
@@ -257,15 +217,9 @@ class Momentum(SGD):
 
 
 class Adagrad(Optimizer):
-    """Adagrad (Duchi, Hazan & Singer 2011): every entry gets its own step size, torch.optim.Adagrad's rule.
+    """torch.optim.Adagrad (Duchi et al. 2011): lr = η > 0, eps = ε > 0, s starts at initial_accumulator_value ≥ 0.
 
-        s ← s + g²   (s starts at initial_accumulator_value),        p ← p − η g / (√s + ε)
-
-    ε is added after the square root.  Since √s >= |g|, no entry ever moves by more than η in one step, however
-    large its gradient; but s only grows, so the steps shrink for ever (about like 1/√t).
-
-    params: dict name → float array (updated in place).  lr = η > 0 (torch's default 1e-2), eps = ε > 0
-    (default 1e-10), initial_accumulator_value >= 0 (default 0).  Buffer: ``state[name]["sum"]``.
+    √s ≥ |g|, so no entry moves by more than η in one step; s only grows, so the steps shrink.  ``state[name]["sum"]``.
     """
 
     lr = _Checked(above=0)
@@ -282,19 +236,9 @@ class Adagrad(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba 2015): momentum plus a per-entry scale that forgets, torch.optim.Adam's rule.
+    """torch.optim.Adam (Kingma & Ba 2015): lr = η > 0, betas = (β1, β2) in [0, 1), eps = ε > 0.
 
-        m ← β1 m + (1 − β1) g           running mean of the gradients (m = 0 before the first step)
-        v ← β2 v + (1 − β2) g²          running mean of their squares (v = 0 before the first step)
-        p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)          t = 1, 2, … counts the steps
-
-    The factors 1 / (1 − β^t) correct the bias towards 0 that the zero start gives m and v: for a gradient that
-    stays the same, m = (1 − β1^t) g, so m / (1 − β1^t) = g from the first step on.  ε is added after the
-    square root and after the correction of v, as torch does.
-
-    params: dict name → float array (updated in place).  lr = η > 0 (default 1e-3), betas = (β1, β2), each in
-    [0, 1) (default (0.9, 0.999)), eps = ε > 0 (default 1e-8).  Buffers: ``state[name]["exp_avg"]`` (m) and
-    ``state[name]["exp_avg_sq"]`` (v).
+    1 / (1 − β^t) undoes the bias of m and v's zero start.  Buffers ``state[name]["exp_avg"]`` (m), ``["exp_avg_sq"]``.
     """
 
     lr = _Checked(above=0)

@@ -28,11 +28,8 @@ import numpy as np
 
 from .parameters import PARAM_NAMES
 
-# ---------------------------------------------------------------------------
+
 # One step: a forward function and its backward, passing a small cache.
-# ---------------------------------------------------------------------------
-
-
 def rnn_step_forward(x_t, h_prev, W_xh, W_hh, b_h):
     """h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h.
 
@@ -86,11 +83,7 @@ def _column_sum(a):
     return np.atleast_2d(a).sum(axis=0)[:, None]
 
 
-# ---------------------------------------------------------------------------
 # The loss.
-# ---------------------------------------------------------------------------
-
-
 def loss(y_hat, y):
     """L = ½ Σ_t ‖ŷ_t − y_t‖² (summed over the batch too); y_hat and y share one shape.  A float."""
     diff = y_hat - y
@@ -102,11 +95,7 @@ def loss_grad(y_hat, y):
     return y_hat - y
 
 
-# ---------------------------------------------------------------------------
 # The whole sequence: a loop over the steps, forwards, then backwards.
-# ---------------------------------------------------------------------------
-
-
 class Cache(NamedTuple):
     """All that BPTT keeps from the forward pass: the inputs and every hidden state h_0 … h_T."""
 

@@ -1,25 +1,9 @@
 """Truncated backpropagation through time: Williams & Peng's BPTT(k1, k2).
 
-Run forward through the sequence; every k1 steps, backpropagate the losses of those k1 steps
-through the last k2 steps only (k2 >= k1), then go on.  The hidden state is carried forward
-across chunks as a *number*: no gradient flows back past the start of a window.
-
-For the chunk of steps c+1 … e (e = c + k1, or T for the last, shorter chunk) the window is
-s+1 … e with s = max(c − (k2 − k1), 0), so every error is propagated back at least
-k2 − k1 + 1 steps.  The gradient computed is exactly the gradient of the *truncated objective*
-
-    Σ_chunks Σ_{t = c+1..e} L_t(θ; h_s held fixed),
-
-in which h_{s+1} … h_e are recomputed from the fixed window-start state h_s.  With k1 = k2 = k
-the windows are the chunks themselves (the common "stateful" chunked training); with
-k1 = k2 >= T there is one window and the result is full BPTT.
-
-Only the states of the current window are kept: memory grows with k2, not with T.
-
-The loss is the course's ½ Σ_t ‖ŷ_t − y_t‖² by default; ``loss=rnn_lib.losses.softmax_cross_entropy`` trains
-a classifier of symbols instead (a language model: y holds the index of the next character at every step).
-``train_tbptt`` trains an LSTM or a GRU too (``cell=rnn_lib.cells.LSTM``), in chunks with k2 = k1: their states
-(h, and c for the LSTM) are carried from chunk to chunk as numbers.
+Every k1 steps, the losses of those k1 steps are backpropagated through the last k2 ≥ k1 steps only; the state
+is carried forward as a *number*.  For the chunk c+1 … e the window is s+1 … e, s = max(c − (k2 − k1), 0): the
+gradient is exactly that of Σ_chunks Σ_{t = c+1..e} L_t(θ; h_s held fixed).  k1 = k2 ≥ T is full BPTT.  Memory
+grows with k2, not T.  ``loss=softmax_cross_entropy`` trains on symbols; gated cells train with k2 = k1.
 """
 
 from __future__ import annotations
@@ -38,12 +22,7 @@ from .validation import check_sequences, check_size, check_truncation
 
 
 class TruncatedGradients(NamedTuple):
-    """Result of :func:`truncated_gradients`.
-
-    grads: the five parameter gradients of the truncated objective (summed over time and batch).
-    h_last: h_T, (H,) or (B, H), to carry into the next segment of a longer sequence.
-    loss: L of the forward pass (the same value as the untruncated loss).
-    """
+    """grads (the truncated objective's, summed), h_last = h_T ((H,) or (B, H)), loss (the untruncated value)."""
 
     grads: dict
     h_last: np.ndarray
@@ -66,11 +45,9 @@ def _cross_entropy(logits, y):
 
 
 def _windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
-    """Yield ``(loss, grads, h_e)`` per chunk c+1 … e, reading ``params`` afresh for each chunk.
+    """Yield ``(loss, grads, h_e)`` per chunk c+1 … e, reading ``params`` afresh for each (trusting).
 
-    Trusting: x (T, B, D), y (T, B, O) (or (T, B) class indices for cross-entropy), h0 (B, H);
-    loss_fn(y_hat, y) → (loss, ∂L/∂ŷ).  A caller may change ``params`` in place
-    between two chunks (stateful training); the carried states are those computed so far.
+    x (T, B, D), y (T, B, O) or (T, B) indices, h0 (B, H); loss_fn(y_hat, y) → (loss, ∂L/∂ŷ).
     """
     T = x.shape[0]
     keep = k2 - k1  # states before the chunk start that the next window reaches back to
@@ -92,10 +69,7 @@ def _windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
 
 
 def _chunks(params, x, y, k, states, loss_fn, cell):
-    """Yield ``(loss, grads, states_e)`` per chunk of k steps for any cell: BPTT(k, k), states carried as numbers.
-
-    Trusting, like :func:`_windows`: x (T, B, D), y as loss_fn wants it, states {name: (B, H)}.
-    """
+    """Yield ``(loss, grads, states_e)`` per chunk of k steps for any cell: BPTT(k, k); states {name: (B, H)}."""
     for c in range(0, x.shape[0], k):
         e = min(c + k, x.shape[0])
         y_hat, cache = cell.forward(params, x[c:e], **states)
@@ -120,15 +94,9 @@ def _checked(params, x, y, h0, loss, cell=RNN):
 def truncated_gradients(params, x, y, k1, k2=None, h0=None, *, loss=None) -> TruncatedGradients:
     """Gradients of the loss by BPTT(k1, k2), without changing the parameters.
 
-    params: dict ``W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1)``.
-    x: (T, D) or (T, B, D); h0: (H,) or (B, H), zeros if None.
-    loss: None for L = ½ Σ_t ‖ŷ_t − y_t‖², y like ŷ, (T, O) or (T, B, O); or
-    ``rnn_lib.losses.softmax_cross_entropy`` for L = −Σ_t log softmax(ŷ_t)[y_t], y integer class indices
-    (T,) or (T, B) (ŷ are then the logits, O the number of classes).
-    k1: backpropagate every k1 steps; k2 (default k1, at least k1): through the last k2 steps.
-
-    Returns :class:`TruncatedGradients` ``(grads, h_last, loss)``.  With k1 = k2 >= T the
-    gradients are exactly those of full BPTT (``rnn_lib.backward``).
+    Inputs: the RNN's params; x (T, D) or (T, B, D); y like ŷ, or for ``loss=softmax_cross_entropy`` class indices
+    (T,) or (T, B); k1, k2 (default k1, at least k1); h0 (H,) or (B, H), zeros if None.
+    Returns :class:`TruncatedGradients` ``(grads, h_last, loss)``.
     """
     k1, k2 = check_truncation(k1, k2)
     xb, yb, h_start, single, loss_fn = _checked(params, x, y, h0, loss)
@@ -156,20 +124,11 @@ def train_tbptt(
     loss=None,
     cell=RNN,
 ) -> History:
-    """Stateful training on long sequences: one step per chunk of k1 steps, state carried over.
+    """Stateful training on long sequences: one update per chunk of k1 steps, the state carried over.
 
-    x: (T, D) or (T, B, D), targets y like ŷ (or, with ``loss=rnn_lib.losses.softmax_cross_entropy``,
-    integer class indices (T,) or (T, B): a language model's next characters).  Each epoch starts from
-    zero states and walks through the sequence in chunks; after each chunk the BPTT(k1, k2) gradient of that
-    chunk's loss, divided by B (mean per sequence), updates the parameters (after clipping, if asked): by
-    plain SGD with ``learning_rate`` (0.01 when neither is given) or by ``optimizer`` (``rnn_lib.optim``).
-    cell: ``rnn_lib.cells.RNN`` (the default), ``LSTM`` or ``GRU``; the gated cells train with k2 = k1.
-
-    Returns a :class:`~rnn_lib.training.History`: per epoch ``loss`` is the summed per-sequence
-    loss over the whole sequence (measured chunk by chunk, while training), ``grad_norm`` the mean
-    chunk-gradient norm; per update (chunk) ``step_loss`` and ``step_grad_norm``.
-    Raises :class:`~rnn_lib.training.TrainingDiverged` on a non-finite loss or gradient,
-    parameters as before that update.
+    x, y, loss as in :func:`truncated_gradients`; each epoch starts from zero states; each chunk's gradient, divided
+    by B, updates the parameters as in ``training.train`` (learning_rate or optimizer, clip; any cell, gated ones with
+    k2 = k1).  Returns a ``History`` (per epoch the summed per-sequence loss, per chunk ``step_loss``).
     """
     epochs = check_size(epochs, "epochs")
     trainer = check_trainer(params_or_model, cell, learning_rate, optimizer, clip, steps=epochs, progress=progress)

@@ -1,23 +1,9 @@
-"""Checks at the public surface: one precise error per mistake, raised before anything changes.
+"""Checks at the public surface: one precise error per mistake, naming the argument, what was expected and what came,
+raised before anything changes.
 
-Policy for what arrives (the same everywhere in rnn_lib); every message names the argument, what was expected
-and what arrived:
-
-- lists and tuples become arrays (a ragged list is a ``ValueError``); integer arrays, and floats of another
-  precision or byte order, are converted to the parameters' dtype (``[1, 2, 3, 4]`` is a fine input);
-- bool, complex, string, datetime and object arrays are a ``TypeError``, and so are numpy's array subclasses
-  (``np.matrix`` changes what ``*`` means, a masked array's mask would be ignored), except a memmap read as data;
-- NaN or inf, values whose squares overflow (above about 1.3e154 in float64, 1.8e19 in float32), wrong numbers
-  of dimensions, wrong sizes and empty sequences are a ``ValueError``; so are sizes whose arrays would not fit
-  in memory, refused before anything is allocated or drawn;
-- sizes are integers ≥ 1 (``3.0`` and ``True`` are a ``TypeError``); a learning rate or a threshold is a real
-  number (``TypeError`` otherwise), finite and positive (``ValueError`` otherwise; 10**400 included);
-- parameters are plain float32 or float64 arrays of one native dtype with the shapes of
-  :func:`rnn_lib.parameters.param_shapes`, finite; those about to be updated in place are writeable and share
-  no memory.
-
-Calling methods in the wrong order (``SimpleRNN.backward`` without its ``forward``) raises :class:`CallOrderError`,
-both a ``ValueError`` (the contract: bad input gives ValueError or TypeError) and a ``RuntimeError`` (a wrong state).
+Lists become arrays and integers the parameters' float dtype; bool, complex, object arrays and numpy subclasses are
+a TypeError; NaN, inf, values whose squares overflow, wrong shapes, empty sequences and sizes that would not fit in
+memory are a ValueError.  Sizes are ints ≥ 1, rates finite positive reals (bool refused, 10**400 handled).
 """
 
 from __future__ import annotations
@@ -38,12 +24,12 @@ class CallOrderError(ValueError, RuntimeError):
 
 
 def out_of_memory(what: str) -> ValueError:
-    """The error for sizes whose arrays do not fit in memory (raise it ``from None`` in place of numpy's MemoryError)."""
+    """The error for sizes whose arrays do not fit in memory (raised in place of numpy's MemoryError)."""
     return ValueError(f"{what} would not fit in this machine's memory; choose smaller sizes")
 
 
 def check_memory(n_bytes: int, what: str) -> None:
-    """Refuse, before anything is allocated, a request of more bytes than the machine has (:func:`out_of_memory`)."""
+    """Refuse, before anything is allocated, a request of more bytes than the machine has."""
     try:
         available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # no sysconf (Windows): numpy's MemoryError is caught instead
@@ -66,18 +52,8 @@ def describe(value) -> str:
     return f"{type(value).__name__}"
 
 
-# ---------------------------------------------------------------------------
-# Numbers.
-# ---------------------------------------------------------------------------
-
-
 def all_finite(arr: np.ndarray, *, bounded: bool = True) -> bool:
-    """True when every entry of the float array is finite and, if ``bounded``, its square is too.
-
-    One BLAS call in the common case: a finite sum of squares proves both.  Only when the sum is not
-    finite are the entries looked at one by one (a large array of large-but-allowed numbers can
-    overflow the sum without any square overflowing).
-    """
+    """True when every entry is finite and, if ``bounded``, its square is too (one BLAS call when the sum is finite)."""
     if math.isfinite(np.vdot(arr, arr)):
         return True
     if not bounded:
@@ -107,12 +83,10 @@ def _non_finite_message(name: str, arr: np.ndarray, dtype=None, bounded: bool = 
 
 
 def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bounded: bool = True) -> np.ndarray:
-    """``value`` as a finite array of ``dtype``, or a TypeError/ValueError naming ``name``.
+    """``value`` as a finite array of ``dtype`` (None: float32/float64 kept, else float64), or a TypeError/ValueError.
 
-    ``dtype=None`` keeps float32 and float64 as they are and turns anything else numeric into
-    float64.  ``copy=True`` always returns a new array (a snapshot the caller may keep even if the
-    learner later edits theirs in place).  ``bounded`` (data and parameters) also refuses values
-    whose squares overflow; gradients, which clipping exists to tame, are only required finite.
+    ``copy=True``: always a new array.  ``bounded`` (data, parameters) also refuses values whose squares overflow;
+    gradients, which clipping exists to tame, are only required finite.
     """
     if type(value) is np.ndarray:
         arr = value
@@ -188,8 +162,7 @@ def check_size(value, name: str) -> int:
 
 
 def check_number(value, name: str, *, above=None, at_least=None, below=None, why: str = "") -> float:
-    """A finite real number as a float within the bounds given (bool refused, 10**400 handled); else a TypeError or
-    a ValueError naming ``name``, what was expected (``why`` adds the reason for a bound) and what came."""
+    """A finite real number within the bounds given, as a float (bool refused, 10**400 handled); ``why``: a reason."""
     bounds = [f"{sign} {b}" for sign, b in ((">", above), (">=", at_least), ("<", below)) if b is not None]
     expected = "a finite positive number" if bounds == ["> 0"] else " ".join(["a finite number", *bounds[:1]])
     expected += "".join(f" and {b}" for b in bounds[1:])
@@ -231,11 +204,7 @@ def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
 
 
 def as_generator(rng, *, seeds: bool = True, name: str = "rng"):
-    """``rng`` as a numpy Generator: a Generator as it is, and a non-negative int as a seed when ``seeds``.
-
-    ``seeds=False``: None or a Generator (None, numpy's global RNG, is returned as None: the problem's own draws).
-    Anything else is a TypeError (a negative seed a ValueError) naming ``name``.
-    """
+    """``rng`` as a Generator: a Generator, or an int seed ≥ 0 when ``seeds``; ``seeds=False``: None (global) too."""
     if isinstance(rng, np.random.Generator) or (rng is None and not seeds):
         return rng
     if seeds and isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
@@ -251,11 +220,6 @@ def check_generator_or_none(rng, name: str = "rng"):
     return as_generator(rng, seeds=False, name=name)
 
 
-# ---------------------------------------------------------------------------
-# Parameters and gradients.
-# ---------------------------------------------------------------------------
-
-
 def _label(owner: str, name: str) -> str:
     return f"{owner}['{name}']" if owner in ("params", "grads") else f"{owner}.{name}"
 
@@ -263,10 +227,7 @@ def _label(owner: str, name: str) -> str:
 def check_arrays(arrays, names, *, owner="params", ndim=2) -> np.dtype:
     """A dict holding ``names``: plain float32/float64 arrays of one native dtype, all finite, ``ndim``-D (None: any).
 
-    Other keys are ignored.  Returns the common dtype.  ``owner`` names the container in messages:
-    ``params['W_xh']``, or ``SimpleRNN.W_xh`` for ``owner="SimpleRNN"``.  The common case costs a
-    few attribute reads and one sum of squares; any fault is then looked for, and named, one array
-    at a time.
+    Returns the common dtype.  ``owner`` names the container in messages (``params['W_xh']``, ``SimpleRNN.W_xh``).
     """
     if not isinstance(arrays, dict):
         raise TypeError(f"{owner} must be a dict with keys {', '.join(names)}, got {describe(arrays)}")
@@ -326,8 +287,7 @@ def check_shapes(arrays, expected: dict, origin: str, *, owner="params") -> None
 
 
 def check_params(params) -> tuple[int, int, int]:
-    """Check the RNN's parameter dict: ``W_xh, W_hh, W_hy, b_h, b_y`` as in :func:`check_arrays`, shaped (H, D),
-    (H, H), (O, H), (H, 1), (O, 1) for the D, H, O that W_xh and W_hy say; returns (D, H, O)."""
+    """The RNN's five parameters as in :func:`check_arrays`, shaped as W_xh and W_hy say; returns (D, H, O)."""
     check_arrays(params, PARAM_NAMES)
     W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in PARAM_NAMES)
     (H, D), O = W_xh.shape, W_hy.shape[0]
@@ -383,11 +343,7 @@ def _overlaps_itself(a: np.ndarray) -> bool:
 
 
 def check_grads(grads, names=PARAM_NAMES, *, like=None, name: str = "grads") -> dict:
-    """The gradients ``names`` of ``grads`` as finite float arrays (the caller's arrays are not changed).
-
-    ``like``: a parameter dict whose shapes the gradients must have.  Other keys of ``grads`` (such as
-    the ``"x"`` and ``"h0"`` of ``rnn_lib.backward``) are ignored.  ``name`` names the dict in messages.
-    """
+    """The gradients ``names`` of ``grads`` as finite float arrays, shaped like ``like``'s if given; other keys ignored."""
     if not isinstance(grads, dict):
         raise TypeError(f"{name} must be a dict with keys {', '.join(names)}, got {describe(grads)}")
     missing = [k for k in names if k not in grads]
@@ -406,10 +362,7 @@ def check_grads(grads, names=PARAM_NAMES, *, like=None, name: str = "grads") -> 
 
 
 def as_params(params_or_model, sizes=None) -> dict:
-    """The checked parameter dict of a dict, or of a model (anything with a ``.params`` dict, like SimpleRNN).
-
-    sizes(params) → (D, H, O) checks the dict: :func:`check_params` (the RNN's) by default.
-    """
+    """The parameter dict of a dict or a model (``.params``), checked by ``sizes`` (default :func:`check_params`)."""
     params = params_or_model if isinstance(params_or_model, dict) else getattr(params_or_model, "params", None)
     if params is None:
         raise TypeError(f"expected a parameter dict or a model (SimpleRNN, …), got {describe(params_or_model)}")
@@ -417,16 +370,8 @@ def as_params(params_or_model, sizes=None) -> dict:
     return params
 
 
-# ---------------------------------------------------------------------------
-# Data.
-# ---------------------------------------------------------------------------
-
-
 def check_inputs(x, D: int, dtype, name: str = "x", allow_1d: bool = False, copy: bool = False) -> np.ndarray:
-    """Inputs as (T, D) or (T, B, D) in ``dtype``; with ``allow_1d`` and D == 1 a (T,) vector is read as (T, 1).
-
-    ``copy=True`` returns a snapshot that does not share memory with ``x``.
-    """
+    """Inputs as (T, D) or (T, B, D) in ``dtype`` (``allow_1d`` and D = 1: (T,) too); ``copy``: a snapshot."""
     arr = as_float_array(x, name, dtype, copy=copy)
     if arr.ndim >= 1 and arr.shape[0] == 0:
         raise ValueError(f"{name} is an empty sequence (T = 0, shape {arr.shape}); give at least one time step")
@@ -478,12 +423,9 @@ def check_h0(h0, B, H: int, dtype, name: str = "h0") -> np.ndarray | None:
 
 
 def check_sequences(params, x, y, h0=None, *, check_y=None, sizes=None):
-    """One sequence or a batch with targets at every step, as the trusting code wants it.
+    """x (T, D) or (T, B, D), y like ŷ, h0 (H,), (B, H) or None → ``(x (T, B, D), y (T, B, O), h0 (B, H), single)``.
 
-    x (T, D) or (T, B, D); y like ŷ, (T, O) or (T, B, O); h0 (H,) or (B, H) or None.  Returns
-    ``(x (T, B, D), y (T, B, O), h0 (B, H), single)`` in the parameters' dtype, h0 zeros when None.
-    ``check_y(y, y_hat_shape, dtype)`` checks targets of another kind (class indices for cross-entropy);
-    ``sizes(params)`` → (D, H, O) checks another kind of parameters (the RNN's :func:`check_params` by default).
+    ``check_y(y, y_hat_shape, dtype)`` checks other targets (class indices); ``sizes(params)`` other parameters.
     """
     D, H, O = (sizes or check_params)(params)
     dtype = params["W_hh"].dtype
@@ -500,10 +442,7 @@ def check_sequences(params, x, y, h0=None, *, check_y=None, sizes=None):
 
 
 def check_training_data(params, x, y, name: str = "", sizes=None) -> tuple[np.ndarray, np.ndarray]:
-    """A training set: x (T, N, D) and y (T, N, O) (a target at every step) or (N, O) (the last step only).
-
-    sizes(params) → (D, H, O): :func:`check_params` (the RNN's) by default.
-    """
+    """A training set: x (T, N, D) and y (T, N, O) (a target at every step) or (N, O) (the last step only)."""
     D, _, O = (sizes or check_params)(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype, name=f"{name}x")
@@ -538,12 +477,7 @@ def check_truncation(k1, k2):
 
 
 def check_cache(cache, D: int, H: int, dtype, *, kind, made_by: str):
-    """The cache must be a ``kind`` from ``made_by`` for parameters of these sizes and dtype; returns (T, B).
-
-    ``kind`` is the cache's own type (each network's forward has one, so no backward takes another network's cache:
-    the fields would fit and the gradients be silently wrong).  Reads the fields every cache has: x (T, B, D),
-    h (T + 1, B, H) and ``single``.
-    """
+    """The cache must be a ``kind`` (each network's own type) from ``made_by`` for these sizes and dtype; (T, B)."""
     if type(cache) is not kind:
         raise TypeError(f"cache must be the second value returned by {made_by}, got {describe(cache)}")
     x, h = cache.x, cache.h
@@ -564,10 +498,7 @@ def check_cache(cache, D: int, H: int, dtype, *, kind, made_by: str):
 
 
 def check_backward(cache, dy, sizes: tuple, dtype, *, kind, made_by: str) -> np.ndarray:
-    """What every network's backward checks: :func:`check_cache`, then dy shaped like the y_hat forward returned.
-
-    sizes: (D, H, O) of the parameters.  Returns dy as an array of ``dtype``.
-    """
+    """What every network's backward checks: :func:`check_cache`, then dy shaped like y_hat; returns dy."""
     D, H, O = sizes
     T, B = check_cache(cache, D, H, dtype, kind=kind, made_by=made_by)
     expected = (T, O) if cache.single else (T, B, O)

@@ -207,7 +207,7 @@ def test_commit_is_all_or_nothing_under_interrupts():
 
 
 def test_an_interrupt_during_commit_is_delivered_after_it():
-    from rnn_lib.updates import interrupts_deferred
+    from course.interrupts import interrupts_deferred
 
     with pytest.raises(KeyboardInterrupt):
         with interrupts_deferred():
