@@ -1,10 +1,4 @@
-"""The recurrent cells the trainers can train: the course's RNN, the LSTM, the GRU and the IRNN, behind one interface.
-
-``rnn_lib.training.train(..., cell=cells.LSTM)`` and ``rnn_lib.tbptt.train_tbptt(..., cell=cells.LSTM)`` train an
-LSTM exactly as they train the course's RNN (the default, ``cells.RNN``).  A :class:`Cell` only names things the
-modules already have: the parameter names, the initial states its forward pass takes, and its forward and backward
-on a batch x (T, B, D).
-"""
+"""The networks the trainers train (``train(..., cell=cells.LSTM)``): the RNN, LSTM, GRU and IRNN behind one face."""
 
 from __future__ import annotations
 
@@ -20,13 +14,9 @@ from .validation import check_params
 
 @dataclass(frozen=True)
 class Cell:
-    """One kind of recurrent network, as the trainers see it.
-
-    param_names: the keys of its parameter dict.  state_names: the initial states ``forward`` takes, ("h0",) or
-    ("h0", "c0").  sizes(params) → (D, H, O), checking the dict.  forward(params, x, **states) → (y_hat, cache) for
-    x (T, B, D) and states (B, H).  backward(params, cache, dy) → the gradients (the parameter names, "x" and the
-    states).  last_states(cache) → {state name: (B, H)}: what a stateful trainer carries into the next chunk.
-    """
+    """One kind of network as the trainers see it: ``sizes(params)`` → (D, H, O) checked; trusting
+    ``forward(params, x (T, B, D), **states (B, H))`` → (y_hat, cache), ``backward(params, cache, dy)`` → gradients;
+    ``last_states(cache)`` → {state name: (B, H)}, what a stateful trainer carries on."""
 
     name: str
     param_names: tuple

@@ -1,21 +1,9 @@
 """The fast engine: the same numbers as ``rnn_lib.reference``, in fewer and larger matrix products.
 
-**To learn BPTT, read ``reference.py``**; this module is what ``rnn_lib.forward`` and
-``rnn_lib.backward`` run, and the tests hold it equal to the reference on every shape they use.
-What it changes, and why it is faster:
-
-- every product that does not depend on the previous step is done once, for all T·B rows
-  (rows are (t, b) pairs): the input projections x_t W_xhᵀ + b_hᵀ before the time loop, the
-  read-out after it, and, in the backward pass, every weight gradient as a single product
-  Σ_{t,b} δ^a_{t,b} x_{t,b}ᵀ = (δ^a rows)ᵀ (x rows);
-- only what truly is sequential stays in the loop: h_{t−1} W_hhᵀ and tanh going forward,
-  δ^a_t W_hh and the product with tanh′ going back, written into preallocated arrays (``out=``);
-- on long sequences the backward pass walks back through time in blocks of steps, so that beside
-  the hidden states it keeps δ^a for one block only (``benchmarks/README.md`` has the measurements).
-
-Shapes as in the reference, except that one sequence (T, D) runs as a batch of one: the cache
-always holds x as (T, B, D) and h as (T + 1, B, H), h[0] = h_0.  Every function trusts its caller
-(``rnn_lib.functional`` checks the input).  The dtype of the parameters decides the arithmetic.
+**To learn BPTT, read ``reference.py``**; this is what ``rnn_lib.forward``/``backward`` run, tested equal to it.
+Every product that does not depend on the previous step is done once for all T·B rows (input projections, read-out,
+weight gradients); only h_{t−1} W_hhᵀ, tanh and δ^a_t W_hh stay in the loop, into preallocated arrays (``out=``);
+long sequences go back in blocks of steps.  One sequence runs as a batch of one.  Trusting (``functional`` checks).
 """
 
 from __future__ import annotations
@@ -27,12 +15,7 @@ import numpy as np
 
 
 class ForwardCache(NamedTuple):
-    """What :func:`backward` needs from :func:`forward`.
-
-    x: (T, B, D) inputs in the parameters' dtype.
-    h: (T + 1, B, H) hidden states; h[0] is h_0, h[t] is h_t.
-    single: True when the caller passed one sequence (T, D), so results are squeezed back.
-    """
+    """x (T, B, D), h (T + 1, B, H) with h[0] = h_0, and single: True when one sequence (T, D) was given."""
 
     x: np.ndarray
     h: np.ndarray
@@ -50,12 +33,9 @@ _WORKSPACE = threading.local()  # each thread's block buffers for backward, kept
 
 
 def block_buffers(K: int, B: int, H: int, dtype) -> np.ndarray:
-    """Working memory for one block of the backward pass: (3, K, B, H), for δ^h, tanh′ and δ^a of K steps.
+    """(3, K, B, H) for δ^h, tanh′ and δ^a of K steps: this thread's array of the last call when the sizes match.
 
-    The same array as this thread's last call when the sizes and dtype are the same.  Megabytes allocated and freed
-    on every call go back to the operating system and are page-faulted in again on the next one, which cost more than
-    the arithmetic (backward at T = 50, B = 256, H = 32: 7.0 ms fresh, 2.0 ms reused; benchmarks/README).  Nothing
-    in it leaves backward, and each thread has its own, so reusing it is safe.
+    Fresh megabytes are page-faulted in on every call, which costs more than the arithmetic (benchmarks/README).
     """
     key = (K, B, H, np.dtype(dtype))
     kept = getattr(_WORKSPACE, "buffers", None)

@@ -46,12 +46,9 @@ def param_shapes(D: int, H: int, O: int, G: int) -> dict[str, tuple[int, int]]:
 
 
 def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> dict:
-    """Weights ~ U(−1/√H, 1/√H) (PyTorch's choice for nn.LSTM, nn.GRU and an nn.Linear of H inputs), zero biases.
+    """Weights ~ U(−1/√H, 1/√H) (PyTorch's nn.LSTM, nn.GRU, nn.Linear), drawn W_ih, W_hh, W_hy; zero biases.
 
-    Drawn in the order W_ih, W_hh, W_hy.  ``rng=None`` draws from numpy's global legacy RNG (so
-    ``np.random.seed`` makes it repeatable, as for ``rnn_lib.init_params``); a ``np.random.Generator``
-    draws from that generator.  Every argument is checked, and the memory for every array found, before the
-    first draw.  Returns a dict with the shapes of :func:`param_shapes`.
+    rng None (numpy's global RNG) or a Generator.  Returns a dict with the shapes of :func:`param_shapes`.
     """
     D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
     rng = check_generator_or_none(rng)
@@ -78,11 +75,7 @@ def check_fits(arrays, what: str) -> None:
 
 
 def check_params(params, G: int, cell: str) -> tuple[int, int, int]:
-    """Check an LSTM (G = 4) or GRU (G = 3) parameter dict; return its sizes (D, H, O).
-
-    H is read from W_hh's columns, D from W_ih's, O from W_hy's rows; every shape must then be
-    that of :func:`param_shapes`.
-    """
+    """Check an LSTM (G = 4) or GRU (G = 3) parameter dict; return (D, H, O) read from W_ih, W_hh, W_hy."""
     check_arrays(params, PARAM_NAMES)
     D, H, O = params["W_ih"].shape[1], params["W_hh"].shape[1], params["W_hy"].shape[0]
     origin = (
@@ -94,12 +87,9 @@ def check_params(params, G: int, cell: str) -> tuple[int, int, int]:
 
 
 def check_forward(params, x, states: dict, G: int, cell: str):
-    """Check a forward pass's arguments; return ``(x (T, B, D), states {name: (B, H)}, single)``.
+    """Check a forward pass's arguments; return ``(x (T, B, D) a copy, states {name: (B, H)}, single)``.
 
-    x is a snapshot (a copy in the parameters' dtype: editing x later changes nothing the cache holds); states
-    ("h0", and "c0" for the LSTM), each (H,) or (B, H) or None, become (B, H) arrays, zeros for None.  single:
-    True when x was one sequence (T, D), which then runs as a batch of one.  Memory for the copy and for what
-    the forward pass keeps (states, gates, predictions) is found first, or a ValueError names the sizes.
+    states ("h0", "c0"): (H,), (B, H) or None (zeros).  Memory for what forward keeps is found first.
     """
     D, H, O = check_params(params, G, cell)
     dtype = params["W_hh"].dtype
@@ -117,11 +107,7 @@ def check_forward(params, x, states: dict, G: int, cell: str):
 
 
 def check_backward(params, cache, dy, G: int, cell: str, kind):
-    """Check a backward pass's arguments; return dy as (T, B, O) in the parameters' dtype.
-
-    The cache must be a ``kind`` from this cell's forward with parameters of these sizes and dtype (the same
-    values cannot be checked: pass the same dict).  dy must have the shape of the y_hat forward returned.
-    """
+    """Check a backward pass's arguments (a ``kind`` cache, dy like y_hat); return dy as (T, B, O)."""
     sizes = check_params(params, G, cell)
     made_by = f"rnn_lib.{cell.lower()}.forward"
     dy = validation.check_backward(cache, dy, sizes, params["W_hh"].dtype, kind=kind, made_by=made_by)

@@ -9,18 +9,11 @@ sequence's last token is the decoder's start, g_0 = h^e_{len}: the bridge.  The 
                         z_t = W_out [g_t; c_t] + b_out                              W_out (V, 2H)
     L = (1/B) Σ_b Σ_{t ≤ its EOS} −log softmax(z_t)[y_t]                           mean loss per sequence
 
-(the query is the decoder's current state, Luong et al. 2015's arrangement: the decoder's recurrence does not
-depend on the attention, so each GRU runs over its whole sequence in one call).  At test time :func:`greedy_decode`
-runs free, feeding back its own most likely token.
-
-Why GRUs: the encoder–decoder was introduced with them (Cho et al., 2014), they learn the task in minutes where the
-tanh RNN's vanishing gradient would be confused with the bottleneck, and ``rnn_lib.gru.backward`` returns ∂L/∂h_0,
-the gradient across the bridge.  Each GRU is run through its public, checked forward/backward with an identity
-read-out (W_hy = I, b_y = 0): ŷ_t = h_t, so dy passed to backward is ∂L/∂h_t itself.
-
-Parameters, one flat dict (what ``rnn_lib.optim`` updates): "enc.W_ih" (3H, V), "enc.W_hh" (3H, H), "enc.b_ih",
-"enc.b_hh" (3H, 1), the same for "dec.", "att.W_q", "att.W_k", "att.v" (additive attention), "W_out", "b_out" (V, 1).
-Tokens as in ``rnn_lib.data.reversal_task``: src (S, B), tgt (T, B) int, PAD = 0 after each sequence's end.
+(the query is the decoder's current state, as in Luong et al. 2015, so each GRU runs over its whole sequence in one
+call).  :func:`greedy_decode` runs free, feeding back its own most likely token.  Each GRU has an identity read-out,
+so its dy is ∂L/∂h_t; its ∂L/∂h_0 is the gradient across the bridge.  Parameters, one flat dict: "enc.W_ih" (3H, V),
+"enc.W_hh" (3H, H), "enc.b_ih", "enc.b_hh" (3H, 1), the same for "dec.", "att.W_q", "att.W_k", "att.v" (additive),
+"W_out", "b_out" (V, 1).  Tokens as in ``rnn_lib.data.reversal_task``: src (S, B), tgt (T, B), PAD after the end.
 """
 
 from __future__ import annotations
@@ -57,8 +50,8 @@ def check_attention(attention):
 
 
 def init_params(V, H, *, attention=None, A=None, rng=None, dtype=np.float64) -> dict:
-    """Parameters: each GRU as ``rnn_lib.gru.init_params`` draws it, attention as ``rnn_lib.attention``'s
-    (A = H unless given), W_out ~ U(±1/√(its columns)), b_out = 0.  rng None (numpy's global RNG) or a Generator."""
+    """Each GRU as ``gru.init_params`` draws it, attention's as ``attention.init_params`` (A = H unless given), W_out ~
+    U(±1/√(its columns)), b_out = 0; rng None (numpy's global RNG) or a Generator.  Returns the flat dict above."""
     V, H, attention = check_size(V, "V"), check_size(H, "H"), check_attention(attention)
     A = H if A is None else check_size(A, "A")
     if rng is not None and not isinstance(rng, np.random.Generator):
@@ -92,8 +85,7 @@ def check_params(params, attention) -> tuple[int, int]:
 
 
 def check_tokens(src, tgt, V):
-    """src (S, B) and tgt (T, B) tokens in 0 … V − 1, each source a non-empty run of non-PAD tokens then PAD only.
-    Returns ``(src, tgt, lengths (B,))``."""
+    """src (S, B), tgt (T, B) tokens in 0 … V − 1, each source tokens then PAD only: ``(src, tgt, lengths (B,))``."""
     src = check_class_targets(src, None, V, name="src")
     if src.ndim != 2 or 0 in src.shape:
         raise ValueError(f"src must have shape (S, B), time-major, S, B ≥ 1, got shape {src.shape}")
@@ -116,8 +108,7 @@ def _cell(params, part, H):
 
 
 class Seq2SeqCache(NamedTuple):
-    """What :func:`backward` needs: the GRUs' caches, the attention's (or None), the features [g_t; c_t] (T, B, F),
-    the source lengths (B,), the kind of attention."""
+    """The GRUs' caches, the attention's (or None), the features [g_t; c_t] (T, B, F), lengths (B,), the kind."""
 
     enc: gru.GRUCache
     dec: gru.GRUCache
