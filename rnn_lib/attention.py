@@ -7,10 +7,9 @@ For one query q_b (the decoder's state, H_q) and the keys k_{1,b} … k_{S,b} (t
     weights:  α_{b,s} = exp(e_{b,s}) / Σ_{s' allowed} exp(e_{b,s'}) where the mask allows s, exactly 0 elsewhere
     context:  c_b = Σ_s α_{b,s} k_{s,b}                                                 (H_k)
 
-Arrays are time-major like every array of the course: keys (S, B, H_k), query (B, H_q), mask (B, S) bool
-(True where a key may be attended; padding False).  The checked :func:`forward` / :func:`backward` take one query
-per sequence; the trusting :func:`attend` / :func:`attend_backward` beneath them take (Tq, B, H_q), all the
-decoder's steps at once, so that W_k k_{s,b} is computed once for all of them (``rnn_lib.seq2seq`` uses them).
+keys (S, B, H_k), query (B, H_q), mask (B, S) bool (True where a key may be attended).  The checked :func:`forward`
+/ :func:`backward` take one query per sequence; the trusting :func:`attend` / :func:`attend_backward` take
+(Tq, B, H_q), all the decoder's steps at once (``rnn_lib.seq2seq`` uses them).
 """
 
 from __future__ import annotations
@@ -23,9 +22,9 @@ import numpy as np
 from .functional import drawn_atomically
 from .validation import (
     as_float_array,
+    as_generator,
     check_arrays,
     check_float_dtype,
-    check_generator_or_none,
     check_size,
     describe,
 )
@@ -35,14 +34,13 @@ KINDS = ("additive", "dot")
 
 
 def init_params(H_q, H_k, A, *, rng=None, dtype=np.float64) -> dict:
-    """Additive attention's parameters, each ~ U(−1/√n, 1/√n) for n its number of columns (PyTorch's nn.Linear).
+    """Additive attention's parameters, each ~ U(−1/√n, 1/√n), n its number of columns (PyTorch's nn.Linear).
 
-    Inputs: H_q, H_k, A sizes of the query, the keys and the hidden layer of the score; rng None (numpy's global
-    RNG) or a Generator, drawn in the order W_q, W_k, v; dtype np.float64 or np.float32.
-    Returns {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}.  Everything is checked before anything is drawn.
+    Inputs: sizes H_q, H_k, A (the score's hidden layer); rng None (global RNG) or a Generator; dtype.
+    Returns {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}.
     """
     H_q, H_k, A = check_size(H_q, "H_q"), check_size(H_k, "H_k"), check_size(A, "A")
-    rng, dtype = check_generator_or_none(rng), check_float_dtype(dtype)
+    rng, dtype = as_generator(rng, seeds=False), check_float_dtype(dtype)
     uniform = np.random.uniform if rng is None else rng.uniform
     shapes = {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}
 
@@ -55,9 +53,8 @@ def init_params(H_q, H_k, A, *, rng=None, dtype=np.float64) -> dict:
 
 
 class AttentionCache(NamedTuple):
-    """What :func:`attend_backward` needs: the inputs (keys (S, B, H_k), query (Tq, B, H_q), mask (B, S) or None),
-    the weights (Tq, B, S), u = tanh(W_q q + W_k k) as (Tq, B, S, A) (additive only, else None), the kind, and
-    single: True when the query was (B, H_q), so results are squeezed back.  Its arrays are read-only."""
+    """The inputs, the weights (Tq, B, S), u = tanh(W_q q + W_k k) (Tq, B, S, A) (additive only), the kind, and
+    single (the query was (B, H_q)); read-only."""
 
     kind: str
     keys: np.ndarray
@@ -139,8 +136,7 @@ def check_params(params, H_q: int, H_k: int, origin: str) -> None:
 
 
 def check_forward_args(params, keys, query, mask, kind):
-    """forward's arguments checked, in order; returns ``(keys (S, B, H_k), query (B, H_q), mask or None)`` as
-    snapshots in the parameters' dtype (the keys' dtype for the dot kind, float64 if they are not float)."""
+    """forward's arguments checked; snapshots ``(keys (S, B, H_k), query (B, H_q), mask or None)``."""
     if not isinstance(kind, str):
         raise TypeError(f"kind must be the str 'additive' or 'dot', got {describe(kind)}")
     if kind not in KINDS:

@@ -28,7 +28,9 @@ def toy_task(start=1, length=4):
 def counting_task(n_sequences, T=4, *, low=0, high=10, rng=0):
     """Counting sequences from random integer starts in [low, high): ``(x, y = x + 1)``, each (T, B, 1) float64."""
     B, T = _sequences(n_sequences, T, 4)
-    low, high = check_size_range(low, high)
+    low, high = check_integer(low, "low", None), check_integer(high, "high", None)
+    if not low < high:
+        raise ValueError(f"low must be below high (starts are drawn from [low, high)), got low = {low}, high = {high}")
     starts = as_generator(rng).integers(low, high, size=B)
     x = (starts[None, :] + np.arange(T)[:, None]).astype(np.float64)[:, :, None]
     return x, x + 1.0
@@ -39,7 +41,11 @@ def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rn
     s_b(t + 1).  Returns ``(x, y)``, each (T, B, 1) float64."""
     B, T = _sequences(n_sequences, T, 6)
     dt = check_positive(dt, "dt")
-    f_low, f_high = check_frequency_range(freq_range)
+    if not (isinstance(freq_range, (tuple, list)) and len(freq_range) == 2):
+        raise TypeError(f"freq_range must be a pair (low, high), got {freq_range!r}")
+    f_low, f_high = (check_positive(f, "freq_range") for f in freq_range)
+    if f_low > f_high:
+        raise ValueError(f"freq_range must be (low, high) with low <= high, got {tuple(freq_range)}")
     noise = 0.0 if noise == 0 else check_positive(noise, "noise")
     g = as_generator(rng)
     freq = g.uniform(f_low, f_high, size=B)
@@ -114,24 +120,6 @@ def remember_at(n_sequences, T=20, *, step=None, rng=0):
     markers = np.zeros((T, B))
     markers[where, cols] = 1.0
     return np.stack([values, markers], axis=-1), sign[:, None]
-
-
-def check_size_range(low, high) -> tuple[int, int]:
-    """Two integers with low < high, for ``integers(low, high)``."""
-    low, high = check_integer(low, "low", None), check_integer(high, "high", None)
-    if not low < high:
-        raise ValueError(f"low must be below high (starts are drawn from [low, high)), got low = {low}, high = {high}")
-    return low, high
-
-
-def check_frequency_range(freq_range) -> tuple[float, float]:
-    """(low, high) frequencies, finite, positive, low <= high."""
-    if not (isinstance(freq_range, (tuple, list)) and len(freq_range) == 2):
-        raise TypeError(f"freq_range must be a pair (low, high), got {freq_range!r}")
-    low, high = (check_positive(f, "freq_range") for f in freq_range)
-    if low > high:
-        raise ValueError(f"freq_range must be (low, high) with low <= high, got {tuple(freq_range)}")
-    return low, high
 
 
 class Problem(NamedTuple):

@@ -5,15 +5,10 @@ Layer l reads the states of layer l − 1 (layer 1 reads x) and the read-out rea
     h^l_t = tanh(W^l_xh h^{l−1}_t + W^l_hh h^l_{t−1} + b^l_h),    h^0_t = x_t          each layer (H)
     ŷ_t = W_hy h^L_t + b_y                                                            (O)
 
-Bidirectional: each layer also runs a second RNN backwards in time, from t = T down to 1, and passes on both
-states side by side, [h→_t; h←_t] (2H), so that ŷ_t sees the whole sequence, what came before t and what comes
-after.  The gradient flows back through time within each layer and down through the layers: δ^h of layer l's
-outputs is ∂L/∂x of layer l + 1, which ``rnn_lib.backward`` returns.
-
-Every layer is ``rnn_lib.forward`` / ``rnn_lib.backward`` (the public, checked functions) with an identity read-out
-(W_hy = I, b_y = 0): then ŷ_t = h_t, and the dy given to backward is ∂L/∂h_t itself.
-Parameters, one flat dict: "l1.W_xh" (H, D), "l1.W_hh" (H, H), "l1.b_h" (H, 1), "l1r.…" for the backward
-direction of layer 1, then "l2.W_xh" (H, H or 2H), …, and the read-out "W_hy" (O, H or 2H), "b_y" (O, 1).
+Bidirectional: each layer also runs an RNN from t = T down to 1 and passes on [h→_t; h←_t] (2H).  Each layer is
+``rnn_lib.forward``/``backward`` with an identity read-out (ŷ_t = h_t, so dy is ∂L/∂h_t); its ∂L/∂x is δ^h of the
+layer below.  Parameters, one flat dict: "l1.W_xh" (H, D), "l1.W_hh" (H, H), "l1.b_h" (H, 1), "l1r.…" (backward
+direction), "l2.W_xh" (H, H or 2H), …, "W_hy" (O, H or 2H), "b_y" (O, 1).
 """
 
 from __future__ import annotations
@@ -28,9 +23,9 @@ from .functional import draw_params
 from .functional import forward as rnn_forward
 from .validation import (
     as_float_array,
+    as_generator,
     check_arrays,
     check_float_dtype,
-    check_generator_or_none,
     check_inputs,
     check_positive,
     check_shapes,
@@ -47,7 +42,7 @@ def init_params(D, H, O, *, layers=2, bidirectional=False, rng=None, scale=0.1, 
     D, H, O, L = check_size(D, "D"), check_size(H, "H"), check_size(O, "O"), check_size(layers, "layers")
     if not isinstance(bidirectional, bool):
         raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
-    rng, scale, dtype = check_generator_or_none(rng), check_positive(scale, "scale"), check_float_dtype(dtype)
+    rng, scale, dtype = as_generator(rng, seeds=False), check_positive(scale, "scale"), check_float_dtype(dtype)
     width, params = 2 * H if bidirectional else H, {}
     for l in range(1, L + 1):
         for direction in ("", "r") if bidirectional else ("",):
@@ -85,8 +80,7 @@ def _rnn(params, name, H):
 
 
 class DeepCache(NamedTuple):
-    """What :func:`backward` needs: each direction's cache from ``rnn_lib.forward`` (layer by layer), the top
-    layer's outputs (T, B, H or 2H), and single (x was one sequence (T, D))."""
+    """Each direction's ``rnn_lib.forward`` cache, the top layer's outputs (T, B, H or 2H), single."""
 
     caches: list
     top: np.ndarray
@@ -112,10 +106,7 @@ def forward(params, x):
 
 
 def backward(params, cache, dy):
-    """BPTT through the stack, given dy = ∂L/∂ŷ shaped like y_hat.
-
-    Returns the gradients named like params, and "x" = ∂L/∂x shaped like x.
-    """
+    """BPTT through the stack, given dy = ∂L/∂ŷ like y_hat: gradients named like params, and "x" like x."""
     L, bidirectional, _, H = structure(params)
     if type(cache) is not DeepCache:
         raise TypeError(f"cache must be the second value returned by deep.forward, got {describe(cache)}")

@@ -15,9 +15,9 @@ import numpy as np
 
 from . import validation
 from .validation import (
+    as_generator,
     check_arrays,
     check_float_dtype,
-    check_generator_or_none,
     check_h0,
     check_inputs,
     check_shapes,
@@ -51,7 +51,7 @@ def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> di
     rng None (numpy's global RNG) or a Generator.  Returns a dict with the shapes of :func:`param_shapes`.
     """
     D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = check_generator_or_none(rng)
+    rng = as_generator(rng, seeds=False)
     dtype = check_float_dtype(dtype)
     shapes = param_shapes(D, H, O, G)
     check_fits(

@@ -8,17 +8,10 @@ One step, for one sequence in column form, with PyTorch's gate blocks r, z, n st
     h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}                        (H)
     ŷ_t = W_hy h_t + b_y                                          (O)  the course's read-out
 
-W_ir, W_iz, W_in are the three blocks of W_ih (3H, D), and so on: the parameters are nn.GRU's
-weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 (as columns) and an nn.Linear read-out,
-W_ih (3H, D), W_hh (3H, H), b_ih (3H, 1), b_hh (3H, 1), W_hy (O, H), b_y (O, 1).  r_t multiplies
-W_hn h_{t−1} + b_hn *after* the product (PyTorch and cuDNN; Cho et al. 2014 apply it to h_{t−1} before),
-so each step needs one product h_{t−1} W_hhᵀ for all three blocks, and b_hn is not redundant with b_in.
-
-Notation in the code: a_x = W_ih x_t + b_ih and a_h = W_hh h_{t−1} + b_hh (3H each, blocks r, z, n);
-hn = the n block of a_h.  Their gradients are dh_raw_x = ∂L/∂a_x and dh_raw_h = ∂L/∂a_h (the δ^a of the
-course, ``dh_raw``, on each side).  Row form, one row per sequence; states with T + 1 rows, h[0] = h_0;
-x[t − 1], gates[t − 1] and hn[t − 1] belong to step t.  ``rnn_lib.fast.gru`` computes the same numbers faster
-(what the trainers run); the tests hold the two equal.
+Parameters (nn.GRU's, as columns): W_ih (3H, D) = [W_ir; W_iz; W_in], W_hh (3H, H), b_ih, b_hh (3H, 1), W_hy (O, H),
+b_y (O, 1).  r_t multiplies W_hn h_{t−1} + b_hn *after* the product (PyTorch), so one product h_{t−1} W_hhᵀ serves
+all three blocks.  In the code a_x = W_ih x_t + b_ih, a_h = W_hh h_{t−1} + b_hh, hn their n block of a_h; δ^a on each
+side is dh_raw_x, dh_raw_h.  Row form; h[0] = h_0; ``rnn_lib.fast.gru`` computes the same numbers faster.
 """
 
 from __future__ import annotations

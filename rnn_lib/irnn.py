@@ -19,9 +19,9 @@ from .parameters import PARAM_NAMES
 from .reference import output_step_backward, output_step_forward
 from .validation import (
     all_finite,
+    as_generator,
     check_backward,
     check_float_dtype,
-    check_generator_or_none,
     check_h0,
     check_inputs,
     check_params,
@@ -42,7 +42,7 @@ class ReluCache(NamedTuple):
 def init_params(D, H, O, *, rng=None, scale=0.001, dtype=np.float64) -> dict:
     """W_hh = I (H, H), zero biases, W_xh (H, D) then W_hy (O, H) ~ N(0, 1) · scale; rng as ``rnn_lib.init_params``."""
     D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = check_generator_or_none(rng)
+    rng = as_generator(rng, seeds=False)
     scale = check_positive(scale, "scale")
     dtype = check_float_dtype(dtype)
     draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)

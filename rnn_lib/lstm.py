@@ -8,16 +8,9 @@ One step, for one sequence in column form, with PyTorch's gate blocks i, f, g, o
     h_t = o_t ⊙ tanh(c_t)                               (H)
     ŷ_t = W_hy h_t + b_y                                (O)   the course's read-out; L = ½ Σ_t ‖ŷ_t − y_t‖²
 
-Parameters (``rnn_lib.gated`` has the layout): W_ih (4H, D), W_hh (4H, H), b_ih (4H, 1), b_hh (4H, 1),
-W_hy (O, H), b_y (O, 1): nn.LSTM's weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 (as columns) and an
-nn.Linear read-out, number for number.  The code works in row form, one row per sequence of a batch
-(a_t = x_t W_ihᵀ + …).  States of a whole sequence have T + 1 rows: h[0] = h_0, c[0] = c_0, h[t] = h_t;
-x[t − 1], gates[t − 1] and tanh_c[t − 1] belong to step t.  δ^a_t = ∂L/∂a_t is ``dh_raw``, as for the RNN.
-
-The pieces, smallest first: :func:`gates_forward` / :func:`gates_backward` (the element-wise part of a step),
-:func:`lstm_step_forward` / :func:`lstm_step_backward` (one step with its products), and the checked
-:func:`forward` / :func:`backward` over whole sequences, loops over the steps.  ``rnn_lib.fast.lstm`` computes
-the same numbers faster (what the trainers run); the tests hold the two equal.
+Parameters: W_ih (4H, D), W_hh (4H, H), b_ih (4H, 1), b_hh (4H, 1) (nn.LSTM's, as columns), W_hy (O, H), b_y (O, 1).
+Row form, one row per sequence; h[0] = h_0, c[0] = c_0, h[t] = h_t; x[t − 1], gates[t − 1], tanh_c[t − 1] belong to
+step t; δ^a_t = ∂L/∂a_t is ``dh_raw``.  ``rnn_lib.fast.lstm`` computes the same numbers faster (tested equal).
 """
 
 from __future__ import annotations
@@ -50,13 +43,10 @@ def check_forget_bias(forget_bias, dtype=np.float64) -> float:
 
 
 def init_params(D, H, O, *, rng=None, dtype=np.float64, forget_bias=0.0):
-    """LSTM parameters: weights ~ U(−1/√H, 1/√H) as in PyTorch, zero biases, optionally a forget-gate bias.
+    """LSTM parameters: weights ~ U(−1/√H, 1/√H) as in PyTorch, zero biases but ``forget_bias`` in b_ih's f block.
 
-    ``forget_bias`` goes into the f block of b_ih (b_hh stays zero: only their sum acts).  With 0,
-    f_t = σ(0) = 0.5 at the start, so the cell state keeps half its content per step and the error
-    carried along c_{t−1} ← c_t shrinks by half per step; 1 gives σ(1) ≈ 0.73 (Gers et al., 2000;
-    recommended by Jozefowicz et al., 2015).  rng and dtype as in :func:`rnn_lib.gated.init_params`.
-    Returns the dict of :func:`param_shapes`.
+    With 0, f_t = σ(0) = 0.5 at the start: c keeps half its content per step; 1 gives σ(1) ≈ 0.73 (Gers et al.,
+    2000).  rng and dtype as in :func:`rnn_lib.gated.init_params`.  Returns the dict of :func:`param_shapes`.
     """
     forget_bias = check_forget_bias(forget_bias, check_float_dtype(dtype))
     params = gated.init_params(D, H, O, G, "LSTM", rng=rng, dtype=dtype)

@@ -17,9 +17,9 @@ from .validation import (
     check_arrays,
     check_float_dtype,
     check_inputs,
-    check_learning_rate,
     check_memory,
     check_number,
+    check_positive,
     check_shapes,
     check_size,
     check_targets,
@@ -88,7 +88,7 @@ class RecurrentModel:
         y: targets (T, O) ((T,) when O = 1, or (T, O, 1)).  :class:`CallOrderError` without a forward pass of this x
         with these weights since the last backward; FloatingPointError (model unchanged) if a parameter would overflow.
         """
-        lr = check_learning_rate(learning_rate)
+        lr = check_positive(learning_rate, "learning_rate")
         if self._forwarded is None:
             if self._stepped:
                 raise CallOrderError(
@@ -127,7 +127,7 @@ class RecurrentModel:
 
     def train_step(self, x, y, learning_rate=0.01) -> float:
         """One SGD step on (x, y), as forward then backward would take it; returns the loss before the step."""
-        lr = check_learning_rate(learning_rate)
+        lr = check_positive(learning_rate, "learning_rate")
         params, y, y_hat, cache = self._run(x, y, updating=True)
         self._step(params, self._gradients(params, cache, y_hat, y), lr)
         return reference.loss(y_hat, y)

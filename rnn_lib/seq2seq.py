@@ -119,11 +119,8 @@ class Seq2SeqCache(NamedTuple):
 
 
 def forward(params, src, tgt, attention=None):
-    """Teacher-forced forward pass.
-
-    Inputs: params (:func:`init_params`); src (S, B) and tgt (T, B) tokens; attention None, "additive" or "dot".
-    Returns ``(logits (T, B, V), cache)``.
-    """
+    """Teacher-forced forward pass: src (S, B), tgt (T, B) tokens, attention None, "additive" or "dot" →
+    ``(logits (T, B, V), cache)``."""
     attention = check_attention(attention)
     V, H = check_params(params, attention)
     src, tgt, lengths = check_tokens(src, tgt, V)
@@ -143,10 +140,8 @@ def forward(params, src, tgt, attention=None):
 
 
 def loss(logits, tgt):
-    """Mean over sequences of the summed cross-entropy up to and including each target's EOS (PAD steps masked).
-
-    Inputs: logits (T, B, V), tgt (T, B).  Returns ``(loss, dlogits)``, dlogits 0 at masked steps.
-    """
+    """Mean over sequences of the summed cross-entropy up to each EOS: logits (T, B, V), tgt (T, B) →
+    ``(loss, dlogits)``, dlogits 0 at PAD steps."""
     keep = check_class_targets(tgt, None, np.shape(logits)[-1], name="tgt") != PAD
     total, d = softmax_cross_entropy(logits[keep][:, None], np.asarray(tgt)[keep][:, None])
     dlogits = np.zeros_like(logits)
@@ -155,10 +150,7 @@ def loss(logits, tgt):
 
 
 def backward(params, cache, dlogits):
-    """Backpropagation through the decoder, the attention, the bridge and the encoder.
-
-    Inputs: dlogits (T, B, V) = ∂L/∂z.  Returns the gradients, named and shaped like params.
-    """
+    """Back through the decoder, attention, bridge and encoder: dlogits (T, B, V) → gradients like params."""
     if type(cache) is not Seq2SeqCache:
         raise TypeError(f"cache must be the second value returned by seq2seq.forward, got {describe(cache)}")
     V, H = check_params(params, cache.attention)
@@ -184,11 +176,8 @@ def backward(params, cache, dlogits):
 
 
 def greedy_decode(params, src, T, attention=None):
-    """Free running: the decoder is fed its own most likely token, from BOS, for T steps.
-
-    Inputs: src (S, B) tokens; T a positive int.  Returns ``(tokens (T, B) int, weights (T, B, S) or None)``:
-    the attention weights of each step (the attention map), None without attention.
-    """
+    """Free running from BOS for T steps, fed its own most likely token: src (S, B) →
+    ``(tokens (T, B), attention maps (T, B, S) or None)``."""
     attention = check_attention(attention)
     V, H = check_params(params, attention)
     src, _, lengths = check_tokens(src, None, V)
@@ -215,11 +204,8 @@ def exact_match(tokens, tgt):
 
 
 def train(params, make_batch, *, steps, lr, attention=None, clip=1.0, on_update=None):
-    """Adam on fresh batches: ``make_batch(step)`` → (src, tgt); gradients clipped to global norm ``clip``.
-
-    Changes params in place; calls ``on_update(updates_done, loss, params)`` after each update if given (to measure).
-    Returns the loss of every step (list of floats).
-    """
+    """Adam on fresh batches ``make_batch(step)`` → (src, tgt), clipped to global norm ``clip``, params in place;
+    ``on_update(updates_done, loss, params)`` after each update.  Returns every step's loss."""
     opt, losses = Adam(params, lr=lr), []
     for step in range(check_size(steps, "steps")):
         src, tgt = make_batch(step)

@@ -7,6 +7,7 @@ objective is the *mean* per-sequence loss (1/B) Σ_b L_b, so that η means the s
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -15,18 +16,56 @@ import numpy as np
 from . import reference
 from .cells import RNN, Cell, check_cell
 from .clipping import apply_clip
-from .progress import Progress
 from .updates import sgd_step
 from .validation import (
     as_generator,
     as_params,
     check_clip,
-    check_learning_rate,
+    check_positive,
     check_size,
     check_training_data,
     check_updatable,
     describe,
 )
+
+PROGRESS_INTERVAL = 2.0  # seconds between two progress lines
+AUTO_PROGRESS_AFTER = 5.0  # progress="auto" prints only when the whole run is expected to take longer
+
+
+class Progress:
+    """Prints a short progress line to stdout at most every PROGRESS_INTERVAL seconds, and keeps the time.
+
+    mode True: always; False: never; "auto": only when the run, estimated after its first epoch,
+    takes longer than AUTO_PROGRESS_AFTER seconds (so quick runs, and notebooks, stay silent).
+    """
+
+    def __init__(self, mode, total_epochs):
+        if mode not in (True, False, "auto") or isinstance(mode, int) and not isinstance(mode, bool):
+            raise ValueError(f"progress must be True, False or 'auto', got {mode!r}")
+        self.mode, self.total = mode, total_epochs
+        self.start = self.last = time.perf_counter()
+        self.printed = False
+
+    def elapsed(self) -> float:
+        """Seconds since the run started."""
+        return time.perf_counter() - self.start
+
+    def update(self, epoch, loss, grad_norm) -> float:
+        """Report the end of ``epoch`` (from 1); returns the seconds elapsed."""
+        now = time.perf_counter()
+        elapsed = now - self.start
+        if self.mode == "auto" and epoch == 1:
+            self.mode = elapsed * self.total > AUTO_PROGRESS_AFTER
+        done = epoch == self.total
+        if self.mode is True and (now - self.last >= PROGRESS_INTERVAL or (done and self.printed) or epoch == 1):
+            eta = elapsed / epoch * (self.total - epoch)
+            print(
+                f"epoch {epoch:>{len(str(self.total))}}/{self.total}  loss {loss:.4g}  |g| {grad_norm:.3g}  "
+                f"{elapsed:.0f} s" + ("" if done else f" (about {eta:.0f} s left)"),
+                flush=True,
+            )
+            self.last, self.printed = now, True
+        return elapsed
 
 
 class TrainingDiverged(FloatingPointError):
@@ -174,7 +213,7 @@ def check_trainer(
             )
         learning_rate = None
     if optimizer is None:
-        lr = check_learning_rate(0.01 if learning_rate is None else learning_rate)
+        lr = check_positive(0.01 if learning_rate is None else learning_rate, "learning_rate")
     elif learning_rate is not None:
         raise ValueError(
             "give either learning_rate (plain SGD) or optimizer (which has its own lr), not both; "

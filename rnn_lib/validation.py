@@ -187,11 +187,6 @@ def check_positive(value, name: str) -> float:
     return check_number(value, name, above=0)
 
 
-def check_learning_rate(value) -> float:
-    """A finite, positive learning rate as a float."""
-    return check_number(value, "learning_rate", above=0)
-
-
 def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
     """float32 or float64 as a numpy dtype; anything else is a TypeError naming ``name``."""
     try:
@@ -213,11 +208,6 @@ def as_generator(rng, *, seeds: bool = True, name: str = "rng"):
         return np.random.default_rng(int(rng))
     expected = "an int seed or" if seeds else "None (numpy's global RNG, as the problem uses) or"
     raise TypeError(f"{name} must be {expected} a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
-
-
-def check_generator_or_none(rng, name: str = "rng"):
-    """None (numpy's global RNG, the problem's) or a numpy Generator: :func:`as_generator` without seeds."""
-    return as_generator(rng, seeds=False, name=name)
 
 
 def _label(owner: str, name: str) -> str:
