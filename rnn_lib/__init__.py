@@ -6,21 +6,7 @@ models (``SimpleRNN``, the problem's class), ``data``, ``attention``, ``deep``, 
 every module.  Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
 """
 
-from . import (
-    cells,
-    clipping,
-    data,
-    engine,
-    gradcheck,
-    gru,
-    irnn,
-    losses,
-    lstm,
-    optim,
-    reference,
-    tbptt,
-    training,
-)
+from . import cells, clipping, data, engine, gradcheck, gru, irnn, losses, lstm, optim, reference, tbptt, training
 from .functional import backward, forward, init_params
 from .losses import loss, loss_grad
 from .model import GRUModel, LSTMModel, SimpleRNN
@@ -29,6 +15,7 @@ from .reference import output_step_backward, output_step_forward, rnn_step_backw
 from .validation import CallOrderError
 
 __version__ = "0.1.0"
+
 
 __all__ = [
     "CallOrderError",

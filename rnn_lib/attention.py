@@ -20,14 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .functional import drawn_atomically
-from .validation import (
-    as_float_array,
-    as_generator,
-    check_arrays,
-    check_float_dtype,
-    check_size,
-    describe,
-)
+from .validation import as_float_array, as_generator, check_arrays, check_float_dtype, check_size, describe
 
 PARAM_NAMES = ("W_q", "W_k", "v")
 KINDS = ("additive", "dot")

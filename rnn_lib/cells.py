@@ -27,42 +27,29 @@ class Cell:
     last_states: Callable
 
 
-RNN = Cell(
-    "RNN",
-    PARAM_NAMES,
-    ("h0",),
-    check_params,
-    engine.forward,  # trusting: the trainers check the data and the parameters once, before the first step
-    engine.backward,
-    lambda cache: {"h0": cache.h[-1]},
-)
-LSTM = Cell(
-    "LSTM",
-    gated.PARAM_NAMES,
-    ("h0", "c0"),
-    lambda params: gated.check_params(params, lstm.G, "LSTM"),
-    fast_lstm.forward,  # trusting and fast: the same numbers as lstm.forward, which checks its arguments
-    fast_lstm.backward,
-    lambda cache: {"h0": cache.h[-1], "c0": cache.c[-1]},
-)
-GRU = Cell(
-    "GRU",
-    gated.PARAM_NAMES,
-    ("h0",),
-    lambda params: gated.check_params(params, gru.G, "GRU"),
-    fast_gru.forward,
-    fast_gru.backward,
-    lambda cache: {"h0": cache.h[-1]},
-)
-IRNN = Cell(
-    "IRNN",
-    PARAM_NAMES,
-    ("h0",),
-    check_params,
-    irnn.run_forward,  # the ReLU RNN: the course's RNN with max(a, 0) for tanh (start it with irnn.init_params)
-    irnn.run_backward,
-    lambda cache: {"h0": cache.h[-1]},
-)
+def _last_h(cache):
+    return {"h0": cache.h[-1]}
+
+
+def _last_h_c(cache):
+    return {"h0": cache.h[-1], "c0": cache.c[-1]}
+
+
+def _lstm_sizes(params):
+    return gated.check_params(params, lstm.G, "LSTM")
+
+
+def _gru_sizes(params):
+    return gated.check_params(params, gru.G, "GRU")
+
+
+# The trainers check the data and the parameters once, before the first step: each cell's forward and backward trust
+# them.  The gated cells run their fast versions (the same numbers as lstm.forward, gru.forward); the IRNN is the
+# course's RNN with max(a, 0) for tanh (start it with irnn.init_params).
+RNN = Cell("RNN", PARAM_NAMES, ("h0",), check_params, engine.forward, engine.backward, _last_h)
+LSTM = Cell("LSTM", gated.PARAM_NAMES, ("h0", "c0"), _lstm_sizes, fast_lstm.forward, fast_lstm.backward, _last_h_c)
+GRU = Cell("GRU", gated.PARAM_NAMES, ("h0",), _gru_sizes, fast_gru.forward, fast_gru.backward, _last_h)
+IRNN = Cell("IRNN", PARAM_NAMES, ("h0",), check_params, irnn.run_forward, irnn.run_backward, _last_h)
 CELLS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU, "IRNN": IRNN}
 
 

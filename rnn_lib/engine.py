@@ -33,10 +33,8 @@ _WORKSPACE = threading.local()  # each thread's block buffers for backward, kept
 
 
 def block_buffers(K: int, B: int, H: int, dtype) -> np.ndarray:
-    """(3, K, B, H) for δ^h, tanh′ and δ^a of K steps: this thread's array of the last call when the sizes match.
-
-    Fresh megabytes are page-faulted in on every call, which costs more than the arithmetic (benchmarks/README).
-    """
+    """(3, K, B, H) for δ^h, tanh′ and δ^a of K steps, kept per thread between calls: fresh megabytes would be
+    page-faulted in on every call, at more cost than the arithmetic (benchmarks/README)."""
     key = (K, B, H, np.dtype(dtype))
     kept = getattr(_WORKSPACE, "buffers", None)
     if kept is None or kept[0] != key:

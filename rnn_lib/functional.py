@@ -9,7 +9,6 @@ from .parameters import PARAM_NAMES, param_shapes
 from .validation import (
     as_generator,
     check_backward,
-    check_cache,  # noqa: F401  (rnn_lib.irnn imports it from here)
     check_float_dtype,
     check_h0,
     check_inputs,

@@ -18,7 +18,6 @@ from .validation import (
     check_float_dtype,
     check_inputs,
     check_memory,
-    check_number,
     check_positive,
     check_shapes,
     check_size,
@@ -230,7 +229,7 @@ class LSTMModel(RecurrentModel):
     param_shapes = staticmethod(lstm.param_shapes)
 
     def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64, forget_bias=0.0):
-        self._forget_bias = check_number(forget_bias, "forget_bias")
+        self._forget_bias = lstm.check_forget_bias(forget_bias)  # before the first draw
         super().__init__(input_size, hidden_size, output_size, rng=rng, dtype=dtype)
 
     def _draw(self, D, H, O, *, rng, dtype):

@@ -33,11 +33,8 @@ AUTO_PROGRESS_AFTER = 5.0  # progress="auto" prints only when the whole run is e
 
 
 class Progress:
-    """Prints a short progress line to stdout at most every PROGRESS_INTERVAL seconds, and keeps the time.
-
-    mode True: always; False: never; "auto": only when the run, estimated after its first epoch,
-    takes longer than AUTO_PROGRESS_AFTER seconds (so quick runs, and notebooks, stay silent).
-    """
+    """A progress line at most every PROGRESS_INTERVAL seconds; mode True, False or "auto" (runs estimated after one
+    epoch to take longer than AUTO_PROGRESS_AFTER seconds), and the time."""
 
     def __init__(self, mode, total_epochs):
         if mode not in (True, False, "auto") or isinstance(mode, int) and not isinstance(mode, bool):

@@ -15,13 +15,8 @@ from .validation import all_finite, check_updatable
 
 
 def commit(targets: dict, new: dict, *, owner=None, **attributes) -> None:
-    """Copy ``new[k]`` into ``targets[k]`` in place for every key of ``new``, and set ``owner``'s ``attributes``.
-
-    One C-level call does it all (``map`` and ``list`` run in C; the array copies and the attribute writes are
-    C too): there is no Python line in between for a signal handler or a tracer to stop at.  The caller has
-    checked that the values fit (same shapes, writeable targets that share no memory, see
-    :func:`rnn_lib.validation.check_updatable`); a copy that cannot fail cannot leave a mix.
-    """
+    """Copy ``new[k]`` into ``targets[k]`` in place and set ``owner``'s ``attributes``, in one C-level call (``map``
+    and ``list`` run in C): no Python line for a signal or tracer to stop at.  The caller checked that the values fit."""
     containers = [targets[k] for k in new] + ([vars(owner)] * len(attributes) if attributes else [])
     keys = [Ellipsis] * len(new) + list(attributes)
     values = list(new.values()) + list(attributes.values())
@@ -29,12 +24,7 @@ def commit(targets: dict, new: dict, *, owner=None, **attributes) -> None:
 
 
 def sgd_step(params: dict, grads: dict, learning_rate: float, names, *, owner=None, **attributes) -> None:
-    """p ← p − η ∂L/∂p for the parameters ``names``, in place, all or nothing (``owner``, ``attributes``: see commit).
-
-    Trusting about shapes (the caller checked the gradients); checks that the parameters can be
-    updated in place, computes every new value first, and raises FloatingPointError with no parameter
-    changed if any of them is not finite, or so large that its square overflows (see ``validation``).
-    """
+    """p ← p − η ∂L/∂p for the parameters ``names``, in place, all or nothing (FloatingPointError if one overflows)."""
     check_updatable(params, names)
     with np.errstate(over="ignore", invalid="ignore"):  # reported below, as one error
         new = {k: params[k] - learning_rate * grads[k] for k in names}
