@@ -3,7 +3,7 @@
 Every k1 steps, the losses of those k1 steps are backpropagated through the last k2 ≥ k1 steps only; the state
 is carried forward as a *number*.  For the chunk c+1 … e the window is s+1 … e, s = max(c − (k2 − k1), 0): the
 gradient is exactly that of Σ_chunks Σ_{t = c+1..e} L_t(θ; h_s held fixed).  k1 = k2 ≥ T is full BPTT.  Memory
-grows with k2, not T.  ``loss=softmax_cross_entropy`` trains on symbols; gated cells train with k2 = k1.
+grows with k2, not T.  ``loss=softmax_cross_entropy`` for symbols.  (``course.stateful`` trains with them.)
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from . import engine, reference
 from .cells import RNN
 from .losses import check_class_targets, softmax_cross_entropy
 from .parameters import PARAM_NAMES
-from .training import History, check_trainer
-from .validation import check_sequences, check_size, check_truncation
+from .validation import check_sequences, check_truncation
 
 
 class TruncatedGradients(NamedTuple):
@@ -44,7 +43,7 @@ def _cross_entropy(logits, y):
     return math.inf, np.zeros_like(logits)
 
 
-def _windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
+def windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
     """Yield ``(loss, grads, h_e)`` per chunk c+1 … e, reading ``params`` afresh for each (trusting).
 
     x (T, B, D), y (T, B, O) or (T, B) indices, h0 (B, H); loss_fn(y_hat, y) → (loss, ∂L/∂ŷ).
@@ -68,19 +67,8 @@ def _windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
         h_hist = h_win[max(h_win.shape[0] - keep - 1, 0) :]
 
 
-def _chunks(params, x, y, k, states, loss_fn, cell):
-    """Yield ``(loss, grads, states_e)`` per chunk of k steps for any cell: BPTT(k, k); states {name: (B, H)}."""
-    for c in range(0, x.shape[0], k):
-        e = min(c + k, x.shape[0])
-        y_hat, cache = cell.forward(params, x[c:e], **states)
-        loss, dy = loss_fn(y_hat, y[c:e])
-        grads = cell.backward(params, cache, dy)  # the gradients reaching the chunk's first states are dropped
-        states = cell.last_states(cache)
-        yield loss, {name: grads[name] for name in cell.param_names}, states
-
-
-def _checked(params, x, y, h0, loss, cell=RNN):
-    """x, y, h0 as the trusting code wants them (see ``validation.check_sequences``), and the loss function."""
+def checked_sequences(params, x, y, h0, loss, cell=RNN):
+    """``(x (T, B, D), y, h0 (B, H), single, loss_fn)`` checked (``validation.check_sequences``), for ``loss``."""
     if loss is None:
         return (*check_sequences(params, x, y, h0, sizes=cell.sizes), _squared_error)
     if loss is softmax_cross_entropy:  # every target checked here, before the first chunk's update
@@ -99,59 +87,11 @@ def truncated_gradients(params, x, y, k1, k2=None, h0=None, *, loss=None) -> Tru
     Returns :class:`TruncatedGradients` ``(grads, h_last, loss)``.
     """
     k1, k2 = check_truncation(k1, k2)
-    xb, yb, h_start, single, loss_fn = _checked(params, x, y, h0, loss)
+    xb, yb, h_start, single, loss_fn = checked_sequences(params, x, y, h0, loss)
     grads = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}
     total, h = 0.0, h_start
-    for chunk_loss, g, h in _windows(params, xb, yb, k1, k2, h_start, loss_fn):
+    for chunk_loss, g, h in windows(params, xb, yb, k1, k2, h_start, loss_fn):
         total += chunk_loss
         for k in PARAM_NAMES:
             grads[k] += g[k]
     return TruncatedGradients(grads, h[0] if single else h, total)
-
-
-def train_tbptt(
-    params_or_model,
-    x,
-    y,
-    *,
-    k1,
-    k2=None,
-    epochs=1,
-    learning_rate=None,
-    optimizer=None,
-    clip=None,
-    progress="auto",
-    loss=None,
-    cell=RNN,
-) -> History:
-    """Stateful training on long sequences: one update per chunk of k1 steps, the state carried over.
-
-    x, y, loss as in :func:`truncated_gradients`; each epoch starts from zero states; each chunk's gradient, divided
-    by B, updates the parameters as in ``training.train`` (learning_rate or optimizer, clip; any cell, gated ones with
-    k2 = k1).  Returns a ``History`` (per epoch the summed per-sequence loss, per chunk ``step_loss``).
-    """
-    epochs = check_size(epochs, "epochs")
-    trainer = check_trainer(params_or_model, cell, learning_rate, optimizer, clip, steps=epochs, progress=progress)
-    cell, params, history = trainer.cell, trainer.params, trainer.history
-    k1, k2 = check_truncation(k1, k2)
-    if cell is not RNN and k2 != k1:
-        raise ValueError(
-            f"the {cell.name} trains in chunks with k2 = k1 (its states carried as numbers), got k1 = {k1}, k2 = {k2}"
-        )
-    xb, yb, h0, _, loss_fn = _checked(params, x, y, None, loss, cell)
-    B = xb.shape[1]
-
-    for epoch in range(1, epochs + 1):
-        if cell is RNN:
-            chunks = _windows(params, xb, yb, k1, k2, h0, loss_fn)
-        else:
-            chunks = _chunks(params, xb, yb, k1, {name: np.zeros_like(h0) for name in cell.state_names}, loss_fn, cell)
-        loss_sum = 0.0
-        with np.errstate(over="ignore", invalid="ignore"):
-            for chunk_loss, grads, _ in chunks:
-                chunk_loss, grads = chunk_loss / B, {k: g / B for k, g in grads.items()}
-                # The update lands before the next chunk's forward pass, which uses the new parameters.
-                trainer.step(float(chunk_loss), grads)
-                loss_sum += chunk_loss
-        trainer.end_epoch(epoch, loss_sum)
-    return history

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from course.stateful import train_tbptt
 from rnn_lib import SimpleRNN, clipping, data, gradcheck
-from rnn_lib.tbptt import train_tbptt
 from rnn_lib.training import train
 
 D, H, O, T = 4, 4, 1, 5  # D = H, so that W_xh and W_hh could be one array
