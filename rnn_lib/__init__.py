@@ -17,33 +17,7 @@ from .validation import CallOrderError
 __version__ = "0.1.0"
 
 
-__all__ = [
-    "CallOrderError",
-    "GRUModel",
-    "LSTMModel",
-    "PARAM_NAMES",
-    "SimpleRNN",
-    "backward",
-    "cells",
-    "clipping",
-    "data",
-    "engine",
-    "forward",
-    "gradcheck",
-    "gru",
-    "init_params",
-    "irnn",
-    "loss",
-    "loss_grad",
-    "losses",
-    "optim",
-    "lstm",
-    "output_step_backward",
-    "output_step_forward",
-    "param_shapes",
-    "reference",
-    "rnn_step_backward",
-    "rnn_step_forward",
-    "tbptt",
-    "training",
-]
+__all__ = ["CallOrderError", "GRUModel", "LSTMModel", "PARAM_NAMES", "SimpleRNN", "backward", "cells", "clipping"]
+__all__ += ["data", "engine", "forward", "gradcheck", "gru", "init_params", "irnn", "loss", "loss_grad", "losses"]
+__all__ += ["optim", "lstm", "output_step_backward", "output_step_forward", "param_shapes", "reference"]
+__all__ += ["rnn_step_backward", "rnn_step_forward", "tbptt", "training"]

@@ -6,8 +6,7 @@ The parameter gradients are treated as one long vector g (Pascanu, Mikolov & Ben
     by norm        g ← g · c / max(‖g‖, c)            same direction, length at most c
     by value       g_i ← min(max(g_i, −c), c)         every entry in [−c, c]; the direction changes
 
-Every function returns new arrays of the parameter gradients only (``"x"``, ``"h0"`` are ignored); norms neither
-overflow nor underflow.
+Every function returns new arrays of the parameter gradients only; norms neither overflow nor underflow.
 """
 
 from __future__ import annotations

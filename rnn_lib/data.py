@@ -70,10 +70,8 @@ def adding_problem(n_sequences, T=20, *, rng=0):
     half = T // 2
     first = g.integers(0, half, size=B)
     second = g.integers(half, T, size=B)
-    markers = np.zeros((T, B))
-    cols = np.arange(B)
-    markers[first, cols] = 1.0
-    markers[second, cols] = 1.0
+    markers, cols = np.zeros((T, B)), np.arange(B)
+    markers[first, cols] = markers[second, cols] = 1.0
     x = np.stack([values, markers], axis=-1)
     y = (values[first, cols] + values[second, cols])[:, None]
     return x, y
@@ -87,13 +85,7 @@ def remember_first(n_sequences, T=20, *, rng=0):
     B, T = _sequences(n_sequences, T, 6)
     if T < 2:
         raise ValueError(f"remember_first needs T >= 2 (a sign, then at least one step to hold it), got T = {T}")
-    g = as_generator(rng)
-    sign = g.choice([-1.0, 1.0], size=B)
-    values = g.uniform(-1.0, 1.0, size=(T, B))
-    values[0] = sign
-    markers = np.zeros((T, B))
-    markers[0] = 1.0
-    return np.stack([values, markers], axis=-1), sign[:, None]
+    return remember_at(B, T, step=1, rng=rng)  # the same draws: the sign, then the distractors
 
 
 def remember_at(n_sequences, T=20, *, step=None, rng=0):
@@ -102,7 +94,7 @@ def remember_at(n_sequences, T=20, *, step=None, rng=0):
 
     Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
     """
-    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    B, T = _sequences(n_sequences, T, 6)
     if step is None:
         if T < 4:
             raise ValueError(f"remember_at with a random step needs T >= 4 (steps 2 … T/2 to choose from), got T = {T}")

@@ -22,9 +22,8 @@ class ForwardCache(NamedTuple):
     single: bool
 
 
-# Up to this many bytes of δ^a the backward pass holds all T steps at once (each weight gradient is
-# then one product); above it, BLOCKS blocks of steps, so its working memory stays an eighth of the
-# hidden states' while each block's products are still large enough to run at full speed.
+# Up to this many bytes of δ^a backward holds all T steps at once; above it, BLOCKS blocks of steps (an eighth of the
+# states' memory, products still large enough to run at full speed).
 ONE_BLOCK_BYTES = 8 * 2**20
 BLOCKS = 8
 
@@ -51,8 +50,7 @@ def steps_per_block(T: int, B: int, H: int, itemsize: int) -> int:
 
 def forward(params, x, h0=None):
     """Same as ``reference.forward``: x (T, D) or (T, B, D), h0 (H,) or (B, H) → ``(y_hat, cache)``."""
-    # Plain lookups and np.dot on 2-D arrays throughout: on a small problem (T = 4, H = 5) each
-    # numpy call costs about as much as its arithmetic, so the fewer and cheaper calls, the better.
+    # Plain lookups and np.dot on 2-D arrays: on small problems each numpy call costs as much as its arithmetic.
     W_xh, W_hh, W_hy, b_h, b_y = params["W_xh"], params["W_hh"], params["W_hy"], params["b_h"], params["b_y"]
     dtype = W_hh.dtype
     single = x.ndim == 2
@@ -63,13 +61,11 @@ def forward(params, x, h0=None):
     h = np.zeros((T + 1, B, H), dtype=dtype)  # h[0] = h_0 = 0 unless h0 is given
     if h0 is not None:
         h[0] = np.reshape(h0, (B, H))
-    # a_t = x_t W_xhᵀ + b_hᵀ + h_{t−1} W_hhᵀ: the first two terms for every step in one product,
-    # written straight into h[1:]; step t then adds the third and applies tanh in place.
+    # a_t = x_t W_xhᵀ + b_hᵀ + h_{t−1} W_hhᵀ: the first two terms for every step in one product, into h[1:].
     h_rows = h[1:].reshape(T * B, H)  # a view: one row per (t, b)
     np.dot(xb.reshape(T * B, D), W_xh.T, out=h_rows)
     h_rows += b_h.T
-    # W_hhᵀ copied once into row-major order: the BLAS library multiplies by it faster than by
-    # the transposed view, and it does so T times.
+    # W_hhᵀ copied once into row-major order: BLAS multiplies by it faster than by the transposed view.
     W_hh_T = np.ascontiguousarray(W_hh.T)
     recurrent = np.empty((B, H), dtype=dtype)  # h_{t−1} W_hhᵀ, the same buffer at every step
     dot, add, tanh = np.dot, np.add, np.tanh
@@ -106,8 +102,7 @@ def backward(params, cache, dy):
     db_y = np.dot(ones, dy_rows)[:, None]
 
     K = steps_per_block(T, B, H, dtype.itemsize)
-    # δ^h, tanh′ and δ^a of one block's steps, reused by every block (and by the next call): the working memory is
-    # three blocks' worth whatever the number of blocks.
+    # δ^h, tanh′ and δ^a of one block's steps, reused by every block (and by the next call).
     dh_all, tanh_grad_all, dh_raw = block_buffers(K, B, H, dtype)
     raw_rows_all = dh_raw.reshape(K * B, H)  # δ^a_t, one row per (t, b): the same memory as dh_raw
     dh_next = np.empty((B, H), dtype=dtype)  # W_hhᵀ δ^a_{t+1}, written by the first step computed (t = T)

@@ -1,15 +1,12 @@
-"""What the LSTM and the GRU share: the parameter layout, its initialisation, σ, and the checks at their surface.
+"""What the LSTM and the GRU share: PyTorch's layout, its initialisation, σ, and the checks at their surface.
 
-Both keep PyTorch's layout (``nn.LSTM``, ``nn.GRU``) in the course's column-vector style, with G gate
-blocks of H rows stacked in one matrix (G = 4 for the LSTM, 3 for the GRU)::
-
-    W_ih (G·H, D)   W_hh (G·H, H)   b_ih (G·H, 1)   b_hh (G·H, 1)   W_hy (O, H)   b_y (O, 1)
-
-and the course's read-out and loss, ŷ_t = W_hy h_t + b_y, L = ½ Σ_t ‖ŷ_t − y_t‖².  Read ``lstm.py`` and
-``gru.py`` first; this module only holds what would otherwise be written twice.
+G gate blocks of H rows (G = 4 for the LSTM, 3 for the GRU): W_ih (G·H, D), W_hh (G·H, H), b_ih, b_hh (G·H, 1),
+and the course's read-out W_hy (O, H), b_y (O, 1).  Read ``lstm.py`` and ``gru.py`` first.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -20,9 +17,9 @@ from .validation import (
     check_float_dtype,
     check_h0,
     check_inputs,
+    check_memory,
     check_shapes,
     check_size,
-    out_of_memory,
 )
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
@@ -54,24 +51,13 @@ def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> di
     rng = as_generator(rng, seeds=False)
     dtype = check_float_dtype(dtype)
     shapes = param_shapes(D, H, O, G)
-    check_fits(
-        [(shape, np.float64) for shape in shapes.values()], f"the {cell}'s parameters for D = {D}, H = {H}, O = {O}"
-    )
+    n = sum(math.prod(shape) for shape in shapes.values())
+    check_memory(16 * n, f"the {cell}'s parameters for D = {D}, H = {H}, O = {O} ({n} numbers)")
     uniform = np.random.uniform if rng is None else rng.uniform
     k = 1.0 / np.sqrt(H)
     params = {name: uniform(-k, k, size=shapes[name]) for name in ("W_ih", "W_hh", "W_hy")}
     params.update({name: np.zeros(shapes[name]) for name in ("b_ih", "b_hh", "b_y")})
     return {name: params[name].astype(dtype) for name in PARAM_NAMES}
-
-
-def check_fits(arrays, what: str) -> None:
-    """A ValueError naming ``what`` unless arrays of these ``(shape, dtype)`` fit in memory together (a probe, freed)."""
-    try:
-        probe = [np.empty(shape, dtype) for shape, dtype in arrays]  # not touched: costs no time
-    except (MemoryError, ValueError):  # ValueError: more entries than an array can have
-        shapes = ", ".join(str(shape) for shape, _ in arrays)
-        raise out_of_memory(f"{what} (arrays of shapes {shapes})") from None
-    del probe
 
 
 def check_params(params, G: int, cell: str) -> tuple[int, int, int]:
@@ -96,8 +82,8 @@ def check_forward(params, x, states: dict, G: int, cell: str):
     shape = np.shape(x) if isinstance(x, np.ndarray) else None
     if shape is not None and len(shape) in (2, 3):  # before the copy: a broadcast view can be far larger than memory
         T, B = shape[0], 1 if len(shape) == 2 else shape[1]
-        kept = [(shape, dtype), ((T + 1, B, 2 * H), dtype), ((T, B, G * H + H + O), dtype)]
-        check_fits(kept, f"a forward pass of the {cell} over x of shape {shape} with H = {H}")
+        n = math.prod(shape) + (T + 1) * B * 2 * H + T * B * (G * H + H + O)  # x's copy, states, gates, y_hat
+        check_memory(n * dtype.itemsize, f"a forward pass of the {cell} over x of shape {shape} with H = {H}")
     x = check_inputs(x, D, dtype, copy=True)
     single = x.ndim == 2
     B = 1 if single else x.shape[1]

@@ -129,12 +129,8 @@ def lstm_step_backward(dh, dc_next, cache, *, gates_backward=gates_backward):
 
 # Whole sequences: a loop over the steps, forwards, then backwards.
 class LSTMCache(NamedTuple):
-    """What :func:`backward` needs from :func:`forward`, read-only.
-
-    x (T, B, D) inputs; h, c (T + 1, B, H) states with h[0] = h_0, c[0] = c_0; gates (T, B, 4H) the
-    activations i, f, g, o of step t in row t − 1; tanh_c (T, B, H) tanh(c_t) in row t − 1;
-    single: True when forward was given one sequence (T, D), so results are squeezed back.
-    """
+    """What :func:`backward` needs, read-only: x (T, B, D); h, c (T + 1, B, H); gates (T, B, 4H) (i, f, g, o of step
+    t in row t − 1); tanh_c (T, B, H); single: forward was given one sequence (T, D)."""
 
     x: np.ndarray
     h: np.ndarray
@@ -147,8 +143,7 @@ class LSTMCache(NamedTuple):
 def forward(params, x, h0=None, c0=None):
     """Run the LSTM over whole sequences.
 
-    Inputs: params, the six arrays of :func:`param_shapes`; x (T, D) or (T, B, D), time-major; h0, c0: initial
-    states, (H,) or (B, H), zeros when None.  The parameters' dtype decides the arithmetic.
+    Inputs: params (:func:`param_shapes`); x (T, D) or (T, B, D); h0, c0 (H,) or (B, H), zeros when None.
     Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`LSTMCache` for :func:`backward`.
     """
     x, states, single = gated.check_forward(params, x, {"h0": h0, "c0": c0}, G, "LSTM")
@@ -172,11 +167,8 @@ def forward(params, x, h0=None, c0=None):
 def backward(params, cache, dy, *, step_backward=lstm_step_backward):
     """Backpropagation through time for :func:`forward`: a loop over :func:`lstm_step_backward`, t = T, …, 1.
 
-    Inputs: params as for forward; cache, what forward returned with them; dy = ∂L/∂ŷ shaped like y_hat
-    ((T, O) or (T, B, O)), for the course's loss ŷ − y.  ``step_backward``: the step's backward (the bug
-    gallery, ``course.gated_bugs``, passes a planted one here).
-    Returns a dict with the six parameter gradients (summed over time and batch), ``"x"`` (like x),
-    ``"h0"`` and ``"c0"`` ((H,) or (B, H)).
+    Inputs: params and the cache of forward; dy = ∂L/∂ŷ like y_hat; ``step_backward`` (the bug gallery plants one).
+    Returns the six parameter gradients (summed over time and batch), ``"x"`` (like x), ``"h0"``, ``"c0"``.
     """
     dy = gated.check_backward(params, cache, dy, G, "LSTM", LSTMCache)  # (T, B, O)
     W_ih, W_hh, W_hy = params["W_ih"], params["W_hh"], params["W_hy"]

@@ -71,7 +71,7 @@ class RecurrentModel:
         return self.input_size, self.hidden_size, self.output_size
 
     def forward(self, x):
-        """Predictions for one sequence x (T, D) as (T, O, 1), like the problem's; kept for the next :meth:`backward`."""
+        """Predictions for one sequence x (T, D) as (T, O, 1), as the problem's; kept for :meth:`backward`."""
         params = self._checked_params()
         x = self._inputs(x, copy=True)
         y_hat, cache = self._predict(params, x)

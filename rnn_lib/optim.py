@@ -6,8 +6,8 @@
 The rules, for one parameter p with gradient g (element-wise; t = 1, 2, … counts the steps)::
 
     SGD                 p ← p − η g
-    SGD(momentum=μ)     b ← μ b + g  (b = g at t = 1),   p ← p − η b                       torch.optim.SGD
-    Momentum            v ← μ v − η g  (v = 0 before t = 1),   p ← p + v                    the "heavy ball"
+    SGD(momentum=μ)     b ← μ b + g  (b = g at t = 1),   p ← p − η b         (b sums past gradients, weights μ^age)
+    Momentum            v ← μ v − η g  (v = 0 before t = 1),   p ← p + v      the "heavy ball"
     Adagrad             s ← s + g²,   p ← p − η g / (√s + ε)                                torch.optim.Adagrad
     Adam                m ← β1 m + (1 − β1) g,   v ← β2 v + (1 − β2) g²,                    torch.optim.Adam
                         p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
@@ -183,10 +183,7 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """torch.optim.SGD, with optional momentum: lr = η > 0, momentum = μ in [0, 1); ``state[name]["momentum_buffer"]``.
-
-    b sums past gradients weighted by μ^(age): where they keep their sign the steps grow towards η g / (1 − μ).
-    """
+    """torch.optim.SGD: lr = η > 0, momentum = μ in [0, 1); buffer ``state[name]["momentum_buffer"]`` (when μ > 0)."""
 
     lr = _Checked(above=0)
     momentum = _Checked(at_least=0, below=1, why=FORGETS)
@@ -203,10 +200,7 @@ class SGD(Optimizer):
 
 
 class Momentum(SGD):
-    """The heavy ball (Polyak 1964) with a velocity: lr = η > 0, momentum = μ in [0, 1); ``state[name]["velocity"]``.
-
-    With v = −η b it is SGD's rule; the two differ when η changes: the velocity keeps the old η's steps.
-    """
+    """The heavy ball (Polyak 1964): SGD's rule with v = −η b, which keeps its velocity when η changes."""
 
     def __init__(self, params, lr=1e-3, momentum=0.9):
         super().__init__(params, lr=lr, momentum=momentum)
@@ -217,10 +211,7 @@ class Momentum(SGD):
 
 
 class Adagrad(Optimizer):
-    """torch.optim.Adagrad (Duchi et al. 2011): lr = η > 0, eps = ε > 0, s starts at initial_accumulator_value ≥ 0.
-
-    √s ≥ |g|, so no entry moves by more than η in one step; s only grows, so the steps shrink.  ``state[name]["sum"]``.
-    """
+    """torch.optim.Adagrad: lr = η > 0, eps = ε > 0, initial_accumulator_value ≥ 0; buffer ``state[name]["sum"]``."""
 
     lr = _Checked(above=0)
     eps = _Checked(above=0)
@@ -236,10 +227,7 @@ class Adagrad(Optimizer):
 
 
 class Adam(Optimizer):
-    """torch.optim.Adam (Kingma & Ba 2015): lr = η > 0, betas = (β1, β2) in [0, 1), eps = ε > 0.
-
-    1 / (1 − β^t) undoes the bias of m and v's zero start.  Buffers ``state[name]["exp_avg"]`` (m), ``["exp_avg_sq"]``.
-    """
+    """torch.optim.Adam: lr = η > 0, betas (β1, β2) in [0, 1), eps = ε > 0; buffers ``exp_avg``, ``exp_avg_sq``."""
 
     lr = _Checked(above=0)
     betas = _Checked(check=_check_betas)

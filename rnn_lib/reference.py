@@ -1,10 +1,6 @@
 """The readable BPTT: the step functions notebooks 01–05 derive, and the loops over them.
 
-Read this file top to bottom after notebook 05; it is the course's one plain version of the
-network.  ``rnn_lib.engine`` computes the same numbers with fewer, larger matrix products (the
-tests hold the two equal); the notebooks, the bug gallery, the tests and the benchmark use this
-one wherever they need "the plain version".
-
+Read it top to bottom after notebook 05: the course's one plain version (``engine`` is the same numbers, faster).
 Vectors are rows, so that a batch is a stack of rows.  One step reads
 
     a_t = x_t W_xhᵀ + h_{t−1} W_hhᵀ + b_hᵀ,    h_t = tanh(a_t),    ŷ_t = h_t W_hyᵀ + b_yᵀ,
@@ -16,8 +12,8 @@ sequence / a batch of B sequences (time-major):
     h      (T + 1, H)  / (T + 1, B, H)    h[0] is h_0, h[t] is h_t
     y_hat  (T, O)      / (T, B, O)        y_hat[t − 1] is ŷ_t; y and dy = ∂L/∂ŷ likewise
 
-and the parameters keep the problem's shapes, W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1),
-b_y (O, 1).  Every function trusts its caller (``rnn_lib.forward`` and friends check their input).
+and the parameters keep the problem's shapes, W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1).
+Every function trusts its caller (``rnn_lib.forward`` and friends check their input).
 """
 
 from __future__ import annotations

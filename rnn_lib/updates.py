@@ -16,7 +16,7 @@ from .validation import all_finite, check_updatable
 
 def commit(targets: dict, new: dict, *, owner=None, **attributes) -> None:
     """Copy ``new[k]`` into ``targets[k]`` in place and set ``owner``'s ``attributes``, in one C-level call (``map``
-    and ``list`` run in C): no Python line for a signal or tracer to stop at.  The caller checked that the values fit."""
+    and ``list`` run in C): no Python line for a signal or tracer to stop at.  The caller checked the values fit."""
     containers = [targets[k] for k in new] + ([vars(owner)] * len(attributes) if attributes else [])
     keys = [Ellipsis] * len(new) + list(attributes)
     values = list(new.values()) + list(attributes.values())

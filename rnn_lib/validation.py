@@ -1,10 +1,6 @@
-"""Checks at the public surface: one precise error per mistake, naming the argument, what was expected and what came,
-raised before anything changes.
-
-Lists become arrays and integers the parameters' float dtype; bool, complex, object arrays and numpy subclasses are
-a TypeError; NaN, inf, values whose squares overflow, wrong shapes, empty sequences and sizes that would not fit in
-memory are a ValueError.  Sizes are ints ≥ 1, rates finite positive reals (bool refused, 10**400 handled).
-"""
+"""Checks at the public surface: one precise error per mistake (argument, what was expected, what came), raised
+before anything changes.  Bool, complex, object arrays and numpy subclasses are a TypeError; NaN, inf, squares that
+overflow, wrong shapes, empty sequences and sizes beyond memory a ValueError."""
 
 from __future__ import annotations
 
@@ -333,7 +329,7 @@ def _overlaps_itself(a: np.ndarray) -> bool:
 
 
 def check_grads(grads, names=PARAM_NAMES, *, like=None, name: str = "grads") -> dict:
-    """The gradients ``names`` of ``grads`` as finite float arrays, shaped like ``like``'s if given; other keys ignored."""
+    """The gradients ``names`` of ``grads`` as finite float arrays, shaped like ``like``'s; other keys ignored."""
     if not isinstance(grads, dict):
         raise TypeError(f"{name} must be a dict with keys {', '.join(names)}, got {describe(grads)}")
     missing = [k for k in names if k not in grads]
