@@ -1,10 +1,5 @@
-"""rnn_lib: the recurrent networks of the course, in numpy, with BPTT.
-
-Read ``reference`` (the RNN's readable BPTT), then ``lstm`` and ``gru``; ``engine`` and ``fast`` compute the same
-numbers faster.  Around them: ``losses``, ``optim``, ``clipping``, ``gradcheck``, ``training``, ``tbptt``, the
-models (``SimpleRNN``, the problem's class), ``data``, ``attention``, ``deep``, ``seq2seq``.  CONTRIBUTING.md maps
-every module.  Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch.
-"""
+"""rnn_lib: the course's recurrent networks in numpy, with BPTT.  Read ``reference``, then ``lstm`` and ``gru``;
+CONTRIBUTING.md maps every module.  Arrays are time-major: x is (T, D) for one sequence or (T, B, D) for a batch."""
 
 from . import cells, clipping, data, engine, gradcheck, gru, irnn, losses, lstm, optim, reference, tbptt, training
 from .functional import backward, forward, init_params

@@ -48,10 +48,8 @@ def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rn
         raise ValueError(f"freq_range must be (low, high) with low <= high, got {tuple(freq_range)}")
     noise = 0.0 if noise == 0 else check_positive(noise, "noise")
     g = as_generator(rng)
-    freq = g.uniform(f_low, f_high, size=B)
-    phase = g.uniform(0.0, 2 * np.pi, size=B)
-    k = np.arange(T + 1)[:, None]
-    s = np.sin(2 * np.pi * freq[None, :] * k * dt + phase[None, :])
+    freq, phase = g.uniform(f_low, f_high, size=B), g.uniform(0.0, 2 * np.pi, size=B)
+    s = np.sin(2 * np.pi * freq[None, :] * np.arange(T + 1)[:, None] * dt + phase[None, :])  # s_b(k), k = 0 … T
     x = s[:-1] + noise * g.standard_normal((T, B)) if noise else s[:-1]
     return x[:, :, None], s[1:, :, None]
 
@@ -66,10 +64,8 @@ def adding_problem(n_sequences, T=20, *, rng=0):
     if T < 2:
         raise ValueError(f"adding_problem needs T >= 2 (one marker in each half), got T = {T}")
     g = as_generator(rng)
-    values = g.uniform(0.0, 1.0, size=(T, B))
-    half = T // 2
-    first = g.integers(0, half, size=B)
-    second = g.integers(half, T, size=B)
+    values, half = g.uniform(0.0, 1.0, size=(T, B)), T // 2
+    first, second = g.integers(0, half, size=B), g.integers(half, T, size=B)
     markers, cols = np.zeros((T, B)), np.arange(B)
     markers[first, cols] = markers[second, cols] = 1.0
     x = np.stack([values, markers], axis=-1)
@@ -136,8 +132,7 @@ def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
     rng = as_generator(seed)
     params = {name: scale * rng.standard_normal(shape) for name, shape in param_shapes(D, H, O).items()}
     lead = (T,) if B is None else (T, B)
-    x = rng.standard_normal(lead + (D,))
-    y = rng.standard_normal(lead + (O,))
+    x, y = rng.standard_normal(lead + (D,)), rng.standard_normal(lead + (O,))
     h0 = scale * rng.standard_normal((H,) if B is None else (B, H))
     return Problem(params, x, y, h0)
 
@@ -186,14 +181,12 @@ def reber_strings(n_strings, *, embedded=True, rng=0):
     gen = as_generator(rng)
     strings, legal = [], []
     for _ in range(n):
-        inner, inner_legal = _reber(gen)
-        if not embedded:
-            strings.append(inner)
-            legal.append(inner_legal)
-            continue
-        outer = "TP"[gen.integers(2)]
-        strings.append("B" + outer + inner + outer + "E")
-        legal.append(["TP", "B", *inner_legal[:-1], outer, "E", ""])
+        string, allowed = _reber(gen)
+        if embedded:
+            outer = "TP"[gen.integers(2)]
+            string, allowed = "B" + outer + string + outer + "E", ["TP", "B", *allowed[:-1], outer, "E", ""]
+        strings.append(string)
+        legal.append(allowed)
     return strings, legal
 
 

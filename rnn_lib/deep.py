@@ -18,20 +18,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import validation
 from .functional import backward as rnn_backward
 from .functional import draw_params
 from .functional import forward as rnn_forward
-from .validation import (
-    as_float_array,
-    as_generator,
-    check_arrays,
-    check_float_dtype,
-    check_inputs,
-    check_positive,
-    check_shapes,
-    check_size,
-    describe,
-)
 
 LAYER = ("W_xh", "W_hh", "b_h")
 
@@ -39,10 +29,19 @@ LAYER = ("W_xh", "W_hh", "b_h")
 def init_params(D, H, O, *, layers=2, bidirectional=False, rng=None, scale=0.1, dtype=np.float64) -> dict:
     """Each layer's W_xh, W_hh and the read-out's W_hy drawn N(0, 1) · scale as ``rnn_lib.init_params`` draws them
     (layer 1 first, its forward direction before its backward one), biases 0.  Returns the flat dict above."""
-    D, H, O, L = check_size(D, "D"), check_size(H, "H"), check_size(O, "O"), check_size(layers, "layers")
+    D, H, O, L = (
+        validation.check_size(D, "D"),
+        validation.check_size(H, "H"),
+        validation.check_size(O, "O"),
+        validation.check_size(layers, "layers"),
+    )
     if not isinstance(bidirectional, bool):
         raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
-    rng, scale, dtype = as_generator(rng, seeds=False), check_positive(scale, "scale"), check_float_dtype(dtype)
+    rng, scale, dtype = (
+        validation.as_generator(rng, seeds=False),
+        validation.check_positive(scale, "scale"),
+        validation.check_float_dtype(dtype),
+    )
     width, params = 2 * H if bidirectional else H, {}
     for l in range(1, L + 1):
         for direction in ("", "r") if bidirectional else ("",):
@@ -55,21 +54,23 @@ def init_params(D, H, O, *, layers=2, bidirectional=False, rng=None, scale=0.1, 
 def structure(params) -> tuple[int, bool, int, int]:
     """Check the dict; return (layers L, bidirectional, D, H) read from its names and shapes."""
     if not isinstance(params, dict):
-        raise TypeError(f"params must be the dict of deep.init_params, got {describe(params)}")
+        raise TypeError(f"params must be the dict of deep.init_params, got {validation.describe(params)}")
     found = {m.group(1, 2) for m in (re.fullmatch(r"l(\d+)(r?)\.W_xh", k) for k in params) if m}
     L, bidirectional = len({n for n, _ in found}), any(r for _, r in found)
     dirs = ("", "r") if bidirectional else ("",)
     names = [f"l{l}{d}.{k}" for l in range(1, L + 1) for d in dirs for k in LAYER] + ["W_hy", "b_y"]
     if L == 0 or set(found) != {(str(l), d) for l in range(1, L + 1) for d in dirs}:
         raise ValueError(f"params must hold layers l1 … lL (and l1r … for a bidirectional RNN), got {sorted(params)}")
-    check_arrays(params, names)
+    validation.check_arrays(params, names)
     (H, D), O = params["l1.W_xh"].shape, params["W_hy"].shape[0]
     width = len(dirs) * H
     shapes = {"W_hy": (O, width), "b_y": (O, 1)}
     for l in range(1, L + 1):
         for d in dirs:
             shapes |= {f"l{l}{d}.W_xh": (H, D if l == 1 else width), f"l{l}{d}.W_hh": (H, H), f"l{l}{d}.b_h": (H, 1)}
-    check_shapes(params, shapes, f"(D = {D}, H = {H} from l1.W_xh, {L} layers, bidirectional={bidirectional})")
+    validation.check_shapes(
+        params, shapes, f"(D = {D}, H = {H} from l1.W_xh, {L} layers, bidirectional={bidirectional})"
+    )
     return L, bidirectional, D, H
 
 
@@ -90,7 +91,7 @@ class DeepCache(NamedTuple):
 def forward(params, x):
     """Run the stack over x (T, D) or (T, B, D).  Returns ``(y_hat (T, O) or (T, B, O), cache)``."""
     L, bidirectional, D, H = structure(params)
-    x = check_inputs(x, D, params["W_hy"].dtype)
+    x = validation.check_inputs(x, D, params["W_hy"].dtype)
     single = x.ndim == 2
     inputs, caches = x[:, None] if single else x, []
     for l in range(1, L + 1):
@@ -109,10 +110,10 @@ def backward(params, cache, dy):
     """BPTT through the stack, given dy = ∂L/∂ŷ like y_hat: gradients named like params, and "x" like x."""
     L, bidirectional, _, H = structure(params)
     if type(cache) is not DeepCache:
-        raise TypeError(f"cache must be the second value returned by deep.forward, got {describe(cache)}")
+        raise TypeError(f"cache must be the second value returned by deep.forward, got {validation.describe(cache)}")
     T, B, W = cache.top.shape
     O = params["W_hy"].shape[0]
-    dy = as_float_array(dy, "dy", params["W_hy"].dtype, bounded=False)
+    dy = validation.as_float_array(dy, "dy", params["W_hy"].dtype, bounded=False)
     expected = (T, O) if cache.single else (T, B, O)
     if dy.shape != expected:
         raise ValueError(f"dy must have the shape of the y_hat forward returned, {expected}, got shape {dy.shape}")

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import engine
+from . import engine, validation
 from .parameters import PARAM_NAMES, param_shapes
-from .validation import (
-    as_generator,
-    check_backward,
-    check_float_dtype,
-    check_h0,
-    check_inputs,
-    check_memory,
-    check_params,
-    check_positive,
-    check_size,
-    out_of_memory,
-    states_out_of_memory,
-)
 
 
 def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
@@ -27,17 +14,19 @@ def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
     rng None (numpy's global RNG: after ``np.random.seed(s)`` the problem's numbers) or a Generator.
     Returns W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1) in ``dtype``.
     """
-    D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = as_generator(rng, seeds=False)
-    scale = check_positive(scale, "scale")
-    dtype = check_float_dtype(dtype)
+    D, H, O = validation.check_size(D, "D"), validation.check_size(H, "H"), validation.check_size(O, "O")
+    rng = validation.as_generator(rng, seeds=False)
+    scale = validation.check_positive(scale, "scale")
+    dtype = validation.check_float_dtype(dtype)
     return draw_params(D, H, O, rng=rng, scale=scale, dtype=dtype)
 
 
 def draw_params(D: int, H: int, O: int, *, rng, scale: float, dtype) -> dict:
     """:func:`init_params` for checked arguments, all or nothing (see :func:`drawn_atomically`)."""
     shapes = param_shapes(D, H, O)
-    check_memory(16 * sum(a * b for a, b in shapes.values()), f"the parameters for D = {D}, H = {H}, O = {O}")
+    validation.check_memory(
+        16 * sum(a * b for a, b in shapes.values()), f"the parameters for D = {D}, H = {H}, O = {O}"
+    )
     draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
 
     def params():
@@ -59,7 +48,7 @@ def drawn_atomically(rng, draw):
         else:
             rng.bit_generator.state = state
         if isinstance(err, MemoryError):
-            raise out_of_memory("the parameters for these sizes") from None
+            raise validation.out_of_memory("the parameters for these sizes") from None
         raise
 
 
@@ -68,19 +57,19 @@ def forward(params, x, h0=None):
 
     Returns ``(y_hat (T, O) or (T, B, O), cache)``; the cache holds a copy of x.
     """
-    D, H, _ = check_params(params)
+    D, H, _ = validation.check_params(params)
     dtype = params["W_hh"].dtype
-    x = check_inputs(x, D, dtype, copy=True)
+    x = validation.check_inputs(x, D, dtype, copy=True)
     x.flags.writeable = False  # the snapshot the cache keeps; read-only, as forward leaves cache.h
-    h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
+    h0 = validation.check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
     try:
         return engine.forward(params, x, h0)
     except MemoryError:
-        raise states_out_of_memory(x.shape, H) from None
+        raise validation.states_out_of_memory(x.shape, H) from None
 
 
 def backward(params, cache, dy):
     """BPTT given dy = ∂L/∂ŷ like y_hat and forward's cache: the five gradients plus ``"x"`` and ``"h0"``."""
-    sizes, dtype = check_params(params), params["W_hh"].dtype
-    dy = check_backward(cache, dy, sizes, dtype, kind=engine.ForwardCache, made_by="rnn_lib.forward")
+    sizes, dtype = validation.check_params(params), params["W_hh"].dtype
+    dy = validation.check_backward(cache, dy, sizes, dtype, kind=engine.ForwardCache, made_by="rnn_lib.forward")
     return engine.backward(params, cache, dy)

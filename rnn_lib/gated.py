@@ -11,16 +11,6 @@ import math
 import numpy as np
 
 from . import validation
-from .validation import (
-    as_generator,
-    check_arrays,
-    check_float_dtype,
-    check_h0,
-    check_inputs,
-    check_memory,
-    check_shapes,
-    check_size,
-)
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 
@@ -47,12 +37,12 @@ def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> di
 
     rng None (numpy's global RNG) or a Generator.  Returns a dict with the shapes of :func:`param_shapes`.
     """
-    D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = as_generator(rng, seeds=False)
-    dtype = check_float_dtype(dtype)
+    D, H, O = validation.check_size(D, "D"), validation.check_size(H, "H"), validation.check_size(O, "O")
+    rng = validation.as_generator(rng, seeds=False)
+    dtype = validation.check_float_dtype(dtype)
     shapes = param_shapes(D, H, O, G)
     n = sum(math.prod(shape) for shape in shapes.values())
-    check_memory(16 * n, f"the {cell}'s parameters for D = {D}, H = {H}, O = {O} ({n} numbers)")
+    validation.check_memory(16 * n, f"the {cell}'s parameters for D = {D}, H = {H}, O = {O} ({n} numbers)")
     uniform = np.random.uniform if rng is None else rng.uniform
     k = 1.0 / np.sqrt(H)
     params = {name: uniform(-k, k, size=shapes[name]) for name in ("W_ih", "W_hh", "W_hy")}
@@ -62,13 +52,13 @@ def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> di
 
 def check_params(params, G: int, cell: str) -> tuple[int, int, int]:
     """Check an LSTM (G = 4) or GRU (G = 3) parameter dict; return (D, H, O) read from W_ih, W_hh, W_hy."""
-    check_arrays(params, PARAM_NAMES)
+    validation.check_arrays(params, PARAM_NAMES)
     D, H, O = params["W_ih"].shape[1], params["W_hh"].shape[1], params["W_hy"].shape[0]
     origin = (
         f"({cell}: {G} gate blocks of H rows; D = {D}, H = {H}, O = {O} read from the columns of W_ih and W_hh "
         "and the rows of W_hy)"
     )
-    check_shapes(params, param_shapes(D, H, O, G), origin)
+    validation.check_shapes(params, param_shapes(D, H, O, G), origin)
     return D, H, O
 
 
@@ -83,11 +73,15 @@ def check_forward(params, x, states: dict, G: int, cell: str):
     if shape is not None and len(shape) in (2, 3):  # before the copy: a broadcast view can be far larger than memory
         T, B = shape[0], 1 if len(shape) == 2 else shape[1]
         n = math.prod(shape) + (T + 1) * B * 2 * H + T * B * (G * H + H + O)  # x's copy, states, gates, y_hat
-        check_memory(n * dtype.itemsize, f"a forward pass of the {cell} over x of shape {shape} with H = {H}")
-    x = check_inputs(x, D, dtype, copy=True)
+        validation.check_memory(
+            n * dtype.itemsize, f"a forward pass of the {cell} over x of shape {shape} with H = {H}"
+        )
+    x = validation.check_inputs(x, D, dtype, copy=True)
     single = x.ndim == 2
     B = 1 if single else x.shape[1]
-    checked = {name: check_h0(value, None if single else B, H, dtype, name=name) for name, value in states.items()}
+    checked = {
+        name: validation.check_h0(value, None if single else B, H, dtype, name=name) for name, value in states.items()
+    }
     batch = {name: np.zeros((B, H), dtype) if s is None else np.reshape(s, (B, H)) for name, s in checked.items()}
     return (x[:, None, :] if single else x), batch, single
 

@@ -14,21 +14,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import validation
 from .functional import drawn_atomically
 from .parameters import PARAM_NAMES
 from .reference import output_step_backward, output_step_forward
-from .validation import (
-    all_finite,
-    as_generator,
-    check_backward,
-    check_float_dtype,
-    check_h0,
-    check_inputs,
-    check_params,
-    check_positive,
-    check_size,
-    states_out_of_memory,
-)
 
 
 class ReluCache(NamedTuple):
@@ -41,10 +30,10 @@ class ReluCache(NamedTuple):
 
 def init_params(D, H, O, *, rng=None, scale=0.001, dtype=np.float64) -> dict:
     """W_hh = I (H, H), zero biases, W_xh (H, D) then W_hy (O, H) ~ N(0, 1) · scale; rng as ``rnn_lib.init_params``."""
-    D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = as_generator(rng, seeds=False)
-    scale = check_positive(scale, "scale")
-    dtype = check_float_dtype(dtype)
+    D, H, O = validation.check_size(D, "D"), validation.check_size(H, "H"), validation.check_size(O, "O")
+    rng = validation.as_generator(rng, seeds=False)
+    scale = validation.check_positive(scale, "scale")
+    dtype = validation.check_float_dtype(dtype)
     draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
 
     def make():
@@ -100,18 +89,18 @@ def forward(params, x, h0=None):
 
     Returns ``(y_hat, cache)``, y_hat (T, O) or (T, B, O).  The cache keeps a copy of x.
     """
-    D, H, _ = check_params(params)
+    D, H, _ = validation.check_params(params)
     dtype = params["W_hh"].dtype
-    x = check_inputs(x, D, dtype, copy=True)
-    h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
+    x = validation.check_inputs(x, D, dtype, copy=True)
+    h0 = validation.check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
     try:
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as an error
             y_hat, cache = run_forward(params, x, h0)
     except MemoryError:
-        raise states_out_of_memory(x.shape, H) from None
+        raise validation.states_out_of_memory(x.shape, H) from None
     # ReLU states are unbounded above (tanh's are not): with W_hh's largest eigenvalue above 1 they can grow past
     # the float range over many steps.
-    if not (all_finite(cache.h, bounded=False) and all_finite(y_hat, bounded=False)):
+    if not (validation.all_finite(cache.h, bounded=False) and validation.all_finite(y_hat, bounded=False)):
         finite = np.isfinite(cache.h).reshape(cache.h.shape[0], -1).all(axis=1)
         t = int(np.argmin(finite)) if not finite.all() else cache.h.shape[0] - 1
         raise FloatingPointError(
@@ -124,6 +113,8 @@ def forward(params, x, h0=None):
 
 def backward(params, cache, dy):
     """BPTT through the ReLU RNN, given dy = ∂L/∂ŷ like y_hat: the five gradients, ``"x"`` and ``"h0"``."""
-    sizes = check_params(params)
-    dy = check_backward(cache, dy, sizes, params["W_hh"].dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
+    sizes = validation.check_params(params)
+    dy = validation.check_backward(
+        cache, dy, sizes, params["W_hh"].dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward"
+    )
     return run_backward(params, cache, dy)

@@ -8,22 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import engine, files, gated, gru, lstm, parameters, reference
+from . import engine, files, gated, gru, lstm, parameters, reference, validation
 from .functional import draw_params, drawn_atomically
 from .updates import sgd_step
-from .validation import (
-    CallOrderError,
-    as_generator,
-    check_arrays,
-    check_float_dtype,
-    check_inputs,
-    check_memory,
-    check_positive,
-    check_shapes,
-    check_size,
-    check_targets,
-    check_updatable,
-)
 
 
 class RecurrentModel:
@@ -38,13 +25,13 @@ class RecurrentModel:
 
     def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64):
         # Every check before the first draw, so a refused call leaves the random generator where it was.
-        D = check_size(input_size, "input_size")
-        H = check_size(hidden_size, "hidden_size")
-        O = check_size(output_size, "output_size")
-        rng = as_generator(rng, seeds=False)
-        dtype = check_float_dtype(dtype)
+        D = validation.check_size(input_size, "input_size")
+        H = validation.check_size(hidden_size, "hidden_size")
+        O = validation.check_size(output_size, "output_size")
+        rng = validation.as_generator(rng, seeds=False)
+        dtype = validation.check_float_dtype(dtype)
         n = sum(a * b for a, b in self.param_shapes(D, H, O).values())
-        check_memory(16 * n, f"the parameters for input_size = {D}, hidden_size = {H}, output_size = {O}")
+        validation.check_memory(16 * n, f"the parameters for input_size = {D}, hidden_size = {H}, output_size = {O}")
         self._adopt(D, H, O, self._draw(D, H, O, rng=rng, dtype=dtype))
 
     def _adopt(self, D, H, O, params):
@@ -87,26 +74,26 @@ class RecurrentModel:
         y: targets (T, O) ((T,) when O = 1, or (T, O, 1)).  :class:`CallOrderError` without a forward pass of this x
         with these weights since the last backward; FloatingPointError (model unchanged) if a parameter would overflow.
         """
-        lr = check_positive(learning_rate, "learning_rate")
+        lr = validation.check_positive(learning_rate, "learning_rate")
         if self._forwarded is None:
             if self._stepped:
-                raise CallOrderError(
+                raise validation.CallOrderError(
                     "backward needs a fresh forward pass: the last backward already used the one of this x and "
                     "changed the weights, so its hidden states are stale; call forward(x) again first"
                 )
-            raise CallOrderError("backward needs the hidden states of a forward pass: call forward(x) first")
+            raise validation.CallOrderError("backward needs the hidden states of a forward pass: call forward(x) first")
         x = self._inputs(x)
         x_seen, cache, y_hat, params_seen = self._forwarded
         if x.shape != x_seen.shape or not np.array_equal(x, x_seen):
-            raise CallOrderError(
+            raise validation.CallOrderError(
                 f"backward got an x (shape {x.shape}) different from the one last given to forward "
                 f"(shape {x_seen.shape}); call forward(x) with this x first"
             )
-        y = check_targets(y, y_hat.shape, self.dtype)
+        y = validation.check_targets(y, y_hat.shape, self.dtype)
         params = self._checked_params(updating=True)
         changed = [name for name, p in params.items() if not np.array_equal(p, params_seen[name])]
         if changed:
-            raise CallOrderError(
+            raise validation.CallOrderError(
                 f"{', '.join(changed)} changed since the last forward, so its hidden states belong to other "
                 "weights; call forward(x) again before backward"
             )
@@ -126,7 +113,7 @@ class RecurrentModel:
 
     def train_step(self, x, y, learning_rate=0.01) -> float:
         """One SGD step on (x, y), as forward then backward would take it; returns the loss before the step."""
-        lr = check_positive(learning_rate, "learning_rate")
+        lr = validation.check_positive(learning_rate, "learning_rate")
         params, y, y_hat, cache = self._run(x, y, updating=True)
         self._step(params, self._gradients(params, cache, y_hat, y), lr)
         return reference.loss(y_hat, y)
@@ -148,23 +135,23 @@ class RecurrentModel:
         """The parameter attributes, checked: a learner may have reassigned one (``model.W_hh = ...``)."""
         params = self.params
         owner = type(self).__name__
-        check_arrays(params, self.PARAM_NAMES, owner=owner)
+        validation.check_arrays(params, self.PARAM_NAMES, owner=owner)
         D, H, O = self.sizes
         origin = f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
-        check_shapes(params, self.param_shapes(D, H, O), origin, owner=owner)
+        validation.check_shapes(params, self.param_shapes(D, H, O), origin, owner=owner)
         if updating:
-            check_updatable(params, self.PARAM_NAMES, owner=owner)
+            validation.check_updatable(params, self.PARAM_NAMES, owner=owner)
         return params
 
     def _run(self, x, y, *, updating=False):
         """Check the parameters, x and y, then run forward: ``(params, y, y_hat, cache)``; nothing is kept."""
         params = self._checked_params(updating=updating)
         x = self._inputs(x)
-        y = check_targets(y, (x.shape[0], self.output_size), self.dtype)
+        y = validation.check_targets(y, (x.shape[0], self.output_size), self.dtype)
         return (params, y, *self._predict(params, x))
 
     def _inputs(self, x, copy=False):
-        x = check_inputs(x, self.input_size, self.dtype, allow_1d=True, copy=copy)
+        x = validation.check_inputs(x, self.input_size, self.dtype, allow_1d=True, copy=copy)
         if x.ndim != 2:
             raise ValueError(
                 f"{type(self).__name__} takes one sequence x of shape (T, D={self.input_size}), got shape "

@@ -89,10 +89,7 @@ class _Checked:
 def _check_betas(value, name):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise TypeError(f"{name} must be a pair (β1, β2) of numbers in [0, 1), got {value!r}")
-    return (
-        check_number(value[0], f"{name}[0] (β1)", at_least=0, below=1),
-        check_number(value[1], f"{name}[1] (β2)", at_least=0, below=1),
-    )
+    return tuple(check_number(b, f"{name}[{i}] (β{i + 1})", at_least=0, below=1) for i, b in enumerate(value))
 
 
 FORGETS = " (μ >= 1 never forgets a gradient)"
@@ -118,12 +115,7 @@ class Optimizer:
     @property
     def state(self) -> dict:
         """name → {buffer name → array}: read-only views of the buffers after the last step."""
-
-        def read_only(array):
-            view = array.view()
-            view.flags.writeable = False
-            return view
-
+        read_only = lambda b: np.lib.stride_tricks.as_strided(b, writeable=False)  # noqa: E731 - a view, same strides
         return {name: {key: read_only(b) for key, b in buffers.items()} for name, buffers in self._state.items()}
 
     def step(self, grads) -> None:

@@ -30,7 +30,7 @@ from .data import BOS, EOS, PAD
 from .fast import gru as fast_gru  # the same numbers as gru.forward/backward in fewer calls
 from .losses import check_class_targets, one_hot, softmax_cross_entropy
 from .optim import Adam
-from .validation import as_float_array, check_arrays, check_shapes, check_size, describe
+from .validation import as_float_array, as_generator, check_arrays, check_shapes, check_size, describe
 
 CELL = ("W_ih", "W_hh", "b_ih", "b_hh")
 ATTENTION = (None, "additive", "dot")
@@ -53,9 +53,7 @@ def init_params(V, H, *, attention=None, A=None, rng=None, dtype=np.float64) -> 
     """Each GRU as ``gru.init_params`` draws it, attention's as ``attention.init_params`` (A = H unless given), W_out ~
     U(±1/√(its columns)), b_out = 0; rng None (numpy's global RNG) or a Generator.  Returns the flat dict above."""
     V, H, attention = check_size(V, "V"), check_size(H, "H"), check_attention(attention)
-    A = H if A is None else check_size(A, "A")
-    if rng is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be None or a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
+    A, rng = (H if A is None else check_size(A, "A")), as_generator(rng, seeds=False)
     params = {}
     for part in ("enc", "dec"):
         cell = gru.init_params(V, H, 1, rng=rng, dtype=dtype)  # checks dtype; its read-out is not used

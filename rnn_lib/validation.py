@@ -43,19 +43,16 @@ def states_out_of_memory(x_shape: tuple, H: int) -> ValueError:
 
 def describe(value) -> str:
     """Short description of what arrived, for error messages."""
-    if isinstance(value, np.ndarray):
-        return f"{type(value).__name__} of shape {value.shape} and dtype {value.dtype}"
-    return f"{type(value).__name__}"
+    array = isinstance(value, np.ndarray)
+    return type(value).__name__ + (f" of shape {value.shape} and dtype {value.dtype}" if array else "")
 
 
 def all_finite(arr: np.ndarray, *, bounded: bool = True) -> bool:
     """True when every entry is finite and, if ``bounded``, its square is too (one BLAS call when the sum is finite)."""
     if math.isfinite(np.vdot(arr, arr)):
         return True
-    if not bounded:
-        return bool(np.all(np.isfinite(arr)))
     with np.errstate(over="ignore"):
-        return bool(np.all(np.isfinite(arr * arr)))
+        return bool(np.all(np.isfinite(arr * arr if bounded else arr)))
 
 
 def magnitude_limit(dtype) -> float:
@@ -116,17 +113,12 @@ def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bo
 
 
 def _kind_message(name: str, arr: np.ndarray) -> str:
-    kind = arr.dtype.kind
-    if kind == "b":
-        return f"{name} must hold numbers, got a bool array (a mask?) of shape {arr.shape}"
-    if kind == "c":
-        return f"{name} must be real, got a complex array of shape {arr.shape} (take .real if that is what you mean)"
-    if kind == "O":
-        return (
-            f"{name} must be an array of numbers, got dtype object (shape {arr.shape}): "
-            "a list mixing numbers with None, strings or rows of different lengths?"
-        )
-    return f"{name} must be an array of numbers, got dtype {arr.dtype} (shape {arr.shape})"
+    shape, hint = arr.shape, "a list mixing numbers with None, strings or rows of different lengths?"
+    return {
+        "b": f"{name} must hold numbers, got a bool array (a mask?) of shape {shape}",
+        "c": f"{name} must be real, got a complex array of shape {shape} (take .real if that is what you mean)",
+        "O": f"{name} must be an array of numbers, got dtype object (shape {shape}): {hint}",
+    }.get(arr.dtype.kind, f"{name} must be an array of numbers, got dtype {arr.dtype} (shape {shape})")
 
 
 def _subclass_message(name: str, arr: np.ndarray) -> str:
@@ -187,11 +179,11 @@ def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
     """float32 or float64 as a numpy dtype; anything else is a TypeError naming ``name``."""
     try:
         dt = np.dtype(dtype)
+        if dt.type in FLOAT_DTYPES and dt.isnative:
+            return dt
     except TypeError:
-        dt = None
-    if dt is None or dt.type not in FLOAT_DTYPES or not dt.isnative:
-        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}")
-    return dt
+        pass
+    raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}")
 
 
 def as_generator(rng, *, seeds: bool = True, name: str = "rng"):
@@ -419,12 +411,10 @@ def check_sequences(params, x, y, h0=None, *, check_y=None, sizes=None):
     single = x.ndim == 2
     y_hat_shape = (x.shape[0], O) if single else (x.shape[0], x.shape[1], O)
     y = (check_y or check_targets)(y, y_hat_shape, dtype)
-    h0 = check_h0(h0, None if single else x.shape[1], H, dtype)
     B = 1 if single else x.shape[1]
+    h0 = check_h0(h0, None if single else B, H, dtype)
     h0 = np.zeros((B, H), dtype=dtype) if h0 is None else np.reshape(h0, (B, H))
-    if single:
-        return x[:, None, :], y[:, None], h0, True  # a batch of one
-    return x, y, h0, False
+    return (x[:, None, :], y[:, None], h0, True) if single else (x, y, h0, False)  # one sequence: a batch of one
 
 
 def check_training_data(params, x, y, name: str = "", sizes=None) -> tuple[np.ndarray, np.ndarray]:
