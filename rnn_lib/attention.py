@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import validation
 from .functional import drawn_atomically
 from .validation import as_float_array, as_generator, check_arrays, check_float_dtype, check_size, describe
 
@@ -121,11 +122,7 @@ def check_params(params, H_q: int, H_k: int, origin: str) -> None:
     """Additive attention's dict: W_q (A, H_q), W_k (A, H_k), v (A, 1), one float dtype, finite."""
     check_arrays(params, PARAM_NAMES)
     A = params["W_q"].shape[0]
-    for name, shape in (("W_q", (A, H_q)), ("W_k", (A, H_k)), ("v", (A, 1))):
-        if params[name].shape != shape:
-            raise ValueError(
-                f"params['{name}'] must have shape {shape} (A = {A} from W_q, {origin}), got {params[name].shape}"
-            )
+    validation.check_shapes(params, {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}, f"(A = {A} from W_q, {origin})")
 
 
 def check_forward_args(params, keys, query, mask, kind):

@@ -1,9 +1,7 @@
-"""The fast engine: the same numbers as ``rnn_lib.reference``, in fewer and larger matrix products.
+"""The fast engine: the numbers of ``reference`` (**read that one to learn BPTT**) in fewer, larger products.
 
-**To learn BPTT, read ``reference.py``**; this is what ``rnn_lib.forward``/``backward`` run, tested equal to it.
-Every product that does not depend on the previous step is done once for all T·B rows (input projections, read-out,
-weight gradients); only h_{t−1} W_hhᵀ, tanh and δ^a_t W_hh stay in the loop, into preallocated arrays (``out=``);
-long sequences go back in blocks of steps.  One sequence runs as a batch of one.  Trusting (``functional`` checks).
+Products off the recursion are done once for all T·B rows; only h_{t−1} W_hhᵀ, tanh and δ^a_t W_hh stay in the loop,
+into preallocated arrays; long sequences go back in blocks of steps.  Trusting (``functional`` checks).
 """
 
 from __future__ import annotations

@@ -22,14 +22,8 @@ def sigmoid(a):
 
 def param_shapes(D: int, H: int, O: int, G: int) -> dict[str, tuple[int, int]]:
     """Shape of each parameter for input size D, hidden size H, output size O and G gate blocks."""
-    return {
-        "W_ih": (G * H, D),
-        "W_hh": (G * H, H),
-        "b_ih": (G * H, 1),
-        "b_hh": (G * H, 1),
-        "W_hy": (O, H),
-        "b_y": (O, 1),
-    }
+    GH = G * H
+    return {"W_ih": (GH, D), "W_hh": (GH, H), "b_ih": (GH, 1), "b_hh": (GH, 1), "W_hy": (O, H), "b_y": (O, 1)}
 
 
 def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> dict:

@@ -47,8 +47,7 @@ def gates_forward(a_x, a_h, h_prev):
     """Gates and new state from the two sides' pre-activations of one step.
 
     Inputs: a_x (B, 3H) or (3H,): W_ih x_t + b_ih;  a_h (like a_x): W_hh h_{t−1} + b_hh;  h_prev (B, H) or (H,).
-    Returns ``(h_t, gates, hn)``: h_t like h_prev; gates like a_x, r_t, z_t, n_t side by side;
-    hn = W_hn h_{t−1} + b_hn (the n block of a_h), which the backward pass needs.
+    Returns ``(h_t, gates, hn)``: h_t like h_prev; gates like a_x (r_t, z_t, n_t); hn = W_hn h_{t−1} + b_hn.
     """
     ax_r, ax_z, ax_n = gate_blocks(a_x)
     ah_r, ah_z, hn = gate_blocks(a_h)
@@ -61,9 +60,9 @@ def gates_forward(a_x, a_h, h_prev):
 def gates_backward(dh, h_prev, gates, hn):
     """Backward through :func:`gates_forward`.
 
-    Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t (from ŷ_t and from step t + 1); h_prev, gates, hn: as in forward.
-    Returns ``(dh_raw_x, dh_raw_h, dh_leak)``: ∂L/∂a_x and ∂L/∂a_h (like gates; equal but for the n block,
-    which reaches a_h through r_t), and dh_leak = z_t ⊙ δ^h_t, the direct path h_{t−1} → h_t.
+    Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t; h_prev, gates, hn: as in forward.
+    Returns ``(dh_raw_x, dh_raw_h, dh_leak)``: ∂L/∂a_x and ∂L/∂a_h (like gates; they differ in the n block, which
+    reaches a_h through r_t), and z_t ⊙ δ^h_t, the direct path h_{t−1} → h_t.
     """
     r, z, n = gate_blocks(gates)
     dn = dh * (1.0 - z)  # h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
@@ -81,8 +80,7 @@ def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     """One GRU step: a_x = W_ih x_t + b_ih, a_h = W_hh h_{t−1} + b_hh, then :func:`gates_forward`.
 
     Inputs: x_t (D,) or (B, D); h_prev (H,) or (B, H); W_ih (3H, D); W_hh (3H, H); b_ih, b_hh (3H, 1).
-    Returns ``(h_t, cache)``: h_t like h_prev, and the cache ``(x_t, h_prev, gates, hn, W_ih, W_hh)`` that
-    :func:`gru_step_backward` needs.
+    Returns ``(h_t, cache)``: h_t like h_prev and the cache ``(x_t, h_prev, gates, hn, W_ih, W_hh)``.
     """
     a_x = x_t @ W_ih.T + b_ih[:, 0]
     a_h = h_prev @ W_hh.T + b_hh[:, 0]  # one product for all three blocks
@@ -93,10 +91,9 @@ def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
 def gru_step_backward(dh, cache, *, gates_backward=gates_backward):
     """Backward through one step, given δ^h_t = ∂L/∂h_t (total, both paths).
 
-    Inputs: dh (H,) or (B, H); cache from :func:`gru_step_forward`.  ``gates_backward``: the element-wise
-    backward (the bug gallery, ``course.gated_bugs``, passes a planted one here).
-    Returns ``(dx_t, dh_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; dh_prev = W_hhᵀ ∂L/∂a_h + z_t ⊙ δ^h_t,
-    what step t − 1 receives; this step's share of the parameter gradients, summed over the batch.
+    Inputs: dh (H,) or (B, H); cache from :func:`gru_step_forward`; ``gates_backward`` (the bug gallery plants one).
+    Returns ``(dx_t, dh_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; dh_prev = W_hhᵀ ∂L/∂a_h + z_t ⊙ δ^h_t for
+    step t − 1; this step's share of the parameter gradients, summed over the batch.
     """
     x_t, h_prev, gates, hn, W_ih, W_hh = cache
     dh_raw_x, dh_raw_h, dh_leak = gates_backward(dh, h_prev, gates, hn)

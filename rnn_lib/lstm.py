@@ -65,8 +65,7 @@ def gates_forward(a, c_prev):
     """Gates, cell state and hidden state from the pre-activations of one step.
 
     Inputs: a (B, 4H) or (4H,): a_t, blocks i, f, g, o;  c_prev (B, H) or (H,): c_{t−1}.
-    Returns ``(h_t, c_t, gates, tanh_c)``: h_t and c_t like c_prev; gates like a, i_t, f_t, g_t, o_t side by
-    side; tanh_c = tanh(c_t), which the backward pass reuses.
+    Returns ``(h_t, c_t, gates, tanh_c)``: h_t, c_t like c_prev; gates like a (i_t, f_t, g_t, o_t); tanh(c_t).
     """
     a_i, a_f, a_g, a_o = gate_blocks(a)
     i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
@@ -78,11 +77,9 @@ def gates_forward(a, c_prev):
 def gates_backward(dh, dc_next, c_prev, gates, tanh_c):
     """Backward through :func:`gates_forward`.
 
-    Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t (from ŷ_t and from step t + 1); dc_next (B, H):
-    f_{t+1} ⊙ δ^c_{t+1}, what reaches c_t from step t + 1 (zero after the last step); c_prev, gates, tanh_c:
-    c_{t−1} and what gates_forward returned.
-    Returns ``(dh_raw, dc_prev)``: dh_raw = δ^a_t = ∂L/∂a_t (like gates), and dc_prev = f_t ⊙ δ^c_t (like
-    c_prev), what step t sends back to c_{t−1}.
+    Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t; dc_next (B, H): f_{t+1} ⊙ δ^c_{t+1}, what reaches c_t from step
+    t + 1 (zero after the last step); c_prev, gates, tanh_c: c_{t−1} and what gates_forward returned.
+    Returns ``(dh_raw, dc_prev)``: δ^a_t = ∂L/∂a_t (like gates) and f_t ⊙ δ^c_t (like c_prev), sent to c_{t−1}.
     """
     i, f, g, o = gate_blocks(gates)
     dc = dc_next + dh * o * (1.0 - tanh_c**2)  # δ^c_t: the path from c_{t+1} plus the path through h_t
@@ -103,8 +100,7 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
     """One LSTM step: a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, then :func:`gates_forward`.
 
     Inputs: x_t (D,) or (B, D); h_prev, c_prev (H,) or (B, H); W_ih (4H, D); W_hh (4H, H); b_ih, b_hh (4H, 1).
-    Returns ``(h_t, c_t, cache)``: h_t and c_t like h_prev, and the cache
-    ``(x_t, h_prev, c_prev, gates, tanh_c, W_ih, W_hh)`` that :func:`lstm_step_backward` needs.
+    Returns ``(h_t, c_t, cache)``: h_t, c_t like h_prev; the cache ``(x_t, h_prev, c_prev, gates, tanh_c, W_ih, W_hh)``.
     """
     a = x_t @ W_ih.T + b_ih[:, 0] + h_prev @ W_hh.T + b_hh[:, 0]  # one product for all four gates
     h_t, c_t, gates, tanh_c = gates_forward(a, c_prev)
@@ -114,11 +110,9 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
 def lstm_step_backward(dh, dc_next, cache, *, gates_backward=gates_backward):
     """Backward through one step, given δ^h_t (total) and dc_next = f_{t+1} ⊙ δ^c_{t+1} (zero at the last step).
 
-    Inputs: dh, dc_next (H,) or (B, H); cache from :func:`lstm_step_forward`.  ``gates_backward``: the
-    element-wise backward (the bug gallery, ``course.gated_bugs``, passes a planted one here).
-    Returns ``(dx_t, dh_prev, dc_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; dh_prev = W_hhᵀ δ^a_t and
-    dc_prev = f_t ⊙ δ^c_t, what step t − 1 receives; this step's share of the parameter gradients, summed
-    over the batch (db_ih = db_hh: the two biases only ever act as their sum).
+    Inputs: dh, dc_next (H,) or (B, H); cache from :func:`lstm_step_forward`; ``gates_backward`` (the bug gallery
+    plants one).  Returns ``(dx_t, dh_prev, dc_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; W_hhᵀ δ^a_t and
+    f_t ⊙ δ^c_t for step t − 1; this step's share of the gradients, summed over the batch (db_ih = db_hh).
     """
     x_t, h_prev, c_prev, gates, tanh_c, W_ih, W_hh = cache
     dh_raw, dc_prev = gates_backward(dh, dc_next, c_prev, gates, tanh_c)

@@ -13,20 +13,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import reference
+from . import reference, validation
 from .cells import RNN, Cell, check_cell
 from .clipping import apply_clip
 from .updates import sgd_step
-from .validation import (
-    as_generator,
-    as_params,
-    check_clip,
-    check_positive,
-    check_size,
-    check_training_data,
-    check_updatable,
-    describe,
-)
+from .validation import as_generator, as_params, check_clip, check_positive, check_size, check_training_data, describe
 
 PROGRESS_INTERVAL = 2.0  # seconds between two progress lines
 AUTO_PROGRESS_AFTER = 5.0  # progress="auto" prints only when the whole run is expected to take longer
@@ -202,7 +193,7 @@ def check_trainer(
     """
     cell = check_cell(cell)
     params = as_params(params_or_model, cell.sizes)
-    check_updatable(params, cell.param_names)
+    validation.check_updatable(params, cell.param_names)
     if learning_rate is False:
         if optimizer is None:
             raise TypeError(

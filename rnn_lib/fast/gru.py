@@ -1,9 +1,7 @@
-"""The GRU of ``rnn_lib.gru``, fast.  **To learn the GRU, read ``rnn_lib/gru.py``**: the same numbers.
+"""The GRU of ``rnn_lib.gru``, fast and trusting.  **To learn the GRU, read ``rnn_lib/gru.py``**: the same numbers.
 
-The tricks of ``fast.lstm``: products that do not depend on the previous step done once for all T·B rows (with b_ih
-and b_hh's r, z blocks); r and z rows halved so one tanh gives both σ's; the δ factors that do not depend on the
-recursion computed for blocks of steps; preallocated step buffers.  Trusting (the checked functions are
-``rnn_lib.gru``'s); the cache is a ``GRUCache``.
+The tricks of ``fast.lstm``: products off the recursion done once for all T·B rows, r and z rows halved so one tanh
+gives both σ's, the δ factors off the recursion computed for blocks of steps, preallocated step buffers.
 """
 
 from __future__ import annotations

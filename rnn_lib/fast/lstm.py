@@ -1,10 +1,8 @@
-"""The LSTM of ``rnn_lib.lstm``, fast.  **To learn the LSTM, read ``rnn_lib/lstm.py``**: the same numbers.
+"""The LSTM of ``rnn_lib.lstm``, fast and trusting.  **To learn the LSTM, read ``rnn_lib/lstm.py``**: the same numbers.
 
-Fewer numpy calls per step (each costs about as much as its arithmetic at these sizes): products that do not depend
-on the previous step done once for all T·B rows; the σ blocks' rows halved, so ONE tanh per step gives tanh(a/2) and
-σ(a) = (1 + tanh(a/2)) / 2; going back, the factors of δ^a that do not depend on the recursion computed for blocks
-of steps; preallocated step buffers (``out=``).  Trusting (the checked functions are ``rnn_lib.lstm``'s); the cache
-is an ``LSTMCache``.
+Fewer numpy calls per step: products that do not depend on the previous step done once for all T·B rows; the σ
+blocks' rows halved, so ONE tanh gives σ(a) = (1 + tanh(a/2)) / 2; the factors of δ^a that do not depend on the
+recursion computed for blocks of steps; preallocated step buffers (``out=``).
 """
 
 from __future__ import annotations
