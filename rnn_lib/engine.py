@@ -146,6 +146,4 @@ def backward(params, cache, dy):
         dot(raw_rows, W_xh, out=dx_rows[rows])
 
     grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
-    if single:
-        return {**grads, "x": dx[:, 0, :], "h0": dh_next[0]}
-    return {**grads, "x": dx, "h0": dh_next}
+    return grads | ({"x": dx[:, 0, :], "h0": dh_next[0]} if single else {"x": dx, "h0": dh_next})

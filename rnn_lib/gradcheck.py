@@ -158,14 +158,11 @@ def check_rnn(params, x, y, *, h0=None, grads=None, eps=DEFAULT_EPS, floor=DEFAU
     x = check_inputs(x, D, np.float64)
     y = check_targets(y, (*x.shape[:-1], O), np.float64)
     h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, np.float64)
-    arrays = {k: np.array(params[k], dtype=np.float64) for k in PARAM_NAMES}
-    arrays["x"] = np.array(x)
-    if h0 is not None:
-        arrays["h0"] = np.array(h0)
+    arrays = {k: np.array(params[k], dtype=np.float64) for k in PARAM_NAMES} | {"x": np.array(x)}
+    arrays |= {} if h0 is None else {"h0": np.array(h0)}
     if grads is not None:
-        grads = check_grads(
-            grads, [k for k in arrays if k in grads] if isinstance(grads, dict) else PARAM_NAMES, like=arrays
-        )
+        names = [k for k in arrays if k in grads] if isinstance(grads, dict) else PARAM_NAMES
+        grads = check_grads(grads, names, like=arrays)
 
     def f():
         y_hat, _ = engine.forward(arrays, arrays["x"], arrays.get("h0"))

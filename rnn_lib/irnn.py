@@ -79,9 +79,7 @@ def run_backward(params, cache, dy):
     dW_xh, dW_hh = rows.T @ x.reshape(T * B, D), rows.T @ h[:-1].reshape(T * B, H)  # h_{t−1}: the state before
     db_h = rows.sum(axis=0)[:, None]
     grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
-    if single:
-        return grads | {"x": dx[:, 0], "h0": dh_next[0]}
-    return grads | {"x": dx, "h0": dh_next}
+    return grads | ({"x": dx[:, 0], "h0": dh_next[0]} if single else {"x": dx, "h0": dh_next})
 
 
 def forward(params, x, h0=None):

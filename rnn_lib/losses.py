@@ -66,18 +66,13 @@ def check_class_targets(targets, shape: tuple | None, V: int, name: str = "targe
     if kind == "b":
         raise TypeError(f"{name} must hold integer class indices, got a bool array of shape {y.shape}")
     if kind == "f":
-        onehot = shape is not None and y.shape == (*shape, V)
-        hint = (
-            " It has the logits' shape: one-hot rows? Pass the indices, targets.argmax(axis=-1)."
-            if onehot
-            else " If they are whole numbers, convert them: targets.astype(int)."
-        )
+        hint = " If they are whole numbers, convert them: targets.astype(int)."
+        if shape is not None and y.shape == (*shape, V):
+            hint = " It has the logits' shape: one-hot rows? Pass the indices, targets.argmax(axis=-1)."
         raise TypeError(f"{name} must be integer class indices, got a float array (dtype {y.dtype}).{hint}")
     if kind not in "iu":
         raise TypeError(f"{name} must be integer class indices, got dtype {y.dtype} (shape {y.shape})")
-    time_major = shape is not None  # then axis 0 is time, and a message can name the step
-    if shape is None:
-        shape = y.shape
+    time_major, shape = shape is not None, y.shape if shape is None else shape  # time-major: a message names the step
     if y.shape != shape:
         what = "one index per step" if len(shape) == 1 else "one index per step and sequence"
         hint = " (one-hot rows? pass targets.argmax(axis=-1))" if y.shape == (*shape, V) else ""

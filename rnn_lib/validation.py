@@ -102,11 +102,8 @@ def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bo
         raise TypeError(_kind_message(name, arr))
     if copy or arr.dtype != dtype or not arr.flags.c_contiguous:  # a new array is made: a broadcast view may be huge
         check_memory(arr.size * np.dtype(dtype).itemsize, f"{name} (shape {arr.shape}) as an array of its own")
-    if arr.dtype != dtype:
-        with np.errstate(over="ignore"):  # a value too large for dtype is reported below, as an error
-            out = arr.astype(dtype)
-    else:
-        out = arr.copy() if copy else arr
+    with np.errstate(over="ignore"):  # a value too large for dtype is reported below, as an error
+        out = arr.astype(dtype) if arr.dtype != dtype else arr.copy() if copy else arr
     if not all_finite(out, bounded=bounded):
         raise ValueError(_non_finite_message(name, arr, out.dtype, bounded))
     return out

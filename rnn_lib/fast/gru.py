@@ -121,6 +121,4 @@ def backward(params, cache, dy):
         "b_y": db_y,
     }
     dx = np.dot(rows_x, W_ih).reshape(T, B, D)
-    if single:
-        return grads | {"x": dx[:, 0], "h0": dh_next[0]}
-    return grads | {"x": dx, "h0": dh_next}
+    return grads | ({"x": dx[:, 0], "h0": dh_next[0]} if single else {"x": dx, "h0": dh_next})

@@ -123,6 +123,5 @@ def backward(params, cache, dy):
         "W_hy": dW_hy,
         "b_y": db_y,
     }
-    if single:
-        return grads | {"x": dx[:, 0], "h0": dh_next[0], "c0": dc_next[0]}
-    return grads | {"x": dx, "h0": dh_next, "c0": dc_next}
+    ends = {"x": dx, "h0": dh_next, "c0": dc_next}
+    return grads | ({k: v[:, 0] if k == "x" else v[0] for k, v in ends.items()} if single else ends)
