@@ -58,9 +58,8 @@ def cosine(a, b) -> float:
     a, b = check_grads(a), check_grads(b)
     for k in PARAM_NAMES:
         if a[k].shape != b[k].shape:
-            raise ValueError(
-                f"a['{k}'] has shape {a[k].shape} but b['{k}'] has shape {b[k].shape}: not gradients of one model"
-            )
+            message = f"a['{k}'] has shape {a[k].shape} but b['{k}'] has shape {b[k].shape}: not gradients of one model"
+            raise ValueError(message)
     norm_a, norm_b = _norm(a.values()), _norm(b.values())
     if norm_a == 0.0 or norm_b == 0.0:
         return 0.0

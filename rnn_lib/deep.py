@@ -29,19 +29,11 @@ LAYER = ("W_xh", "W_hh", "b_h")
 def init_params(D, H, O, *, layers=2, bidirectional=False, rng=None, scale=0.1, dtype=np.float64) -> dict:
     """Each layer's W_xh, W_hh and the read-out's W_hy drawn N(0, 1) · scale as ``rnn_lib.init_params`` draws them
     (layer 1 first, its forward direction before its backward one), biases 0.  Returns the flat dict above."""
-    D, H, O, L = (
-        validation.check_size(D, "D"),
-        validation.check_size(H, "H"),
-        validation.check_size(O, "O"),
-        validation.check_size(layers, "layers"),
-    )
+    D, H, O, L = (validation.check_size(v, n) for v, n in ((D, "D"), (H, "H"), (O, "O"), (layers, "layers")))
     if not isinstance(bidirectional, bool):
         raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
-    rng, scale, dtype = (
-        validation.as_generator(rng, seeds=False),
-        validation.check_positive(scale, "scale"),
-        validation.check_float_dtype(dtype),
-    )
+    rng = validation.as_generator(rng, seeds=False)
+    scale, dtype = validation.check_positive(scale, "scale"), validation.check_float_dtype(dtype)
     width, params = 2 * H if bidirectional else H, {}
     for l in range(1, L + 1):
         for direction in ("", "r") if bidirectional else ("",):
@@ -68,9 +60,8 @@ def structure(params) -> tuple[int, bool, int, int]:
     for l in range(1, L + 1):
         for d in dirs:
             shapes |= {f"l{l}{d}.W_xh": (H, D if l == 1 else width), f"l{l}{d}.W_hh": (H, H), f"l{l}{d}.b_h": (H, 1)}
-    validation.check_shapes(
-        params, shapes, f"(D = {D}, H = {H} from l1.W_xh, {L} layers, bidirectional={bidirectional})"
-    )
+    origin = f"(D = {D}, H = {H} from l1.W_xh, {L} layers, bidirectional={bidirectional})"
+    validation.check_shapes(params, shapes, origin)
     return L, bidirectional, D, H
 
 

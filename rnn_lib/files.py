@@ -56,9 +56,8 @@ def save_arrays(path, arrays: dict) -> Path:
     """Write ``arrays`` to exactly ``path`` (no ``.npz`` appended), atomically, keeping its permissions; the Path."""
     path = as_path(path)
     if path.is_dir():
-        raise ValueError(
-            f"cannot save to {path}: it is a folder; give a file name inside it, e.g. {path / 'model.npz'}"
-        )
+        message = f"cannot save to {path}: it is a folder; give a file name inside it, e.g. {path / 'model.npz'}"
+        raise ValueError(message)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
     old_mode = None

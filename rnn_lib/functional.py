@@ -24,9 +24,8 @@ def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
 def draw_params(D: int, H: int, O: int, *, rng, scale: float, dtype) -> dict:
     """:func:`init_params` for checked arguments, all or nothing (see :func:`drawn_atomically`)."""
     shapes = param_shapes(D, H, O)
-    validation.check_memory(
-        16 * sum(a * b for a, b in shapes.values()), f"the parameters for D = {D}, H = {H}, O = {O}"
-    )
+    n = sum(a * b for a, b in shapes.values())
+    validation.check_memory(16 * n, f"the parameters for D = {D}, H = {H}, O = {O}")
     draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
 
     def params():

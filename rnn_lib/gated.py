@@ -67,9 +67,8 @@ def check_forward(params, x, states: dict, G: int, cell: str):
     if shape is not None and len(shape) in (2, 3):  # before the copy: a broadcast view can be far larger than memory
         T, B = shape[0], 1 if len(shape) == 2 else shape[1]
         n = math.prod(shape) + (T + 1) * B * 2 * H + T * B * (G * H + H + O)  # x's copy, states, gates, y_hat
-        validation.check_memory(
-            n * dtype.itemsize, f"a forward pass of the {cell} over x of shape {shape} with H = {H}"
-        )
+        what = f"a forward pass of the {cell} over x of shape {shape} with H = {H}"
+        validation.check_memory(n * dtype.itemsize, what)
     x = validation.check_inputs(x, D, dtype, copy=True)
     single = x.ndim == 2
     B = 1 if single else x.shape[1]

@@ -24,9 +24,8 @@ ROUNDOFF_FACTOR = 4.0  # ‖round-off‖ ≤ this · u·|f|/ε·sqrt(size): meas
 
 def _check_perturbable(x, name="x") -> None:
     if type(x) is not np.ndarray:
-        raise TypeError(
-            f"{name} must be a numpy float array that f reads (it is perturbed in place), got {describe(x)}"
-        )
+        message = f"{name} must be a numpy float array that f reads (it is perturbed in place), got {describe(x)}"
+        raise TypeError(message)
     if x.dtype.kind != "f":
         raise TypeError(
             f"{name} must hold floats to be perturbed by ε, got dtype {x.dtype}: an integer array would round "

@@ -111,8 +111,6 @@ def forward(params, x, h0=None):
 
 def backward(params, cache, dy):
     """BPTT through the ReLU RNN, given dy = ∂L/∂ŷ like y_hat: the five gradients, ``"x"`` and ``"h0"``."""
-    sizes = validation.check_params(params)
-    dy = validation.check_backward(
-        cache, dy, sizes, params["W_hh"].dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward"
-    )
+    sizes, dtype = validation.check_params(params), params["W_hh"].dtype
+    dy = validation.check_backward(cache, dy, sizes, dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
     return run_backward(params, cache, dy)

@@ -41,9 +41,8 @@ def check_logits(logits, name: str = "logits") -> np.ndarray:
     """Logits as a finite float array of shape (T, V) or (T, B, V) with T, B, V >= 1 (float32 kept, else float64)."""
     z = as_float_array(logits, name, None, bounded=False)
     if z.ndim not in (2, 3):
-        raise ValueError(
-            f"{name} must have shape (T, V) for one sequence or (T, B, V) for a batch, got shape {z.shape}"
-        )
+        message = f"{name} must have shape (T, V) for one sequence or (T, B, V) for a batch, got shape {z.shape}"
+        raise ValueError(message)
     if 0 in z.shape:
         raise ValueError(f"{name} is empty (shape {z.shape}); give at least one step, sequence and class")
     return z

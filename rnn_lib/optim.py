@@ -143,13 +143,9 @@ class Optimizer:
     def _checked_params(self) -> dict:
         """The parameter dict, checked in full when its arrays are not the ones checked before."""
         params = self.params
-        if list(params) == self._names and all(params[k] is a for k, a in zip(self._names, self._arrays)):
-            # The same array objects: only their flags and shape can have been changed in place.
-            for name, p in params.items():
-                if not p.flags.writeable or (p.shape, p.dtype) != self._layout[name]:
-                    break
-            else:
-                return params
+        same = list(params) == self._names and all(params[k] is a for k, a in zip(self._names, self._arrays))
+        if same and all(p.flags.writeable and (p.shape, p.dtype) == self._layout[k] for k, p in params.items()):
+            return params  # the same array objects, their flags and shapes unchanged in place
         _check_params(params)
         if list(params) != self._names:
             raise ValueError(
@@ -159,9 +155,8 @@ class Optimizer:
         for name, p in params.items():
             if (p.shape, p.dtype) != self._layout[name]:
                 shape, dtype = self._layout[name]
-                raise ValueError(
-                    f"params[{name!r}] is now {p.shape} {p.dtype}, but the optimiser was made for {shape} {dtype}"
-                )
+                message = f"params[{name!r}] is now {p.shape} {p.dtype}, but the optimiser was made for {shape} {dtype}"
+                raise ValueError(message)
         self._arrays = tuple(params.values())
         return params
 

@@ -1,7 +1,7 @@
 """The readable BPTT: the step functions notebooks 01–05 derive, and the loops over them.
 
-Read it top to bottom after notebook 05: the course's one plain version (``engine`` is the same numbers, faster).
-Vectors are rows, so that a batch is a stack of rows.  One step reads
+Read it top to bottom after notebook 05 (``engine`` is the same numbers, faster).  Vectors are rows, a batch a stack
+of rows.  One step reads
 
     a_t = x_t W_xhᵀ + h_{t−1} W_hhᵀ + b_hᵀ,    h_t = tanh(a_t),    ŷ_t = h_t W_hyᵀ + b_yᵀ,
 

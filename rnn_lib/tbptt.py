@@ -74,9 +74,8 @@ def checked_sequences(params, x, y, h0, loss, cell=RNN):
     if loss is softmax_cross_entropy:  # every target checked here, before the first chunk's update
         classes = lambda y, y_hat_shape, dtype: check_class_targets(y, y_hat_shape[:-1], y_hat_shape[-1])  # noqa: E731
         return (*check_sequences(params, x, y, h0, check_y=classes, sizes=cell.sizes), _cross_entropy)
-    raise TypeError(
-        f"loss must be None (½ Σ‖ŷ − y‖², the default) or rnn_lib.losses.softmax_cross_entropy, got {loss!r}"
-    )
+    message = f"loss must be None (½ Σ‖ŷ − y‖², the default) or rnn_lib.losses.softmax_cross_entropy, got {loss!r}"
+    raise TypeError(message)
 
 
 def truncated_gradients(params, x, y, k1, k2=None, h0=None, *, loss=None) -> TruncatedGradients:

@@ -196,9 +196,8 @@ def check_trainer(
     validation.check_updatable(params, cell.param_names)
     if learning_rate is False:
         if optimizer is None:
-            raise TypeError(
-                "optimizer must be an rnn_lib.optim optimiser built over params, e.g. Adam(params), got None"
-            )
+            message = "optimizer must be an rnn_lib.optim optimiser built over params, e.g. Adam(params), got None"
+            raise TypeError(message)
         learning_rate = None
     if optimizer is None:
         lr = check_positive(0.01 if learning_rate is None else learning_rate, "learning_rate")

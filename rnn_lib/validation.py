@@ -93,9 +93,8 @@ def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bo
         try:
             arr = np.asarray(value)
         except (ValueError, TypeError) as err:  # ragged nested lists
-            raise ValueError(
-                f"{name} must be a rectangular array of numbers (every row the same length); numpy said: {err}"
-            ) from None
+            message = f"{name} must be a rectangular array of numbers (every row the same length); numpy said: {err}"
+            raise ValueError(message) from None
     if dtype is None:
         dtype = arr.dtype if arr.dtype.type in FLOAT_DTYPES and arr.dtype.isnative else np.float64
     if arr.dtype != dtype and arr.dtype.kind not in "iuf":  # only an array of another dtype can be of the wrong kind
@@ -330,9 +329,8 @@ def check_grads(grads, names=PARAM_NAMES, *, like=None, name: str = "grads") -> 
         dtype = g.dtype if isinstance(g, np.ndarray) and g.dtype.type in FLOAT_DTYPES else np.float64
         checked[k] = as_float_array(g, f"{name}['{k}']", dtype, bounded=False)
         if like is not None and checked[k].shape != like[k].shape:
-            raise ValueError(
-                f"{name}['{k}'] must have the shape of params['{k}'] {like[k].shape}, got {checked[k].shape}"
-            )
+            message = f"{name}['{k}'] must have the shape of params['{k}'] {like[k].shape}, got {checked[k].shape}"
+            raise ValueError(message)
     return checked
 
 
@@ -379,9 +377,8 @@ def check_targets(y, y_hat_shape: tuple, dtype, name: str = "y") -> np.ndarray:
                 hint = f": {arr.shape[0]} time steps where x has T = {T}"
             elif arr.ndim >= 2 and arr.shape[-1] != O:
                 hint = f": {arr.shape[-1]} values per step where the model outputs O = {O}"
-            raise ValueError(
-                f"{name} must have shape {y_hat_shape} to match the predictions, got shape {arr.shape}{hint}"
-            )
+            message = f"{name} must have shape {y_hat_shape} to match the predictions, got shape {arr.shape}{hint}"
+            raise ValueError(message)
     return arr
 
 
