@@ -9,8 +9,7 @@ For one query q_b (the decoder's state, H_q) and the keys k_{1,b} … k_{S,b} (t
 
 keys (S, B, H_k), query (B, H_q), mask (B, S) bool (True where a key may be attended).  The checked :func:`forward`
 / :func:`backward` take one query per sequence; the trusting :func:`attend` / :func:`attend_backward` take
-(Tq, B, H_q), all the decoder's steps at once (``rnn_lib.seq2seq`` uses them).
-"""
+(Tq, B, H_q), all the decoder's steps at once (``rnn_lib.seq2seq`` uses them)."""
 
 from __future__ import annotations
 
@@ -31,8 +30,7 @@ def init_params(H_q, H_k, A, *, rng=None, dtype=np.float64) -> dict:
     """Additive attention's parameters, each ~ U(−1/√n, 1/√n), n its number of columns (PyTorch's nn.Linear).
 
     Inputs: sizes H_q, H_k, A (the score's hidden layer); rng None (global RNG) or a Generator; dtype.
-    Returns {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}.
-    """
+    Returns {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}."""
     H_q, H_k, A = check_size(H_q, "H_q"), check_size(H_k, "H_k"), check_size(A, "A")
     rng, dtype = as_generator(rng, seeds=False), check_float_dtype(dtype)
     uniform = np.random.uniform if rng is None else rng.uniform
@@ -62,8 +60,7 @@ class AttentionCache(NamedTuple):
 def attend(params, keys, query, mask, kind):
     """Trusting forward for Tq queries per sequence: keys (S, B, H_k), query (Tq, B, H_q), mask (B, S) or None.
 
-    Returns ``(context (Tq, B, H_k), weights (Tq, B, S), cache)``.
-    """
+    Returns ``(context (Tq, B, H_k), weights (Tq, B, S), cache)``."""
     kb = keys.transpose(1, 0, 2)  # (B, S, H_k): a batch of (S, H_k) matrices for the batched products
     u = None
     if kind == "additive":
@@ -85,8 +82,7 @@ def attend(params, keys, query, mask, kind):
 def attend_backward(params, cache, dcontext, dweights=None):
     """Trusting backward of :func:`attend`: dcontext (Tq, B, H_k), dweights (Tq, B, S) or None.
 
-    Returns a dict: "keys" (S, B, H_k), "query" (Tq, B, H_q), and for the additive kind "W_q", "W_k", "v".
-    """
+    Returns a dict: "keys" (S, B, H_k), "query" (Tq, B, H_q), and for the additive kind "W_q", "W_k", "v"."""
     kind, keys, query, _, w, u, _ = cache
     kb, dcb = keys.transpose(1, 0, 2), dcontext.transpose(1, 0, 2)  # (B, S, H_k), (B, Tq, H_k)
     # c_b = Σ_s α_{b,s} k_{s,b}: ∂L/∂α_{b,s} = dc_b · k_{s,b}, and each key receives α_{b,s} dc_b.
@@ -166,8 +162,7 @@ def forward(params, keys, query, mask=None, kind="additive"):
 
     Inputs: params the dict of :func:`init_params` (kind "additive"; None or ignored for "dot"); keys (S, B, H_k);
     query (B, H_q); mask (B, S) bool or None; kind "additive" or "dot".
-    Returns ``(context (B, H_k), weights (B, S), cache)``; the weights are exactly 0 where the mask is False.
-    """
+    Returns ``(context (B, H_k), weights (B, S), cache)``; the weights are exactly 0 where the mask is False."""
     keys, query, mask = check_forward_args(params, keys, query, mask, kind)
     context, w, cache = attend(params, keys, query[None], mask, kind)
     return context[0], w[0], cache._replace(single=True)

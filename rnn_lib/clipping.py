@@ -6,8 +6,7 @@ The parameter gradients are treated as one long vector g (Pascanu, Mikolov & Ben
     by norm        g ← g · c / max(‖g‖, c)            same direction, length at most c
     by value       g_i ← min(max(g_i, −c), c)         every entry in [−c, c]; the direction changes
 
-Every function returns new arrays of the parameter gradients only; norms neither overflow nor underflow.
-"""
+Every function returns new arrays of the parameter gradients only; norms neither overflow nor underflow."""
 
 from __future__ import annotations
 
@@ -70,8 +69,7 @@ def cosine(a, b) -> float:
 def apply_clip(grads, clip, *, names=PARAM_NAMES):
     """Clip the gradients ``names`` as the spec ``clip`` says: None, ("norm", max_norm) or ("value", limit).
 
-    Returns ``(grads, norm before clipping, whether clipping changed anything)``.
-    """
+    Returns ``(grads, norm before clipping, whether clipping changed anything)``."""
     kind, c = check_clip(clip) or (None, None)
     grads = check_grads(grads, names)
     norm = _norm(grads.values())

@@ -58,8 +58,7 @@ def adding_problem(n_sequences, T=20, *, rng=0):
     """The adding problem (as Le et al. 2015 state it): at the last step, the sum of the two values marked 1.
 
     Each step: a value uniform in [0, 1) and a marker, 1 at one random step of each half.  Predicting the mean, 1,
-    has mean squared error 1/6.  Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
-    """
+    has mean squared error 1/6.  Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64."""
     B, T = _sequences(n_sequences, T, 6)
     if T < 2:
         raise ValueError(f"adding_problem needs T >= 2 (one marker in each half), got T = {T}")
@@ -76,8 +75,7 @@ def adding_problem(n_sequences, T=20, *, rng=0):
 def remember_first(n_sequences, T=20, *, rng=0):
     """At the last step, recall the sign (±1) that step 1 showed (marker 1), after T − 1 values uniform in [−1, 1).
 
-    Predicting 0 has mean squared error 1.  Returns ``(x, y)`` with x (T, B, 2) (value, marker) and y (B, 1).
-    """
+    Predicting 0 has mean squared error 1.  Returns ``(x, y)`` with x (T, B, 2) (value, marker) and y (B, 1)."""
     B, T = _sequences(n_sequences, T, 6)
     if T < 2:
         raise ValueError(f"remember_first needs T >= 2 (a sign, then at least one step to hold it), got T = {T}")
@@ -88,8 +86,7 @@ def remember_at(n_sequences, T=20, *, step=None, rng=0):
     """:func:`remember_first` with the sign at ``step`` (1 … T − 1), or for ``step=None`` at a step drawn from
     2 … ⌊T/2⌋ per sequence: distractors come before it too, so a network cannot latch at step 1.
 
-    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
-    """
+    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64."""
     B, T = _sequences(n_sequences, T, 6)
     if step is None:
         if T < 4:
@@ -122,8 +119,7 @@ class Problem(NamedTuple):
 def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
     """Parameters (biases too) ~ scale·N(0, 1), x, y ~ N(0, 1), h0 ~ scale·N(0, 1), for gradient checks.
 
-    B=None: x (T, D), y (T, O), h0 (H,); else x (T, B, D), y (T, B, O), h0 (B, H).  Returns a :class:`Problem`.
-    """
+    B=None: x (T, D), y (T, O), h0 (H,); else x (T, B, D), y (T, B, O), h0 (B, H).  Returns a :class:`Problem`."""
     T, D, H, O = (check_size(v, n) for v, n in ((T, "T"), (D, "D"), (H, "H"), (O, "O")))
     B = None if B is None else check_size(B, "B")
     scale = check_positive(scale, "scale")
@@ -172,8 +168,7 @@ def reber_strings(n_strings, *, embedded=True, rng=0):
     """Strings of the embedded ("BT<reber>TE" or "BP<reber>PE") or plain Reber grammar, with the legal next symbols.
 
     Returns ``(strings, legal)``, two lists; ``legal[i][k]`` holds the symbols (in REBER_SYMBOLS order) allowed
-    right after ``strings[i][: k + 1]``, "" after the final E.
-    """
+    right after ``strings[i][: k + 1]``, "" after the final E."""
     n = check_size(n_strings, "n_strings")
     check_memory(1000 * n, f"{n} strings (n_strings) with their legal sets")
     if not isinstance(embedded, bool):
@@ -207,8 +202,7 @@ def reversal_task(n_sequences, min_length=1, max_length=10, *, rng=0) -> TokenPa
     """Digit strings of lengths uniform in min_length … max_length, and the same digits reversed.
 
     src (S = max_length, B): the digits (tokens DIGIT_0 + d) then PAD; tgt (max_length + 1, B): the reversed digits,
-    EOS, then PAD.  Returns :class:`TokenPairs`.
-    """
+    EOS, then PAD.  Returns :class:`TokenPairs`."""
     B = check_size(n_sequences, "n_sequences")
     low, high = check_size(min_length, "min_length"), check_size(max_length, "max_length")
     if high < low:

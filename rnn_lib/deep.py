@@ -8,8 +8,7 @@ Layer l reads the states of layer l − 1 (layer 1 reads x) and the read-out rea
 Bidirectional: each layer also runs an RNN from t = T down to 1 and passes on [h→_t; h←_t] (2H).  Each layer is
 ``rnn_lib.forward``/``backward`` with an identity read-out (ŷ_t = h_t, so dy is ∂L/∂h_t); its ∂L/∂x is δ^h of the
 layer below.  Parameters, one flat dict: "l1.W_xh" (H, D), "l1.W_hh" (H, H), "l1.b_h" (H, 1), "l1r.…" (backward
-direction), "l2.W_xh" (H, H or 2H), …, "W_hy" (O, H or 2H), "b_y" (O, 1).
-"""
+direction), "l2.W_xh" (H, H or 2H), …, "W_hy" (O, H or 2H), "b_y" (O, 1)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """The fast engine: the numbers of ``reference`` (**read that one to learn BPTT**) in fewer, larger products.
 
 Products off the recursion are done once for all T·B rows; only h_{t−1} W_hhᵀ, tanh and δ^a_t W_hh stay in the loop,
-into preallocated arrays; long sequences go back in blocks of steps.  Trusting (``functional`` checks).
-"""
+into preallocated arrays; long sequences go back in blocks of steps.  Trusting (``functional`` checks)."""
 
 from __future__ import annotations
 

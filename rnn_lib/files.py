@@ -2,8 +2,7 @@
 
 ``save_arrays`` writes a temporary file and renames it over the target (a reader sees the old file or the new one).
 ``load_arrays`` opens regular files only, checks member names and each array's header before reading its data,
-never unpickles, and turns every zip or npy failure into one ValueError naming the file.
-"""
+never unpickles, and turns every zip or npy failure into one ValueError naming the file."""
 
 from __future__ import annotations
 

@@ -12,8 +12,7 @@ def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
     """Parameters drawn as the problem draws them: N(0, 1) · scale weights (W_xh, W_hh, W_hy in turn), zero biases.
 
     rng None (numpy's global RNG: after ``np.random.seed(s)`` the problem's numbers) or a Generator.
-    Returns W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1) in ``dtype``.
-    """
+    Returns W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1) in ``dtype``."""
     D, H, O = validation.check_size(D, "D"), validation.check_size(H, "H"), validation.check_size(O, "O")
     rng = validation.as_generator(rng, seeds=False)
     scale = validation.check_positive(scale, "scale")
@@ -54,8 +53,7 @@ def drawn_atomically(rng, draw):
 def forward(params, x, h0=None):
     """Run the RNN over x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
 
-    Returns ``(y_hat (T, O) or (T, B, O), cache)``; the cache holds a copy of x.
-    """
+    Returns ``(y_hat (T, O) or (T, B, O), cache)``; the cache holds a copy of x."""
     D, H, _ = validation.check_params(params)
     dtype = params["W_hh"].dtype
     x = validation.check_inputs(x, D, dtype, copy=True)

@@ -1,8 +1,7 @@
 """What the LSTM and the GRU share: PyTorch's layout, its initialisation, σ, and the checks at their surface.
 
 G gate blocks of H rows (G = 4 for the LSTM, 3 for the GRU): W_ih (G·H, D), W_hh (G·H, H), b_ih, b_hh (G·H, 1),
-and the course's read-out W_hy (O, H), b_y (O, 1).  Read ``lstm.py`` and ``gru.py`` first.
-"""
+and the course's read-out W_hy (O, H), b_y (O, 1).  Read ``lstm.py`` and ``gru.py`` first."""
 
 from __future__ import annotations
 
@@ -29,8 +28,7 @@ def param_shapes(D: int, H: int, O: int, G: int) -> dict[str, tuple[int, int]]:
 def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> dict:
     """Weights ~ U(−1/√H, 1/√H) (PyTorch's nn.LSTM, nn.GRU, nn.Linear), drawn W_ih, W_hh, W_hy; zero biases.
 
-    rng None (numpy's global RNG) or a Generator.  Returns a dict with the shapes of :func:`param_shapes`.
-    """
+    rng None (numpy's global RNG) or a Generator.  Returns a dict with the shapes of :func:`param_shapes`."""
     D, H, O = validation.check_size(D, "D"), validation.check_size(H, "H"), validation.check_size(O, "O")
     rng = validation.as_generator(rng, seeds=False)
     dtype = validation.check_float_dtype(dtype)
@@ -59,8 +57,7 @@ def check_params(params, G: int, cell: str) -> tuple[int, int, int]:
 def check_forward(params, x, states: dict, G: int, cell: str):
     """Check a forward pass's arguments; return ``(x (T, B, D) a copy, states {name: (B, H)}, single)``.
 
-    states ("h0", "c0"): (H,), (B, H) or None (zeros).  Memory for what forward keeps is found first.
-    """
+    states ("h0", "c0"): (H,), (B, H) or None (zeros).  Memory for what forward keeps is found first."""
     D, H, O = check_params(params, G, cell)
     dtype = params["W_hh"].dtype
     shape = np.shape(x) if isinstance(x, np.ndarray) else None

@@ -3,8 +3,7 @@
     ∂f/∂θ_i ≈ (f(θ + ε e_i) − f(θ − ε e_i)) / 2ε        error ≈ ε²|f‴|/6 + u|f|/ε,  u ≈ 1.1e-16 in float64
 
 The second term hides gradients smaller than about u·|f|/ε, so :func:`check_gradients` measures each array's error
-against max(‖a‖ + ‖n‖, what round-off can resolve) (:func:`resolution`).
-"""
+against max(‖a‖ + ‖n‖, what round-off can resolve) (:func:`resolution`)."""
 
 from __future__ import annotations
 
@@ -67,8 +66,7 @@ def _centred_differences(f, x, eps):
 def numerical_gradient(f, x, eps=DEFAULT_EPS):
     """Centred-difference gradient of ``f()`` (no arguments, reads ``x``) with respect to the float array ``x``.
 
-    ``x`` is perturbed in place and restored exactly, even when ``f`` raises.  Returns float64 shaped like ``x``.
-    """
+    ``x`` is perturbed in place and restored exactly, even when ``f`` raises.  Returns float64 shaped like ``x``."""
     eps = check_positive(eps, "eps")
     _check_perturbable(x)
     return _centred_differences(f, x, eps)[0]
@@ -129,9 +127,8 @@ class GradcheckReport:
 def check_gradients(f, arrays, analytic, *, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR, tol=1e-7) -> GradcheckReport:
     """Compare analytic gradients with centred differences, one named array at a time.
 
-    Inputs: f, a function of no arguments reading ``arrays`` (name → float array, perturbed and restored);
-    analytic, name → claimed gradient (names absent are skipped).  Returns a :class:`GradcheckReport` (print it).
-    """
+    Inputs: f(), reading ``arrays`` (name → float array, perturbed and restored); analytic, name → claimed gradient
+    (names absent are skipped).  Returns a :class:`GradcheckReport` (print it)."""
     eps, floor, tol = check_positive(eps, "eps"), check_positive(floor, "floor"), check_positive(tol, "tol")
     for what, value in (("f", f), ("arrays", arrays), ("analytic", analytic)):
         if not (callable(value) if what == "f" else isinstance(value, dict)):
@@ -151,8 +148,7 @@ def check_gradients(f, arrays, analytic, *, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR
 def check_rnn(params, x, y, *, h0=None, grads=None, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR, tol=1e-7):
     """Gradient check of L = ½ Σ‖ŷ − y‖² for the RNN, in float64 on copies: x (T, D) or (T, B, D), y like ŷ.
 
-    grads: the gradients to check (may include "x" and "h0"); None checks ``rnn_lib.backward``.
-    """
+    grads: the gradients to check (may include "x" and "h0"); None checks ``rnn_lib.backward``."""
     D, H, O = check_params(params)  # every argument checked, in float64, before anything is computed
     x = check_inputs(x, D, np.float64)
     y = check_targets(y, (*x.shape[:-1], O), np.float64)

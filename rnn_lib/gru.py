@@ -11,8 +11,7 @@ One step, for one sequence in column form, with PyTorch's gate blocks r, z, n st
 Parameters (nn.GRU's, as columns): W_ih (3H, D) = [W_ir; W_iz; W_in], W_hh (3H, H), b_ih, b_hh (3H, 1), W_hy (O, H),
 b_y (O, 1).  r_t multiplies W_hn h_{t−1} + b_hn *after* the product (PyTorch), so one product h_{t−1} W_hhᵀ serves
 all three blocks.  In the code a_x = W_ih x_t + b_ih, a_h = W_hh h_{t−1} + b_hh, hn their n block of a_h; δ^a on each
-side is dh_raw_x, dh_raw_h.  Row form; h[0] = h_0; ``rnn_lib.fast.gru`` computes the same numbers faster.
-"""
+side is dh_raw_x, dh_raw_h.  Row form; h[0] = h_0; ``rnn_lib.fast.gru`` computes the same numbers faster."""
 
 from __future__ import annotations
 
@@ -47,8 +46,7 @@ def gates_forward(a_x, a_h, h_prev):
     """Gates and new state from the two sides' pre-activations of one step.
 
     Inputs: a_x (B, 3H) or (3H,): W_ih x_t + b_ih;  a_h (like a_x): W_hh h_{t−1} + b_hh;  h_prev (B, H) or (H,).
-    Returns ``(h_t, gates, hn)``: h_t like h_prev; gates like a_x (r_t, z_t, n_t); hn = W_hn h_{t−1} + b_hn.
-    """
+    Returns ``(h_t, gates, hn)``: h_t like h_prev; gates like a_x (r_t, z_t, n_t); hn = W_hn h_{t−1} + b_hn."""
     ax_r, ax_z, ax_n = gate_blocks(a_x)
     ah_r, ah_z, hn = gate_blocks(a_h)
     r, z = sigmoid(ax_r + ah_r), sigmoid(ax_z + ah_z)
@@ -62,8 +60,7 @@ def gates_backward(dh, h_prev, gates, hn):
 
     Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t; h_prev, gates, hn: as in forward.
     Returns ``(dh_raw_x, dh_raw_h, dh_leak)``: ∂L/∂a_x and ∂L/∂a_h (like gates; they differ in the n block, which
-    reaches a_h through r_t), and z_t ⊙ δ^h_t, the direct path h_{t−1} → h_t.
-    """
+    reaches a_h through r_t), and z_t ⊙ δ^h_t, the direct path h_{t−1} → h_t."""
     r, z, n = gate_blocks(gates)
     dn = dh * (1.0 - z)  # h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
     dz = dh * (h_prev - n)
@@ -80,8 +77,7 @@ def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     """One GRU step: a_x = W_ih x_t + b_ih, a_h = W_hh h_{t−1} + b_hh, then :func:`gates_forward`.
 
     Inputs: x_t (D,) or (B, D); h_prev (H,) or (B, H); W_ih (3H, D); W_hh (3H, H); b_ih, b_hh (3H, 1).
-    Returns ``(h_t, cache)``: h_t like h_prev and the cache ``(x_t, h_prev, gates, hn, W_ih, W_hh)``.
-    """
+    Returns ``(h_t, cache)``: h_t like h_prev and the cache ``(x_t, h_prev, gates, hn, W_ih, W_hh)``."""
     a_x = x_t @ W_ih.T + b_ih[:, 0]
     a_h = h_prev @ W_hh.T + b_hh[:, 0]  # one product for all three blocks
     h_t, gates, hn = gates_forward(a_x, a_h, h_prev)
@@ -93,8 +89,7 @@ def gru_step_backward(dh, cache, *, gates_backward=gates_backward):
 
     Inputs: dh (H,) or (B, H); cache from :func:`gru_step_forward`; ``gates_backward`` (the bug gallery plants one).
     Returns ``(dx_t, dh_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; dh_prev = W_hhᵀ ∂L/∂a_h + z_t ⊙ δ^h_t for
-    step t − 1; this step's share of the parameter gradients, summed over the batch.
-    """
+    step t − 1; this step's share of the parameter gradients, summed over the batch."""
     x_t, h_prev, gates, hn, W_ih, W_hh = cache
     dh_raw_x, dh_raw_h, dh_leak = gates_backward(dh, h_prev, gates, hn)
     dh_prev = dh_raw_h @ W_hh + dh_leak  # through the three blocks' products, and directly through z
@@ -119,8 +114,7 @@ def forward(params, x, h0=None):
     """Run the GRU over whole sequences.
 
     Inputs: params (:func:`param_shapes`); x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
-    Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`GRUCache` for :func:`backward`.
-    """
+    Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`GRUCache` for :func:`backward`."""
     x, states, single = gated.check_forward(params, x, {"h0": h0}, G, "GRU")
     W_ih, W_hh, b_ih, b_hh, W_hy, b_y = (params[name] for name in PARAM_NAMES)
     T, B, _ = x.shape
@@ -142,8 +136,7 @@ def backward(params, cache, dy, *, step_backward=gru_step_backward):
     """Backpropagation through time for :func:`forward`: a loop over :func:`gru_step_backward`, t = T, …, 1.
 
     Inputs: params and the cache of forward; dy = ∂L/∂ŷ like y_hat; ``step_backward`` (the bug gallery plants one).
-    Returns the six parameter gradients (summed over time and batch), ``"x"`` (like x) and ``"h0"``.
-    """
+    Returns the six parameter gradients (summed over time and batch), ``"x"`` (like x) and ``"h0"``."""
     dy = gated.check_backward(params, cache, dy, G, "GRU", GRUCache)  # (T, B, O)
     W_ih, W_hh, W_hy = params["W_ih"], params["W_hh"], params["W_hy"]
     x, h, gates, hn, single = cache

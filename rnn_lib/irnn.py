@@ -5,8 +5,7 @@ One step, for one sequence in column form, with the course's five parameters and
     a_t = W_xh x_t + W_hh h_{t−1} + b_h,    h_t = relu(a_t) = max(a_t, 0),    ŷ_t = W_hy h_t + b_y
 
 Backward, δ^a_t = 1[h_t > 0] ⊙ δ^h_t replaces (1 − h_t²) ⊙ δ^h_t: while every unit is on and W_hh = I, the error
-goes back through time unchanged.  Names and shapes as in ``rnn_lib.reference``; ``rnn_lib.cells.IRNN`` trains it.
-"""
+goes back through time unchanged.  Names and shapes as in ``rnn_lib.reference``; ``rnn_lib.cells.IRNN`` trains it."""
 
 from __future__ import annotations
 
@@ -85,8 +84,7 @@ def run_backward(params, cache, dy):
 def forward(params, x, h0=None):
     """Run the ReLU RNN over x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
 
-    Returns ``(y_hat, cache)``, y_hat (T, O) or (T, B, O).  The cache keeps a copy of x.
-    """
+    Returns ``(y_hat, cache)``, y_hat (T, O) or (T, B, O).  The cache keeps a copy of x."""
     D, H, _ = validation.check_params(params)
     dtype = params["W_hh"].dtype
     x = validation.check_inputs(x, D, dtype, copy=True)

@@ -3,8 +3,7 @@
     L = ½ Σ_t ‖ŷ_t − y_t‖²,  ∂L/∂ŷ_t = ŷ_t − y_t;      L = −Σ_t log softmax(z_t)[y_t],  ∂L/∂z_t = p_t − onehot(y_t)
 
 logits (T, V) or (T, B, V), targets (T,) or (T, B) class indices.  log Σ_j exp(z_j) = m + log Σ_j exp(z_j − m) with
-m = max_j z_j: no exponent overflows and the sum is at least 1.
-"""
+m = max_j z_j: no exponent overflows and the sum is at least 1."""
 
 from __future__ import annotations
 
@@ -51,8 +50,7 @@ def check_logits(logits, name: str = "logits") -> np.ndarray:
 def check_class_targets(targets, shape: tuple | None, V: int, name: str = "targets") -> np.ndarray:
     """Integer class indices of the given shape ((T,) or (T, B); None: any), each in 0 … V − 1, as int64.
 
-    Floats (a one-hot row?), bools, negative indices (numpy would read them from the end) and subclasses are refused.
-    """
+    Floats (a one-hot row?), bools, negative indices (numpy would read them from the end) and subclasses are refused."""
     if targets is None or isinstance(targets, (str, bytes)):
         raise TypeError(f"{name} must be an array of integer class indices, got {describe(targets)}")
     if isinstance(targets, np.ndarray) and type(targets) is not np.ndarray:
@@ -120,8 +118,7 @@ def softmax_cross_entropy(logits, targets):
     """Summed cross-entropy of the softmax read-out and its gradient with respect to the logits.
 
     Inputs: logits (T, V) or (T, B, V); targets (T,) or (T, B) class indices in 0 … V − 1.
-    Returns ``(loss, dlogits)``: −Σ log softmax(z_t)[y_t] as a float, and softmax(z) − onehot(y) like the logits.
-    """
+    Returns ``(loss, dlogits)``: −Σ log softmax(z_t)[y_t] as a float, and softmax(z) − onehot(y) like the logits."""
     z = check_logits(logits)
     y = check_class_targets(targets, z.shape[:-1], z.shape[-1])
     lse, e, s = _log_sum_exp(z)

@@ -10,8 +10,7 @@ One step, for one sequence in column form, with PyTorch's gate blocks i, f, g, o
 
 Parameters: W_ih (4H, D), W_hh (4H, H), b_ih (4H, 1), b_hh (4H, 1) (nn.LSTM's, as columns), W_hy (O, H), b_y (O, 1).
 Row form, one row per sequence; h[0] = h_0, c[0] = c_0, h[t] = h_t; x[t − 1], gates[t − 1], tanh_c[t − 1] belong to
-step t; δ^a_t = ∂L/∂a_t is ``dh_raw``.  ``rnn_lib.fast.lstm`` computes the same numbers faster (tested equal).
-"""
+step t; δ^a_t = ∂L/∂a_t is ``dh_raw``.  ``rnn_lib.fast.lstm`` computes the same numbers faster (tested equal)."""
 
 from __future__ import annotations
 
@@ -46,8 +45,7 @@ def init_params(D, H, O, *, rng=None, dtype=np.float64, forget_bias=0.0):
     """LSTM parameters: weights ~ U(−1/√H, 1/√H) as in PyTorch, zero biases but ``forget_bias`` in b_ih's f block.
 
     With 0, f_t = σ(0) = 0.5 at the start: c keeps half its content per step; 1 gives σ(1) ≈ 0.73 (Gers et al.,
-    2000).  rng and dtype as in :func:`rnn_lib.gated.init_params`.  Returns the dict of :func:`param_shapes`.
-    """
+    2000).  rng and dtype as in :func:`rnn_lib.gated.init_params`.  Returns the dict of :func:`param_shapes`."""
     forget_bias = check_forget_bias(forget_bias, check_float_dtype(dtype))
     params = gated.init_params(D, H, O, G, "LSTM", rng=rng, dtype=dtype)
     H = params["W_hh"].shape[1]
@@ -65,8 +63,7 @@ def gates_forward(a, c_prev):
     """Gates, cell state and hidden state from the pre-activations of one step.
 
     Inputs: a (B, 4H) or (4H,): a_t, blocks i, f, g, o;  c_prev (B, H) or (H,): c_{t−1}.
-    Returns ``(h_t, c_t, gates, tanh_c)``: h_t, c_t like c_prev; gates like a (i_t, f_t, g_t, o_t); tanh(c_t).
-    """
+    Returns ``(h_t, c_t, gates, tanh_c)``: h_t, c_t like c_prev; gates like a (i_t, f_t, g_t, o_t); tanh(c_t)."""
     a_i, a_f, a_g, a_o = gate_blocks(a)
     i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
     c_t = f * c_prev + i * g
@@ -79,8 +76,7 @@ def gates_backward(dh, dc_next, c_prev, gates, tanh_c):
 
     Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t; dc_next (B, H): f_{t+1} ⊙ δ^c_{t+1}, what reaches c_t from step
     t + 1 (zero after the last step); c_prev, gates, tanh_c: c_{t−1} and what gates_forward returned.
-    Returns ``(dh_raw, dc_prev)``: δ^a_t = ∂L/∂a_t (like gates) and f_t ⊙ δ^c_t (like c_prev), sent to c_{t−1}.
-    """
+    Returns ``(dh_raw, dc_prev)``: δ^a_t = ∂L/∂a_t (like gates) and f_t ⊙ δ^c_t (like c_prev), sent to c_{t−1}."""
     i, f, g, o = gate_blocks(gates)
     dc = dc_next + dh * o * (1.0 - tanh_c**2)  # δ^c_t: the path from c_{t+1} plus the path through h_t
     dh_raw = np.concatenate(
@@ -112,8 +108,7 @@ def lstm_step_backward(dh, dc_next, cache, *, gates_backward=gates_backward):
 
     Inputs: dh, dc_next (H,) or (B, H); cache from :func:`lstm_step_forward`; ``gates_backward`` (the bug gallery
     plants one).  Returns ``(dx_t, dh_prev, dc_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; W_hhᵀ δ^a_t and
-    f_t ⊙ δ^c_t for step t − 1; this step's share of the gradients, summed over the batch (db_ih = db_hh).
-    """
+    f_t ⊙ δ^c_t for step t − 1; this step's share of the gradients, summed over the batch (db_ih = db_hh)."""
     x_t, h_prev, c_prev, gates, tanh_c, W_ih, W_hh = cache
     dh_raw, dc_prev = gates_backward(dh, dc_next, c_prev, gates, tanh_c)
     rows, x_rows, h_rows = np.atleast_2d(dh_raw, x_t, h_prev)  # one sequence is a batch of one
@@ -138,8 +133,7 @@ def forward(params, x, h0=None, c0=None):
     """Run the LSTM over whole sequences.
 
     Inputs: params (:func:`param_shapes`); x (T, D) or (T, B, D); h0, c0 (H,) or (B, H), zeros when None.
-    Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`LSTMCache` for :func:`backward`.
-    """
+    Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`LSTMCache` for :func:`backward`."""
     x, states, single = gated.check_forward(params, x, {"h0": h0, "c0": c0}, G, "LSTM")
     W_ih, W_hh, b_ih, b_hh, W_hy, b_y = (params[name] for name in PARAM_NAMES)
     T, B, _ = x.shape
@@ -162,8 +156,7 @@ def backward(params, cache, dy, *, step_backward=lstm_step_backward):
     """Backpropagation through time for :func:`forward`: a loop over :func:`lstm_step_backward`, t = T, …, 1.
 
     Inputs: params and the cache of forward; dy = ∂L/∂ŷ like y_hat; ``step_backward`` (the bug gallery plants one).
-    Returns the six parameter gradients (summed over time and batch), ``"x"`` (like x), ``"h0"``, ``"c0"``.
-    """
+    Returns the six parameter gradients (summed over time and batch), ``"x"`` (like x), ``"h0"``, ``"c0"``."""
     dy = gated.check_backward(params, cache, dy, G, "LSTM", LSTMCache)  # (T, B, O)
     W_ih, W_hh, W_hy = params["W_ih"], params["W_hh"], params["W_hy"]
     x, h, c, gates, tanh_c, single = cache

@@ -1,8 +1,7 @@
 """``SimpleRNN``, the problem's class (same attributes, draws and numbers), and ``LSTMModel``, ``GRUModel`` beside it.
 
 Every method checks its input before it changes anything: after any exception the parameters, the random
-generators and the cached forward pass are as they were; an update is all or nothing (``updates.py``).
-"""
+generators and the cached forward pass are as they were; an update is all or nothing (``updates.py``)."""
 
 from __future__ import annotations
 
@@ -14,11 +13,9 @@ from .updates import sgd_step
 
 
 class RecurrentModel:
-    """What the model classes share: parameters as attributes, ``forward``/``backward``, save/load.
-
-    A subclass gives ``PARAM_NAMES``, ``param_shapes(D, H, O)``, ``_draw(D, H, O, rng=, dtype=)``, its file format
-    ``FILE`` and the trusting ``_run_forward(params, x)``, ``_run_backward(params, cache, dy)`` for x (T, D).
-    """
+    """What the model classes share: parameters as attributes, ``forward``/``backward``, save/load.  A subclass gives
+    ``PARAM_NAMES``, ``param_shapes(D, H, O)``, ``_draw(D, H, O, rng=, dtype=)``, its file format ``FILE`` and the
+    trusting ``_run_forward(params, x)``, ``_run_backward(params, cache, dy)`` for x (T, D)."""
 
     PARAM_NAMES: tuple = ()
     FILE: files.FileFormat
@@ -189,13 +186,11 @@ class RecurrentModel:
 
 
 class SimpleRNN(RecurrentModel):
-    """h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),  ŷ_t = W_hy h_t + b_y,  h_0 = 0.
+    """h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),  ŷ_t = W_hy h_t + b_y,  h_0 = 0: the problem's class.
 
     Attributes: ``W_xh (H, D)``, ``W_hh (H, H)``, ``W_hy (O, H)``, ``b_h (H, 1)``, ``b_y (O, 1)``, ``input_size``,
     ``hidden_size``, ``output_size``.  ``rng=None`` draws N(0, 1) · 0.01 from numpy's global RNG in the problem's
-    order (or from a Generator); ``dtype`` np.float64 or np.float32.  ``forward(x)`` then ``backward(x, y)`` with
-    the same x; a backward without its forward raises :class:`CallOrderError`.
-    """
+    order (or from a Generator).  ``forward(x)`` then ``backward(x, y)`` with the same x, else CallOrderError."""
 
     PARAM_NAMES = parameters.PARAM_NAMES
     FILE = files.FileFormat("rnn_lib.SimpleRNN", 1, parameters.PARAM_NAMES, parameters.param_shapes)

@@ -14,8 +14,7 @@ The rules, for one parameter p with gradient g (element-wise; t = 1, 2, … coun
 
 ``step`` is all or nothing: it computes every new parameter and buffer, checks them finite, then commits them in
 one call (``updates.commit``); after any error nothing has changed.  Stricter than torch: lr, ε > 0, momentum and
-betas in [0, 1).  Not provided: weight decay, dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``.
-"""
+betas in [0, 1).  Not provided: weight decay, dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``."""
 
 from __future__ import annotations
 

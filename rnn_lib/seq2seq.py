@@ -13,8 +13,7 @@ sequence's last token is the decoder's start, g_0 = h^e_{len}: the bridge.  The 
 call).  :func:`greedy_decode` runs free, feeding back its own most likely token.  Each GRU has an identity read-out,
 so its dy is ∂L/∂h_t; its ∂L/∂h_0 is the gradient across the bridge.  Parameters, one flat dict: "enc.W_ih" (3H, V),
 "enc.W_hh" (3H, H), "enc.b_ih", "enc.b_hh" (3H, 1), the same for "dec.", "att.W_q", "att.W_k", "att.v" (additive),
-"W_out", "b_out" (V, 1).  Tokens as in ``rnn_lib.data.reversal_task``: src (S, B), tgt (T, B), PAD after the end.
-"""
+"W_out", "b_out" (V, 1).  Tokens as in ``rnn_lib.data.reversal_task``: src (S, B), tgt (T, B), PAD after the end."""
 
 from __future__ import annotations
 

@@ -3,8 +3,7 @@
 Every k1 steps, the losses of those k1 steps are backpropagated through the last k2 ≥ k1 steps only; the state
 is carried forward as a *number*.  For the chunk c+1 … e the window is s+1 … e, s = max(c − (k2 − k1), 0): the
 gradient is exactly that of Σ_chunks Σ_{t = c+1..e} L_t(θ; h_s held fixed).  k1 = k2 ≥ T is full BPTT.  Memory
-grows with k2, not T.  ``loss=softmax_cross_entropy`` for symbols.  (``course.stateful`` trains with them.)
-"""
+grows with k2, not T.  ``loss=softmax_cross_entropy`` for symbols.  (``course.stateful`` trains with them.)"""
 
 from __future__ import annotations
 
@@ -46,8 +45,7 @@ def _cross_entropy(logits, y):
 def windows(params, x, y, k1, k2, h0, loss_fn=_squared_error):
     """Yield ``(loss, grads, h_e)`` per chunk c+1 … e, reading ``params`` afresh for each (trusting).
 
-    x (T, B, D), y (T, B, O) or (T, B) indices, h0 (B, H); loss_fn(y_hat, y) → (loss, ∂L/∂ŷ).
-    """
+    x (T, B, D), y (T, B, O) or (T, B) indices, h0 (B, H); loss_fn(y_hat, y) → (loss, ∂L/∂ŷ)."""
     T = x.shape[0]
     keep = k2 - k1  # states before the chunk start that the next window reaches back to
     h_hist = h0[None]  # h_s … h_c: the window's states before the chunk, (≤ keep + 1, B, H)
@@ -83,8 +81,7 @@ def truncated_gradients(params, x, y, k1, k2=None, h0=None, *, loss=None) -> Tru
 
     Inputs: the RNN's params; x (T, D) or (T, B, D); y like ŷ, or for ``loss=softmax_cross_entropy`` class indices
     (T,) or (T, B); k1, k2 (default k1, at least k1); h0 (H,) or (B, H), zeros if None.
-    Returns :class:`TruncatedGradients` ``(grads, h_last, loss)``.
-    """
+    Returns :class:`TruncatedGradients` ``(grads, h_last, loss)``."""
     k1, k2 = check_truncation(k1, k2)
     xb, yb, h_start, single, loss_fn = checked_sequences(params, x, y, h0, loss)
     grads = {k: np.zeros_like(params[k]) for k in PARAM_NAMES}

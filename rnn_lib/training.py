@@ -1,8 +1,7 @@
 """Mini-batch training: SGD or an optimiser, optional clipping, a :class:`History`; any cell (``rnn_lib.cells``).
 
 x (T, N, D) holds N sequences; y (T, N, O) a target at every step or (N, O) one at the last step.  A batch's
-objective is the *mean* per-sequence loss (1/B) Σ_b L_b, so that η means the same for every batch size.
-"""
+objective is the *mean* per-sequence loss (1/B) Σ_b L_b, so that η means the same for every batch size."""
 
 from __future__ import annotations
 
@@ -58,9 +57,7 @@ class Progress:
 
 class TrainingDiverged(FloatingPointError):
     """The loss, the gradients or an updated parameter became non-finite; the parameters are as before that update.
-
-    Attributes: ``history`` (so far), ``update`` (from 1), ``quantity`` ("the loss", "the gradient", "a parameter").
-    """
+    Attributes: ``history`` (so far), ``update`` (from 1), ``quantity`` ("the loss", "the gradient", "a parameter")."""
 
     def __init__(self, message, history, *, update=None, quantity=None):
         super().__init__(message)
@@ -141,8 +138,7 @@ class Trainer(NamedTuple):
     def step(self, loss, grads, *, recorded=None):
         """Clip, step (SGD or the optimiser), record ``recorded`` (default ``loss``); returns ``(norm, clipped)``.
 
-        Raises :class:`TrainingDiverged` on a non-finite loss, gradient or parameter, the parameters as they were.
-        """
+        Raises :class:`TrainingDiverged` on a non-finite loss, gradient or parameter, the parameters as they were."""
         names, history = self.cell.param_names, self.history
         with np.errstate(over="ignore", invalid="ignore"):  # a non-finite number is reported below, with advice
             if not (math.isfinite(loss) and all(np.all(np.isfinite(grads[k])) for k in names)):
@@ -186,11 +182,8 @@ class Trainer(NamedTuple):
 def check_trainer(
     params_or_model, cell, learning_rate=None, optimizer=None, clip=None, *, steps=1, progress=False, history=None
 ) -> Trainer:
-    """The arguments every trainer shares, checked before anything changes: a :class:`Trainer`.
-
-    Plain SGD with ``learning_rate`` (0.01 by default) or ``optimizer`` built over these params (required when
-    ``learning_rate=False``).  clip: None, ("norm", c) or ("value", c).  steps, progress: for the progress line.
-    """
+    """The arguments every trainer shares, checked before anything changes: a :class:`Trainer`.  Plain SGD with
+    ``learning_rate`` (0.01 by default) or ``optimizer`` (required when ``learning_rate=False``); clip as in train."""
     cell = check_cell(cell)
     params = as_params(params_or_model, cell.sizes)
     validation.check_updatable(params, cell.param_names)
@@ -243,8 +236,7 @@ def train(
     their names); x (T, N, D); y (T, N, O) or (N, O); epochs, batch_size; learning_rate (plain SGD, 0.01 by default)
     or optimizer (``rnn_lib.optim``); clip None, ("norm", c) or ("value", c); validation (x_val, y_val) or None;
     shuffle, rng: a fresh order each epoch; progress True, False or "auto" (only runs longer than ~5 s).
-    Returns a :class:`History`; raises :class:`TrainingDiverged` with the parameters as before that update.
-    """
+    Returns a :class:`History`; raises :class:`TrainingDiverged` with the parameters as before that update."""
     epochs, batch_size = check_size(epochs, "epochs"), check_size(batch_size, "batch_size")
     trainer = check_trainer(params_or_model, cell, learning_rate, optimizer, clip, steps=epochs, progress=progress)
     cell, params = trainer.cell, trainer.params

@@ -2,8 +2,7 @@
 
 Every update (``SimpleRNN.backward``, the trainers, the optimisers) first computes and checks every new value;
 nothing is changed yet.  Then :func:`commit` writes them in place with whatever must change with them (an
-optimiser's buffers and step count) in one C-level call, which no Ctrl-C, signal handler or tracer can split.
-"""
+optimiser's buffers and step count) in one C-level call, which no Ctrl-C, signal handler or tracer can split."""
 
 from __future__ import annotations
 

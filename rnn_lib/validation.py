@@ -79,8 +79,7 @@ def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bo
     """``value`` as a finite array of ``dtype`` (None: float32/float64 kept, else float64), or a TypeError/ValueError.
 
     ``copy=True``: always a new array.  ``bounded`` (data, parameters) also refuses values whose squares overflow;
-    gradients, which clipping exists to tame, are only required finite.
-    """
+    gradients, which clipping exists to tame, are only required finite."""
     if type(value) is np.ndarray:
         arr = value
     elif type(value) is np.memmap:  # data in a file: its values are what they are, read as a plain array
@@ -201,8 +200,7 @@ def _label(owner: str, name: str) -> str:
 def check_arrays(arrays, names, *, owner="params", ndim=2) -> np.dtype:
     """A dict holding ``names``: plain float32/float64 arrays of one native dtype, all finite, ``ndim``-D (None: any).
 
-    Returns the common dtype.  ``owner`` names the container in messages (``params['W_xh']``, ``SimpleRNN.W_xh``).
-    """
+    Returns the common dtype.  ``owner`` names the container in messages (``params['W_xh']``, ``SimpleRNN.W_xh``)."""
     if not isinstance(arrays, dict):
         raise TypeError(f"{owner} must be a dict with keys {', '.join(names)}, got {describe(arrays)}")
     try:
@@ -397,8 +395,7 @@ def check_h0(h0, B, H: int, dtype, name: str = "h0") -> np.ndarray | None:
 def check_sequences(params, x, y, h0=None, *, check_y=None, sizes=None):
     """x (T, D) or (T, B, D), y like ŷ, h0 (H,), (B, H) or None → ``(x (T, B, D), y (T, B, O), h0 (B, H), single)``.
 
-    ``check_y(y, y_hat_shape, dtype)`` checks other targets (class indices); ``sizes(params)`` other parameters.
-    """
+    ``check_y(y, y_hat_shape, dtype)`` checks other targets (class indices); ``sizes(params)`` other parameters."""
     D, H, O = (sizes or check_params)(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype)

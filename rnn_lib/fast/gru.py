@@ -1,8 +1,7 @@
 """The GRU of ``rnn_lib.gru``, fast and trusting.  **To learn the GRU, read ``rnn_lib/gru.py``**: the same numbers.
 
 The tricks of ``fast.lstm``: products off the recursion done once for all T·B rows, r and z rows halved so one tanh
-gives both σ's, the δ factors off the recursion computed for blocks of steps, preallocated step buffers.
-"""
+gives both σ's, the δ factors off the recursion computed for blocks of steps, preallocated step buffers."""
 
 from __future__ import annotations
 

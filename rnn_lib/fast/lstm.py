@@ -2,8 +2,7 @@
 
 Fewer numpy calls per step: products that do not depend on the previous step done once for all T·B rows; the σ
 blocks' rows halved, so ONE tanh gives σ(a) = (1 + tanh(a/2)) / 2; the factors of δ^a that do not depend on the
-recursion computed for blocks of steps; preallocated step buffers (``out=``).
-"""
+recursion computed for blocks of steps; preallocated step buffers (``out=``)."""
 
 from __future__ import annotations
 
