@@ -62,8 +62,9 @@ def cosine(a, b) -> float:
     norm_a, norm_b = _norm(a.values()), _norm(b.values())
     if norm_a == 0.0 or norm_b == 0.0:
         return 0.0
-    unit = lambda g, k, norm: np.asarray(g[k], np.float64) / norm  # noqa: E731 - length 1: no overflow, no underflow
-    return max(-1.0, min(1.0, sum(float(np.vdot(unit(a, k, norm_a), unit(b, k, norm_b))) for k in PARAM_NAMES)))
+    # Each vector scaled to length 1 first, so the products can neither overflow nor underflow.
+    dot = sum(float(np.vdot(np.asarray(a[k], np.float64) / norm_a, np.asarray(b[k], np.float64) / norm_b)) for k in a)
+    return max(-1.0, min(1.0, dot))
 
 
 def apply_clip(grads, clip, *, names=PARAM_NAMES):

@@ -114,7 +114,12 @@ class Optimizer:
     @property
     def state(self) -> dict:
         """name → {buffer name → array}: read-only views of the buffers after the last step."""
-        read_only = lambda b: np.lib.stride_tricks.as_strided(b, writeable=False)  # noqa: E731 - a view, same strides
+
+        def read_only(array):
+            view = array.view()
+            view.flags.writeable = False
+            return view
+
         return {name: {key: read_only(b) for key, b in buffers.items()} for name, buffers in self._state.items()}
 
     def step(self, grads) -> None:
