@@ -3,7 +3,7 @@
 The training text is cut into B streams (``text.next_character_streams``).  The network reads them k characters
 at a time, its states carried from one chunk to the next as numbers (no gradient crosses a chunk boundary: BPTT(k,
 k) of notebook 10), and after each chunk takes one optimiser step on that chunk's loss, divided by B (the mean per
-stream, as ``tbptt.train_tbptt``).  Any cell of ``rnn_lib.cells``: the course's RNN, the LSTM, the GRU.
+stream, as ``stateful.train_tbptt``).  Any cell of ``rnn_lib.cells``: the course's RNN, the LSTM, the GRU.
 
 **Memory.**  The inputs are one-hot (D = V), but only one chunk at a time is made one-hot: the whole course
 corpus in float64 would take 125 205 × 114 × 8 bytes ≈ 114 MB, one chunk of k = 64 steps and B = 32 streams

@@ -7,11 +7,9 @@ For one query q_b (the decoder's state, H_q) and the keys k_{1,b} … k_{S,b} (t
     weights:  α_{b,s} = exp(e_{b,s}) / Σ_{s' allowed} exp(e_{b,s'}) where the mask allows s, exactly 0 elsewhere
     context:  c_b = Σ_s α_{b,s} k_{s,b}                                                 (H_k)
 
-Arrays are time-major like every array of the course: keys (S, B, H_k), query (B, H_q), mask (B, S) bool
-(True where a key may be attended; padding False).  The checked :func:`forward` / :func:`backward` take one query
-per sequence; the trusting :func:`attend` / :func:`attend_backward` beneath them take (Tq, B, H_q), all the
-decoder's steps at once, so that W_k k_{s,b} is computed once for all of them (``rnn_lib.seq2seq`` uses them).
-"""
+keys (S, B, H_k), query (B, H_q), mask (B, S) bool (True where a key may be attended).  The checked :func:`forward`
+/ :func:`backward` take one query per sequence; the trusting :func:`attend` / :func:`attend_backward` take
+(Tq, B, H_q), all the decoder's steps at once (``rnn_lib.seq2seq`` uses them)."""
 
 from __future__ import annotations
 
@@ -20,29 +18,21 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import validation
 from .functional import drawn_atomically
-from .validation import (
-    as_float_array,
-    check_arrays,
-    check_float_dtype,
-    check_generator_or_none,
-    check_size,
-    describe,
-)
+from .validation import as_float_array, as_generator, check_arrays, check_float_dtype, check_size, describe
 
 PARAM_NAMES = ("W_q", "W_k", "v")
 KINDS = ("additive", "dot")
 
 
 def init_params(H_q, H_k, A, *, rng=None, dtype=np.float64) -> dict:
-    """Additive attention's parameters, each ~ U(−1/√n, 1/√n) for n its number of columns (PyTorch's nn.Linear).
+    """Additive attention's parameters, each ~ U(−1/√n, 1/√n), n its number of columns (PyTorch's nn.Linear).
 
-    Inputs: H_q, H_k, A sizes of the query, the keys and the hidden layer of the score; rng None (numpy's global
-    RNG) or a Generator, drawn in the order W_q, W_k, v; dtype np.float64 or np.float32.
-    Returns {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}.  Everything is checked before anything is drawn.
-    """
+    Inputs: sizes H_q, H_k, A (the score's hidden layer); rng None (global RNG) or a Generator; dtype.
+    Returns {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}."""
     H_q, H_k, A = check_size(H_q, "H_q"), check_size(H_k, "H_k"), check_size(A, "A")
-    rng, dtype = check_generator_or_none(rng), check_float_dtype(dtype)
+    rng, dtype = as_generator(rng, seeds=False), check_float_dtype(dtype)
     uniform = np.random.uniform if rng is None else rng.uniform
     shapes = {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}
 
@@ -55,9 +45,8 @@ def init_params(H_q, H_k, A, *, rng=None, dtype=np.float64) -> dict:
 
 
 class AttentionCache(NamedTuple):
-    """What :func:`attend_backward` needs: the inputs (keys (S, B, H_k), query (Tq, B, H_q), mask (B, S) or None),
-    the weights (Tq, B, S), u = tanh(W_q q + W_k k) as (Tq, B, S, A) (additive only, else None), the kind, and
-    single: True when the query was (B, H_q), so results are squeezed back.  Its arrays are read-only."""
+    """The inputs, the weights (Tq, B, S), u = tanh(W_q q + W_k k) (Tq, B, S, A) (additive only), the kind, and
+    single (the query was (B, H_q)); read-only."""
 
     kind: str
     keys: np.ndarray
@@ -71,8 +60,7 @@ class AttentionCache(NamedTuple):
 def attend(params, keys, query, mask, kind):
     """Trusting forward for Tq queries per sequence: keys (S, B, H_k), query (Tq, B, H_q), mask (B, S) or None.
 
-    Returns ``(context (Tq, B, H_k), weights (Tq, B, S), cache)``.
-    """
+    Returns ``(context (Tq, B, H_k), weights (Tq, B, S), cache)``."""
     kb = keys.transpose(1, 0, 2)  # (B, S, H_k): a batch of (S, H_k) matrices for the batched products
     u = None
     if kind == "additive":
@@ -94,8 +82,7 @@ def attend(params, keys, query, mask, kind):
 def attend_backward(params, cache, dcontext, dweights=None):
     """Trusting backward of :func:`attend`: dcontext (Tq, B, H_k), dweights (Tq, B, S) or None.
 
-    Returns a dict: "keys" (S, B, H_k), "query" (Tq, B, H_q), and for the additive kind "W_q", "W_k", "v".
-    """
+    Returns a dict: "keys" (S, B, H_k), "query" (Tq, B, H_q), and for the additive kind "W_q", "W_k", "v"."""
     kind, keys, query, _, w, u, _ = cache
     kb, dcb = keys.transpose(1, 0, 2), dcontext.transpose(1, 0, 2)  # (B, S, H_k), (B, Tq, H_k)
     # c_b = Σ_s α_{b,s} k_{s,b}: ∂L/∂α_{b,s} = dc_b · k_{s,b}, and each key receives α_{b,s} dc_b.
@@ -131,16 +118,11 @@ def check_params(params, H_q: int, H_k: int, origin: str) -> None:
     """Additive attention's dict: W_q (A, H_q), W_k (A, H_k), v (A, 1), one float dtype, finite."""
     check_arrays(params, PARAM_NAMES)
     A = params["W_q"].shape[0]
-    for name, shape in (("W_q", (A, H_q)), ("W_k", (A, H_k)), ("v", (A, 1))):
-        if params[name].shape != shape:
-            raise ValueError(
-                f"params['{name}'] must have shape {shape} (A = {A} from W_q, {origin}), got {params[name].shape}"
-            )
+    validation.check_shapes(params, {"W_q": (A, H_q), "W_k": (A, H_k), "v": (A, 1)}, f"(A = {A} from W_q, {origin})")
 
 
 def check_forward_args(params, keys, query, mask, kind):
-    """forward's arguments checked, in order; returns ``(keys (S, B, H_k), query (B, H_q), mask or None)`` as
-    snapshots in the parameters' dtype (the keys' dtype for the dot kind, float64 if they are not float)."""
+    """forward's arguments checked; snapshots ``(keys (S, B, H_k), query (B, H_q), mask or None)``."""
     if not isinstance(kind, str):
         raise TypeError(f"kind must be the str 'additive' or 'dot', got {describe(kind)}")
     if kind not in KINDS:
@@ -180,8 +162,7 @@ def forward(params, keys, query, mask=None, kind="additive"):
 
     Inputs: params the dict of :func:`init_params` (kind "additive"; None or ignored for "dot"); keys (S, B, H_k);
     query (B, H_q); mask (B, S) bool or None; kind "additive" or "dot".
-    Returns ``(context (B, H_k), weights (B, S), cache)``; the weights are exactly 0 where the mask is False.
-    """
+    Returns ``(context (B, H_k), weights (B, S), cache)``; the weights are exactly 0 where the mask is False."""
     keys, query, mask = check_forward_args(params, keys, query, mask, kind)
     context, w, cache = attend(params, keys, query[None], mask, kind)
     return context[0], w[0], cache._replace(single=True)

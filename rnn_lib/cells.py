@@ -1,10 +1,4 @@
-"""The recurrent cells the trainers can train: the course's RNN, the LSTM, the GRU and the IRNN, behind one interface.
-
-``rnn_lib.training.train(..., cell=cells.LSTM)`` and ``rnn_lib.tbptt.train_tbptt(..., cell=cells.LSTM)`` train an
-LSTM exactly as they train the course's RNN (the default, ``cells.RNN``).  A :class:`Cell` only names things the
-modules already have: the parameter names, the initial states its forward pass takes, and its forward and backward
-on a batch x (T, B, D).
-"""
+"""The networks the trainers train (``train(..., cell=cells.LSTM)``): the RNN, LSTM, GRU and IRNN behind one face."""
 
 from __future__ import annotations
 
@@ -20,13 +14,9 @@ from .validation import check_params
 
 @dataclass(frozen=True)
 class Cell:
-    """One kind of recurrent network, as the trainers see it.
-
-    param_names: the keys of its parameter dict.  state_names: the initial states ``forward`` takes, ("h0",) or
-    ("h0", "c0").  sizes(params) → (D, H, O), checking the dict.  forward(params, x, **states) → (y_hat, cache) for
-    x (T, B, D) and states (B, H).  backward(params, cache, dy) → the gradients (the parameter names, "x" and the
-    states).  last_states(cache) → {state name: (B, H)}: what a stateful trainer carries into the next chunk.
-    """
+    """One kind of network as the trainers see it: ``sizes(params)`` → (D, H, O) checked; trusting
+    ``forward(params, x (T, B, D), **states (B, H))`` → (y_hat, cache), ``backward(params, cache, dy)`` → gradients;
+    ``last_states(cache)`` → {state name: (B, H)}, what a stateful trainer carries on."""
 
     name: str
     param_names: tuple
@@ -37,42 +27,29 @@ class Cell:
     last_states: Callable
 
 
-RNN = Cell(
-    "RNN",
-    PARAM_NAMES,
-    ("h0",),
-    check_params,
-    engine.forward,  # trusting: the trainers check the data and the parameters once, before the first step
-    engine.backward,
-    lambda cache: {"h0": cache.h[-1]},
-)
-LSTM = Cell(
-    "LSTM",
-    gated.PARAM_NAMES,
-    ("h0", "c0"),
-    lambda params: gated.check_params(params, lstm.G, "LSTM"),
-    fast_lstm.forward,  # trusting and fast: the same numbers as lstm.forward, which checks its arguments
-    fast_lstm.backward,
-    lambda cache: {"h0": cache.h[-1], "c0": cache.c[-1]},
-)
-GRU = Cell(
-    "GRU",
-    gated.PARAM_NAMES,
-    ("h0",),
-    lambda params: gated.check_params(params, gru.G, "GRU"),
-    fast_gru.forward,
-    fast_gru.backward,
-    lambda cache: {"h0": cache.h[-1]},
-)
-IRNN = Cell(
-    "IRNN",
-    PARAM_NAMES,
-    ("h0",),
-    check_params,
-    irnn.run_forward,  # the ReLU RNN: the course's RNN with max(a, 0) for tanh (start it with irnn.init_params)
-    irnn.run_backward,
-    lambda cache: {"h0": cache.h[-1]},
-)
+def _last_h(cache):
+    return {"h0": cache.h[-1]}
+
+
+def _last_h_c(cache):
+    return {"h0": cache.h[-1], "c0": cache.c[-1]}
+
+
+def _lstm_sizes(params):
+    return gated.check_params(params, lstm.G, "LSTM")
+
+
+def _gru_sizes(params):
+    return gated.check_params(params, gru.G, "GRU")
+
+
+# The trainers check the data and the parameters once, before the first step: each cell's forward and backward trust
+# them.  The gated cells run their fast versions (the same numbers as lstm.forward, gru.forward); the IRNN is the
+# course's RNN with max(a, 0) for tanh (start it with irnn.init_params).
+RNN = Cell("RNN", PARAM_NAMES, ("h0",), check_params, engine.forward, engine.backward, _last_h)
+LSTM = Cell("LSTM", gated.PARAM_NAMES, ("h0", "c0"), _lstm_sizes, fast_lstm.forward, fast_lstm.backward, _last_h_c)
+GRU = Cell("GRU", gated.PARAM_NAMES, ("h0",), _gru_sizes, fast_gru.forward, fast_gru.backward, _last_h)
+IRNN = Cell("IRNN", PARAM_NAMES, ("h0",), check_params, irnn.run_forward, irnn.run_backward, _last_h)
 CELLS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU, "IRNN": IRNN}
 
 

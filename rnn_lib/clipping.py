@@ -6,11 +6,7 @@ The parameter gradients are treated as one long vector g (Pascanu, Mikolov & Ben
     by norm        g ← g · c / max(‖g‖, c)            same direction, length at most c
     by value       g_i ← min(max(g_i, −c), c)         every entry in [−c, c]; the direction changes
 
-Every function returns new arrays and leaves the gradients it is given untouched.  A ``grads``
-dict may hold more keys than the five (``rnn_lib.backward`` adds ``"x"`` and ``"h0"``); only the
-five parameter gradients are read, and only they are returned.  Norms are computed so that they
-neither overflow (gradients of 1e200) nor underflow (gradients of 1e-200).
-"""
+Every function returns new arrays of the parameter gradients only; norms neither overflow nor underflow."""
 
 from __future__ import annotations
 
@@ -41,12 +37,7 @@ def global_norm(grads, *, names=PARAM_NAMES) -> float:
 
 
 def clip_by_global_norm(grads, max_norm, *, names=PARAM_NAMES):
-    """Rescale all five gradients together so that their global norm is at most ``max_norm``.
-
-    Returns ``(clipped, norm)``: a new dict of the five gradients (same shapes and dtypes) and the
-    global norm *before* clipping.  Gradients already shorter than ``max_norm`` are returned
-    unchanged (as copies): clipping never makes a gradient longer.  A zero gradient stays zero.
-    """
+    """Rescale the gradients together to a global norm of at most ``max_norm``: ``(clipped, norm before)``."""
     max_norm = check_positive(max_norm, "max_norm")
     grads = check_grads(grads, names)
     norm = _norm(grads.values())
@@ -55,11 +46,7 @@ def clip_by_global_norm(grads, max_norm, *, names=PARAM_NAMES):
 
 
 def clip_by_value(grads, limit, *, names=PARAM_NAMES):
-    """Clip every entry of the five gradients to [−limit, limit]; returns a new dict.
-
-    Cheap and simple, but the result generally points in another direction than the gradient:
-    large entries are cut, small ones kept, so the proportions between entries change.
-    """
+    """Clip every entry to [−limit, limit] (which changes the direction); returns a new dict."""
     limit = check_positive(limit, "limit")
     grads = check_grads(grads, names)
     return {k: np.clip(g, -limit, limit) for k, g in grads.items()}
@@ -70,25 +57,20 @@ def cosine(a, b) -> float:
     a, b = check_grads(a), check_grads(b)
     for k in PARAM_NAMES:
         if a[k].shape != b[k].shape:
-            raise ValueError(
-                f"a['{k}'] has shape {a[k].shape} but b['{k}'] has shape {b[k].shape}: not gradients of one model"
-            )
+            message = f"a['{k}'] has shape {a[k].shape} but b['{k}'] has shape {b[k].shape}: not gradients of one model"
+            raise ValueError(message)
     norm_a, norm_b = _norm(a.values()), _norm(b.values())
     if norm_a == 0.0 or norm_b == 0.0:
         return 0.0
     # Each vector scaled to length 1 first, so the products can neither overflow nor underflow.
-    dot = sum(
-        float(np.vdot(np.asarray(a[k], np.float64) / norm_a, np.asarray(b[k], np.float64) / norm_b))
-        for k in PARAM_NAMES
-    )
+    dot = sum(float(np.vdot(np.asarray(a[k], np.float64) / norm_a, np.asarray(b[k], np.float64) / norm_b)) for k in a)
     return max(-1.0, min(1.0, dot))
 
 
 def apply_clip(grads, clip, *, names=PARAM_NAMES):
     """Clip the gradients ``names`` as the spec ``clip`` says: None, ("norm", max_norm) or ("value", limit).
 
-    Returns ``(grads, norm before clipping, whether clipping changed anything)``.
-    """
+    Returns ``(grads, norm before clipping, whether clipping changed anything)``."""
     kind, c = check_clip(clip) or (None, None)
     grads = check_grads(grads, names)
     norm = _norm(grads.values())

@@ -1,19 +1,4 @@
-"""Seeded data for the course's tasks, all time-major.
-
-- :func:`toy_task`: the problem's own example, [1, 2, 3, 4] → [2, 3, 4, 5].
-- :func:`counting_task`: a batch of such "predict the next integer" sequences.
-- :func:`sine_wave`: predict the next value of a sine wave.
-- :func:`adding_problem`: add the two marked numbers (a simplified form of Hochreiter & Schmidhuber's task).
-- :func:`remember_first`: recall the sign given at the first step, after T − 1 distracting values.
-- :func:`remember_at`: the same with the sign at a later (or a random) step, distractors before and after it.
-- :func:`window_sum`: at every step, the sum of the inputs in a window reaching ``ahead`` steps into the future.
-- :func:`random_problem`: random parameters, inputs and targets, for gradient checks.
-- :func:`reber_strings`: the (embedded) Reber grammar, with the set of legal next symbols at every position.
-- :func:`reversal_task`: digit strings of different lengths and the same digits reversed (the encoder–decoder's).
-
-``rng`` may be an int seed or a ``np.random.Generator``; the same seed always
-gives the same arrays.
-"""
+"""Seeded data for the course's tasks, all time-major; ``rng`` is an int seed or a ``np.random.Generator``."""
 
 from __future__ import annotations
 
@@ -33,10 +18,7 @@ def _sequences(n_sequences, T, numbers_per_step: int) -> tuple[int, int]:
 
 
 def toy_task(start=1, length=4):
-    """The problem's example: x = [1, 2, 3, 4], y = [2, 3, 4, 5] (each the next integer).
-
-    Returns ``(x, y)``, each (T, 1) float64 with T = ``length``.
-    """
+    """The problem's example, x = [1, 2, 3, 4] → y = [2, 3, 4, 5]: ``(x, y)``, each (length, 1) float64."""
     length = check_size(length, "length")
     start = check_number(start, "start")
     x = np.arange(length, dtype=np.float64)[:, None] + start
@@ -44,107 +26,68 @@ def toy_task(start=1, length=4):
 
 
 def counting_task(n_sequences, T=4, *, low=0, high=10, rng=0):
-    """A batch of counting sequences with random integer starts in [low, high).
-
-    Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``; y = x + 1.
-    """
+    """Counting sequences from random integer starts in [low, high): ``(x, y = x + 1)``, each (T, B, 1) float64."""
     B, T = _sequences(n_sequences, T, 4)
-    low, high = check_size_range(low, high)
+    low, high = check_integer(low, "low", None), check_integer(high, "high", None)
+    if not low < high:
+        raise ValueError(f"low must be below high (starts are drawn from [low, high)), got low = {low}, high = {high}")
     starts = as_generator(rng).integers(low, high, size=B)
     x = (starts[None, :] + np.arange(T)[:, None]).astype(np.float64)[:, :, None]
     return x, x + 1.0
 
 
 def sine_wave(n_sequences, T=50, *, dt=0.1, freq_range=(0.5, 1.5), noise=0.0, rng=0):
-    """Next-value prediction on sine waves with random phase and frequency.
-
-    Sequence b samples s_b(k) = sin(2π f_b k dt + φ_b) for k = 0..T; the input at
-    step t is s_b(t) (plus optional Gaussian noise), the target is s_b(t + 1).
-
-    Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``.
-    """
+    """Next-value prediction on s_b(k) = sin(2π f_b k dt + φ_b), random f_b and φ_b: input s_b(t) (+ noise), target
+    s_b(t + 1).  Returns ``(x, y)``, each (T, B, 1) float64."""
     B, T = _sequences(n_sequences, T, 6)
     dt = check_positive(dt, "dt")
-    f_low, f_high = check_frequency_range(freq_range)
+    if not (isinstance(freq_range, (tuple, list)) and len(freq_range) == 2):
+        raise TypeError(f"freq_range must be a pair (low, high), got {freq_range!r}")
+    f_low, f_high = (check_positive(f, "freq_range") for f in freq_range)
+    if f_low > f_high:
+        raise ValueError(f"freq_range must be (low, high) with low <= high, got {tuple(freq_range)}")
     noise = 0.0 if noise == 0 else check_positive(noise, "noise")
     g = as_generator(rng)
-    freq = g.uniform(f_low, f_high, size=B)
-    phase = g.uniform(0.0, 2 * np.pi, size=B)
-    k = np.arange(T + 1)[:, None]
-    s = np.sin(2 * np.pi * freq[None, :] * k * dt + phase[None, :])
+    freq, phase = g.uniform(f_low, f_high, size=B), g.uniform(0.0, 2 * np.pi, size=B)
+    s = np.sin(2 * np.pi * freq[None, :] * np.arange(T + 1)[:, None] * dt + phase[None, :])  # s_b(k), k = 0 … T
     x = s[:-1] + noise * g.standard_normal((T, B)) if noise else s[:-1]
     return x[:, :, None], s[1:, :, None]
 
 
 def adding_problem(n_sequences, T=20, *, rng=0):
-    """The adding problem, in this course's convention: sum the two numbers whose marker is 1.
+    """The adding problem (as Le et al. 2015 state it): at the last step, the sum of the two values marked 1.
 
-    Each step has two inputs: a value uniform in [0, 1) and a marker in {0, 1}; exactly two markers
-    per sequence are 1, one at a uniformly random step of the first half (steps 1 … ⌊T/2⌋) and one in
-    the second half.  Every sequence has exactly T steps.  Only the last step has a target: the plain
-    sum of the two marked values, so predicting its mean, 1, has mean squared error 1/6.
-
-    This is a simplified form of Hochreiter & Schmidhuber's (1997) task, whose values are in [−1, 1],
-    whose first marker is in the first 10 steps and second in the first T/2 − 1, whose first and last
-    steps carry a marker −1, whose length varies between T and 1.1 T, and whose target is
-    0.5 + (X1 + X2)/4.  Later papers (Le, Jaitly & Hinton 2015 among them) use values in [0, 1] and
-    the plain sum, as here.
-
-    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
-    """
+    Each step: a value uniform in [0, 1) and a marker, 1 at one random step of each half.  Predicting the mean, 1,
+    has mean squared error 1/6.  Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64."""
     B, T = _sequences(n_sequences, T, 6)
     if T < 2:
         raise ValueError(f"adding_problem needs T >= 2 (one marker in each half), got T = {T}")
     g = as_generator(rng)
-    values = g.uniform(0.0, 1.0, size=(T, B))
-    half = T // 2
-    first = g.integers(0, half, size=B)
-    second = g.integers(half, T, size=B)
-    markers = np.zeros((T, B))
-    cols = np.arange(B)
-    markers[first, cols] = 1.0
-    markers[second, cols] = 1.0
+    values, half = g.uniform(0.0, 1.0, size=(T, B)), T // 2
+    first, second = g.integers(0, half, size=B), g.integers(half, T, size=B)
+    markers, cols = np.zeros((T, B)), np.arange(B)
+    markers[first, cols] = markers[second, cols] = 1.0
     x = np.stack([values, markers], axis=-1)
     y = (values[first, cols] + values[second, cols])[:, None]
     return x, y
 
 
 def remember_first(n_sequences, T=20, *, rng=0):
-    """A pure memory task: at the last step, recall the sign (+1 or −1) that the first step showed.
+    """At the last step, recall the sign (±1) that step 1 showed (marker 1), after T − 1 values uniform in [−1, 1).
 
-    The inputs have the adding problem's two channels: a value and a marker.  Step 1 carries the sign to
-    remember as its value, with marker 1; steps 2 … T carry distracting values uniform in [−1, 1), with marker 0.
-    Only the last step has a target, the sign itself, so the information lies exactly T − 1 steps back in every
-    sequence, and nothing nearer helps.  Predicting the signs' mean, 0, has mean squared error 1: the baseline.
-
-    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
-    """
+    Predicting 0 has mean squared error 1.  Returns ``(x, y)`` with x (T, B, 2) (value, marker) and y (B, 1)."""
     B, T = _sequences(n_sequences, T, 6)
     if T < 2:
         raise ValueError(f"remember_first needs T >= 2 (a sign, then at least one step to hold it), got T = {T}")
-    g = as_generator(rng)
-    sign = g.choice([-1.0, 1.0], size=B)
-    values = g.uniform(-1.0, 1.0, size=(T, B))
-    values[0] = sign
-    markers = np.zeros((T, B))
-    markers[0] = 1.0
-    return np.stack([values, markers], axis=-1), sign[:, None]
+    return remember_at(B, T, step=1, rng=rng)  # the same draws: the sign, then the distractors
 
 
 def remember_at(n_sequences, T=20, *, step=None, rng=0):
-    """The memory task with the sign anywhere: at the last step, recall the sign (+1 or −1) shown at a marked step.
+    """:func:`remember_first` with the sign at ``step`` (1 … T − 1), or for ``step=None`` at a step drawn from
+    2 … ⌊T/2⌋ per sequence: distractors come before it too, so a network cannot latch at step 1.
 
-    Like :func:`remember_first`, but the sign and its marker 1 sit at ``step`` (1 … T − 1, the same in every
-    sequence) or, with ``step=None``, at a step drawn for each sequence uniformly from 2 … ⌊T/2⌋, so that the
-    information lies between T − ⌊T/2⌋ and T − 2 steps back and the network has seen distractors before it.
-    Every other step carries a distracting value uniform in [−1, 1) with marker 0.  Only the last step has a
-    target, the sign; predicting 0 has mean squared error 1.  Why it differs from :func:`remember_first`: there,
-    the state before the sign is always h_0, so a network can fall into one of two states at step 1 and stay
-    there (latching); here it must notice the marked step among steps it has to ignore.
-
-    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64.
-    """
-    B, T = check_size(n_sequences, "n_sequences"), check_size(T, "T")
+    Returns ``(x, y)`` with x (T, B, 2) and y (B, 1), float64."""
+    B, T = _sequences(n_sequences, T, 6)
     if step is None:
         if T < 4:
             raise ValueError(f"remember_at with a random step needs T >= 4 (steps 2 … T/2 to choose from), got T = {T}")
@@ -165,20 +108,11 @@ def remember_at(n_sequences, T=20, *, step=None, rng=0):
 
 
 def window_sum(n_sequences, T=20, *, behind=2, ahead=2, rng=0):
-    """At every step t, the sum of the inputs from ``behind`` steps back to ``ahead`` steps ahead.
+    """Signs x_t = ±1 and, at every step, y_t = x_{t−behind} + … + x_{t+ahead} (steps outside 1 … T count 0).
 
-    The inputs are random signs, x_t = ±1 with probability ½ each; the target at step t is
-    y_t = x_{t−behind} + … + x_t + … + x_{t+ahead}, where a step outside 1 … T counts as 0.
-
-    Why this task (notebook 20): the answer at step t depends on what comes *later* in the sequence, and by
-    exactly how much is known.  A network that reads left to right (one layer or several) has not seen
-    x_{t+1} … x_{t+ahead} when it must answer at step t; the best it can do is predict them by their mean, 0,
-    and its squared error is then the number of those future steps that exist.  A bidirectional network has seen
-    them.  With ``ahead=0`` the task needs only the past, the control where reading backwards should not help.
-    The target is linear in the inputs, so one tanh layer can represent it: the task asks *where* a network may
-    look, not *how much* it can compute.
-
-    Returns ``(x, y)``, each (T, B, 1) float64 with B = ``n_sequences``.
+    Why (notebook 20): the answer depends on inputs still to come, by a known amount.  A left-to-right network
+    can at best predict the unseen x_{t+1} … x_{t+ahead} by their mean, 0; a bidirectional one has read them.
+    ``ahead=0`` is the control.  Returns ``(x, y)``, each (T, B, 1) float64, B = ``n_sequences``.
     """
     B, T = _sequences(n_sequences, T, 3)
     behind, ahead = check_integer(behind, "behind", 0), check_integer(ahead, "ahead", 0)
@@ -193,26 +127,8 @@ def window_sum(n_sequences, T=20, *, behind=2, ahead=2, rng=0):
     return x[:, :, None], y[:, :, None]
 
 
-def check_size_range(low, high) -> tuple[int, int]:
-    """Two integers with low < high, for ``integers(low, high)``."""
-    low, high = check_integer(low, "low", None), check_integer(high, "high", None)
-    if not low < high:
-        raise ValueError(f"low must be below high (starts are drawn from [low, high)), got low = {low}, high = {high}")
-    return low, high
-
-
-def check_frequency_range(freq_range) -> tuple[float, float]:
-    """(low, high) frequencies, finite, positive, low <= high."""
-    if not (isinstance(freq_range, (tuple, list)) and len(freq_range) == 2):
-        raise TypeError(f"freq_range must be a pair (low, high), got {freq_range!r}")
-    low, high = (check_positive(f, "freq_range") for f in freq_range)
-    if low > high:
-        raise ValueError(f"freq_range must be (low, high) with low <= high, got {tuple(freq_range)}")
-    return low, high
-
-
 class Problem(NamedTuple):
-    """A random RNN problem: params (float64), inputs x, targets y, and a non-zero initial state h0."""
+    """A random RNN problem: params, x, y and a non-zero h0."""
 
     params: dict
     x: np.ndarray
@@ -221,12 +137,9 @@ class Problem(NamedTuple):
 
 
 def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
-    """Every parameter (biases too) ~ scale·N(0, 1), then x, y ~ N(0, 1), then h0 ~ scale·N(0, 1).
+    """Parameters (biases too) ~ scale·N(0, 1), x, y ~ N(0, 1), h0 ~ scale·N(0, 1), for gradient checks.
 
-    Weights of size 0.5 keep tanh away from its linear part, so bugs in tanh′ show in a gradient
-    check.  B=None gives one sequence: x (T, D), y (T, O), h0 (H,); otherwise x (T, B, D),
-    y (T, B, O), h0 (B, H).  Notebook 06's gallery and the tests draw their problems here.
-    """
+    B=None: x (T, D), y (T, O), h0 (H,); else x (T, B, D), y (T, B, O), h0 (B, H).  Returns a :class:`Problem`."""
     T, D, H, O = (check_size(v, n) for v, n in ((T, "T"), (D, "D"), (H, "H"), (O, "O")))
     B = None if B is None else check_size(B, "B")
     scale = check_positive(scale, "scale")
@@ -235,8 +148,7 @@ def random_problem(seed=0, T=5, D=3, H=4, O=2, B=None, *, scale=0.5) -> Problem:
     rng = as_generator(seed)
     params = {name: scale * rng.standard_normal(shape) for name, shape in param_shapes(D, H, O).items()}
     lead = (T,) if B is None else (T, B)
-    x = rng.standard_normal(lead + (D,))
-    y = rng.standard_normal(lead + (O,))
+    x, y = rng.standard_normal(lead + (D,)), rng.standard_normal(lead + (O,))
     h0 = scale * rng.standard_normal((H,) if B is None else (B, H))
     return Problem(params, x, y, h0)
 
@@ -273,16 +185,10 @@ def _reber(gen):
 
 
 def reber_strings(n_strings, *, embedded=True, rng=0):
-    """Strings of the embedded Reber grammar (or the plain one), with the legal next symbols at every position.
+    """Strings of the embedded ("BT<reber>TE" or "BP<reber>PE") or plain Reber grammar, with the legal next symbols.
 
-    Embedded: B, then T or P (probability ½ each), then a Reber string, then the same T or P again, then E:
-    "BT<reber>TE" or "BP<reber>PE".  The second-to-last symbol can only be predicted by remembering the second,
-    across the whole inner string: the long-range dependency.
-
-    Returns ``(strings, legal)``: two lists of length ``n_strings``; ``legal[i][k]`` is the string of symbols
-    (in REBER_SYMBOLS = "BTSXPVE" order) that the grammar allows right after ``strings[i][: k + 1]``; after the
-    final E it is "".  Exactly one symbol is legal after the inner E: the one chosen at position 2.
-    """
+    Returns ``(strings, legal)``, two lists; ``legal[i][k]`` holds the symbols (in REBER_SYMBOLS order) allowed
+    right after ``strings[i][: k + 1]``, "" after the final E."""
     n = check_size(n_strings, "n_strings")
     check_memory(1000 * n, f"{n} strings (n_strings) with their legal sets")
     if not isinstance(embedded, bool):
@@ -290,14 +196,12 @@ def reber_strings(n_strings, *, embedded=True, rng=0):
     gen = as_generator(rng)
     strings, legal = [], []
     for _ in range(n):
-        inner, inner_legal = _reber(gen)
-        if not embedded:
-            strings.append(inner)
-            legal.append(inner_legal)
-            continue
-        outer = "TP"[gen.integers(2)]
-        strings.append("B" + outer + inner + outer + "E")
-        legal.append(["TP", "B", *inner_legal[:-1], outer, "E", ""])
+        string, allowed = _reber(gen)
+        if embedded:
+            outer = "TP"[gen.integers(2)]
+            string, allowed = "B" + outer + string + outer + "E", ["TP", "B", *allowed[:-1], outer, "E", ""]
+        strings.append(string)
+        legal.append(allowed)
     return strings, legal
 
 
@@ -307,8 +211,7 @@ REVERSAL_V = 13
 
 
 class TokenPairs(NamedTuple):
-    """A batch for an encoder–decoder: src (S, B) and tgt (T, B) int64 tokens, time-major, padded with PAD at
-    the end; lengths (B,) the number of digits of each source.  ``src != PAD`` is the sources' mask."""
+    """src (S, B) and tgt (T, B) int64 tokens, padded with PAD at the end; lengths (B,) of the sources."""
 
     src: np.ndarray
     tgt: np.ndarray
@@ -316,20 +219,10 @@ class TokenPairs(NamedTuple):
 
 
 def reversal_task(n_sequences, min_length=1, max_length=10, *, rng=0) -> TokenPairs:
-    """Strings of random digits, of lengths uniform in min_length … max_length, and the same digits reversed.
+    """Digit strings of lengths uniform in min_length … max_length, and the same digits reversed.
 
-    Why reversal for the encoder–decoder: the answer is known and exact, and every output digit is one input
-    digit, so a mistake is never arithmetic.  Without attention, the whole string must pass through the encoder's
-    last state, a fixed H numbers, and the information to carry grows with the length (log2 10 ≈ 3.3 bits per
-    digit), while the last output needs the first input, across the whole sequence twice: the bottleneck shows as
-    the strings grow, at a budget of minutes.  With attention each output digit sits at one position of the
-    source, the anti-diagonal of the attention map.  (Sorting and adding mix the bottleneck with counting and
-    carries; normalised dates have outputs of one length whatever the input.)
-
-    Padding: src (S = max_length, B) holds the digits (tokens DIGIT_0 + d) then PAD; tgt (T = max_length + 1, B)
-    the reversed digits, EOS, then PAD.  The decoder is fed BOS then tgt[:-1] (teacher forcing).
-    Returns :class:`TokenPairs`.
-    """
+    src (S = max_length, B): the digits (tokens DIGIT_0 + d) then PAD; tgt (max_length + 1, B): the reversed digits,
+    EOS, then PAD.  Returns :class:`TokenPairs`."""
     B = check_size(n_sequences, "n_sequences")
     low, high = check_size(min_length, "min_length"), check_size(max_length, "max_length")
     if high < low:

@@ -5,16 +5,10 @@ Layer l reads the states of layer l − 1 (layer 1 reads x) and the read-out rea
     h^l_t = tanh(W^l_xh h^{l−1}_t + W^l_hh h^l_{t−1} + b^l_h),    h^0_t = x_t          each layer (H)
     ŷ_t = W_hy h^L_t + b_y                                                            (O)
 
-Bidirectional: each layer also runs a second RNN backwards in time, from t = T down to 1, and passes on both
-states side by side, [h→_t; h←_t] (2H), so that ŷ_t sees the whole sequence, what came before t and what comes
-after.  The gradient flows back through time within each layer and down through the layers: δ^h of layer l's
-outputs is ∂L/∂x of layer l + 1, which ``rnn_lib.backward`` returns.
-
-Every layer is ``rnn_lib.forward`` / ``rnn_lib.backward`` (the public, checked functions) with an identity read-out
-(W_hy = I, b_y = 0): then ŷ_t = h_t, and the dy given to backward is ∂L/∂h_t itself.
-Parameters, one flat dict: "l1.W_xh" (H, D), "l1.W_hh" (H, H), "l1.b_h" (H, 1), "l1r.…" for the backward
-direction of layer 1, then "l2.W_xh" (H, H or 2H), …, and the read-out "W_hy" (O, H or 2H), "b_y" (O, 1).
-"""
+Bidirectional: each layer also runs an RNN from t = T down to 1 and passes on [h→_t; h←_t] (2H).  Each layer is
+``rnn_lib.forward``/``backward`` with an identity read-out (ŷ_t = h_t, so dy is ∂L/∂h_t); its ∂L/∂x is δ^h of the
+layer below.  Parameters, one flat dict: "l1.W_xh" (H, D), "l1.W_hh" (H, H), "l1.b_h" (H, 1), "l1r.…" (backward
+direction), "l2.W_xh" (H, H or 2H), …, "W_hy" (O, H or 2H), "b_y" (O, 1)."""
 
 from __future__ import annotations
 
@@ -23,20 +17,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import validation
 from .functional import backward as rnn_backward
 from .functional import draw_params
 from .functional import forward as rnn_forward
-from .validation import (
-    as_float_array,
-    check_arrays,
-    check_float_dtype,
-    check_generator_or_none,
-    check_inputs,
-    check_positive,
-    check_shapes,
-    check_size,
-    describe,
-)
 
 LAYER = ("W_xh", "W_hh", "b_h")
 
@@ -44,10 +28,11 @@ LAYER = ("W_xh", "W_hh", "b_h")
 def init_params(D, H, O, *, layers=2, bidirectional=False, rng=None, scale=0.1, dtype=np.float64) -> dict:
     """Each layer's W_xh, W_hh and the read-out's W_hy drawn N(0, 1) · scale as ``rnn_lib.init_params`` draws them
     (layer 1 first, its forward direction before its backward one), biases 0.  Returns the flat dict above."""
-    D, H, O, L = check_size(D, "D"), check_size(H, "H"), check_size(O, "O"), check_size(layers, "layers")
+    D, H, O, L = (validation.check_size(v, n) for v, n in ((D, "D"), (H, "H"), (O, "O"), (layers, "layers")))
     if not isinstance(bidirectional, bool):
         raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
-    rng, scale, dtype = check_generator_or_none(rng), check_positive(scale, "scale"), check_float_dtype(dtype)
+    rng = validation.as_generator(rng, seeds=False)
+    scale, dtype = validation.check_positive(scale, "scale"), validation.check_float_dtype(dtype)
     width, params = 2 * H if bidirectional else H, {}
     for l in range(1, L + 1):
         for direction in ("", "r") if bidirectional else ("",):
@@ -60,21 +45,22 @@ def init_params(D, H, O, *, layers=2, bidirectional=False, rng=None, scale=0.1, 
 def structure(params) -> tuple[int, bool, int, int]:
     """Check the dict; return (layers L, bidirectional, D, H) read from its names and shapes."""
     if not isinstance(params, dict):
-        raise TypeError(f"params must be the dict of deep.init_params, got {describe(params)}")
+        raise TypeError(f"params must be the dict of deep.init_params, got {validation.describe(params)}")
     found = {m.group(1, 2) for m in (re.fullmatch(r"l(\d+)(r?)\.W_xh", k) for k in params) if m}
     L, bidirectional = len({n for n, _ in found}), any(r for _, r in found)
     dirs = ("", "r") if bidirectional else ("",)
     names = [f"l{l}{d}.{k}" for l in range(1, L + 1) for d in dirs for k in LAYER] + ["W_hy", "b_y"]
     if L == 0 or set(found) != {(str(l), d) for l in range(1, L + 1) for d in dirs}:
         raise ValueError(f"params must hold layers l1 … lL (and l1r … for a bidirectional RNN), got {sorted(params)}")
-    check_arrays(params, names)
+    validation.check_arrays(params, names)
     (H, D), O = params["l1.W_xh"].shape, params["W_hy"].shape[0]
     width = len(dirs) * H
     shapes = {"W_hy": (O, width), "b_y": (O, 1)}
     for l in range(1, L + 1):
         for d in dirs:
             shapes |= {f"l{l}{d}.W_xh": (H, D if l == 1 else width), f"l{l}{d}.W_hh": (H, H), f"l{l}{d}.b_h": (H, 1)}
-    check_shapes(params, shapes, f"(D = {D}, H = {H} from l1.W_xh, {L} layers, bidirectional={bidirectional})")
+    origin = f"(D = {D}, H = {H} from l1.W_xh, {L} layers, bidirectional={bidirectional})"
+    validation.check_shapes(params, shapes, origin)
     return L, bidirectional, D, H
 
 
@@ -85,8 +71,7 @@ def _rnn(params, name, H):
 
 
 class DeepCache(NamedTuple):
-    """What :func:`backward` needs: each direction's cache from ``rnn_lib.forward`` (layer by layer), the top
-    layer's outputs (T, B, H or 2H), and single (x was one sequence (T, D))."""
+    """Each direction's ``rnn_lib.forward`` cache, the top layer's outputs (T, B, H or 2H), single."""
 
     caches: list
     top: np.ndarray
@@ -96,7 +81,7 @@ class DeepCache(NamedTuple):
 def forward(params, x):
     """Run the stack over x (T, D) or (T, B, D).  Returns ``(y_hat (T, O) or (T, B, O), cache)``."""
     L, bidirectional, D, H = structure(params)
-    x = check_inputs(x, D, params["W_hy"].dtype)
+    x = validation.check_inputs(x, D, params["W_hy"].dtype)
     single = x.ndim == 2
     inputs, caches = x[:, None] if single else x, []
     for l in range(1, L + 1):
@@ -112,16 +97,13 @@ def forward(params, x):
 
 
 def backward(params, cache, dy):
-    """BPTT through the stack, given dy = ∂L/∂ŷ shaped like y_hat.
-
-    Returns the gradients named like params, and "x" = ∂L/∂x shaped like x.
-    """
+    """BPTT through the stack, given dy = ∂L/∂ŷ like y_hat: gradients named like params, and "x" like x."""
     L, bidirectional, _, H = structure(params)
     if type(cache) is not DeepCache:
-        raise TypeError(f"cache must be the second value returned by deep.forward, got {describe(cache)}")
+        raise TypeError(f"cache must be the second value returned by deep.forward, got {validation.describe(cache)}")
     T, B, W = cache.top.shape
     O = params["W_hy"].shape[0]
-    dy = as_float_array(dy, "dy", params["W_hy"].dtype, bounded=False)
+    dy = validation.as_float_array(dy, "dy", params["W_hy"].dtype, bounded=False)
     expected = (T, O) if cache.single else (T, B, O)
     if dy.shape != expected:
         raise ValueError(f"dy must have the shape of the y_hat forward returned, {expected}, got shape {dy.shape}")

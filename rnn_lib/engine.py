@@ -1,22 +1,7 @@
-"""The fast engine: the same numbers as ``rnn_lib.reference``, in fewer and larger matrix products.
+"""The fast engine: the numbers of ``reference`` (**read that one to learn BPTT**) in fewer, larger products.
 
-**To learn BPTT, read ``reference.py``**; this module is what ``rnn_lib.forward`` and
-``rnn_lib.backward`` run, and the tests hold it equal to the reference on every shape they use.
-What it changes, and why it is faster:
-
-- every product that does not depend on the previous step is done once, for all T·B rows
-  (rows are (t, b) pairs): the input projections x_t W_xhᵀ + b_hᵀ before the time loop, the
-  read-out after it, and, in the backward pass, every weight gradient as a single product
-  Σ_{t,b} δ^a_{t,b} x_{t,b}ᵀ = (δ^a rows)ᵀ (x rows);
-- only what truly is sequential stays in the loop: h_{t−1} W_hhᵀ and tanh going forward,
-  δ^a_t W_hh and the product with tanh′ going back, written into preallocated arrays (``out=``);
-- on long sequences the backward pass walks back through time in blocks of steps, so that beside
-  the hidden states it keeps δ^a for one block only (``benchmarks/README.md`` has the measurements).
-
-Shapes as in the reference, except that one sequence (T, D) runs as a batch of one: the cache
-always holds x as (T, B, D) and h as (T + 1, B, H), h[0] = h_0.  Every function trusts its caller
-(``rnn_lib.functional`` checks the input).  The dtype of the parameters decides the arithmetic.
-"""
+Products off the recursion are done once for all T·B rows; only h_{t−1} W_hhᵀ, tanh and δ^a_t W_hh stay in the loop,
+into preallocated arrays; long sequences go back in blocks of steps.  Trusting (``functional`` checks)."""
 
 from __future__ import annotations
 
@@ -27,21 +12,15 @@ import numpy as np
 
 
 class ForwardCache(NamedTuple):
-    """What :func:`backward` needs from :func:`forward`.
-
-    x: (T, B, D) inputs in the parameters' dtype.
-    h: (T + 1, B, H) hidden states; h[0] is h_0, h[t] is h_t.
-    single: True when the caller passed one sequence (T, D), so results are squeezed back.
-    """
+    """x (T, B, D), h (T + 1, B, H) with h[0] = h_0, and single: True when one sequence (T, D) was given."""
 
     x: np.ndarray
     h: np.ndarray
     single: bool
 
 
-# Up to this many bytes of δ^a the backward pass holds all T steps at once (each weight gradient is
-# then one product); above it, BLOCKS blocks of steps, so its working memory stays an eighth of the
-# hidden states' while each block's products are still large enough to run at full speed.
+# Up to this many bytes of δ^a backward holds all T steps at once; above it, BLOCKS blocks of steps (an eighth of the
+# states' memory, products still large enough to run at full speed).
 ONE_BLOCK_BYTES = 8 * 2**20
 BLOCKS = 8
 
@@ -50,13 +29,8 @@ _WORKSPACE = threading.local()  # each thread's block buffers for backward, kept
 
 
 def block_buffers(K: int, B: int, H: int, dtype) -> np.ndarray:
-    """Working memory for one block of the backward pass: (3, K, B, H), for δ^h, tanh′ and δ^a of K steps.
-
-    The same array as this thread's last call when the sizes and dtype are the same.  Megabytes allocated and freed
-    on every call go back to the operating system and are page-faulted in again on the next one, which cost more than
-    the arithmetic (backward at T = 50, B = 256, H = 32: 7.0 ms fresh, 2.0 ms reused; benchmarks/README).  Nothing
-    in it leaves backward, and each thread has its own, so reusing it is safe.
-    """
+    """(3, K, B, H) for δ^h, tanh′ and δ^a of K steps, kept per thread between calls: fresh megabytes would be
+    page-faulted in on every call, at more cost than the arithmetic (benchmarks/README)."""
     key = (K, B, H, np.dtype(dtype))
     kept = getattr(_WORKSPACE, "buffers", None)
     if kept is None or kept[0] != key:
@@ -73,8 +47,7 @@ def steps_per_block(T: int, B: int, H: int, itemsize: int) -> int:
 
 def forward(params, x, h0=None):
     """Same as ``reference.forward``: x (T, D) or (T, B, D), h0 (H,) or (B, H) → ``(y_hat, cache)``."""
-    # Plain lookups and np.dot on 2-D arrays throughout: on a small problem (T = 4, H = 5) each
-    # numpy call costs about as much as its arithmetic, so the fewer and cheaper calls, the better.
+    # Plain lookups and np.dot on 2-D arrays: on small problems each numpy call costs as much as its arithmetic.
     W_xh, W_hh, W_hy, b_h, b_y = params["W_xh"], params["W_hh"], params["W_hy"], params["b_h"], params["b_y"]
     dtype = W_hh.dtype
     single = x.ndim == 2
@@ -85,13 +58,11 @@ def forward(params, x, h0=None):
     h = np.zeros((T + 1, B, H), dtype=dtype)  # h[0] = h_0 = 0 unless h0 is given
     if h0 is not None:
         h[0] = np.reshape(h0, (B, H))
-    # a_t = x_t W_xhᵀ + b_hᵀ + h_{t−1} W_hhᵀ: the first two terms for every step in one product,
-    # written straight into h[1:]; step t then adds the third and applies tanh in place.
+    # a_t = x_t W_xhᵀ + b_hᵀ + h_{t−1} W_hhᵀ: the first two terms for every step in one product, into h[1:].
     h_rows = h[1:].reshape(T * B, H)  # a view: one row per (t, b)
     np.dot(xb.reshape(T * B, D), W_xh.T, out=h_rows)
     h_rows += b_h.T
-    # W_hhᵀ copied once into row-major order: the BLAS library multiplies by it faster than by
-    # the transposed view, and it does so T times.
+    # W_hhᵀ copied once into row-major order: BLAS multiplies by it faster than by the transposed view.
     W_hh_T = np.ascontiguousarray(W_hh.T)
     recurrent = np.empty((B, H), dtype=dtype)  # h_{t−1} W_hhᵀ, the same buffer at every step
     dot, add, tanh = np.dot, np.add, np.tanh
@@ -128,8 +99,7 @@ def backward(params, cache, dy):
     db_y = np.dot(ones, dy_rows)[:, None]
 
     K = steps_per_block(T, B, H, dtype.itemsize)
-    # δ^h, tanh′ and δ^a of one block's steps, reused by every block (and by the next call): the working memory is
-    # three blocks' worth whatever the number of blocks.
+    # δ^h, tanh′ and δ^a of one block's steps, reused by every block (and by the next call).
     dh_all, tanh_grad_all, dh_raw = block_buffers(K, B, H, dtype)
     raw_rows_all = dh_raw.reshape(K * B, H)  # δ^a_t, one row per (t, b): the same memory as dh_raw
     dh_next = np.empty((B, H), dtype=dtype)  # W_hhᵀ δ^a_{t+1}, written by the first step computed (t = T)
@@ -175,6 +145,4 @@ def backward(params, cache, dy):
         dot(raw_rows, W_xh, out=dx_rows[rows])
 
     grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
-    if single:
-        return {**grads, "x": dx[:, 0, :], "h0": dh_next[0]}
-    return {**grads, "x": dx, "h0": dh_next}
+    return grads | ({"x": dx[:, 0, :], "h0": dh_next[0]} if single else {"x": dx, "h0": dh_next})

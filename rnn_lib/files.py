@@ -1,12 +1,8 @@
 """Saving and loading a model's parameters as an .npz archive: atomically, and never trusting the file.
 
-``save_arrays`` writes a temporary file next to the target and renames it over the target, so a
-reader sees the old file or the complete new one, never half of one; the target keeps its
-permission bits.  ``load_arrays`` reads nothing it has not checked: it refuses anything but a
-regular file before opening it, looks at the archive's member names (no extra, no duplicate, none
-missing) and at each array's header (shape and dtype as the model expects) before reading any
-data, never unpickles, and turns every zip- or npy-level failure into one ValueError naming the file.
-"""
+``save_arrays`` writes a temporary file and renames it over the target (a reader sees the old file or the new one).
+``load_arrays`` opens regular files only, checks member names and each array's header before reading its data,
+never unpickles, and turns every zip or npy failure into one ValueError naming the file."""
 
 from __future__ import annotations
 
@@ -28,10 +24,7 @@ _SMALL_MEMBER_BYTES = 4096
 
 
 class FileFormat(NamedTuple):
-    """What a model's file holds: a marker string, a version, the parameter names and their shapes.
-
-    ``shapes(*sizes)`` maps the stored sizes (e.g. D, H, O) to ``{name: shape}``.
-    """
+    """What a model's file holds: a marker, a version, the parameter names; ``shapes(*sizes)`` → {name: shape}."""
 
     marker: str
     version: int
@@ -58,21 +51,12 @@ def as_path(path, what: str = "path") -> Path:
     return Path(text)
 
 
-# ---------------------------------------------------------------------------
-# Writing.
-# ---------------------------------------------------------------------------
-
-
 def save_arrays(path, arrays: dict) -> Path:
-    """Write ``arrays`` to exactly ``path`` (no ``.npz`` appended), atomically; returns the Path.
-
-    The folder must exist; an existing target must be a regular file, and keeps its permission bits.
-    """
+    """Write ``arrays`` to exactly ``path`` (no ``.npz`` appended), atomically, keeping its permissions; the Path."""
     path = as_path(path)
     if path.is_dir():
-        raise ValueError(
-            f"cannot save to {path}: it is a folder; give a file name inside it, e.g. {path / 'model.npz'}"
-        )
+        message = f"cannot save to {path}: it is a folder; give a file name inside it, e.g. {path / 'model.npz'}"
+        raise ValueError(message)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
     old_mode = None
@@ -110,20 +94,12 @@ def file_arrays(fmt: FileFormat, sizes, params: dict) -> dict:
     }
 
 
-# ---------------------------------------------------------------------------
-# Reading.
-# ---------------------------------------------------------------------------
-
-
 class _Refused(Exception):
     """A problem with the file's content, already phrased for the reader (without the path)."""
 
 
 def load_arrays(path, fmt: FileFormat) -> tuple[tuple, dict]:
-    """``(sizes, params)`` from a file written with ``fmt``: native, writeable, C-ordered float arrays.
-
-    FileNotFoundError when nothing is at ``path``; ValueError naming the path for anything else wrong.
-    """
+    """``(sizes, params)`` from a file written with ``fmt``; FileNotFoundError, or a ValueError naming the path."""
     path = as_path(path)
     try:
         info = os.stat(path)

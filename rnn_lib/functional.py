@@ -1,58 +1,30 @@
-"""The functional API as learners call it: ``rnn_lib.init_params``, ``forward``, ``backward``.
-
-Each function checks its arguments once (``validation.py``) and hands them to the fast engine
-(``engine.py``, the same numbers as ``reference.py``).  Shapes are those of ``reference``:
-x (T, D) or (T, B, D), y_hat (T, O) or (T, B, O), parameters W_xh (H, D), W_hh (H, H),
-W_hy (O, H), b_h (H, 1), b_y (O, 1).
-"""
+"""``rnn_lib.init_params``, ``forward``, ``backward``: checked once, then the engine (the numbers of ``reference``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import engine
+from . import engine, validation
 from .parameters import PARAM_NAMES, param_shapes
-from .validation import (
-    as_generator,
-    check_backward,
-    check_cache,  # noqa: F401  (rnn_lib.irnn imports it from here)
-    check_float_dtype,
-    check_h0,
-    check_inputs,
-    check_memory,
-    check_params,
-    check_positive,
-    check_size,
-    out_of_memory,
-    states_out_of_memory,
-)
 
 
 def init_params(D, H, O, *, rng=None, scale=0.01, dtype=np.float64) -> dict:
     """Parameters drawn as the problem draws them: N(0, 1) · scale weights (W_xh, W_hh, W_hy in turn), zero biases.
 
-    ``rng=None`` draws from numpy's global RNG, so after ``np.random.seed(s)`` the numbers equal the
-    problem's reference; a ``np.random.Generator`` draws from it instead.  ``dtype``: np.float64 or
-    np.float32.  Returns a dict of arrays shaped W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1).
-
-    Every argument is checked before anything is drawn, and a draw that fails (no memory for a huge
-    H) leaves the random generator where it was.
-    """
-    D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = as_generator(rng, seeds=False)
-    scale = check_positive(scale, "scale")
-    dtype = check_float_dtype(dtype)
+    rng None (numpy's global RNG: after ``np.random.seed(s)`` the problem's numbers) or a Generator.
+    Returns W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1) in ``dtype``."""
+    D, H, O = validation.check_size(D, "D"), validation.check_size(H, "H"), validation.check_size(O, "O")
+    rng = validation.as_generator(rng, seeds=False)
+    scale = validation.check_positive(scale, "scale")
+    dtype = validation.check_float_dtype(dtype)
     return draw_params(D, H, O, rng=rng, scale=scale, dtype=dtype)
 
 
 def draw_params(D: int, H: int, O: int, *, rng, scale: float, dtype) -> dict:
-    """:func:`init_params` for checked arguments, all or nothing (see :func:`drawn_atomically`).
-
-    The weights are drawn in the problem's order (W_xh, W_hh, W_hy) with ``np.random.randn`` when rng is None, so
-    that after ``np.random.seed(s)`` they are the numbers the problem's own class draws.
-    """
+    """:func:`init_params` for checked arguments, all or nothing (see :func:`drawn_atomically`)."""
     shapes = param_shapes(D, H, O)
-    check_memory(16 * sum(a * b for a, b in shapes.values()), f"the parameters for D = {D}, H = {H}, O = {O}")
+    n = sum(a * b for a, b in shapes.values())
+    validation.check_memory(16 * n, f"the parameters for D = {D}, H = {H}, O = {O}")
     draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
 
     def params():
@@ -64,11 +36,7 @@ def draw_params(D: int, H: int, O: int, *, rng, scale: float, dtype) -> dict:
 
 
 def drawn_atomically(rng, draw):
-    """``draw()``, with the random generator's state put back if it fails (no memory for a huge H, a Ctrl-C).
-
-    rng: None for numpy's global RNG, or the Generator ``draw`` uses.  The next draw is then the one it would
-    have been; a MemoryError becomes a ValueError that says so.
-    """
+    """``draw()``, with ``rng``'s state (None: the global RNG's) put back if it fails; MemoryError → ValueError."""
     state = np.random.get_state() if rng is None else rng.bit_generator.state
     try:
         return draw()
@@ -78,33 +46,27 @@ def drawn_atomically(rng, draw):
         else:
             rng.bit_generator.state = state
         if isinstance(err, MemoryError):
-            raise out_of_memory("the parameters for these sizes") from None
+            raise validation.out_of_memory("the parameters for these sizes") from None
         raise
 
 
 def forward(params, x, h0=None):
-    """Run the RNN over x of shape (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
+    """Run the RNN over x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
 
-    Returns ``(y_hat, cache)``; y_hat is (T, O) or (T, B, O).  The cache holds a copy of x, so
-    editing x afterwards does not change what :func:`backward` computes.
-    """
-    D, H, _ = check_params(params)
+    Returns ``(y_hat (T, O) or (T, B, O), cache)``; the cache holds a copy of x."""
+    D, H, _ = validation.check_params(params)
     dtype = params["W_hh"].dtype
-    x = check_inputs(x, D, dtype, copy=True)
+    x = validation.check_inputs(x, D, dtype, copy=True)
     x.flags.writeable = False  # the snapshot the cache keeps; read-only, as forward leaves cache.h
-    h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
+    h0 = validation.check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
     try:
         return engine.forward(params, x, h0)
     except MemoryError:
-        raise states_out_of_memory(x.shape, H) from None
+        raise validation.states_out_of_memory(x.shape, H) from None
 
 
 def backward(params, cache, dy):
-    """BPTT given dy = ∂L/∂ŷ shaped like y_hat: the five parameter gradients plus ``"x"`` and ``"h0"``.
-
-    ``cache`` must come from :func:`forward` with these params (same sizes and dtype are checked;
-    same values cannot be, so pass the same dict).
-    """
-    sizes, dtype = check_params(params), params["W_hh"].dtype
-    dy = check_backward(cache, dy, sizes, dtype, kind=engine.ForwardCache, made_by="rnn_lib.forward")
+    """BPTT given dy = ∂L/∂ŷ like y_hat and forward's cache: the five gradients plus ``"x"`` and ``"h0"``."""
+    sizes, dtype = validation.check_params(params), params["W_hh"].dtype
+    dy = validation.check_backward(cache, dy, sizes, dtype, kind=engine.ForwardCache, made_by="rnn_lib.forward")
     return engine.backward(params, cache, dy)

@@ -1,29 +1,15 @@
-"""What the LSTM and the GRU share: the parameter layout, its initialisation, σ, and the checks at their surface.
+"""What the LSTM and the GRU share: PyTorch's layout, its initialisation, σ, and the checks at their surface.
 
-Both keep PyTorch's layout (``nn.LSTM``, ``nn.GRU``) in the course's column-vector style, with G gate
-blocks of H rows stacked in one matrix (G = 4 for the LSTM, 3 for the GRU)::
-
-    W_ih (G·H, D)   W_hh (G·H, H)   b_ih (G·H, 1)   b_hh (G·H, 1)   W_hy (O, H)   b_y (O, 1)
-
-and the course's read-out and loss, ŷ_t = W_hy h_t + b_y, L = ½ Σ_t ‖ŷ_t − y_t‖².  Read ``lstm.py`` and
-``gru.py`` first; this module only holds what would otherwise be written twice.
-"""
+G gate blocks of H rows (G = 4 for the LSTM, 3 for the GRU): W_ih (G·H, D), W_hh (G·H, H), b_ih, b_hh (G·H, 1),
+and the course's read-out W_hy (O, H), b_y (O, 1).  Read ``lstm.py`` and ``gru.py`` first."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from . import validation
-from .validation import (
-    check_arrays,
-    check_float_dtype,
-    check_generator_or_none,
-    check_h0,
-    check_inputs,
-    check_shapes,
-    check_size,
-    out_of_memory,
-)
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 
@@ -35,31 +21,20 @@ def sigmoid(a):
 
 def param_shapes(D: int, H: int, O: int, G: int) -> dict[str, tuple[int, int]]:
     """Shape of each parameter for input size D, hidden size H, output size O and G gate blocks."""
-    return {
-        "W_ih": (G * H, D),
-        "W_hh": (G * H, H),
-        "b_ih": (G * H, 1),
-        "b_hh": (G * H, 1),
-        "W_hy": (O, H),
-        "b_y": (O, 1),
-    }
+    GH = G * H
+    return {"W_ih": (GH, D), "W_hh": (GH, H), "b_ih": (GH, 1), "b_hh": (GH, 1), "W_hy": (O, H), "b_y": (O, 1)}
 
 
 def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> dict:
-    """Weights ~ U(−1/√H, 1/√H) (PyTorch's choice for nn.LSTM, nn.GRU and an nn.Linear of H inputs), zero biases.
+    """Weights ~ U(−1/√H, 1/√H) (PyTorch's nn.LSTM, nn.GRU, nn.Linear), drawn W_ih, W_hh, W_hy; zero biases.
 
-    Drawn in the order W_ih, W_hh, W_hy.  ``rng=None`` draws from numpy's global legacy RNG (so
-    ``np.random.seed`` makes it repeatable, as for ``rnn_lib.init_params``); a ``np.random.Generator``
-    draws from that generator.  Every argument is checked, and the memory for every array found, before the
-    first draw.  Returns a dict with the shapes of :func:`param_shapes`.
-    """
-    D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = check_generator_or_none(rng)
-    dtype = check_float_dtype(dtype)
+    rng None (numpy's global RNG) or a Generator.  Returns a dict with the shapes of :func:`param_shapes`."""
+    D, H, O = validation.check_size(D, "D"), validation.check_size(H, "H"), validation.check_size(O, "O")
+    rng = validation.as_generator(rng, seeds=False)
+    dtype = validation.check_float_dtype(dtype)
     shapes = param_shapes(D, H, O, G)
-    check_fits(
-        [(shape, np.float64) for shape in shapes.values()], f"the {cell}'s parameters for D = {D}, H = {H}, O = {O}"
-    )
+    n = sum(math.prod(shape) for shape in shapes.values())
+    validation.check_memory(16 * n, f"the {cell}'s parameters for D = {D}, H = {H}, O = {O} ({n} numbers)")
     uniform = np.random.uniform if rng is None else rng.uniform
     k = 1.0 / np.sqrt(H)
     params = {name: uniform(-k, k, size=shapes[name]) for name in ("W_ih", "W_hh", "W_hy")}
@@ -67,61 +42,42 @@ def init_params(D, H, O, G: int, cell: str, *, rng=None, dtype=np.float64) -> di
     return {name: params[name].astype(dtype) for name in PARAM_NAMES}
 
 
-def check_fits(arrays, what: str) -> None:
-    """A ValueError naming ``what`` unless arrays of these ``(shape, dtype)`` fit in memory together (a probe, freed)."""
-    try:
-        probe = [np.empty(shape, dtype) for shape, dtype in arrays]  # not touched: costs no time
-    except (MemoryError, ValueError):  # ValueError: more entries than an array can have
-        shapes = ", ".join(str(shape) for shape, _ in arrays)
-        raise out_of_memory(f"{what} (arrays of shapes {shapes})") from None
-    del probe
-
-
 def check_params(params, G: int, cell: str) -> tuple[int, int, int]:
-    """Check an LSTM (G = 4) or GRU (G = 3) parameter dict; return its sizes (D, H, O).
-
-    H is read from W_hh's columns, D from W_ih's, O from W_hy's rows; every shape must then be
-    that of :func:`param_shapes`.
-    """
-    check_arrays(params, PARAM_NAMES)
+    """Check an LSTM (G = 4) or GRU (G = 3) parameter dict; return (D, H, O) read from W_ih, W_hh, W_hy."""
+    validation.check_arrays(params, PARAM_NAMES)
     D, H, O = params["W_ih"].shape[1], params["W_hh"].shape[1], params["W_hy"].shape[0]
     origin = (
         f"({cell}: {G} gate blocks of H rows; D = {D}, H = {H}, O = {O} read from the columns of W_ih and W_hh "
         "and the rows of W_hy)"
     )
-    check_shapes(params, param_shapes(D, H, O, G), origin)
+    validation.check_shapes(params, param_shapes(D, H, O, G), origin)
     return D, H, O
 
 
 def check_forward(params, x, states: dict, G: int, cell: str):
-    """Check a forward pass's arguments; return ``(x (T, B, D), states {name: (B, H)}, single)``.
+    """Check a forward pass's arguments; return ``(x (T, B, D) a copy, states {name: (B, H)}, single)``.
 
-    x is a snapshot (a copy in the parameters' dtype: editing x later changes nothing the cache holds); states
-    ("h0", and "c0" for the LSTM), each (H,) or (B, H) or None, become (B, H) arrays, zeros for None.  single:
-    True when x was one sequence (T, D), which then runs as a batch of one.  Memory for the copy and for what
-    the forward pass keeps (states, gates, predictions) is found first, or a ValueError names the sizes.
-    """
+    states ("h0", "c0"): (H,), (B, H) or None (zeros).  Memory for what forward keeps is found first."""
     D, H, O = check_params(params, G, cell)
     dtype = params["W_hh"].dtype
     shape = np.shape(x) if isinstance(x, np.ndarray) else None
     if shape is not None and len(shape) in (2, 3):  # before the copy: a broadcast view can be far larger than memory
         T, B = shape[0], 1 if len(shape) == 2 else shape[1]
-        kept = [(shape, dtype), ((T + 1, B, 2 * H), dtype), ((T, B, G * H + H + O), dtype)]
-        check_fits(kept, f"a forward pass of the {cell} over x of shape {shape} with H = {H}")
-    x = check_inputs(x, D, dtype, copy=True)
+        n = math.prod(shape) + (T + 1) * B * 2 * H + T * B * (G * H + H + O)  # x's copy, states, gates, y_hat
+        what = f"a forward pass of the {cell} over x of shape {shape} with H = {H}"
+        validation.check_memory(n * dtype.itemsize, what)
+    x = validation.check_inputs(x, D, dtype, copy=True)
     single = x.ndim == 2
     B = 1 if single else x.shape[1]
-    checked = {name: check_h0(value, None if single else B, H, dtype, name=name) for name, value in states.items()}
+    checked = {
+        name: validation.check_h0(value, None if single else B, H, dtype, name=name) for name, value in states.items()
+    }
     batch = {name: np.zeros((B, H), dtype) if s is None else np.reshape(s, (B, H)) for name, s in checked.items()}
     return (x[:, None, :] if single else x), batch, single
 
 
 def check_backward(params, cache, dy, G: int, cell: str, kind):
-    """Check a backward pass's arguments; return dy as (T, B, O) in the parameters' dtype.
-
-    The cache must be a ``kind`` from this cell's forward with parameters of these sizes and dtype (the same
-    values cannot be checked: pass the same dict).  dy must have the shape of the y_hat forward returned.
-    """
+    """Check a backward pass's arguments (a ``kind`` cache, dy like y_hat); return dy as (T, B, O)."""
     sizes = check_params(params, G, cell)
     made_by = f"rnn_lib.{cell.lower()}.forward"
     dy = validation.check_backward(cache, dy, sizes, params["W_hh"].dtype, kind=kind, made_by=made_by)

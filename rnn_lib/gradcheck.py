@@ -1,17 +1,9 @@
-"""Gradient checking by centred finite differences.
+"""Gradient checking by centred finite differences (notebook 03).
 
-    ∂f/∂θ_i ≈ (f(θ + ε e_i) − f(θ − ε e_i)) / 2ε        error ≈ ε²|f‴|/6 + u|f|/ε
+    ∂f/∂θ_i ≈ (f(θ + ε e_i) − f(θ − ε e_i)) / 2ε        error ≈ ε²|f‴|/6 + u|f|/ε,  u ≈ 1.1e-16 in float64
 
-where u ≈ 1.1e-16 is the unit round-off of float64.  With ε ≈ 1e-6 a correct gradient of order 1
-agrees to a relative error of 1e-9 or better, and a wrong one is off by 1e-2 or more.
-
-The second term sets a limit no choice of ε removes: a difference quotient cannot resolve a
-gradient entry smaller than about u·|f|/ε (3e-9 when L ≈ 30, as on the problem's toy task).  A
-tiny gradient next to a large loss — ∂L/∂W_hh at the problem's initial weights of size 0.01 — is
-then below what the check can see, and its relative error is the ratio of two round-off noises.
-:func:`check_gradients` therefore compares each array's error with max(‖a‖ + ‖n‖, what round-off
-allows) (see :func:`resolution`); :func:`relative_error` takes the floor you give it.
-"""
+The second term hides gradients smaller than about u·|f|/ε, so :func:`check_gradients` measures each array's error
+against max(‖a‖ + ‖n‖, what round-off can resolve) (:func:`resolution`)."""
 
 from __future__ import annotations
 
@@ -31,9 +23,8 @@ ROUNDOFF_FACTOR = 4.0  # ‖round-off‖ ≤ this · u·|f|/ε·sqrt(size): meas
 
 def _check_perturbable(x, name="x") -> None:
     if type(x) is not np.ndarray:
-        raise TypeError(
-            f"{name} must be a numpy float array that f reads (it is perturbed in place), got {describe(x)}"
-        )
+        message = f"{name} must be a numpy float array that f reads (it is perturbed in place), got {describe(x)}"
+        raise TypeError(message)
     if x.dtype.kind != "f":
         raise TypeError(
             f"{name} must hold floats to be perturbed by ε, got dtype {x.dtype}: an integer array would round "
@@ -73,12 +64,9 @@ def _centred_differences(f, x, eps):
 
 
 def numerical_gradient(f, x, eps=DEFAULT_EPS):
-    """Centred-difference gradient of the scalar function ``f()`` with respect to the float array ``x``.
+    """Centred-difference gradient of ``f()`` (no arguments, reads ``x``) with respect to the float array ``x``.
 
-    ``x`` is perturbed in place, one entry at a time, and restored exactly even when ``f`` raises or
-    the run is interrupted; ``f`` takes no arguments and reads ``x`` itself (a closure) and must return
-    a finite real number.  Returns an array shaped like ``x`` in float64.
-    """
+    ``x`` is perturbed in place and restored exactly, even when ``f`` raises.  Returns float64 shaped like ``x``."""
     eps = check_positive(eps, "eps")
     _check_perturbable(x)
     return _centred_differences(f, x, eps)[0]
@@ -90,10 +78,7 @@ def resolution(f_scale: float, eps: float, size: int, dtype=np.float64) -> float
 
 
 def relative_error(analytic, numeric, floor=DEFAULT_FLOOR) -> float:
-    """‖a − n‖ / max(‖a‖ + ‖n‖, floor), Frobenius norms: 0 when equal, 1 when opposite.
-
-    The floor keeps the ratio meaningful when both gradients are (nearly) zero.
-    """
+    """‖a − n‖ / max(‖a‖ + ‖n‖, floor), Frobenius norms: 0 when equal, 1 when opposite; a float."""
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
@@ -103,11 +88,7 @@ def relative_error(analytic, numeric, floor=DEFAULT_FLOOR) -> float:
 
 @dataclass
 class GradcheckReport:
-    """Per-array result of :func:`check_gradients`: name → relative error, and whether each passed.
-
-    ``floors``: name → the floor each error was measured against (the larger of the floor asked for and
-    the resolution of the differences, see :func:`resolution`).
-    """
+    """Per-array result of :func:`check_gradients`: ``errors`` and the ``floors`` they were measured against."""
 
     errors: dict = field(default_factory=dict)
     tol: float = 1e-7
@@ -146,14 +127,8 @@ class GradcheckReport:
 def check_gradients(f, arrays, analytic, *, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR, tol=1e-7) -> GradcheckReport:
     """Compare analytic gradients with centred differences, one named array at a time.
 
-    f: scalar function of no arguments that reads the arrays in ``arrays``.
-    arrays: dict name → float array that ``f`` depends on (perturbed in place, restored).
-    analytic: dict name → claimed gradient, same shapes; names absent here are skipped.
-    Each error is measured against max(floor, the resolution of the differences), so a gradient too
-    small for round-off to resolve is judged by its absolute error instead of a ratio of two noises.
-
-    Returns a :class:`GradcheckReport`; ``print`` it for a table, ``.assert_ok()`` to fail loudly.
-    """
+    Inputs: f(), reading ``arrays`` (name → float array, perturbed and restored); analytic, name → claimed gradient
+    (names absent are skipped).  Returns a :class:`GradcheckReport` (print it)."""
     eps, floor, tol = check_positive(eps, "eps"), check_positive(floor, "floor"), check_positive(tol, "tol")
     for what, value in (("f", f), ("arrays", arrays), ("analytic", analytic)):
         if not (callable(value) if what == "f" else isinstance(value, dict)):
@@ -171,24 +146,18 @@ def check_gradients(f, arrays, analytic, *, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR
 
 
 def check_rnn(params, x, y, *, h0=None, grads=None, eps=DEFAULT_EPS, floor=DEFAULT_FLOOR, tol=1e-7):
-    """Gradient check of L = ½ Σ‖ŷ − y‖² for the RNN with these params, inputs x and targets y.
+    """Gradient check of L = ½ Σ‖ŷ − y‖² for the RNN, in float64 on copies: x (T, D) or (T, B, D), y like ŷ.
 
-    grads: the gradients to check (dict, may include "x" and "h0"); when None, ``rnn_lib.backward``
-    (the engine) is checked.  x (T, D) or (T, B, D), y like ŷ.  Every array is checked in float64 on
-    copies: the caller's arrays are not touched.
-    """
+    grads: the gradients to check (may include "x" and "h0"); None checks ``rnn_lib.backward``."""
     D, H, O = check_params(params)  # every argument checked, in float64, before anything is computed
     x = check_inputs(x, D, np.float64)
     y = check_targets(y, (*x.shape[:-1], O), np.float64)
     h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, np.float64)
-    arrays = {k: np.array(params[k], dtype=np.float64) for k in PARAM_NAMES}
-    arrays["x"] = np.array(x)
-    if h0 is not None:
-        arrays["h0"] = np.array(h0)
+    arrays = {k: np.array(params[k], dtype=np.float64) for k in PARAM_NAMES} | {"x": np.array(x)}
+    arrays |= {} if h0 is None else {"h0": np.array(h0)}
     if grads is not None:
-        grads = check_grads(
-            grads, [k for k in arrays if k in grads] if isinstance(grads, dict) else PARAM_NAMES, like=arrays
-        )
+        names = [k for k in arrays if k in grads] if isinstance(grads, dict) else PARAM_NAMES
+        grads = check_grads(grads, names, like=arrays)
 
     def f():
         y_hat, _ = engine.forward(arrays, arrays["x"], arrays.get("h0"))

@@ -8,18 +8,10 @@ One step, for one sequence in column form, with PyTorch's gate blocks r, z, n st
     h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}                        (H)
     ŷ_t = W_hy h_t + b_y                                          (O)  the course's read-out
 
-W_ir, W_iz, W_in are the three blocks of W_ih (3H, D), and so on: the parameters are nn.GRU's
-weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 (as columns) and an nn.Linear read-out,
-W_ih (3H, D), W_hh (3H, H), b_ih (3H, 1), b_hh (3H, 1), W_hy (O, H), b_y (O, 1).  r_t multiplies
-W_hn h_{t−1} + b_hn *after* the product (PyTorch and cuDNN; Cho et al. 2014 apply it to h_{t−1} before),
-so each step needs one product h_{t−1} W_hhᵀ for all three blocks, and b_hn is not redundant with b_in.
-
-Notation in the code: a_x = W_ih x_t + b_ih and a_h = W_hh h_{t−1} + b_hh (3H each, blocks r, z, n);
-hn = the n block of a_h.  Their gradients are dh_raw_x = ∂L/∂a_x and dh_raw_h = ∂L/∂a_h (the δ^a of the
-course, ``dh_raw``, on each side).  Row form, one row per sequence; states with T + 1 rows, h[0] = h_0;
-x[t − 1], gates[t − 1] and hn[t − 1] belong to step t.  ``rnn_lib.fast.gru`` computes the same numbers faster
-(what the trainers run); the tests hold the two equal.
-"""
+Parameters (nn.GRU's, as columns): W_ih (3H, D) = [W_ir; W_iz; W_in], W_hh (3H, H), b_ih, b_hh (3H, 1), W_hy (O, H),
+b_y (O, 1).  r_t multiplies W_hn h_{t−1} + b_hn *after* the product (PyTorch), so one product h_{t−1} W_hhᵀ serves
+all three blocks.  In the code a_x = W_ih x_t + b_ih, a_h = W_hh h_{t−1} + b_hh, hn their n block of a_h; δ^a on each
+side is dh_raw_x, dh_raw_h.  Row form; h[0] = h_0; ``rnn_lib.fast.gru`` computes the same numbers faster."""
 
 from __future__ import annotations
 
@@ -49,18 +41,12 @@ def gate_blocks(a):
     return np.split(a, G, axis=-1)
 
 
-# ---------------------------------------------------------------------------
 # The element-wise part of one step.
-# ---------------------------------------------------------------------------
-
-
 def gates_forward(a_x, a_h, h_prev):
     """Gates and new state from the two sides' pre-activations of one step.
 
     Inputs: a_x (B, 3H) or (3H,): W_ih x_t + b_ih;  a_h (like a_x): W_hh h_{t−1} + b_hh;  h_prev (B, H) or (H,).
-    Returns ``(h_t, gates, hn)``: h_t like h_prev; gates like a_x, r_t, z_t, n_t side by side;
-    hn = W_hn h_{t−1} + b_hn (the n block of a_h), which the backward pass needs.
-    """
+    Returns ``(h_t, gates, hn)``: h_t like h_prev; gates like a_x (r_t, z_t, n_t); hn = W_hn h_{t−1} + b_hn."""
     ax_r, ax_z, ax_n = gate_blocks(a_x)
     ah_r, ah_z, hn = gate_blocks(a_h)
     r, z = sigmoid(ax_r + ah_r), sigmoid(ax_z + ah_z)
@@ -72,10 +58,9 @@ def gates_forward(a_x, a_h, h_prev):
 def gates_backward(dh, h_prev, gates, hn):
     """Backward through :func:`gates_forward`.
 
-    Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t (from ŷ_t and from step t + 1); h_prev, gates, hn: as in forward.
-    Returns ``(dh_raw_x, dh_raw_h, dh_leak)``: ∂L/∂a_x and ∂L/∂a_h (like gates; equal but for the n block,
-    which reaches a_h through r_t), and dh_leak = z_t ⊙ δ^h_t, the direct path h_{t−1} → h_t.
-    """
+    Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t; h_prev, gates, hn: as in forward.
+    Returns ``(dh_raw_x, dh_raw_h, dh_leak)``: ∂L/∂a_x and ∂L/∂a_h (like gates; they differ in the n block, which
+    reaches a_h through r_t), and z_t ⊙ δ^h_t, the direct path h_{t−1} → h_t."""
     r, z, n = gate_blocks(gates)
     dn = dh * (1.0 - z)  # h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
     dz = dh * (h_prev - n)
@@ -87,18 +72,12 @@ def gates_backward(dh, h_prev, gates, hn):
     return dh_raw_x, dh_raw_h, dh * z
 
 
-# ---------------------------------------------------------------------------
 # One step with its matrix products.
-# ---------------------------------------------------------------------------
-
-
 def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     """One GRU step: a_x = W_ih x_t + b_ih, a_h = W_hh h_{t−1} + b_hh, then :func:`gates_forward`.
 
     Inputs: x_t (D,) or (B, D); h_prev (H,) or (B, H); W_ih (3H, D); W_hh (3H, H); b_ih, b_hh (3H, 1).
-    Returns ``(h_t, cache)``: h_t like h_prev, and the cache ``(x_t, h_prev, gates, hn, W_ih, W_hh)`` that
-    :func:`gru_step_backward` needs.
-    """
+    Returns ``(h_t, cache)``: h_t like h_prev and the cache ``(x_t, h_prev, gates, hn, W_ih, W_hh)``."""
     a_x = x_t @ W_ih.T + b_ih[:, 0]
     a_h = h_prev @ W_hh.T + b_hh[:, 0]  # one product for all three blocks
     h_t, gates, hn = gates_forward(a_x, a_h, h_prev)
@@ -108,11 +87,9 @@ def gru_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
 def gru_step_backward(dh, cache, *, gates_backward=gates_backward):
     """Backward through one step, given δ^h_t = ∂L/∂h_t (total, both paths).
 
-    Inputs: dh (H,) or (B, H); cache from :func:`gru_step_forward`.  ``gates_backward``: the element-wise
-    backward (the bug gallery, ``course.gated_bugs``, passes a planted one here).
-    Returns ``(dx_t, dh_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; dh_prev = W_hhᵀ ∂L/∂a_h + z_t ⊙ δ^h_t,
-    what step t − 1 receives; this step's share of the parameter gradients, summed over the batch.
-    """
+    Inputs: dh (H,) or (B, H); cache from :func:`gru_step_forward`; ``gates_backward`` (the bug gallery plants one).
+    Returns ``(dx_t, dh_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; dh_prev = W_hhᵀ ∂L/∂a_h + z_t ⊙ δ^h_t for
+    step t − 1; this step's share of the parameter gradients, summed over the batch."""
     x_t, h_prev, gates, hn, W_ih, W_hh = cache
     dh_raw_x, dh_raw_h, dh_leak = gates_backward(dh, h_prev, gates, hn)
     dh_prev = dh_raw_h @ W_hh + dh_leak  # through the three blocks' products, and directly through z
@@ -121,18 +98,10 @@ def gru_step_backward(dh, cache, *, gates_backward=gates_backward):
     return dh_raw_x @ W_ih, dh_prev, rows_x.T @ x_rows, rows_h.T @ h_rows, db_ih, db_hh
 
 
-# ---------------------------------------------------------------------------
 # Whole sequences: a loop over the steps, forwards, then backwards.
-# ---------------------------------------------------------------------------
-
-
 class GRUCache(NamedTuple):
-    """What :func:`backward` needs from :func:`forward`, read-only.
-
-    x (T, B, D) inputs; h (T + 1, B, H) states with h[0] = h_0; gates (T, B, 3H) the activations r, z, n
-    of step t in row t − 1; hn (T, B, H) W_hn h_{t−1} + b_hn in row t − 1; single: True when forward
-    was given one sequence (T, D), so results are squeezed back.
-    """
+    """What :func:`backward` needs, read-only: x (T, B, D); h (T + 1, B, H); gates (T, B, 3H) (r, z, n of step t in
+    row t − 1); hn (T, B, H) W_hn h_{t−1} + b_hn; single: forward was given one sequence (T, D)."""
 
     x: np.ndarray
     h: np.ndarray
@@ -144,10 +113,8 @@ class GRUCache(NamedTuple):
 def forward(params, x, h0=None):
     """Run the GRU over whole sequences.
 
-    Inputs: params, the six arrays of :func:`param_shapes`; x (T, D) or (T, B, D), time-major; h0: initial
-    state, (H,) or (B, H), zeros when None.  The parameters' dtype decides the arithmetic.
-    Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`GRUCache` for :func:`backward`.
-    """
+    Inputs: params (:func:`param_shapes`); x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
+    Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`GRUCache` for :func:`backward`."""
     x, states, single = gated.check_forward(params, x, {"h0": h0}, G, "GRU")
     W_ih, W_hh, b_ih, b_hh, W_hy, b_y = (params[name] for name in PARAM_NAMES)
     T, B, _ = x.shape
@@ -168,12 +135,8 @@ def forward(params, x, h0=None):
 def backward(params, cache, dy, *, step_backward=gru_step_backward):
     """Backpropagation through time for :func:`forward`: a loop over :func:`gru_step_backward`, t = T, …, 1.
 
-    Inputs: params as for forward; cache, what forward returned with them; dy = ∂L/∂ŷ shaped like y_hat
-    ((T, O) or (T, B, O)), for the course's loss ŷ − y.  ``step_backward``: the step's backward (the bug
-    gallery, ``course.gated_bugs``, passes a planted one here).
-    Returns a dict with the six parameter gradients (summed over time and batch), ``"x"`` (like x) and
-    ``"h0"`` ((H,) or (B, H)).
-    """
+    Inputs: params and the cache of forward; dy = ∂L/∂ŷ like y_hat; ``step_backward`` (the bug gallery plants one).
+    Returns the six parameter gradients (summed over time and batch), ``"x"`` (like x) and ``"h0"``."""
     dy = gated.check_backward(params, cache, dy, G, "GRU", GRUCache)  # (T, B, O)
     W_ih, W_hh, W_hy = params["W_ih"], params["W_hh"], params["W_hy"]
     x, h, gates, hn, single = cache

@@ -4,19 +4,8 @@ One step, for one sequence in column form, with the course's five parameters and
 
     a_t = W_xh x_t + W_hh h_{t−1} + b_h,    h_t = relu(a_t) = max(a_t, 0),    ŷ_t = W_hy h_t + b_y
 
-How it differs from the tanh RNN of ``rnn_lib.reference`` (everything else is the same, names and shapes too):
-
-- forward, ``max(a_t, 0)`` replaces ``tanh(a_t)``: a unit's state is unbounded above, and 0 when it is off;
-- backward, δ^a_t = relu′(a_t) ⊙ δ^h_t with relu′(a_t) = 1 where h_t > 0 and 0 elsewhere, in place of
-  (1 − h_t²) ⊙ δ^h_t.  So while every unit stays on, W_hhᵀ δ^a_t = W_hhᵀ δ^h_t: with W_hh = I the error goes
-  back through time unchanged, neither vanishing nor exploding;
-- :func:`init_params` starts at W_hh = I and zero biases (Le et al.'s IRNN), the other weights ~ N(0, σ²)
-  with σ = 0.001 by default: at the start, h_t adds up the (small) inputs, h_t = h_{t−1} + W_xh x_t where on.
-
-Shapes as in the reference: x (T, D) or (T, B, D), h (T + 1, …) with h[0] = h_0, y_hat (T, O) or (T, B, O);
-W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1).  :func:`forward` and :func:`backward` check
-their input; ``rnn_lib.cells.IRNN`` trains it with ``rnn_lib.training.train``.
-"""
+Backward, δ^a_t = 1[h_t > 0] ⊙ δ^h_t replaces (1 − h_t²) ⊙ δ^h_t: while every unit is on and W_hh = I, the error
+goes back through time unchanged.  Names and shapes as in ``rnn_lib.reference``; ``rnn_lib.cells.IRNN`` trains it."""
 
 from __future__ import annotations
 
@@ -24,30 +13,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import validation
 from .functional import drawn_atomically
 from .parameters import PARAM_NAMES
 from .reference import output_step_backward, output_step_forward
-from .validation import (
-    all_finite,
-    check_backward,
-    check_float_dtype,
-    check_generator_or_none,
-    check_h0,
-    check_inputs,
-    check_params,
-    check_positive,
-    check_size,
-    states_out_of_memory,
-)
 
 
 class ReluCache(NamedTuple):
-    """What :func:`backward` needs from :func:`forward`: x (T, B, D), h (T + 1, B, H) with h[0] = h_0, and whether
-    one sequence (T, D) was given.
-
-    The fields of ``rnn_lib.engine.ForwardCache``, but a type of its own: neither network's backward takes the
-    other's cache, whose gradients would fit in shape and be silently wrong.
-    """
+    """x (T, B, D), h (T + 1, B, H), single: ``engine.ForwardCache``'s fields in a type of its own (no mix-ups)."""
 
     x: np.ndarray
     h: np.ndarray
@@ -55,14 +28,11 @@ class ReluCache(NamedTuple):
 
 
 def init_params(D, H, O, *, rng=None, scale=0.001, dtype=np.float64) -> dict:
-    """IRNN parameters: W_hh = I (H, H), zero biases, W_xh (H, D) and W_hy (O, H) ~ N(0, 1) · scale.
-
-    W_xh is drawn before W_hy; ``rng`` as in ``rnn_lib.init_params`` (None: numpy's global RNG).
-    """
-    D, H, O = check_size(D, "D"), check_size(H, "H"), check_size(O, "O")
-    rng = check_generator_or_none(rng)
-    scale = check_positive(scale, "scale")
-    dtype = check_float_dtype(dtype)
+    """W_hh = I (H, H), zero biases, W_xh (H, D) then W_hy (O, H) ~ N(0, 1) · scale; rng as ``rnn_lib.init_params``."""
+    D, H, O = validation.check_size(D, "D"), validation.check_size(H, "H"), validation.check_size(O, "O")
+    rng = validation.as_generator(rng, seeds=False)
+    scale = validation.check_positive(scale, "scale")
+    dtype = validation.check_float_dtype(dtype)
     draw = np.random.randn if rng is None else lambda *shape: rng.standard_normal(shape)
 
     def make():
@@ -108,28 +78,25 @@ def run_backward(params, cache, dy):
     dW_xh, dW_hh = rows.T @ x.reshape(T * B, D), rows.T @ h[:-1].reshape(T * B, H)  # h_{t−1}: the state before
     db_h = rows.sum(axis=0)[:, None]
     grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
-    if single:
-        return grads | {"x": dx[:, 0], "h0": dh_next[0]}
-    return grads | {"x": dx, "h0": dh_next}
+    return grads | ({"x": dx[:, 0], "h0": dh_next[0]} if single else {"x": dx, "h0": dh_next})
 
 
 def forward(params, x, h0=None):
     """Run the ReLU RNN over x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.
 
-    Returns ``(y_hat, cache)``, y_hat (T, O) or (T, B, O).  The cache keeps a copy of x.
-    """
-    D, H, _ = check_params(params)
+    Returns ``(y_hat, cache)``, y_hat (T, O) or (T, B, O).  The cache keeps a copy of x."""
+    D, H, _ = validation.check_params(params)
     dtype = params["W_hh"].dtype
-    x = check_inputs(x, D, dtype, copy=True)
-    h0 = check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
+    x = validation.check_inputs(x, D, dtype, copy=True)
+    h0 = validation.check_h0(h0, None if x.ndim == 2 else x.shape[1], H, dtype)
     try:
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as an error
             y_hat, cache = run_forward(params, x, h0)
     except MemoryError:
-        raise states_out_of_memory(x.shape, H) from None
+        raise validation.states_out_of_memory(x.shape, H) from None
     # ReLU states are unbounded above (tanh's are not): with W_hh's largest eigenvalue above 1 they can grow past
     # the float range over many steps.
-    if not (all_finite(cache.h, bounded=False) and all_finite(y_hat, bounded=False)):
+    if not (validation.all_finite(cache.h, bounded=False) and validation.all_finite(y_hat, bounded=False)):
         finite = np.isfinite(cache.h).reshape(cache.h.shape[0], -1).all(axis=1)
         t = int(np.argmin(finite)) if not finite.all() else cache.h.shape[0] - 1
         raise FloatingPointError(
@@ -141,11 +108,7 @@ def forward(params, x, h0=None):
 
 
 def backward(params, cache, dy):
-    """BPTT through the ReLU RNN, given dy = ∂L/∂ŷ shaped like y_hat.
-
-    Returns the five parameter gradients (summed over steps and sequences), ``"x"`` (like x) and ``"h0"``.
-    ``cache`` must be what :func:`forward` returned with these params.
-    """
-    sizes = check_params(params)
-    dy = check_backward(cache, dy, sizes, params["W_hh"].dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
+    """BPTT through the ReLU RNN, given dy = ∂L/∂ŷ like y_hat: the five gradients, ``"x"`` and ``"h0"``."""
+    sizes, dtype = validation.check_params(params), params["W_hh"].dtype
+    dy = validation.check_backward(cache, dy, sizes, dtype, kind=ReluCache, made_by="rnn_lib.irnn.forward")
     return run_backward(params, cache, dy)

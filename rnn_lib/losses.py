@@ -1,23 +1,9 @@
-"""The course's losses: the problem's squared error, and softmax cross-entropy for predicting one symbol out of V.
+"""The losses: the problem's squared error, and softmax cross-entropy for one symbol out of V (notebook 16).
 
-The squared error (notebooks 02–07), for predictions ŷ_t and targets y_t of the same shape::
+    L = ½ Σ_t ‖ŷ_t − y_t‖²,  ∂L/∂ŷ_t = ŷ_t − y_t;      L = −Σ_t log softmax(z_t)[y_t],  ∂L/∂z_t = p_t − onehot(y_t)
 
-    L = ½ Σ_t ‖ŷ_t − y_t‖²,      ∂L/∂ŷ_t = ŷ_t − y_t = δ^y_t
-
-The cross-entropy (notebook 16 on), for the logits z_t (V numbers; code ``logits[t]``) at step t and the index y_t
-of the right symbol::
-
-    p_t = softmax(z_t),        p_{t,i} = exp(z_{t,i}) / Σ_j exp(z_{t,j})
-    L   = −Σ_t log p_t[y_t]                    natural log; summed over steps (and batch), like ½ Σ_t ‖ŷ_t − y_t‖²
-    ∂L/∂z_t = p_t − onehot(y_t)                prediction minus target, like δ^y_t = ŷ_t − y_t
-
-Shapes (time-major, as everywhere in the course): logits (T, V) or (T, B, V); targets (T,) or (T, B), integer
-class indices in 0 … V − 1.  The logits are what the RNN's read-out W_hy h_t + b_y computes (O = V), so
-``dlogits`` goes into ``rnn_lib.backward`` exactly where ``dy`` did.
-
-Computed stably: with m = max_j z_j, log Σ_j exp(z_j) = m + log Σ_j exp(z_j − m).  Every exponent is ≤ 0, so no
-exp overflows, and the largest term is exp(0) = 1, so the sum never underflows to 0 and its log is finite.
-"""
+logits (T, V) or (T, B, V), targets (T,) or (T, B) class indices.  log Σ_j exp(z_j) = m + log Σ_j exp(z_j − m) with
+m = max_j z_j: no exponent overflows and the sum is at least 1."""
 
 from __future__ import annotations
 
@@ -54,21 +40,17 @@ def check_logits(logits, name: str = "logits") -> np.ndarray:
     """Logits as a finite float array of shape (T, V) or (T, B, V) with T, B, V >= 1 (float32 kept, else float64)."""
     z = as_float_array(logits, name, None, bounded=False)
     if z.ndim not in (2, 3):
-        raise ValueError(
-            f"{name} must have shape (T, V) for one sequence or (T, B, V) for a batch, got shape {z.shape}"
-        )
+        message = f"{name} must have shape (T, V) for one sequence or (T, B, V) for a batch, got shape {z.shape}"
+        raise ValueError(message)
     if 0 in z.shape:
         raise ValueError(f"{name} is empty (shape {z.shape}); give at least one step, sequence and class")
     return z
 
 
 def check_class_targets(targets, shape: tuple | None, V: int, name: str = "targets") -> np.ndarray:
-    """Integer class indices of the given shape ((T,) or (T, B); None: any), each in 0 … V − 1, as an int64 array.
+    """Integer class indices of the given shape ((T,) or (T, B); None: any), each in 0 … V − 1, as int64.
 
-    Refused: floats (even whole numbers: a float target is more likely a one-hot row or a probability than an
-    index), bools, negative or too large indices (numpy would silently read a negative index from the end),
-    arrays of another shape, numpy subclasses such as masked arrays (their mask would be ignored).
-    """
+    Floats (a one-hot row?), bools, negative indices (numpy would read them from the end) and subclasses are refused."""
     if targets is None or isinstance(targets, (str, bytes)):
         raise TypeError(f"{name} must be an array of integer class indices, got {describe(targets)}")
     if isinstance(targets, np.ndarray) and type(targets) is not np.ndarray:
@@ -81,18 +63,13 @@ def check_class_targets(targets, shape: tuple | None, V: int, name: str = "targe
     if kind == "b":
         raise TypeError(f"{name} must hold integer class indices, got a bool array of shape {y.shape}")
     if kind == "f":
-        onehot = shape is not None and y.shape == (*shape, V)
-        hint = (
-            " It has the logits' shape: one-hot rows? Pass the indices, targets.argmax(axis=-1)."
-            if onehot
-            else " If they are whole numbers, convert them: targets.astype(int)."
-        )
+        hint = " If they are whole numbers, convert them: targets.astype(int)."
+        if shape is not None and y.shape == (*shape, V):
+            hint = " It has the logits' shape: one-hot rows? Pass the indices, targets.argmax(axis=-1)."
         raise TypeError(f"{name} must be integer class indices, got a float array (dtype {y.dtype}).{hint}")
     if kind not in "iu":
         raise TypeError(f"{name} must be integer class indices, got dtype {y.dtype} (shape {y.shape})")
-    time_major = shape is not None  # then axis 0 is time, and a message can name the step
-    if shape is None:
-        shape = y.shape
+    time_major, shape = shape is not None, y.shape if shape is None else shape  # time-major: a message names the step
     if y.shape != shape:
         what = "one index per step" if len(shape) == 1 else "one index per step and sequence"
         hint = " (one-hot rows? pass targets.argmax(axis=-1))" if y.shape == (*shape, V) else ""
@@ -108,11 +85,7 @@ def check_class_targets(targets, shape: tuple | None, V: int, name: str = "targe
 
 
 def _log_sum_exp(z):
-    """log Σ_j exp(z_j) over the last axis, and the pieces softmax needs: returns ``(lse, e, s)``.
-
-    e = exp(z − m) (every entry in [0, 1], the largest 1), s = Σ_j e_j >= 1, lse = m + log s; shapes (…, V),
-    (…, 1), (…).  Trusting: z is a finite float array.
-    """
+    """``(lse, e, s)`` over the last axis: e = exp(z − m) (…, V), s = Σ_j e_j ≥ 1 (…, 1), lse = m + log s (…)."""
     m = z.max(axis=-1, keepdims=True)
     with np.errstate(over="ignore", under="ignore"):  # exp may underflow to 0 (harmless); z − m overflows only to −inf
         e = np.exp(z - m)
@@ -121,10 +94,7 @@ def _log_sum_exp(z):
 
 
 def softmax(logits) -> np.ndarray:
-    """p = softmax(z) over the last axis (each row positive, summing to 1), computed with the max shift.
-
-    logits: any float array with at least one axis; the result has its shape and float dtype.
-    """
+    """p = softmax(z) over the last axis, with the max shift; the logits' shape and float dtype."""
     z = as_float_array(logits, "logits", None, bounded=False)
     if z.ndim == 0 or z.shape[-1] == 0:
         raise ValueError(f"logits must have a non-empty last axis (the V classes), got shape {z.shape}")
@@ -133,10 +103,7 @@ def softmax(logits) -> np.ndarray:
 
 
 def log_softmax(logits) -> np.ndarray:
-    """log softmax(z) = z − log Σ_j exp(z_j) over the last axis, without ever taking the log of an underflowed 0.
-
-    logits: any float array with at least one axis; the result has its shape and float dtype.
-    """
+    """log softmax(z) = z − log Σ_j exp(z_j) over the last axis (never the log of an underflowed 0)."""
     z = as_float_array(logits, "logits", None, bounded=False)
     if z.ndim == 0 or z.shape[-1] == 0:
         raise ValueError(f"logits must have a non-empty last axis (the V classes), got shape {z.shape}")
@@ -150,13 +117,8 @@ def log_softmax(logits) -> np.ndarray:
 def softmax_cross_entropy(logits, targets):
     """Summed cross-entropy of the softmax read-out and its gradient with respect to the logits.
 
-    logits: (T, V) or (T, B, V), float; targets: (T,) or (T, B), integer class indices in 0 … V − 1.
-    Returns ``(loss, dlogits)``: loss = −Σ_t (Σ_b) log softmax(z_t)[y_t], a Python float (natural log), and
-    dlogits = softmax(z) − onehot(y), with the logits' shape and float dtype.
-
-    Every argument is checked before anything is computed.  Raises FloatingPointError in the one case the
-    max shift cannot save: logits whose spread within one row exceeds the float range (about 1.8e308).
-    """
+    Inputs: logits (T, V) or (T, B, V); targets (T,) or (T, B) class indices in 0 … V − 1.
+    Returns ``(loss, dlogits)``: −Σ log softmax(z_t)[y_t] as a float, and softmax(z) − onehot(y) like the logits."""
     z = check_logits(logits)
     y = check_class_targets(targets, z.shape[:-1], z.shape[-1])
     lse, e, s = _log_sum_exp(z)
@@ -175,10 +137,7 @@ def softmax_cross_entropy(logits, targets):
 
 
 def one_hot(indices, V, dtype=np.float64) -> np.ndarray:
-    """Row i of the V × V identity for every index: shape ``indices.shape + (V,)``.
-
-    indices: integers in 0 … V − 1, any shape ((T,) or (T, B) for the course's time-major inputs).
-    """
+    """Row i of the V × V identity for every index i in 0 … V − 1: shape ``indices.shape + (V,)``."""
     V = check_size(V, "V")
     idx = check_class_targets(indices, None, V, name="indices")
     try:

@@ -8,17 +8,9 @@ One step, for one sequence in column form, with PyTorch's gate blocks i, f, g, o
     h_t = o_t ⊙ tanh(c_t)                               (H)
     ŷ_t = W_hy h_t + b_y                                (O)   the course's read-out; L = ½ Σ_t ‖ŷ_t − y_t‖²
 
-Parameters (``rnn_lib.gated`` has the layout): W_ih (4H, D), W_hh (4H, H), b_ih (4H, 1), b_hh (4H, 1),
-W_hy (O, H), b_y (O, 1): nn.LSTM's weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 (as columns) and an
-nn.Linear read-out, number for number.  The code works in row form, one row per sequence of a batch
-(a_t = x_t W_ihᵀ + …).  States of a whole sequence have T + 1 rows: h[0] = h_0, c[0] = c_0, h[t] = h_t;
-x[t − 1], gates[t − 1] and tanh_c[t − 1] belong to step t.  δ^a_t = ∂L/∂a_t is ``dh_raw``, as for the RNN.
-
-The pieces, smallest first: :func:`gates_forward` / :func:`gates_backward` (the element-wise part of a step),
-:func:`lstm_step_forward` / :func:`lstm_step_backward` (one step with its products), and the checked
-:func:`forward` / :func:`backward` over whole sequences, loops over the steps.  ``rnn_lib.fast.lstm`` computes
-the same numbers faster (what the trainers run); the tests hold the two equal.
-"""
+Parameters: W_ih (4H, D), W_hh (4H, H), b_ih (4H, 1), b_hh (4H, 1) (nn.LSTM's, as columns), W_hy (O, H), b_y (O, 1).
+Row form, one row per sequence; h[0] = h_0, c[0] = c_0, h[t] = h_t; x[t − 1], gates[t − 1], tanh_c[t − 1] belong to
+step t; δ^a_t = ∂L/∂a_t is ``dh_raw``.  ``rnn_lib.fast.lstm`` computes the same numbers faster (tested equal)."""
 
 from __future__ import annotations
 
@@ -50,14 +42,10 @@ def check_forget_bias(forget_bias, dtype=np.float64) -> float:
 
 
 def init_params(D, H, O, *, rng=None, dtype=np.float64, forget_bias=0.0):
-    """LSTM parameters: weights ~ U(−1/√H, 1/√H) as in PyTorch, zero biases, optionally a forget-gate bias.
+    """LSTM parameters: weights ~ U(−1/√H, 1/√H) as in PyTorch, zero biases but ``forget_bias`` in b_ih's f block.
 
-    ``forget_bias`` goes into the f block of b_ih (b_hh stays zero: only their sum acts).  With 0,
-    f_t = σ(0) = 0.5 at the start, so the cell state keeps half its content per step and the error
-    carried along c_{t−1} ← c_t shrinks by half per step; 1 gives σ(1) ≈ 0.73 (Gers et al., 2000;
-    recommended by Jozefowicz et al., 2015).  rng and dtype as in :func:`rnn_lib.gated.init_params`.
-    Returns the dict of :func:`param_shapes`.
-    """
+    With 0, f_t = σ(0) = 0.5 at the start: c keeps half its content per step; 1 gives σ(1) ≈ 0.73 (Gers et al.,
+    2000).  rng and dtype as in :func:`rnn_lib.gated.init_params`.  Returns the dict of :func:`param_shapes`."""
     forget_bias = check_forget_bias(forget_bias, check_float_dtype(dtype))
     params = gated.init_params(D, H, O, G, "LSTM", rng=rng, dtype=dtype)
     H = params["W_hh"].shape[1]
@@ -70,18 +58,12 @@ def gate_blocks(a):
     return np.split(a, G, axis=-1)
 
 
-# ---------------------------------------------------------------------------
 # The element-wise part of one step.
-# ---------------------------------------------------------------------------
-
-
 def gates_forward(a, c_prev):
     """Gates, cell state and hidden state from the pre-activations of one step.
 
     Inputs: a (B, 4H) or (4H,): a_t, blocks i, f, g, o;  c_prev (B, H) or (H,): c_{t−1}.
-    Returns ``(h_t, c_t, gates, tanh_c)``: h_t and c_t like c_prev; gates like a, i_t, f_t, g_t, o_t side by
-    side; tanh_c = tanh(c_t), which the backward pass reuses.
-    """
+    Returns ``(h_t, c_t, gates, tanh_c)``: h_t, c_t like c_prev; gates like a (i_t, f_t, g_t, o_t); tanh(c_t)."""
     a_i, a_f, a_g, a_o = gate_blocks(a)
     i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
     c_t = f * c_prev + i * g
@@ -92,12 +74,9 @@ def gates_forward(a, c_prev):
 def gates_backward(dh, dc_next, c_prev, gates, tanh_c):
     """Backward through :func:`gates_forward`.
 
-    Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t (from ŷ_t and from step t + 1); dc_next (B, H):
-    f_{t+1} ⊙ δ^c_{t+1}, what reaches c_t from step t + 1 (zero after the last step); c_prev, gates, tanh_c:
-    c_{t−1} and what gates_forward returned.
-    Returns ``(dh_raw, dc_prev)``: dh_raw = δ^a_t = ∂L/∂a_t (like gates), and dc_prev = f_t ⊙ δ^c_t (like
-    c_prev), what step t sends back to c_{t−1}.
-    """
+    Inputs: dh (B, H): δ^h_t, the total ∂L/∂h_t; dc_next (B, H): f_{t+1} ⊙ δ^c_{t+1}, what reaches c_t from step
+    t + 1 (zero after the last step); c_prev, gates, tanh_c: c_{t−1} and what gates_forward returned.
+    Returns ``(dh_raw, dc_prev)``: δ^a_t = ∂L/∂a_t (like gates) and f_t ⊙ δ^c_t (like c_prev), sent to c_{t−1}."""
     i, f, g, o = gate_blocks(gates)
     dc = dc_next + dh * o * (1.0 - tanh_c**2)  # δ^c_t: the path from c_{t+1} plus the path through h_t
     dh_raw = np.concatenate(
@@ -112,17 +91,12 @@ def gates_backward(dh, dc_next, c_prev, gates, tanh_c):
     return dh_raw, f * dc
 
 
-# ---------------------------------------------------------------------------
 # One step with its matrix products.
-# ---------------------------------------------------------------------------
-
-
 def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
     """One LSTM step: a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh, then :func:`gates_forward`.
 
     Inputs: x_t (D,) or (B, D); h_prev, c_prev (H,) or (B, H); W_ih (4H, D); W_hh (4H, H); b_ih, b_hh (4H, 1).
-    Returns ``(h_t, c_t, cache)``: h_t and c_t like h_prev, and the cache
-    ``(x_t, h_prev, c_prev, gates, tanh_c, W_ih, W_hh)`` that :func:`lstm_step_backward` needs.
+    Returns ``(h_t, c_t, cache)``: h_t, c_t like h_prev; the cache ``(x_t, h_prev, c_prev, gates, tanh_c, W_ih, W_hh)``.
     """
     a = x_t @ W_ih.T + b_ih[:, 0] + h_prev @ W_hh.T + b_hh[:, 0]  # one product for all four gates
     h_t, c_t, gates, tanh_c = gates_forward(a, c_prev)
@@ -132,12 +106,9 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
 def lstm_step_backward(dh, dc_next, cache, *, gates_backward=gates_backward):
     """Backward through one step, given δ^h_t (total) and dc_next = f_{t+1} ⊙ δ^c_{t+1} (zero at the last step).
 
-    Inputs: dh, dc_next (H,) or (B, H); cache from :func:`lstm_step_forward`.  ``gates_backward``: the
-    element-wise backward (the bug gallery, ``course.gated_bugs``, passes a planted one here).
-    Returns ``(dx_t, dh_prev, dc_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; dh_prev = W_hhᵀ δ^a_t and
-    dc_prev = f_t ⊙ δ^c_t, what step t − 1 receives; this step's share of the parameter gradients, summed
-    over the batch (db_ih = db_hh: the two biases only ever act as their sum).
-    """
+    Inputs: dh, dc_next (H,) or (B, H); cache from :func:`lstm_step_forward`; ``gates_backward`` (the bug gallery
+    plants one).  Returns ``(dx_t, dh_prev, dc_prev, dW_ih, dW_hh, db_ih, db_hh)``: dx_t like x_t; W_hhᵀ δ^a_t and
+    f_t ⊙ δ^c_t for step t − 1; this step's share of the gradients, summed over the batch (db_ih = db_hh)."""
     x_t, h_prev, c_prev, gates, tanh_c, W_ih, W_hh = cache
     dh_raw, dc_prev = gates_backward(dh, dc_next, c_prev, gates, tanh_c)
     rows, x_rows, h_rows = np.atleast_2d(dh_raw, x_t, h_prev)  # one sequence is a batch of one
@@ -145,18 +116,10 @@ def lstm_step_backward(dh, dc_next, cache, *, gates_backward=gates_backward):
     return dh_raw @ W_ih, dh_raw @ W_hh, dc_prev, rows.T @ x_rows, rows.T @ h_rows, db, db.copy()
 
 
-# ---------------------------------------------------------------------------
 # Whole sequences: a loop over the steps, forwards, then backwards.
-# ---------------------------------------------------------------------------
-
-
 class LSTMCache(NamedTuple):
-    """What :func:`backward` needs from :func:`forward`, read-only.
-
-    x (T, B, D) inputs; h, c (T + 1, B, H) states with h[0] = h_0, c[0] = c_0; gates (T, B, 4H) the
-    activations i, f, g, o of step t in row t − 1; tanh_c (T, B, H) tanh(c_t) in row t − 1;
-    single: True when forward was given one sequence (T, D), so results are squeezed back.
-    """
+    """What :func:`backward` needs, read-only: x (T, B, D); h, c (T + 1, B, H); gates (T, B, 4H) (i, f, g, o of step
+    t in row t − 1); tanh_c (T, B, H); single: forward was given one sequence (T, D)."""
 
     x: np.ndarray
     h: np.ndarray
@@ -169,10 +132,8 @@ class LSTMCache(NamedTuple):
 def forward(params, x, h0=None, c0=None):
     """Run the LSTM over whole sequences.
 
-    Inputs: params, the six arrays of :func:`param_shapes`; x (T, D) or (T, B, D), time-major; h0, c0: initial
-    states, (H,) or (B, H), zeros when None.  The parameters' dtype decides the arithmetic.
-    Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`LSTMCache` for :func:`backward`.
-    """
+    Inputs: params (:func:`param_shapes`); x (T, D) or (T, B, D); h0, c0 (H,) or (B, H), zeros when None.
+    Returns ``(y_hat, cache)``: y_hat (T, O) or (T, B, O), and the :class:`LSTMCache` for :func:`backward`."""
     x, states, single = gated.check_forward(params, x, {"h0": h0, "c0": c0}, G, "LSTM")
     W_ih, W_hh, b_ih, b_hh, W_hy, b_y = (params[name] for name in PARAM_NAMES)
     T, B, _ = x.shape
@@ -194,12 +155,8 @@ def forward(params, x, h0=None, c0=None):
 def backward(params, cache, dy, *, step_backward=lstm_step_backward):
     """Backpropagation through time for :func:`forward`: a loop over :func:`lstm_step_backward`, t = T, …, 1.
 
-    Inputs: params as for forward; cache, what forward returned with them; dy = ∂L/∂ŷ shaped like y_hat
-    ((T, O) or (T, B, O)), for the course's loss ŷ − y.  ``step_backward``: the step's backward (the bug
-    gallery, ``course.gated_bugs``, passes a planted one here).
-    Returns a dict with the six parameter gradients (summed over time and batch), ``"x"`` (like x),
-    ``"h0"`` and ``"c0"`` ((H,) or (B, H)).
-    """
+    Inputs: params and the cache of forward; dy = ∂L/∂ŷ like y_hat; ``step_backward`` (the bug gallery plants one).
+    Returns the six parameter gradients (summed over time and batch), ``"x"`` (like x), ``"h0"``, ``"c0"``."""
     dy = gated.check_backward(params, cache, dy, G, "LSTM", LSTMCache)  # (T, B, O)
     W_ih, W_hh, W_hy = params["W_ih"], params["W_hh"], params["W_hy"]
     x, h, c, gates, tanh_c, single = cache

@@ -1,64 +1,35 @@
-"""``SimpleRNN``, the problem's class, on the surface every model of the course shares.
+"""``SimpleRNN``, the problem's class (same attributes, draws and numbers), and ``LSTMModel``, ``GRUModel`` beside it.
 
-Same attributes, shapes and numbers as the problem statement's own ``SimpleRNN`` (not part of this repository;
-CONTRIBUTING.md says how the parity tests find it): attributes ``W_xh, W_hh, W_hy, b_h, b_y``, drawn with
-``np.random.randn(...) * 0.01`` in that order, ``forward(x)`` returning (T, O, 1) and ``backward(x, y, learning_rate)``
-doing BPTT and one SGD step;
-after ``np.random.seed(s)`` the weights, outputs and updated weights agree with it to rounding
-error, for any sizes and any number of epochs.
-
-Every public method checks what it is given before it changes anything (``validation.py``):
-after any exception the parameters are bit-identical to what they were, the random generators
-have not moved, and the cached forward pass still works.  An update is all or nothing, even
-under Ctrl-C (``updates.py``).
-"""
+Every method checks its input before it changes anything: after any exception the parameters, the random
+generators and the cached forward pass are as they were; an update is all or nothing (``updates.py``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import engine, files, gated, gru, lstm, parameters, reference
+from . import engine, files, gated, gru, lstm, parameters, reference, validation
 from .functional import draw_params, drawn_atomically
 from .updates import sgd_step
-from .validation import (
-    CallOrderError,
-    as_generator,
-    check_arrays,
-    check_float_dtype,
-    check_inputs,
-    check_learning_rate,
-    check_memory,
-    check_number,
-    check_shapes,
-    check_size,
-    check_targets,
-    check_updatable,
-)
 
 
 class RecurrentModel:
-    """What the course's model classes share: parameters as attributes, ``forward``/``backward``, save/load.
-
-    A subclass names its parameters (``PARAM_NAMES``), their shapes (``param_shapes(D, H, O)``), how
-    they are drawn (``_draw(D, H, O, rng=, dtype=)``), its file format (``FILE``) and the trusting sequence
-    functions ``_run_forward(params, x)`` and ``_run_backward(params, cache, dy)`` on one sequence x (T, D).
-    """
+    """What the model classes share: parameters as attributes, ``forward``/``backward``, save/load.  A subclass gives
+    ``PARAM_NAMES``, ``param_shapes(D, H, O)``, ``_draw(D, H, O, rng=, dtype=)``, its file format ``FILE`` and the
+    trusting ``_run_forward(params, x)``, ``_run_backward(params, cache, dy)`` for x (T, D)."""
 
     PARAM_NAMES: tuple = ()
     FILE: files.FileFormat
 
     def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64):
         # Every check before the first draw, so a refused call leaves the random generator where it was.
-        D = check_size(input_size, "input_size")
-        H = check_size(hidden_size, "hidden_size")
-        O = check_size(output_size, "output_size")
-        rng = as_generator(rng, seeds=False)
-        dtype = check_float_dtype(dtype)
+        D = validation.check_size(input_size, "input_size")
+        H = validation.check_size(hidden_size, "hidden_size")
+        O = validation.check_size(output_size, "output_size")
+        rng = validation.as_generator(rng, seeds=False)
+        dtype = validation.check_float_dtype(dtype)
         n = sum(a * b for a, b in self.param_shapes(D, H, O).values())
-        check_memory(16 * n, f"the parameters for input_size = {D}, hidden_size = {H}, output_size = {O}")
+        validation.check_memory(16 * n, f"the parameters for input_size = {D}, hidden_size = {H}, output_size = {O}")
         self._adopt(D, H, O, self._draw(D, H, O, rng=rng, dtype=dtype))
-
-    # -- state -------------------------------------------------------------------------
 
     def _adopt(self, D, H, O, params):
         """Take sizes and (already checked) parameter arrays; no forward pass cached yet."""
@@ -83,13 +54,8 @@ class RecurrentModel:
         """(input_size, hidden_size, output_size) = (D, H, O)."""
         return self.input_size, self.hidden_size, self.output_size
 
-    # -- the problem's two methods --------------------------------------------------------
-
     def forward(self, x):
-        """Predictions for one sequence x of shape (T, D); returns (T, O, 1) like the problem's reference.
-
-        The hidden states (and a copy of x) are kept for the next :meth:`backward`.
-        """
+        """Predictions for one sequence x (T, D) as (T, O, 1), as the problem's; kept for :meth:`backward`."""
         params = self._checked_params()
         x = self._inputs(x, copy=True)
         y_hat, cache = self._predict(params, x)
@@ -100,42 +66,36 @@ class RecurrentModel:
         return y_hat[:, :, None].copy()
 
     def backward(self, x, y, learning_rate=0.01):
-        """BPTT on the cached forward pass of ``x``, then one SGD step on every parameter.
+        """BPTT on the cached forward pass of ``x``, then one SGD step; returns that pass's loss.
 
-        y: targets (T, O); (T,) when O = 1 and (T, O, 1) are accepted too.  Returns the loss of the
-        forward pass the gradients belong to.
-
-        Raises :class:`CallOrderError` without a forward pass of this very x, with these very
-        weights, since the last backward; FloatingPointError (model unchanged) if the step would
-        make a parameter NaN or inf.
+        y: targets (T, O) ((T,) when O = 1, or (T, O, 1)).  :class:`CallOrderError` without a forward pass of this x
+        with these weights since the last backward; FloatingPointError (model unchanged) if a parameter would overflow.
         """
-        lr = check_learning_rate(learning_rate)
+        lr = validation.check_positive(learning_rate, "learning_rate")
         if self._forwarded is None:
             if self._stepped:
-                raise CallOrderError(
+                raise validation.CallOrderError(
                     "backward needs a fresh forward pass: the last backward already used the one of this x and "
                     "changed the weights, so its hidden states are stale; call forward(x) again first"
                 )
-            raise CallOrderError("backward needs the hidden states of a forward pass: call forward(x) first")
+            raise validation.CallOrderError("backward needs the hidden states of a forward pass: call forward(x) first")
         x = self._inputs(x)
         x_seen, cache, y_hat, params_seen = self._forwarded
         if x.shape != x_seen.shape or not np.array_equal(x, x_seen):
-            raise CallOrderError(
+            raise validation.CallOrderError(
                 f"backward got an x (shape {x.shape}) different from the one last given to forward "
                 f"(shape {x_seen.shape}); call forward(x) with this x first"
             )
-        y = check_targets(y, y_hat.shape, self.dtype)
+        y = validation.check_targets(y, y_hat.shape, self.dtype)
         params = self._checked_params(updating=True)
         changed = [name for name, p in params.items() if not np.array_equal(p, params_seen[name])]
         if changed:
-            raise CallOrderError(
+            raise validation.CallOrderError(
                 f"{', '.join(changed)} changed since the last forward, so its hidden states belong to other "
                 "weights; call forward(x) again before backward"
             )
         self._step(params, self._gradients(params, cache, y_hat, y), lr)
         return reference.loss(y_hat, y)
-
-    # -- conveniences -------------------------------------------------------------------
 
     def loss(self, x, y) -> float:
         """L = ½ Σ_t ‖ŷ_t − y_t‖² for one sequence; parameters and cached forward unchanged."""
@@ -149,67 +109,46 @@ class RecurrentModel:
         return {name: grads[name] for name in self.PARAM_NAMES}
 
     def train_step(self, x, y, learning_rate=0.01) -> float:
-        """One SGD step on (x, y), as forward then backward would take it; returns the loss before the step.
-
-        It keeps no forward pass and leaves the cached one of an earlier ``forward`` alone unless
-        the step succeeds (the step changes the weights, which makes that pass stale).
-        """
-        lr = check_learning_rate(learning_rate)
+        """One SGD step on (x, y), as forward then backward would take it; returns the loss before the step."""
+        lr = validation.check_positive(learning_rate, "learning_rate")
         params, y, y_hat, cache = self._run(x, y, updating=True)
         self._step(params, self._gradients(params, cache, y_hat, y), lr)
         return reference.loss(y_hat, y)
 
-    # -- save and load ------------------------------------------------------------------
-
     def save(self, path):
-        """Write the parameters and the sizes to ``path`` as an .npz archive; returns the path as a Path.
-
-        The file is exactly ``path`` (str or pathlib.Path): unlike ``np.savez``, no ``.npz`` is
-        appended, so ``save(p)`` and ``load(p)`` always name the same file (``.npz`` is the suffix to
-        choose).  The archive holds no pickled objects, and is written to a temporary file in the same
-        folder and then renamed over ``path``: an interrupted save leaves an existing file intact, and
-        an existing file keeps its permissions.
-        """
+        """Write the parameters and sizes to exactly ``path`` (no suffix added), atomically; returns it as a Path."""
         params = self._checked_params()
         return files.save_arrays(path, files.file_arrays(self.FILE, self.sizes, params))
 
     @classmethod
     def load(cls, path):
-        """A model with the sizes and bit-identical parameters of a file written by :meth:`save`.
-
-        Never unpickles anything, and reads no data before it has checked what the file declares.
-        A missing file raises FileNotFoundError; anything else wrong (not a regular file, truncated,
-        corrupted, not written by ``save``, wrong names, shapes, dtypes, non-finite values) raises
-        ValueError naming the path and the problem.
-        """
+        """The model a file written by :meth:`save` holds (FileNotFoundError, or a ValueError naming what is wrong)."""
         (D, H, O), params = files.load_arrays(path, cls.FILE)
         model = cls.__new__(cls)
         model._adopt(D, H, O, params)
         return model
 
-    # -- internals ------------------------------------------------------------------------
-
     def _checked_params(self, *, updating=False) -> dict:
         """The parameter attributes, checked: a learner may have reassigned one (``model.W_hh = ...``)."""
         params = self.params
         owner = type(self).__name__
-        check_arrays(params, self.PARAM_NAMES, owner=owner)
+        validation.check_arrays(params, self.PARAM_NAMES, owner=owner)
         D, H, O = self.sizes
         origin = f"(input_size D = {D}, hidden_size H = {H}, output_size O = {O})"
-        check_shapes(params, self.param_shapes(D, H, O), origin, owner=owner)
+        validation.check_shapes(params, self.param_shapes(D, H, O), origin, owner=owner)
         if updating:
-            check_updatable(params, self.PARAM_NAMES, owner=owner)
+            validation.check_updatable(params, self.PARAM_NAMES, owner=owner)
         return params
 
     def _run(self, x, y, *, updating=False):
         """Check the parameters, x and y, then run forward: ``(params, y, y_hat, cache)``; nothing is kept."""
         params = self._checked_params(updating=updating)
         x = self._inputs(x)
-        y = check_targets(y, (x.shape[0], self.output_size), self.dtype)
+        y = validation.check_targets(y, (x.shape[0], self.output_size), self.dtype)
         return (params, y, *self._predict(params, x))
 
     def _inputs(self, x, copy=False):
-        x = check_inputs(x, self.input_size, self.dtype, allow_1d=True, copy=copy)
+        x = validation.check_inputs(x, self.input_size, self.dtype, allow_1d=True, copy=copy)
         if x.ndim != 2:
             raise ValueError(
                 f"{type(self).__name__} takes one sequence x of shape (T, D={self.input_size}), got shape "
@@ -247,20 +186,11 @@ class RecurrentModel:
 
 
 class SimpleRNN(RecurrentModel):
-    """h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),  ŷ_t = W_hy h_t + b_y,  h_0 = 0.
+    """h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h),  ŷ_t = W_hy h_t + b_y,  h_0 = 0: the problem's class.
 
-    Attributes: ``W_xh (H, D)``, ``W_hh (H, H)``, ``W_hy (O, H)``, ``b_h (H, 1)``, ``b_y (O, 1)``,
-    ``input_size`` (D), ``hidden_size`` (H), ``output_size`` (O).
-
-    ``rng=None`` draws the weights from numpy's global legacy RNG in the reference's order; pass
-    ``np.random.default_rng(seed)`` to use a Generator.  ``dtype`` is np.float64 (default, the
-    reference's) or np.float32.
-
-    Order of calls: ``forward(x)`` then ``backward(x, y)`` with the same x; each backward uses up the
-    forward pass before it (the step changes the weights, so its hidden states are stale).  A
-    backward without its forward, with another x, or after the weights changed since forward raises
-    :class:`CallOrderError`, a ValueError and RuntimeError at once.
-    """
+    Attributes: ``W_xh (H, D)``, ``W_hh (H, H)``, ``W_hy (O, H)``, ``b_h (H, 1)``, ``b_y (O, 1)``, ``input_size``,
+    ``hidden_size``, ``output_size``.  ``rng=None`` draws N(0, 1) · 0.01 from numpy's global RNG in the problem's
+    order (or from a Generator).  ``forward(x)`` then ``backward(x, y)`` with the same x, else CallOrderError."""
 
     PARAM_NAMES = parameters.PARAM_NAMES
     FILE = files.FileFormat("rnn_lib.SimpleRNN", 1, parameters.PARAM_NAMES, parameters.param_shapes)
@@ -274,20 +204,14 @@ class SimpleRNN(RecurrentModel):
 
 
 class LSTMModel(RecurrentModel):
-    """The LSTM of notebook 13 with SimpleRNN's surface: ``forward(x)`` → (T, O, 1), ``backward(x, y, η)``, …
-
-    Attributes: ``W_ih (4H, D)``, ``W_hh (4H, H)``, ``b_ih (4H, 1)``, ``b_hh (4H, 1)`` (gate blocks i, f, g, o,
-    PyTorch's layout), ``W_hy (O, H)``, ``b_y (O, 1)``; h_0 = c_0 = 0.  Weights ~ U(−1/√H, 1/√H) as in PyTorch,
-    drawn from numpy's global RNG (``rng=None``) or a Generator; ``forget_bias`` starts the forget gate open
-    (see :func:`rnn_lib.lstm.init_params`).  Checks, call order and all-or-nothing updates as for SimpleRNN.
-    """
+    """The LSTM of notebook 13 with SimpleRNN's surface; parameters as :func:`rnn_lib.lstm.init_params` draws them."""
 
     PARAM_NAMES = gated.PARAM_NAMES
     FILE = files.FileFormat("rnn_lib.LSTMModel", 1, gated.PARAM_NAMES, lstm.param_shapes)
     param_shapes = staticmethod(lstm.param_shapes)
 
     def __init__(self, input_size, hidden_size, output_size, *, rng=None, dtype=np.float64, forget_bias=0.0):
-        self._forget_bias = check_number(forget_bias, "forget_bias")
+        self._forget_bias = lstm.check_forget_bias(forget_bias)  # before the first draw
         super().__init__(input_size, hidden_size, output_size, rng=rng, dtype=dtype)
 
     def _draw(self, D, H, O, *, rng, dtype):
@@ -300,12 +224,7 @@ class LSTMModel(RecurrentModel):
 
 
 class GRUModel(RecurrentModel):
-    """The GRU of notebook 14 with SimpleRNN's surface: ``forward(x)`` → (T, O, 1), ``backward(x, y, η)``, …
-
-    Attributes: ``W_ih (3H, D)``, ``W_hh (3H, H)``, ``b_ih (3H, 1)``, ``b_hh (3H, 1)`` (gate blocks r, z, n,
-    PyTorch's layout), ``W_hy (O, H)``, ``b_y (O, 1)``; h_0 = 0.  Weights ~ U(−1/√H, 1/√H) as in PyTorch.
-    Checks, call order and all-or-nothing updates as for SimpleRNN.
-    """
+    """The GRU of notebook 14 with SimpleRNN's surface; parameters as :func:`rnn_lib.gru.init_params` draws them."""
 
     PARAM_NAMES = gated.PARAM_NAMES
     FILE = files.FileFormat("rnn_lib.GRUModel", 1, gated.PARAM_NAMES, gru.param_shapes)

@@ -1,6 +1,4 @@
-"""Optimisers: the rules that turn a gradient into a step, with the rules, names and defaults of ``torch.optim``.
-
-Each one is built over a dict of parameter arrays and changes those arrays in place::
+"""Optimisers with the rules, names and defaults of ``torch.optim``, over a dict of arrays changed in place::
 
     opt = Adam(params, lr=1e-3)      # params: name → float array, e.g. rnn_lib.init_params(...)
     opt.step(grads)                  # grads: name → ∂L/∂p, the same names and shapes
@@ -8,22 +6,15 @@ Each one is built over a dict of parameter arrays and changes those arrays in pl
 The rules, for one parameter p with gradient g (element-wise; t = 1, 2, … counts the steps)::
 
     SGD                 p ← p − η g
-    SGD(momentum=μ)     b ← μ b + g  (b = g at t = 1),   p ← p − η b                       torch.optim.SGD
-    Momentum            v ← μ v − η g  (v = 0 before t = 1),   p ← p + v                    the "heavy ball"
+    SGD(momentum=μ)     b ← μ b + g  (b = g at t = 1),   p ← p − η b         (b sums past gradients, weights μ^age)
+    Momentum            v ← μ v − η g  (v = 0 before t = 1),   p ← p + v      the "heavy ball"
     Adagrad             s ← s + g²,   p ← p − η g / (√s + ε)                                torch.optim.Adagrad
     Adam                m ← β1 m + (1 − β1) g,   v ← β2 v + (1 − β2) g²,                    torch.optim.Adam
                         p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
 
-**All or nothing.** ``step`` checks the hyper-parameters, the parameters and the gradients, computes every new
-parameter and every new buffer, checks that all of them are finite, and only then commits them (``updates.commit``,
-one C-level call that nothing can cut in half).  After any error (TypeError or ValueError for bad arguments,
-FloatingPointError for non-finite gradients or results) the parameters, buffers and step count are as they were.  Buffers are
-never changed in place: every step makes new arrays, so the ``state`` a caller read earlier stays as it was.
-
-Stricter than torch: a learning rate must be > 0 (torch accepts 0), momentum and betas must lie in [0, 1)
-(torch accepts momentum >= 1, which never forgets a gradient), ε must be > 0.  Not provided: weight decay,
-dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``.
-"""
+``step`` is all or nothing: it computes every new parameter and buffer, checks them finite, then commits them in
+one call (``updates.commit``); after any error nothing has changed.  Stricter than torch: lr, ε > 0, momentum and
+betas in [0, 1).  Not provided: weight decay, dampening, Nesterov momentum, AMSGrad, Adagrad's ``lr_decay``."""
 
 from __future__ import annotations
 
@@ -33,10 +24,6 @@ import numpy as np
 
 from .updates import commit
 from .validation import all_finite, as_float_array, check_arrays, check_number, check_updatable, describe
-
-# ---------------------------------------------------------------------------
-# Checks (once per construction and again at every step: a learner may edit opt.lr or the dict in between).
-# ---------------------------------------------------------------------------
 
 
 def _check_params(params) -> dict:
@@ -82,16 +69,8 @@ def _check_grads(grads, params) -> dict:
     return checked
 
 
-# ---------------------------------------------------------------------------
-# The optimisers.
-# ---------------------------------------------------------------------------
-
-
 class _Checked:
-    """A hyper-parameter attribute checked whenever it is set: ``opt.lr = -1`` fails there, and a step never sees it.
-
-    ``bounds`` are those of ``validation.check_number``; ``check(value, name)`` replaces them for other values.
-    """
+    """A hyper-parameter checked whenever it is set (``opt.lr = -1`` fails there): ``check_number``'s bounds."""
 
     def __init__(self, check=None, **bounds):
         self.check = check or (lambda value, name: check_number(value, name, **bounds))
@@ -109,21 +88,15 @@ class _Checked:
 def _check_betas(value, name):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise TypeError(f"{name} must be a pair (β1, β2) of numbers in [0, 1), got {value!r}")
-    return (
-        check_number(value[0], f"{name}[0] (β1)", at_least=0, below=1),
-        check_number(value[1], f"{name}[1] (β2)", at_least=0, below=1),
-    )
+    return tuple(check_number(b, f"{name}[{i}] (β{i + 1})", at_least=0, below=1) for i, b in enumerate(value))
 
 
 FORGETS = " (μ >= 1 never forgets a gradient)"
 
 
 class Optimizer:
-    """What every optimiser shares: the parameters, the buffers, the step count and the all-or-nothing step.
-
-    A subclass declares its hyper-parameters as :class:`_Checked` attributes and gives its rule for one array
-    in ``_rule(p, g, state, t) -> (new p, new state)``, which must not change its arguments.
-    """
+    """The parameters, buffers, step count and all-or-nothing step; a subclass gives ``_rule(p, g, state, t)``
+    → (new p, new state) for one array, changing none of its arguments."""
 
     def __init__(self, params):
         self.params = _check_params(params)
@@ -150,10 +123,7 @@ class Optimizer:
         return {name: {key: read_only(b) for key, b in buffers.items()} for name, buffers in self._state.items()}
 
     def step(self, grads) -> None:
-        """One update of every parameter, in place, from ``grads`` (name → ∂L/∂p, the shapes of params).
-
-        All or nothing: any error leaves parameters, buffers and step count as they were.
-        """
+        """One update of every parameter, in place, from ``grads`` (name → ∂L/∂p); all or nothing."""
         params = self._checked_params()
         grads = _check_grads(grads, params)
         t = self._steps + 1
@@ -177,13 +147,9 @@ class Optimizer:
     def _checked_params(self) -> dict:
         """The parameter dict, checked in full when its arrays are not the ones checked before."""
         params = self.params
-        if list(params) == self._names and all(params[k] is a for k, a in zip(self._names, self._arrays)):
-            # The same array objects: only their flags and shape can have been changed in place.
-            for name, p in params.items():
-                if not p.flags.writeable or (p.shape, p.dtype) != self._layout[name]:
-                    break
-            else:
-                return params
+        same = list(params) == self._names and all(params[k] is a for k, a in zip(self._names, self._arrays))
+        if same and all(p.flags.writeable and (p.shape, p.dtype) == self._layout[k] for k, p in params.items()):
+            return params  # the same array objects, their flags and shapes unchanged in place
         _check_params(params)
         if list(params) != self._names:
             raise ValueError(
@@ -193,9 +159,8 @@ class Optimizer:
         for name, p in params.items():
             if (p.shape, p.dtype) != self._layout[name]:
                 shape, dtype = self._layout[name]
-                raise ValueError(
-                    f"params[{name!r}] is now {p.shape} {p.dtype}, but the optimiser was made for {shape} {dtype}"
-                )
+                message = f"params[{name!r}] is now {p.shape} {p.dtype}, but the optimiser was made for {shape} {dtype}"
+                raise ValueError(message)
         self._arrays = tuple(params.values())
         return params
 
@@ -209,16 +174,7 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, with optional momentum: torch.optim.SGD's rule.
-
-    Without momentum (μ = 0):   p ← p − η g
-    With momentum μ > 0:        b ← μ b + g   (b = g at the first step),   p ← p − η b
-    The buffer b is a running sum of past gradients, each weighted by μ^(age): in a direction where the
-    gradients keep their sign, the steps grow towards η g / (1 − μ); where they alternate, they cancel.
-
-    params: dict name → float array (updated in place).  lr = η > 0 (torch's default 1e-3),
-    momentum = μ in [0, 1) (default 0).  Buffer: ``state[name]["momentum_buffer"]`` (only when μ > 0).
-    """
+    """torch.optim.SGD: lr = η > 0, momentum = μ in [0, 1); buffer ``state[name]["momentum_buffer"]`` (when μ > 0)."""
 
     lr = _Checked(above=0)
     momentum = _Checked(at_least=0, below=1, why=FORGETS)
@@ -235,18 +191,7 @@ class SGD(Optimizer):
 
 
 class Momentum(SGD):
-    """Classical momentum, the "heavy ball" (Polyak 1964), written with a velocity v.
-
-        v ← μ v − η g   (v = 0 before the first step),        p ← p + v
-
-    How it relates to ``SGD(params, lr=η, momentum=μ)``: with v = −η b the two are the same rule, so while η
-    stays fixed they take the same steps (to rounding).  They differ when η changes between steps: SGD
-    multiplies the whole remembered sum b by the new η, the heavy ball keeps the velocity it has and lets
-    only new gradients feel the new η.
-
-    params: dict name → float array (updated in place).  lr = η > 0 (default 1e-3), momentum = μ in [0, 1)
-    (default 0.9).  Buffer: ``state[name]["velocity"]``.
-    """
+    """The heavy ball (Polyak 1964): SGD's rule with v = −η b, which keeps its velocity when η changes."""
 
     def __init__(self, params, lr=1e-3, momentum=0.9):
         super().__init__(params, lr=lr, momentum=momentum)
@@ -257,16 +202,7 @@ class Momentum(SGD):
 
 
 class Adagrad(Optimizer):
-    """Adagrad (Duchi, Hazan & Singer 2011): every entry gets its own step size, torch.optim.Adagrad's rule.
-
-        s ← s + g²   (s starts at initial_accumulator_value),        p ← p − η g / (√s + ε)
-
-    ε is added after the square root.  Since √s >= |g|, no entry ever moves by more than η in one step, however
-    large its gradient; but s only grows, so the steps shrink for ever (about like 1/√t).
-
-    params: dict name → float array (updated in place).  lr = η > 0 (torch's default 1e-2), eps = ε > 0
-    (default 1e-10), initial_accumulator_value >= 0 (default 0).  Buffer: ``state[name]["sum"]``.
-    """
+    """torch.optim.Adagrad: lr = η > 0, eps = ε > 0, initial_accumulator_value ≥ 0; buffer ``state[name]["sum"]``."""
 
     lr = _Checked(above=0)
     eps = _Checked(above=0)
@@ -282,20 +218,7 @@ class Adagrad(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba 2015): momentum plus a per-entry scale that forgets, torch.optim.Adam's rule.
-
-        m ← β1 m + (1 − β1) g           running mean of the gradients (m = 0 before the first step)
-        v ← β2 v + (1 − β2) g²          running mean of their squares (v = 0 before the first step)
-        p ← p − η / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)          t = 1, 2, … counts the steps
-
-    The factors 1 / (1 − β^t) correct the bias towards 0 that the zero start gives m and v: for a gradient that
-    stays the same, m = (1 − β1^t) g, so m / (1 − β1^t) = g from the first step on.  ε is added after the
-    square root and after the correction of v, as torch does.
-
-    params: dict name → float array (updated in place).  lr = η > 0 (default 1e-3), betas = (β1, β2), each in
-    [0, 1) (default (0.9, 0.999)), eps = ε > 0 (default 1e-8).  Buffers: ``state[name]["exp_avg"]`` (m) and
-    ``state[name]["exp_avg_sq"]`` (v).
-    """
+    """torch.optim.Adam: lr = η > 0, betas (β1, β2) in [0, 1), eps = ε > 0; buffers ``exp_avg``, ``exp_avg_sq``."""
 
     lr = _Checked(above=0)
     betas = _Checked(check=_check_betas)

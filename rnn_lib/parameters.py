@@ -1,11 +1,5 @@
-"""The five parameters of the problem's RNN: their names and their shapes (``rnn_lib.init_params`` draws them).
-
-Column-vector shapes, as in the problem's own class (``SimpleRNN`` of the problem statement; see ``rnn_lib.model``)::
-
-    W_xh (H, D)   W_hh (H, H)   W_hy (O, H)   b_h (H, 1)   b_y (O, 1)
-
-for input size D, hidden size H and output size O.
-"""
+"""The five parameters of the problem's RNN, column-vector shapes: W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1),
+b_y (O, 1)."""
 
 from __future__ import annotations
 

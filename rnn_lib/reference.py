@@ -1,11 +1,7 @@
 """The readable BPTT: the step functions notebooks 01–05 derive, and the loops over them.
 
-Read this file top to bottom after notebook 05; it is the course's one plain version of the
-network.  ``rnn_lib.engine`` computes the same numbers with fewer, larger matrix products (the
-tests hold the two equal); the notebooks, the bug gallery, the tests and the benchmark use this
-one wherever they need "the plain version".
-
-Vectors are rows, so that a batch is a stack of rows.  One step reads
+Read it top to bottom after notebook 05 (``engine`` is the same numbers, faster).  Vectors are rows, a batch a stack
+of rows.  One step reads
 
     a_t = x_t W_xhᵀ + h_{t−1} W_hhᵀ + b_hᵀ,    h_t = tanh(a_t),    ŷ_t = h_t W_hyᵀ + b_yᵀ,
 
@@ -16,9 +12,8 @@ sequence / a batch of B sequences (time-major):
     h      (T + 1, H)  / (T + 1, B, H)    h[0] is h_0, h[t] is h_t
     y_hat  (T, O)      / (T, B, O)        y_hat[t − 1] is ŷ_t; y and dy = ∂L/∂ŷ likewise
 
-and the parameters keep the problem's shapes, W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1),
-b_y (O, 1).  Every function trusts its caller (``rnn_lib.forward`` and friends check their input).
-"""
+and the parameters keep the problem's shapes, W_xh (H, D), W_hh (H, H), W_hy (O, H), b_h (H, 1), b_y (O, 1).
+Every function trusts its caller (``rnn_lib.forward`` and friends check their input)."""
 
 from __future__ import annotations
 
@@ -28,17 +23,13 @@ import numpy as np
 
 from .parameters import PARAM_NAMES
 
-# ---------------------------------------------------------------------------
+
 # One step: a forward function and its backward, passing a small cache.
-# ---------------------------------------------------------------------------
-
-
 def rnn_step_forward(x_t, h_prev, W_xh, W_hh, b_h):
     """h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h.
 
     x_t (D,) or (B, D); h_prev = h_{t−1} (H,) or (B, H).  Returns ``(h_t, cache)``, h_t like
-    h_prev, and the cache ``(x_t, h_prev, h_t, W_xh, W_hh)`` that :func:`rnn_step_backward` needs.
-    """
+    h_prev, and the cache ``(x_t, h_prev, h_t, W_xh, W_hh)`` that :func:`rnn_step_backward` needs."""
     a_t = x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0]
     h_t = np.tanh(a_t)
     return h_t, (x_t, h_prev, h_t, W_xh, W_hh)
@@ -49,8 +40,7 @@ def rnn_step_backward(dh_t, cache):
 
     dh_t like h_t, (H,) or (B, H).  Returns ``(dx_t, dh_prev, dW_xh, dW_hh, db_h)``: ∂L/∂x_t like
     x_t; dh_prev = W_hhᵀ δ^a_t like h_{t−1}, which is the ``dh_next`` of step t − 1; and this
-    step's share of the parameter gradients, (H, D), (H, H) and (H, 1), summed over the batch.
-    """
+    step's share of the parameter gradients, (H, D), (H, H) and (H, 1), summed over the batch."""
     x_t, h_prev, h_t, W_xh, W_hh = cache
     dh_raw = (1.0 - h_t * h_t) * dh_t  # δ^a_t = tanh′(a_t) ⊙ δ^h_t, and tanh′(a_t) = 1 − h_t²
     dx_t = dh_raw @ W_xh  # W_xhᵀ δ^a_t, as a row
@@ -70,8 +60,7 @@ def output_step_backward(dy_t, cache):
     """Back through the read-out, given δ^y_t = ∂L/∂ŷ_t.
 
     Returns ``(dh_t, dW_hy, db_y)``: W_hyᵀ δ^y_t like h_t (the path from ŷ_t into h_t only), and
-    δ^y_t h_tᵀ (O, H) and δ^y_t (O, 1), summed over the batch.
-    """
+    δ^y_t h_tᵀ (O, H) and δ^y_t (O, 1), summed over the batch."""
     h_t, W_hy = cache
     return dy_t @ W_hy, _outer(dy_t, h_t), _column_sum(dy_t)
 
@@ -86,11 +75,7 @@ def _column_sum(a):
     return np.atleast_2d(a).sum(axis=0)[:, None]
 
 
-# ---------------------------------------------------------------------------
 # The loss.
-# ---------------------------------------------------------------------------
-
-
 def loss(y_hat, y):
     """L = ½ Σ_t ‖ŷ_t − y_t‖² (summed over the batch too); y_hat and y share one shape.  A float."""
     diff = y_hat - y
@@ -102,11 +87,7 @@ def loss_grad(y_hat, y):
     return y_hat - y
 
 
-# ---------------------------------------------------------------------------
 # The whole sequence: a loop over the steps, forwards, then backwards.
-# ---------------------------------------------------------------------------
-
-
 class Cache(NamedTuple):
     """All that BPTT keeps from the forward pass: the inputs and every hidden state h_0 … h_T."""
 
@@ -117,8 +98,7 @@ class Cache(NamedTuple):
 def forward(params, x, h0=None):
     """Run the network over a sequence (or a batch): returns ``(y_hat, cache)``.
 
-    x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.  y_hat (T, O) or (T, B, O).
-    """
+    x (T, D) or (T, B, D); h0 (H,) or (B, H), zeros when None.  y_hat (T, O) or (T, B, O)."""
     W_xh, W_hh, W_hy, b_h, b_y = (params[name] for name in PARAM_NAMES)
     T, batch = x.shape[0], x.shape[1:-1]  # batch is () for one sequence, (B,) for a batch
     h = np.zeros((T + 1, *batch, W_hh.shape[0]), dtype=W_hh.dtype)
@@ -136,8 +116,7 @@ def backward(params, cache, dy, *, step_backward=rnn_step_backward):
 
     Returns a dict with the five parameter gradients (the parameters' shapes, summed over every
     step and sequence), ``"x"`` = ∂L/∂x (like x) and ``"h0"`` = ∂L/∂h_0 ((H,) or (B, H)).
-    ``step_backward``: the step's backward (the bug gallery, ``course.bugs``, passes a planted one here).
-    """
+    ``step_backward``: the step's backward (the bug gallery, ``course.bugs``, passes a planted one here)."""
     W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
     x, h = cache
     T = x.shape[0]

@@ -9,19 +9,11 @@ sequence's last token is the decoder's start, g_0 = h^e_{len}: the bridge.  The 
                         z_t = W_out [g_t; c_t] + b_out                              W_out (V, 2H)
     L = (1/B) Σ_b Σ_{t ≤ its EOS} −log softmax(z_t)[y_t]                           mean loss per sequence
 
-(the query is the decoder's current state, Luong et al. 2015's arrangement: the decoder's recurrence does not
-depend on the attention, so each GRU runs over its whole sequence in one call).  At test time :func:`greedy_decode`
-runs free, feeding back its own most likely token.
-
-Why GRUs: the encoder–decoder was introduced with them (Cho et al., 2014), they learn the task in minutes where the
-tanh RNN's vanishing gradient would be confused with the bottleneck, and ``rnn_lib.gru.backward`` returns ∂L/∂h_0,
-the gradient across the bridge.  Each GRU is run through its public, checked forward/backward with an identity
-read-out (W_hy = I, b_y = 0): ŷ_t = h_t, so dy passed to backward is ∂L/∂h_t itself.
-
-Parameters, one flat dict (what ``rnn_lib.optim`` updates): "enc.W_ih" (3H, V), "enc.W_hh" (3H, H), "enc.b_ih",
-"enc.b_hh" (3H, 1), the same for "dec.", "att.W_q", "att.W_k", "att.v" (additive attention), "W_out", "b_out" (V, 1).
-Tokens as in ``rnn_lib.data.reversal_task``: src (S, B), tgt (T, B) int, PAD = 0 after each sequence's end.
-"""
+(the query is the decoder's current state, as in Luong et al. 2015, so each GRU runs over its whole sequence in one
+call).  :func:`greedy_decode` runs free, feeding back its own most likely token.  Each GRU has an identity read-out,
+so its dy is ∂L/∂h_t; its ∂L/∂h_0 is the gradient across the bridge.  Parameters, one flat dict: "enc.W_ih" (3H, V),
+"enc.W_hh" (3H, H), "enc.b_ih", "enc.b_hh" (3H, 1), the same for "dec.", "att.W_q", "att.W_k", "att.v" (additive),
+"W_out", "b_out" (V, 1).  Tokens as in ``rnn_lib.data.reversal_task``: src (S, B), tgt (T, B), PAD after the end."""
 
 from __future__ import annotations
 
@@ -37,7 +29,7 @@ from .data import BOS, EOS, PAD
 from .fast import gru as fast_gru  # the same numbers as gru.forward/backward in fewer calls
 from .losses import check_class_targets, one_hot, softmax_cross_entropy
 from .optim import Adam
-from .validation import as_float_array, check_arrays, check_shapes, check_size, describe
+from .validation import as_float_array, as_generator, check_arrays, check_shapes, check_size, describe
 
 CELL = ("W_ih", "W_hh", "b_ih", "b_hh")
 ATTENTION = (None, "additive", "dot")
@@ -57,12 +49,10 @@ def check_attention(attention):
 
 
 def init_params(V, H, *, attention=None, A=None, rng=None, dtype=np.float64) -> dict:
-    """Parameters: each GRU as ``rnn_lib.gru.init_params`` draws it, attention as ``rnn_lib.attention``'s
-    (A = H unless given), W_out ~ U(±1/√(its columns)), b_out = 0.  rng None (numpy's global RNG) or a Generator."""
+    """Each GRU as ``gru.init_params`` draws it, attention's as ``attention.init_params`` (A = H unless given), W_out ~
+    U(±1/√(its columns)), b_out = 0; rng None (numpy's global RNG) or a Generator.  Returns the flat dict above."""
     V, H, attention = check_size(V, "V"), check_size(H, "H"), check_attention(attention)
-    A = H if A is None else check_size(A, "A")
-    if rng is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be None or a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
+    A, rng = (H if A is None else check_size(A, "A")), as_generator(rng, seeds=False)
     params = {}
     for part in ("enc", "dec"):
         cell = gru.init_params(V, H, 1, rng=rng, dtype=dtype)  # checks dtype; its read-out is not used
@@ -92,8 +82,7 @@ def check_params(params, attention) -> tuple[int, int]:
 
 
 def check_tokens(src, tgt, V):
-    """src (S, B) and tgt (T, B) tokens in 0 … V − 1, each source a non-empty run of non-PAD tokens then PAD only.
-    Returns ``(src, tgt, lengths (B,))``."""
+    """src (S, B), tgt (T, B) tokens in 0 … V − 1, each source tokens then PAD only: ``(src, tgt, lengths (B,))``."""
     src = check_class_targets(src, None, V, name="src")
     if src.ndim != 2 or 0 in src.shape:
         raise ValueError(f"src must have shape (S, B), time-major, S, B ≥ 1, got shape {src.shape}")
@@ -116,8 +105,7 @@ def _cell(params, part, H):
 
 
 class Seq2SeqCache(NamedTuple):
-    """What :func:`backward` needs: the GRUs' caches, the attention's (or None), the features [g_t; c_t] (T, B, F),
-    the source lengths (B,), the kind of attention."""
+    """The GRUs' caches, the attention's (or None), the features [g_t; c_t] (T, B, F), lengths (B,), the kind."""
 
     enc: gru.GRUCache
     dec: gru.GRUCache
@@ -128,11 +116,8 @@ class Seq2SeqCache(NamedTuple):
 
 
 def forward(params, src, tgt, attention=None):
-    """Teacher-forced forward pass.
-
-    Inputs: params (:func:`init_params`); src (S, B) and tgt (T, B) tokens; attention None, "additive" or "dot".
-    Returns ``(logits (T, B, V), cache)``.
-    """
+    """Teacher-forced forward pass: src (S, B), tgt (T, B) tokens, attention None, "additive" or "dot" →
+    ``(logits (T, B, V), cache)``."""
     attention = check_attention(attention)
     V, H = check_params(params, attention)
     src, tgt, lengths = check_tokens(src, tgt, V)
@@ -152,10 +137,8 @@ def forward(params, src, tgt, attention=None):
 
 
 def loss(logits, tgt):
-    """Mean over sequences of the summed cross-entropy up to and including each target's EOS (PAD steps masked).
-
-    Inputs: logits (T, B, V), tgt (T, B).  Returns ``(loss, dlogits)``, dlogits 0 at masked steps.
-    """
+    """Mean over sequences of the summed cross-entropy up to each EOS: logits (T, B, V), tgt (T, B) →
+    ``(loss, dlogits)``, dlogits 0 at PAD steps."""
     keep = check_class_targets(tgt, None, np.shape(logits)[-1], name="tgt") != PAD
     total, d = softmax_cross_entropy(logits[keep][:, None], np.asarray(tgt)[keep][:, None])
     dlogits = np.zeros_like(logits)
@@ -164,10 +147,7 @@ def loss(logits, tgt):
 
 
 def backward(params, cache, dlogits):
-    """Backpropagation through the decoder, the attention, the bridge and the encoder.
-
-    Inputs: dlogits (T, B, V) = ∂L/∂z.  Returns the gradients, named and shaped like params.
-    """
+    """Back through the decoder, attention, bridge and encoder: dlogits (T, B, V) → gradients like params."""
     if type(cache) is not Seq2SeqCache:
         raise TypeError(f"cache must be the second value returned by seq2seq.forward, got {describe(cache)}")
     V, H = check_params(params, cache.attention)
@@ -193,11 +173,8 @@ def backward(params, cache, dlogits):
 
 
 def greedy_decode(params, src, T, attention=None):
-    """Free running: the decoder is fed its own most likely token, from BOS, for T steps.
-
-    Inputs: src (S, B) tokens; T a positive int.  Returns ``(tokens (T, B) int, weights (T, B, S) or None)``:
-    the attention weights of each step (the attention map), None without attention.
-    """
+    """Free running from BOS for T steps, fed its own most likely token: src (S, B) →
+    ``(tokens (T, B), attention maps (T, B, S) or None)``."""
     attention = check_attention(attention)
     V, H = check_params(params, attention)
     src, _, lengths = check_tokens(src, None, V)
@@ -224,11 +201,8 @@ def exact_match(tokens, tgt):
 
 
 def train(params, make_batch, *, steps, lr, attention=None, clip=1.0, on_update=None):
-    """Adam on fresh batches: ``make_batch(step)`` → (src, tgt); gradients clipped to global norm ``clip``.
-
-    Changes params in place; calls ``on_update(updates_done, loss, params)`` after each update if given (to measure).
-    Returns the loss of every step (list of floats).
-    """
+    """Adam on fresh batches ``make_batch(step)`` → (src, tgt), clipped to global norm ``clip``, params in place;
+    ``on_update(updates_done, loss, params)`` after each update.  Returns every step's loss."""
     opt, losses = Adam(params, lr=lr), []
     for step in range(check_size(steps, "steps")):
         src, tgt = make_batch(step)

@@ -1,52 +1,63 @@
-"""Mini-batch training with SGD, optional gradient clipping, and a history for plotting.
+"""Mini-batch training: SGD or an optimiser, optional clipping, a :class:`History`; any cell (``rnn_lib.cells``).
 
-Data layout (time-major, as everywhere in the course)::
-
-    x  (T, N, D)    N training sequences of T steps
-    y  (T, N, O)    a target at every step, or
-    y  (N, O)       one target per sequence, for the last step only (the adding problem)
-
-A batch is a slice of the N sequences (axis 1).  The objective of one batch of B sequences is the
-*mean* per-sequence loss, (1/B) Σ_b L_b with L_b = ½ Σ_t ‖ŷ_t − y_t‖² (or only the last step's
-term), so that the learning rate means the same thing for every batch size.
-
-``train`` updates the parameters in place and returns a :class:`History`; figures of it are in
-``rnn_lib.plotting.dynamics``.  It trains the course's RNN by default, an LSTM or a GRU with
-``cell=rnn_lib.cells.LSTM`` (or ``GRU``), by plain SGD or with an optimiser of ``rnn_lib.optim``.
-"""
+x (T, N, D) holds N sequences; y (T, N, O) a target at every step or (N, O) one at the last step.  A batch's
+objective is the *mean* per-sequence loss (1/B) Σ_b L_b, so that η means the same for every batch size."""
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 
-from . import reference
+from . import reference, validation
 from .cells import RNN, Cell, check_cell
 from .clipping import apply_clip
-from .progress import Progress
 from .updates import sgd_step
-from .validation import (
-    as_generator,
-    as_params,
-    check_clip,
-    check_learning_rate,
-    check_size,
-    check_training_data,
-    check_updatable,
-    describe,
-)
+from .validation import as_generator, as_params, check_clip, check_positive, check_size, check_training_data, describe
+
+PROGRESS_INTERVAL = 2.0  # seconds between two progress lines
+AUTO_PROGRESS_AFTER = 5.0  # progress="auto" prints only when the whole run is expected to take longer
+
+
+class Progress:
+    """A progress line at most every PROGRESS_INTERVAL seconds; mode True, False or "auto" (runs estimated after one
+    epoch to take longer than AUTO_PROGRESS_AFTER seconds), and the time."""
+
+    def __init__(self, mode, total_epochs):
+        if mode not in (True, False, "auto") or isinstance(mode, int) and not isinstance(mode, bool):
+            raise ValueError(f"progress must be True, False or 'auto', got {mode!r}")
+        self.mode, self.total = mode, total_epochs
+        self.start = self.last = time.perf_counter()
+        self.printed = False
+
+    def elapsed(self) -> float:
+        """Seconds since the run started."""
+        return time.perf_counter() - self.start
+
+    def update(self, epoch, loss, grad_norm) -> float:
+        """Report the end of ``epoch`` (from 1); returns the seconds elapsed."""
+        now = time.perf_counter()
+        elapsed = now - self.start
+        if self.mode == "auto" and epoch == 1:
+            self.mode = elapsed * self.total > AUTO_PROGRESS_AFTER
+        done = epoch == self.total
+        if self.mode is True and (now - self.last >= PROGRESS_INTERVAL or (done and self.printed) or epoch == 1):
+            eta = elapsed / epoch * (self.total - epoch)
+            print(
+                f"epoch {epoch:>{len(str(self.total))}}/{self.total}  loss {loss:.4g}  |g| {grad_norm:.3g}  "
+                f"{elapsed:.0f} s" + ("" if done else f" (about {eta:.0f} s left)"),
+                flush=True,
+            )
+            self.last, self.printed = now, True
+        return elapsed
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss, the gradients or an updated parameter became non-finite.
-
-    The parameters are as they were before the update that failed.  Attributes: ``history``, what
-    was recorded up to then; ``update``, the number (from 1) of the update that failed;
-    ``quantity``, what became non-finite: ``"the loss"``, ``"the gradient"`` or ``"a parameter"``.
-    """
+    """The loss, the gradients or an updated parameter became non-finite; the parameters are as before that update.
+    Attributes: ``history`` (so far), ``update`` (from 1), ``quantity`` ("the loss", "the gradient", "a parameter")."""
 
     def __init__(self, message, history, *, update=None, quantity=None):
         super().__init__(message)
@@ -57,13 +68,8 @@ class TrainingDiverged(FloatingPointError):
 
 @dataclass
 class History:
-    """What a training run recorded.
-
-    Per epoch: ``loss`` (mean per-sequence loss over the epoch's batches, measured before each
-    step), ``grad_norm`` (mean global gradient norm, before clipping), ``clip_fraction`` (share of
-    steps that were clipped) and, with validation data, ``val_loss`` (after the epoch).
-    Per update: ``step_loss`` and ``step_grad_norm``.  ``seconds``: wall time of the run.
-    """
+    """What a run recorded.  Per epoch: ``loss`` (mean over its batches, before each step), ``grad_norm`` (mean, before
+    clipping), ``clip_fraction``, ``val_loss``; per update: ``step_loss``, ``step_grad_norm``; ``seconds``."""
 
     loss: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
@@ -82,11 +88,6 @@ class History:
         return len(self.step_loss)
 
 
-# ---------------------------------------------------------------------------
-# Pieces a notebook can call on its own.
-# ---------------------------------------------------------------------------
-
-
 def _loss_and_dy(y_hat, y):
     """Summed loss and ∂L/∂ŷ for targets at every step (y like y_hat) or at the last step only (y (B, O))."""
     if y.ndim == y_hat.ndim:
@@ -97,7 +98,7 @@ def _loss_and_dy(y_hat, y):
 
 
 def _loss_and_gradients(params, x, y, cell=RNN):
-    # Trusting version: x (T, B, D), y (T, B, O) or (B, O), already checked.
+    """:func:`loss_and_gradients` for checked arguments."""
     B = x.shape[1]
     y_hat, cache = cell.forward(params, x)
     total, dy = _loss_and_dy(y_hat, y)
@@ -106,10 +107,7 @@ def _loss_and_gradients(params, x, y, cell=RNN):
 
 
 def loss_and_gradients(params, x, y, *, cell=RNN):
-    """Mean per-sequence loss of a batch and its gradients (every parameter's, also divided by B).
-
-    x (T, B, D); y (T, B, O) for every step or (B, O) for the last step only.  Returns ``(loss, grads)``.
-    """
+    """Mean per-sequence loss of a batch x (T, B, D), y (T, B, O) or (B, O), and its gradients: ``(loss, grads)``."""
     cell = check_cell(cell)
     params = as_params(params, cell.sizes)
     x, y = check_training_data(params, x, y, sizes=cell.sizes)
@@ -126,8 +124,7 @@ def evaluate(params, x, y, *, cell=RNN) -> float:
 
 
 class Trainer(NamedTuple):
-    """What every training loop checks first and how it takes a step: ``train``, ``tbptt.train_tbptt``, and the
-    course's language-model and grammar trainers share it.  Make one with :func:`check_trainer`."""
+    """What every training loop checks first and how it takes a step; made by :func:`check_trainer`."""
 
     cell: Cell
     params: dict
@@ -139,11 +136,9 @@ class Trainer(NamedTuple):
     epoch_steps: list  # (norm, clipped) of each step since the last epoch ended
 
     def step(self, loss, grads, *, recorded=None):
-        """Clip, take one step (SGD or the optimiser's), record the step; returns ``(norm, clipped)``.
+        """Clip, step (SGD or the optimiser), record ``recorded`` (default ``loss``); returns ``(norm, clipped)``.
 
-        loss: the objective the gradients belong to; ``recorded`` (default ``loss``) goes into ``step_loss``.
-        Raises :class:`TrainingDiverged` on a non-finite loss, gradient or parameter, the parameters as they were.
-        """
+        Raises :class:`TrainingDiverged` on a non-finite loss, gradient or parameter, the parameters as they were."""
         names, history = self.cell.param_names, self.history
         with np.errstate(over="ignore", invalid="ignore"):  # a non-finite number is reported below, with advice
             if not (math.isfinite(loss) and all(np.all(np.isfinite(grads[k])) for k in names)):
@@ -162,7 +157,7 @@ class Trainer(NamedTuple):
         return norm, clipped
 
     def end_epoch(self, epoch, loss):
-        """Record epoch ``epoch`` (from 1): its ``loss``, the mean gradient norm and share of clipped steps in it."""
+        """Record epoch ``epoch`` (from 1): its ``loss``, mean gradient norm and share of clipped steps."""
         norms, clipped = zip(*self.epoch_steps)
         self.epoch_steps.clear()
         history = self.history
@@ -187,24 +182,18 @@ class Trainer(NamedTuple):
 def check_trainer(
     params_or_model, cell, learning_rate=None, optimizer=None, clip=None, *, steps=1, progress=False, history=None
 ) -> Trainer:
-    """The arguments every trainer shares, checked before anything changes: a :class:`Trainer`.
-
-    params_or_model: a dict or a model of the kind ``cell`` names, updatable in place.  Plain SGD with
-    ``learning_rate`` (0.01 when neither it nor an optimizer is given), or ``optimizer`` (built over these params;
-    ``learning_rate=False``: an optimizer is required).  clip: None, ("norm", c) or ("value", c).  steps, progress:
-    for the progress line (epochs or updates).  history: the History to fill (a new one by default).
-    """
+    """The arguments every trainer shares, checked before anything changes: a :class:`Trainer`.  Plain SGD with
+    ``learning_rate`` (0.01 by default) or ``optimizer`` (required when ``learning_rate=False``); clip as in train."""
     cell = check_cell(cell)
     params = as_params(params_or_model, cell.sizes)
-    check_updatable(params, cell.param_names)
+    validation.check_updatable(params, cell.param_names)
     if learning_rate is False:
         if optimizer is None:
-            raise TypeError(
-                "optimizer must be an rnn_lib.optim optimiser built over params, e.g. Adam(params), got None"
-            )
+            message = "optimizer must be an rnn_lib.optim optimiser built over params, e.g. Adam(params), got None"
+            raise TypeError(message)
         learning_rate = None
     if optimizer is None:
-        lr = check_learning_rate(0.01 if learning_rate is None else learning_rate)
+        lr = check_positive(0.01 if learning_rate is None else learning_rate, "learning_rate")
     elif learning_rate is not None:
         raise ValueError(
             "give either learning_rate (plain SGD) or optimizer (which has its own lr), not both; "
@@ -225,11 +214,6 @@ def check_trainer(
     return Trainer(cell, params, lr, optimizer, check_clip(clip), history or History(), meter, [])
 
 
-# ---------------------------------------------------------------------------
-# The trainer.
-# ---------------------------------------------------------------------------
-
-
 def train(
     params_or_model,
     x,
@@ -248,21 +232,11 @@ def train(
 ) -> History:
     """Mini-batch training on the mean per-sequence loss; the parameters are updated in place.
 
-    params_or_model: a parameter dict or a model (SimpleRNN, LSTMModel, GRUModel) of the kind ``cell`` says:
-    ``rnn_lib.cells.RNN`` (the default), ``LSTM`` or ``GRU`` (or their names).
-    x: (T, N, D).  y: (T, N, O), a target at every step, or (N, O), a target at the last step only.
-    epochs, batch_size: positive ints; the last batch of an epoch may be smaller.
-    learning_rate: plain SGD's η (0.01 when neither it nor an optimizer is given); optimizer: an
-    ``rnn_lib.optim`` optimiser built over these parameters instead.
-    clip: None, ("norm", max_norm) or ("value", limit), applied to each batch's gradient.
-    validation: optional (x_val, y_val), shaped like (x, y); its loss is recorded after each epoch.
-    shuffle, rng: the order of the sequences is drawn afresh each epoch from ``rng`` (seed or Generator).
-    progress: True, False or "auto" (a line every few seconds, only for runs longer than ~5 s).
-
-    Returns a :class:`History`.  Raises :class:`TrainingDiverged` (a FloatingPointError) if the
-    loss or the gradients become non-finite, with the parameters as before that update.  All
-    arguments are checked before anything changes (a Generator passed as ``rng`` included).
-    """
+    Inputs: params_or_model, a dict or model of the kind ``cell`` says (``rnn_lib.cells.RNN``, ``LSTM``, ``GRU`` or
+    their names); x (T, N, D); y (T, N, O) or (N, O); epochs, batch_size; learning_rate (plain SGD, 0.01 by default)
+    or optimizer (``rnn_lib.optim``); clip None, ("norm", c) or ("value", c); validation (x_val, y_val) or None;
+    shuffle, rng: a fresh order each epoch; progress True, False or "auto" (only runs longer than ~5 s).
+    Returns a :class:`History`; raises :class:`TrainingDiverged` with the parameters as before that update."""
     epochs, batch_size = check_size(epochs, "epochs"), check_size(batch_size, "batch_size")
     trainer = check_trainer(params_or_model, cell, learning_rate, optimizer, clip, steps=epochs, progress=progress)
     cell, params = trainer.cell, trainer.params

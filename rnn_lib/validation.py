@@ -1,24 +1,6 @@
-"""Checks at the public surface: one precise error per mistake, raised before anything changes.
-
-Policy for what arrives (the same everywhere in rnn_lib); every message names the argument, what was expected
-and what arrived:
-
-- lists and tuples become arrays (a ragged list is a ``ValueError``); integer arrays, and floats of another
-  precision or byte order, are converted to the parameters' dtype (``[1, 2, 3, 4]`` is a fine input);
-- bool, complex, string, datetime and object arrays are a ``TypeError``, and so are numpy's array subclasses
-  (``np.matrix`` changes what ``*`` means, a masked array's mask would be ignored), except a memmap read as data;
-- NaN or inf, values whose squares overflow (above about 1.3e154 in float64, 1.8e19 in float32), wrong numbers
-  of dimensions, wrong sizes and empty sequences are a ``ValueError``; so are sizes whose arrays would not fit
-  in memory, refused before anything is allocated or drawn;
-- sizes are integers ≥ 1 (``3.0`` and ``True`` are a ``TypeError``); a learning rate or a threshold is a real
-  number (``TypeError`` otherwise), finite and positive (``ValueError`` otherwise; 10**400 included);
-- parameters are plain float32 or float64 arrays of one native dtype with the shapes of
-  :func:`rnn_lib.parameters.param_shapes`, finite; those about to be updated in place are writeable and share
-  no memory.
-
-Calling methods in the wrong order (``SimpleRNN.backward`` without its ``forward``) raises :class:`CallOrderError`,
-both a ``ValueError`` (the contract: bad input gives ValueError or TypeError) and a ``RuntimeError`` (a wrong state).
-"""
+"""Checks at the public surface: one precise error per mistake (argument, what was expected, what came), raised
+before anything changes.  Bool, complex, object arrays and numpy subclasses are a TypeError; NaN, inf, squares that
+overflow, wrong shapes, empty sequences and sizes beyond memory a ValueError."""
 
 from __future__ import annotations
 
@@ -38,12 +20,12 @@ class CallOrderError(ValueError, RuntimeError):
 
 
 def out_of_memory(what: str) -> ValueError:
-    """The error for sizes whose arrays do not fit in memory (raise it ``from None`` in place of numpy's MemoryError)."""
+    """The error for sizes whose arrays do not fit in memory (raised in place of numpy's MemoryError)."""
     return ValueError(f"{what} would not fit in this machine's memory; choose smaller sizes")
 
 
 def check_memory(n_bytes: int, what: str) -> None:
-    """Refuse, before anything is allocated, a request of more bytes than the machine has (:func:`out_of_memory`)."""
+    """Refuse, before anything is allocated, a request of more bytes than the machine has."""
     try:
         available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # no sysconf (Windows): numpy's MemoryError is caught instead
@@ -61,29 +43,16 @@ def states_out_of_memory(x_shape: tuple, H: int) -> ValueError:
 
 def describe(value) -> str:
     """Short description of what arrived, for error messages."""
-    if isinstance(value, np.ndarray):
-        return f"{type(value).__name__} of shape {value.shape} and dtype {value.dtype}"
-    return f"{type(value).__name__}"
-
-
-# ---------------------------------------------------------------------------
-# Numbers.
-# ---------------------------------------------------------------------------
+    array = isinstance(value, np.ndarray)
+    return type(value).__name__ + (f" of shape {value.shape} and dtype {value.dtype}" if array else "")
 
 
 def all_finite(arr: np.ndarray, *, bounded: bool = True) -> bool:
-    """True when every entry of the float array is finite and, if ``bounded``, its square is too.
-
-    One BLAS call in the common case: a finite sum of squares proves both.  Only when the sum is not
-    finite are the entries looked at one by one (a large array of large-but-allowed numbers can
-    overflow the sum without any square overflowing).
-    """
+    """True when every entry is finite and, if ``bounded``, its square is too (one BLAS call when the sum is finite)."""
     if math.isfinite(np.vdot(arr, arr)):
         return True
-    if not bounded:
-        return bool(np.all(np.isfinite(arr)))
     with np.errstate(over="ignore"):
-        return bool(np.all(np.isfinite(arr * arr)))
+        return bool(np.all(np.isfinite(arr * arr if bounded else arr)))
 
 
 def magnitude_limit(dtype) -> float:
@@ -107,13 +76,10 @@ def _non_finite_message(name: str, arr: np.ndarray, dtype=None, bounded: bool = 
 
 
 def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bounded: bool = True) -> np.ndarray:
-    """``value`` as a finite array of ``dtype``, or a TypeError/ValueError naming ``name``.
+    """``value`` as a finite array of ``dtype`` (None: float32/float64 kept, else float64), or a TypeError/ValueError.
 
-    ``dtype=None`` keeps float32 and float64 as they are and turns anything else numeric into
-    float64.  ``copy=True`` always returns a new array (a snapshot the caller may keep even if the
-    learner later edits theirs in place).  ``bounded`` (data and parameters) also refuses values
-    whose squares overflow; gradients, which clipping exists to tame, are only required finite.
-    """
+    ``copy=True``: always a new array.  ``bounded`` (data, parameters) also refuses values whose squares overflow;
+    gradients, which clipping exists to tame, are only required finite."""
     if type(value) is np.ndarray:
         arr = value
     elif type(value) is np.memmap:  # data in a file: its values are what they are, read as a plain array
@@ -126,37 +92,28 @@ def as_float_array(value, name: str, dtype=np.float64, *, copy: bool = False, bo
         try:
             arr = np.asarray(value)
         except (ValueError, TypeError) as err:  # ragged nested lists
-            raise ValueError(
-                f"{name} must be a rectangular array of numbers (every row the same length); numpy said: {err}"
-            ) from None
+            message = f"{name} must be a rectangular array of numbers (every row the same length); numpy said: {err}"
+            raise ValueError(message) from None
     if dtype is None:
         dtype = arr.dtype if arr.dtype.type in FLOAT_DTYPES and arr.dtype.isnative else np.float64
     if arr.dtype != dtype and arr.dtype.kind not in "iuf":  # only an array of another dtype can be of the wrong kind
         raise TypeError(_kind_message(name, arr))
     if copy or arr.dtype != dtype or not arr.flags.c_contiguous:  # a new array is made: a broadcast view may be huge
         check_memory(arr.size * np.dtype(dtype).itemsize, f"{name} (shape {arr.shape}) as an array of its own")
-    if arr.dtype != dtype:
-        with np.errstate(over="ignore"):  # a value too large for dtype is reported below, as an error
-            out = arr.astype(dtype)
-    else:
-        out = arr.copy() if copy else arr
+    with np.errstate(over="ignore"):  # a value too large for dtype is reported below, as an error
+        out = arr.astype(dtype) if arr.dtype != dtype else arr.copy() if copy else arr
     if not all_finite(out, bounded=bounded):
         raise ValueError(_non_finite_message(name, arr, out.dtype, bounded))
     return out
 
 
 def _kind_message(name: str, arr: np.ndarray) -> str:
-    kind = arr.dtype.kind
-    if kind == "b":
-        return f"{name} must hold numbers, got a bool array (a mask?) of shape {arr.shape}"
-    if kind == "c":
-        return f"{name} must be real, got a complex array of shape {arr.shape} (take .real if that is what you mean)"
-    if kind == "O":
-        return (
-            f"{name} must be an array of numbers, got dtype object (shape {arr.shape}): "
-            "a list mixing numbers with None, strings or rows of different lengths?"
-        )
-    return f"{name} must be an array of numbers, got dtype {arr.dtype} (shape {arr.shape})"
+    shape, hint = arr.shape, "a list mixing numbers with None, strings or rows of different lengths?"
+    return {
+        "b": f"{name} must hold numbers, got a bool array (a mask?) of shape {shape}",
+        "c": f"{name} must be real, got a complex array of shape {shape} (take .real if that is what you mean)",
+        "O": f"{name} must be an array of numbers, got dtype object (shape {shape}): {hint}",
+    }.get(arr.dtype.kind, f"{name} must be an array of numbers, got dtype {arr.dtype} (shape {shape})")
 
 
 def _subclass_message(name: str, arr: np.ndarray) -> str:
@@ -188,8 +145,7 @@ def check_size(value, name: str) -> int:
 
 
 def check_number(value, name: str, *, above=None, at_least=None, below=None, why: str = "") -> float:
-    """A finite real number as a float within the bounds given (bool refused, 10**400 handled); else a TypeError or
-    a ValueError naming ``name``, what was expected (``why`` adds the reason for a bound) and what came."""
+    """A finite real number within the bounds given, as a float (bool refused, 10**400 handled); ``why``: a reason."""
     bounds = [f"{sign} {b}" for sign, b in ((">", above), (">=", at_least), ("<", below)) if b is not None]
     expected = "a finite positive number" if bounds == ["> 0"] else " ".join(["a finite number", *bounds[:1]])
     expected += "".join(f" and {b}" for b in bounds[1:])
@@ -214,28 +170,19 @@ def check_positive(value, name: str) -> float:
     return check_number(value, name, above=0)
 
 
-def check_learning_rate(value) -> float:
-    """A finite, positive learning rate as a float."""
-    return check_number(value, "learning_rate", above=0)
-
-
 def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
     """float32 or float64 as a numpy dtype; anything else is a TypeError naming ``name``."""
     try:
         dt = np.dtype(dtype)
+        if dt.type in FLOAT_DTYPES and dt.isnative:
+            return dt
     except TypeError:
-        dt = None
-    if dt is None or dt.type not in FLOAT_DTYPES or not dt.isnative:
-        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}")
-    return dt
+        pass
+    raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}")
 
 
 def as_generator(rng, *, seeds: bool = True, name: str = "rng"):
-    """``rng`` as a numpy Generator: a Generator as it is, and a non-negative int as a seed when ``seeds``.
-
-    ``seeds=False``: None or a Generator (None, numpy's global RNG, is returned as None: the problem's own draws).
-    Anything else is a TypeError (a negative seed a ValueError) naming ``name``.
-    """
+    """``rng`` as a Generator: a Generator, or an int seed ≥ 0 when ``seeds``; ``seeds=False``: None (global) too."""
     if isinstance(rng, np.random.Generator) or (rng is None and not seeds):
         return rng
     if seeds and isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
@@ -246,16 +193,6 @@ def as_generator(rng, *, seeds: bool = True, name: str = "rng"):
     raise TypeError(f"{name} must be {expected} a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}")
 
 
-def check_generator_or_none(rng, name: str = "rng"):
-    """None (numpy's global RNG, the problem's) or a numpy Generator: :func:`as_generator` without seeds."""
-    return as_generator(rng, seeds=False, name=name)
-
-
-# ---------------------------------------------------------------------------
-# Parameters and gradients.
-# ---------------------------------------------------------------------------
-
-
 def _label(owner: str, name: str) -> str:
     return f"{owner}['{name}']" if owner in ("params", "grads") else f"{owner}.{name}"
 
@@ -263,11 +200,7 @@ def _label(owner: str, name: str) -> str:
 def check_arrays(arrays, names, *, owner="params", ndim=2) -> np.dtype:
     """A dict holding ``names``: plain float32/float64 arrays of one native dtype, all finite, ``ndim``-D (None: any).
 
-    Other keys are ignored.  Returns the common dtype.  ``owner`` names the container in messages:
-    ``params['W_xh']``, or ``SimpleRNN.W_xh`` for ``owner="SimpleRNN"``.  The common case costs a
-    few attribute reads and one sum of squares; any fault is then looked for, and named, one array
-    at a time.
-    """
+    Returns the common dtype.  ``owner`` names the container in messages (``params['W_xh']``, ``SimpleRNN.W_xh``)."""
     if not isinstance(arrays, dict):
         raise TypeError(f"{owner} must be a dict with keys {', '.join(names)}, got {describe(arrays)}")
     try:
@@ -326,8 +259,7 @@ def check_shapes(arrays, expected: dict, origin: str, *, owner="params") -> None
 
 
 def check_params(params) -> tuple[int, int, int]:
-    """Check the RNN's parameter dict: ``W_xh, W_hh, W_hy, b_h, b_y`` as in :func:`check_arrays`, shaped (H, D),
-    (H, H), (O, H), (H, 1), (O, 1) for the D, H, O that W_xh and W_hy say; returns (D, H, O)."""
+    """The RNN's five parameters as in :func:`check_arrays`, shaped as W_xh and W_hy say; returns (D, H, O)."""
     check_arrays(params, PARAM_NAMES)
     W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in PARAM_NAMES)
     (H, D), O = W_xh.shape, W_hy.shape[0]
@@ -383,11 +315,7 @@ def _overlaps_itself(a: np.ndarray) -> bool:
 
 
 def check_grads(grads, names=PARAM_NAMES, *, like=None, name: str = "grads") -> dict:
-    """The gradients ``names`` of ``grads`` as finite float arrays (the caller's arrays are not changed).
-
-    ``like``: a parameter dict whose shapes the gradients must have.  Other keys of ``grads`` (such as
-    the ``"x"`` and ``"h0"`` of ``rnn_lib.backward``) are ignored.  ``name`` names the dict in messages.
-    """
+    """The gradients ``names`` of ``grads`` as finite float arrays, shaped like ``like``'s; other keys ignored."""
     if not isinstance(grads, dict):
         raise TypeError(f"{name} must be a dict with keys {', '.join(names)}, got {describe(grads)}")
     missing = [k for k in names if k not in grads]
@@ -399,17 +327,13 @@ def check_grads(grads, names=PARAM_NAMES, *, like=None, name: str = "grads") -> 
         dtype = g.dtype if isinstance(g, np.ndarray) and g.dtype.type in FLOAT_DTYPES else np.float64
         checked[k] = as_float_array(g, f"{name}['{k}']", dtype, bounded=False)
         if like is not None and checked[k].shape != like[k].shape:
-            raise ValueError(
-                f"{name}['{k}'] must have the shape of params['{k}'] {like[k].shape}, got {checked[k].shape}"
-            )
+            message = f"{name}['{k}'] must have the shape of params['{k}'] {like[k].shape}, got {checked[k].shape}"
+            raise ValueError(message)
     return checked
 
 
 def as_params(params_or_model, sizes=None) -> dict:
-    """The checked parameter dict of a dict, or of a model (anything with a ``.params`` dict, like SimpleRNN).
-
-    sizes(params) → (D, H, O) checks the dict: :func:`check_params` (the RNN's) by default.
-    """
+    """The parameter dict of a dict or a model (``.params``), checked by ``sizes`` (default :func:`check_params`)."""
     params = params_or_model if isinstance(params_or_model, dict) else getattr(params_or_model, "params", None)
     if params is None:
         raise TypeError(f"expected a parameter dict or a model (SimpleRNN, …), got {describe(params_or_model)}")
@@ -417,16 +341,8 @@ def as_params(params_or_model, sizes=None) -> dict:
     return params
 
 
-# ---------------------------------------------------------------------------
-# Data.
-# ---------------------------------------------------------------------------
-
-
 def check_inputs(x, D: int, dtype, name: str = "x", allow_1d: bool = False, copy: bool = False) -> np.ndarray:
-    """Inputs as (T, D) or (T, B, D) in ``dtype``; with ``allow_1d`` and D == 1 a (T,) vector is read as (T, 1).
-
-    ``copy=True`` returns a snapshot that does not share memory with ``x``.
-    """
+    """Inputs as (T, D) or (T, B, D) in ``dtype`` (``allow_1d`` and D = 1: (T,) too); ``copy``: a snapshot."""
     arr = as_float_array(x, name, dtype, copy=copy)
     if arr.ndim >= 1 and arr.shape[0] == 0:
         raise ValueError(f"{name} is an empty sequence (T = 0, shape {arr.shape}); give at least one time step")
@@ -459,9 +375,8 @@ def check_targets(y, y_hat_shape: tuple, dtype, name: str = "y") -> np.ndarray:
                 hint = f": {arr.shape[0]} time steps where x has T = {T}"
             elif arr.ndim >= 2 and arr.shape[-1] != O:
                 hint = f": {arr.shape[-1]} values per step where the model outputs O = {O}"
-            raise ValueError(
-                f"{name} must have shape {y_hat_shape} to match the predictions, got shape {arr.shape}{hint}"
-            )
+            message = f"{name} must have shape {y_hat_shape} to match the predictions, got shape {arr.shape}{hint}"
+            raise ValueError(message)
     return arr
 
 
@@ -478,32 +393,23 @@ def check_h0(h0, B, H: int, dtype, name: str = "h0") -> np.ndarray | None:
 
 
 def check_sequences(params, x, y, h0=None, *, check_y=None, sizes=None):
-    """One sequence or a batch with targets at every step, as the trusting code wants it.
+    """x (T, D) or (T, B, D), y like ŷ, h0 (H,), (B, H) or None → ``(x (T, B, D), y (T, B, O), h0 (B, H), single)``.
 
-    x (T, D) or (T, B, D); y like ŷ, (T, O) or (T, B, O); h0 (H,) or (B, H) or None.  Returns
-    ``(x (T, B, D), y (T, B, O), h0 (B, H), single)`` in the parameters' dtype, h0 zeros when None.
-    ``check_y(y, y_hat_shape, dtype)`` checks targets of another kind (class indices for cross-entropy);
-    ``sizes(params)`` → (D, H, O) checks another kind of parameters (the RNN's :func:`check_params` by default).
-    """
+    ``check_y(y, y_hat_shape, dtype)`` checks other targets (class indices); ``sizes(params)`` other parameters."""
     D, H, O = (sizes or check_params)(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype)
     single = x.ndim == 2
     y_hat_shape = (x.shape[0], O) if single else (x.shape[0], x.shape[1], O)
     y = (check_y or check_targets)(y, y_hat_shape, dtype)
-    h0 = check_h0(h0, None if single else x.shape[1], H, dtype)
     B = 1 if single else x.shape[1]
+    h0 = check_h0(h0, None if single else B, H, dtype)
     h0 = np.zeros((B, H), dtype=dtype) if h0 is None else np.reshape(h0, (B, H))
-    if single:
-        return x[:, None, :], y[:, None], h0, True  # a batch of one
-    return x, y, h0, False
+    return (x[:, None, :], y[:, None], h0, True) if single else (x, y, h0, False)  # one sequence: a batch of one
 
 
 def check_training_data(params, x, y, name: str = "", sizes=None) -> tuple[np.ndarray, np.ndarray]:
-    """A training set: x (T, N, D) and y (T, N, O) (a target at every step) or (N, O) (the last step only).
-
-    sizes(params) → (D, H, O): :func:`check_params` (the RNN's) by default.
-    """
+    """A training set: x (T, N, D) and y (T, N, O) (a target at every step) or (N, O) (the last step only)."""
     D, _, O = (sizes or check_params)(params)
     dtype = params["W_hh"].dtype
     x = check_inputs(x, D, dtype, name=f"{name}x")
@@ -538,12 +444,7 @@ def check_truncation(k1, k2):
 
 
 def check_cache(cache, D: int, H: int, dtype, *, kind, made_by: str):
-    """The cache must be a ``kind`` from ``made_by`` for parameters of these sizes and dtype; returns (T, B).
-
-    ``kind`` is the cache's own type (each network's forward has one, so no backward takes another network's cache:
-    the fields would fit and the gradients be silently wrong).  Reads the fields every cache has: x (T, B, D),
-    h (T + 1, B, H) and ``single``.
-    """
+    """The cache must be a ``kind`` (each network's own type) from ``made_by`` for these sizes and dtype; (T, B)."""
     if type(cache) is not kind:
         raise TypeError(f"cache must be the second value returned by {made_by}, got {describe(cache)}")
     x, h = cache.x, cache.h
@@ -564,10 +465,7 @@ def check_cache(cache, D: int, H: int, dtype, *, kind, made_by: str):
 
 
 def check_backward(cache, dy, sizes: tuple, dtype, *, kind, made_by: str) -> np.ndarray:
-    """What every network's backward checks: :func:`check_cache`, then dy shaped like the y_hat forward returned.
-
-    sizes: (D, H, O) of the parameters.  Returns dy as an array of ``dtype``.
-    """
+    """What every network's backward checks: :func:`check_cache`, then dy shaped like y_hat; returns dy."""
     D, H, O = sizes
     T, B = check_cache(cache, D, H, dtype, kind=kind, made_by=made_by)
     expected = (T, O) if cache.single else (T, B, O)

@@ -97,3 +97,17 @@ def test_rnn_lib_imports_nothing_of_course_at_run_time():
     code = "import sys, rnn_lib; print(sorted(m for m in sys.modules if m.split('.')[0] in ('course', 'matplotlib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert out.strip() == "[]", out
+
+
+LIBRARY_LINES = 4000  # issue 22: a learner reads rnn_lib in an evening (docstrings, comments and blank lines count)
+
+
+def test_rnn_lib_is_at_most_4000_lines():
+    sizes = {p.relative_to(ROOT).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in files_of_lib()}
+    biggest = ", ".join(f"{name} {n}" for name, n in sorted(sizes.items(), key=lambda kv: -kv[1])[:5])
+    assert sum(sizes.values()) <= LIBRARY_LINES, f"rnn_lib has {sum(sizes.values())} lines (biggest: {biggest})"
+
+
+def files_of_lib() -> list[Path]:
+    """Every .py file of rnn_lib, subpackages included."""
+    return sorted((ROOT / "rnn_lib").rglob("*.py"))

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from course.stateful import train_tbptt
 from rnn_lib import SimpleRNN, clipping, data, gradcheck
-from rnn_lib.tbptt import train_tbptt
 from rnn_lib.training import train
 
 D, H, O, T = 4, 4, 1, 5  # D = H, so that W_xh and W_hh could be one array
@@ -207,7 +207,7 @@ def test_commit_is_all_or_nothing_under_interrupts():
 
 
 def test_an_interrupt_during_commit_is_delivered_after_it():
-    from rnn_lib.updates import interrupts_deferred
+    from course.interrupts import interrupts_deferred
 
     with pytest.raises(KeyboardInterrupt):
         with interrupts_deferred():

@@ -16,9 +16,9 @@ import pytest
 
 import rnn_lib
 from course import diagnostics, forecasting, grammar, language_model, results, text
+from course.interrupts import interrupts_deferred
 from rnn_lib import data, gradcheck
 from rnn_lib.optim import SGD, Adagrad, Adam, Momentum
-from rnn_lib.updates import interrupts_deferred
 
 V = 5
 HUGE_VIEW = np.broadcast_to(np.zeros(3), (10**6, 10**6, 3))  # 3·10^12 numbers, no memory of its own

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from course.stateful import train_tbptt
 from rnn_lib import engine, reference
 from rnn_lib.gradcheck import check_gradients
-from rnn_lib.tbptt import train_tbptt, truncated_gradients
+from rnn_lib.tbptt import truncated_gradients
 
 PARAM_NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from course.stateful import train_tbptt
 from course.text import Vocabulary, next_character_streams, one_hot
 from rnn_lib import engine, reference
 from rnn_lib.gradcheck import check_gradients
 from rnn_lib.losses import softmax_cross_entropy
-from rnn_lib.tbptt import train_tbptt, truncated_gradients
+from rnn_lib.tbptt import truncated_gradients
 from rnn_lib.training import TrainingDiverged
 
 V, H = 5, 6

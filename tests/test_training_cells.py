@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import rnn_lib
+from course.stateful import train_tbptt
 from rnn_lib import cells, gru, lstm
 from rnn_lib.optim import Adam
-from rnn_lib.tbptt import train_tbptt
 from rnn_lib.training import train
 
 GATED = {"LSTM": (cells.LSTM, lstm), "GRU": (cells.GRU, gru)}

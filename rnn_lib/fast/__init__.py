@@ -1,8 +1,4 @@
-"""The LSTM and the GRU, fast: the same numbers as ``rnn_lib.lstm`` and ``rnn_lib.gru``, in fewer numpy calls.
-
-**To learn the cells, read ``rnn_lib/lstm.py`` and ``rnn_lib/gru.py``**; these modules are what the trainers run
-(``rnn_lib.cells.LSTM``, ``.GRU``), and ``tests/test_fast_gated.py`` holds them equal to the readable code.
-"""
+"""The LSTM and GRU in fewer numpy calls (what the trainers run), tested equal to ``rnn_lib.lstm``, ``rnn_lib.gru``."""
 
 from . import gru, lstm
 

@@ -1,21 +1,7 @@
-"""The GRU of ``rnn_lib.gru``, fast.  **To learn the GRU, read ``rnn_lib/gru.py``**: the same numbers.
+"""The GRU of ``rnn_lib.gru``, fast and trusting.  **To learn the GRU, read ``rnn_lib/gru.py``**: the same numbers.
 
-What changes, and why it is faster (at the benchmark's sizes each numpy call on a (B, H) step costs about as much
-as its arithmetic, so the fewer calls per step, the better):
-
-- every product that does not depend on the previous step is done once, for all T·B rows: the input projections
-  (with b_ih, and b_hh's r and z blocks, which only act through the sum) before the time loop, the read-out and
-  every weight gradient after it;
-- the rows of the r and z blocks' weights and biases are halved once per call, so that one tanh on both gives
-  tanh(a/2), and σ(a) = (1 + tanh(a/2)) / 2;
-- going back, the factors of the δ's that do not depend on the recursion ((1 − z)(1 − n²), hn r(1 − r),
-  (h_{t−1} − n) z(1 − z)) are computed for a block of steps at once;
-- every step writes into preallocated arrays (``out=``).
-
-Trusting: the caller has checked the arguments (``rnn_lib.cells.GRU`` runs after the trainers' checks; the checked
-functions are ``rnn_lib.gru.forward``/``backward``).  Shapes as there: x (T, B, D) or (T, D); h0 (B, H) or None;
-y_hat (T, B, O) or (T, O).  The cache is a ``rnn_lib.gru.GRUCache``, the same numbers as the readable forward's.
-"""
+The tricks of ``fast.lstm``: products off the recursion done once for all T·B rows, r and z rows halved so one tanh
+gives both σ's, the δ factors off the recursion computed for blocks of steps, preallocated step buffers."""
 
 from __future__ import annotations
 
@@ -134,6 +120,4 @@ def backward(params, cache, dy):
         "b_y": db_y,
     }
     dx = np.dot(rows_x, W_ih).reshape(T, B, D)
-    if single:
-        return grads | {"x": dx[:, 0], "h0": dh_next[0]}
-    return grads | {"x": dx, "h0": dh_next}
+    return grads | ({"x": dx[:, 0], "h0": dh_next[0]} if single else {"x": dx, "h0": dh_next})

@@ -1,22 +1,8 @@
-"""The LSTM of ``rnn_lib.lstm``, fast.  **To learn the LSTM, read ``rnn_lib/lstm.py``**: the same numbers.
+"""The LSTM of ``rnn_lib.lstm``, fast and trusting.  **To learn the LSTM, read ``rnn_lib/lstm.py``**: the same numbers.
 
-What changes, and why it is faster (at the benchmark's sizes each numpy call on a (B, H) step costs about as much
-as its arithmetic, so the fewer calls per step, the better):
-
-- every product that does not depend on the previous step is done once, for all T·B rows: the input projections
-  before the time loop, the read-out and every weight gradient after it;
-- the rows of the σ blocks' (i, f, o) weights are halved once per call, so that ONE tanh per step gives tanh(a/2)
-  on them, and σ(a) = (1 + tanh(a/2)) / 2, and tanh(a^g) on the g block;
-- going back, the factors of δ^a_t that do not depend on the recursion (o(1 − o) tanh c_t, o (1 − tanh² c_t),
-  g i(1 − i), c_{t−1} f(1 − f), i (1 − g²)) are computed for a block of steps at once, so a step is six
-  element-wise calls and one product;
-- every step writes into preallocated arrays (``out=``).
-
-Trusting: the caller has checked the arguments (``rnn_lib.cells.LSTM`` runs after the trainers' checks; the checked
-functions are ``rnn_lib.lstm.forward``/``backward``).  Shapes as there: x (T, B, D) or (T, D); h0, c0 (B, H) or
-None; y_hat (T, B, O) or (T, O).  The cache is a ``rnn_lib.lstm.LSTMCache``, the same numbers as the readable
-forward's.
-"""
+Fewer numpy calls per step: products that do not depend on the previous step done once for all T·B rows; the σ
+blocks' rows halved, so ONE tanh gives σ(a) = (1 + tanh(a/2)) / 2; the factors of δ^a that do not depend on the
+recursion computed for blocks of steps; preallocated step buffers (``out=``)."""
 
 from __future__ import annotations
 
@@ -136,6 +122,5 @@ def backward(params, cache, dy):
         "W_hy": dW_hy,
         "b_y": db_y,
     }
-    if single:
-        return grads | {"x": dx[:, 0], "h0": dh_next[0], "c0": dc_next[0]}
-    return grads | {"x": dx, "h0": dh_next, "c0": dc_next}
+    ends = {"x": dx, "h0": dh_next, "c0": dc_next}
+    return grads | ({k: v[:, 0] if k == "x" else v[0] for k, v in ends.items()} if single else ends)
