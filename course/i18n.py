@@ -205,6 +205,9 @@ def fields(template: str) -> list:
     return list(string.Formatter().parse(template))
 
 
+_NUMBER = r"[-+]?(?:inf|nan|[0-9][0-9,]*(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?%?)"
+
+
 @functools.cache
 def _templates(lang: str) -> list:
     """(regex, translation) for every translated message with placeholders, the most specific (longest literal

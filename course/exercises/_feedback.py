@@ -456,6 +456,22 @@ def as_real_array(answer, name=N_("your result")):
     return arr, None
 
 
+def has_nan_or_inf(answer) -> bool:
+    """True when ``answer`` is made of real numbers, some of them NaN or inf: the one fault of
+    :func:`as_real_array` a checker explains in its own words (asked of the numbers, never of the message)."""
+    if isinstance(answer, (str, bytes, dict, np.ma.MaskedArray)) or answer is None:
+        return False
+    try:
+        arr = np.asarray(answer)
+        if arr.dtype.kind not in "iuf" or arr.size > MAX_ENTRIES:
+            return False
+        return not bool(np.isfinite(arr.astype(np.float64)).all())
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - an answer numpy cannot read: as_real_array names that fault
+        return False
+
+
 def matches(a, b, tol=PASS_TOL) -> bool:
     """True when two arrays have one shape and agree to a relative error of ``tol``."""
     return a.shape == b.shape and relative_error(a, b) <= tol

@@ -105,7 +105,7 @@ def check_jacobian_product(fn) -> Feedback:
         EXERCISE,
         answer,
         reference_jacobian_product(W_hh, h, t, k),
-        name="your ∂h_t/∂h_k (B, H, H)",
+        name=tr("your ∂h_t/∂h_k (B, H, H)"),
         known_mistakes=mistakes,
     )
     if fb.passed:
@@ -114,7 +114,7 @@ def check_jacobian_product(fn) -> Feedback:
         if feedback is not None:
             return feedback
         identities = np.broadcast_to(np.eye(W_hh.shape[0]), (h.shape[1], *W_hh.shape))
-        fb = diagnose(EXERCISE, same, identities, name="your ∂h_3/∂h_3")
+        fb = diagnose(EXERCISE, same, identities, name=tr("your ∂h_3/∂h_3"))
         if not fb.passed:
             fb.messages.append(
                 tr(

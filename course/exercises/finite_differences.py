@@ -96,9 +96,9 @@ def check_centred_difference(fn) -> Feedback:
             [
                 (
                     tr(
-                        "After your function returned, x had changed (entry {where}: was {value:.6g}, now "
-                        "{value2:.6g}): each perturbed entry must be put back before the next one is moved."
-                    ).format(where=where, value=x0[where], value2=x[where])
+                        "After your function returned, x had changed (entry {where}: was {was:.6g}, now "
+                        "{now:.6g}): each perturbed entry must be put back before the next one is moved."
+                    ).format(where=where, was=x0[where], now=x[where])
                 ),
                 (
                     tr(

@@ -230,8 +230,8 @@ def check_rnn_step(rnn_step) -> Feedback:
             value = value[0]
         mistake = _matching(value, candidates) if value is not None else None
         if mistake is not None:
-            said = tr("(On sizes B = {b}, D = {d}, H = {h} numpy refused a product: {value})").format(
-                b=B, d=D, h=H, value=shape_error[0]
+            said = tr("(On sizes B = {b}, D = {d}, H = {h} numpy refused a product: {error})").format(
+                b=B, d=D, h=H, error=shape_error[0]
             )
             return _named(STEP, mistake, STEP_ADVICE[mistake], said)
         return fb
@@ -271,8 +271,8 @@ def check_rnn_step(rnn_step) -> Feedback:
 IGNORED_H0 = N_("ignored h0 (started from zeros)")
 LAG2 = N_("used h_{t−2} instead of h_{t−1}")
 NEVER_UPDATED = N_("state never updated (every step started from h0)")
-NO_H0_ROW = "h without h_0 (T rows: h_1 … h_T)"
-NO_LAST_ROW = "h without h_T (T rows: h_0 … h_{T−1})"
+NO_H0_ROW = N_("h without h_0 (T rows: h_1 … h_T)")
+NO_LAST_ROW = N_("h without h_T (T rows: h_0 … h_{T−1})")
 RETURNED_A = N_("returned a_t instead of h_t")
 ALIASED = N_("the same array stored at every step")
 LAST_STEP_MISSING = N_("last step never computed (h_T left at 0)")
@@ -304,7 +304,7 @@ FORWARD_ADVICE = {
         )
     ),
     LAST_STEP_MISSING: N_("h[T] is still 0: the loop must run for t = 1 … T, T steps in all (range(1, T + 1))."),
-    MISSING_OUT_BIAS: "ŷ_t = W_hy h_t + b_y: add b_y (as a row, b_yᵀ).",
+    MISSING_OUT_BIAS: N_("ŷ_t = W_hy h_t + b_y: add b_y (as a row, b_yᵀ)."),
     Y_FROM_A: N_("The read-out uses the hidden state h_t, not the pre-activation a_t."),
     HY_NOT_T: N_("In rows the read-out is h_tᵀ W_hyᵀ: W_hy (O, H) must be transposed, (B, H)(H, O) = (B, O)."),
     Y_FROM_PREV: N_("ŷ_t = W_hy h_t + b_y reads the state of the same step, h[t] (h[1:] for all steps), not h[t - 1]."),
@@ -434,8 +434,8 @@ def check_rnn_forward(rnn_forward) -> Feedback:
     if shape_error:
         mistake = _forward_on_square_problem(rnn_forward)
         if mistake is not None:
-            said = tr("(On sizes B = {b}, D = {d}, H = {h}, O = {o} numpy refused a product: {value})").format(
-                b=B, d=D, h=H, o=O, value=shape_error[0]
+            said = tr("(On sizes B = {b}, D = {d}, H = {h}, O = {o} numpy refused a product: {error})").format(
+                b=B, d=D, h=H, o=O, error=shape_error[0]
             )
             return _named(FORWARD, mistake, _advice(mistake), said)
         return fb

@@ -128,7 +128,7 @@ LSTM_ADVICE = {
 }
 
 GRU_ADVICE = {
-    "z and 1 − z swapped": N_(
+    N_("z and 1 − z swapped"): N_(
         "h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: n_t is weighted by 1 − z_t, so δ^n = (1 − z) ⊙ δ^h."
     ),
     N_("the h_{t−1} term of ∂h_t/∂z_t is dropped"): N_(
@@ -175,7 +175,7 @@ GRU_LOOP = {
         {"carry_dh": False},
         N_("δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and what step t + 1 sends back (zero only after the last step)."),
     ),
-    "h_t where h_{t−1} belongs": (
+    N_("h_t where h_{t−1} belongs"): (
         {"h_shift": 1},
         N_("∂h_t/∂z_t = h_{t−1} − n_t uses the state the step received: h[t − 1] for step t (h[0] = h_0)."),
     ),
@@ -224,12 +224,12 @@ def last_step_advice(answer, expected, gate_names) -> str:
             return ""
         return tr(
             "The last step, t = {t}, is right (nothing comes back to it from later) and every step "
-            "before t = {value} is wrong: the mistake is in what flows back between steps."
-        ).format(t=T, value=len(wrong) + 1)
+            "before t = {first_right} is wrong: the mistake is in what flows back between steps."
+        ).format(t=T, first_right=len(wrong) + 1)
     where = (
         tr("every gate block")
         if len(bad) == len(gate_names)
-        else tr("the gate block(s) {value} only").format(value=", ".join(bad))
+        else tr("the gate block(s) {blocks} only").format(blocks=", ".join(bad))
     )
     return tr(
         "At the last step, t = {t}, where nothing comes back from later, {where} are wrong: look there first."

@@ -164,11 +164,9 @@ def check_legal_set_accuracy(fn) -> Feedback:
         result, not_written = run_learner(EXERCISE, fn, probs.copy(), given_allowed)
     if not_written:
         return not_written
-    fb = diagnose_number(EXERCISE, result, right, name=tr("your accuracy"), what=tr("the fraction of positions"),
-                         known_mistakes=mistakes)  # fmt: skip
-    if not fb.passed and fb.mistake is None and fb.messages[-1].startswith("Expected"):
-        n = int(allowed.any(axis=1).sum())
-        fb.messages[-1] += tr(
-            " Of the {n} positions (rows with a legal symbol), {int} have exactly the legal symbols on top."
-        ).format(n=n, int=int(round(right * n)))
-    return fb
+    n = int(allowed.any(axis=1).sum())
+    note = tr(" Of the {n} positions (rows with a legal symbol), {k} have exactly the legal symbols on top.").format(
+        n=n, k=int(round(right * n))
+    )
+    return diagnose_number(EXERCISE, result, right, name=N_("your accuracy"), what=N_("the fraction of positions"),
+                           known_mistakes=mistakes, note=note)  # fmt: skip

@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, diagnose_number, guarded, run_learner
+from ._feedback import Feedback, as_real_array, diagnose_number, guarded, has_nan_or_inf, run_learner
 
 BIGRAM = "bigram_perplexity"
 NO_MEAN = N_("mean left out")
@@ -41,7 +41,7 @@ LOOKUP_REVERSED = N_("table read as [next, previous]")
 UNIGRAM_CONTEXT = N_("context counts include the last character")
 FROM_VAL = N_("counts from the validation text")
 NOT_ACCUMULATED = N_("pair counts not accumulated")
-DENOMINATOR_ALPHA = "denominator n_a + α"
+DENOMINATOR_ALPHA = N_("denominator n_a + α")
 MEAN_OVER_M = N_("mean over M characters, not M − 1 predictions")
 TRAIN_AND_VAL = N_("counts from train and validation")
 UNIGRAM = N_("a unigram model")
@@ -199,7 +199,7 @@ def check_bigram_perplexity(fn) -> Feedback:
     if not_written:
         return not_written
     value, problem = as_real_array(result, tr("your perplexity"))
-    if problem is not None and "NaN or inf" in problem:
+    if problem is not None and has_nan_or_inf(result):
         return Feedback(
             BIGRAM,
             "wrong",
@@ -212,12 +212,10 @@ def check_bigram_perplexity(fn) -> Feedback:
             ],
             NO_SMOOTHING,
         )
-    fb = diagnose_number(
-        BIGRAM, result, right, name=tr("your perplexity"), what=tr("the perplexity"), known_mistakes=mistakes
+    note = tr(" (add-α with α = {alpha}, V = {v})").format(alpha=ALPHA, v=V_BIGRAM)
+    return diagnose_number(
+        BIGRAM, result, right, name=N_("your perplexity"), what=N_("the perplexity"), known_mistakes=mistakes, note=note
     )
-    if not fb.passed and fb.mistake is None and fb.messages[-1].startswith("Expected"):
-        fb.messages[-1] += tr(" (add-α with α = {alpha}, V = {v_bigram})").format(alpha=ALPHA, v_bigram=V_BIGRAM)
-    return fb
 
 
 # ---------------------------------------------------------------------------
@@ -332,9 +330,9 @@ def _as_indices(result, n, V):
             "your result has shape {shape}, expected ({n},): one character index per row of logits."
         ).format(shape=arr.shape, n=n)
     if np.any(arr != np.round(arr)) or arr.min() < 0 or arr.max() > V - 1:
-        return None, tr("your result must hold character indices, whole numbers in 0 … {value}; got {value2} …").format(
-            value=V - 1, value2=arr[:5]
-        )
+        return None, tr(
+            "your result must hold character indices, whole numbers in 0 … {last}; got {first_five} …"
+        ).format(last=V - 1, first_five=arr[:5])
     return arr.astype(np.int64), None
 
 
@@ -380,13 +378,13 @@ def check_sample_characters(fn) -> Feedback:
         if isinstance(problem, Feedback):
             return problem
         if problem is not None:
-            return Feedback(SAMPLE, "wrong", [f"At τ = {tau}: {problem}"])
+            return Feedback(SAMPLE, "wrong", [tr("At τ = {tau}: {problem}").format(tau=tau, problem=problem)])
         right = _blocks_right(draws, BLOCKS, tau)
         if right.all():
             continue
         for name, (wrong, advice) in _sample_mistakes(BLOCKS, tau).items():
             if all(_same(d, w, V) for d, w in zip(draws, wrong)):
-                return Feedback(SAMPLE, "wrong", [tr("At τ = {tau}: this is exactly what the mistake '{name}' gives.").format(tau=tau, name=name),
+                return Feedback(SAMPLE, "wrong", [tr("At τ = {tau}: this is exactly what the mistake '{name}' gives.").format(tau=tau, name=tr(name)),
                                                   advice], name)  # fmt: skip
         k = int(np.argmin(right))
         freq, want = _frequencies(draws[k], V), _frequencies(_expected(BLOCKS[k], tau), V)
@@ -395,13 +393,13 @@ def check_sample_characters(fn) -> Feedback:
             "wrong",
             [
                 tr(
-                    "At τ = {tau}, for the rows with logits {value} your function draws the characters with "
-                    "frequencies {value2} over a fine grid of u; softmax(z / τ) gives {value3}."
+                    "At τ = {tau}, for the rows with logits {logits} your function draws the characters with "
+                    "frequencies {yours} over a fine grid of u; softmax(z / τ) gives {expected}."
                 ).format(
                     tau=tau,
-                    value=BLOCKS[k].tolist(),
-                    value2=np.round(freq, 3).tolist(),
-                    value3=np.round(want, 3).tolist(),
+                    logits=BLOCKS[k].tolist(),
+                    yours=np.round(freq, 3).tolist(),
+                    expected=np.round(want, 3).tolist(),
                 ),
             ],
         )
@@ -416,7 +414,9 @@ def check_sample_characters(fn) -> Feedback:
             SAMPLE,
             "wrong",
             [
-                f"At τ = 0: {problem or 'not always the most likely character'}.",
+                tr("At τ = 0: {problem}.").format(problem=problem)
+                if problem
+                else tr("At τ = 0: not always the most likely character."),
                 tr("z / 0 is not a number: treat τ = 0 apart, as the limit τ → 0, the argmax of z."),
             ],  # fmt: skip
             TAU_ZERO,
@@ -437,7 +437,7 @@ def check_sample_characters(fn) -> Feedback:
                     "block of rows has logits near 1000 the other rows come out wrong. Subtracting the whole "
                     "batch's largest logit puts their exponents below −745, where exp gives exactly 0 (then 0 "
                     "/ 0)."
-                ).format(global_shift=GLOBAL_SHIFT),
+                ).format(global_shift=tr(GLOBAL_SHIFT)),
                 tr("Shift each row by its own maximum: z - z.max(axis=1, keepdims=True)."),
             ],
             GLOBAL_SHIFT,

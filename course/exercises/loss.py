@@ -34,7 +34,7 @@ EXERCISE = "weighted_loss_and_grad"
 
 # Mistake names, shared by the loss and the gradient so one bug gets one name.
 SIGN = N_("sign flipped (y − ŷ)")
-MISSING_HALF = "missing ½"
+MISSING_HALF = N_("missing ½")
 MEAN = N_("mean instead of sum")
 LAST_STEP = N_("only the last step")
 WRONG_SHAPE = N_("wrong shape")

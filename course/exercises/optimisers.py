@@ -32,7 +32,7 @@ EPS_INSIDE = N_("ε inside the square root")
 EPS_BEFORE = N_("ε added before correcting v")
 T_FROM_0 = N_("t counted from 0")
 SWAPPED = N_("β1 and β2 swapped")
-V_OF_G = "v averages g, not g²"
+V_OF_G = N_("v averages g, not g²")
 WEIGHTS = N_("β and 1 − β exchanged")
 UPHILL = N_("step uphill (+ instead of −)")
 STALE = N_("state not updated")
@@ -41,8 +41,8 @@ OLD_STATE = N_("the step uses the old m and v")
 T_PLUS_1 = N_("t + 1 in the corrections")
 MULTIPLIED = N_("multiplied by the correction instead of divided")
 EPS_SQUARED = N_("√(v̂ + ε²) instead of √v̂ + ε")
-AMSGRAD = "AMSGrad's max(v, v_new)"
-ABS_G = "v averages |g|, not g²"
+AMSGRAD = N_("AMSGrad's max(v, v_new)")
+ABS_G = N_("v averages |g|, not g²")
 
 
 def cases():

@@ -171,7 +171,10 @@ def check_output_layer_backward(fn) -> Feedback:
     if not_written:
         return not_written
     if not isinstance(result, (tuple, list)) or len(result) != 3:
-        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else f"a single {type(result).__name__}"
+        if isinstance(result, (tuple, list)):
+            got = tr("{n:d} values").format(n=len(result))
+        else:
+            got = tr("a single {type}").format(type=type(result).__name__)
         return Feedback(
             EXERCISE, "wrong", [tr("return three values, `return dh, dW_hy, db_y`; got {got}.").format(got=got)]
         )

@@ -22,7 +22,7 @@ import numpy as np
 from rnn_lib.losses import softmax_cross_entropy
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner, split_pair
+from ._feedback import Feedback, combine, diagnose, guarded, has_nan_or_inf, run_learner, split_pair
 
 EXERCISE = "softmax_cross_entropy"
 
@@ -85,8 +85,7 @@ def _run(fn, logits, targets):
 
 def _not_finite(value) -> bool:
     """True when the answer is made of real numbers, some of them NaN or inf (other faults: diagnose names them)."""
-    _, problem = as_real_array(value)
-    return problem is not None and "NaN or inf" in problem
+    return has_nan_or_inf(value)
 
 
 def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:

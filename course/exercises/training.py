@@ -182,7 +182,10 @@ MISTAKES = tuple(ADVICE)
 def _read(exercise, result):
     """(theta as float arrays, losses as a float array, diverged as a bool), or (None, Feedback) saying what is off."""
     if not isinstance(result, (tuple, list)) or len(result) != 3:
-        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else f"a single {type(result).__name__}"
+        if isinstance(result, (tuple, list)):
+            got = tr("{n:d} values").format(n=len(result))
+        else:
+            got = tr("a single {type}").format(type=type(result).__name__)
         return None, Feedback(
             exercise, "wrong", [tr("return three values, `return theta, losses, diverged`; got {got}.").format(got=got)]
         )
@@ -198,7 +201,7 @@ def _read(exercise, result):
         return None, Feedback(
             exercise,
             "wrong",
-            [tr("theta has no {value}: return all five parameters.").format(value=", ".join(missing))],
+            [tr("theta has no {names}: return all five parameters.").format(names=", ".join(missing))],
         )
     arrays = {}
     for name in PARAM_NAMES:
@@ -242,33 +245,37 @@ def _describe(answer, expected, lr, epochs) -> list:
     msgs = []
     if diverged != diverged_e:
         msgs.append(
-            tr("{run} the run {value}, but diverged = {diverged}.").format(
-                run=run, value="diverges" if diverged_e else "converges", diverged=diverged
+            tr("{run} the run {verdict}, but diverged = {diverged}.").format(
+                run=run, verdict=tr("diverges") if diverged_e else tr("converges"), diverged=diverged
             )
         )
     if len(losses) != len(losses_e):
         msgs.append(
-            tr("{run} losses should have {n} entries, L̄(θ_0) … L̄(θ_{value}); yours has {n2}.").format(
-                run=run, n=len(losses_e), value=len(losses_e) - 1, n2=len(losses)
+            tr("{run} losses should have {n} entries, L̄(θ_0) … L̄(θ_{last}); yours has {yours}.").format(
+                run=run, n=len(losses_e), last=len(losses_e) - 1, yours=len(losses)
             )
         )
     else:
         wrong = [k for k in range(len(losses)) if not matches(losses[k : k + 1], np.asarray(losses_e[k : k + 1]))]
         if wrong:
             k = wrong[0]
-            msgs.append(
-                tr(
-                    "{run} losses[{k}] (the loss after {k} update{value}) is {value2:.6g}, expected {value3:.6g}"
-                ).format(run=run, k=k, value="s" if k != 1 else "", value2=losses[k], value3=losses_e[k])
-                + (tr(" (losses[0] is the loss before any update).") if k == 0 else ".")
-            )
+            if k == 0:
+                said = tr(
+                    "{run} losses[{k}] (the loss after {k} updates) is {yours:.6g}, expected {expected:.6g} "
+                    "(losses[0] is the loss before any update)."
+                )
+            elif k == 1:
+                said = tr("{run} losses[{k}] (the loss after {k} update) is {yours:.6g}, expected {expected:.6g}.")
+            else:
+                said = tr("{run} losses[{k}] (the loss after {k} updates) is {yours:.6g}, expected {expected:.6g}.")
+            msgs.append(said.format(run=run, k=k, yours=losses[k], expected=losses_e[k]))
     bad = [
         name
         for name in PARAM_NAMES
         if theta[name].shape != theta_e[name].shape or not matches(theta[name], theta_e[name])
     ]
     if bad:
-        msgs.append(tr("{run} the returned {value} differ from the right θ.").format(run=run, value=", ".join(bad)))
+        msgs.append(tr("{run} the returned {names} differ from the right θ.").format(run=run, names=", ".join(bad)))
     return msgs
 
 
@@ -316,9 +323,9 @@ def check_train_gd(fn) -> Feedback:
                 "wrong",
                 [
                     tr(
-                        "Your function changed the caller's {value} (an update in place: p -= ..., or theta = "
+                        "Your function changed the caller's {names} (an update in place: p -= ..., or theta = "
                         "params followed by theta[name][...] = ...)."
-                    ).format(value=", ".join(changed)),
+                    ).format(names=", ".join(changed)),
                     tr(
                         "The contract: leave params untouched and build new arrays, theta[name] = theta[name] - lr "
                         "* g, starting from a copy. Then the caller keeps θ_0, and the loop can keep θ_{k−1} to "
@@ -337,25 +344,28 @@ def check_train_gd(fn) -> Feedback:
             EXERCISE,
             "correct",
             [
-                tr("lr = {value}: {value2} updates, the loss falls from {value3:.3f} to {value4:.3f}.").format(
-                    value=STABLE[0], value2=STABLE[1], value3=expected[0][1][0], value4=expected[0][1][-1]
+                tr("lr = {lr}: {epochs} updates, the loss falls from {first:.3f} to {last:.3f}.").format(
+                    lr=STABLE[0], epochs=STABLE[1], first=expected[0][1][0], last=expected[0][1][-1]
                 ),
                 tr(
-                    "lr = {value}: the loss of θ_{n} passed {blowup:g} × {value2:.3f}; stopped, returned "
-                    "θ_{value3} and the losses of θ_0 … θ_{value3}."
+                    "lr = {lr}: the loss of θ_{n} passed {blowup:g} × {first:.3f}; stopped, returned "
+                    "θ_{last} and the losses of θ_0 … θ_{last}."
                 ).format(
-                    value=UNSTABLE[0],
+                    lr=UNSTABLE[0],
                     n=len(expected[1][1]),
                     blowup=BLOWUP,
-                    value2=expected[1][1][0],
-                    value3=len(expected[1][1]) - 1,
+                    first=expected[1][1][0],
+                    last=len(expected[1][1]) - 1,
                 ),
             ],
         )
     for m in MISTAKES:
         if all(_same(a, e) for a, e in zip(answers, planted[m])):
             return Feedback(
-                EXERCISE, "wrong", [tr("This is exactly what the mistake '{m}' gives.").format(m=m), ADVICE[m]], m
+                EXERCISE,
+                "wrong",
+                [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(m)), ADVICE[m]],
+                m,
             )
     msgs = []
     for answer, right, (lr, epochs) in zip(answers, expected, runs):

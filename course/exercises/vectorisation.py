@@ -107,7 +107,7 @@ def check_weight_grads_from_deltas(fn) -> Feedback:
             return Feedback(
                 EXERCISE,
                 "wrong",
-                [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=mistake), advice],
+                [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(mistake)), advice],
                 mistake,
             )
     # Otherwise, the first gradient that is off, with diagnose's explanation (shape, transpose, sign, …).
