@@ -259,16 +259,21 @@ def _describe(answer, expected, lr, epochs) -> list:
         wrong = [k for k in range(len(losses)) if not matches(losses[k : k + 1], np.asarray(losses_e[k : k + 1]))]
         if wrong:
             k = wrong[0]
+            values = {"run": run, "k": k, "yours": losses[k], "expected": losses_e[k]}
             if k == 0:
                 said = tr(
                     "{run} losses[{k}] (the loss after {k} updates) is {yours:.6g}, expected {expected:.6g} "
                     "(losses[0] is the loss before any update)."
-                )
+                ).format(**values)
             elif k == 1:
-                said = tr("{run} losses[{k}] (the loss after {k} update) is {yours:.6g}, expected {expected:.6g}.")
+                said = tr(
+                    "{run} losses[{k}] (the loss after {k} update) is {yours:.6g}, expected {expected:.6g}."
+                ).format(**values)
             else:
-                said = tr("{run} losses[{k}] (the loss after {k} updates) is {yours:.6g}, expected {expected:.6g}.")
-            msgs.append(said.format(run=run, k=k, yours=losses[k], expected=losses_e[k]))
+                said = tr(
+                    "{run} losses[{k}] (the loss after {k} updates) is {yours:.6g}, expected {expected:.6g}."
+                ).format(**values)
+            msgs.append(said)
     bad = [
         name
         for name in PARAM_NAMES
