@@ -210,8 +210,7 @@ _NUMBER = r"[-+]?(?:inf|nan|[0-9][0-9,]*(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?%?)"
 
 @functools.cache
 def _templates(lang: str) -> list:
-    """(regex, translation) for every translated message with placeholders, the most specific (longest literal
-    text) first."""
+    """(length of the literal text, regex, translation) for every translated template with placeholders."""
     found = []
     for msgid, (msgstr, formatted) in translations(lang).items():
         if not formatted:
@@ -231,35 +230,49 @@ def _templates(lang: str) -> list:
             seen.add(name)
         if literal:
             found.append((literal, re.compile(pattern + r"\Z", re.S), msgstr))
-    found.sort(key=lambda item: -item[0])
-    return [(regex, msgstr) for _, regex, msgstr in found]
+    return found
 
 
-def translate_line(text: str, lang: str, depth: int = 0) -> str | None:
+def translate_line(text: str, lang: str) -> str | None:
     """One logical line (no indentation) in ``lang``, or None when it is not a message of the catalogue.
 
     A placeholder's value is translated when it is a message itself (a mistake's name, "your result", a nested
-    sentence), as the checker translates it; anything else (code, numbers, numpy's words) is kept.
+    sentence), as the checker translates it; anything else (code, numbers, numpy's words) is kept.  When several
+    templates match, the reading that leaves the least text untranslated wins (then the most specific template).
     """
+    found = _translate(text, lang, 0)
+    return None if found is None else found[0]
+
+
+def _translate(text: str, lang: str, depth: int):
+    """(translation, characters of placeholder values kept untranslated), or None."""
     table = translations(lang)
     if text in table:
         translated, formatted = table[text]
-        return translated.replace("{{", "{").replace("}}", "}") if formatted else translated
+        return (translated.replace("{{", "{").replace("}}", "}") if formatted else translated), 0
     if depth > 4:
         return None
-    for regex, msgstr in _templates(lang):
+    best = None
+    for literal, regex, msgstr in _templates(lang):
         match = regex.match(text)
         if match is None:
             continue
-        values = match.groupdict()
-        out = []
-        for literal, name, _, _ in fields(msgstr):
-            out.append(literal)
-            if name is not None:
-                value = values[name]
-                out.append(translate_line(value, lang, depth + 1) or value if value else value)
-        return "".join(out)
-    return None
+        values, kept, out = match.groupdict(), 0, []
+        for piece, name, _, _ in fields(msgstr):
+            out.append(piece)
+            if name is None:
+                continue
+            value = values[name]
+            inner = _translate(value, lang, depth + 1) if value else None
+            if inner is None:
+                out.append(value)
+                kept += len(value)
+            else:
+                out.append(inner[0])
+                kept += inner[1]
+        if best is None or (kept, -literal) < (best[1], -best[2]):
+            best = ("".join(out), kept, literal)
+    return None if best is None else best[:2]
 
 
 def _unwrapped(lines: list, width: int) -> str | None:

@@ -61,6 +61,7 @@ import grade_scan  # noqa: E402
 import nbgrader_cells  # noqa: E402
 
 import course.exercises  # noqa: E402
+from course.i18n import language, tr  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -290,18 +291,20 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, seconds: float
     mine = [e for e in entries if e.get("ex") == ex.test_id]
     undefined = next((e for e in mine if "undefined" in e), None)
     if undefined is not None:
-        text = (
-            f"✗ {ex.name}: not graded.\n  When the checker ran, `{ex.name}` could not be found: "
-            f"{str(undefined['undefined'])[:300]}.\n  Run your solution cell without errors (it defines the function)."
-        )
+        text = tr(
+            "✗ {name}: not graded.\n  When the checker ran, `{name}` could not be found: {error}.\n  Run your "
+            "solution cell without errors (it defines the function)."
+        ).format(name=ex.name, error=str(undefined["undefined"])[:300])
         return 0, text, []
     if not mine:
-        why = {
-            "timed out": f"the notebook's time ({seconds:g} s) ran out before this checker ran",
-            "failed": "the run stopped (a crash, os._exit, the memory limit) before this checker ran",
-        }.get(outcome, "its checker cell did not run to the point of calling your function")
+        if outcome == "timed out":
+            why = tr("the notebook's time ({seconds:g} s) ran out before this checker ran").format(seconds=seconds)
+        elif outcome == "failed":
+            why = tr("the run stopped (a crash, os._exit, the memory limit) before this checker ran")
+        else:
+            why = tr("its checker cell did not run to the point of calling your function")
         flags = [] if outcome != "finished" else [f"no record of {ex.name} (its checker cell failed)"]
-        return 0, f"✗ {ex.name}: not graded: {why}.", flags
+        return 0, tr("✗ {name}: not graded: {why}.").format(name=ex.name, why=why), flags
     checker = getattr(importlib.import_module(module), ex.test_id)
     replay = grade_record.Replay(
         ex.test_id, entries, feedback_module.TIME_LIMIT, getattr(feedback_module, "_TimeUp", None)
@@ -317,17 +320,17 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, seconds: float
     except BaseException as err:  # noqa: BLE001 - a checker must never stop the class's grading
         return (
             0,
-            f"✗ {ex.name}: the checker failed on this answer ({type(err).__name__}).",
+            tr("✗ {name}: the checker failed on this answer ({error}).").format(name=ex.name, error=type(err).__name__),
             [f"checker error on {ex.name}"],
         )
     flags = []
     unfinished = any("value" not in call and "raised" not in call for call in replay.calls.values())
     if replay.hung and outcome == "timed out" and unfinished:
-        text = (
-            f"✗ {ex.name}: stopped.\n  Your function was still running when the notebook's time "
-            f"({seconds:g} s) ran out: it ignored the checker's own {feedback_module.TIME_LIMIT:g} s "
-            "limit, or converting what it returned to an array never ended. Look for a loop that never ends."
-        )
+        text = tr(
+            "✗ {name}: stopped.\n  Your function was still running when the notebook's time ({seconds:g} s) ran "
+            "out: it ignored the checker's own {limit:g} s limit, or converting what it returned to an array never "
+            "ended. Look for a loop that never ends."
+        ).format(name=ex.name, seconds=seconds, limit=feedback_module.TIME_LIMIT)
         passed = False
     if replay.hung:
         flags.append(f"{ex.name} stopped: ran past the time limit")
@@ -593,6 +596,7 @@ def main(argv=None) -> int:
     parser.add_argument("--unsafe-no-sandbox", action="store_true", help="run learners' code with your rights")
     args = parser.parse_args(argv)
     try:
+        language()  # COURSE_LANG=zh: the feedback in Chinese (the verdicts never depend on it); a typo stops here
         limits = grade_sandbox.Limits(args.notebook_seconds, args.learner_seconds, int(args.memory_mb * 2**20))
         results = grade(args.submissions, args.out_dir, limits, sandboxed=not args.unsafe_no_sandbox)
     except (ValueError, RuntimeError) as err:

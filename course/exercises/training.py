@@ -85,13 +85,7 @@ ADVICE = {
             "epochs."
         )
     ),
-    NO_CHECK: (
-        tr(
-            "With the large step the loss exploded and your loop went on. Before each update, stop if "
-            "the loss is not finite or above {blowup:g} × losses[0]: return the previous parameters, "
-            "the losses so far, and True."
-        ).format(blowup=BLOWUP)
-    ),
+    NO_CHECK: None,  # its advice names BLOWUP: see advice()
     KEPT_BAD_STEP: (
         N_(
             "You stopped at the right time but returned the parameters whose loss failed the test. "
@@ -104,14 +98,25 @@ ADVICE = {
             "appending, so losses ends with the loss of the returned parameters."
         )
     ),
-    FIRST_RISE: (
-        tr(
+    FIRST_RISE: None,  # its advice names BLOWUP: see advice()
+    FORGOT_B_Y: N_("Every one of the five parameters takes a step: update all of rnn_lib.PARAM_NAMES."),
+}
+
+
+def advice(mistake: str) -> str:
+    """What to do about a known mistake, in the learner's language (two name the divergence rule's BLOWUP)."""
+    if mistake == NO_CHECK:
+        return tr(
+            "With the large step the loss exploded and your loop went on. Before each update, stop if "
+            "the loss is not finite or above {blowup:g} × losses[0]: return the previous parameters, "
+            "the losses so far, and True."
+        ).format(blowup=BLOWUP)
+    if mistake == FIRST_RISE:
+        return tr(
             "A loss can rise for a step and recover (here it does). The rule is a blow-up: stop only "
             "when the loss is not finite or above {blowup:g} × losses[0], the loss you started from."
         ).format(blowup=BLOWUP)
-    ),
-    FORGOT_B_Y: N_("Every one of the five parameters takes a step: update all of rnn_lib.PARAM_NAMES."),
-}
+    return tr(ADVICE[mistake])
 
 
 def _problem():
@@ -310,7 +315,7 @@ def check_train_gd(fn) -> Feedback:
             return Feedback(
                 EXERCISE,
                 "wrong",
-                [tr("Your function raised ValueError: {err}").format(err=err), ADVICE[NO_CHECK]],
+                [tr("Your function raised ValueError: {err}").format(err=err), advice(NO_CHECK)],
                 NO_CHECK,
             )
         return None
@@ -369,7 +374,7 @@ def check_train_gd(fn) -> Feedback:
             return Feedback(
                 EXERCISE,
                 "wrong",
-                [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(m)), ADVICE[m]],
+                [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(m)), advice(m)],
                 m,
             )
     msgs = []
