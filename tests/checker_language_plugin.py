@@ -38,7 +38,12 @@ def _both(qualname: str, check, path: str):
         en, en_seen = _in("en", check, args, kwargs)
         _, zh_seen = _in("zh", check, args, kwargs)
         if en_seen is not None:
-            line = {"checker": qualname, "test": os.environ.get("PYTEST_CURRENT_TEST", ""), "en": en_seen, "zh": zh_seen}
+            line = {
+                "checker": qualname,
+                "test": os.environ.get("PYTEST_CURRENT_TEST", ""),
+                "en": en_seen,
+                "zh": zh_seen,
+            }
             with open(path, "a", encoding="utf-8") as f:
                 f.write(json.dumps(line, ensure_ascii=False) + "\n")
         if isinstance(en, Exception):
