@@ -30,7 +30,8 @@ OUT_DIR (the sandbox never sees it) receives:
     feedback/LEARNER/    the graded notebooks as HTML pages (outputs sanitised; each checker cell shows the
                          verdict given here)
 
-Every submission is checked before anything runs.  Needs bubblewrap and prlimit (Linux); without them it refuses
+With COURSE_LANG=zh the checkers' words (feedback/LEARNER.md, the pages) are Chinese; the points never depend on
+the language (tests/test_checker_language.py).  Every submission is checked before anything runs.  Needs bubblewrap and prlimit (Linux); without them it refuses
 to run unless --unsafe-no-sandbox is given (then the learners' code runs with your rights; the verdicts are
 still given outside the kernel).
 """
