@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, has_nan_or_inf, run_learner
 
 EXERCISE = "adam_step"
 LR, BETA1, BETA2, EPS = 0.1, 0.8, 0.95, 1e-3  # ε large, β1 ≠ β2 and far from 1: every slip changes the numbers
@@ -145,7 +145,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
         return Feedback(EXERCISE, "wrong", [tr("Return three arrays: `return p_new, m_new, v_new`.")])
     right = _reference(p, g, m, v, t)
     p_new, problem = as_real_array(result[0])
-    if problem is not None and "NaN" in problem:  # other problems (complex, text, …): diagnose below says so
+    if problem is not None and has_nan_or_inf(result[0]):  # other problems (complex, text, …): diagnose says so
         v_new, _ = as_real_array(result[2])
         if v_new is not None and bool(np.any(v_new < 0)):
             return Feedback(
