@@ -197,6 +197,34 @@ def test_a_message_is_a_literal_never_an_f_string():
     assert not bad
 
 
+def test_no_message_is_translated_at_import():
+    """tr() outside a function would fix the language when the module is imported: N_ there, tr where shown."""
+    found = []
+    for path in checker_messages.source_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.Lambda)) for n in ast.walk(f)}
+        found += [f"{path.name}:{n.lineno}" for n in ast.walk(tree)
+                  if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "tr" and id(n) not in inside]  # fmt: skip
+    assert not found
+
+
+def test_the_draft_wrap_turns_f_strings_into_templates_and_names_into_marks(tmp_path):
+    source = tmp_path / "new_checker.py"
+    source.write_text(
+        "from __future__ import annotations\n\n"
+        'OFF_BY_ONE = "index off by one"\n\n\n'
+        "def message(name, n):\n"
+        '    return f"{name} has {n:d} rows, one too many."\n',
+        encoding="utf-8",
+    )
+    assert checker_messages.wrap_file(source) == 2
+    text = source.read_text(encoding="utf-8")
+    assert 'OFF_BY_ONE = N_("index off by one")' in text
+    assert 'tr("{name} has {n:d} rows, one too many.").format(name=name, n=n)' in text
+    found = {(msgid, formatted) for _, msgid, _, formatted in checker_messages.extract_file(source)}
+    assert found == {("index off by one", False), ("{name} has {n:d} rows, one too many.", True)}
+
+
 def test_an_english_edit_makes_the_old_translation_fuzzy():
     old = polib.POFile()
     old.append(

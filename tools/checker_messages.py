@@ -48,8 +48,11 @@ def source_files() -> list[Path]:
 
 
 def module_name(path: Path) -> str:
-    rel = path.resolve().relative_to(ROOT).with_suffix("")
-    return ".".join(rel.parts)
+    """course/exercises/loss.py → course.exercises.loss (a file outside the repository: its stem)."""
+    path = path.resolve()
+    if ROOT not in path.parents:
+        return path.stem
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
 
 
 def extract_file(path: Path) -> list[tuple[str, str, int, bool]]:
@@ -314,7 +317,7 @@ def wrap_file(path: Path) -> int:
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
-    edits = []
+    edits, warnings = [], []
     for node in ast.walk(tree):
         if id(node) in docstrings or skip(node):
             continue
@@ -326,6 +329,8 @@ def wrap_file(path: Path) -> int:
             if made is None or not _is_prose(literal_text):
                 continue
             template, values = made
+            if values and marker(node) == "N_":  # formatted at import, in whatever language was set then
+                warnings.append(f"{path}:{node.lineno}: an f-string outside a function; format it where it is shown")
             args = ", ".join(f"{name}={expr}" for name, expr in values)
             new = f"tr({_literal(template)})" + (f".format({args})" if values else "")
         else:
@@ -342,6 +347,8 @@ def wrap_file(path: Path) -> int:
         line = "from course.i18n import N_, tr\n" if package == "course." else f"from {package}i18n import N_, tr\n"
         text = re.sub(r"^(from __future__ import annotations\n)", r"\1\n" + line, text, count=1, flags=re.M)
     path.write_text(text, encoding="utf-8")
+    for warning in warnings:
+        print(warning)
     return len(edits)
 
 
