@@ -9,7 +9,9 @@ How a message is written (course/exercises/*.py, course/environment.py, tools/gr
 - a sentence the learner reads is an English template inside ``tr(...)``, its values as named placeholders:
   ``tr("{name} has shape {shape}, expected {expected}.").format(name=name, shape=shape, expected=expected)``.
   Numbers are formatted by the template (``{err:.1e}``), so both languages show the same digits.  Two placeholders
-  never touch (a literal character between them), so a printed line can be read back into its values.
+  never touch (a literal character between them), so a printed line can be read back into its values.  A template
+  is formatted where it is looked up, ``tr("...").format(...)`` in one expression: that is how the extraction tells
+  a template (its braces are placeholders) from a plain message (its braces are maths, h_{t−1}).
 - a text defined before it is shown (a known mistake's name, an advice in a module-level table) is marked
   ``N_("...")``, which returns it unchanged; it is translated where it is shown (``diagnose``, ``Feedback.text``
   and the checkers call ``tr`` on it).  A mistake's name stays English in ``Feedback.mistake``: the verdict
@@ -23,12 +25,16 @@ makes the old translation fuzzy, and tests/test_checker_language.py fails until 
 checker module (notebooks 20-22: course/exercises/deep.py, encoder_decoder.py, attention.py) is wrapped with
 
     python tools/checker_messages.py wrap course/exercises/deep.py    # draft: f-strings → tr(...).format(...)
-    (review the draft: mistake names N_, a placeholder that is a message tr(...), no two placeholders touching)
+    ruff check --fix course/exercises/deep.py && ruff format course/exercises/deep.py
+    (review the draft: mistake names N_, a placeholder that is a message tr(...), no two placeholders touching,
+    no check of a message's words, e.g. `"NaN" in problem`: ask the numbers, _feedback.has_nan_or_inf)
     python tools/checker_messages.py update                           # new messages into course.po, untranslated
     (translate them in course.po, following locale/zh_CN/TERMINOLOGY.md)
     python tools/checker_messages.py check                            # placeholders, formulas and code copied
 
-and its module added to ``SOURCES`` there if it is not under course/exercises/.
+and its module added to ``SOURCES`` there if it is not under course/exercises/.  tests/test_checker_language.py
+then runs the module's own tests (tests/test_exercises_*.py) in both languages: each checker needs a test there
+that feeds it a named mistake.
 
 :func:`translate_output` turns what a checker printed in English (a stored cell output, wrapped) into what it
 prints under COURSE_LANG=zh, by matching each line against the catalogue's templates: the Chinese edition's
