@@ -284,6 +284,15 @@ def _translate(text: str, lang: str, depth: int):
     return None if best is None else best[:2]
 
 
+def _literal_length(text: str, lang: str) -> int:
+    """How much of ``text`` is the catalogue's own words: the whole of an exact message, else the literal part of the
+    longest template it matches."""
+    if text in translations(lang):
+        return len(text)
+    lengths = [literal for literal, regex, _ in _templates(lang) if regex.match(text)]
+    return max(lengths, default=0)
+
+
 def _unwrapped(lines: list, width: int) -> str | None:
     """The logical line that wrapping (English) turned into ``lines``, or None if they are not one wrapped line."""
     indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" "))]
@@ -294,12 +303,29 @@ def _unwrapped(lines: list, width: int) -> str | None:
     return logical if wrap(logical, width, "en") == "\n".join(lines) else None
 
 
+# A checker's output: a head line, "✓ rnn_step: correct." (✓ ✗ … ↻, the exercise, a colon), and the lines indented
+# under it; or one sentence of its own at least this long (usable()'s "This cell uses your ..."), never a short one.
+_HEAD = re.compile(r"[✓✗…↻] [^\s:]+:")
+_STANDALONE = 40
+
+
+def _in_feedback(lines: list) -> list:
+    """For each physical line, whether it belongs to a checker's feedback: a head line or a line indented under one."""
+    inside, within = [], False
+    for line in lines:
+        within = bool(_HEAD.match(line)) or (within and line.startswith(" "))
+        inside.append(within)
+    return inside
+
+
 def translate_output(text: str, lang: str, width: int = WIDTH) -> str:
     """What a checker printed in English (wrapped for the screen), as it prints it in ``lang``.
 
     Each group of physical lines that is one wrapped logical line and one message of the catalogue becomes that
-    message's translation, wrapped for ``lang``; a line that is no message (a notebook's own print) stays as it
-    is.  English returns ``text`` unchanged.
+    message's translation, wrapped for ``lang``, inside a checker's feedback (its head line, "✗ rnn_step: not yet
+    right.", and the lines indented under it) or when it is a whole long sentence of the catalogue (usable()'s);
+    anything else (a notebook's own print, "h_t:", "3 values") stays as it is, so any cell's output can be passed.
+    English returns ``text`` unchanged.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
@@ -307,7 +333,7 @@ def translate_output(text: str, lang: str, width: int = WIDTH) -> str:
         return text
     end = "\n" if text.endswith("\n") else ""
     lines = text[: len(text) - len(end)].split("\n")
-    n = len(lines)
+    n, inside = len(lines), _in_feedback(lines)
     # best[i]: (lines left untranslated, output lines) for lines[i:], found right to left
     best: list = [None] * n + [(0, [])]
     for i in range(n - 1, -1, -1):
@@ -318,6 +344,8 @@ def translate_output(text: str, lang: str, width: int = WIDTH) -> str:
                 continue
             body = logical.lstrip(" ")
             translated = translate_line(body, lang) if body else None
+            if translated is not None and not inside[i] and _literal_length(body, lang) < _STANDALONE:
+                translated = None  # a short text outside any feedback is a notebook's, not a checker's
             if translated is not None and best[j][0] < choice[0]:
                 indent = logical[: len(logical) - len(body)]
                 choice = (best[j][0], [wrap(indent + translated, width, lang), *best[j][1]])

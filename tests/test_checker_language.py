@@ -329,6 +329,26 @@ def test_every_stored_checker_output_translates_fully(path):
         assert not untranslated(zh), (text, zh)
 
 
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_every_other_stored_output_is_left_as_it_is_unless_a_checker_printed_it(path):
+    """The Chinese edition passes every output through translate_output: a notebook's own prints must come out as
+    they went in (they print the same under COURSE_LANG=zh), a checker's feedback shown anywhere fully translated."""
+    nb = read(path)
+    checkers = {test for _, test, _, _ in nbgrader_cells.exercises(nb)}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or i in checkers:
+            continue
+        for out in cell.get("outputs", []):
+            for text in (out.get("text"), out.get("data", {}).get("text/plain")):
+                if not isinstance(text, str):
+                    continue
+                zh = i18n.translate_output(text, "zh")
+                if any(re.match(r"[✓✗…↻] [^\s:]+:", line) for line in text.split("\n")):
+                    assert not untranslated(zh), (i, text, zh)
+                else:
+                    assert zh == text, (i, text, zh)
+
+
 SAMPLE = ["02_loss_and_output_gradient", "16_softmax_and_cross_entropy"]  # quick notebooks, checkers that combine
 
 
