@@ -325,7 +325,8 @@ def translate_output(text: str, lang: str, width: int = WIDTH) -> str:
     message's translation, wrapped for ``lang``, inside a checker's feedback (its head line, "✗ rnn_step: not yet
     right.", and the lines indented under it) or when it is a whole long sentence of the catalogue (usable()'s);
     anything else (a notebook's own print, "h_t:", "3 values") stays as it is, so any cell's output can be passed.
-    English returns ``text`` unchanged.
+    A line longer than ``width`` was printed without wrapping (tools/grade.py's own verdicts): its translation is
+    not wrapped either.  English returns ``text`` unchanged.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
@@ -339,7 +340,9 @@ def translate_output(text: str, lang: str, width: int = WIDTH) -> str:
     for i in range(n - 1, -1, -1):
         choice = (best[i + 1][0] + 1, [lines[i], *best[i + 1][1]])  # line i kept as it is
         for j in range(i + 1, min(n, i + 40) + 1):
-            logical = _unwrapped(lines[i:j], width)
+            logical, rewrap = _unwrapped(lines[i:j], width), True
+            if logical is None and j == i + 1 and display_width(lines[i]) > width:
+                logical, rewrap = lines[i], False  # a line longer than the width was printed unwrapped: kept so
             if logical is None:
                 continue
             body = logical.lstrip(" ")
@@ -348,6 +351,7 @@ def translate_output(text: str, lang: str, width: int = WIDTH) -> str:
                 translated = None  # a short text outside any feedback is a notebook's, not a checker's
             if translated is not None and best[j][0] < choice[0]:
                 indent = logical[: len(logical) - len(body)]
-                choice = (best[j][0], [wrap(indent + translated, width, lang), *best[j][1]])
+                shown = wrap(indent + translated, width, lang) if rewrap else indent + translated
+                choice = (best[j][0], [shown, *best[j][1]])
         best[i] = choice
     return "\n".join(best[0][1]) + end

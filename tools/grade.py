@@ -30,8 +30,7 @@ OUT_DIR (the sandbox never sees it) receives:
     feedback/LEARNER/    the graded notebooks as HTML pages (outputs sanitised; each checker cell shows the
                          verdict given here)
 
-With COURSE_LANG=zh the checkers' words (feedback/LEARNER.md, the pages) are Chinese; the points never depend on
-the language (tests/test_checker_language.py).  Every submission is checked before anything runs.  Needs bubblewrap and prlimit (Linux); without them it refuses
+Every submission is checked before anything runs.  Needs bubblewrap and prlimit (Linux); without them it refuses
 to run unless --unsafe-no-sandbox is given (then the learners' code runs with your rights; the verdicts are
 still given outside the kernel).
 """
@@ -62,7 +61,7 @@ import grade_scan  # noqa: E402
 import nbgrader_cells  # noqa: E402
 
 import course.exercises  # noqa: E402
-from course.i18n import language, tr  # noqa: E402
+from course.i18n import tr  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -292,10 +291,16 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, seconds: float
     mine = [e for e in entries if e.get("ex") == ex.test_id]
     undefined = next((e for e in mine if "undefined" in e), None)
     if undefined is not None:
-        text = tr(
-            "✗ {name}: not graded.\n  When the checker ran, `{name}` could not be found: {error}.\n  Run your "
-            "solution cell without errors (it defines the function)."
-        ).format(name=ex.name, error=str(undefined["undefined"])[:300])
+        # one message per line, as a checker's feedback: translate_output can translate it line by line
+        text = "\n  ".join(
+            [
+                tr("✗ {name}: not graded.").format(name=ex.name),
+                tr("When the checker ran, `{name}` could not be found: {error}.").format(
+                    name=ex.name, error=str(undefined["undefined"])[:300]
+                ),
+                tr("Run your solution cell without errors (it defines the function)."),
+            ]
+        )
         return 0, text, []
     if not mine:
         if outcome == "timed out":
@@ -327,11 +332,16 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, seconds: float
     flags = []
     unfinished = any("value" not in call and "raised" not in call for call in replay.calls.values())
     if replay.hung and outcome == "timed out" and unfinished:
-        text = tr(
-            "✗ {name}: stopped.\n  Your function was still running when the notebook's time ({seconds:g} s) ran "
-            "out: it ignored the checker's own {limit:g} s limit, or converting what it returned to an array never "
-            "ended. Look for a loop that never ends."
-        ).format(name=ex.name, seconds=seconds, limit=feedback_module.TIME_LIMIT)
+        text = "\n  ".join(
+            [
+                tr("✗ {name}: stopped.").format(name=ex.name),
+                tr(
+                    "Your function was still running when the notebook's time ({seconds:g} s) ran out: it ignored "
+                    "the checker's own {limit:g} s limit, or converting what it returned to an array never ended. "
+                    "Look for a loop that never ends."
+                ).format(seconds=seconds, limit=feedback_module.TIME_LIMIT),
+            ]
+        )
         passed = False
     if replay.hung:
         flags.append(f"{ex.name} stopped: ran past the time limit")
@@ -597,7 +607,6 @@ def main(argv=None) -> int:
     parser.add_argument("--unsafe-no-sandbox", action="store_true", help="run learners' code with your rights")
     args = parser.parse_args(argv)
     try:
-        language()  # COURSE_LANG=zh: the feedback in Chinese (the verdicts never depend on it); a typo stops here
         limits = grade_sandbox.Limits(args.notebook_seconds, args.learner_seconds, int(args.memory_mb * 2**20))
         results = grade(args.submissions, args.out_dir, limits, sandboxed=not args.unsafe_no_sandbox)
     except (ValueError, RuntimeError) as err:

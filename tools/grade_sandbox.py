@@ -99,9 +99,6 @@ def environment(work: Path) -> dict:
         "JUPYTER_RUNTIME_DIR": str(work / ".jupyter-runtime"),
         "IPYTHONDIR": str(work / ".ipython"),
         "MPLCONFIGDIR": str(work / ".matplotlib"),
-        # the learner's own outputs in the feedback pages in the lecturer's language (grade.py checked the value;
-        # the verdicts are given outside the sandbox, whatever the kernel's language)
-        "COURSE_LANG": os.environ.get("COURSE_LANG", "en").strip() or "en",
     }
 
 
