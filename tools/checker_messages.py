@@ -93,7 +93,12 @@ def extract() -> list[tuple[str, str, int, str, bool]]:
 
 def merge(wanted, old: polib.POFile | None) -> polib.POFile:
     """The catalogue for ``wanted`` (from :func:`extract`): translations kept where the English is unchanged, fuzzy
-    (with the old English as previous_msgid) where a message of the same module changed (difflib ratio ≥ 0.5)."""
+    (with the old English as previous_msgid) where a message of the same module changed (difflib ratio ≥ 0.5).
+
+    A translated message no source has any more is kept as obsolete (``#~``, gettext's way), and comes back to life
+    when a source has it again: that is how translations written ahead of their module wait for it (the obsolete
+    entries of course.exercises.deep, for notebook 20's checker as ``wrap`` drafts it).
+    """
     po = polib.POFile(wrapwidth=0)
     po.metadata = {
         "Project-Id-Version": "rnn-bptt-course checkers",
@@ -102,13 +107,15 @@ def merge(wanted, old: polib.POFile | None) -> polib.POFile:
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
     }
-    old_entries = [e for e in (old or []) if not e.obsolete]
-    exact = {(e.msgctxt, e.msgid): e for e in old_entries}
+    everything = list(old or [])
+    exact = {(e.msgctxt, e.msgid): e for e in everything if e.obsolete}
+    exact.update({(e.msgctxt, e.msgid): e for e in everything if not e.obsolete})  # a live entry before an obsolete
     wanted_keys = {(m, msgid) for m, msgid, *_ in wanted}
     spare = {}
-    for e in old_entries:
-        if (e.msgctxt, e.msgid) not in wanted_keys and e.msgstr:
+    for e in everything:
+        if not e.obsolete and (e.msgctxt, e.msgid) not in wanted_keys and e.msgstr:
             spare.setdefault(e.msgctxt, []).append(e)
+    lent = set()
     for module, msgid, line, file, formatted in wanted:
         entry = polib.POEntry(msgctxt=module, msgid=msgid, msgstr="")
         entry.occurrences = [(file, str(line))]
@@ -121,9 +128,17 @@ def merge(wanted, old: polib.POFile | None) -> polib.POFile:
             best = max(spare[module], key=lambda e: difflib.SequenceMatcher(None, e.msgid, msgid).ratio())
             if difflib.SequenceMatcher(None, best.msgid, msgid).ratio() >= 0.5:
                 spare[module].remove(best)
+                lent.add((best.msgctxt, best.msgid))
                 entry.msgstr, entry.previous_msgid, entry.tcomment = best.msgstr, best.msgid, best.tcomment
                 entry.flags.append("fuzzy")
         po.append(entry)
+    kept = set()
+    for e in everything:
+        key = (e.msgctxt, e.msgid)
+        if e.msgstr and key not in wanted_keys and key not in lent and key not in kept:
+            kept.add(key)
+            po.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
+                                    tcomment=e.tcomment, obsolete=True))  # fmt: skip
     return po
 
 
