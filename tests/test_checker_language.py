@@ -241,6 +241,16 @@ def test_an_english_edit_makes_the_old_translation_fuzzy():
     assert kept.msgstr == "保持原样。" and "fuzzy" not in kept.flags
 
 
+def test_a_translation_no_source_uses_waits_as_obsolete_and_comes_back_with_its_message():
+    old = polib.POFile()
+    old.append(polib.POEntry(msgctxt="m", msgid="Written ahead.", msgstr="提前写好。", obsolete=True))
+    old.append(polib.POEntry(msgctxt="m", msgid="Gone.", msgstr="没了。"))
+    waiting = {e.msgid: e for e in checker_messages.merge([], old)}
+    assert waiting["Written ahead."].obsolete and waiting["Gone."].obsolete
+    back = {e.msgid: e for e in checker_messages.merge([("m", "Written ahead.", 1, "f.py", False)], old)}
+    assert not back["Written ahead."].obsolete and back["Written ahead."].msgstr == "提前写好。"
+
+
 # ---------------------------------------------------------------------------
 # The lookup.
 # ---------------------------------------------------------------------------
