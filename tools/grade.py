@@ -67,6 +67,7 @@ import grade_scan  # noqa: E402
 import nbgrader_cells  # noqa: E402
 
 import course.exercises  # noqa: E402
+from course.i18n import tr  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -296,18 +297,26 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, seconds: float
     mine = [e for e in entries if e.get("ex") == ex.test_id]
     undefined = next((e for e in mine if "undefined" in e), None)
     if undefined is not None:
-        text = (
-            f"✗ {ex.name}: not graded.\n  When the checker ran, `{ex.name}` could not be found: "
-            f"{str(undefined['undefined'])[:300]}.\n  Run your solution cell without errors (it defines the function)."
+        # one message per line, as a checker's feedback: translate_output can translate it line by line
+        text = "\n  ".join(
+            [
+                tr("✗ {name}: not graded.").format(name=ex.name),
+                tr("When the checker ran, `{name}` could not be found: {error}.").format(
+                    name=ex.name, error=str(undefined["undefined"])[:300]
+                ),
+                tr("Run your solution cell without errors (it defines the function)."),
+            ]
         )
         return 0, text, []
     if not mine:
-        why = {
-            "timed out": f"the notebook's time ({seconds:g} s) ran out before this checker ran",
-            "failed": "the run stopped (a crash, os._exit, the memory limit) before this checker ran",
-        }.get(outcome, "its checker cell did not run to the point of calling your function")
+        if outcome == "timed out":
+            why = tr("the notebook's time ({seconds:g} s) ran out before this checker ran").format(seconds=seconds)
+        elif outcome == "failed":
+            why = tr("the run stopped (a crash, os._exit, the memory limit) before this checker ran")
+        else:
+            why = tr("its checker cell did not run to the point of calling your function")
         flags = [] if outcome != "finished" else [f"no record of {ex.name} (its checker cell failed)"]
-        return 0, f"✗ {ex.name}: not graded: {why}.", flags
+        return 0, tr("✗ {name}: not graded: {why}.").format(name=ex.name, why=why), flags
     checker = getattr(importlib.import_module(module), ex.test_id)
     replay = grade_record.Replay(
         ex.test_id, entries, feedback_module.TIME_LIMIT, getattr(feedback_module, "_TimeUp", None)
@@ -323,16 +332,21 @@ def judge(ex: Exercise, entries: list, module: str, outcome: str, seconds: float
     except BaseException as err:  # noqa: BLE001 - a checker must never stop the class's grading
         return (
             0,
-            f"✗ {ex.name}: the checker failed on this answer ({type(err).__name__}).",
+            tr("✗ {name}: the checker failed on this answer ({error}).").format(name=ex.name, error=type(err).__name__),
             [f"checker error on {ex.name}"],
         )
     flags = []
     unfinished = any("value" not in call and "raised" not in call for call in replay.calls.values())
     if replay.hung and outcome == "timed out" and unfinished:
-        text = (
-            f"✗ {ex.name}: stopped.\n  Your function was still running when the notebook's time "
-            f"({seconds:g} s) ran out: it ignored the checker's own {feedback_module.TIME_LIMIT:g} s "
-            "limit, or converting what it returned to an array never ended. Look for a loop that never ends."
+        text = "\n  ".join(
+            [
+                tr("✗ {name}: stopped.").format(name=ex.name),
+                tr(
+                    "Your function was still running when the notebook's time ({seconds:g} s) ran out: it ignored "
+                    "the checker's own {limit:g} s limit, or converting what it returned to an array never ended. "
+                    "Look for a loop that never ends."
+                ).format(seconds=seconds, limit=feedback_module.TIME_LIMIT),
+            ]
         )
         passed = False
     if replay.hung:

@@ -18,7 +18,6 @@ import os
 import re
 import signal
 import sys
-import textwrap
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -29,13 +28,11 @@ import numpy as np
 from rnn_lib.gradcheck import relative_error
 from rnn_lib.parameters import PARAM_NAMES
 
+from ..i18n import N_, WIDTH, tr, wrap
+
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
-SIGN_FLIPPED = "sign flipped"  # the mistake diagnose names when the answer is exactly −(the right one)
+SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
-# Feedback is wrapped at word boundaries to this many characters: JupyterLab breaks long output lines anywhere,
-# inside words too (its CSS sets `word-break: break-all`), and 88 columns of its 13 px monospace font fit the
-# output area of a notebook on a laptop with the file browser open.
-WIDTH = 88
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
 # a broadcast view that large, to check it, could exhaust the memory)
 
@@ -59,20 +56,28 @@ class Feedback:
 
     @property
     def head(self) -> str:
-        return {
-            "correct": f"✓ {self.exercise}: correct.",
-            "wrong": f"✗ {self.exercise}: not yet right.",
-            "not implemented": f"… {self.exercise}: not implemented yet — the function the kernel has still raises "
-            "NotImplementedError. Replace `raise NotImplementedError` with your code, run the exercise cell "
-            "(Shift+Enter), then this cell. (Already done? Then run the exercise cell first.)",
-            "not run": f"↻ {self.exercise}: run the exercise cell first — the checker would be grading an older "
-            "version of your function.",
-        }[self.status]
+        if self.status == "correct":
+            return tr("✓ {exercise}: correct.").format(exercise=self.exercise)
+        if self.status == "wrong":
+            return tr("✗ {exercise}: not yet right.").format(exercise=self.exercise)
+        if self.status == "not implemented":
+            return tr(
+                "… {exercise}: not implemented yet — the function the kernel has still raises NotImplementedError. "
+                "Replace `raise NotImplementedError` with your code, run the exercise cell (Shift+Enter), then this "
+                "cell. (Already done? Then run the exercise cell first.)"
+            ).format(exercise=self.exercise)
+        if self.status == "not run":
+            return tr(
+                "↻ {exercise}: run the exercise cell first — the checker would be grading an older version of your "
+                "function."
+            ).format(exercise=self.exercise)
+        raise KeyError(self.status)
 
     @property
     def text(self) -> str:
-        """The head and the messages, one logical line each (what :meth:`__str__` wraps for the screen)."""
-        return "\n".join([self.head, *("  " + m for m in self.messages)])
+        """The head and the messages, one logical line each (what :meth:`__str__` wraps for the screen), in the
+        course's language (a message defined before it was shown, such as an advice, is translated here)."""
+        return "\n".join([self.head, *("  " + tr(m) for m in self.messages)])
 
     def __str__(self) -> str:
         return "\n".join(wrap_line(line) for line in self.text.split("\n"))
@@ -94,25 +99,13 @@ class Feedback:
 
 
 def wrap_line(line: str, width: int = WIDTH) -> str:
-    """``line`` wrapped at spaces to ``width`` columns, continuation lines indented two more than the first.
+    """``line`` wrapped to ``width`` columns in the course's language (:func:`course.i18n.wrap`), continuation
+    lines indented two more than the first.
 
     Never inside a word (a word longer than the width stays whole), never at a hyphen, and never inside a short
-    parenthesis such as a shape, (T, B, H).
+    parenthesis such as a shape, (T, B, H); Chinese text also breaks between characters.
     """
-    indent = line[: len(line) - len(line.lstrip(" "))]
-    kept = _SHORT_PARENTHESIS.sub(lambda m: m[0].replace(" ", _KEEP), line.strip(" "))
-    return textwrap.fill(
-        kept,
-        width=width,
-        initial_indent=indent,
-        subsequent_indent=indent + "  ",
-        break_long_words=False,
-        break_on_hyphens=False,
-    ).replace(_KEEP, " ")
-
-
-_KEEP = "\u00a0"  # a space textwrap does not break at (it breaks at ASCII whitespace only)
-_SHORT_PARENTHESIS = re.compile(r"\([^()\n]{1,20}\)")
+    return wrap(line, width)
 
 
 def not_implemented(exercise: str) -> Feedback:
@@ -176,18 +169,24 @@ class _Stopwatch:
             signal.signal(signal.SIGALRM, handler)
 
 
-def _where(err: BaseException) -> str:
-    """' (line N of your function: `code`)' for the innermost frame of the learner's code, or ''."""
+def _frame(err: BaseException) -> dict | None:
+    """function, line and code of the innermost frame of the learner's code that raised ``err``, or None."""
     frames = [f for f in traceback.extract_tb(err.__traceback__) if "rnn_lib" not in f.filename.replace("\\", "/")]
     if not frames:
-        return ""
+        return None
     frame = frames[-1]
-    return f" (in {frame.name}, line {frame.lineno}: `{(frame.line or '').strip()}`)"
+    return {"function": frame.name, "line": frame.lineno, "code": (frame.line or "").strip()}
+
+
+def _where(err: BaseException) -> str:
+    """' (in f, line N: `code`)' for the innermost frame of the learner's code, or ''."""
+    frame = _frame(err)
+    return "" if frame is None else tr(" (in {function}, line {line}: `{code}`)").format(**frame)
 
 
 def numpy_said(err: BaseException) -> str:
     """numpy's own words, as the last detail of a message that has already said what is wrong in the course's terms."""
-    return f"(numpy's message: {type(err).__name__}: {err})"
+    return tr("(numpy's message: {error}: {message})").format(error=type(err).__name__, message=err)
 
 
 def shape_error_advice(err, advice):
@@ -272,25 +271,25 @@ def stale_message(fn, shell=None) -> str | None:
     name, defined_in = fn.__name__, runs[-1]
     later = [i for i, text in enumerate(history) if i > defined_in and _defines(text, name) and text.strip() != source]
     if later:
-        return (
-            f"The checker received `{name}` as run in In [{defined_in}], but In [{later[-1]}] defines it anew "
-            f"and stopped with an error before `def {name}` took effect (see the error under that cell). "
-            "Fix it, run the exercise cell again, then this cell."
-        )
+        return tr(
+            "The checker received `{name}` as run in In [{defined_in}], but In [{later}] defines it "
+            "anew and stopped with an error before `def {name}` took effect (see the error under that "
+            "cell). Fix it, run the exercise cell again, then this cell."
+        ).format(name=name, defined_in=defined_in, later=later[-1])
     path = _notebook_path(shell)
     saved = _saved_exercise_cell(path, name) if path is not None else None
     ran = {text.strip() for text in [*history, *typed]}
     if saved is not None and saved.strip() != source and saved.strip() not in ran:
-        return (
-            f"The exercise cell that defines `{name}` has changed since it last ran (as saved in {path.name}), or "
-            f"never ran: the `{name}` the kernel has comes from other text. Run the exercise cell (Shift+Enter), "
-            "then this cell."
-        )
+        return tr(
+            "The exercise cell that defines `{name}` has changed since it last ran (as saved in "
+            "{notebook}), or never ran: the `{name}` the kernel has comes from other text. Run the "
+            "exercise cell (Shift+Enter), then this cell."
+        ).format(name=name, notebook=path.name)
     return None
 
 
 def not_run(exercise: str, reason: str) -> Feedback:
-    return Feedback(exercise, "not run", [reason], "stale function")
+    return Feedback(exercise, "not run", [reason], N_("stale function"))
 
 
 def run_learner(exercise: str, fn, *args, explain=None):
@@ -302,13 +301,13 @@ def run_learner(exercise: str, fn, *args, explain=None):
     specific Feedback), or runs longer than TIME_LIMIT seconds.  Ctrl-C still stops everything.
     """
     if not callable(fn):
-        got = "None" if fn is None else f"a {type(fn).__name__}"
-        return None, Feedback(
-            exercise,
-            "wrong",
-            [f"The checker needs your function itself, e.g. `check(my_function)`; it got {got}."],
-            "not a function",
-        )
+        if fn is None:
+            said = tr("The checker needs your function itself, e.g. `check(my_function)`; it got None.")
+        else:
+            said = tr("The checker needs your function itself, e.g. `check(my_function)`; it got a {type}.").format(
+                type=type(fn).__name__
+            )
+        return None, Feedback(exercise, "wrong", [said], N_("not a function"))
     reason = stale_message(fn)
     if reason is not None:
         return None, not_run(exercise, reason)
@@ -316,11 +315,16 @@ def run_learner(exercise: str, fn, *args, explain=None):
         exercise,
         "wrong",
         [
-            f"Your function was stopped after {TIME_LIMIT:.0f} s; a right answer takes milliseconds here.",
-            "Look for a loop that never ends (a while loop whose condition never changes, or an index never "
-            "advanced), and for a bare `except:` that swallows every error, the checker's stop signal included.",
+            tr("Your function was stopped after {time_limit:.0f} s; a right answer takes milliseconds here.").format(
+                time_limit=TIME_LIMIT
+            ),
+            tr(
+                "Look for a loop that never ends (a while loop whose condition never changes, or an index "
+                "never advanced), and for a bare `except:` that swallows every error, the checker's stop "
+                "signal included."
+            ),
         ],
-        "runs too long",
+        N_("runs too long"),
     )
     stopwatch = _Stopwatch(TIME_LIMIT, sys._getframe())
     try:
@@ -346,83 +350,126 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 exercise,
                 "wrong",
                 [
-                    f"Your function uses `{err.name}`, which this kernel does not know{_where(err)}. Run the cell "
-                    "that defines or imports it first: after a restart, the cells above this one (Run → Run All "
-                    "Above Selected Cell).",
+                    tr(
+                        "Your function uses `{name}`, which this kernel does not know{where}. Run the cell that "
+                        "defines or imports it first: after a restart, the cells above this one (Run → Run All "
+                        "Above Selected Cell)."
+                    ).format(name=err.name, where=_where(err)),
                 ],
-                "name not defined",
+                N_("name not defined"),
             )
         if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
             return None, Feedback(
                 exercise,
                 "wrong",
                 [
-                    f"Two arrays in your function do not fit together, a shape error{_where(err)}.",
-                    "Write down the shape of each factor, as the exercise states them (time-major: (T, B, ·); a "
-                    "batch of rows, so a column-form product W @ v becomes v @ W.T).",
+                    tr("Two arrays in your function do not fit together, a shape error{where}.").format(
+                        where=_where(err)
+                    ),
+                    tr(
+                        "Write down the shape of each factor, as the exercise states them (time-major: (T, B, ·); "
+                        "a batch of rows, so a column-form product W @ v becomes v @ W.T)."
+                    ),
                     numpy_said(err),
                 ],
-                "shape error",
+                N_("shape error"),
             )
-        return None, Feedback(
-            exercise,
-            "wrong",
-            [f"Your function raised {type(err).__name__}: {err}{_where(err)}."],
-            "raised an exception",
-        )
+        frame = _frame(err)
+        if frame is None:
+            said = tr("Your function raised {error}: {message}.").format(error=type(err).__name__, message=err)
+        else:
+            said = tr("Your function raised {error}: {message} (in {function}, line {line}: `{code}`).").format(
+                error=type(err).__name__, message=err, **frame
+            )
+        return None, Feedback(exercise, "wrong", [said], N_("raised an exception"))
 
 
-def as_real_array(answer, name="your result"):
+def as_real_array(answer, name=N_("your result")):
     """``(float64 array, None)`` for an answer made of real numbers, else ``(None, what is wrong with it)``.
 
     None, non-numbers, bools, complex numbers and NaN or inf are each named, never silently converted.
     """
+    name = tr(name)  # "your result" is a message, "dy" a code name (kept)
     if answer is None:
-        return None, f"{name} is None: did the function forget to `return` its result?"
+        return None, tr("{name} is None: did the function forget to `return` its result?").format(name=name)
     if isinstance(answer, (str, bytes, dict)):
-        return None, f"{name} should be an array of numbers, got a {type(answer).__name__}."
+        return None, tr("{name} should be an array of numbers, got a {type}.").format(
+            name=name, type=type(answer).__name__
+        )
     if isinstance(answer, np.ma.MaskedArray):  # np.asarray would drop the mask, and with it what it hides
-        return None, f"{name} is a masked array; return a plain numpy array (np.ma.getdata, or compute without a mask)."
+        return None, tr(
+            "{name} is a masked array; return a plain numpy array (np.ma.getdata, or compute without a mask)."
+        ).format(name=name)
     try:
         arr = np.asarray(answer)
     except KeyboardInterrupt:
         raise  # Ctrl-C is the learner's
     except BaseException as err:  # noqa: BLE001 - ragged sequences, or an __array__ that raises anything (SystemExit)
-        detail = f" (converting it raised {type(err).__name__}{': ' + str(err) if str(err) else ''})"
+        if str(err):
+            detail = tr(" (converting it raised {error}: {message})").format(error=type(err).__name__, message=err)
+        else:
+            detail = tr(" (converting it raised {error})").format(error=type(err).__name__)
         hint = ""
         if type(answer).__module__.split(".")[0] in ("torch", "tensorflow", "jax"):
-            hint = " Compute with numpy arrays (a tensor that requires grad refuses to become one)."
+            hint = tr(" Compute with numpy arrays (a tensor that requires grad refuses to become one).")
         return (
             None,
-            f"{name} should be an array of numbers, got a {type(answer).__name__} that numpy cannot read "
-            f"as one{detail}.{hint}",
+            tr(
+                "{name} should be an array of numbers, got a {type} that numpy cannot read as one{detail}.{hint}"
+            ).format(name=name, type=type(answer).__name__, detail=detail, hint=hint),
         )
     if arr.size > MAX_ENTRIES:
         return None, (
-            f"{name} has shape {arr.shape}, {arr.size:.3g} entries: far more than any answer here (a broadcast "
-            "against the wrong axis, or np.outer of two long vectors?)."
+            tr(
+                "{name} has shape {shape}, {size:.3g} entries: far more than any answer here (a broadcast "
+                "against the wrong axis, or np.outer of two long vectors?)."
+            ).format(name=name, shape=arr.shape, size=arr.size)
         )
     if arr.dtype.kind == "c":
         return None, (
-            f"{name} is complex (dtype {arr.dtype}); the right answer is real. Did a square root or log of a negative "
-            "number, or a complex literal such as 1j, get in?"
+            tr(
+                "{name} is complex (dtype {dtype}); the right answer is real. Did a square root or log of "
+                "a negative number, or a complex literal such as 1j, get in?"
+            ).format(name=name, dtype=arr.dtype)
         )
     if arr.dtype.kind == "b":
-        return None, f"{name} is an array of True/False (a comparison?), not of numbers."
+        return None, tr("{name} is an array of True/False (a comparison?), not of numbers.").format(name=name)
     if arr.dtype.kind not in "iuf":
-        return None, f"{name} should be an array of numbers, got an array of dtype {arr.dtype}."
+        return None, tr("{name} should be an array of numbers, got an array of dtype {dtype}.").format(
+            name=name, dtype=arr.dtype
+        )
     try:
         arr = arr.astype(np.float64)
         bad = ~np.isfinite(arr)
     except MemoryError:
-        return None, f"{name} has shape {arr.shape}: too large to check in this machine's memory."
+        return None, tr("{name} has shape {shape}: too large to check in this machine's memory.").format(
+            name=name, shape=arr.shape
+        )
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         return None, (
-            f"{name} contains NaN or inf (first at index {where}): a 0/0, an overflow, or an entry never "
-            "assigned (np.empty)?"
+            tr(
+                "{name} contains NaN or inf (first at index {where}): a 0/0, an overflow, or an entry "
+                "never assigned (np.empty)?"
+            ).format(name=name, where=where)
         )
     return arr, None
+
+
+def has_nan_or_inf(answer) -> bool:
+    """True when ``answer`` is made of real numbers, some of them NaN or inf: the one fault of
+    :func:`as_real_array` a checker explains in its own words (asked of the numbers, never of the message)."""
+    if isinstance(answer, (str, bytes, dict, np.ma.MaskedArray)) or answer is None:
+        return False
+    try:
+        arr = np.asarray(answer)
+        if arr.dtype.kind not in "iuf" or arr.size > MAX_ENTRIES:
+            return False
+        return not bool(np.isfinite(arr.astype(np.float64)).all())
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - an answer numpy cannot read: as_real_array names that fault
+        return False
 
 
 def matches(a, b, tol=PASS_TOL) -> bool:
@@ -437,16 +484,24 @@ def flatten(grads, batch=None) -> np.ndarray:
     return np.concatenate([np.asarray(grads[k], dtype=np.float64).reshape(batch, -1) for k in PARAM_NAMES], axis=1)
 
 
-def gradients_as_vector(exercise: str, answer, shapes: dict, what: str = "the five gradients"):
+def gradients_as_vector(exercise: str, answer, shapes: dict, what: str = N_("the five gradients")):
     """The learner's dict of five gradients as one vector, or ``(None, Feedback)`` saying what is off.
 
     shapes: name → the shape each gradient must have (its parameter's).
     """
     if not isinstance(answer, dict):
-        return None, Feedback(exercise, "wrong", [f"Return a dict of {what}, got {type(answer).__name__}."])
+        return None, Feedback(
+            exercise,
+            "wrong",
+            [tr("Return a dict of {what}, got {type}.").format(what=tr(what), type=type(answer).__name__)],
+        )
     missing = [k for k in PARAM_NAMES if k not in answer]
     if missing:
-        return None, Feedback(exercise, "wrong", [f"The returned dict lacks {', '.join(missing)}: return all five."])
+        return None, Feedback(
+            exercise,
+            "wrong",
+            [tr("The returned dict lacks {names}: return all five.").format(names=", ".join(missing))],
+        )
     arrays = {}
     for k in PARAM_NAMES:
         arrays[k], problem = as_real_array(answer[k], f"result['{k}']")
@@ -454,8 +509,18 @@ def gradients_as_vector(exercise: str, answer, shapes: dict, what: str = "the fi
             return None, Feedback(exercise, "wrong", [problem])
         shape = arrays[k].shape
         if shape != shapes[k]:
-            hint = " That still has the batch axis first: average over it (axis 0)." if shape[1:] == shapes[k] else ""
-            return None, Feedback(exercise, "wrong", [f"result['{k}'] has shape {shape}, expected {shapes[k]}.{hint}"])
+            hint = (
+                tr(" That still has the batch axis first: average over it (axis 0).") if shape[1:] == shapes[k] else ""
+            )
+            return None, Feedback(
+                exercise,
+                "wrong",
+                [
+                    tr("result['{k}'] has shape {shape}, expected {expected}.{hint}").format(
+                        k=k, shape=shape, expected=shapes[k], hint=hint
+                    )
+                ],
+            )
     return flatten(arrays), None
 
 
@@ -468,16 +533,16 @@ def combine(exercise: str, parts) -> Feedback:
     """
     parts = list(dict(parts).items())
     if all(fb.passed for _, fb in parts):
-        return Feedback(exercise, "correct", [f"{name}: correct." for name, _ in parts])
+        return Feedback(exercise, "correct", [tr("{name}: correct.").format(name=tr(name)) for name, _ in parts])
     messages, mistakes = [], []
     for name, fb in parts:
         if fb.passed:
-            messages.append(f"{name}: correct.")
+            messages.append(tr("{name}: correct.").format(name=tr(name)))
         elif fb.mistake is not None and fb.mistake in mistakes:
-            messages.append(f"{name}: the same mistake, '{fb.mistake}'.")
+            messages.append(tr("{name}: the same mistake, '{mistake}'.").format(name=tr(name), mistake=tr(fb.mistake)))
             messages.extend("  " + m for m in fb.messages[2:])
         else:
-            messages.append(f"{name}:")
+            messages.append(tr("{name}:").format(name=tr(name)))
             messages.extend("  " + m for m in fb.messages)
             if fb.mistake is not None:
                 mistakes.append(fb.mistake)
@@ -498,23 +563,37 @@ def split_pair(exercise: str, result, names: tuple) -> Feedback | None:
     """None if ``result`` is a pair, else the Feedback explaining what the function should return."""
     if isinstance(result, (tuple, list)) and len(result) == 2:
         return None
-    got = f"a {type(result).__name__} of length {len(result)}" if isinstance(result, (tuple, list)) else None
-    got = got or f"a single {type(result).__name__}"
-    return Feedback(exercise, "wrong", [f"return two values, `return {names[0]}, {names[1]}`; got {got}."])
+    if isinstance(result, (tuple, list)):
+        said = tr("return two values, `return {first}, {second}`; got a {type} of length {n}.").format(
+            first=names[0], second=names[1], type=type(result).__name__, n=len(result)
+        )
+    else:
+        said = tr("return two values, `return {first}, {second}`; got a single {type}.").format(
+            first=names[0], second=names[1], type=type(result).__name__
+        )
+    return Feedback(exercise, "wrong", [said])
 
 
-def steps_message(rows, n_rows: int, *, name: str = "your result", first_step: int = 1) -> str:
+def steps_message(rows, n_rows: int, *, name: str = N_("your result"), first_step: int = 1) -> str:
     """Which time steps ``rows`` (indices along the time axis) are wrong, in the maths' numbering.
 
     first_step: the step t that row 0 holds: 1 for arrays with one row per step (x, ŷ, δ: row t − 1 holds step t),
     0 for the T + 1 hidden states h_0 … h_T (row t holds h_t, row 0 is h_0).
     """
-    steps = [r + first_step for r in rows]
-    where = "row t holds h_t, row 0 is h_0" if first_step == 0 else f"row t − {first_step} holds step t"
+    steps, name = [r + first_step for r in rows], tr(name)
+    where = (
+        tr("row t holds h_t, row 0 is h_0")
+        if first_step == 0
+        else tr("row t − {first_step} holds step t").format(first_step=first_step)
+    )
     if len(rows) == n_rows:
-        return f"{name} is wrong at every step, t = {first_step} … {n_rows - 1 + first_step} ({where})."
+        return tr("{name} is wrong at every step, t = {first_step} … {last_step} ({where}).").format(
+            name=name, first_step=first_step, last_step=n_rows - 1 + first_step, where=where
+        )
     listed = ", ".join(map(str, steps))
-    return f"{name} is wrong at t = {listed} ({where}); the other steps are right."
+    return tr("{name} is wrong at t = {listed} ({where}); the other steps are right.").format(
+        name=name, listed=listed, where=where
+    )
 
 
 def diagnose(
@@ -522,7 +601,7 @@ def diagnose(
     answer,
     expected,
     *,
-    name="your result",
+    name=N_("your result"),
     known_mistakes=None,
     time_axis=None,
     first_step: int = 1,
@@ -539,18 +618,23 @@ def diagnose(
     no name.
     """
     expected = np.asarray(expected, dtype=np.float64)
+    name = tr(name)
     answer, problem = as_real_array(answer, name)
     if problem is not None:
         return Feedback(exercise, "wrong", [problem])
 
     if answer.shape != expected.shape:
-        msgs = [f"{name} has shape {answer.shape}, expected {expected.shape}."]
+        msgs = [
+            tr("{name} has shape {shape}, expected {expected}.").format(
+                name=name, shape=answer.shape, expected=expected.shape
+            )
+        ]
         if answer.shape == expected.shape[::-1]:
-            msgs.append("That is the transpose of the expected shape: check the order of the factors (a vs aᵀ).")
+            msgs.append(tr("That is the transpose of the expected shape: check the order of the factors (a vs aᵀ)."))
         elif answer.size == expected.size:
-            msgs.append("Same number of entries: a reshape or a missing column-vector axis (n, 1)?")
+            msgs.append(tr("Same number of entries: a reshape or a missing column-vector axis (n, 1)?"))
         elif answer.ndim < expected.ndim:
-            msgs.append("Fewer axes than expected: did you sum over an axis that should stay (time, or the batch)?")
+            msgs.append(tr("Fewer axes than expected: did you sum over an axis that should stay (time, or the batch)?"))
         return Feedback(exercise, "wrong", msgs)
 
     if matches(answer, expected):
@@ -559,19 +643,33 @@ def diagnose(
     for mistake, (value, advice) in (known_mistakes or {}).items():
         if matches(answer, np.asarray(value, dtype=np.float64)):
             return Feedback(
-                exercise, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice], mistake
+                exercise,
+                "wrong",
+                [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(mistake)), advice],
+                mistake,
             )
 
-    msgs = [f"relative error {relative_error(answer, expected):.1e} (a right answer is below {PASS_TOL:.0e})."]
+    msgs = [
+        tr("relative error {error:.1e} (a right answer is below {tol:.0e}).").format(
+            error=relative_error(answer, expected), tol=PASS_TOL
+        )
+    ]
     if matches(answer, -expected):
-        advice = sign_advice or "a − where a + belongs (or the reverse) somewhere in your formula."
+        advice = sign_advice or tr("a − where a + belongs (or the reverse) somewhere in your formula.")
         named = SIGN_FLIPPED if sign_advice else None  # a name only where the checker can say where to look
-        return Feedback(exercise, "wrong", [msgs[0], f"Right size, wrong sign everywhere: {advice}"], named)
+        return Feedback(
+            exercise,
+            "wrong",
+            [msgs[0], tr("Right size, wrong sign everywhere: {advice}").format(advice=tr(advice))],
+            named,
+        )
     denom = float(np.vdot(expected, expected))
     if denom > 0 and expected.size > 1:  # any two single numbers differ by a constant factor: that says nothing
         factor = float(np.vdot(answer, expected)) / denom
         if abs(factor) > 1e-3 and matches(answer, factor * expected, 1e-6):
-            msgs.append(f"Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?")
+            msgs.append(
+                tr("Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?").format(factor=factor)
+            )
     if time_axis is not None and expected.ndim > 0:
         wrong = [
             t
@@ -584,24 +682,32 @@ def diagnose(
         diff = np.abs(answer - expected)
         where = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
         msgs.append(
-            f"Largest difference at index {tuple(int(i) for i in where)}: "
-            f"yours {answer[where]:.6g}, expected {expected[where]:.6g}."
+            tr("Largest difference at index {index}: yours {yours:.6g}, expected {expected:.6g}.").format(
+                index=tuple(int(i) for i in where), yours=answer[where], expected=expected[where]
+            )
         )
     return Feedback(exercise, "wrong", msgs)
 
 
-def diagnose_number(exercise: str, answer, expected: float, *, name: str, what: str, known_mistakes=None) -> Feedback:
+def diagnose_number(
+    exercise: str, answer, expected: float, *, name: str, what: str, known_mistakes=None, note: str = ""
+) -> Feedback:
     """:func:`diagnose` for an answer that must be one number (``what``: what the number is, for the message).
 
     An array of several numbers is explained as such; a wrong number that matches no known mistake gets the
-    expected value appended, so the learner knows what to aim for.
+    expected value appended, so the learner knows what to aim for, followed by ``note`` (a message, or "").
     """
     value, problem = as_real_array(answer, name)
     if problem is None and np.ndim(value) != 0:
-        extra = " (take float(...) of it)" if np.size(value) == 1 else ""
-        return Feedback(
-            exercise, "wrong", [f"Return one number, {what}; got an array of shape {np.shape(value)}{extra}."]
-        )
+        if np.size(value) == 1:
+            said = tr("Return one number, {what}; got an array of shape {shape} (take float(...) of it).").format(
+                what=tr(what), shape=np.shape(value)
+            )
+        else:
+            said = tr("Return one number, {what}; got an array of shape {shape}.").format(
+                what=tr(what), shape=np.shape(value)
+            )
+        return Feedback(exercise, "wrong", [said])
     fb = diagnose(
         exercise,
         np.reshape(value, ()) if problem is None else answer,
@@ -610,7 +716,7 @@ def diagnose_number(exercise: str, answer, expected: float, *, name: str, what: 
         known_mistakes=known_mistakes,
     )
     if not fb.passed and fb.mistake is None and problem is None:
-        fb.messages.append(f"Expected {expected:.6f}.")
+        fb.messages.append(tr("Expected {expected:.6f}.{note}").format(expected=expected, note=note))
     return fb
 
 
@@ -629,7 +735,10 @@ def name_shape_mistake(fb: Feedback, answer, candidates) -> Feedback:
         value = np.asarray(value, dtype=np.float64)
         if answer.shape == value.shape and matches(answer, value):
             # the mistake first, as diagnose does (combine shortens a repeated mistake to messages[2:])
-            fb.messages[:0] = [f"This is exactly what the mistake '{mistake}' gives.", advice]
+            fb.messages[:0] = [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(mistake)),
+                advice,
+            ]
             fb.mistake = mistake
             break
     return fb
@@ -655,11 +764,13 @@ def guarded(exercise: str):
                     exercise,
                     "wrong",
                     [
-                        "The checker could not read what your function returned: return numpy arrays (or numbers) "
-                        "of the shapes the exercise asks for.",
-                        f"Detail: reading it raised {what}.",
+                        tr(
+                            "The checker could not read what your function returned: return numpy arrays (or numbers) "
+                            "of the shapes the exercise asks for."
+                        ),
+                        tr("Detail: reading it raised {what}.").format(what=what),
                     ],
-                    "unreadable answer",
+                    N_("unreadable answer"),
                 )
 
         checked.__name__, checked.__qualname__, checked.__doc__ = check.__name__, check.__qualname__, check.__doc__
@@ -680,14 +791,18 @@ def usable(fn, check) -> bool:
     fb = check(fn)
     if fb.passed:
         return True
-    why = {
-        "not implemented": "is not written yet (it still raises NotImplementedError)",
-        "not run": "is older than its exercise cell: " + (fb.messages[0] if fb.messages else ""),
-    }.get(fb.status, "does not pass its checker yet (the checker's feedback above says what is wrong)")
+    if fb.status == "not implemented":
+        why = tr("is not written yet (it still raises NotImplementedError).")
+    elif fb.status == "not run" and fb.messages:
+        why = tr("is older than its exercise cell: {reason}").format(reason=tr(fb.messages[0]))
+    else:
+        why = tr("does not pass its checker yet (the checker's feedback above says what is wrong).")
     print(
         wrap_line(
-            f"This cell uses your `{name}`, which {why.rstrip('.')}. So it stops here. Fix `{name}`, run its cell "
-            "and the checker again, then this cell."
+            tr(
+                "This cell uses your `{name}`, which {why} So it stops here. Fix `{name}`, run its cell and the "
+                "checker again, then this cell."
+            ).format(name=name, why=why)
         )
     )
     return False

@@ -17,6 +17,7 @@ import numpy as np
 
 from rnn_lib.parameters import PARAM_NAMES, param_shapes
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, guarded, run_learner
 
 EXERCISE = "clip_per_sequence"
@@ -55,42 +56,52 @@ def _mistakes(grads, c):
         ]
     )
     return right, {
-        "clipping the mean instead of each sequence": (
+        N_("clipping the mean instead of each sequence"): (
             mean * (c / max(np.linalg.norm(mean), c)),
             (
-                "You averaged first and clipped the mean: that is ordinary norm clipping of the batch gradient, where "
-                "the exploded sequence still decides the direction. Clip every sequence's gradient (its own norm over "
-                "its five arrays), then average."
+                tr(
+                    "You averaged first and clipped the mean: that is ordinary norm clipping of the batch "
+                    "gradient, where the exploded sequence still decides the direction. Clip every sequence's "
+                    "gradient (its own norm over its five arrays), then average."
+                )
             ),
         ),
-        "one norm for the whole batch": (
+        N_("one norm for the whole batch"): (
             _mean_of(rows, np.full(B, c / max(whole, c))),
             (
-                "One norm over all sequences together scales every sequence by the same factor. Each sequence b needs "
-                "its own norm ‖g^(b)‖: sum the squares over every axis except the batch axis."
+                tr(
+                    "One norm over all sequences together scales every sequence by the same factor. Each "
+                    "sequence b needs its own norm ‖g^(b)‖: sum the squares over every axis except the batch "
+                    "axis."
+                )
             ),
         ),
-        "clipping each parameter separately": (
+        N_("clipping each parameter separately"): (
             per_param,
             (
-                "Each sequence's five arrays were clipped one by one. The norm of sequence b is ONE number over all "
-                "five of its arrays together (the global norm of notebook 09)."
+                tr(
+                    "Each sequence's five arrays were clipped one by one. The norm of sequence b is ONE number "
+                    "over all five of its arrays together (the global norm of notebook 09)."
+                )
             ),
         ),
-        "summing instead of averaging": (
+        N_("summing instead of averaging"): (
             right * B,
-            "The result is B times too large: average the clipped gradients over the batch (divide by B).",
+            tr("The result is B times too large: average the clipped gradients over the batch (divide by B)."),
         ),
-        "scaling up small gradients": (
+        N_("scaling up small gradients"): (
             _mean_of(rows, c / norms),
             (
-                "A sequence whose gradient was shorter than max_norm was stretched to length max_norm. Clipping only "
-                "ever shortens: scale = max_norm / max(‖g^(b)‖, max_norm), which is 1 for a short gradient."
+                tr(
+                    "A sequence whose gradient was shorter than max_norm was stretched to length max_norm. "
+                    "Clipping only ever shortens: scale = max_norm / max(‖g^(b)‖, max_norm), which is 1 for a "
+                    "short gradient."
+                )
             ),
         ),
-        "squared norm": (
+        N_("squared norm"): (
             _mean_of(rows, c / np.maximum(norms**2, c)),
-            "The scale used ‖g^(b)‖² instead of ‖g^(b)‖: take the square root of the sum of squares.",
+            tr("The scale used ‖g^(b)‖² instead of ‖g^(b)‖: take the square root of the sum of squares."),
         ),
     }
 
@@ -104,21 +115,24 @@ def check_clip_per_sequence(fn) -> Feedback:
     if feedback is not None:
         return feedback
     mutated = any(not np.array_equal(given[k], grads[k]) for k in PARAM_NAMES)
-    vec, feedback = gradients_as_vector(EXERCISE, answer, SHAPES, "the five averaged gradients")
+    vec, feedback = gradients_as_vector(EXERCISE, answer, SHAPES, tr("the five averaged gradients"))
     if feedback is not None:
         return feedback
     right, mistakes = _mistakes(grads, MAX_NORM)
-    fb = diagnose(EXERCISE, vec, right, name="your averaged gradient", known_mistakes=mistakes)
+    fb = diagnose(EXERCISE, vec, right, name=tr("your averaged gradient"), known_mistakes=mistakes)
     if fb.passed and mutated:
         return Feedback(
             EXERCISE,
             "wrong",
             [
                 (
-                    "The values are right, but the gradients you were given changed: the input was modified in place "
-                    "(e.g. `g *= scale`). Build new arrays (`g * scale`), so the caller's gradients stay intact."
+                    tr(
+                        "The values are right, but the gradients you were given changed: the input was modified in "
+                        "place (e.g. `g *= scale`). Build new arrays (`g * scale`), so the caller's gradients stay "
+                        "intact."
+                    )
                 ),
             ],
-            "modifying the input in place",
+            N_("modifying the input in place"),
         )
     return fb

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, diagnose, guarded, run_learner
 
 EXERCISE = "jacobian_product"
@@ -54,38 +55,49 @@ def check_jacobian_product(fn) -> Feedback:
     if feedback is not None:
         return feedback
     mistakes = {
-        "product in the wrong order": (
+        N_("product in the wrong order"): (
             _product(W_hh, h, t, k, order="right"),
             (
-                "Matrices do not commute: the factor of the latest step j = t stands on the LEFT, "
-                "∂h_t/∂h_k = D_t W_hh · D_{t−1} W_hh ··· D_{k+1} W_hh. Multiply each new step in from the left."
+                tr(
+                    "Matrices do not commute: the factor of the latest step j = t stands on the LEFT, "
+                    "∂h_t/∂h_k = D_t W_hh · D_{t−1} W_hh ··· D_{k+1} W_hh. Multiply each new step in from the "
+                    "left."
+                )
             ),
         ),
-        "tanh derivative of the previous state": (
+        N_("tanh derivative of the previous state"): (
             _product(W_hh, h, t, k, shift=1),
-            "Step j maps h_{j−1} to h_j = tanh(a_j); its derivative is 1 − h_j², at the state it PRODUCES, not h_{j−1}.",
+            tr(
+                "Step j maps h_{j−1} to h_j = tanh(a_j); its derivative is 1 − h_j², at the state it "
+                "PRODUCES, not h_{j−1}."
+            ),
         ),
-        "no tanh derivative": (
+        N_("no tanh derivative"): (
             _product(W_hh, h, t, k, derivative=False),
-            "That is W_hh^(t−k), the product of a linear RNN: each step also multiplies by diag(1 − h_j²).",
+            tr("That is W_hh^(t−k), the product of a linear RNN: each step also multiplies by diag(1 − h_j²)."),
         ),
-        "W_hh transposed": (
+        N_("W_hh transposed"): (
             _product(W_hh.T, h, t, k),
-            "∂a_j/∂h_{j−1} is W_hh itself (a_j = W_hh h_{j−1} + …); W_hhᵀ appears in backward, where δ is pushed back.",
+            tr(
+                "∂a_j/∂h_{j−1} is W_hh itself (a_j = W_hh h_{j−1} + …); W_hhᵀ appears in backward, where δ "
+                "is pushed back."
+            ),
         ),
-        "one factor too many": (
+        N_("one factor too many"): (
             _product(W_hh, h, t, k, first=k),
-            "The product runs over j = k+1 … t: t − k factors. Step k produced h_k; it is not between h_k and h_t.",
+            tr("The product runs over j = k+1 … t: t − k factors. Step k produced h_k; it is not between h_k and h_t."),
         ),
-        "tanh derivative without the square": (
+        N_("tanh derivative without the square"): (
             _product(W_hh, h, t, k, power=1),
-            "tanh'(a) = 1 − tanh(a)² = 1 − h²: the square is needed.",
+            tr("tanh'(a) = 1 − tanh(a)² = 1 − h²: the square is needed."),
         ),
-        "tanh′ scales the columns of W_hh, not the rows": (
+        N_("tanh′ scales the columns of W_hh, not the rows"): (
             _product(W_hh, h, t, k, columns=True),
             (
-                "diag(d) W_hh scales row i by d_i. With h[j] of shape (B, H), (1 − h[j]²)[:, None] has shape "
-                "(B, 1, H) and scales the columns; use (1 − h[j]²)[:, :, None], shape (B, H, 1)."
+                tr(
+                    "diag(d) W_hh scales row i by d_i. With h[j] of shape (B, H), (1 − h[j]²)[:, None] has "
+                    "shape (B, 1, H) and scales the columns; use (1 − h[j]²)[:, :, None], shape (B, H, 1)."
+                )
             ),
         ),
     }
@@ -93,7 +105,7 @@ def check_jacobian_product(fn) -> Feedback:
         EXERCISE,
         answer,
         reference_jacobian_product(W_hh, h, t, k),
-        name="your ∂h_t/∂h_k (B, H, H)",
+        name=tr("your ∂h_t/∂h_k (B, H, H)"),
         known_mistakes=mistakes,
     )
     if fb.passed:
@@ -102,9 +114,12 @@ def check_jacobian_product(fn) -> Feedback:
         if feedback is not None:
             return feedback
         identities = np.broadcast_to(np.eye(W_hh.shape[0]), (h.shape[1], *W_hh.shape))
-        fb = diagnose(EXERCISE, same, identities, name="your ∂h_3/∂h_3")
+        fb = diagnose(EXERCISE, same, identities, name=tr("your ∂h_3/∂h_3"))
         if not fb.passed:
             fb.messages.append(
-                "With t = k nothing lies between the two states: the Jacobian is the identity, one per sequence (B, H, H)."
+                tr(
+                    "With t = k nothing lies between the two states: the Jacobian is the identity, one per "
+                    "sequence (B, H, H)."
+                )
             )
     return fb

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, diagnose, guarded, run_learner
 
 EXERCISE = "centred_difference"
@@ -94,70 +95,87 @@ def check_centred_difference(fn) -> Feedback:
             "wrong",
             [
                 (
-                    f"After your function returned, x had changed (entry {where}: was {x0[where]:.6g}, "
-                    f"now {x[where]:.6g}): each perturbed entry must be put back before the next one is moved."
+                    tr(
+                        "After your function returned, x had changed (entry {where}: was {was:.6g}, now "
+                        "{now:.6g}): each perturbed entry must be put back before the next one is moved."
+                    ).format(where=where, was=x0[where], now=x[where])
                 ),
                 (
-                    "Save old = x[i] first and end with x[i] = old; otherwise every later difference is "
-                    "taken at a shifted point, and the caller's parameters are left damaged."
+                    tr(
+                        "Save old = x[i] first and end with x[i] = old; otherwise every later difference is taken "
+                        "at a shifted point, and the caller's parameters are left damaged."
+                    )
                 ),
             ],
-            mistake="x not restored",
+            mistake=N_("x not restored"),
         )
 
     expected = _difference(_test_function, x0, EPS, "centred")
-    one_sided = "Your difference is one-sided, its error is O(ε); the centred one, (f(x+ε) − f(x−ε)) / 2ε, is O(ε²)."
+    one_sided = tr(
+        "Your difference is one-sided, its error is O(ε); the centred one, (f(x+ε) − f(x−ε)) / 2ε, is O(ε²)."
+    )
     known = {
-        "forward difference": (_difference(_test_function, x0, EPS, "forward"), one_sided),
-        "backward difference": (_difference(_test_function, x0, EPS, "backward"), one_sided),
-        "divided by eps instead of 2 eps": (
+        N_("forward difference"): (_difference(_test_function, x0, EPS, "forward"), one_sided),
+        N_("backward difference"): (_difference(_test_function, x0, EPS, "backward"), one_sided),
+        N_("divided by eps instead of 2 eps"): (
             _difference(_test_function, x0, EPS, "over eps"),
-            "The two points x+ε and x−ε are 2ε apart: divide by 2 * eps.",
+            tr("The two points x+ε and x−ε are 2ε apart: divide by 2 * eps."),
         ),
-        "x not restored": (
+        N_("x not restored"): (
             _not_restored(_test_function, x0, EPS),
-            "Each entry is left at old − ε: restore it with x[i] = old before moving the next one.",
+            tr("Each entry is left at old − ε: restore it with x[i] = old before moving the next one."),
         ),
-        "difference the wrong way round": (
+        N_("difference the wrong way round"): (
             _difference(_test_function, x0, EPS, "swapped"),
-            "The slope is (f(x + ε) − f(x − ε)) / 2ε: the value at x + ε comes first.",
+            tr("The slope is (f(x + ε) − f(x − ε)) / 2ε: the value at x + ε comes first."),
         ),
-        "/ 2 * eps multiplies by eps": (
+        N_("/ 2 * eps multiplies by eps"): (
             _difference(_test_function, x0, EPS, "precedence"),
-            "Python reads a / 2 * eps as (a / 2) * eps: write a / (2 * eps).",
+            tr("Python reads a / 2 * eps as (a / 2) * eps: write a / (2 * eps)."),
         ),
-        "relative step eps·|x_i|": (
+        N_("relative step eps·|x_i|"): (
             _difference(_test_function, x0, EPS, "relative step"),
-            "Move each entry by eps itself, x[i] = old ± eps, the step you divide by; a step eps·|x_i| is a "
-            "different step for every entry (and none where x_i = 0).",
+            tr(
+                "Move each entry by eps itself, x[i] = old ± eps, the step you divide by; a step eps·|x_i| "
+                "is a different step for every entry (and none where x_i = 0)."
+            ),
         ),
-        "every entry moved at once": (
+        N_("every entry moved at once"): (
             _all_at_once(_test_function, x0, EPS),
-            "x + eps moves every entry together, which measures the slope along (1, 1, …, 1), one number. Entry i "
-            "of the gradient needs x moved along e_i only: change x[i] alone, one index at a time (np.ndindex).",
+            tr(
+                "x + eps moves every entry together, which measures the slope along (1, 1, …, 1), one "
+                "number. Entry i of the gradient needs x moved along e_i only: change x[i] alone, one "
+                "index at a time (np.ndindex)."
+            ),
         ),
-        "a whole row moved at a time": (
+        N_("a whole row moved at a time"): (
             _difference(_test_function, x0, EPS, "row"),
-            "For a 2-D x, range(len(x)) gives rows, and x[i] is a whole row. Visit every entry: "
-            "for i in np.ndindex(x.shape).",
+            tr(
+                "For a 2-D x, range(len(x)) gives rows, and x[i] is a whole row. Visit every entry: for i "
+                "in np.ndindex(x.shape)."
+            ),
         ),
-        "only the +eps side moved": (
+        N_("only the +eps side moved"): (
             _difference(_test_function, x0, EPS, "half step"),
-            "The centred difference needs f at x − ε too: (f(x + ε) − f(x − ε)) / 2ε. (f(x + ε) − f(x)) / 2ε is half "
-            "of a one-sided difference.",
+            tr(
+                "The centred difference needs f at x − ε too: (f(x + ε) − f(x − ε)) / 2ε. (f(x + ε) − "
+                "f(x)) / 2ε is half of a one-sided difference."
+            ),
         ),
     }
     fb = diagnose(
         EXERCISE,
         answer,
         expected,
-        name="your gradient",
+        name=tr("your gradient"),
         known_mistakes=known,
-        sign_advice="(f(x + ε) − f(x − ε)) / 2ε, in that order.",
+        sign_advice=tr("(f(x + ε) − f(x − ε)) / 2ε, in that order."),
     )
     if fb.passed and not np.array_equal(x, x0):
         fb.messages.append(
-            "Note: x came back different in its last bits (old + ε − ε is not always old in floating point); "
-            "restoring with x[i] = old gives back the exact value."
+            tr(
+                "Note: x came back different in its last bits (old + ε − ε is not always old in floating "
+                "point); restoring with x[i] = old gives back the exact value."
+            )
         )
     return fb

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     as_real_array,
@@ -39,50 +40,62 @@ T, B, D, H, O = 6, 2, 3, 4, 5
 SQUARE = 3  # B = D = H = O on the probe problem: every shape mistake runs there, and can be recognised
 
 # Mistakes of one step (the names a learner reads).
-MISSING_BIAS = "missing bias"
-NO_TANH = "no tanh: returned a_t instead of h_t"
-SIGMOID = "sigmoid instead of tanh"
-RELU = "ReLU instead of tanh"
-HH_NOT_T = "W_hh not transposed"
-XH_NOT_T = "W_xh not transposed"
-NO_RECURRENT = "forgot the recurrent term"
-NO_INPUT = "forgot the input term"
-MINUS_RECURRENT = "minus sign on the recurrent term"
-COLUMN_BIAS = "b_h added as an (H, 1) column"
-BIAS_AFTER_TANH = "b_h added after tanh"
-SWAPPED = "x_t and h_prev swapped"
-NOT_UPDATED = "state never updated (returned h_prev)"
-RETURNED_PAIR = "returned a pair instead of h_t"
-COLUMN_LAYOUT = "column layout (H, B) instead of rows (B, H)"
+MISSING_BIAS = N_("missing bias")
+NO_TANH = N_("no tanh: returned a_t instead of h_t")
+SIGMOID = N_("sigmoid instead of tanh")
+RELU = N_("ReLU instead of tanh")
+HH_NOT_T = N_("W_hh not transposed")
+XH_NOT_T = N_("W_xh not transposed")
+NO_RECURRENT = N_("forgot the recurrent term")
+NO_INPUT = N_("forgot the input term")
+MINUS_RECURRENT = N_("minus sign on the recurrent term")
+COLUMN_BIAS = N_("b_h added as an (H, 1) column")
+BIAS_AFTER_TANH = N_("b_h added after tanh")
+SWAPPED = N_("x_t and h_prev swapped")
+NOT_UPDATED = N_("state never updated (returned h_prev)")
+RETURNED_PAIR = N_("returned a pair instead of h_t")
+COLUMN_LAYOUT = N_("column layout (H, B) instead of rows (B, H)")
 
 STEP_ADVICE = {
-    MISSING_BIAS: "Add b_h to the pre-activation: a_t = W_xh x_t + W_hh h_{t−1} + b_h, in rows with b_hᵀ.",
-    NO_TANH: "You returned the pre-activation a_t; the hidden state is h_t = tanh(a_t).",
-    SIGMOID: "This RNN squashes with tanh (values in (−1, 1)), not the logistic sigmoid (values in (0, 1)).",
-    RELU: "This RNN squashes with tanh, not ReLU (max(0, a)): h_t = tanh(a_t), values in (−1, 1).",
+    MISSING_BIAS: N_("Add b_h to the pre-activation: a_t = W_xh x_t + W_hh h_{t−1} + b_h, in rows with b_hᵀ."),
+    NO_TANH: N_("You returned the pre-activation a_t; the hidden state is h_t = tanh(a_t)."),
+    SIGMOID: N_("This RNN squashes with tanh (values in (−1, 1)), not the logistic sigmoid (values in (0, 1))."),
+    RELU: N_("This RNN squashes with tanh, not ReLU (max(0, a)): h_t = tanh(a_t), values in (−1, 1)."),
     HH_NOT_T: (
-        "The recurrent term in rows is h_{t−1}ᵀ W_hhᵀ (the transpose of W_hh h_{t−1}): W_hh must be transposed. "
-        "W_hh is square, so the shapes could not warn you."
+        N_(
+            "The recurrent term in rows is h_{t−1}ᵀ W_hhᵀ (the transpose of W_hh h_{t−1}): W_hh must "
+            "be transposed. W_hh is square, so the shapes could not warn you."
+        )
     ),
     XH_NOT_T: (
-        "The input term in rows is x_tᵀ W_xhᵀ: W_xh (H, D) must be transposed to meet a (B, D) row block, "
-        "(B, D)(D, H) = (B, H)."
+        N_(
+            "The input term in rows is x_tᵀ W_xhᵀ: W_xh (H, D) must be transposed to meet a (B, D) row "
+            "block, (B, D)(D, H) = (B, H)."
+        )
     ),
-    NO_RECURRENT: "h_t depends on h_{t−1} too: add the recurrent term W_hh h_{t−1}. Without it there is no memory.",
-    NO_INPUT: "h_t depends on the input of the step: add the term W_xh x_t.",
-    MINUS_RECURRENT: "All three terms of a_t are added: a_t = W_xh x_t + W_hh h_{t−1} + b_h. Check the sign "
-    "in front of the recurrent term.",
+    NO_RECURRENT: N_("h_t depends on h_{t−1} too: add the recurrent term W_hh h_{t−1}. Without it there is no memory."),
+    NO_INPUT: N_("h_t depends on the input of the step: add the term W_xh x_t."),
+    MINUS_RECURRENT: N_(
+        "All three terms of a_t are added: a_t = W_xh x_t + W_hh h_{t−1} + b_h. Check the sign in "
+        "front of the recurrent term."
+    ),
     COLUMN_BIAS: (
-        "b_h is a column (H, 1). Added to the (B, H) block of rows, numpy pairs its H entries with the batch axis, "
-        "not with the H units of each row. Add it as a row, b_hᵀ: a 1-D (H,) view of the column broadcasts over "
-        "the rows."
+        N_(
+            "b_h is a column (H, 1). Added to the (B, H) block of rows, numpy pairs its H entries with "
+            "the batch axis, not with the H units of each row. Add it as a row, b_hᵀ: a 1-D (H,) view "
+            "of the column broadcasts over the rows."
+        )
     ),
-    BIAS_AFTER_TANH: "b_h belongs inside the tanh, in the pre-activation: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h).",
-    SWAPPED: "W_xh multiplies the input x_t and W_hh the previous state h_{t−1}: the two products are crossed.",
-    NOT_UPDATED: "The function returned the state it was given, h_{t−1}: compute and return the new state h_t.",
+    BIAS_AFTER_TANH: N_(
+        "b_h belongs inside the tanh, in the pre-activation: h_t = tanh(W_xh x_t + W_hh h_{t−1} + b_h)."
+    ),
+    SWAPPED: N_("W_xh multiplies the input x_t and W_hh the previous state h_{t−1}: the two products are crossed."),
+    NOT_UPDATED: N_("The function returned the state it was given, h_{t−1}: compute and return the new state h_t."),
     RETURNED_PAIR: (
-        "The first value you return is the right h_t, but return it alone (rnn_lib.rnn_step_forward also returns a "
-        "cache; this exercise does not)."
+        N_(
+            "The first value you return is the right h_t, but return it alone "
+            "(rnn_lib.rnn_step_forward also returns a cache; this exercise does not)."
+        )
     ),
 }
 
@@ -142,15 +155,17 @@ def _shape_advice(exercise, err, args):
         exercise,
         "wrong",
         [
-            "A product does not fit (a shape error), often a weight used untransposed.",
-            f"It was called with arrays of shapes {shapes}.",
+            tr("A product does not fit (a shape error), often a weight used untransposed."),
+            tr("It was called with arrays of shapes {shapes}.").format(shapes=shapes),
             (
-                "In rows a step's inputs are a (B, D) block and the states a (B, H) block; each term must come out "
-                "(B, H). Write down the shape of every factor."
+                tr(
+                    "In rows a step's inputs are a (B, D) block and the states a (B, H) block; each term must "
+                    "come out (B, H). Write down the shape of every factor."
+                )
             ),
             numpy_said(err),
         ],
-        "shape error",
+        N_("shape error"),
     )
 
 
@@ -181,7 +196,10 @@ def _matching(value, candidates: dict):
 def _named(exercise, mistake, advice, *details) -> Feedback:
     """The known mistake first, in the course's terms; what numpy or Python said after it, as a detail."""
     return Feedback(
-        exercise, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice, *details], mistake
+        exercise,
+        "wrong",
+        [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(mistake)), advice, *details],
+        mistake,
     )
 
 
@@ -212,7 +230,9 @@ def check_rnn_step(rnn_step) -> Feedback:
             value = value[0]
         mistake = _matching(value, candidates) if value is not None else None
         if mistake is not None:
-            said = f"(On sizes B = {B}, D = {D}, H = {H} numpy refused a product: {shape_error[0]})"
+            said = tr("(On sizes B = {b}, D = {d}, H = {h} numpy refused a product: {error})").format(
+                b=B, d=D, h=H, error=shape_error[0]
+            )
             return _named(STEP, mistake, STEP_ADVICE[mistake], said)
         return fb
     if fb is not None:
@@ -220,8 +240,11 @@ def check_rnn_step(rnn_step) -> Feedback:
     column_layout = (
         COLUMN_LAYOUT,
         expected.T,
-        "You computed the column form W_xh x_t + W_hh h_{t−1} + b_h, whose columns are the sequences. Here each "
-        "sequence is a row: transpose every product ((M v)ᵀ = vᵀ Mᵀ) so that h_t comes out (B, H).",
+        tr(
+            "You computed the column form W_xh x_t + W_hh h_{t−1} + b_h, whose columns are the "
+            "sequences. Here each sequence is a row: transpose every product ((M v)ᵀ = vᵀ Mᵀ) so that "
+            "h_t comes out (B, H)."
+        ),
     )
     if isinstance(h_t, (tuple, list)) and len(h_t) >= 2:
         first, problem = as_real_array(h_t[0])
@@ -234,8 +257,9 @@ def check_rnn_step(rnn_step) -> Feedback:
         expected,
         name="h_t",
         known_mistakes=mistakes,
-        sign_advice="h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h: is a sign in front of a term or of "
-        "the tanh?",
+        sign_advice=tr(
+            "h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h: is a sign in front of a term or of the tanh?"
+        ),
     )
     return name_shape_mistake(fb, h_t, [column_layout])
 
@@ -244,46 +268,53 @@ def check_rnn_step(rnn_step) -> Feedback:
 # The whole sequence.
 # ---------------------------------------------------------------------------
 
-IGNORED_H0 = "ignored h0 (started from zeros)"
-LAG2 = "used h_{t−2} instead of h_{t−1}"
-NEVER_UPDATED = "state never updated (every step started from h0)"
-NO_H0_ROW = "h without h_0 (T rows: h_1 … h_T)"
-NO_LAST_ROW = "h without h_T (T rows: h_0 … h_{T−1})"
-RETURNED_A = "returned a_t instead of h_t"
-ALIASED = "the same array stored at every step"
-LAST_STEP_MISSING = "last step never computed (h_T left at 0)"
-MISSING_OUT_BIAS = "missing output bias"
-Y_FROM_A = "y_hat from a_t"
-HY_NOT_T = "W_hy not transposed in the read-out"
-Y_FROM_PREV = "y_hat read from h_{t−1}"
-Y_WITH_H0 = "y_hat with T + 1 rows (read out from h_0 too)"
-OUT_COLUMN_BIAS = "b_y added as an (O, 1) column"
-BATCH_AXIS = "indexed x along the batch axis"
+IGNORED_H0 = N_("ignored h0 (started from zeros)")
+LAG2 = N_("used h_{t−2} instead of h_{t−1}")
+NEVER_UPDATED = N_("state never updated (every step started from h0)")
+NO_H0_ROW = N_("h without h_0 (T rows: h_1 … h_T)")
+NO_LAST_ROW = N_("h without h_T (T rows: h_0 … h_{T−1})")
+RETURNED_A = N_("returned a_t instead of h_t")
+ALIASED = N_("the same array stored at every step")
+LAST_STEP_MISSING = N_("last step never computed (h_T left at 0)")
+MISSING_OUT_BIAS = N_("missing output bias")
+Y_FROM_A = N_("y_hat from a_t")
+HY_NOT_T = N_("W_hy not transposed in the read-out")
+Y_FROM_PREV = N_("y_hat read from h_{t−1}")
+Y_WITH_H0 = N_("y_hat with T + 1 rows (read out from h_0 too)")
+OUT_COLUMN_BIAS = N_("b_y added as an (O, 1) column")
+BATCH_AXIS = N_("indexed x along the batch axis")
 
 FORWARD_ADVICE = {
-    IGNORED_H0: "The sequence starts from the given state: h[0] = h0, and step 1 reads it, not zeros.",
-    LAG2: "Step t must use the state just computed, h_{t−1} = h[t - 1]: check the index into your states.",
+    IGNORED_H0: N_("The sequence starts from the given state: h[0] = h0, and step 1 reads it, not zeros."),
+    LAG2: N_("Step t must use the state just computed, h_{t−1} = h[t - 1]: check the index into your states."),
     NEVER_UPDATED: (
-        "Every step started from h0: pass the state of the previous step to rnn_step (h[t - 1]), not the initial one."
+        N_(
+            "Every step started from h0: pass the state of the previous step to rnn_step (h[t - 1]), "
+            "not the initial one."
+        )
     ),
-    NO_H0_ROW: "h has T + 1 rows in this course: row 0 is h_0 (the h0 you were given), row t is h_t. Add h0 first.",
-    NO_LAST_ROW: "h must hold the state after each input, h_1 … h_T, after h_0: your last state h_T is missing.",
-    RETURNED_A: "Store h_t = tanh(a_t) in h[t], not the pre-activation a_t.",
+    NO_H0_ROW: N_("h has T + 1 rows in this course: row 0 is h_0 (the h0 you were given), row t is h_t. Add h0 first."),
+    NO_LAST_ROW: N_("h must hold the state after each input, h_1 … h_T, after h_0: your last state h_T is missing."),
+    RETURNED_A: N_("Store h_t = tanh(a_t) in h[t], not the pre-activation a_t."),
     ALIASED: (
-        "Every row of h is the same state: one array was updated in place (h_t[:] = ... or +=) and stored again "
-        "at each step, so all rows show its last value. Store a new array for each step (h_t = rnn_step(...)), "
-        "or write into a preallocated h[t]."
+        N_(
+            "Every row of h is the same state: one array was updated in place (h_t[:] = ... or +=) and "
+            "stored again at each step, so all rows show its last value. Store a new array for each "
+            "step (h_t = rnn_step(...)), or write into a preallocated h[t]."
+        )
     ),
-    LAST_STEP_MISSING: "h[T] is still 0: the loop must run for t = 1 … T, T steps in all (range(1, T + 1)).",
-    MISSING_OUT_BIAS: "ŷ_t = W_hy h_t + b_y: add b_y (as a row, b_yᵀ).",
-    Y_FROM_A: "The read-out uses the hidden state h_t, not the pre-activation a_t.",
-    HY_NOT_T: "In rows the read-out is h_tᵀ W_hyᵀ: W_hy (O, H) must be transposed, (B, H)(H, O) = (B, O).",
-    Y_FROM_PREV: "ŷ_t = W_hy h_t + b_y reads the state of the same step, h[t] (h[1:] for all steps), not h[t - 1].",
-    Y_WITH_H0: "There is no prediction from h_0: y_hat has T rows, ŷ_1 … ŷ_T, read out from h[1:].",
-    OUT_COLUMN_BIAS: "b_y is a column (O, 1); add it to (B, O) rows as a row, b_yᵀ.",
+    LAST_STEP_MISSING: N_("h[T] is still 0: the loop must run for t = 1 … T, T steps in all (range(1, T + 1))."),
+    MISSING_OUT_BIAS: N_("ŷ_t = W_hy h_t + b_y: add b_y (as a row, b_yᵀ)."),
+    Y_FROM_A: N_("The read-out uses the hidden state h_t, not the pre-activation a_t."),
+    HY_NOT_T: N_("In rows the read-out is h_tᵀ W_hyᵀ: W_hy (O, H) must be transposed, (B, H)(H, O) = (B, O)."),
+    Y_FROM_PREV: N_("ŷ_t = W_hy h_t + b_y reads the state of the same step, h[t] (h[1:] for all steps), not h[t - 1]."),
+    Y_WITH_H0: N_("There is no prediction from h_0: y_hat has T rows, ŷ_1 … ŷ_T, read out from h[1:]."),
+    OUT_COLUMN_BIAS: N_("b_y is a column (O, 1); add it to (B, O) rows as a row, b_yᵀ."),
     BATCH_AXIS: (
-        "x is time-major, (T, B, D): x[t - 1] is the (B, D) block of inputs of step t. x[:, t] picks sequence t of "
-        "the batch instead."
+        N_(
+            "x is time-major, (T, B, D): x[t - 1] is the (B, D) block of inputs of step t. x[:, t] "
+            "picks sequence t of the batch instead."
+        )
     ),
 }
 # Step mistakes whose effect on the sequence the forward checker names too (the step is called inside it).
@@ -386,7 +417,12 @@ def check_rnn_forward(rnn_forward) -> Feedback:
 
     def explain(err):
         if isinstance(err, IndexError) and "axis 1" in str(err):
-            return _named(FORWARD, BATCH_AXIS, FORWARD_ADVICE[BATCH_AXIS], f"Your function raised IndexError: {err}.")
+            return _named(
+                FORWARD,
+                BATCH_AXIS,
+                FORWARD_ADVICE[BATCH_AXIS],
+                tr("Your function raised IndexError: {err}.").format(err=err),
+            )
         if not _is_shape_error(err):
             return None
         shape_error.append(err)
@@ -398,18 +434,23 @@ def check_rnn_forward(rnn_forward) -> Feedback:
     if shape_error:
         mistake = _forward_on_square_problem(rnn_forward)
         if mistake is not None:
-            said = f"(On sizes B = {B}, D = {D}, H = {H}, O = {O} numpy refused a product: {shape_error[0]})"
+            said = tr("(On sizes B = {b}, D = {d}, H = {h}, O = {o} numpy refused a product: {error})").format(
+                b=B, d=D, h=H, o=O, error=shape_error[0]
+            )
             return _named(FORWARD, mistake, _advice(mistake), said)
         return fb
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        got = f"a {type(value).__name__} of length {len(value)}" if isinstance(value, (tuple, list)) else None
-        return Feedback(
-            FORWARD,
-            "wrong",
-            [f"rnn_forward should return a pair (h, y_hat), got {got or type(value).__name__}: `return h, y_hat`."],
-        )
+        if isinstance(value, (tuple, list)):
+            said = tr(
+                "rnn_forward should return a pair (h, y_hat), got a {type} of length {n}: `return h, y_hat`."
+            ).format(type=type(value).__name__, n=len(value))
+        else:
+            said = tr("rnn_forward should return a pair (h, y_hat), got {type}: `return h, y_hat`.").format(
+                type=type(value).__name__
+            )
+        return Feedback(FORWARD, "wrong", [said])
     h, y_hat = value
     right_h, right_y = _forward(params, x, h0)
     every = {m: _forward(params, x, h0, m) for m in FORWARD_MISTAKES if m not in _FORWARD_SHAPE_ONLY}
@@ -422,7 +463,7 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         known_mistakes={m: v for m, v in h_mistakes.items() if np.shape(v[0]) == right_h.shape},
         time_axis=0,
         first_step=0,
-        sign_advice="h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h: is a sign in front of a term?",
+        sign_advice=tr("h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h: is a sign in front of a term?"),
     )
     fb = name_shape_mistake(fb, h, [(m, v, advice) for m, (v, advice) in h_mistakes.items()])
     if not fb.passed:
@@ -435,6 +476,6 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         name="y_hat",
         time_axis=0,
         known_mistakes={m: v for m, v in y_mistakes.items() if np.shape(v[0]) == right_y.shape},
-        sign_advice="ŷ_t = W_hy h_t + b_y, both terms added.",
+        sign_advice=tr("ŷ_t = W_hy h_t + b_y, both terms added."),
     )
     return name_shape_mistake(fb, y_hat, [(m, v, advice) for m, (v, advice) in y_mistakes.items()])

@@ -32,6 +32,7 @@ import numpy as np
 from rnn_lib import gru, lstm
 
 from .. import gated_bugs
+from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     as_real_array,
@@ -100,68 +101,87 @@ def gru_gate_grads(
 
 # Mistakes within a step: the gallery's planted element-wise backwards (course.gated_bugs), with advice.
 LSTM_ADVICE = {
-    "σ′ missing on the forget gate": "f_t = σ(a^f_t), so δ^a for the f block is δ^f ⊙ f_t ⊙ (1 − f_t): multiply by "
-    "σ′ = f(1 − f).",
-    "σ′ missing on the input gate": "i_t = σ(a^i_t): the i block needs σ′ = i(1 − i) after δ^i = δ^c ⊙ g.",
-    "σ′ missing on the output gate": "o_t = σ(a^o_t): the o block needs σ′ = o(1 − o) after δ^o = δ^h ⊙ tanh(c_t).",
-    "tanh′ missing on g": "g_t = tanh(a^g_t): the g block needs tanh′ = 1 − g² after δ^g = δ^c ⊙ i.",
-    "dc not accumulated (the path from c_{t+1} is lost)": "c_t reaches the loss through h_t AND through c_{t+1}: "
-    "δ^c_t = δ^h ⊙ o ⊙ (1 − tanh² c_t) + dc_next. Add what step t + 1 sent back instead of overwriting it.",
-    "the path from h_t into c_t is missing": "h_t = o_t ⊙ tanh(c_t) reads c_t too: add δ^h_t ⊙ o_t ⊙ (1 − tanh² c_t) "
-    "to dc_next.",
-    "tanh′ of the cell state missing": "h_t = o_t ⊙ tanh(c_t): the path from h_t into c_t goes through tanh, so it "
-    "needs 1 − tanh²(c_t).",
-    "dc carried back without f (∂c_t/∂c_{t−1} taken as the identity)": "c_t = f_t ⊙ c_{t−1} + …, so what reaches "
-    "c_{t−1} is f_t ⊙ δ^c_t, not δ^c_t itself.",
-    "gate blocks in the wrong order (i, f, o, g)": "Stack the blocks in the forward's order, i, f, g, o (PyTorch's), "
-    "or W_hhᵀ δ^a mixes the gates up.",
+    N_("σ′ missing on the forget gate"): N_(
+        "f_t = σ(a^f_t), so δ^a for the f block is δ^f ⊙ f_t ⊙ (1 − f_t): multiply by σ′ = f(1 − f)."
+    ),
+    N_("σ′ missing on the input gate"): N_("i_t = σ(a^i_t): the i block needs σ′ = i(1 − i) after δ^i = δ^c ⊙ g."),
+    N_("σ′ missing on the output gate"): N_(
+        "o_t = σ(a^o_t): the o block needs σ′ = o(1 − o) after δ^o = δ^h ⊙ tanh(c_t)."
+    ),
+    N_("tanh′ missing on g"): N_("g_t = tanh(a^g_t): the g block needs tanh′ = 1 − g² after δ^g = δ^c ⊙ i."),
+    N_("dc not accumulated (the path from c_{t+1} is lost)"): N_(
+        "c_t reaches the loss through h_t AND through c_{t+1}: δ^c_t = δ^h ⊙ o ⊙ (1 − tanh² c_t) + "
+        "dc_next. Add what step t + 1 sent back instead of overwriting it."
+    ),
+    N_("the path from h_t into c_t is missing"): N_(
+        "h_t = o_t ⊙ tanh(c_t) reads c_t too: add δ^h_t ⊙ o_t ⊙ (1 − tanh² c_t) to dc_next."
+    ),
+    N_("tanh′ of the cell state missing"): N_(
+        "h_t = o_t ⊙ tanh(c_t): the path from h_t into c_t goes through tanh, so it needs 1 − tanh²(c_t)."
+    ),
+    N_("dc carried back without f (∂c_t/∂c_{t−1} taken as the identity)"): N_(
+        "c_t = f_t ⊙ c_{t−1} + …, so what reaches c_{t−1} is f_t ⊙ δ^c_t, not δ^c_t itself."
+    ),
+    N_("gate blocks in the wrong order (i, f, o, g)"): N_(
+        "Stack the blocks in the forward's order, i, f, g, o (PyTorch's), or W_hhᵀ δ^a mixes the gates up."
+    ),
 }
 
 GRU_ADVICE = {
-    "z and 1 − z swapped": "h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: n_t is weighted by 1 − z_t, so δ^n = (1 − z) ⊙ δ^h.",
-    "the h_{t−1} term of ∂h_t/∂z_t is dropped": "z_t multiplies h_{t−1} as well as n_t: ∂h_t/∂z_t = h_{t−1} − n_t, "
-    "so δ^z = δ^h ⊙ (h_{t−1} − n_t).",
-    "r placed on h_{t−1} in ∂L/∂r": "Here r_t multiplies W_hn h_{t−1} + b_hn (hn), after the product, not h_{t−1} "
-    "(that is Cho et al.'s placement): δ^r = δ^{a,n} ⊙ hn.",
-    "r missing on the recurrent n block": "hn = W_hn h_{t−1} + b_hn enters n's pre-activation as r_t ⊙ hn: its "
-    "gradient is r ⊙ δ^{a,n}, while the input side's n block gets δ^{a,n} itself.",
-    "σ′ missing on z": "z_t = σ(…): the z block needs σ′ = z(1 − z) after δ^z.",
-    "σ′ missing on r": "r_t = σ(…): the r block needs σ′ = r(1 − r) after δ^r = δ^{a,n} ⊙ hn.",
-    "tanh′ missing on n": "n_t = tanh(…): multiply δ^n by tanh′ = 1 − n² before it reaches the pre-activation.",
-    "the leak z ⊙ δ^h_t not carried back": "h_t = … + z_t ⊙ h_{t−1} reads h_{t−1} directly: what reaches h_{t−1} is "
-    "W_hhᵀ dh_raw_h + z_t ⊙ δ^h_t.",
+    N_("z and 1 − z swapped"): N_(
+        "h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: n_t is weighted by 1 − z_t, so δ^n = (1 − z) ⊙ δ^h."
+    ),
+    N_("the h_{t−1} term of ∂h_t/∂z_t is dropped"): N_(
+        "z_t multiplies h_{t−1} as well as n_t: ∂h_t/∂z_t = h_{t−1} − n_t, so δ^z = δ^h ⊙ (h_{t−1} − n_t)."
+    ),
+    N_("r placed on h_{t−1} in ∂L/∂r"): N_(
+        "Here r_t multiplies W_hn h_{t−1} + b_hn (hn), after the product, not h_{t−1} (that is Cho "
+        "et al.'s placement): δ^r = δ^{a,n} ⊙ hn."
+    ),
+    N_("r missing on the recurrent n block"): N_(
+        "hn = W_hn h_{t−1} + b_hn enters n's pre-activation as r_t ⊙ hn: its gradient is r ⊙ "
+        "δ^{a,n}, while the input side's n block gets δ^{a,n} itself."
+    ),
+    N_("σ′ missing on z"): N_("z_t = σ(…): the z block needs σ′ = z(1 − z) after δ^z."),
+    N_("σ′ missing on r"): N_("r_t = σ(…): the r block needs σ′ = r(1 − r) after δ^r = δ^{a,n} ⊙ hn."),
+    N_("tanh′ missing on n"): N_("n_t = tanh(…): multiply δ^n by tanh′ = 1 − n² before it reaches the pre-activation."),
+    N_("the leak z ⊙ δ^h_t not carried back"): N_(
+        "h_t = … + z_t ⊙ h_{t−1} reads h_{t−1} directly: what reaches h_{t−1} is W_hhᵀ dh_raw_h + z_t ⊙ δ^h_t."
+    ),
 }
 
 
 # Mistakes in the loop: the reference solution's switches that reproduce them, and advice.
 LSTM_LOOP = {
-    "dh not carried back (W_hhᵀ δ^a_{t+1} dropped)": (
+    N_("dh not carried back (W_hhᵀ δ^a_{t+1} dropped)"): (
         {"carry_dh": False},
-        "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and W_hhᵀ δ^a_{t+1} from step t + 1 (dh_next, zero only after "
-        "the last step).",
+        N_(
+            "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and W_hhᵀ δ^a_{t+1} from step t + 1 (dh_next, "
+            "zero only after the last step)."
+        ),
     ),
-    "c_t where c_{t−1} belongs (in the f block)": (
+    N_("c_t where c_{t−1} belongs (in the f block)"): (
         {"c_shift": 1},
-        "f_t multiplies c_{t−1}, the state the step received: use c[t − 1] for step t (c[0] = c_0), not c[t].",
+        N_("f_t multiplies c_{t−1}, the state the step received: use c[t − 1] for step t (c[0] = c_0), not c[t]."),
     ),
-    "ran forwards in time": (
+    N_("ran forwards in time"): (
         {"backwards": False},
-        "δ^h_t and δ^c_t need what step t + 1 sends back: loop over reversed(range(T)).",
+        N_("δ^h_t and δ^c_t need what step t + 1 sends back: loop over reversed(range(T))."),
     ),
 }
 
 GRU_LOOP = {
-    "dh not carried back at all": (
+    N_("dh not carried back at all"): (
         {"carry_dh": False},
-        "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and what step t + 1 sends back (zero only after the last step).",
+        N_("δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and what step t + 1 sends back (zero only after the last step)."),
     ),
-    "h_t where h_{t−1} belongs": (
+    N_("h_t where h_{t−1} belongs"): (
         {"h_shift": 1},
-        "∂h_t/∂z_t = h_{t−1} − n_t uses the state the step received: h[t − 1] for step t (h[0] = h_0).",
+        N_("∂h_t/∂z_t = h_{t−1} − n_t uses the state the step received: h[t − 1] for step t (h[0] = h_0)."),
     ),
-    "ran forwards in time": (
+    N_("ran forwards in time"): (
         {"backwards": False},
-        "δ^h_t needs what step t + 1 sends back: loop over reversed(range(T)).",
+        N_("δ^h_t needs what step t + 1 sends back: loop over reversed(range(T))."),
     ),
 }
 
@@ -202,12 +222,18 @@ def last_step_advice(answer, expected, gate_names) -> str:
         wrong = [t for t in range(T) if not matches(answer[t], expected[t])]
         if wrong != list(range(len(wrong))):  # not "every step before some t": no pattern to read
             return ""
-        return (
-            f"The last step, t = {T}, is right (nothing comes back to it from later) and every step before "
-            f"t = {len(wrong) + 1} is wrong: the mistake is in what flows back between steps."
-        )
-    where = "every gate block" if len(bad) == len(gate_names) else f"the gate block(s) {', '.join(bad)} only"
-    return f"At the last step, t = {T}, where nothing comes back from later, {where} are wrong: look there first."
+        return tr(
+            "The last step, t = {t}, is right (nothing comes back to it from later) and every step "
+            "before t = {first_right} is wrong: the mistake is in what flows back between steps."
+        ).format(t=T, first_right=len(wrong) + 1)
+    where = (
+        tr("every gate block")
+        if len(bad) == len(gate_names)
+        else tr("the gate block(s) {blocks} only").format(blocks=", ".join(bad))
+    )
+    return tr(
+        "At the last step, t = {t}, where nothing comes back from later, {where} are wrong: look there first."
+    ).format(t=T, where=where)
 
 
 def _explain(exercise, name, answer, expected, mistakes, gate_names) -> Feedback:
@@ -228,10 +254,10 @@ def _run(exercise, fn, args):
     """``run_learner`` on copies of ``args``; a product numpy refused becomes a Feedback explaining row form."""
 
     def row_form(err):
-        first = "A product with W_hh does not fit: the column form of one sequence, in a row-form batch?"
-        advice = (
-            "In row form δ^a_t is (B, G·H) and W_hh is (G·H, H): what reaches h_{t−1} is dh_raw[t] @ W_hh, (B, H). "
-            "W_hh.T @ … is the column form of one sequence."
+        first = tr("A product with W_hh does not fit: the column form of one sequence, in a row-form batch?")
+        advice = tr(
+            "In row form δ^a_t is (B, G·H) and W_hh is (G·H, H): what reaches h_{t−1} is dh_raw[t] @ "
+            "W_hh, (B, H). W_hh.T @ … is the column form of one sequence."
         )
         return Feedback(exercise, "wrong", [first, advice, numpy_said(err)])
 
@@ -257,7 +283,7 @@ def check_lstm_gate_grads(fn) -> Feedback:
     expected = lstm_gate_grads(*args)
     value = one_array(value, expected.shape)
     if value is None:
-        return Feedback(LSTM_EXERCISE, "wrong", ["Return one array, `return dh_raw`, of shape (T, B, 4H)."])
+        return Feedback(LSTM_EXERCISE, "wrong", [tr("Return one array, `return dh_raw`, of shape (T, B, 4H).")])
     return _explain(LSTM_EXERCISE, "dh_raw", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
 
 
@@ -271,7 +297,7 @@ def check_gru_gate_grads(fn) -> Feedback:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         return Feedback(
-            GRU_EXERCISE, "wrong", ["Return two arrays, `return dh_raw_x, dh_raw_h`, each of shape (T, B, 3H)."]
+            GRU_EXERCISE, "wrong", [tr("Return two arrays, `return dh_raw_x, dh_raw_h`, each of shape (T, B, 3H).")]
         )
     expected = gru_gate_grads(*args)
     mistakes = gru_mistakes(*args)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     as_real_array,
@@ -37,72 +38,97 @@ from ._feedback import (
 
 EXERCISE = "hidden_state_grads"
 
-DROPPED_DH_NEXT = "dropped dh_next (only the path through ŷ_t)"
-TANH_OF_H = "tanh′ written as 1 − tanh(h_t)²"
-OFF_BY_ONE = "off-by-one state in tanh′ (1 − h_{t−1}²)"
-FORWARDS = "ran forwards in time"
-W_HH_NOT_T = "W_hh instead of W_hhᵀ"
-BATCH_MIXED = "dh_next summed over the batch"
-RECURRENT_WITHOUT_TANH = "tanh′ missing on the recurrent path (δ^h sent back, not δ^a)"
-NO_TANH_PRIME = "no tanh′ at all (dh_raw = dh)"
-AFTER_TANH = "dh_next added after tanh′"
-ONE_MINUS_H = "1 − h_t instead of 1 − h_t²"
-FIRST_STEP_SKIPPED = "the first step skipped (the loop stops at t = 2)"
-SWAPPED = "dh and dh_raw swapped"
-NO_READOUT = "dropped the path through ŷ_t (only dh_next)"
-W_HY_T = "W_hy.T in a row-form product"
+DROPPED_DH_NEXT = N_("dropped dh_next (only the path through ŷ_t)")
+TANH_OF_H = N_("tanh′ written as 1 − tanh(h_t)²")
+OFF_BY_ONE = N_("off-by-one state in tanh′ (1 − h_{t−1}²)")
+FORWARDS = N_("ran forwards in time")
+W_HH_NOT_T = N_("W_hh instead of W_hhᵀ")
+BATCH_MIXED = N_("dh_next summed over the batch")
+RECURRENT_WITHOUT_TANH = N_("tanh′ missing on the recurrent path (δ^h sent back, not δ^a)")
+NO_TANH_PRIME = N_("no tanh′ at all (dh_raw = dh)")
+AFTER_TANH = N_("dh_next added after tanh′")
+ONE_MINUS_H = N_("1 − h_t instead of 1 − h_t²")
+FIRST_STEP_SKIPPED = N_("the first step skipped (the loop stops at t = 2)")
+SWAPPED = N_("dh and dh_raw swapped")
+NO_READOUT = N_("dropped the path through ŷ_t (only dh_next)")
+W_HY_T = N_("W_hy.T in a row-form product")
 
 ADVICE = {
     DROPPED_DH_NEXT: (
-        "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t AND W_hhᵀ δ^a_{t+1} from h_{t+1}. Add dh_next (zero only at the "
-        "last step)."
+        N_(
+            "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t AND W_hhᵀ δ^a_{t+1} from h_{t+1}. Add dh_next "
+            "(zero only at the last step)."
+        )
     ),
     TANH_OF_H: (
-        "tanh′(a_t) = 1 − tanh(a_t)² and tanh(a_t) = h_t, so the factor is 1 − h_t²: h already went through tanh once."
+        N_(
+            "tanh′(a_t) = 1 − tanh(a_t)² and tanh(a_t) = h_t, so the factor is 1 − h_t²: h already "
+            "went through tanh once."
+        )
     ),
-    OFF_BY_ONE: "δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state this step produced: h[t] for dy[t - 1] (h[0] is h_0).",
+    OFF_BY_ONE: N_("δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state this step produced: h[t] for dy[t - 1] (h[0] is h_0)."),
     FORWARDS: (
-        "δ^h_t needs δ^a_{t+1}, which is known only after step t + 1 is done: loop t = T, T − 1, …, 1, starting "
-        "from dh_next = 0."
+        N_(
+            "δ^h_t needs δ^a_{t+1}, which is known only after step t + 1 is done: loop t = T, T − 1, "
+            "…, 1, starting from dh_next = 0."
+        )
     ),
     W_HH_NOT_T: (
-        "In column form dh_next = W_hhᵀ δ^a_t. A row holds its transpose, (δ^a_t)ᵀ W_hh, so in row form the rows of "
-        "dh_raw meet W_hh itself; W_hh.T there is the row form of W_hh δ^a."
+        N_(
+            "In column form dh_next = W_hhᵀ δ^a_t. A row holds its transpose, (δ^a_t)ᵀ W_hh, so in row "
+            "form the rows of dh_raw meet W_hh itself; W_hh.T there is the row form of W_hh δ^a."
+        )
     ),
     BATCH_MIXED: (
-        "The sequences of a batch are independent: sequence b's state receives only sequence b's gradient. Keep "
-        "dh_next of shape (B, H), one row per sequence; do not sum over the batch axis."
+        N_(
+            "The sequences of a batch are independent: sequence b's state receives only sequence b's "
+            "gradient. Keep dh_next of shape (B, H), one row per sequence; do not sum over the batch "
+            "axis."
+        )
     ),
     RECURRENT_WITHOUT_TANH: (
-        "What flows to step t − 1 is W_hhᵀ δ^a_t: W_hh acts on a_t, so the gradient must pass through tanh′ first. "
-        "Send dh_raw (δ^a_t) back through W_hh, not dh (δ^h_t)."
+        N_(
+            "What flows to step t − 1 is W_hhᵀ δ^a_t: W_hh acts on a_t, so the gradient must pass "
+            "through tanh′ first. Send dh_raw (δ^a_t) back through W_hh, not dh (δ^h_t)."
+        )
     ),
     NO_TANH_PRIME: (
-        "h_t = tanh(a_t), so ∂L/∂a_t = (1 − h_t²) ⊙ δ^h_t: multiply by tanh′, entry by entry, before anything goes "
-        "back through W_hh."
+        N_(
+            "h_t = tanh(a_t), so ∂L/∂a_t = (1 − h_t²) ⊙ δ^h_t: multiply by tanh′, entry by entry, "
+            "before anything goes back through W_hh."
+        )
     ),
     AFTER_TANH: (
-        "dh_next = W_hhᵀ δ^a_{t+1} is a gradient with respect to h_t, so it joins the read-out's term in δ^h_t, "
-        "before tanh′: δ^h_t = W_hyᵀ δ^y_t + dh_next, then δ^a_t = (1 − h_t²) ⊙ δ^h_t."
+        N_(
+            "dh_next = W_hhᵀ δ^a_{t+1} is a gradient with respect to h_t, so it joins the read-out's "
+            "term in δ^h_t, before tanh′: δ^h_t = W_hyᵀ δ^y_t + dh_next, then δ^a_t = (1 − h_t²) ⊙ "
+            "δ^h_t."
+        )
     ),
-    ONE_MINUS_H: "tanh′(a) = 1 − tanh(a)², so the factor is 1 − h_t², squared.",
+    ONE_MINUS_H: N_("tanh′(a) = 1 − tanh(a)², so the factor is 1 − h_t², squared."),
     FIRST_STEP_SKIPPED: (
-        "Step 1 has a gradient too: the loop must run t = T, …, 1, down to row 0 included: "
-        "`range(T, 0, -1)` over t, or `reversed(range(T))` over rows."
+        N_(
+            "Step 1 has a gradient too: the loop must run t = T, …, 1, down to row 0 included: "
+            "`range(T, 0, -1)` over t, or `reversed(range(T))` over rows."
+        )
     ),
-    SWAPPED: "Return them in the order asked for, `return dh, dh_raw`: δ^h first, then δ^a.",
+    SWAPPED: N_("Return them in the order asked for, `return dh, dh_raw`: δ^h first, then δ^a."),
     NO_READOUT: (
-        "δ^h_t has two terms: the read-out's W_hyᵀ δ^y_t (the only one at t = T) and dh_next. The read-out's term is "
-        "missing, so nothing enters the recursion."
+        N_(
+            "δ^h_t has two terms: the read-out's W_hyᵀ δ^y_t (the only one at t = T) and dh_next. The "
+            "read-out's term is missing, so nothing enters the recursion."
+        )
     ),
     W_HY_T: (
-        "In row form the read-out's term is (δ^y_t)ᵀ W_hy: the rows dy[t - 1] (B, O) meet W_hy (O, H) itself. "
-        "W_hy.T belongs to the column form W_hyᵀ δ^y_t."
+        N_(
+            "In row form the read-out's term is (δ^y_t)ᵀ W_hy: the rows dy[t - 1] (B, O) meet W_hy (O, "
+            "H) itself. W_hy.T belongs to the column form W_hyᵀ δ^y_t."
+        )
     ),
 }
-_SIGN = (
-    "both terms of δ^h_t enter with a plus sign, and so does tanh′: δ^h_t = W_hyᵀ δ^y_t + W_hhᵀ δ^a_{t+1}, "
-    "δ^a_t = (1 − h_t²) ⊙ δ^h_t."
+_SIGN = N_(
+    "both terms of δ^h_t enter with a plus sign, and so does tanh′: δ^h_t = W_hyᵀ δ^y_t + "
+    "W_hhᵀ δ^a_{t+1}, δ^a_t = (1 − h_t²) ⊙ δ^h_t."
 )
 
 
@@ -167,19 +193,23 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
     if fb is None and isinstance(value, (tuple, list)) and len(value) == 2:
         arr, problem = as_real_array(value[0])
         if problem is None and matches(arr, _recursion(*args, mistake=W_HY_T)[0]):
-            first = "dh: W_hy.T meets δ^y_t as in column form, but here each sequence is a row, dy[t - 1] is (B, O)."
+            first = tr(
+                "dh: W_hy.T meets δ^y_t as in column form, but here each sequence is a row, dy[t - 1] is (B, O)."
+            )
             return Feedback(EXERCISE, "wrong", [first, ADVICE[W_HY_T], numpy_said(err)], W_HY_T)
     return Feedback(
         EXERCISE,
         "wrong",
         [
-            "A product does not fit: a column-form product in a row-form batch?",
-            "In row form each sequence is a row: dy[t - 1] is (B, O) and dh_raw[t - 1] is (B, H). A column-form "
-            "product such as W_hy.T @ dy[t - 1] or W_hh.T @ dh_raw[t - 1] does not fit; transpose the whole "
-            "product: (M v)ᵀ = vᵀ Mᵀ, so M @ v becomes v_rows @ M.T.",
+            tr("A product does not fit: a column-form product in a row-form batch?"),
+            tr(
+                "In row form each sequence is a row: dy[t - 1] is (B, O) and dh_raw[t - 1] is (B, H). A "
+                "column-form product such as W_hy.T @ dy[t - 1] or W_hh.T @ dh_raw[t - 1] does not fit; "
+                "transpose the whole product: (M v)ᵀ = vᵀ Mᵀ, so M @ v becomes v_rows @ M.T."
+            ),
             numpy_said(err),
         ],
-        "shape error",
+        N_("shape error"),
     )
 
 
@@ -198,7 +228,7 @@ def check_hidden_state_grads(fn) -> Feedback:
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        return Feedback(EXERCISE, "wrong", ["Return two arrays, `return dh, dh_raw`, each of shape (T, B, H)."])
+        return Feedback(EXERCISE, "wrong", [tr("Return two arrays, `return dh, dh_raw`, each of shape (T, B, H).")])
 
     expected = hidden_state_grads(dy, h, W_hy, W_hh)
     mistakes = known_mistakes(dy, h, W_hy, W_hh)

@@ -25,25 +25,26 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, diagnose_number, guarded, run_learner
+from ..i18n import N_, tr
+from ._feedback import Feedback, as_real_array, diagnose_number, guarded, has_nan_or_inf, run_learner
 
 BIGRAM = "bigram_perplexity"
-NO_MEAN = "mean left out"
-BASE_2 = "log in base 2"
-MIXED = "2 to the mean loss in nats"
-MEAN_OF_EXP = "mean of per-character perplexities"
-NO_SMOOTHING = "no smoothing"
-NUMERATOR_ONLY = "α only in the numerator"
-WRONG_AXIS = "normalised over the wrong axis"
-REVERSED = "pairs counted reversed"
-LOOKUP_REVERSED = "table read as [next, previous]"
-UNIGRAM_CONTEXT = "context counts include the last character"
-FROM_VAL = "counts from the validation text"
-NOT_ACCUMULATED = "pair counts not accumulated"
-DENOMINATOR_ALPHA = "denominator n_a + α"
-MEAN_OVER_M = "mean over M characters, not M − 1 predictions"
-TRAIN_AND_VAL = "counts from train and validation"
-UNIGRAM = "a unigram model"
+NO_MEAN = N_("mean left out")
+BASE_2 = N_("log in base 2")
+MIXED = N_("2 to the mean loss in nats")
+MEAN_OF_EXP = N_("mean of per-character perplexities")
+NO_SMOOTHING = N_("no smoothing")
+NUMERATOR_ONLY = N_("α only in the numerator")
+WRONG_AXIS = N_("normalised over the wrong axis")
+REVERSED = N_("pairs counted reversed")
+LOOKUP_REVERSED = N_("table read as [next, previous]")
+UNIGRAM_CONTEXT = N_("context counts include the last character")
+FROM_VAL = N_("counts from the validation text")
+NOT_ACCUMULATED = N_("pair counts not accumulated")
+DENOMINATOR_ALPHA = N_("denominator n_a + α")
+MEAN_OVER_M = N_("mean over M characters, not M − 1 predictions")
+TRAIN_AND_VAL = N_("counts from train and validation")
+UNIGRAM = N_("a unigram model")
 
 V_BIGRAM, ALPHA = 5, 0.5
 
@@ -94,71 +95,87 @@ def _bigram_answers(train, val, V, alpha):
     mistakes = {
         NO_MEAN: (
             _perplexity(right_table, val, NO_MEAN),
-            "Perplexity is exp of the *mean* loss per character: divide the summed −log p by the number of predictions.",
+            tr(
+                "Perplexity is exp of the *mean* loss per character: divide the summed −log p by the "
+                "number of predictions."
+            ),
         ),
         BASE_2: (
             math.exp(-np.mean(np.log2(right_table[val[:-1], val[1:]]))),
-            "Keep one base: exp of the mean loss in nats (np.log), or 2 to the mean loss in bits (np.log2).",
+            tr("Keep one base: exp of the mean loss in nats (np.log), or 2 to the mean loss in bits (np.log2)."),
         ),
         MIXED: (
             _perplexity(right_table, val, MIXED),
-            "Keep one base: np.log goes with np.exp, np.log2 with 2 ** (…).",
+            tr("Keep one base: np.log goes with np.exp, np.log2 with 2 ** (…)."),
         ),
         MEAN_OF_EXP: (
             _perplexity(right_table, val, MEAN_OF_EXP),
-            "Average the losses first, then take exp once: exp(mean(−log p)), not mean(exp(−log p)) = mean(1/p).",
+            tr("Average the losses first, then take exp once: exp(mean(−log p)), not mean(exp(−log p)) = mean(1/p)."),
         ),
         NUMERATOR_ONLY: (
             _perplexity((counts + alpha) / counts.sum(axis=1, keepdims=True), val),
-            "Each row must sum to 1: add V·α to the denominator, (n_ab + α) / (n_a + V·α).",
+            tr("Each row must sum to 1: add V·α to the denominator, (n_ab + α) / (n_a + V·α)."),
         ),
         WRONG_AXIS: (
             _perplexity((counts + alpha) / (counts.sum(axis=0, keepdims=True) + V * alpha), val),
-            "p(b | a) normalises over the next character b for a fixed a: sum the counts over axis=1 (rows).",
+            tr("p(b | a) normalises over the next character b for a fixed a: sum the counts over axis=1 (rows)."),
         ),
         REVERSED: (
             _perplexity(((counts.T + alpha) / (counts.T.sum(axis=1, keepdims=True) + V * alpha)), val),
-            "counts[a, b] must count b *after* a (a = text[t], b = text[t + 1]); yours counts them the other way.",
+            tr("counts[a, b] must count b *after* a (a = text[t], b = text[t + 1]); yours counts them the other way."),
         ),
         LOOKUP_REVERSED: (
             _perplexity(right_table.T, val),
-            "The probability of val[t+1] after val[t] is in row val[t], column val[t+1]: table[val[:-1], val[1:]].",
+            tr("The probability of val[t+1] after val[t] is in row val[t], column val[t+1]: table[val[:-1], val[1:]]."),
         ),
         UNIGRAM_CONTEXT: (
             _perplexity((counts + alpha) / (np.bincount(train, minlength=V)[:, None] + V * alpha), val),
-            "n_a counts the pairs that start with a: the row sums of the pair counts (the last character of train "
-            "starts no pair).",
+            tr(
+                "n_a counts the pairs that start with a: the row sums of the pair counts (the last "
+                "character of train starts no pair)."
+            ),
         ),
         FROM_VAL: (
             _perplexity((val_counts + alpha) / (val_counts.sum(axis=1, keepdims=True) + V * alpha), val),
-            "Count the pairs of the *training* text; the validation text only scores the model.",
+            tr("Count the pairs of the *training* text; the validation text only scores the model."),
         ),
         NOT_ACCUMULATED: (
             _perplexity(((counts > 0) + alpha) / ((counts > 0).sum(axis=1, keepdims=True) + V * alpha), val),
-            "Each pair was counted once however often it occurs: `counts[a, b] = 1`, or `counts[train[:-1], "
-            "train[1:]] += 1`, which numpy applies once per distinct index. Count with a loop "
-            "(`counts[a, b] += 1`) or np.add.at(counts, (train[:-1], train[1:]), 1).",
+            tr(
+                "Each pair was counted once however often it occurs: `counts[a, b] = 1`, or "
+                "`counts[train[:-1], train[1:]] += 1`, which numpy applies once per distinct index. Count "
+                "with a loop (`counts[a, b] += 1`) or np.add.at(counts, (train[:-1], train[1:]), 1)."
+            ),
         ),
         DENOMINATOR_ALPHA: (
             _perplexity((counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha), val),
-            "α is added to each of the V counts of a row, so the row's total grows by V·α: (n_ab + α) / (n_a + V·α).",
+            tr(
+                "α is added to each of the V counts of a row, so the row's total grows by V·α: (n_ab + α) "
+                "/ (n_a + V·α)."
+            ),
         ),
         MEAN_OVER_M: (
             math.exp(-np.log(right_table[val[:-1], val[1:]]).sum() / len(val)),
-            "A text of M characters has M − 1 predictions (the first character has no previous one): divide the "
-            "summed −log p by M − 1.",
+            tr(
+                "A text of M characters has M − 1 predictions (the first character has no previous one): "
+                "divide the summed −log p by M − 1."
+            ),
         ),
         TRAIN_AND_VAL: (
             _perplexity(
                 (counts + val_counts + alpha) / ((counts + val_counts).sum(axis=1, keepdims=True) + V * alpha), val
             ),
-            "Count the pairs of the training text only: a model that has seen the validation text is scored on "
-            "what it memorised.",
+            tr(
+                "Count the pairs of the training text only: a model that has seen the validation text is "
+                "scored on what it memorised."
+            ),
         ),
         UNIGRAM: (
             _perplexity(np.tile((np.bincount(train, minlength=V) + alpha) / (len(train) + V * alpha), (V, 1)), val),
-            "That is a unigram model, p(b) from how often b occurs: a bigram model conditions on the previous "
-            "character, p(b | a) = (n_ab + α) / (n_a + V·α), a V × V table.",
+            tr(
+                "That is a unigram model, p(b) from how often b occurs: a bigram model conditions on the "
+                "previous character, p(b | a) = (n_ab + α) / (n_a + V·α), a V × V table."
+            ),
         ),
     }
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -170,7 +187,7 @@ def _bigram_answers(train, val, V, alpha):
 def check_bigram_perplexity(fn) -> Feedback:
     """Check ``fn(train, val, V, alpha) -> float``: the validation perplexity of an add-α bigram model."""
     if not callable(fn):
-        return Feedback(BIGRAM, "wrong", [f"Pass your function itself, got {type(fn).__name__}."])
+        return Feedback(BIGRAM, "wrong", [tr("Pass your function itself, got {name}.").format(name=type(fn).__name__)])
     train, val = bigram_data()
     right, mistakes, _ = _bigram_answers(train, val, V_BIGRAM, ALPHA)
     given = [train.copy(), val.copy()]
@@ -181,22 +198,24 @@ def check_bigram_perplexity(fn) -> Feedback:
         result, not_written = run_learner(BIGRAM, fn, *given, V_BIGRAM, ALPHA)
     if not_written:
         return not_written
-    value, problem = as_real_array(result, "your perplexity")
-    if problem is not None and "NaN or inf" in problem:
+    value, problem = as_real_array(result, tr("your perplexity"))
+    if problem is not None and has_nan_or_inf(result):
         return Feedback(
             BIGRAM,
             "wrong",
             [
-                "Your perplexity is inf or NaN. The validation text has the pair (4, 3), which never occurs in "
-                "training: without smoothing its probability is 0 and log 0 = −inf.",
-                "Add α to every count (and V·α to every row's total) before dividing.",
+                tr(
+                    "Your perplexity is inf or NaN. The validation text has the pair (4, 3), which never "
+                    "occurs in training: without smoothing its probability is 0 and log 0 = −inf."
+                ),
+                tr("Add α to every count (and V·α to every row's total) before dividing."),
             ],
             NO_SMOOTHING,
         )
-    fb = diagnose_number(BIGRAM, result, right, name="your perplexity", what="the perplexity", known_mistakes=mistakes)
-    if not fb.passed and fb.mistake is None and fb.messages[-1].startswith("Expected"):
-        fb.messages[-1] += f" (add-α with α = {ALPHA}, V = {V_BIGRAM})"
-    return fb
+    note = tr(" (add-α with α = {alpha}, V = {v})").format(alpha=ALPHA, v=V_BIGRAM)
+    return diagnose_number(
+        BIGRAM, result, right, name=N_("your perplexity"), what=N_("the perplexity"), known_mistakes=mistakes, note=note
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -204,15 +223,15 @@ def check_bigram_perplexity(fn) -> Feedback:
 # ---------------------------------------------------------------------------
 
 SAMPLE = "sample_characters"
-AFTER_SOFTMAX = "temperature applied after the softmax"
-TIMES_TAU = "z · τ instead of z / τ"
-ARGMAX = "the argmax instead of a sample"
-NOT_NORMALISED = "p / τ not normalised"
-OFF_BY_ONE = "index off by one"
-TAU_ZERO = "τ = 0 not handled"
-NO_SHIFT = "no max shift"
-FIRST_ROW = "every row sampled from logits[0]"
-GLOBAL_SHIFT = "max shift over the whole batch"
+AFTER_SOFTMAX = N_("temperature applied after the softmax")
+TIMES_TAU = N_("z · τ instead of z / τ")
+ARGMAX = N_("the argmax instead of a sample")
+NOT_NORMALISED = N_("p / τ not normalised")
+OFF_BY_ONE = N_("index off by one")
+TAU_ZERO = N_("τ = 0 not handled")
+NO_SHIFT = N_("no max shift")
+FIRST_ROW = N_("every row sampled from logits[0]")
+GLOBAL_SHIFT = N_("max shift over the whole batch")
 
 GRID = 1000  # values of u per block of rows
 # V = 6; four distributions, each row block its own: different most likely characters (1, 3, 2, 5) and shapes, so
@@ -263,43 +282,57 @@ def _sample_mistakes(blocks, tau):
     return {
         AFTER_SOFTMAX: (
             per_block(lambda z: _draws(_softmax(z), u)),
-            "Dividing the probabilities by τ and normalising again gives the same probabilities: τ must divide "
-            "the logits, before the softmax: softmax(z / τ).",
+            tr(
+                "Dividing the probabilities by τ and normalising again gives the same probabilities: τ "
+                "must divide the logits, before the softmax: softmax(z / τ)."
+            ),
         ),
         TIMES_TAU: (
             per_block(lambda z: _draws(_softmax(z * tau), u)),
-            "Divide by τ: softmax(z / τ); τ < 1 should sharpen, τ > 1 flatten.",
+            tr("Divide by τ: softmax(z / τ); τ < 1 should sharpen, τ > 1 flatten."),
         ),
         ARGMAX: (
             per_block(lambda z: np.full(GRID, np.argmax(z))),
-            "That is always the most likely character (τ = 0). Sample: the first index whose cumulative probability "
-            "exceeds u.",
+            tr(
+                "That is always the most likely character (τ = 0). Sample: the first index whose "
+                "cumulative probability exceeds u."
+            ),
         ),
         NOT_NORMALISED: (
             per_block(lambda z: _draws(_softmax(z) / tau, u)),
-            "p / τ does not sum to 1. Compute softmax(z / τ) instead, which is normalised.",
+            tr("p / τ does not sum to 1. Compute softmax(z / τ) instead, which is normalised."),
         ),
         OFF_BY_ONE: (
             np.clip(right - 1, 0, blocks.shape[1] - 1),
-            "Index off by one: return the first index whose cumulative probability is above u (index 0 when u < p_0).",
+            tr(
+                "Index off by one: return the first index whose cumulative probability is above u (index 0 "
+                "when u < p_0)."
+            ),
         ),
         FIRST_ROW: (
             per_block(lambda z: _draws(_softmax(blocks[0] / tau), u)),
-            "Every row has logits of its own: draw row n's character from softmax(logits[n] / τ) with u[n] (keep "
-            "the row axis: z.max(axis=1, keepdims=True), p.cumsum(axis=1)), not from row 0's.",
+            tr(
+                "Every row has logits of its own: draw row n's character from softmax(logits[n] / τ) with "
+                "u[n] (keep the row axis: z.max(axis=1, keepdims=True), p.cumsum(axis=1)), not from row "
+                "0's."
+            ),
         ),
     }
 
 
 def _as_indices(result, n, V):
     """(int array (n,), None) or (None, message)."""
-    arr, problem = as_real_array(result, "your result")
+    arr, problem = as_real_array(result, tr("your result"))
     if problem is not None:
         return None, problem
     if arr.shape != (n,):
-        return None, f"your result has shape {arr.shape}, expected ({n},): one character index per row of logits."
+        return None, tr(
+            "your result has shape {shape}, expected ({n},): one character index per row of logits."
+        ).format(shape=arr.shape, n=n)
     if np.any(arr != np.round(arr)) or arr.min() < 0 or arr.max() > V - 1:
-        return None, f"your result must hold character indices, whole numbers in 0 … {V - 1}; got {arr[:5]} …"
+        return None, tr(
+            "your result must hold character indices, whole numbers in 0 … {last}; got {first_five} …"
+        ).format(last=V - 1, first_five=arr[:5])
     return arr.astype(np.int64), None
 
 
@@ -338,20 +371,20 @@ def check_sample_characters(fn) -> Feedback:
     """Check ``fn(logits, temperature, u) -> indices`` at τ = 1, 0.5, 2, then τ = 0, then with one row block of
     logits near 1000 among moderate ones.  The rows come in four blocks with different distributions."""
     if not callable(fn):
-        return Feedback(SAMPLE, "wrong", [f"Pass your function itself, got {type(fn).__name__}."])
+        return Feedback(SAMPLE, "wrong", [tr("Pass your function itself, got {name}.").format(name=type(fn).__name__)])
     V = BLOCKS.shape[1]
     for tau in TEMPERATURES:
         draws, problem = _run_sampler(fn, BLOCKS, tau)
         if isinstance(problem, Feedback):
             return problem
         if problem is not None:
-            return Feedback(SAMPLE, "wrong", [f"At τ = {tau}: {problem}"])
+            return Feedback(SAMPLE, "wrong", [tr("At τ = {tau}: {problem}").format(tau=tau, problem=problem)])
         right = _blocks_right(draws, BLOCKS, tau)
         if right.all():
             continue
         for name, (wrong, advice) in _sample_mistakes(BLOCKS, tau).items():
             if all(_same(d, w, V) for d, w in zip(draws, wrong)):
-                return Feedback(SAMPLE, "wrong", [f"At τ = {tau}: this is exactly what the mistake '{name}' gives.",
+                return Feedback(SAMPLE, "wrong", [tr("At τ = {tau}: this is exactly what the mistake '{name}' gives.").format(tau=tau, name=tr(name)),
                                                   advice], name)  # fmt: skip
         k = int(np.argmin(right))
         freq, want = _frequencies(draws[k], V), _frequencies(_expected(BLOCKS[k], tau), V)
@@ -359,24 +392,32 @@ def check_sample_characters(fn) -> Feedback:
             SAMPLE,
             "wrong",
             [
-                f"At τ = {tau}, for the rows with logits {BLOCKS[k].tolist()} your function draws the characters "
-                f"with frequencies {np.round(freq, 3).tolist()} over a fine grid of u; softmax(z / τ) gives "
-                f"{np.round(want, 3).tolist()}.",
+                tr(
+                    "At τ = {tau}, for the rows with logits {logits} your function draws the characters with "
+                    "frequencies {yours} over a fine grid of u; softmax(z / τ) gives {expected}."
+                ).format(
+                    tau=tau,
+                    logits=BLOCKS[k].tolist(),
+                    yours=np.round(freq, 3).tolist(),
+                    expected=np.round(want, 3).tolist(),
+                ),
             ],
         )
     draws, problem = _run_sampler(fn, BLOCKS, 0.0)
     if isinstance(problem, Feedback):
         if problem.status != "wrong":
             return problem
-        return Feedback(SAMPLE, "wrong", ["At τ = 0 your function failed:", *problem.messages,
-                                          "τ = 0 means: always the most likely character, np.argmax(z)."], TAU_ZERO)  # fmt: skip
+        return Feedback(SAMPLE, "wrong", [tr("At τ = 0 your function failed:"), *problem.messages,
+                                          tr("τ = 0 means: always the most likely character, np.argmax(z).")], TAU_ZERO)  # fmt: skip
     if problem is not None or not _blocks_right(draws, BLOCKS, 0.0).all():
         return Feedback(
             SAMPLE,
             "wrong",
             [
-                f"At τ = 0: {problem or 'not always the most likely character'}.",
-                "z / 0 is not a number: treat τ = 0 apart, as the limit τ → 0, the argmax of z.",
+                tr("At τ = 0: {problem}.").format(problem=problem)
+                if problem
+                else tr("At τ = 0: not always the most likely character."),
+                tr("z / 0 is not a number: treat τ = 0 apart, as the limit τ → 0, the argmax of z."),
             ],  # fmt: skip
             TAU_ZERO,
         )
@@ -391,11 +432,13 @@ def check_sample_characters(fn) -> Feedback:
             SAMPLE,
             "wrong",
             [
-                f"The mistake '{GLOBAL_SHIFT}': right when every row has moderate logits, but when one block of "
-                "rows has logits near 1000 the other rows come out wrong. Subtracting the whole batch's largest "
-                "logit puts their "
-                "exponents below −745, where exp gives exactly 0 (then 0 / 0).",
-                "Shift each row by its own maximum: z - z.max(axis=1, keepdims=True).",
+                tr(
+                    "The mistake '{global_shift}': right when every row has moderate logits, but when one "
+                    "block of rows has logits near 1000 the other rows come out wrong. Subtracting the whole "
+                    "batch's largest logit puts their exponents below −745, where exp gives exactly 0 (then 0 "
+                    "/ 0)."
+                ).format(global_shift=tr(GLOBAL_SHIFT)),
+                tr("Shift each row by its own maximum: z - z.max(axis=1, keepdims=True)."),
             ],
             GLOBAL_SHIFT,
         )
@@ -403,8 +446,11 @@ def check_sample_characters(fn) -> Feedback:
         SAMPLE,
         "wrong",
         [
-            "Right for moderate logits, but not for rows with logits near 1000 at τ = 0.5: exp(2000) overflows to inf.",
-            "Subtract each row's largest z / τ before exp (notebook 16): softmax is unchanged, nothing overflows.",
+            tr(
+                "Right for moderate logits, but not for rows with logits near 1000 at τ = 0.5: exp(2000) "
+                "overflows to inf."
+            ),
+            tr("Subtract each row's largest z / τ before exp (notebook 16): softmax is unchanged, nothing overflows."),
         ],
         NO_SHIFT,
     )

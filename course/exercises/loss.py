@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     combine,
@@ -32,18 +33,18 @@ from ._feedback import (
 EXERCISE = "weighted_loss_and_grad"
 
 # Mistake names, shared by the loss and the gradient so one bug gets one name.
-SIGN = "sign flipped (y − ŷ)"
-MISSING_HALF = "missing ½"
-MEAN = "mean instead of sum"
-LAST_STEP = "only the last step"
-WRONG_SHAPE = "wrong shape"
-NO_WEIGHT = "weight w_t left out"
-WEIGHT_SQUARED = "weight squared (w_t inside the square)"
-HALF_IN_GRAD = "½ kept in the gradient"
-PER_STEP = "loss left per step (not summed over t)"
-PER_SEQUENCE = "loss left per sequence (not summed over the batch)"
-NORM = "‖ŷ − y‖ instead of ‖ŷ − y‖²"
-BATCH_MEAN = "divided by B (mean over the batch)"
+SIGN = N_("sign flipped (y − ŷ)")
+MISSING_HALF = N_("missing ½")
+MEAN = N_("mean instead of sum")
+LAST_STEP = N_("only the last step")
+WRONG_SHAPE = N_("wrong shape")
+NO_WEIGHT = N_("weight w_t left out")
+WEIGHT_SQUARED = N_("weight squared (w_t inside the square)")
+HALF_IN_GRAD = N_("½ kept in the gradient")
+PER_STEP = N_("loss left per step (not summed over t)")
+PER_SEQUENCE = N_("loss left per sequence (not summed over the batch)")
+NORM = N_("‖ŷ − y‖ instead of ‖ŷ − y‖²")
+BATCH_MEAN = N_("divided by B (mean over the batch)")
 
 
 def _data():
@@ -75,9 +76,11 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             EXERCISE,
             "wrong",
             [
-                "The weights w_t do not line up with the steps: w has shape (T,), the errors ŷ_t − y_t (T, B, O).",
-                "numpy aligns shapes from the LAST axis, so w * diff pairs w with the outputs. Give w the axes it "
-                "lacks: w[:, None, None] is (T, 1, 1), one weight per step.",
+                tr("The weights w_t do not line up with the steps: w has shape (T,), the errors ŷ_t − y_t (T, B, O)."),
+                tr(
+                    "numpy aligns shapes from the LAST axis, so w * diff pairs w with the outputs. Give w the "
+                    "axes it lacks: w[:, None, None] is (T, 1, 1), one weight per step."
+                ),
                 numpy_said(err),
             ],
         )
@@ -97,52 +100,64 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
     last[-1] = grad[-1]
 
     loss_mistakes = {
-        MISSING_HALF: (2 * L, "The ½ in L = ½ Σ w_t‖ŷ_t − y_t‖² is part of the definition: ∂L/∂ŷ has no factor 2."),
-        MEAN: (L / (T * B * O), "L sums over every step, sequence and output: use np.sum, not np.mean."),
+        MISSING_HALF: (2 * L, tr("The ½ in L = ½ Σ w_t‖ŷ_t − y_t‖² is part of the definition: ∂L/∂ŷ has no factor 2.")),
+        MEAN: (L / (T * B * O), tr("L sums over every step, sequence and output: use np.sum, not np.mean.")),
         LAST_STEP: (
             0.5 * w[-1] * float(np.sum(diff[-1] ** 2)),
-            "Every step with w_t > 0 is scored: sum over all T steps, not only the last.",
+            tr("Every step with w_t > 0 is scored: sum over all T steps, not only the last."),
         ),
-        NO_WEIGHT: (0.5 * float(np.sum(diff**2)), "Step t's term is multiplied by w_t: L_w = ½ Σ_t w_t ‖ŷ_t − y_t‖²."),
+        NO_WEIGHT: (
+            0.5 * float(np.sum(diff**2)),
+            tr("Step t's term is multiplied by w_t: L_w = ½ Σ_t w_t ‖ŷ_t − y_t‖²."),
+        ),
         WEIGHT_SQUARED: (
             0.5 * float(np.sum((w_b * diff) ** 2)),
-            "w_t multiplies the squared error, ½ w_t ‖ŷ_t − y_t‖², not the error inside the square.",
+            tr("w_t multiplies the squared error, ½ w_t ‖ŷ_t − y_t‖², not the error inside the square."),
         ),
         NORM: (
             0.5 * float(np.sum(w * np.sqrt(np.sum(diff**2, axis=2)).sum(axis=1))),
-            "The loss squares the length of each error vector: ‖ŷ − y‖² = Σ_j (ŷ_j − y_j)², no square root.",
+            tr("The loss squares the length of each error vector: ‖ŷ − y‖² = Σ_j (ŷ_j − y_j)², no square root."),
         ),
         BATCH_MEAN: (
             L / B,
-            "L_w sums over the sequences of the batch too: no division by B (a mean per sequence is a choice made "
-            "later, in training, not part of this loss).",
+            tr(
+                "L_w sums over the sequences of the batch too: no division by B (a mean per sequence is a "
+                "choice made later, in training, not part of this loss)."
+            ),
         ),
     }
     per_step = 0.5 * np.sum(w_b * diff**2, axis=(1, 2))
     per_sequence = 0.5 * np.sum(w_b * diff**2, axis=(0, 2))
-    one_number = "L is one number for the whole batch: sum over the steps, sequences and outputs."
+    one_number = tr("L is one number for the whole batch: sum over the steps, sequences and outputs.")
     loss_shape_mistakes = [
-        (PER_STEP, per_step, f"Your loss has one entry per step; {one_number}"),
-        (PER_SEQUENCE, per_sequence, f"Your loss has one entry per sequence; {one_number}"),
+        (PER_STEP, per_step, tr("Your loss has one entry per step; {one_number}").format(one_number=one_number)),
+        (
+            PER_SEQUENCE,
+            per_sequence,
+            tr("Your loss has one entry per sequence; {one_number}").format(one_number=one_number),
+        ),
     ]
     grad_mistakes = {
-        SIGN: (-grad, "∂/∂ŷ of ½ w (ŷ − y)² is +w (ŷ − y): the prediction comes first."),
-        MISSING_HALF: (2 * grad, "The 2 from the square cancels the ½: ∂L/∂ŷ is w_t (ŷ − y), not 2 w_t (ŷ − y)."),
-        MEAN: (grad / (T * B * O), "With L a sum, nothing is divided by T·B·O."),
-        LAST_STEP: (last, "Each step's prediction has its own error: dy has a non-zero row for every step."),
-        NO_WEIGHT: (diff, "w_t is a constant factor of step t's term, so it stays in the derivative: w_t (ŷ_t − y_t)."),
+        SIGN: (-grad, tr("∂/∂ŷ of ½ w (ŷ − y)² is +w (ŷ − y): the prediction comes first.")),
+        MISSING_HALF: (2 * grad, tr("The 2 from the square cancels the ½: ∂L/∂ŷ is w_t (ŷ − y), not 2 w_t (ŷ − y).")),
+        MEAN: (grad / (T * B * O), tr("With L a sum, nothing is divided by T·B·O.")),
+        LAST_STEP: (last, tr("Each step's prediction has its own error: dy has a non-zero row for every step.")),
+        NO_WEIGHT: (
+            diff,
+            tr("w_t is a constant factor of step t's term, so it stays in the derivative: w_t (ŷ_t − y_t)."),
+        ),
         WEIGHT_SQUARED: (
             w_b**2 * diff,
-            "With w_t outside the square the chain rule gives w_t once: δ^y_t = w_t (ŷ_t − y_t), not w_t².",
+            tr("With w_t outside the square the chain rule gives w_t once: δ^y_t = w_t (ŷ_t − y_t), not w_t²."),
         ),
         HALF_IN_GRAD: (
             0.5 * grad,
-            "The ½ belongs to the loss only: d/du ½u² = u, so the 2 of the square cancels it in dy.",
+            tr("The ½ belongs to the loss only: d/du ½u² = u, so the 2 of the square cancels it in dy."),
         ),
-        BATCH_MEAN: (grad / B, "With L_w a sum over the batch, dy is not divided by B."),
+        BATCH_MEAN: (grad / B, tr("With L_w a sum over the batch, dy is not divided by B.")),
         NORM: (
             w_b * diff / np.sqrt(np.sum(diff**2, axis=2, keepdims=True)),
-            "The loss squares ‖ŷ − y‖, so its gradient is w_t (ŷ_t − y_t), not the unit vector of the error.",
+            tr("The loss squares ‖ŷ − y‖, so its gradient is w_t (ŷ_t − y_t), not the unit vector of the error."),
         ),
     }
 
@@ -152,7 +167,7 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
         L,
         name="loss",
         known_mistakes=loss_mistakes,
-        sign_advice="a loss of squares is never negative: L_w = +½ Σ_t w_t ‖ŷ_t − y_t‖².",
+        sign_advice=tr("a loss of squares is never negative: L_w = +½ Σ_t w_t ‖ŷ_t − y_t‖²."),
     )
     loss_fb = name_shape_mistake(loss_fb, loss, loss_shape_mistakes)
     if loss_fb.status == "wrong" and loss_fb.mistake is None and np.ndim(loss) != 0 and np.size(loss) > 1:
@@ -165,12 +180,14 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
         name="dy",
         known_mistakes=grad_mistakes,
         time_axis=0,
-        sign_advice="δ^y_t = w_t (ŷ_t − y_t), prediction minus target: differentiating ½(ŷ − y)² with respect to ŷ "
-        "gives +(ŷ − y).",
+        sign_advice=tr(
+            "δ^y_t = w_t (ŷ_t − y_t), prediction minus target: differentiating ½(ŷ − y)² with respect "
+            "to ŷ gives +(ŷ − y)."
+        ),
     )
     if dy is not None and np.shape(dy) != grad.shape:
         grad_fb.mistake = WRONG_SHAPE
         grad_fb.messages.append(
-            "dy = ∂L/∂ŷ has one entry per entry of ŷ: the same shape (T, B, O) as y_hat, no reshape or sum."
+            tr("dy = ∂L/∂ŷ has one entry per entry of ŷ: the same shape (T, B, O) as y_hat, no reshape or sum.")
         )
     return combine(EXERCISE, {"loss": loss_fb, "dy": grad_fb})

@@ -19,29 +19,30 @@ import warnings
 
 import numpy as np
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner
+from ..i18n import N_, tr
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, has_nan_or_inf, run_learner
 
 EXERCISE = "adam_step"
 LR, BETA1, BETA2, EPS = 0.1, 0.8, 0.95, 1e-3  # ε large, β1 ≠ β2 and far from 1: every slip changes the numbers
 
-NO_CORRECTION = "no bias correction"
-ONLY_M = "bias correction on m only"
-ONLY_V = "bias correction on v only"
-EPS_INSIDE = "ε inside the square root"
-EPS_BEFORE = "ε added before correcting v"
-T_FROM_0 = "t counted from 0"
-SWAPPED = "β1 and β2 swapped"
-V_OF_G = "v averages g, not g²"
-WEIGHTS = "β and 1 − β exchanged"
-UPHILL = "step uphill (+ instead of −)"
-STALE = "state not updated"
-IN_PLACE = "inputs changed in place"
-OLD_STATE = "the step uses the old m and v"
-T_PLUS_1 = "t + 1 in the corrections"
-MULTIPLIED = "multiplied by the correction instead of divided"
-EPS_SQUARED = "√(v̂ + ε²) instead of √v̂ + ε"
-AMSGRAD = "AMSGrad's max(v, v_new)"
-ABS_G = "v averages |g|, not g²"
+NO_CORRECTION = N_("no bias correction")
+ONLY_M = N_("bias correction on m only")
+ONLY_V = N_("bias correction on v only")
+EPS_INSIDE = N_("ε inside the square root")
+EPS_BEFORE = N_("ε added before correcting v")
+T_FROM_0 = N_("t counted from 0")
+SWAPPED = N_("β1 and β2 swapped")
+V_OF_G = N_("v averages g, not g²")
+WEIGHTS = N_("β and 1 − β exchanged")
+UPHILL = N_("step uphill (+ instead of −)")
+STALE = N_("state not updated")
+IN_PLACE = N_("inputs changed in place")
+OLD_STATE = N_("the step uses the old m and v")
+T_PLUS_1 = N_("t + 1 in the corrections")
+MULTIPLIED = N_("multiplied by the correction instead of divided")
+EPS_SQUARED = N_("√(v̂ + ε²) instead of √v̂ + ε")
+AMSGRAD = N_("AMSGrad's max(v, v_new)")
+ABS_G = N_("v averages |g|, not g²")
 
 
 def cases():
@@ -87,35 +88,41 @@ def _mistakes(p, g, m, v, t):
     variants = {
         NO_CORRECTION: (
             dict(correct_m=False, correct_v=False),
-            "Divide m by 1 − β1^t and v by 1 − β2^t: both start at 0 and are too small in the first steps.",
+            tr("Divide m by 1 − β1^t and v by 1 − β2^t: both start at 0 and are too small in the first steps."),
         ),
-        ONLY_M: (dict(correct_v=False), "v needs its correction too: v̂ = v / (1 − β2^t)."),
-        ONLY_V: (dict(correct_m=False), "m needs its correction too: m̂ = m / (1 − β1^t)."),
-        EPS_INSIDE: (dict(eps_inside=True), "ε is added after the square root: √v̂ + ε, not √(v̂ + ε)."),
-        EPS_BEFORE: (dict(eps_before=True), "Correct v first, then add ε: √(v / (1 − β2^t)) + ε."),
-        T_FROM_0: (dict(t_shift=-1), "t counts the steps from 1: the first step uses 1 − β^1, not 1 − β^0 = 0."),
-        SWAPPED: (dict(beta1=BETA2, beta2=BETA1), "β1 goes with m (the gradients), β2 with v (their squares)."),
-        V_OF_G: (dict(v_of_g=True), "v is the running mean of the squared gradients: (1 − β2) g²."),
-        WEIGHTS: (dict(weights_swapped=True), "The old value keeps weight β, the new gradient gets 1 − β."),
-        UPHILL: (dict(sign=+1), "Step against the gradient: p − lr · m̂ / (√v̂ + ε)."),
+        ONLY_M: (dict(correct_v=False), tr("v needs its correction too: v̂ = v / (1 − β2^t).")),
+        ONLY_V: (dict(correct_m=False), tr("m needs its correction too: m̂ = m / (1 − β1^t).")),
+        EPS_INSIDE: (dict(eps_inside=True), tr("ε is added after the square root: √v̂ + ε, not √(v̂ + ε).")),
+        EPS_BEFORE: (dict(eps_before=True), tr("Correct v first, then add ε: √(v / (1 − β2^t)) + ε.")),
+        T_FROM_0: (dict(t_shift=-1), tr("t counts the steps from 1: the first step uses 1 − β^1, not 1 − β^0 = 0.")),
+        SWAPPED: (dict(beta1=BETA2, beta2=BETA1), tr("β1 goes with m (the gradients), β2 with v (their squares).")),
+        V_OF_G: (dict(v_of_g=True), tr("v is the running mean of the squared gradients: (1 − β2) g².")),
+        WEIGHTS: (dict(weights_swapped=True), tr("The old value keeps weight β, the new gradient gets 1 − β.")),
+        UPHILL: (dict(sign=+1), tr("Step against the gradient: p − lr · m̂ / (√v̂ + ε).")),
         OLD_STATE: (
             dict(old_state=True),
-            "Update m and v first, then step with the new ones: m̂ and v̂ come from m_new and v_new, which already "
-            "hold this step's gradient.",
+            tr(
+                "Update m and v first, then step with the new ones: m̂ and v̂ come from m_new and v_new, "
+                "which already hold this step's gradient."
+            ),
         ),
-        T_PLUS_1: (dict(t_shift=+1), "t is already the number of this step, from 1: use β^t, not β^(t + 1)."),
+        T_PLUS_1: (dict(t_shift=+1), tr("t is already the number of this step, from 1: use β^t, not β^(t + 1).")),
         MULTIPLIED: (
             dict(multiplied=True),
-            "The correction divides: m̂ = m / (1 − β1^t) is larger than m in the first steps (m starts at 0), "
-            "not m · (1 − β1^t).",
+            tr(
+                "The correction divides: m̂ = m / (1 − β1^t) is larger than m in the first steps (m starts "
+                "at 0), not m · (1 − β1^t)."
+            ),
         ),
-        EPS_SQUARED: (dict(eps_squared=True), "ε is added after the square root: √v̂ + ε, not √(v̂ + ε²)."),
+        EPS_SQUARED: (dict(eps_squared=True), tr("ε is added after the square root: √v̂ + ε, not √(v̂ + ε²).")),
         AMSGRAD: (
             dict(amsgrad=True),
-            "That is AMSGrad, which keeps the largest v so far. Adam's v is the plain running mean: "
-            "β2 v + (1 − β2) g², even when it is smaller than before.",
+            tr(
+                "That is AMSGrad, which keeps the largest v so far. Adam's v is the plain running mean: β2 "
+                "v + (1 − β2) g², even when it is smaller than before."
+            ),
         ),
-        ABS_G: (dict(abs_g=True), "v is the running mean of the squared gradients: (1 − β2) g², not |g|."),
+        ABS_G: (dict(abs_g=True), tr("v is the running mean of the squared gradients: (1 − β2) g², not |g|.")),
     }
     out = {}
     for name, (flags, advice) in variants.items():
@@ -135,18 +142,18 @@ def _run(fn, p, g, m, v, t):
 
 def _judge(result, p, g, m, v, t) -> Feedback:
     if not isinstance(result, (tuple, list)) or len(result) != 3:
-        return Feedback(EXERCISE, "wrong", ["Return three arrays: `return p_new, m_new, v_new`."])
+        return Feedback(EXERCISE, "wrong", [tr("Return three arrays: `return p_new, m_new, v_new`.")])
     right = _reference(p, g, m, v, t)
     p_new, problem = as_real_array(result[0])
-    if problem is not None and "NaN" in problem:  # other problems (complex, text, …): diagnose below says so
+    if problem is not None and has_nan_or_inf(result[0]):  # other problems (complex, text, …): diagnose says so
         v_new, _ = as_real_array(result[2])
         if v_new is not None and bool(np.any(v_new < 0)):
             return Feedback(
                 EXERCISE,
                 "wrong",
                 [
-                    "p_new holds NaN and v_new has negative entries: √ of a negative number.",
-                    "v is the running mean of the squared gradients: (1 − β2) g², never negative.",
+                    tr("p_new holds NaN and v_new has negative entries: √ of a negative number."),
+                    tr("v is the running mean of the squared gradients: (1 − β2) g², never negative."),
                 ],
                 V_OF_G,
             )
@@ -155,12 +162,12 @@ def _judge(result, p, g, m, v, t) -> Feedback:
                 EXERCISE,
                 "wrong",
                 [
-                    "p_new holds NaN or inf at the first step: a division by 1 − β^0 = 0?",
-                    "t counts the steps from 1: the first step divides by 1 − β1¹ and 1 − β2¹.",
+                    tr("p_new holds NaN or inf at the first step: a division by 1 − β^0 = 0?"),
+                    tr("t counts the steps from 1: the first step divides by 1 − β1¹ and 1 − β2¹."),
                 ],
                 T_FROM_0,
             )
-        return Feedback(EXERCISE, "wrong", ["p_new holds NaN or inf: a division by zero, or √ of a negative v?"])
+        return Feedback(EXERCISE, "wrong", [tr("p_new holds NaN or inf: a division by zero, or √ of a negative v?")])
     mistakes = _mistakes(p, g, m, v, t)
     parts = {}
     for i, name in enumerate(("p_new", "m_new", "v_new")):
@@ -168,7 +175,10 @@ def _judge(result, p, g, m, v, t) -> Feedback:
             k: (value[i], advice) for k, (value, advice) in mistakes.items() if not np.allclose(value[i], right[i])
         }
         if name != "p_new":
-            known[STALE] = ((p, m, v)[i], f"{name} is the old value: compute the new running mean.")
+            known[STALE] = (
+                (p, m, v)[i],
+                tr("{name} is the old value: compute the new running mean.").format(name=name),
+            )
         parts[name] = diagnose(EXERCISE, result[i], right[i], name=name, known_mistakes=known)
     return combine(EXERCISE, parts)
 
@@ -177,7 +187,9 @@ def _judge(result, p, g, m, v, t) -> Feedback:
 def check_adam_step(fn) -> Feedback:
     """Check ``fn(p, g, m, v, t, lr, beta1, beta2, eps) -> (p_new, m_new, v_new)`` on a first and a third step."""
     if not callable(fn):
-        return Feedback(EXERCISE, "wrong", [f"Pass your function itself, got {type(fn).__name__}."])
+        return Feedback(
+            EXERCISE, "wrong", [tr("Pass your function itself, got {name}.").format(name=type(fn).__name__)]
+        )
     changed_any = False
     for p, g, m, v, t in cases():
         result, not_written, changed = _run(fn, p, g, m, v, t)
@@ -185,7 +197,10 @@ def check_adam_step(fn) -> Feedback:
             return not_written
         fb = _judge(result, p, g, m, v, t)
         if not fb.passed:
-            fb.messages.insert(0, f"At step t = {t}" + (" (the first, from m = v = 0):" if t == 1 else ":"))
+            if t == 1:
+                fb.messages.insert(0, tr("At step t = {t} (the first, from m = v = 0):").format(t=t))
+            else:
+                fb.messages.insert(0, tr("At step t = {t}:").format(t=t))
             return fb
         changed_any = changed_any or changed
     if changed_any:
@@ -193,8 +208,10 @@ def check_adam_step(fn) -> Feedback:
             EXERCISE,
             "wrong",
             [
-                "The values are right, but an input array changed (e.g. `m *= beta1`): return new arrays and leave "
-                "p, g, m and v as they were, so that a failed step can be retried."
+                tr(
+                    "The values are right, but an input array changed (e.g. `m *= beta1`): return new arrays "
+                    "and leave p, g, m and v as they were, so that a failed step can be retried."
+                )
             ],
             IN_PLACE,
         )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     as_real_array,
@@ -35,30 +36,31 @@ from ._feedback import (
 
 EXERCISE = "output_layer_backward"
 
-W_HY_T = "W_hy.T in the row form of dh"
-DH_BATCH_SUM = "dh summed over the batch"
-DH_TIME_SUM = "dh summed over time"
-TRANSPOSED = "dW_hy transposed (h_t δ^yᵀ instead of δ^y h_tᵀ)"
-SHIFTED = "h_{t−1} instead of h_t"
-LAST_STEP = "only the last step"
-MEAN = "mean instead of sum"
-MEAN_BATCH = "mean over the batch instead of sum"
-MEAN_TIME = "mean over t instead of sum"
-NOT_SUMMED_BATCH = "dW_hy/db_y not summed over the batch"
-NOT_SUMMED_TIME = "dW_hy/db_y not summed over time"
-FLAT_BIAS = "db_y of shape (O,) instead of (O, 1)"
-ALL_STATES = "all T + 1 states used (h_0 too)"
-DH_WITH_H0 = "dh with a row for h_0"
-SCALAR_BIAS = "db_y summed to one number"
-TANH_PRIME = "tanh′ applied in the read-out"
-FIRST_SEQUENCE = "only the first sequence of the batch"
+W_HY_T = N_("W_hy.T in the row form of dh")
+DH_BATCH_SUM = N_("dh summed over the batch")
+DH_TIME_SUM = N_("dh summed over time")
+TRANSPOSED = N_("dW_hy transposed (h_t δ^yᵀ instead of δ^y h_tᵀ)")
+SHIFTED = N_("h_{t−1} instead of h_t")
+LAST_STEP = N_("only the last step")
+MEAN = N_("mean instead of sum")
+MEAN_BATCH = N_("mean over the batch instead of sum")
+MEAN_TIME = N_("mean over t instead of sum")
+NOT_SUMMED_BATCH = N_("dW_hy/db_y not summed over the batch")
+NOT_SUMMED_TIME = N_("dW_hy/db_y not summed over time")
+FLAT_BIAS = N_("db_y of shape (O,) instead of (O, 1)")
+ALL_STATES = N_("all T + 1 states used (h_0 too)")
+DH_WITH_H0 = N_("dh with a row for h_0")
+SCALAR_BIAS = N_("db_y summed to one number")
+TANH_PRIME = N_("tanh′ applied in the read-out")
+FIRST_SEQUENCE = N_("only the first sequence of the batch")
 
 SIZES = {"T": 5, "B": 3, "H": 4, "O": 2}  # all different, so no transpose or wrong sum can keep the right shape
 
-_NO_MEAN = "L is a sum over steps and sequences, so its gradient is a sum: no division by T or B."
-_SIGN = (
-    "the read-out's three gradients carry δ^y_t = ŷ_t − y_t with a plus sign: W_hyᵀ δ^y_t, Σ δ^y_t h_tᵀ, Σ δ^y_t. "
-    "A minus belongs to the parameter update (notebook 07), not to the gradient."
+_NO_MEAN = N_("L is a sum over steps and sequences, so its gradient is a sum: no division by T or B.")
+_SIGN = N_(
+    "the read-out's three gradients carry δ^y_t = ŷ_t − y_t with a plus sign: W_hyᵀ δ^y_t, Σ "
+    "δ^y_t h_tᵀ, Σ δ^y_t. A minus belongs to the parameter update (notebook 07), not to the "
+    "gradient."
 )
 
 
@@ -104,10 +106,14 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
                 EXERCISE,
                 "wrong",
                 [
-                    "dW_hy pairs dy, T rows (δ^y_1 … δ^y_T), with all T + 1 rows of h (h_0 … h_T): the sizes do "
-                    "not match.",
-                    "The read-out of step t reads h_t, so pair δ^y_t with h_t: dy[t - 1] with h[t], i.e. the states "
-                    "h_1 … h_T, without h_0.",
+                    tr(
+                        "dW_hy pairs dy, T rows (δ^y_1 … δ^y_T), with all T + 1 rows of h (h_0 … h_T): the sizes "
+                        "do not match."
+                    ),
+                    tr(
+                        "The read-out of step t reads h_t, so pair δ^y_t with h_t: dy[t - 1] with h[t], i.e. the "
+                        "states h_1 … h_T, without h_0."
+                    ),
                     numpy_said(err),
                 ],
                 ALL_STATES,
@@ -124,9 +130,14 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
                 EXERCISE,
                 "wrong",
                 [
-                    "dh: W_hy.T meets δ^y_t as in column form, but here each sequence is a row, dy[t - 1] is (B, O).",
-                    "Transpose the whole product, (W_hyᵀ v)ᵀ = vᵀ W_hy: a row of δ^y meets W_hy, "
-                    "(B, O)(O, H) = (B, H), not W_hy.T.",
+                    tr(
+                        "dh: W_hy.T meets δ^y_t as in column form, but here each sequence is a row, dy[t - 1] is "
+                        "(B, O)."
+                    ),
+                    tr(
+                        "Transpose the whole product, (W_hyᵀ v)ᵀ = vᵀ W_hy: a row of δ^y meets W_hy, (B, O)(O, H) "
+                        "= (B, H), not W_hy.T."
+                    ),
                     numpy_said(err),
                 ],
                 W_HY_T,
@@ -137,12 +148,14 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
             EXERCISE,
             "wrong",
             [
-                "Two factors of your function do not fit together: a shape error.",
-                "Write down the shape of each factor: dy (T, B, O), h (T + 1, B, H), W_hy (O, H). Each row of "
-                "dy[t - 1] is one sequence's δ^y_t as a row; the outer products pair δ^y_t with h_t.",
+                tr("Two factors of your function do not fit together: a shape error."),
+                tr(
+                    "Write down the shape of each factor: dy (T, B, O), h (T + 1, B, H), W_hy (O, H). Each row "
+                    "of dy[t - 1] is one sequence's δ^y_t as a row; the outer products pair δ^y_t with h_t."
+                ),
                 numpy_said(e),
             ],
-            "shape error",
+            N_("shape error"),
         ),
     )
 
@@ -158,8 +171,13 @@ def check_output_layer_backward(fn) -> Feedback:
     if not_written:
         return not_written
     if not isinstance(result, (tuple, list)) or len(result) != 3:
-        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else f"a single {type(result).__name__}"
-        return Feedback(EXERCISE, "wrong", [f"return three values, `return dh, dW_hy, db_y`; got {got}."])
+        if isinstance(result, (tuple, list)):
+            got = tr("{n:d} values").format(n=len(result))
+        else:
+            got = tr("a single {type}").format(type=type(result).__name__)
+        return Feedback(
+            EXERCISE, "wrong", [tr("return three values, `return dh, dW_hy, db_y`; got {got}.").format(got=got)]
+        )
     dh_ans, dW_ans, db_ans = result
 
     dh, dW, db = output_layer_backward(dy, h, W_hy)
@@ -167,21 +185,24 @@ def check_output_layer_backward(fn) -> Feedback:
     last_dh = np.zeros_like(dh)
     last_dh[-1] = dh[-1]
 
-    batch_advice = (
-        "The sequences are independent: sequence b's h_t receives only sequence b's δ^y_t. dh has one row per "
-        "step and sequence, (T, B, H); only dW_hy and db_y are summed over the batch."
+    batch_advice = tr(
+        "The sequences are independent: sequence b's h_t receives only sequence b's δ^y_t. dh has "
+        "one row per step and sequence, (T, B, H); only dW_hy and db_y are summed over the batch."
     )
-    time_advice = (
-        "Each h_t receives its own step's gradient; dh has one row per step, (T, B, H). Only the parameters, shared "
-        "by all steps, collect a sum over t."
+    time_advice = tr(
+        "Each h_t receives its own step's gradient; dh has one row per step, (T, B, H). Only the "
+        "parameters, shared by all steps, collect a sum over t."
     )
     dh_mistakes = {
-        LAST_STEP: (last_dh, "ŷ_t reads h_t at every step, so every h_t receives gradient from its own ŷ_t."),
+        LAST_STEP: (last_dh, tr("ŷ_t reads h_t at every step, so every h_t receives gradient from its own ŷ_t.")),
         DH_BATCH_SUM: (np.broadcast_to(dh.sum(axis=1, keepdims=True), dh.shape), batch_advice),
         TANH_PRIME: (
             dh * (1.0 - states**2),
-            "The read-out ŷ_t = W_hy h_t + b_y is linear in h_t: its gradient into h_t is W_hyᵀ δ^y_t, with no "
-            "tanh′ factor. (1 − h_t²) comes one step further back, from h_t = tanh(a_t), in notebook 04.",
+            tr(
+                "The read-out ŷ_t = W_hy h_t + b_y is linear in h_t: its gradient into h_t is W_hyᵀ δ^y_t, "
+                "with no tanh′ factor. (1 − h_t²) comes one step further back, from h_t = tanh(a_t), in "
+                "notebook 04."
+            ),
         ),
     }
     dh_shape_mistakes = [
@@ -192,7 +213,7 @@ def check_output_layer_backward(fn) -> Feedback:
         (
             DH_WITH_H0,
             np.concatenate([np.zeros_like(h[:1]), dh]),
-            "h_0 has no read-out (there is no ŷ_0), so dh has T rows, one per ŷ_t: (T, B, H), row t − 1 for h_t.",
+            tr("h_0 has no read-out (there is no ŷ_0), so dh has T rows, one per ŷ_t: (T, B, H), row t − 1 for h_t."),
         ),
     ]
 
@@ -202,45 +223,51 @@ def check_output_layer_backward(fn) -> Feedback:
     dW_mistakes = {
         SHIFTED: (
             sum_tb(dy, h[:-1]),
-            "ŷ_t = W_hy h_t + b_y reads the state of the same step: pair δ^y_t with h_t, not with h_{t−1}. "
-            "Row t − 1 of dy holds δ^y_t and row t of h holds h_t (h[0] is h_0), so dy[t - 1] goes with h[t].",
+            tr(
+                "ŷ_t = W_hy h_t + b_y reads the state of the same step: pair δ^y_t with h_t, not with "
+                "h_{t−1}. Row t − 1 of dy holds δ^y_t and row t of h holds h_t (h[0] is h_0), so dy[t - 1] "
+                "goes with h[t]."
+            ),
         ),
-        LAST_STEP: (dy[-1].T @ h[-1], "W_hy is used at every step: add δ^y_t h_tᵀ for all T steps."),
+        LAST_STEP: (dy[-1].T @ h[-1], tr("W_hy is used at every step: add δ^y_t h_tᵀ for all T steps.")),
         MEAN: (dW / (T * B), _NO_MEAN),
         MEAN_BATCH: (dW / B, _NO_MEAN),
         MEAN_TIME: (dW / T, _NO_MEAN),
         FIRST_SEQUENCE: (
             dy[:, 0].T @ states[:, 0],
-            "Every sequence of the batch uses the same W_hy: sum δ^y_{t,b} h_{t,b}ᵀ over b as well as t.",
+            tr("Every sequence of the batch uses the same W_hy: sum δ^y_{t,b} h_{t,b}ᵀ over b as well as t."),
         ),
     }
     dW_shape_mistakes = [
-        (TRANSPOSED, dW.T, "Each term is the outer product δ^y_t h_tᵀ, (O, 1)(1, H) = (O, H), the shape of W_hy."),
+        (TRANSPOSED, dW.T, tr("Each term is the outer product δ^y_t h_tᵀ, (O, 1)(1, H) = (O, H), the shape of W_hy.")),
         (
             NOT_SUMMED_BATCH,
             np.einsum("tbo,tbh->boh", dy, states),
-            "A batch's gradient is the sum of its sequences' gradients: sum over b too, to the shape of W_hy (O, H).",
+            tr(
+                "A batch's gradient is the sum of its sequences' gradients: sum over b too, to the shape "
+                "of W_hy (O, H)."
+            ),
         ),
         (
             NOT_SUMMED_TIME,
             np.einsum("tbo,tbh->toh", dy, states),
-            "W_hy is shared by all steps, so its gradient sums the T steps' contributions, to the shape (O, H).",
+            tr("W_hy is shared by all steps, so its gradient sums the T steps' contributions, to the shape (O, H)."),
         ),
     ]
     db_mistakes = {
-        LAST_STEP: (dy[-1].sum(axis=0)[:, None], "b_y is used at every step: add δ^y_t for all T steps."),
+        LAST_STEP: (dy[-1].sum(axis=0)[:, None], tr("b_y is used at every step: add δ^y_t for all T steps.")),
         MEAN: (db / (T * B), _NO_MEAN),
         MEAN_BATCH: (db / B, _NO_MEAN),
         MEAN_TIME: (db / T, _NO_MEAN),
         FIRST_SEQUENCE: (
             dy[:, 0].sum(axis=0)[:, None],
-            "Every sequence of the batch uses the same b_y: sum δ^y_{t,b} over b as well as t.",
+            tr("Every sequence of the batch uses the same b_y: sum δ^y_{t,b} over b as well as t."),
         ),
     }
-    batch_advice = "Sum over the batch too: db_y has the shape of b_y, (O, 1)."
-    time_advice = "Sum over time too: db_y has the shape of b_y, (O, 1)."
+    batch_advice = tr("Sum over the batch too: db_y has the shape of b_y, (O, 1).")
+    time_advice = tr("Sum over time too: db_y has the shape of b_y, (O, 1).")
     db_shape_mistakes = [
-        (FLAT_BIAS, db[:, 0], "The values are right; keep b_y's column shape (O, 1), e.g. `[:, None]`."),
+        (FLAT_BIAS, db[:, 0], tr("The values are right; keep b_y's column shape (O, 1), e.g. `[:, None]`.")),
         (NOT_SUMMED_BATCH, dy.sum(axis=0).T, batch_advice),
         (NOT_SUMMED_BATCH, dy.sum(axis=0), batch_advice),  # the sum left as rows (B, O)
         (NOT_SUMMED_TIME, dy.sum(axis=1).T, time_advice),
@@ -248,8 +275,10 @@ def check_output_layer_backward(fn) -> Feedback:
         (
             SCALAR_BIAS,
             dy.sum(),
-            "Sum over steps and sequences only (axes 0 and 1): each of the O outputs has its own bias, so db_y is "
-            "(O, 1), one number per output.",
+            tr(
+                "Sum over steps and sequences only (axes 0 and 1): each of the O outputs has its own bias, "
+                "so db_y is (O, 1), one number per output."
+            ),
         ),
     ]
 

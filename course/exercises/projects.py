@@ -13,6 +13,7 @@ import numpy as np
 from rnn_lib import engine
 from rnn_lib.parameters import param_shapes
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, diagnose, guarded, run_learner
 
 ROLLOUT_EXERCISE = "rollout"
@@ -50,23 +51,27 @@ def check_rollout(fn) -> Feedback:
     params, x_warm = _rollout_problem()
     n = 5
     mistakes = {
-        "resetting the hidden state": (
+        N_("resetting the hidden state"): (
             reference_rollout(params, x_warm, n, reset_state=True),
-            "Each fed-back step started from h = 0, so the network forgot the warm-up. Carry h: pass the last "
-            "state (cache.h[-1]) as h0 to the next rnn_lib.forward call.",
+            tr(
+                "Each fed-back step started from h = 0, so the network forgot the warm-up. Carry h: pass "
+                "the last state (cache.h[-1]) as h0 to the next rnn_lib.forward call."
+            ),
         ),
-        "one step late": (
+        N_("one step late"): (
             reference_rollout(params, x_warm, n, shift=True),
-            "The first forecast is ŷ_{T0}, the warm-up's own last prediction (it predicts the step after the "
-            "warm-up). Your rows are shifted by one: that first value is missing.",
+            tr(
+                "The first forecast is ŷ_{T0}, the warm-up's own last prediction (it predicts the step "
+                "after the warm-up). Your rows are shifted by one: that first value is missing."
+            ),
         ),
-        "feeding the last input again": (
+        N_("feeding the last input again"): (
             reference_rollout(params, x_warm, n, repeat_input=True),
-            "The input of each forecast step must be the previous prediction ŷ, not the last warm-up value.",
+            tr("The input of each forecast step must be the previous prediction ŷ, not the last warm-up value."),
         ),
     }
     return _check(
-        ROLLOUT_EXERCISE, fn, (params, x_warm, n), reference_rollout(params, x_warm, n), mistakes, "your forecast"
+        ROLLOUT_EXERCISE, fn, (params, x_warm, n), reference_rollout(params, x_warm, n), mistakes, tr("your forecast")
     )
 
 
@@ -91,10 +96,10 @@ def _check(exercise, fn, args, expected, mistakes, name):
 
 MIXED_EXERCISE = "mixed_rollout"
 MIXED_MISTAKES = (
-    "teacher forcing everywhere",
-    "teacher-forced predictions fed back",
-    "state reset at fed-back steps",
-    "previous true value fed back",
+    N_("teacher forcing everywhere"),
+    N_("teacher-forced predictions fed back"),
+    N_("state reset at fed-back steps"),
+    N_("previous true value fed back"),
 )
 
 
@@ -141,16 +146,25 @@ def check_mixed_rollout(fn) -> Feedback:
     """Check ``fn(params, x, feed_back)`` on a small random network, T = 10, switching between true and fed-back inputs."""
     params, x, feed_back = _mixed_problem()
     advice = {
-        "teacher forcing everywhere": "Every step read the true x[t]: where feed_back[t] is True the input must be the "
-        "network's own prediction of the step before, ŷ_{t−1}.",
-        "teacher-forced predictions fed back": "The inputs you fed back are the predictions of a teacher-forced pass. "
-        "After the first fed-back step the network's state differs from that pass, so its predictions do too: run "
-        "one step at a time and feed back the prediction this very run made (that difference is exposure bias).",
-        "state reset at fed-back steps": "The state was reset to 0 at the fed-back steps. Carry h from every step to "
-        "the next (pass the last row of cache.h as h0), whatever the input is.",
-        "previous true value fed back": "At the fed-back steps you used the true value of the step before, x[t−1]. "
-        "Free running has no true values: feed back the prediction ŷ_{t−1}.",
+        N_("teacher forcing everywhere"): tr(
+            "Every step read the true x[t]: where feed_back[t] is True the input must be the network's "
+            "own prediction of the step before, ŷ_{t−1}."
+        ),
+        N_("teacher-forced predictions fed back"): tr(
+            "The inputs you fed back are the predictions of a teacher-forced pass. After the first "
+            "fed-back step the network's state differs from that pass, so its predictions do too: run "
+            "one step at a time and feed back the prediction this very run made (that difference is "
+            "exposure bias)."
+        ),
+        N_("state reset at fed-back steps"): tr(
+            "The state was reset to 0 at the fed-back steps. Carry h from every step to the next (pass "
+            "the last row of cache.h as h0), whatever the input is."
+        ),
+        N_("previous true value fed back"): tr(
+            "At the fed-back steps you used the true value of the step before, x[t−1]. Free running "
+            "has no true values: feed back the prediction ŷ_{t−1}."
+        ),
     }
     mistakes = {m: (reference_mixed_rollout(params, x, feed_back, mistake=m), advice[m]) for m in MIXED_MISTAKES}
     expected = reference_mixed_rollout(params, x, feed_back)
-    return _check(MIXED_EXERCISE, fn, (params, x, feed_back), expected, mistakes, "your predictions")
+    return _check(MIXED_EXERCISE, fn, (params, x, feed_back), expected, mistakes, tr("your predictions"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     as_real_array,
@@ -36,59 +37,73 @@ from ._feedback import (
 EXERCISE = "recurrent_weight_grads"
 NAMES = ("dW_xh", "dW_hh", "db_h")
 
-H_T = "h_t instead of h_{t−1} in dW_hh"
-TRANSPOSED = "transposed outer product"
-FLAT_DB = "db_h of shape (H,) instead of (H, 1)"
-TANH_TWICE = "tanh′ applied twice"
-FIRST_SEQUENCE = "only the first sequence of the batch"
-BATCH_MEAN = "mean over the batch instead of the sum"
-T1_SKIPPED = "the t = 1 term left out of dW_hh"
-FIRST_STEP_SKIPPED = "the first step skipped"
-LAST_STEP_SKIPPED = "the last step skipped"
-TIME_MEAN = "mean over time instead of the sum"
-SWAPPED = "dW_xh and dW_hh swapped"
-NOT_SUMMED_BATCH = "not summed over the batch"
-SCALAR_DB = "db_h summed to one number"
-ALL_STATES = "all T + 1 states used"
+H_T = N_("h_t instead of h_{t−1} in dW_hh")
+TRANSPOSED = N_("transposed outer product")
+FLAT_DB = N_("db_h of shape (H,) instead of (H, 1)")
+TANH_TWICE = N_("tanh′ applied twice")
+FIRST_SEQUENCE = N_("only the first sequence of the batch")
+BATCH_MEAN = N_("mean over the batch instead of the sum")
+T1_SKIPPED = N_("the t = 1 term left out of dW_hh")
+FIRST_STEP_SKIPPED = N_("the first step skipped")
+LAST_STEP_SKIPPED = N_("the last step skipped")
+TIME_MEAN = N_("mean over time instead of the sum")
+SWAPPED = N_("dW_xh and dW_hh swapped")
+NOT_SUMMED_BATCH = N_("not summed over the batch")
+SCALAR_DB = N_("db_h summed to one number")
+ALL_STATES = N_("all T + 1 states used")
 
-_NO_MEAN = (
-    "The batch loss here is the SUM of the sequences' losses over all steps (as in rnn_lib.backward), so the "
-    "gradients sum over t and b; a 1/B belongs to the optimiser's choice of a mean loss, not to this function."
+_NO_MEAN = N_(
+    "The batch loss here is the SUM of the sequences' losses over all steps (as in "
+    "rnn_lib.backward), so the gradients sum over t and b; a 1/B belongs to the optimiser's "
+    "choice of a mean loss, not to this function."
 )
 ADVICE = {
     H_T: (
-        "W_hh multiplies h_{t−1} inside a_t = W_xh x_t + W_hh h_{t−1} + b_h, so ∂a_t/∂W_hh brings h_{t−1}: pair "
-        "δ^a_t with h_{t−1}, not h_t: row t − 1 of dh_raw holds δ^a_t and row t − 1 of h holds h_{t−1} (h[0] is h_0), "
-        "so dh_raw[t - 1] goes with h[t - 1], the states h_0 … h_{T−1}."
+        N_(
+            "W_hh multiplies h_{t−1} inside a_t = W_xh x_t + W_hh h_{t−1} + b_h, so ∂a_t/∂W_hh brings "
+            "h_{t−1}: pair δ^a_t with h_{t−1}, not h_t: row t − 1 of dh_raw holds δ^a_t and row t − 1 "
+            "of h holds h_{t−1} (h[0] is h_0), so dh_raw[t - 1] goes with h[t - 1], the states h_0 … "
+            "h_{T−1}."
+        )
     ),
     TRANSPOSED: (
-        "The gradient of W (H, ·) has W's shape: δ^a_t (H, 1) times x_tᵀ or h_{t−1}ᵀ, so with the (t, b) pairs "
-        "stacked as rows, dh_raw_rows.T @ x_rows, not x_rows.T @ dh_raw_rows."
+        N_(
+            "The gradient of W (H, ·) has W's shape: δ^a_t (H, 1) times x_tᵀ or h_{t−1}ᵀ, so with the "
+            "(t, b) pairs stacked as rows, dh_raw_rows.T @ x_rows, not x_rows.T @ dh_raw_rows."
+        )
     ),
-    FLAT_DB: "b_h is a column (H, 1), and its gradient must have the same shape: add [:, None] (or keepdims=True).",
-    TANH_TWICE: "dh_raw is already δ^a_t = (1 − h_t²) ⊙ δ^h_t: do not multiply by (1 − h_t²) again.",
+    FLAT_DB: N_("b_h is a column (H, 1), and its gradient must have the same shape: add [:, None] (or keepdims=True)."),
+    TANH_TWICE: N_("dh_raw is already δ^a_t = (1 − h_t²) ⊙ δ^h_t: do not multiply by (1 − h_t²) again."),
     FIRST_SEQUENCE: (
-        "Every sequence of the batch uses the same weights, so its terms belong in the sum too: sum over b as well "
-        "as t (e.g. np.einsum('tbi,tbj->ij', dh_raw, x), or reshape to (T·B, ·) rows)."
+        N_(
+            "Every sequence of the batch uses the same weights, so its terms belong in the sum too: "
+            "sum over b as well as t (e.g. np.einsum('tbi,tbj->ij', dh_raw, x), or reshape to (T·B, ·) "
+            "rows)."
+        )
     ),
     BATCH_MEAN: _NO_MEAN,
     T1_SKIPPED: (
-        "The sum in ∂L/∂W_hh runs over t = 1 … T. Its t = 1 term δ^a_1 h_0ᵀ vanishes only when h_0 = 0; here h_0 is "
-        "not zero (a sequence continued from an earlier one), so the term counts. Start at t = 1: h[0] is h_0."
+        N_(
+            "The sum in ∂L/∂W_hh runs over t = 1 … T. Its t = 1 term δ^a_1 h_0ᵀ vanishes only when h_0 "
+            "= 0; here h_0 is not zero (a sequence continued from an earlier one), so the term counts. "
+            "Start at t = 1: h[0] is h_0."
+        )
     ),
-    FIRST_STEP_SKIPPED: "Every step uses the weights, step 1 included: the sums run over t = 1 … T, all T rows.",
-    LAST_STEP_SKIPPED: "Every step uses the weights, step T included: the sums run over t = 1 … T, all T rows.",
+    FIRST_STEP_SKIPPED: N_("Every step uses the weights, step 1 included: the sums run over t = 1 … T, all T rows."),
+    LAST_STEP_SKIPPED: N_("Every step uses the weights, step T included: the sums run over t = 1 … T, all T rows."),
     TIME_MEAN: _NO_MEAN,
-    SWAPPED: "Return them in the order asked for, `return dW_xh, dW_hh, db_h`.",
+    SWAPPED: N_("Return them in the order asked for, `return dW_xh, dW_hh, db_h`."),
     NOT_SUMMED_BATCH: (
-        "Your result has one gradient per sequence. The weights are shared by the batch: sum over b too, to the "
-        "parameter's shape."
+        N_(
+            "Your result has one gradient per sequence. The weights are shared by the batch: sum over "
+            "b too, to the parameter's shape."
+        )
     ),
-    SCALAR_DB: "Sum over t and b only: each of the H hidden units has its own bias, so db_h is (H, 1).",
+    SCALAR_DB: N_("Sum over t and b only: each of the H hidden units has its own bias, so db_h is (H, 1)."),
 }
-_SIGN = (
-    "the gradients are +Σ δ^a_t (·)ᵀ: the sign already sits inside δ^a_t (ŷ − y, notebook 02), so nothing here "
-    "adds a minus. The minus of gradient descent belongs to the update."
+_SIGN = N_(
+    "the gradients are +Σ δ^a_t (·)ᵀ: the sign already sits inside δ^a_t (ŷ − y, notebook 02), "
+    "so nothing here adds a minus. The minus of gradient descent belongs to the update."
 )
 
 
@@ -163,10 +178,14 @@ def _error_feedback(fn, err):
                 EXERCISE,
                 "wrong",
                 [
-                    "dW_hh pairs dh_raw, T rows (δ^a_1 … δ^a_T), with all T + 1 rows of h (h_0 … h_T): the sizes "
-                    "do not match.",
-                    "Step t pairs δ^a_t with the state it received, h_{t−1}: dh_raw[t - 1] with h[t - 1], i.e. the "
-                    "states h_0 … h_{T−1}, without h_T.",
+                    tr(
+                        "dW_hh pairs dh_raw, T rows (δ^a_1 … δ^a_T), with all T + 1 rows of h (h_0 … h_T): the "
+                        "sizes do not match."
+                    ),
+                    tr(
+                        "Step t pairs δ^a_t with the state it received, h_{t−1}: dh_raw[t - 1] with h[t - 1], i.e. "
+                        "the states h_0 … h_{T−1}, without h_T."
+                    ),
                     numpy_said(err),
                 ],
                 ALL_STATES,
@@ -175,10 +194,12 @@ def _error_feedback(fn, err):
         EXERCISE,
         "wrong",
         [
-            "A product does not fit: the arrays are batches, and a one-sequence product does not apply to them.",
-            "The arrays are batches, dh_raw (T, B, H), x (T, B, D), h (T + 1, B, H): the one-sequence products "
-            "dh_raw.T @ x do not apply. Sum over t and b, e.g. np.einsum('tbi,tbj->ij', dh_raw, x), or reshape "
-            "each array to (T·B, ·) rows first.",
+            tr("A product does not fit: the arrays are batches, and a one-sequence product does not apply to them."),
+            tr(
+                "The arrays are batches, dh_raw (T, B, H), x (T, B, D), h (T + 1, B, H): the one-sequence "
+                "products dh_raw.T @ x do not apply. Sum over t and b, e.g. np.einsum('tbi,tbj->ij', "
+                "dh_raw, x), or reshape each array to (T·B, ·) rows first."
+            ),
             numpy_said(err),
         ],
     )
@@ -194,7 +215,7 @@ def check_recurrent_weight_grads(fn) -> Feedback:
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 3:
-        return Feedback(EXERCISE, "wrong", ["Return three arrays: `return dW_xh, dW_hh, db_h`."])
+        return Feedback(EXERCISE, "wrong", [tr("Return three arrays: `return dW_xh, dW_hh, db_h`.")])
 
     expected = recurrent_weight_grads(dh_raw, x, h)
     mistakes = known_mistakes(dh_raw, x, h)

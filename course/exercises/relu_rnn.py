@@ -23,55 +23,71 @@ import numpy as np
 from rnn_lib import irnn
 from rnn_lib.data import random_problem
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, as_real_array, diagnose, guarded, matches, one_array, run_learner, steps_message
 
 EXERCISE = "relu_deltas"
 
-TANH = "tanh′ = 1 − h_t² kept from the tanh RNN"
-NO_MASK = "relu′ taken as 1 (no mask)"
-H_AS_DERIVATIVE = "h_t used as the derivative"
-MASK_OF_H_PREV = "the mask of h_{t−1} instead of h_t"
-UNMASKED_CARRY = "W_hhᵀ δ^h_{t+1} carried back instead of W_hhᵀ δ^a_{t+1}"
-NOT_CARRIED = "dh not carried back (W_hhᵀ δ^a_{t+1} dropped)"
-TRANSPOSED = "W_hh transposed in row form"
-FORWARDS = "ran forwards in time"
+TANH = N_("tanh′ = 1 − h_t² kept from the tanh RNN")
+NO_MASK = N_("relu′ taken as 1 (no mask)")
+H_AS_DERIVATIVE = N_("h_t used as the derivative")
+MASK_OF_H_PREV = N_("the mask of h_{t−1} instead of h_t")
+UNMASKED_CARRY = N_("W_hhᵀ δ^h_{t+1} carried back instead of W_hhᵀ δ^a_{t+1}")
+NOT_CARRIED = N_("dh not carried back (W_hhᵀ δ^a_{t+1} dropped)")
+TRANSPOSED = N_("W_hh transposed in row form")
+FORWARDS = N_("ran forwards in time")
 
 # name → (the switches of relu_deltas that reproduce it, advice)
 MISTAKES = {
     TANH: (
         {"derivative": "tanh"},
-        "The units are ReLUs now: h_t = max(a_t, 0), whose derivative is 1 where h_t > 0 and 0 elsewhere, not 1 − h_t².",
+        N_(
+            "The units are ReLUs now: h_t = max(a_t, 0), whose derivative is 1 where h_t > 0 and 0 "
+            "elsewhere, not 1 − h_t²."
+        ),
     ),
     NO_MASK: (
         {"derivative": "one"},
-        "relu′(a_t) is 0 for a unit that is off (h_t = 0): multiply δ^h_t by (h[t] > 0). A test h_t >= 0 is always true.",
+        N_(
+            "relu′(a_t) is 0 for a unit that is off (h_t = 0): multiply δ^h_t by (h[t] > 0). A test "
+            "h_t >= 0 is always true."
+        ),
     ),
     H_AS_DERIVATIVE: (
         {"derivative": "h"},
-        "relu(a) = max(a, 0) is the state; its derivative is the step function (h_t > 0), 1 or 0, not h_t itself.",
+        N_("relu(a) = max(a, 0) is the state; its derivative is the step function (h_t > 0), 1 or 0, not h_t itself."),
     ),
     MASK_OF_H_PREV: (
         {"mask_shift": -1},
-        "The derivative belongs to the step's own output: relu′(a_t) is read off h_t = h[t] (row t − 1 of dh_raw), "
-        "not off h_{t−1} = h[t − 1].",
+        N_(
+            "The derivative belongs to the step's own output: relu′(a_t) is read off h_t = h[t] (row t "
+            "− 1 of dh_raw), not off h_{t−1} = h[t − 1]."
+        ),
     ),
     UNMASKED_CARRY: (
         {"carry_masked": False},
-        "What reaches h_{t−1} goes back through a_t = … + W_hh h_{t−1}, so it is W_hhᵀ δ^a_t, after the mask: a unit "
-        "that is off at step t passes nothing back.",
+        N_(
+            "What reaches h_{t−1} goes back through a_t = … + W_hh h_{t−1}, so it is W_hhᵀ δ^a_t, "
+            "after the mask: a unit that is off at step t passes nothing back."
+        ),
     ),
     NOT_CARRIED: (
         {"carry": False},
-        "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and W_hhᵀ δ^a_{t+1} from step t + 1 (zero only after the last step).",
+        N_(
+            "δ^h_t has two terms: W_hyᵀ δ^y_t from ŷ_t and W_hhᵀ δ^a_{t+1} from step t + 1 (zero only "
+            "after the last step)."
+        ),
     ),
     TRANSPOSED: (
         {"transposed": True},
-        "In row form δ^a_t is (B, H) and W_hhᵀ δ^a_t becomes da @ W_hh (the column form's W_hh.T @ da, transposed). "
-        "With a square W_hh the shapes cannot warn you.",
+        N_(
+            "In row form δ^a_t is (B, H) and W_hhᵀ δ^a_t becomes da @ W_hh (the column form's W_hh.T @ "
+            "da, transposed). With a square W_hh the shapes cannot warn you."
+        ),
     ),
     FORWARDS: (
         {"backwards": False},
-        "δ^h_t needs what step t + 1 sends back: loop over t = T, …, 1 (reversed(range(T)) for the rows).",
+        N_("δ^h_t needs what step t + 1 sends back: loop over t = T, …, 1 (reversed(range(T)) for the rows)."),
     ),
 }
 
@@ -121,7 +137,7 @@ def check_relu_deltas(fn) -> Feedback:
     expected = relu_deltas(*args)
     value = one_array(value, expected.shape)
     if value is None:
-        return Feedback(EXERCISE, "wrong", ["Return one array, `return dh_raw`, of shape (T, B, H)."])
+        return Feedback(EXERCISE, "wrong", [tr("Return one array, `return dh_raw`, of shape (T, B, H).")])
     fb = diagnose(EXERCISE, value, expected, name="dh_raw", known_mistakes=known_mistakes(*args), time_axis=0)
     answer, _ = as_real_array(value)
     if fb.mistake is not None and answer is not None and answer.shape == expected.shape:

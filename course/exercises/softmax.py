@@ -21,23 +21,24 @@ import numpy as np
 
 from rnn_lib.losses import softmax_cross_entropy
 
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner, split_pair
+from ..i18n import N_, tr
+from ._feedback import Feedback, combine, diagnose, guarded, has_nan_or_inf, run_learner, split_pair
 
 EXERCISE = "softmax_cross_entropy"
 
-MEAN = "mean instead of sum"
-LOG2 = "log in base 2"
-NO_MINUS = "minus sign forgotten"
-OFF_BY_ONE = "one-hot off by one"
-WRONG_AXIS = "softmax over the wrong axis"
-SIGN = "gradient sign flipped"
-NO_ONEHOT = "one-hot left out of the gradient"
-DL_DP = "gradient with respect to p, not z"
-NO_SHIFT = "no max shift"
-NAIVE_LOG = "log of softmax computed naively"
-IN_PLACE = "logits changed in place"
-SHIFT_AXIS_0 = "max shift over axis 0"
-MAX_NOT_ADDED = "max not added back in log-sum-exp"
+MEAN = N_("mean instead of sum")
+LOG2 = N_("log in base 2")
+NO_MINUS = N_("minus sign forgotten")
+OFF_BY_ONE = N_("one-hot off by one")
+WRONG_AXIS = N_("softmax over the wrong axis")
+SIGN = N_("gradient sign flipped")
+NO_ONEHOT = N_("one-hot left out of the gradient")
+DL_DP = N_("gradient with respect to p, not z")
+NO_SHIFT = N_("no max shift")
+NAIVE_LOG = N_("log of softmax computed naively")
+IN_PLACE = N_("logits changed in place")
+SHIFT_AXIS_0 = N_("max shift over axis 0")
+MAX_NOT_ADDED = N_("max not added back in log-sum-exp")
 
 
 def moderate_data():
@@ -84,8 +85,7 @@ def _run(fn, logits, targets):
 
 def _not_finite(value) -> bool:
     """True when the answer is made of real numbers, some of them NaN or inf (other faults: diagnose names them)."""
-    _, problem = as_real_array(value)
-    return problem is not None and "NaN or inf" in problem
+    return has_nan_or_inf(value)
 
 
 def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
@@ -96,39 +96,48 @@ def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
     onehot = np.eye(V)[targets]
     shifted = (targets + 1) % V
     loss_mistakes = {
-        MEAN: (L / (T * B), "L sums −log p over every step and sequence: use np.sum, not np.mean."),
-        LOG2: (L / np.log(2), "Use the natural log, np.log: the course measures the loss in nats."),
-        NO_MINUS: (-L, "log p ≤ 0, so the loss −Σ log p is ≥ 0: keep the minus sign."),
-        OFF_BY_ONE: (_loss_of(p, shifted), "Pick the probability of class y itself, index targets, not targets + 1."),
-        WRONG_AXIS: (_loss_of(_softmax(logits, axis=0), targets), "Softmax normalises over the V classes: axis=-1."),
+        MEAN: (L / (T * B), tr("L sums −log p over every step and sequence: use np.sum, not np.mean.")),
+        LOG2: (L / np.log(2), tr("Use the natural log, np.log: the course measures the loss in nats.")),
+        NO_MINUS: (-L, tr("log p ≤ 0, so the loss −Σ log p is ≥ 0: keep the minus sign.")),
+        OFF_BY_ONE: (
+            _loss_of(p, shifted),
+            tr("Pick the probability of class y itself, index targets, not targets + 1."),
+        ),
+        WRONG_AXIS: (
+            _loss_of(_softmax(logits, axis=0), targets),
+            tr("Softmax normalises over the V classes: axis=-1."),
+        ),
         SHIFT_AXIS_0: (
             _loss_of(_softmax(logits - logits.max(axis=0, keepdims=True)), targets),
-            "The shift must be the same for all V classes of one (t, b): subtract z.max(axis=-1, keepdims=True); "
-            "the max over axis 0 (the steps) is a different number for each class, and changes the softmax.",
+            tr(
+                "The shift must be the same for all V classes of one (t, b): subtract z.max(axis=-1, "
+                "keepdims=True); the max over axis 0 (the steps) is a different number for each class, and "
+                "changes the softmax."
+            ),
         ),
         MAX_NOT_ADDED: (
             L - float(np.sum(logits.max(axis=-1))),
-            "log Σ_j exp(z_j) = m + log Σ_j exp(z_j − m): add the max m back (or subtract it from z_y too).",
+            tr("log Σ_j exp(z_j) = m + log Σ_j exp(z_j − m): add the max m back (or subtract it from z_y too)."),
         ),
     }
     grad_mistakes = {
-        SIGN: (-grad, "∂L/∂z = p − onehot: prediction minus target, as ŷ − y for the squared error."),
-        NO_ONEHOT: (p, "The −1 at the target class is missing: subtract onehot(y) from p."),
-        OFF_BY_ONE: (p - np.eye(V)[shifted], "The −1 sits one class too far: onehot(y) is row y of np.eye(V)."),
-        WRONG_AXIS: (_softmax(logits, axis=0) - onehot, "Softmax normalises over the V classes: axis=-1."),
-        MEAN: (grad / (T * B), "With L a sum, nothing is divided by T·B."),
+        SIGN: (-grad, tr("∂L/∂z = p − onehot: prediction minus target, as ŷ − y for the squared error.")),
+        NO_ONEHOT: (p, tr("The −1 at the target class is missing: subtract onehot(y) from p.")),
+        OFF_BY_ONE: (p - np.eye(V)[shifted], tr("The −1 sits one class too far: onehot(y) is row y of np.eye(V).")),
+        WRONG_AXIS: (_softmax(logits, axis=0) - onehot, tr("Softmax normalises over the V classes: axis=-1.")),
+        MEAN: (grad / (T * B), tr("With L a sum, nothing is divided by T·B.")),
         SHIFT_AXIS_0: (
             _softmax(logits - logits.max(axis=0, keepdims=True)) - onehot,
-            "The shift must be the same for all V classes of one (t, b): subtract z.max(axis=-1, keepdims=True).",
+            tr("The shift must be the same for all V classes of one (t, b): subtract z.max(axis=-1, keepdims=True)."),
         ),
         DL_DP: (
             -onehot / np.take_along_axis(p, targets[..., None], axis=-1),
-            "That is ∂L/∂p (−1/p_y at the target). Chain it through the softmax Jacobian: ∂L/∂z = p − onehot.",
+            tr("That is ∂L/∂p (−1/p_y at the target). Chain it through the softmax Jacobian: ∂L/∂z = p − onehot."),
         ),
     }
     loss_fb = diagnose(EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
     if not loss_fb.passed and np.size(loss) > 1:
-        loss_fb.messages.append("The loss is one number: sum over steps and sequences.")
+        loss_fb.messages.append(tr("The loss is one number: sum over steps and sequences."))
     grad_fb = diagnose(EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0)
     return combine(EXERCISE, {"loss": loss_fb, "dlogits": grad_fb})
 
@@ -142,25 +151,33 @@ def _stability_feedback(loss, dlogits) -> Feedback:
             EXERCISE,
             "wrong",
             [
-                "Right on moderate logits, but on logits of size 1000 dlogits holds NaN or inf: exp(1000) overflows.",
-                "Subtract each row's maximum before exp: softmax(z) = softmax(z − max z), and every exponent is ≤ 0.",
+                tr(
+                    "Right on moderate logits, but on logits of size 1000 dlogits holds NaN or inf: exp(1000) "
+                    "overflows."
+                ),
+                tr(
+                    "Subtract each row's maximum before exp: softmax(z) = softmax(z − max z), and every "
+                    "exponent is ≤ 0."
+                ),
             ],
             NO_SHIFT,
         )
     grad_fb = diagnose(EXERCISE, dlogits, grad, name="dlogits", time_axis=0)
     if not grad_fb.passed:
         return Feedback(
-            EXERCISE, "wrong", ["Right on moderate logits, but not on logits of size 1000:", *grad_fb.messages]
+            EXERCISE, "wrong", [tr("Right on moderate logits, but not on logits of size 1000:"), *grad_fb.messages]
         )
     if _not_finite(loss) or not diagnose(EXERCISE, loss, L, name="loss").passed:
         return Feedback(
             EXERCISE,
             "wrong",
             [
-                "dlogits is right even for logits of size 1000, but the loss is not "
-                f"(expected {L:.4f}): a target 800 below the best class has softmax exactly 0.0 in float64, "
-                "and log(0) = −inf (or a clipped log gives a wrong finite number).",
-                "Compute log p without p: log softmax(z)_y = (z_y − m) − log Σ_j exp(z_j − m), m = max z.",
+                tr(
+                    "dlogits is right even for logits of size 1000, but the loss is not (expected {l:.4f}): a "
+                    "target 800 below the best class has softmax exactly 0.0 in float64, and log(0) = −inf (or "
+                    "a clipped log gives a wrong finite number)."
+                ).format(l=L),
+                tr("Compute log p without p: log softmax(z)_y = (z_y − m) − log Σ_j exp(z_j − m), m = max z."),
             ],
             NAIVE_LOG,
         )
@@ -171,7 +188,9 @@ def _stability_feedback(loss, dlogits) -> Feedback:
 def check_softmax_cross_entropy(fn) -> Feedback:
     """Check ``fn(logits, targets) -> (loss, dlogits)`` for logits (T, B, V) and integer targets (T, B)."""
     if not callable(fn):
-        return Feedback(EXERCISE, "wrong", [f"Pass your function itself, got {type(fn).__name__}."])
+        return Feedback(
+            EXERCISE, "wrong", [tr("Pass your function itself, got {name}.").format(name=type(fn).__name__)]
+        )
     logits, targets = moderate_data()
     result, not_written, changed = _run(fn, logits, targets)
     if not_written:
@@ -184,15 +203,18 @@ def check_softmax_cross_entropy(fn) -> Feedback:
         return fb
     result, _, changed_extreme = _run(fn, *extreme_data())
     if split_pair(EXERCISE, result, ("loss", "dlogits")):
-        return Feedback(EXERCISE, "wrong", ["On logits of size 1000 the function did not return (loss, dlogits)."])
+        return Feedback(EXERCISE, "wrong", [tr("On logits of size 1000 the function did not return (loss, dlogits).")])
     fb = _stability_feedback(*result)
     if fb.passed and (changed or changed_extreme):
         return Feedback(
             EXERCISE,
             "wrong",
             [
-                "The values are right, but the logits you were given changed (e.g. `logits -= logits.max(...)`): "
-                "the caller's array is no longer what it was. Build a new array: `z = logits - logits.max(...)`."
+                tr(
+                    "The values are right, but the logits you were given changed (e.g. `logits -= "
+                    "logits.max(...)`): the caller's array is no longer what it was. Build a new array: `z = "
+                    "logits - logits.max(...)`."
+                )
             ],
             IN_PLACE,
         )

@@ -14,6 +14,7 @@ from rnn_lib import engine
 from rnn_lib.data import random_problem
 from rnn_lib.parameters import PARAM_NAMES
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, guarded, run_learner
 
 TBPTT_EXERCISE = "tbptt_gradients"
@@ -61,24 +62,31 @@ def check_tbptt_gradients(fn) -> Feedback:
     k = 3
     expected = flatten(chunked_gradients(params, x, y, k))
     mistakes = {
-        "carrying the gradient across chunk boundaries": (
+        N_("carrying the gradient across chunk boundaries"): (
             flatten(full_gradients(params, x, y)),
-            "That is the full BPTT gradient: the gradient reaching a chunk's first state was passed on to the "
-            "chunk before. Truncation drops it: carry the hidden state h forward (a number), never dh back.",
+            tr(
+                "That is the full BPTT gradient: the gradient reaching a chunk's first state was passed on "
+                "to the chunk before. Truncation drops it: carry the hidden state h forward (a number), "
+                "never dh back."
+            ),
         ),
-        "resetting the hidden state at each chunk": (
+        N_("resetting the hidden state at each chunk"): (
             flatten(chunked_gradients(params, x, y, k, reset_state=True)),
-            "Every chunk started from h = 0. Carry the state: start chunk n from the last state of chunk n − 1 "
-            "(cache.h[-1], or pass h0= to rnn_lib.forward).",
+            tr(
+                "Every chunk started from h = 0. Carry the state: start chunk n from the last state of "
+                "chunk n − 1 (cache.h[-1], or pass h0= to rnn_lib.forward)."
+            ),
         ),
-        "dropping the last, shorter chunk": (
+        N_("dropping the last, shorter chunk"): (
             flatten(chunked_gradients(params, x, y, k, drop_last=True)),
-            "T = 7 is not a multiple of k = 3: the last chunk has one step, and its loss counts too. "
-            "Loop with range(0, T, k) and end each chunk at min(c + k, T).",
+            tr(
+                "T = 7 is not a multiple of k = 3: the last chunk has one step, and its loss counts too. "
+                "Loop with range(0, T, k) and end each chunk at min(c + k, T)."
+            ),
         ),
-        "keeping only the last chunk's gradient": (
+        N_("keeping only the last chunk's gradient"): (
             flatten(chunked_gradients(params, x, y, k, last_only=True)),
-            "The gradient of each chunk must be added to the total (+=), not assigned (=).",
+            tr("The gradient of each chunk must be added to the total (+=), not assigned (=)."),
         ),
     }
     given = {name: v.copy() for name, v in params.items()}
@@ -90,4 +98,4 @@ def check_tbptt_gradients(fn) -> Feedback:
     vec, feedback = gradients_as_vector(TBPTT_EXERCISE, answer, {k: p.shape for k, p in params.items()})
     if feedback is not None:
         return feedback
-    return diagnose(TBPTT_EXERCISE, vec, expected, name="your gradients (five, flattened)", known_mistakes=mistakes)
+    return diagnose(TBPTT_EXERCISE, vec, expected, name=tr("your gradients (five, flattened)"), known_mistakes=mistakes)

@@ -29,6 +29,7 @@ import numpy as np
 from rnn_lib import reference
 from rnn_lib.parameters import PARAM_NAMES, param_shapes
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, as_real_array, guarded, matches, run_learner
 
 EXERCISE = "train_gd"
@@ -36,60 +37,86 @@ BLOWUP = 10.0  # a run has diverged once its loss is more than BLOWUP times the 
 STABLE = (0.1, 6)  # (lr, epochs): converges on the checker's problem (the loss falls at every step)
 UNSTABLE = (0.3, 10)  # (lr, epochs): the loss rises, falls, and passes BLOWUP · L̄_0 at k = 4
 
-ASCENT = "gradient ascent"
-IN_PLACE = "updated params in place"
-SUM_GRADIENT = "gradient of the sum, not of the mean"
-SUM_LOSS = "sum over the batch instead of the mean"
-STALE = "gradients computed once, before the loop"
-LOSS_AFTER = "loss recorded after the update"
-NO_FINAL_LOSS = "loss of the final parameters not recorded"
-NO_CHECK = "divergence never detected"
-KEPT_BAD_STEP = "diverged parameters returned"
-BAD_LOSS_KEPT = "the bad loss recorded"
-FIRST_RISE = "stopped at the first rise of the loss"
-FORGOT_B_Y = "a parameter left out of the update"
-EXTRA_KEYS = "updated every entry of backward's dict"
+ASCENT = N_("gradient ascent")
+IN_PLACE = N_("updated params in place")
+SUM_GRADIENT = N_("gradient of the sum, not of the mean")
+SUM_LOSS = N_("sum over the batch instead of the mean")
+STALE = N_("gradients computed once, before the loop")
+LOSS_AFTER = N_("loss recorded after the update")
+NO_FINAL_LOSS = N_("loss of the final parameters not recorded")
+NO_CHECK = N_("divergence never detected")
+KEPT_BAD_STEP = N_("diverged parameters returned")
+BAD_LOSS_KEPT = N_("the bad loss recorded")
+FIRST_RISE = N_("stopped at the first rise of the loss")
+FORGOT_B_Y = N_("a parameter left out of the update")
+EXTRA_KEYS = N_("updated every entry of backward's dict")
 
 ADVICE = {
-    ASCENT: "Step against the gradient, θ − lr · ∂L̄/∂θ: with + the loss climbs from the first step.",
+    ASCENT: N_("Step against the gradient, θ − lr · ∂L̄/∂θ: with + the loss climbs from the first step."),
     SUM_GRADIENT: (
-        "Your losses are right, but each step is B times too long: the objective is the mean loss per sequence, "
-        "L̄ = L / B, so its gradient is rnn_lib.backward's (the gradient of the sum) divided by B."
+        N_(
+            "Your losses are right, but each step is B times too long: the objective is the mean loss "
+            "per sequence, L̄ = L / B, so its gradient is rnn_lib.backward's (the gradient of the sum) "
+            "divided by B."
+        )
     ),
     SUM_LOSS: (
-        "The objective is the mean loss per sequence, L̄ = L / B: divide the loss and the gradients by B = x.shape[1] "
-        "(rnn_lib.loss and rnn_lib.backward sum over the batch)."
+        N_(
+            "The objective is the mean loss per sequence, L̄ = L / B: divide the loss and the "
+            "gradients by B = x.shape[1] (rnn_lib.loss and rnn_lib.backward sum over the batch)."
+        )
     ),
     STALE: (
-        "Every step needs the gradient at the current parameters θ_k: run forward and backward inside the loop, on "
-        "the parameters just updated."
+        N_(
+            "Every step needs the gradient at the current parameters θ_k: run forward and backward "
+            "inside the loop, on the parameters just updated."
+        )
     ),
     LOSS_AFTER: (
-        "losses[k] is the loss of θ_k, the parameters after k updates, so losses[0] is the loss before any update: "
-        "compute and record the loss first, then update."
+        N_(
+            "losses[k] is the loss of θ_k, the parameters after k updates, so losses[0] is the loss "
+            "before any update: compute and record the loss first, then update."
+        )
     ),
     NO_FINAL_LOSS: (
-        "After the last update the loss of θ_epochs is still to be measured (and checked): losses has epochs + 1 "
-        "entries, the loop runs for k = 0 … epochs and updates only while k < epochs."
+        N_(
+            "After the last update the loss of θ_epochs is still to be measured (and checked): losses "
+            "has epochs + 1 entries, the loop runs for k = 0 … epochs and updates only while k < "
+            "epochs."
+        )
     ),
-    NO_CHECK: (
-        "With the large step the loss exploded and your loop went on. Before each update, stop if the loss is not "
-        f"finite or above {BLOWUP:g} × losses[0]: return the previous parameters, the losses so far, and True."
-    ),
+    NO_CHECK: None,  # its advice names BLOWUP: see advice()
     KEPT_BAD_STEP: (
-        "You stopped at the right time but returned the parameters whose loss failed the test. Keep the previous "
-        "parameters (a new dict at every step makes that free) and return them."
+        N_(
+            "You stopped at the right time but returned the parameters whose loss failed the test. "
+            "Keep the previous parameters (a new dict at every step makes that free) and return them."
+        )
     ),
     BAD_LOSS_KEPT: (
-        "The loss that failed the test belongs to parameters you do not return: test it before appending, so "
-        "losses ends with the loss of the returned parameters."
+        N_(
+            "The loss that failed the test belongs to parameters you do not return: test it before "
+            "appending, so losses ends with the loss of the returned parameters."
+        )
     ),
-    FIRST_RISE: (
-        f"A loss can rise for a step and recover (here it does). The rule is a blow-up: stop only when the loss is "
-        f"not finite or above {BLOWUP:g} × losses[0], the loss you started from."
-    ),
-    FORGOT_B_Y: "Every one of the five parameters takes a step: update all of rnn_lib.PARAM_NAMES.",
+    FIRST_RISE: None,  # its advice names BLOWUP: see advice()
+    FORGOT_B_Y: N_("Every one of the five parameters takes a step: update all of rnn_lib.PARAM_NAMES."),
 }
+
+
+def advice(mistake: str) -> str:
+    """What to do about a known mistake, in the learner's language (two name the divergence rule's BLOWUP)."""
+    if mistake == NO_CHECK:
+        return tr(
+            "With the large step the loss exploded and your loop went on. Before each update, stop if "
+            "the loss is not finite or above {blowup:g} × losses[0]: return the previous parameters, "
+            "the losses so far, and True."
+        ).format(blowup=BLOWUP)
+    if mistake == FIRST_RISE:
+        return tr(
+            "A loss can rise for a step and recover (here it does). The rule is a blow-up: stop only "
+            "when the loss is not finite or above {blowup:g} × losses[0], the loss you started from."
+        ).format(blowup=BLOWUP)
+    return tr(ADVICE[mistake])
 
 
 def _problem():
@@ -160,28 +187,45 @@ MISTAKES = tuple(ADVICE)
 def _read(exercise, result):
     """(theta as float arrays, losses as a float array, diverged as a bool), or (None, Feedback) saying what is off."""
     if not isinstance(result, (tuple, list)) or len(result) != 3:
-        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else f"a single {type(result).__name__}"
-        return None, Feedback(exercise, "wrong", [f"return three values, `return theta, losses, diverged`; got {got}."])
+        if isinstance(result, (tuple, list)):
+            got = tr("{n:d} values").format(n=len(result))
+        else:
+            got = tr("a single {type}").format(type=type(result).__name__)
+        return None, Feedback(
+            exercise, "wrong", [tr("return three values, `return theta, losses, diverged`; got {got}.").format(got=got)]
+        )
     theta, losses, diverged = result
     if not isinstance(theta, dict):
         return None, Feedback(
-            exercise, "wrong", [f"theta should be a dict of the five parameters, got {type(theta).__name__}."]
+            exercise,
+            "wrong",
+            [tr("theta should be a dict of the five parameters, got {name}.").format(name=type(theta).__name__)],
         )
     missing = [name for name in PARAM_NAMES if name not in theta]
     if missing:
-        return None, Feedback(exercise, "wrong", [f"theta has no {', '.join(missing)}: return all five parameters."])
+        return None, Feedback(
+            exercise,
+            "wrong",
+            [tr("theta has no {names}: return all five parameters.").format(names=", ".join(missing))],
+        )
     arrays = {}
     for name in PARAM_NAMES:
         arrays[name], problem = as_real_array(theta[name], f"theta['{name}']")
         if problem is not None:
             return None, Feedback(exercise, "wrong", [problem])
     if isinstance(losses, (list, tuple)) and len(losses) == 0:
-        return None, Feedback(exercise, "wrong", ["losses is empty: record the loss of θ_0 before the first update."])
+        return None, Feedback(
+            exercise, "wrong", [tr("losses is empty: record the loss of θ_0 before the first update.")]
+        )
     losses_arr, problem = as_real_array(losses, "losses")
     if problem is not None:
         return None, Feedback(exercise, "wrong", [problem])
     if not isinstance(diverged, (bool, np.bool_)):
-        return None, Feedback(exercise, "wrong", [f"diverged should be True or False, got {type(diverged).__name__}."])
+        return None, Feedback(
+            exercise,
+            "wrong",
+            [tr("diverged should be True or False, got {name}.").format(name=type(diverged).__name__)],
+        )
     return (arrays, losses_arr.ravel(), bool(diverged)), None
 
 
@@ -202,29 +246,46 @@ def _describe(answer, expected, lr, epochs) -> list:
     """Messages saying where an unrecognised answer differs from the right one, for the run with step size lr."""
     theta, losses, diverged = answer
     theta_e, losses_e, diverged_e = expected
-    run = f"With lr = {lr} and epochs = {epochs}"
+    run = tr("With lr = {lr} and epochs = {epochs}").format(lr=lr, epochs=epochs)
     msgs = []
     if diverged != diverged_e:
-        msgs.append(f"{run} the run {'diverges' if diverged_e else 'converges'}, but diverged = {diverged}.")
+        msgs.append(
+            tr("{run} the run {verdict}, but diverged = {diverged}.").format(
+                run=run, verdict=tr("diverges") if diverged_e else tr("converges"), diverged=diverged
+            )
+        )
     if len(losses) != len(losses_e):
         msgs.append(
-            f"{run} losses should have {len(losses_e)} entries, L̄(θ_0) … L̄(θ_{len(losses_e) - 1}); yours has {len(losses)}."
+            tr("{run} losses should have {n} entries, L̄(θ_0) … L̄(θ_{last}); yours has {yours}.").format(
+                run=run, n=len(losses_e), last=len(losses_e) - 1, yours=len(losses)
+            )
         )
     else:
         wrong = [k for k in range(len(losses)) if not matches(losses[k : k + 1], np.asarray(losses_e[k : k + 1]))]
         if wrong:
             k = wrong[0]
-            msgs.append(
-                f"{run} losses[{k}] (the loss after {k} update{'s' if k != 1 else ''}) is {losses[k]:.6g}, "
-                f"expected {losses_e[k]:.6g}" + (" (losses[0] is the loss before any update)." if k == 0 else ".")
-            )
+            values = {"run": run, "k": k, "yours": losses[k], "expected": losses_e[k]}
+            if k == 0:
+                said = tr(
+                    "{run} losses[{k}] (the loss after {k} updates) is {yours:.6g}, expected {expected:.6g} "
+                    "(losses[0] is the loss before any update)."
+                ).format(**values)
+            elif k == 1:
+                said = tr(
+                    "{run} losses[{k}] (the loss after {k} update) is {yours:.6g}, expected {expected:.6g}."
+                ).format(**values)
+            else:
+                said = tr(
+                    "{run} losses[{k}] (the loss after {k} updates) is {yours:.6g}, expected {expected:.6g}."
+                ).format(**values)
+            msgs.append(said)
     bad = [
         name
         for name in PARAM_NAMES
         if theta[name].shape != theta_e[name].shape or not matches(theta[name], theta_e[name])
     ]
     if bad:
-        msgs.append(f"{run} the returned {', '.join(bad)} differ from the right θ.")
+        msgs.append(tr("{run} the returned {names} differ from the right θ.").format(run=run, names=", ".join(bad)))
     return msgs
 
 
@@ -242,9 +303,11 @@ def check_train_gd(fn) -> Feedback:
                 EXERCISE,
                 "wrong",
                 [
-                    f"Your function raised KeyError: {err}.",
-                    "rnn_lib.backward returns ∂L/∂x and ∂L/∂h_0 too (keys 'x' and 'h0'), which are not parameters: "
-                    "update only the five parameters, for name in rnn_lib.PARAM_NAMES.",
+                    tr("Your function raised KeyError: {err}.").format(err=err),
+                    tr(
+                        "rnn_lib.backward returns ∂L/∂x and ∂L/∂h_0 too (keys 'x' and 'h0'), which are not "
+                        "parameters: update only the five parameters, for name in rnn_lib.PARAM_NAMES."
+                    ),
                 ],
                 EXTRA_KEYS,
             )
@@ -252,7 +315,7 @@ def check_train_gd(fn) -> Feedback:
             return Feedback(
                 EXERCISE,
                 "wrong",
-                [f"Your function raised ValueError: {err}", ADVICE[NO_CHECK]],
+                [tr("Your function raised ValueError: {err}").format(err=err), advice(NO_CHECK)],
                 NO_CHECK,
             )
         return None
@@ -269,10 +332,15 @@ def check_train_gd(fn) -> Feedback:
                 EXERCISE,
                 "wrong",
                 [
-                    f"Your function changed the caller's {', '.join(changed)} (an update in place: p -= ..., or "
-                    "theta = params followed by theta[name][...] = ...).",
-                    "The contract: leave params untouched and build new arrays, theta[name] = theta[name] - lr * g, "
-                    "starting from a copy. Then the caller keeps θ_0, and the loop can keep θ_{k−1} to return.",
+                    tr(
+                        "Your function changed the caller's {names} (an update in place: p -= ..., or theta = "
+                        "params followed by theta[name][...] = ...)."
+                    ).format(names=", ".join(changed)),
+                    tr(
+                        "The contract: leave params untouched and build new arrays, theta[name] = theta[name] - lr "
+                        "* g, starting from a copy. Then the caller keeps θ_0, and the loop can keep θ_{k−1} to "
+                        "return."
+                    ),
                 ],
                 IN_PLACE,
             )
@@ -286,14 +354,29 @@ def check_train_gd(fn) -> Feedback:
             EXERCISE,
             "correct",
             [
-                f"lr = {STABLE[0]}: {STABLE[1]} updates, the loss falls from {expected[0][1][0]:.3f} to {expected[0][1][-1]:.3f}.",
-                f"lr = {UNSTABLE[0]}: the loss of θ_{len(expected[1][1])} passed {BLOWUP:g} × {expected[1][1][0]:.3f}; "
-                f"stopped, returned θ_{len(expected[1][1]) - 1} and the losses of θ_0 … θ_{len(expected[1][1]) - 1}.",
+                tr("lr = {lr}: {epochs} updates, the loss falls from {first:.3f} to {last:.3f}.").format(
+                    lr=STABLE[0], epochs=STABLE[1], first=expected[0][1][0], last=expected[0][1][-1]
+                ),
+                tr(
+                    "lr = {lr}: the loss of θ_{n} passed {blowup:g} × {first:.3f}; stopped, returned "
+                    "θ_{last} and the losses of θ_0 … θ_{last}."
+                ).format(
+                    lr=UNSTABLE[0],
+                    n=len(expected[1][1]),
+                    blowup=BLOWUP,
+                    first=expected[1][1][0],
+                    last=len(expected[1][1]) - 1,
+                ),
             ],
         )
     for m in MISTAKES:
         if all(_same(a, e) for a, e in zip(answers, planted[m])):
-            return Feedback(EXERCISE, "wrong", [f"This is exactly what the mistake '{m}' gives.", ADVICE[m]], m)
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(m)), advice(m)],
+                m,
+            )
     msgs = []
     for answer, right, (lr, epochs) in zip(answers, expected, runs):
         if not _same(answer, right):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, as_real_array, diagnose, guarded, matches, run_learner
 
 EXERCISE = "weight_grads_from_deltas"
@@ -39,36 +40,43 @@ def known_mistakes(dh_raw, x, h):
     rows = dh_raw.reshape(T * B, H)
     right = weight_grads_from_deltas(dh_raw, x, h)
     return {
-        "h_t instead of h_{t−1} in dW_hh": (
+        N_("h_t instead of h_{t−1} in dW_hh"): (
             (right[0], rows.T @ h[1:].reshape(T * B, H), right[2]),
-            "a_t contains W_hh h_{t−1}: pair δ^a_t with the state *before* the step, h_{t−1}, not h_t (h[0] is h_0, "
-            "so the states h_0 … h_{T−1} are the first T rows of h).",
+            tr(
+                "a_t contains W_hh h_{t−1}: pair δ^a_t with the state *before* the step, h_{t−1}, not h_t "
+                "(h[0] is h_0, so the states h_0 … h_{T−1} are the first T rows of h)."
+            ),
         ),
-        "mean over the batch instead of the sum": (
+        N_("mean over the batch instead of the sum"): (
             tuple(g / B for g in right),
-            "The loss sums over the sequences of the batch, so the gradient does too: no division by B here "
-            "(a trainer that wants the mean divides the loss and all gradients once, elsewhere).",
+            tr(
+                "The loss sums over the sequences of the batch, so the gradient does too: no division by B "
+                "here (a trainer that wants the mean divides the loss and all gradients once, elsewhere)."
+            ),
         ),
-        "mean over time instead of the sum": (
+        N_("mean over time instead of the sum"): (
             tuple(g / T for g in right),
-            "Every step uses the same weights, so their gradient is the sum over the steps, not the mean.",
+            tr("Every step uses the same weights, so their gradient is the sum over the steps, not the mean."),
         ),
-        "the last step only": (
+        N_("the last step only"): (
             (dh_raw[-1].T @ x[-1], dh_raw[-1].T @ h[-2], dh_raw[-1].sum(axis=0)[:, None]),
-            "Only the last step's rows were used: reshape all T steps to (T·B, ·) rows before the product.",
+            tr("Only the last step's rows were used: reshape all T steps to (T·B, ·) rows before the product."),
         ),
-        "the first sequence only": (
+        N_("the first sequence only"): (
             (dh_raw[:, 0].T @ x[:, 0], dh_raw[:, 0].T @ h[:-1, 0], dh_raw[:, 0].sum(axis=0)[:, None]),
-            "Only sequence b = 0 was used: the reshape to (T·B, ·) must keep every sequence of the batch.",
+            tr("Only sequence b = 0 was used: the reshape to (T·B, ·) must keep every sequence of the batch."),
         ),
-        "rows of different steps paired": (
+        N_("rows of different steps paired"): (
             (
                 rows.T @ x.transpose(1, 0, 2).reshape(T * B, D),
                 rows.T @ h[:-1].transpose(1, 0, 2).reshape(T * B, H),
                 right[2],
             ),
-            "δ^a was reshaped time-major but x (or h) batch-major, so row r pairs δ^a of one (t, b) with x of "
-            "another. Reshape all of them the same way: arr.reshape(T * B, -1) on (T, B, ·) arrays.",
+            tr(
+                "δ^a was reshaped time-major but x (or h) batch-major, so row r pairs δ^a of one (t, b) "
+                "with x of another. Reshape all of them the same way: arr.reshape(T * B, -1) on (T, B, ·) "
+                "arrays."
+            ),
         ),
     }
 
@@ -87,7 +95,7 @@ def check_weight_grads_from_deltas(fn) -> Feedback:
     if feedback is not None:
         return feedback
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        return Feedback(EXERCISE, "wrong", ["Return the three gradients as a tuple: (dW_xh, dW_hh, db_h)."])
+        return Feedback(EXERCISE, "wrong", [tr("Return the three gradients as a tuple: (dW_xh, dW_hh, db_h).")])
     expected = weight_grads_from_deltas(dh_raw, x, h)
     mistakes = known_mistakes(dh_raw, x, h)
     # The whole triple is what a known mistake gives: name it.
@@ -97,7 +105,10 @@ def check_weight_grads_from_deltas(fn) -> Feedback:
     for mistake, (value, advice) in mistakes.items() if arrays is not None else ():
         if all(matches(a, v) for a, v in zip(arrays, value)):
             return Feedback(
-                EXERCISE, "wrong", [f"This is exactly what the mistake '{mistake}' gives.", advice], mistake
+                EXERCISE,
+                "wrong",
+                [tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(mistake)), advice],
+                mistake,
             )
     # Otherwise, the first gradient that is off, with diagnose's explanation (shape, transpose, sign, …).
     for name, a, e in zip(NAMES, answer, expected):
