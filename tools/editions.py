@@ -34,11 +34,12 @@ folder is (course.results), the corpus in the package (course.text), links betwe
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import nbformat
+
+from course.i18n import translate_output
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sync_notebooks  # noqa: E402
@@ -72,23 +73,6 @@ COMMANDS = {
         "solutions": "make lab-solutions COURSE_LANG=zh",
     },
 }
-
-try:
-    from course.i18n import language, translate_output
-except ImportError:
-    # STAND-IN until the zh-checkers branch lands course/i18n.py (issue 26); the lead removes this at the merge.
-    # Same interface: language() reads COURSE_LANG; translate_output turns a cell's English checker feedback into
-    # the language's (here: unchanged, which is what the checkers print until their catalogue exists).
-    def language() -> str:
-        """The course's language from COURSE_LANG: unset or "en" → "en", "zh" → "zh"; anything else refused."""
-        value = os.environ.get("COURSE_LANG", "en")
-        if value not in LANGUAGES:
-            raise ValueError(f"COURSE_LANG: expected one of {', '.join(LANGUAGES)} (unset means en), got {value!r}")
-        return value
-
-    def translate_output(text: str, lang: str) -> str:
-        """A cell's output text in ``lang`` (stand-in: unchanged)."""
-        return text
 
 
 def check_language(lang) -> str:

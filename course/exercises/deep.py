@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     as_real_array,
@@ -75,50 +76,61 @@ def stack_deltas(dy, h1, h2, params, *, down="a", down_weight="W_xh", down_shift
 
 
 STACK_MISTAKES = {  # name → (switches, advice)
-    "nothing sent down from layer 2": (
+    N_("nothing sent down from layer 2"): (
         {"down": None},
-        "Layer 1 has no read-out: everything it receives comes from layer 2, which reads h^1_t as its input. "
-        "δ^{h,1}_t = W^2_xhᵀ δ^{a,2}_t + W^1_hhᵀ δ^{a,1}_{t+1}; without the first term every δ of layer 1 is 0.",
+        N_(
+            "Layer 1 has no read-out: everything it receives comes from layer 2, which reads h^1_t as "
+            "its input. δ^{h,1}_t = W^2_xhᵀ δ^{a,2}_t + W^1_hhᵀ δ^{a,1}_{t+1}; without the first term "
+            "every δ of layer 1 is 0."
+        ),
     ),
-    "δ^h of layer 2 sent down instead of δ^a (tanh′ skipped)": (
+    N_("δ^h of layer 2 sent down instead of δ^a (tanh′ skipped)"): (
         {"down": "h"},
-        "h^1_t enters layer 2 inside its tanh: a^2_t = W^2_xh h^1_t + …, so what reaches h^1_t is W^2_xhᵀ δ^{a,2}_t, "
-        "after layer 2's (1 − h²), not W^2_xhᵀ δ^{h,2}_t.",
+        N_(
+            "h^1_t enters layer 2 inside its tanh: a^2_t = W^2_xh h^1_t + …, so what reaches h^1_t is "
+            "W^2_xhᵀ δ^{a,2}_t, after layer 2's (1 − h²), not W^2_xhᵀ δ^{h,2}_t."
+        ),
     ),
-    "W^2_xh not transposed (row form)": (
+    N_("W^2_xh not transposed (row form)"): (
         {"down_weight": "W_xh.T"},
-        "In row form W^2_xhᵀ δ^{a,2}_t is dh_raw2[t − 1] @ W_xh (shape (B, H) @ (H, H)); @ W_xh.T is another matrix "
-        "(square here, so numpy does not object).",
+        N_(
+            "In row form W^2_xhᵀ δ^{a,2}_t is dh_raw2[t − 1] @ W_xh (shape (B, H) @ (H, H)); @ W_xh.T "
+            "is another matrix (square here, so numpy does not object)."
+        ),
     ),
-    "layer 2's recurrent weights used on the way down": (
+    N_("layer 2's recurrent weights used on the way down"): (
         {"down_weight": "W_hh"},
-        "What goes down to layer 1 passes through the weights that read layer 1, l2.W_xh; l2.W_hh carries δ back "
-        "in time within layer 2.",
+        N_(
+            "What goes down to layer 1 passes through the weights that read layer 1, l2.W_xh; l2.W_hh "
+            "carries δ back in time within layer 2."
+        ),
     ),
-    "layer 2's δ of step t + 1 sent to step t": (
+    N_("layer 2's δ of step t + 1 sent to step t"): (
         {"down_shift": 1},
-        "h^1_t is read by layer 2 at the same step t: layer 1 at step t receives W^2_xhᵀ δ^{a,2}_t, from step t "
-        "(the step t + 1 term reaches layer 1 only through W^1_hh).",
+        N_(
+            "h^1_t is read by layer 2 at the same step t: layer 1 at step t receives W^2_xhᵀ "
+            "δ^{a,2}_t, from step t (the step t + 1 term reaches layer 1 only through W^1_hh)."
+        ),
     ),
-    "W_hhᵀ δ^a_{t+1} dropped in layer 1": (
+    N_("W_hhᵀ δ^a_{t+1} dropped in layer 1"): (
         {"carry": (False, True)},
-        "Layer 1's h^1_t is also read by its own next step: δ^{h,1}_t = W^2_xhᵀ δ^{a,2}_t + W^1_hhᵀ δ^{a,1}_{t+1}.",
+        N_("Layer 1's h^1_t is also read by its own next step: δ^{h,1}_t = W^2_xhᵀ δ^{a,2}_t + W^1_hhᵀ δ^{a,1}_{t+1}."),
     ),
-    "W_hhᵀ δ^a_{t+1} dropped in layer 2": (
+    N_("W_hhᵀ δ^a_{t+1} dropped in layer 2"): (
         {"carry": (True, False)},
-        "Layer 2 is a whole RNN: δ^{h,2}_t = W_hyᵀ δ^y_t + W^2_hhᵀ δ^{a,2}_{t+1}, the path through time included.",
+        N_("Layer 2 is a whole RNN: δ^{h,2}_t = W_hyᵀ δ^y_t + W^2_hhᵀ δ^{a,2}_{t+1}, the path through time included."),
     ),
-    "W_hhᵀ δ^a_{t+1} dropped in both layers": (
+    N_("W_hhᵀ δ^a_{t+1} dropped in both layers"): (
         {"carry": (False, False)},
-        "Each layer's state is read by its own next step: add W_hhᵀ δ^a_{t+1} (dh_next) in both layers.",
+        N_("Each layer's state is read by its own next step: add W_hhᵀ δ^a_{t+1} (dh_next) in both layers."),
     ),
-    "1 − h_{t−1}² where 1 − h_t² belongs": (
+    N_("1 − h_{t−1}² where 1 − h_t² belongs"): (
         {"tanh_shift": -1},
-        "δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state the step made, h[t] (h[t − 1] is the state it read).",
+        N_("δ^a_t = (1 − h_t²) ⊙ δ^h_t uses the state the step made, h[t] (h[t − 1] is the state it read)."),
     ),
-    "ran forwards in time": (
+    N_("ran forwards in time"): (
         {"backwards": False},
-        "δ^h_t needs W_hhᵀ δ^a_{t+1} from the step after it: loop t = T, T − 1, …, 1.",
+        N_("δ^h_t needs W_hhᵀ δ^a_{t+1} from the step after it: loop t = T, T − 1, …, 1."),
     ),
 }
 
@@ -145,8 +157,8 @@ def _run(exercise, fn, args):
             exercise,
             "wrong",
             [
-                "A product does not fit: the column form of one sequence, in a row-form batch?",
-                "In row form a state is (B, H) and W^Tv becomes v @ W: dy[t − 1] @ W_hy is (B, O) @ (O, H).",
+                tr("A product does not fit: the column form of one sequence, in a row-form batch?"),
+                tr("In row form a state is (B, H) and W^Tv becomes v @ W: dy[t − 1] @ W_hy is (B, O) @ (O, H)."),
                 numpy_said(err),
             ],
         )
@@ -164,7 +176,9 @@ def _steps_advice(fb, answer, expected):
         return fb
     wrong = [t + 1 for t in range(expected.shape[0]) if not matches(answer[t], expected[t])]
     if wrong:
-        fb.messages.append(f"Wrong at t = {', '.join(map(str, wrong))} (row t − 1 holds step t).")
+        fb.messages.append(
+            tr("Wrong at t = {value} (row t − 1 holds step t).").format(value=", ".join(map(str, wrong)))
+        )
     return fb
 
 
@@ -177,7 +191,7 @@ def check_stack_deltas(fn) -> Feedback:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         return Feedback(
-            STACK_EXERCISE, "wrong", ["Return two arrays, `return dh_raw1, dh_raw2`, each of shape (T, B, H)."]
+            STACK_EXERCISE, "wrong", [tr("Return two arrays, `return dh_raw1, dh_raw2`, each of shape (T, B, H).")]
         )
     expected = stack_deltas(*args)
     made = {name: stack_deltas(*args, **switches) for name, (switches, _) in STACK_MISTAKES.items()}
@@ -190,9 +204,9 @@ def check_stack_deltas(fn) -> Feedback:
                 STACK_EXERCISE,
                 "wrong",
                 [
-                    f"This is exactly what the mistake '{name}' gives.",
-                    STACK_MISTAKES[name][1],
-                    f"Wrong at t = {', '.join(map(str, wrong))} (row t − 1 holds step t).",
+                    tr("This is exactly what the mistake '{name}' gives.").format(name=tr(name)),
+                    tr(STACK_MISTAKES[name][1]),
+                    tr("Wrong at t = {value} (row t − 1 holds step t).").format(value=", ".join(map(str, wrong))),
                 ],
                 name,
             )
@@ -203,9 +217,9 @@ def check_stack_deltas(fn) -> Feedback:
             for m, (_, advice) in STACK_MISTAKES.items()
             if not matches(made[m][k], expected[k])  # a mistake that leaves this array right is not its mistake
         }
-        mistakes["the two layers swapped"] = (
+        mistakes[N_("the two layers swapped")] = (
             expected[1 - k],
-            "Return layer 1's δ^a first, then layer 2's: `return dh_raw1, dh_raw2`.",
+            tr("Return layer 1's δ^a first, then layer 2's: `return dh_raw1, dh_raw2`."),
         )
         part = diagnose(STACK_EXERCISE, value[k], expected[k], name=name, known_mistakes=mistakes, time_axis=0)
         parts.append((name, _steps_advice(part, value[k], expected[k])))
@@ -240,31 +254,38 @@ def bidirectional_states(x, fwd, bwd, *, read_reversed=True, put_back=True, shif
 
 
 BI_MISTAKES = {
-    "backward states left in reading order": (
+    N_("backward states left in reading order"): (
         {"put_back": False},
-        "The backward direction makes h←_T first and h←_1 last: flip its states (h_r[::-1]) so that row t − 1 "
-        "holds h←_t, next to h→_t.",
+        N_(
+            "The backward direction makes h←_T first and h←_1 last: flip its states (h_r[::-1]) so "
+            "that row t − 1 holds h←_t, next to h→_t."
+        ),
     ),
-    "backward direction read the sequence forwards": (
+    N_("backward direction read the sequence forwards"): (
         {"read_reversed": False, "put_back": False},
-        "h←_t = tanh(W←_xh x_t + W←_hh h←_{t+1} + b←_h) starts at step T: run it on x[::-1], then flip its states "
-        "back.",
+        N_(
+            "h←_t = tanh(W←_xh x_t + W←_hh h←_{t+1} + b←_h) starts at step T: run it on x[::-1], then "
+            "flip its states back."
+        ),
     ),
-    "backward direction read forwards, its states then flipped": (
+    N_("backward direction read forwards, its states then flipped"): (
         {"read_reversed": False},
-        "Flip the input before the backward direction reads it (x[::-1]), not only its states afterwards.",
+        N_("Flip the input before the backward direction reads it (x[::-1]), not only its states afterwards."),
     ),
-    "the two halves swapped": (
+    N_("the two halves swapped"): (
         {"halves": "bf"},
-        "Row t − 1 holds [h→_t, h←_t]: the forward direction's H numbers first (rnn_lib.deep's order).",
+        N_("Row t − 1 holds [h→_t, h←_t]: the forward direction's H numbers first (rnn_lib.deep's order)."),
     ),
-    "off by one step (h←_{t+1} in row t − 1)": (
+    N_("off by one step (h←_{t+1} in row t − 1)"): (
         {"shift": 1},
-        "The reversed run has T + 1 rows, its row 0 the start h←_{T+1} = 0: keep rows 1 … T (h_r[1:]) and flip them.",
+        N_(
+            "The reversed run has T + 1 rows, its row 0 the start h←_{T+1} = 0: keep rows 1 … T "
+            "(h_r[1:]) and flip them."
+        ),
     ),
-    "one set of weights for both directions": (
+    N_("one set of weights for both directions"): (
         {"same_weights": True},
-        "Each direction has its own W_xh, W_hh, b_h: the backward direction uses bwd's.",
+        N_("Each direction has its own W_xh, W_hh, b_h: the backward direction uses bwd's."),
     ),
 }
 
@@ -294,7 +315,7 @@ def check_bidirectional_states(fn) -> Feedback:
         return Feedback(
             BI_EXERCISE,
             "wrong",
-            ["Return one array (T, B, 2H): the two directions' states side by side, np.concatenate(…, axis=-1)."],
+            [tr("Return one array (T, B, 2H): the two directions' states side by side, np.concatenate(…, axis=-1).")],
         )
     expected = bidirectional_states(*args)
     mistakes = {
@@ -306,10 +327,12 @@ def check_bidirectional_states(fn) -> Feedback:
             BI_EXERCISE,
             "wrong",
             [
-                f"your result has shape {value_arr.shape}: the two directions stacked on a new axis.",
-                "Put them side by side along the last axis, np.concatenate([h_f, h_b], axis=-1): (T, B, 2H).",
+                tr("your result has shape {shape}: the two directions stacked on a new axis.").format(
+                    shape=value_arr.shape
+                ),
+                tr("Put them side by side along the last axis, np.concatenate([h_f, h_b], axis=-1): (T, B, 2H)."),
             ],
-            "stacked on a new axis",
+            N_("stacked on a new axis"),
         )
-    fb = diagnose(BI_EXERCISE, value, expected, name="your states", known_mistakes=mistakes, time_axis=0)
+    fb = diagnose(BI_EXERCISE, value, expected, name=tr("your states"), known_mistakes=mistakes, time_axis=0)
     return _steps_advice(fb, value, expected)
