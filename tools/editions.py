@@ -39,7 +39,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.i18n import translate_output
+from course.i18n import language, translate_output  # noqa: F401  (language: the tools ask editions for it)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sync_notebooks  # noqa: E402
