@@ -8,7 +8,8 @@ of truncated BPTT), in float32 and float64, for the vanilla RNN and the LSTM.
 - ``rnn_lib``  ``rnn_lib.forward`` / ``rnn_lib.cells.LSTM.forward``, ``rnn_lib.losses.softmax_cross_entropy``,
                ``rnn_lib.backward`` / ``rnn_lib.cells.LSTM.backward``, ``rnn_lib.optim.Adam``: for the RNN the
                public, checked functions; for the LSTM the fast path ``course.language_model`` trains with
-               (``rnn_lib.fast.lstm``);
+               (``rnn_lib.fast.lstm``, its backward without ∂L/∂x: ``language_model.parameter_backward``; PyTorch
+               computes none either, as the inputs do not require a gradient);
 - ``PyTorch``  ``nn.RNN(nonlinearity="tanh")`` (its second bias frozen at 0, so the model is the same) or
                ``nn.LSTM``, and ``nn.Linear``, ``F.cross_entropy(reduction="sum")``, autograd, ``torch.optim.Adam``,
                on the CPU with numpy's BLAS thread count (skipped, with a note, without torch).
@@ -35,6 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_bptt import describe_machine, fmt_ms, torch_rnn  # noqa: E402
 
 import rnn_lib  # noqa: E402
+from course.language_model import parameter_backward  # noqa: E402
 from course.text import one_hot  # noqa: E402
 from rnn_lib import cells, gated, lstm  # noqa: E402
 from rnn_lib.losses import softmax_cross_entropy  # noqa: E402
@@ -46,7 +48,7 @@ LR = 1e-3
 RUNS = 3
 CELLS = {  # cell → (forward, backward, parameter names): what course.language_model runs
     "RNN": (rnn_lib.forward, rnn_lib.backward, rnn_lib.PARAM_NAMES),
-    "LSTM": (cells.LSTM.forward, cells.LSTM.backward, gated.PARAM_NAMES),
+    "LSTM": (cells.LSTM.forward, parameter_backward(cells.LSTM), gated.PARAM_NAMES),
 }
 
 
@@ -75,7 +77,7 @@ def make_rnn_lib(params, x, y, cell="RNN"):
         logits, cache = forward(params, x)
         loss, dlogits = softmax_cross_entropy(logits, y)
         grads = backward(params, cache, dlogits)
-        opt.step({k: grads[k] for k in names})  # backward also returns ∂L/∂x and the initial states' gradients
+        opt.step({k: grads[k] for k in names})  # backward also returns the initial states' gradients (RNN: ∂L/∂x)
         return loss, grads
 
     return step

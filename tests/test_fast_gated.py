@@ -105,3 +105,15 @@ def test_fast_backward_leaves_the_cache_and_dy_unchanged(cell):
     fast.backward(params, cache, dy)
     for a, b in zip([*cache[:-1], dy], before):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("B", [None, 3])
+@pytest.mark.parametrize("cell", PAIRS)
+def test_fast_backward_without_inputs_skips_only_dx(cell, B):
+    params, x, y, states = random_problem(cell, seed=96, B=B)
+    _, fast = PAIRS[cell]
+    y_fast, cache = fast.forward(params, x, **{k: np.atleast_2d(v) for k, v in states.items()})
+    full, lean = fast.backward(params, cache, y_fast - y), fast.backward(params, cache, y_fast - y, inputs=False)
+    assert "x" in full and lean.keys() == full.keys() - {"x"}
+    for name in lean:
+        np.testing.assert_array_equal(lean[name], full[name])

@@ -241,3 +241,16 @@ def test_decaying_count_refuses_a_decay_outside_0_to_1(decay):
 
 def test_lstm_layout_is_the_gated_modules():
     assert init_language_model("LSTM", V, 3)["W_ih"].shape == lstm.param_shapes(V, 3, V)["W_ih"]
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_trainer_asks_the_gated_cells_for_no_input_gradient(cell):
+    cell = cells.check_cell(cell)
+    params = init_language_model(cell, V, 4, rng=5)
+    logits, cache = cell.forward(params, one_hot(text(12)[:, None], V))
+    dlogits = softmax_cross_entropy(logits, text(12, seed=1)[:, None])[1]
+    grads = language_model.parameter_backward(cell)(params, cache, dlogits)
+    assert ("x" in grads) == (cell.name == "RNN")  # the fast LSTM and GRU skip ∂L/∂x; the RNN's engine always has it
+    full = cell.backward(params, cache, dlogits)
+    for name in cell.param_names:
+        np.testing.assert_array_equal(grads[name], full[name])

@@ -61,8 +61,9 @@ def forward(params, x, h0=None):
     return y_hat.reshape((T, O) if single else (T, B, O)), GRUCache(xb, h, gates, hn, single)
 
 
-def backward(params, cache, dy):
-    """Same as ``rnn_lib.gru.backward`` for checked arguments (dy shaped like y_hat): the gradients' dict."""
+def backward(params, cache, dy, *, inputs=True):
+    """Same as ``rnn_lib.gru.backward`` for checked arguments (dy shaped like y_hat): the gradients' dict; without
+    ``"x"`` when ``inputs=False``, which skips ∂L/∂x and its product (a character model's one-hot inputs need none)."""
     W_ih, W_hh, W_hy = params["W_ih"], params["W_hh"], params["W_hy"]
     x, h, gates, hn, single = cache
     T, B, D = x.shape
@@ -119,5 +120,5 @@ def backward(params, cache, dy):
         "W_hy": dW_hy,
         "b_y": db_y,
     }
-    dx = np.dot(rows_x, W_ih).reshape(T, B, D)
-    return grads | ({"x": dx[:, 0], "h0": dh_next[0]} if single else {"x": dx, "h0": dh_next})
+    ends = ({"x": np.dot(rows_x, W_ih).reshape(T, B, D)} if inputs else {}) | {"h0": dh_next}
+    return grads | ({k: v[:, 0] if k == "x" else v[0] for k, v in ends.items()} if single else ends)

@@ -22,17 +22,18 @@ def forward(params, x, h0=None, c0=None):
     xb = x[:, None, :] if single else x
     T, B, D = xb.shape
     H, O = W_hh.shape[1], W_hy.shape[0]
-    half = np.full((4 * H, 1), 0.5, dtype=dtype)  # halved rows: tanh then gives tanh(a/2) on the σ blocks …
-    half[2 * H : 3 * H] = 1.0  # … and tanh(a) on g
-    W_hh_T = np.ascontiguousarray((W_hh * half).T)  # (H, 4H), row-major: BLAS multiplies by it faster
+    scale = np.full(4 * H, 0.5, dtype=dtype)  # halved rows: tanh then gives tanh(a/2) on the σ blocks, tanh(a) on g …
+    scale[2 * H : 3 * H] = 1.0
+    shift = 1.0 - scale  # … and tanh ⊙ scale + shift gives σ(a) = (1 + tanh(a/2)) / 2 on i, f, o and g itself on g
+    W_hh_T = np.ascontiguousarray((W_hh * scale[:, None]).T)  # (H, 4H), row-major: BLAS multiplies by it faster
 
     h = np.empty((T + 1, B, H), dtype=dtype)
     c = np.empty_like(h)
     h[0] = 0.0 if h0 is None else h0
     c[0] = 0.0 if c0 is None else c0
     gates = np.empty((T, B, 4 * H), dtype=dtype)  # first the pre-activations (halved on σ blocks), then the gates
-    np.dot(xb.reshape(T * B, D), (W_ih * half).T, out=gates.reshape(T * B, 4 * H))
-    gates += ((b_ih + b_hh) * half).T
+    np.dot(xb.reshape(T * B, D), (W_ih * scale[:, None]).T, out=gates.reshape(T * B, 4 * H))
+    gates += (b_ih + b_hh).T * scale
     tanh_c = np.empty((T, B, H), dtype=dtype)
     recurrent = np.empty((B, 4 * H), dtype=dtype)
     ig = np.empty((B, H), dtype=dtype)
@@ -41,13 +42,10 @@ def forward(params, x, h0=None, c0=None):
         a = gates[t]
         dot(h[t], W_hh_T, out=recurrent)
         add(a, recurrent, out=a)
-        tanh(a, out=a)  # tanh(a/2) on i, f, o; tanh(a) = g on g
-        i_f, o = a[:, : 2 * H], a[:, 3 * H :]
-        multiply(i_f, 0.5, out=i_f)
-        add(i_f, 0.5, out=i_f)  # σ(a) = (1 + tanh(a/2)) / 2
-        multiply(o, 0.5, out=o)
-        add(o, 0.5, out=o)
-        i, f, g = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H]
+        tanh(a, out=a)
+        multiply(a, scale, out=a)  # on whole rows: two calls, not four on the σ blocks' slices
+        add(a, shift, out=a)  # i, f, g, o
+        i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
         c_t = c[t + 1]
         multiply(f, c[t], out=c_t)
         multiply(i, g, out=ig)
@@ -61,8 +59,9 @@ def forward(params, x, h0=None, c0=None):
     return y_hat.reshape((T, O) if single else (T, B, O)), LSTMCache(xb, h, c, gates, tanh_c, single)
 
 
-def backward(params, cache, dy):
-    """Same as ``rnn_lib.lstm.backward`` for checked arguments (dy shaped like y_hat): the gradients' dict."""
+def backward(params, cache, dy, *, inputs=True):
+    """Same as ``rnn_lib.lstm.backward`` for checked arguments (dy shaped like y_hat): the gradients' dict; without
+    ``"x"`` when ``inputs=False``, which skips ∂L/∂x and its product (a character model's one-hot inputs need none)."""
     W_ih, W_hh, W_hy = params["W_ih"], params["W_hh"], params["W_hy"]
     x, h, c, gates, tanh_c, single = cache
     T, B, D = x.shape
@@ -112,7 +111,6 @@ def backward(params, cache, dy):
             dot(raw.reshape(B, 4 * H), W_hh, out=dh_next)
 
     raw_rows = dh_raw.reshape(T * B, 4 * H)
-    dx = np.dot(raw_rows, W_ih).reshape(T, B, D)
     db = np.dot(ones, raw_rows)[:, None]
     grads = {
         "W_ih": np.dot(raw_rows.T, x.reshape(T * B, D)),
@@ -122,5 +120,5 @@ def backward(params, cache, dy):
         "W_hy": dW_hy,
         "b_y": db_y,
     }
-    ends = {"x": dx, "h0": dh_next, "c0": dc_next}
+    ends = ({"x": np.dot(raw_rows, W_ih).reshape(T, B, D)} if inputs else {}) | {"h0": dh_next, "c0": dc_next}
     return grads | ({k: v[:, 0] if k == "x" else v[0] for k, v in ends.items()} if single else ends)
