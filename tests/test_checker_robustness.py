@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 import pytest
+from test_exercises_attention import backward_right, scores_right, softmax_right
 from test_exercises_dynamics_clipping import jac, right_clip
 from test_exercises_forward_pass import forward_right, step_right
 from test_exercises_gated import learner_gru, learner_lstm
@@ -28,6 +29,7 @@ from test_exercises_softmax import stable
 from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_mixed, learner_rollout, learner_tbptt
 
 from course.exercises import _feedback
+from course.exercises.attention import check_dot_attention_backward, check_masked_softmax, check_scaled_dot_scores
 from course.exercises.clipping import check_clip_per_sequence
 from course.exercises.dynamics import check_jacobian_product
 from course.exercises.finite_differences import check_centred_difference
@@ -70,6 +72,9 @@ CHECKERS = {
     "sample_characters": (check_sample_characters, right_sampler),
     "legal_set_accuracy": (check_legal_set_accuracy, accuracy_right),
     "relu_deltas": (check_relu_deltas, learner_relu),
+    "scaled_dot_scores": (check_scaled_dot_scores, scores_right),
+    "masked_softmax": (check_masked_softmax, softmax_right),
+    "dot_attention_backward": (check_dot_attention_backward, backward_right),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {
