@@ -155,6 +155,14 @@ NOTEBOOKS = (
         "the vanilla RNN and the LSTM over 10 seeds.",
         ("18_char_language_model",),
     ),
+    Notebook(
+        "22_attention",
+        "Attention, derived by hand",
+        "Additive and scaled dot-product scores, the masked softmax and the context vector, every backward pass "
+        "derived and checked; the encoder–decoder with and without attention over 10 seeds, its choices varied one "
+        "at a time; attention maps.",
+        ("14_gru", "16_softmax_and_cross_entropy", "17_optimisers"),
+    ),
 )
 
 BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}
