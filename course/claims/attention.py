@@ -8,7 +8,7 @@ a variant of attention_choices changes one of those choices (its claims name it)
 
 import numpy as np
 
-from . import EVERY, OVERALL, at_most, claim
+from . import EVERY, OVERALL, at_least, at_most, claim
 
 LENGTHS, CHOICES = "seq2seq_lengths", "attention_choices"
 BUDGET = "2000 updates of 32 fresh strings of 1-12 digits, Adam η = 0.01, H = 64"
@@ -118,31 +118,65 @@ def attention_ahead_early(tables):
     experiment=LENGTHS,
     budget=BUDGET,
     rule=OVERALL,
-    sentence="at length 12 the median exact match over seeds after 2000 updates is below 0.15 without attention, "
-    "between 0.5 and 0.95 with additive attention, and 1.00 with the dot product",
+    sentence="at length 12 the median exact match over seeds after 2000 updates is below 0.15 without attention and "
+    "1.00 with the dot product",
 )
 def median_at_length_12(tables):
+    # A first version also put additive attention's median between 0.5 and 0.95 (0.85 on seeds 0-9); on the held-out
+    # seeds 515-519 it was 0.96, so that part was dropped: additive attention's spread is what the notebook shows.
     rows = tables[""]
-    median = {
-        k: np.median([exact(rows, k, s, 2000, 12) for s in seeds_of(rows, k)]) for k in ("none", "additive", "dot")
-    }
-    return median["none"] < 0.15 and 0.5 <= median["additive"] <= 0.95 and median["dot"] == 1.0
+    median = {k: np.median([exact(rows, k, s, 2000, 12) for s in seeds_of(rows, k)]) for k in ("none", "dot")}
+    return median["none"] < 0.15 and median["dot"] == 1.0
 
 
 # --- one choice at a time: attention_choices ------------------------------------------------------------------------
 
 
+LONG_BUDGET = "2000 updates of 32 fresh strings of 1-20 digits, Adam η = 0.01, H = 64"
+
+
 @claim(
     notebook="22",
     experiment=CHOICES,
-    budget="2000 updates of 32 fresh strings of 1-20 digits, Adam η = 0.01, H = 64",
+    budget=LONG_BUDGET,
     rule=EVERY,
-    sentence="trained and tested on strings of up to 20 digits, dot-product attention reverses at least 0.9 of the "
-    "strings of every length 1-20 exactly after 2000 updates",
+    sentence="trained and tested on strings of 1-20 digits, dot-product attention reverses less than 0.9 of the "
+    "20-digit strings after 2000 updates",
 )
-def dot_attention_holds_at_length_20(tables):
+def at_20_digits_dot_attention_falls_short(tables):
+    # With "and more than after 1000 updates" this held in seeds 0-4 and failed in held-out seed 519 (0.00 at both):
+    # that half is now its own claim, for most seeds.
     rows = tables[""].where(variant="len20")
-    return {s: min(exact(rows, "dot", s, 2000)) >= 0.9 for s in seeds_of(rows, "dot")}
+    return {s: exact(rows, "dot", s, 2000, 20) < 0.9 for s in seeds_of(rows, "dot")}
+
+
+@claim(
+    notebook="22",
+    experiment=CHOICES,
+    budget=LONG_BUDGET,
+    rule=at_least(0.6),
+    sentence="trained and tested on strings of 1-20 digits, dot-product attention reverses more 20-digit strings "
+    "after 2000 updates than after 1000 in most seeds (at least 60 %): there the budget binds",
+)
+def at_20_digits_the_budget_binds(tables):
+    rows = tables[""].where(variant="len20")
+    return {s: exact(rows, "dot", s, 2000, 20) > exact(rows, "dot", s, 1000, 20) for s in seeds_of(rows, "dot")}
+
+
+@claim(
+    notebook="22",
+    experiment=CHOICES,
+    budget=LONG_BUDGET,
+    rule=EVERY,
+    quick=False,
+    sentence="trained and tested on strings of 1-20 digits, at every length 13-20 the dot-product model reverses more "
+    "strings exactly after 2000 updates than the model without attention of the same seed",
+)
+def at_20_digits_attention_still_ahead(tables):
+    rows = tables[""].where(variant="len20")
+    return _paired(
+        rows, lambda s: all(exact(rows, "dot", s, 2000, L) > exact(rows, "none", s, 2000, L) for L in range(13, 21))
+    )
 
 
 @claim(
@@ -157,3 +191,31 @@ def dot_attention_holds_at_length_20(tables):
 def a_larger_state_does_not_remove_the_bottleneck(tables):
     rows = tables[""].where(variant="H128")
     return {s: exact(rows, "none", s, 2000, 12) <= 0.5 for s in seeds_of(rows, "none")}
+
+
+@claim(
+    notebook="22",
+    experiment=CHOICES,
+    budget="2000 updates of 32 fresh strings of 1-12 digits, Adam η = 0.003, H = 64",
+    rule=EVERY,
+    quick=False,
+    sentence="at η = 0.003 the dot-product model still reverses at least 0.98 of the strings of every length after "
+    "2000 updates, and the model without attention of the same seed at most 0.3 of the 12-digit strings",
+)
+def a_lower_rate_keeps_the_gap(tables):
+    rows = tables[""].where(variant="lr0.003")
+    return _paired(rows, lambda s: min(exact(rows, "dot", s, 2000)) >= 0.98 and exact(rows, "none", s, 2000, 12) <= 0.3)
+
+
+@claim(
+    notebook="22",
+    experiment=CHOICES,
+    budget="2000 updates of 32 fresh strings of 1-12 digits, Adam η = 0.01, H = 32",
+    rule=EVERY,
+    quick=False,
+    sentence="with half the state (H = 32) the dot-product model still reverses at least 0.95 of the strings of every "
+    "length after 2000 updates",
+)
+def half_the_state_is_enough_with_attention(tables):
+    rows = tables[""].where(variant="H32")
+    return {s: min(exact(rows, "dot", s, 2000)) >= 0.95 for s in seeds_of(rows, "dot")}
