@@ -219,3 +219,19 @@ def a_lower_rate_keeps_the_gap(tables):
 def half_the_state_is_enough_with_attention(tables):
     rows = tables[""].where(variant="H32")
     return {s: min(exact(rows, "dot", s, 2000)) >= 0.95 for s in seeds_of(rows, "dot")}
+
+
+@claim(
+    notebook="22",
+    experiment=CHOICES,
+    budget="8000 updates of 32 fresh strings of 1-12 digits, Adam η = 0.01, H = 64",
+    rule=EVERY,
+    quick=False,
+    sentence="with four times the budget (8000 updates) the model without attention reverses more 12-digit strings "
+    "than after 2000, but fewer than 0.98 of them, what dot-product attention reached after 1000 updates",
+)
+def four_times_the_budget_does_not_close_the_gap(tables):
+    rows = tables[""].where(variant="long")
+    return {
+        s: exact(rows, "none", s, 2000, 12) < exact(rows, "none", s, 8000, 12) < 0.98 for s in seeds_of(rows, "none")
+    }
