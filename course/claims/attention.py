@@ -139,13 +139,14 @@ LONG_BUDGET = "2000 updates of 32 fresh strings of 1-20 digits, Adam η = 0.01, 
     notebook="22",
     experiment=CHOICES,
     budget=LONG_BUDGET,
-    rule=EVERY,
+    rule=at_least(0.6),
     sentence="trained and tested on strings of 1-20 digits, dot-product attention reverses less than 0.9 of the "
-    "20-digit strings after 2000 updates",
+    "20-digit strings after 2000 updates in most seeds (at least 60 %)",
 )
 def at_20_digits_dot_attention_falls_short(tables):
-    # With "and more than after 1000 updates" this held in seeds 0-4 and failed in held-out seed 519 (0.00 at both):
-    # that half is now its own claim, for most seeds.
+    # Its history: "more than after 1000 updates" too, written on seeds 0-3, failed in held-out seed 519 (0.00 at
+    # both): that half became at_20_digits_the_budget_binds.  "In every seed" held on seeds 0-4 and 515-519 and failed
+    # in seed 7 (0.96) when seeds 5-9 were added: now "in most seeds".
     rows = tables[""].where(variant="len20")
     return {s: exact(rows, "dot", s, 2000, 20) < 0.9 for s in seeds_of(rows, "dot")}
 
@@ -167,12 +168,15 @@ def at_20_digits_the_budget_binds(tables):
     notebook="22",
     experiment=CHOICES,
     budget=LONG_BUDGET,
-    rule=EVERY,
+    rule=at_least(0.6),
     quick=False,
     sentence="trained and tested on strings of 1-20 digits, at every length 13-20 the dot-product model reverses more "
-    "strings exactly after 2000 updates than the model without attention of the same seed",
+    "strings exactly after 2000 updates than the model without attention of the same seed, in most seeds (at least "
+    "60 %)",
 )
 def at_20_digits_attention_still_ahead(tables):
+    # "In every seed" on seeds 0-4; seed 9's dot-product model, which learned no alignment (0.01 at 12 digits), made
+    # it "in most seeds".
     rows = tables[""].where(variant="len20")
     return _paired(
         rows, lambda s: all(exact(rows, "dot", s, 2000, L) > exact(rows, "none", s, 2000, L) for L in range(13, 21))
