@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 import pytest
+from test_exercises_attention import backward_right, scores_right, softmax_right
 from test_exercises_deep import bi_right, stack_right
 from test_exercises_dynamics_clipping import jac, right_clip
 from test_exercises_forward_pass import forward_right, step_right
@@ -29,6 +30,7 @@ from test_exercises_softmax import stable
 from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_mixed, learner_rollout, learner_tbptt
 
 from course.exercises import _feedback
+from course.exercises.attention import check_dot_attention_backward, check_masked_softmax, check_scaled_dot_scores
 from course.exercises.clipping import check_clip_per_sequence
 from course.exercises.deep import check_bidirectional_states, check_stack_deltas
 from course.exercises.dynamics import check_jacobian_product
@@ -74,6 +76,9 @@ CHECKERS = {
     "relu_deltas": (check_relu_deltas, learner_relu),
     "stack_deltas": (check_stack_deltas, stack_right),
     "bidirectional_states": (check_bidirectional_states, bi_right),
+    "scaled_dot_scores": (check_scaled_dot_scores, scores_right),
+    "masked_softmax": (check_masked_softmax, softmax_right),
+    "dot_attention_backward": (check_dot_attention_backward, backward_right),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {

@@ -79,3 +79,27 @@ def test_a_chaotic_run_is_compared_where_builds_agree_and_only_there(tmp_path, m
     path.write_text("".join(comments) + out.getvalue())
     problems = experiment.check()
     assert len(problems) == 1 and "update=1)" in problems[0] and "loss" in problems[0], problems
+
+
+def test_attention_choices_changes_one_choice_of_seq2seq_lengths():
+    # A variant's run with the base's settings makes the base's rows: the variants differ from the stored base by
+    # their one change, nothing else (20 updates of one seed, both models).
+    import attention_choices
+    import seq2seq_lengths
+
+    assert attention_choices.BASE == {
+        "H": seq2seq_lengths.VARIANTS["base"],
+        "lr": seq2seq_lengths.LEARNING_RATES["dot"],
+        "max_length": seq2seq_lengths.MAX_LEN,
+        "updates": seq2seq_lengths.UPDATES,
+    }
+    assert seq2seq_lengths.LEARNING_RATES["none"] == attention_choices.BASE["lr"]
+    for kind in ("none", "dot"):
+        base = seq2seq_lengths.training_run(kind, 64, 0.01, 3, 20, (10, 20))
+        variant = attention_choices.training_run(
+            kind, 3, H=64, lr=0.01, max_length=12, updates=20, checkpoints=(10, 20)
+        )
+        assert variant == base and len(base) == 24
+    for variant, change in attention_choices.VARIANTS.items():
+        changed = {k for k, v in attention_choices.settings(variant).items() if v != attention_choices.BASE[k]}
+        assert changed == set(change), variant

@@ -163,6 +163,14 @@ NOTEBOOKS = (
         "over 10 seeds with the arbitrary choices varied.",
         ("11_minibatches_and_vectorisation", "19_reber_grammar"),
     ),
+    Notebook(
+        "22_attention",
+        "Attention, derived by hand",
+        "Additive and scaled dot-product scores, the masked softmax and the context vector, every backward pass "
+        "derived and checked; the encoder–decoder with and without attention over 10 seeds, its choices varied one "
+        "at a time; attention maps.",
+        ("14_gru", "16_softmax_and_cross_entropy", "17_optimisers"),
+    ),
 )
 
 BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}

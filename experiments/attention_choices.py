@@ -1,0 +1,120 @@
+"""Notebook 22: does attention remove the encoder–decoder's bottleneck when each arbitrary choice changes?
+
+The base is experiments/seq2seq_lengths.py: reversal of 1 … 12 digits, GRU encoder and decoder of H = 64, fresh
+batches of 32 strings (drawn from default_rng(1000 + seed)), Adam η = 0.01, clip at global norm 1, 2000 updates,
+weights from default_rng(seed); exact match of greedy decoding on 100 test strings of each length
+(reversal_task(100, L, L, rng=10_000 + L), the base's test sets).  Each variant here changes ONE of those choices,
+for the model without attention ("none") and with scaled dot-product attention ("dot") as MODELS lists them:
+
+    H128      "none": H = 128, twice the state, the bottleneck's size doubled
+    lr0.003   both: Adam η = 0.003 instead of 0.01 (the pilot's second-best rate for both, seq2seq_lengths_lr)
+    len20     both: strings of 1 … 20 digits, in training and in the test (lengths 1 … 20)
+    long      "none": the base run continued to 8000 updates (its first 2000 are the base run's own)
+    H32       "dot": H = 32, half the state (smaller keys and queries)
+
+Seeds 0-9, the long variant 0-4 (four times as long a run: what the compute allowed on a 2-core machine shared by
+nine sessions; the runs were made one case at a time, in an order of priority, and written in case order).  The
+attention kind (additive against dot) is varied in seq2seq_lengths itself, and the budget by the checkpoints.
+Rows: one per (checkpoint, test length), with the exact match and the mean training loss of the last 100 updates,
+at CHECKPOINTS (the long variant: LONG_CHECKPOINTS).  The quick mode re-runs the first 100 updates of seed 0 of
+two variants; the quick holdout (make claims-holdout) re-runs the len20 dot-product runs (HOLDOUT).  A variant's
+run with the base's settings makes the base's rows (tests/test_experiments.py).  Run time at a load of 6-9 on
+two cores: 40-50 s a base-size run (20 s at H = 32), 70 s at H = 128, 50-65 s at 1-20 digits, 150 s for 8000 updates.
+"""
+
+import numpy as np
+from harness import Experiment, seeds
+
+from rnn_lib import data, seq2seq
+
+BATCH, CLIP, TEST_SEED, TEST_SIZE = 32, 1.0, 10_000, 100  # seq2seq_lengths's
+BASE = {"H": 64, "lr": 0.01, "max_length": 12, "updates": 2000}
+VARIANTS = {  # variant → the one choice it changes
+    "H128": {"H": 128},
+    "lr0.003": {"lr": 0.003},
+    "len20": {"max_length": 20},
+    "long": {"updates": 8000},
+    "H32": {"H": 32},
+}
+MODELS = {"none": ("H128", "lr0.003", "len20", "long"), "dot": ("len20", "lr0.003", "H32")}  # model → its variants
+SEEDS, LONG_SEEDS = 10, 5  # seeds 0-9 of every variant, 0-4 of the 8000-update runs (the docstring)
+HOLDOUT = {("len20", "dot")}  # the cases make claims-holdout re-runs on new seeds (quick slice)
+CHECKPOINTS, LONG_CHECKPOINTS, QUICK_UPDATES = (100, 500, 1000, 2000), (100, 500, 1000, 2000, 4000, 8000), 100
+
+
+def settings(variant: str) -> dict:
+    """The base's settings with the variant's one change."""
+    return {**BASE, **VARIANTS[variant]}
+
+
+def training_run(attention, seed, *, H, lr, max_length, updates, checkpoints):
+    """Train one encoder–decoder; one row per (checkpoint, test length 1 … max_length)."""
+    kind = None if attention == "none" else attention
+    params = seq2seq.init_params(data.REVERSAL_V, H, attention=kind, rng=np.random.default_rng(seed))
+    gen = np.random.default_rng(1000 + seed)
+    tests = {L: data.reversal_task(TEST_SIZE, L, L, rng=TEST_SEED + L)[:2] for L in range(1, max_length + 1)}
+    rows, losses = [], []
+
+    def measure(update, loss, params):
+        losses.append(loss)
+        if update not in checkpoints:
+            return
+        for L, (src, tgt) in tests.items():
+            tokens, _ = seq2seq.greedy_decode(params, src, L + 1, kind)
+            exact = float(seq2seq.exact_match(tokens, tgt).mean())
+            rows.append(
+                {"update": update, "length": L, "exact_match": exact, "train_loss": float(np.mean(losses[-100:]))}
+            )
+
+    seq2seq.train(
+        params,
+        lambda step: data.reversal_task(BATCH, 1, max_length, rng=gen)[:2],
+        steps=updates,
+        lr=lr,
+        attention=kind,
+        clip=CLIP,
+        on_update=measure,
+    )
+    return rows
+
+
+def run(case, quick):
+    s = settings(case["variant"])
+    checkpoints = LONG_CHECKPOINTS if case["variant"] == "long" else CHECKPOINTS
+    updates = QUICK_UPDATES if quick else s["updates"]
+    rows = training_run(
+        case["attention"],
+        case["seed"],
+        H=s["H"],
+        lr=s["lr"],
+        max_length=s["max_length"],
+        updates=updates,
+        checkpoints=checkpoints,
+    )
+    return [{**case, "H": s["H"], "lr": s["lr"], "max_length": s["max_length"], **row} for row in rows]
+
+
+EXPERIMENT = Experiment(
+    name="attention_choices",
+    protocol=(
+        "reversal of digit strings, GRU encoder-decoder without attention (none) and with scaled dot-product "
+        f"attention (dot); the base H = {BASE['H']}, Adam lr {BASE['lr']}, lengths 1-{BASE['max_length']}, "
+        f"{BASE['updates']} updates of {BATCH} fresh strings, clip {CLIP} (seq2seq_lengths), each variant changing "
+        f"one choice: {VARIANTS}; exact match of greedy decoding on {TEST_SIZE} test strings per length at updates "
+        f"{CHECKPOINTS} (long: {LONG_CHECKPOINTS}); seeds 0-9 (long: 0-4) (see the docstring of "
+        "experiments/attention_choices.py)."
+    ),
+    key=("variant", "attention", "seed", "update", "length"),
+    cases=[
+        {"variant": v, "attention": a, "seed": s}
+        for a, vs in MODELS.items()
+        for v in vs
+        for s in seeds(LONG_SEEDS if v == "long" else SEEDS)
+    ],
+    quick=[{"variant": "len20", "attention": "dot", "seed": 0}, {"variant": "H128", "attention": "none", "seed": 0}],
+    run=run,
+    holdout=lambda case: (case["variant"], case["attention"]) in HOLDOUT,
+)
+
+if __name__ == "__main__":
+    EXPERIMENT.main()
