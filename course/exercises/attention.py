@@ -27,6 +27,7 @@ import numpy as np
 
 from rnn_lib import attention
 
+from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     as_real_array,
@@ -43,20 +44,20 @@ SOFTMAX = "masked_softmax"
 BACKWARD = "dot_attention_backward"
 
 NO_SCALE = "missing √H_k"
-BY_H = "divided by H_k, not √H_k"
-BY_S = "scaled by √S, not √H_k"
-TIME_MAJOR = "scores returned (S, B)"
-WRONG_AXIS = "softmax over the wrong axis"
-MASK_AFTER = "mask applied after the softmax"
-NO_MASK = "mask ignored"
-INVERTED = "mask inverted"
-FINITE_PENALTY = "finite penalty instead of −inf"
-NO_SHIFT = "no max shift"
-SHIFT_MASKED = "max shift over the masked keys too"
-NO_WEIGHT_PATH = "forgetting the gradient through the weights into the keys"
-NO_DIRECT_PATH = "the direct path α dc into the keys forgotten"
-DIAGONAL_ONLY = "softmax Jacobian's diagonal only"
-NO_JACOBIAN = "∂L/∂α used as ∂L/∂e"
+BY_H = N_("divided by H_k, not √H_k")
+BY_S = N_("scaled by √S, not √H_k")
+TIME_MAJOR = N_("scores returned (S, B)")
+WRONG_AXIS = N_("softmax over the wrong axis")
+MASK_AFTER = N_("mask applied after the softmax")
+NO_MASK = N_("mask ignored")
+INVERTED = N_("mask inverted")
+FINITE_PENALTY = N_("finite penalty instead of −inf")
+NO_SHIFT = N_("no max shift")
+SHIFT_MASKED = N_("max shift over the masked keys too")
+NO_WEIGHT_PATH = N_("forgetting the gradient through the weights into the keys")
+NO_DIRECT_PATH = N_("the direct path α dc into the keys forgotten")
+DIAGONAL_ONLY = N_("softmax Jacobian's diagonal only")
+NO_JACOBIAN = N_("∂L/∂α used as ∂L/∂e")
 
 
 def data():
@@ -122,14 +123,21 @@ def check_scaled_dot_scores(fn) -> Feedback:
     mistakes = {
         NO_SCALE: (
             _scores(keys, query, 1.0),
-            f"Divide by √H_k = √{H_k}: q · k sums H_k products, so its spread grows like √H_k, and unscaled scores "
-            "push the softmax to one key.",
+            tr(
+                "Divide by √H_k = √{h_k}: q · k sums H_k products, so its spread grows like √H_k, and "
+                "unscaled scores push the softmax to one key."
+            ).format(h_k=H_k),
         ),
-        BY_H: (_scores(keys, query, H_k), "The scale is the square root of H_k: divide by np.sqrt(H_k), not by H_k."),
+        BY_H: (
+            _scores(keys, query, H_k),
+            tr("The scale is the square root of H_k: divide by np.sqrt(H_k), not by H_k."),
+        ),
         BY_S: (
             _scores(keys, query, math.sqrt(S)),
-            "The scale is √H_k, the length of the vectors in the dot product (keys.shape[2]), not √S, the number of "
-            "keys.",
+            tr(
+                "The scale is √H_k, the length of the vectors in the dot product (keys.shape[2]), not √S, "
+                "the number of keys."
+            ),
         ),
     }
     fb = diagnose(SCORES, result, right, name="scores", known_mistakes=mistakes)
@@ -140,8 +148,10 @@ def check_scaled_dot_scores(fn) -> Feedback:
             (
                 TIME_MAJOR,
                 right.T,
-                "The scores are (B, S), one row per sequence, so that the softmax runs along each row: transpose, or "
-                "use np.einsum('sbh,bh->bs', keys, query).",
+                tr(
+                    "The scores are (B, S), one row per sequence, so that the softmax runs along each row: "
+                    "transpose, or use np.einsum('sbh,bh->bs', keys, query)."
+                ),
             )
         ],
     )
@@ -175,18 +185,23 @@ def _softmax_mistakes(scores, mask):
     return {
         WRONG_AXIS: (
             _masked(scores, mask, axis=0),
-            "The weights of one sequence sum to 1 over its S keys: take the softmax along each row, axis=-1 (axis 0 "
-            "mixes the sequences of the batch).",
+            tr(
+                "The weights of one sequence sum to 1 over its S keys: take the softmax along each row, "
+                "axis=-1 (axis 0 mixes the sequences of the batch)."
+            ),
         ),
         MASK_AFTER: (
             _softmax(scores) * mask,
-            "Zeroing the masked weights after the softmax leaves the rest summing to less than 1: put −inf into "
-            "the masked scores first (np.where(mask, scores, -np.inf)), then take the softmax.",
+            tr(
+                "Zeroing the masked weights after the softmax leaves the rest summing to less than 1: put "
+                "−inf into the masked scores first (np.where(mask, scores, -np.inf)), then take the "
+                "softmax."
+            ),
         ),
-        NO_MASK: (_softmax(scores), "Masked keys (padding) must get weight 0: use the mask."),
+        NO_MASK: (_softmax(scores), tr("Masked keys (padding) must get weight 0: use the mask.")),
         INVERTED: (
             _masked(scores, ~mask),
-            "True in the mask marks a key that MAY be attended; the padding is where it is False.",
+            tr("True in the mask marks a key that MAY be attended; the padding is where it is False."),
         ),
     }
 
@@ -206,9 +221,11 @@ def _finite_penalty(result, mask, right) -> Feedback | None:
         SOFTMAX,
         "wrong",
         [
-            "Close, but a masked key's weight must be exactly 0, and yours reach "
-            f"{float(np.max(np.abs(weights[~mask]))):.1e}: a finite penalty on the masked scores. Use "
-            "np.where(mask, scores, -np.inf) before the softmax: exp(−inf) = 0 exactly.",
+            tr(
+                "Close, but a masked key's weight must be exactly 0, and yours reach {largest:.1e}: a finite "
+                "penalty on the masked scores. Use np.where(mask, scores, -np.inf) before the softmax: "
+                "exp(−inf) = 0 exactly."
+            ).format(largest=float(np.max(np.abs(weights[~mask])))),
         ],
         FINITE_PENALTY,
     )
@@ -224,7 +241,7 @@ def check_masked_softmax(fn) -> Feedback:
     right = _masked(scores, mask)
     fb = diagnose(SOFTMAX, result, right, name="weights", known_mistakes=_softmax_mistakes(scores, mask))
     fb = name_shape_mistake(
-        fb, result, [(WRONG_AXIS, _masked(scores.T, mask.T), "Softmax along each sequence's S keys, axis=-1.")]
+        fb, result, [(WRONG_AXIS, _masked(scores.T, mask.T), tr("Softmax along each sequence's S keys, axis=-1."))]
     )
     penalty = _finite_penalty(result, mask, right)
     if penalty is not None and fb.mistake is None:
@@ -242,9 +259,12 @@ def check_masked_softmax(fn) -> Feedback:
             SOFTMAX,
             "wrong",
             [
-                "Right on moderate scores, but NaN on scores of size 1000 in the rows whose largest score sits at a "
-                "masked key: shifted by that score, every allowed exp underflows to 0, and 0/0 is NaN.",
-                "Shift by the largest ALLOWED score: apply the mask (−inf) first, then subtract the row's max.",
+                tr(
+                    "Right on moderate scores, but NaN on scores of size 1000 in the rows whose largest score "
+                    "sits at a masked key: shifted by that score, every allowed exp underflows to 0, and 0/0 "
+                    "is NaN."
+                ),
+                tr("Shift by the largest ALLOWED score: apply the mask (−inf) first, then subtract the row's max."),
             ],
             SHIFT_MASKED,
         )
@@ -253,16 +273,18 @@ def check_masked_softmax(fn) -> Feedback:
             SOFTMAX,
             "wrong",
             [
-                "Right on moderate scores, but on scores of size 1000 the weights hold NaN: exp(1000) overflows.",
-                "Subtract each row's largest allowed score before exp (softmax(e) = softmax(e − max e)).",
+                tr("Right on moderate scores, but on scores of size 1000 the weights hold NaN: exp(1000) overflows."),
+                tr("Subtract each row's largest allowed score before exp (softmax(e) = softmax(e − max e))."),
             ],
             NO_SHIFT,
         )
     fb = diagnose(SOFTMAX, result, _masked(big, big_mask), name="weights")
     if not fb.passed:
-        return Feedback(SOFTMAX, "wrong", ["Right on moderate scores, but not on scores of size 1000:", *fb.messages])
+        return Feedback(
+            SOFTMAX, "wrong", [tr("Right on moderate scores, but not on scores of size 1000:"), *fb.messages]
+        )
     if np.any(values[~big_mask] != 0.0):
-        return Feedback(SOFTMAX, "wrong", ["On scores of size 1000 a masked key's weight is not exactly 0."])
+        return Feedback(SOFTMAX, "wrong", [tr("On scores of size 1000 a masked key's weight is not exactly 0.")])
     return fb
 
 
@@ -306,25 +328,35 @@ def check_dot_attention_backward(fn) -> Feedback:
     variants = {
         NO_WEIGHT_PATH: (
             {"weight_path": False},
-            "The keys enter twice: in c = Σ_s α_s k_s, and in the scores e_s = q · k_s / √H_k that make the weights. "
-            "Add the second path: ∂L/∂k_s += ∂L/∂e_s q / √H_k.",
+            tr(
+                "The keys enter twice: in c = Σ_s α_s k_s, and in the scores e_s = q · k_s / √H_k that "
+                "make the weights. Add the second path: ∂L/∂k_s += ∂L/∂e_s q / √H_k."
+            ),
         ),
         NO_DIRECT_PATH: (
             {"direct": False},
-            "c = Σ_s α_s k_s reads each key directly: ∂L/∂k_s includes α_s ∂L/∂c, besides the path through the score.",
+            tr(
+                "c = Σ_s α_s k_s reads each key directly: ∂L/∂k_s includes α_s ∂L/∂c, besides the path "
+                "through the score."
+            ),
         ),
         NO_SCALE: (
             {"scale": False},
-            "The scores were divided by √H_k, so both gradients through them are too: ∂L/∂q = Σ_s ∂L/∂e_s k_s / √H_k.",
+            tr(
+                "The scores were divided by √H_k, so both gradients through them are too: ∂L/∂q = Σ_s "
+                "∂L/∂e_s k_s / √H_k."
+            ),
         ),
         DIAGONAL_ONLY: (
             {"jacobian": "diagonal"},
-            "Each weight depends on every score of its row: ∂α_s/∂e_r = α_s([s = r] − α_r), so "
-            "∂L/∂e_s = α_s(∂L/∂α_s − Σ_r α_r ∂L/∂α_r), not α_s(1 − α_s)∂L/∂α_s.",
+            tr(
+                "Each weight depends on every score of its row: ∂α_s/∂e_r = α_s([s = r] − α_r), so ∂L/∂e_s "
+                "= α_s(∂L/∂α_s − Σ_r α_r ∂L/∂α_r), not α_s(1 − α_s)∂L/∂α_s."
+            ),
         ),
         NO_JACOBIAN: (
             {"jacobian": "none"},
-            "∂L/∂α is not ∂L/∂e: chain it through the softmax, ∂L/∂e_s = α_s(∂L/∂α_s − Σ_r α_r ∂L/∂α_r).",
+            tr("∂L/∂α is not ∂L/∂e: chain it through the softmax, ∂L/∂e_s = α_s(∂L/∂α_s − Σ_r α_r ∂L/∂α_r)."),
         ),
     }
     wrong = {name: (_backward(*args, **switches), advice) for name, (switches, advice) in variants.items()}
