@@ -432,6 +432,8 @@ def test_a_line_break_inside_a_chinese_sentence_is_removed_and_no_other():
     assert translations.join_wide_lines("梯度\n消失，\n然后") == "梯度消失，然后"
     kept = "梯度\n$x_t$ 和\n`code`\nEnglish\nwords"  # a break next to maths, code or Latin letters stays
     assert translations.join_wide_lines(kept) == kept
+    heading = "## 学习目标\n学完本笔记本，你将能够："  # a heading ends at its line break
+    assert translations.join_wide_lines(heading) == heading
     nb = {"cells": [{"cell_type": "markdown", "id": "c1", "metadata": {}, "source": "Vanishing gradients."}]}
     po = polib.POFile()
     po.append(polib.POEntry(msgctxt="c1", msgid="Vanishing gradients.", msgstr="梯度\n消失。"))

@@ -228,8 +228,19 @@ _WIDE_BREAK = re.compile(f"(?<=[{_WIDE}])\n(?=[{_WIDE}])")
 
 
 def join_wide_lines(text: str) -> str:
-    """``text`` without the line breaks that sit between two wide characters (see _WIDE_BREAK)."""
-    return _WIDE_BREAK.sub("", text)
+    """``text`` without the line breaks that sit between two wide characters (see _WIDE_BREAK).
+
+    A heading's line break is kept: it ends the heading (``## 学习目标`` then the sentence below it).
+    """
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        joined = out[-1] + "\n" + line
+        if not out[-1].lstrip().startswith("#") and _WIDE_BREAK.search(joined[len(out[-1]) - 1 : len(out[-1]) + 2]):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def translate_notebook(nb: dict, po: polib.POFile | None) -> dict:
