@@ -11,7 +11,8 @@ sequence's last token is the decoder's start, g_0 = h^e_{len}: the bridge.  The 
 
 (the query is the decoder's current state, Luong et al. 2015's arrangement: the decoder's recurrence does not
 depend on the attention, so each GRU runs over its whole sequence in one call).  At test time :func:`greedy_decode`
-runs free, feeding back its own most likely token.
+runs free, feeding back its own most likely token; :func:`beam_search` keeps the ``beam`` most probable partial
+outputs instead of one, and :func:`log_probs` scores any output.
 
 Why GRUs: the encoder–decoder was introduced with them (Cho et al., 2014), they learn the task in minutes where the
 tanh RNN's vanishing gradient would be confused with the bottleneck, and ``rnn_lib.gru.backward`` returns ∂L/∂h_0,
@@ -35,7 +36,7 @@ from . import gru
 from .clipping import clip_by_global_norm
 from .data import BOS, EOS, PAD
 from .fast import gru as fast_gru  # the same numbers as gru.forward/backward in fewer calls
-from .losses import check_class_targets, one_hot, softmax_cross_entropy
+from .losses import check_class_targets, log_softmax, one_hot, softmax_cross_entropy
 from .optim import Adam
 from .validation import as_float_array, check_arrays, check_shapes, check_size, describe
 
@@ -217,10 +218,77 @@ def greedy_decode(params, src, T, attention=None):
     return tokens, (maps if attention else None)
 
 
+def _upto_eos(tokens):
+    """(T, B) bool: True at the steps up to and including each column's first EOS (every step if it has none)."""
+    return np.cumsum(tokens == EOS, axis=0) - (tokens == EOS) == 0
+
+
+def log_probs(params, src, tokens, attention=None):
+    """The log-probability the model gives each output, log p(y_1 … y_k | x) with y_k its first EOS.
+
+    Inputs: src (S, B); tokens (T, B), e.g. what :func:`greedy_decode` returns (steps after the first EOS are
+    ignored; a column without EOS is scored over all T steps).  Returns (B,) floats.
+    """
+    attention = check_attention(attention)
+    V, _ = check_params(params, attention)
+    src, tokens, _ = check_tokens(src, tokens, V)
+    logits, _ = forward(params, src, tokens, attention)  # teacher forcing on the output itself
+    picked = np.take_along_axis(log_softmax(logits), tokens[..., None], axis=-1)[..., 0]  # (T, B)
+    return np.where(_upto_eos(tokens), picked, 0.0).sum(axis=0)
+
+
+def beam_search(params, src, T, beam=3, attention=None):
+    """Beam search: for each sequence, the ``beam`` most probable partial outputs are extended one token at a time.
+
+    At every step each live hypothesis is extended by every token, and the ``beam`` highest total log-probabilities
+    among the extensions are kept; an extension ending in EOS is finished and leaves the beam.  Log-probabilities
+    only fall as a hypothesis grows, so the search stops as soon as the best finished score is at least every live
+    one (no live hypothesis can overtake it), or after T steps.  ``beam=1`` is greedy decoding up to its EOS.
+    No length normalisation: every output of this task has a known length, and the scores are those of
+    :func:`log_probs`.
+
+    Inputs: src (S, B) tokens; T, beam positive ints.  Returns ``(tokens (T, B) int, scores (B,))``: the best
+    finished output of each sequence (PAD after its EOS; the best live one if none finished in T steps) and its
+    log-probability.
+    """
+    attention = check_attention(attention)
+    V, H = check_params(params, attention)
+    src, _, lengths = check_tokens(src, None, V)
+    T, beam, B, dtype = check_size(T, "T"), check_size(beam, "beam"), src.shape[1], params["W_out"].dtype
+    enc, _ = fast_gru.forward(_cell(params, "enc", H), one_hot(src, V, dtype))
+    W = [params[f"dec.{k}"] for k in CELL]
+    att = {k[4:]: params[k] for k in names(attention) if k.startswith("att.")}
+    tokens, scores = np.full((T, B), PAD, dtype=np.int64), np.empty(B, dtype=dtype)
+    for b in range(B):  # one source at a time: its hypotheses are the rows of a small batch
+        h = enc[lengths[b] - 1, b][None]  # (k, H), k live hypotheses; at first one, the bridge
+        outputs, score = [[]], np.zeros(1, dtype=dtype)  # each live hypothesis's tokens and log-probability
+        finished = []  # (log-probability, tokens) of the hypotheses that ended with EOS
+        for _ in range(T):
+            last = np.array([seq[-1] if seq else BOS for seq in outputs])
+            h, _ = gru.gru_step_forward(one_hot(last, V, dtype), h, *W)
+            features = h
+            if attention:
+                keys = np.repeat(enc[:, b : b + 1], len(outputs), axis=1)  # (S, k, H): one copy per hypothesis
+                mask = np.repeat((src[:, b] != PAD)[None], len(outputs), axis=0)
+                context, _, _ = attn.attend(att, keys, h[None], mask, attention)
+                features = np.concatenate([h, context[0]], axis=-1)
+            total = score[:, None] + log_softmax(features @ params["W_out"].T + params["b_out"][:, 0])  # (k, V)
+            best = np.argsort(-total, axis=None, kind="stable")[:beam]  # ties: the first, as np.argmax
+            rows, new = np.unravel_index(best, total.shape)
+            live = [(r, v) for r, v in zip(rows, new) if v != EOS]
+            finished += [(total[r, v], outputs[r] + [EOS]) for r, v in zip(rows, new) if v == EOS]
+            if not live or (finished and max(f[0] for f in finished) >= total[live[0]]):
+                break
+            outputs = [outputs[r] + [v] for r, v in live]
+            score, h = np.array([total[r, v] for r, v in live]), h[[r for r, _ in live]]
+        found = max(finished, key=lambda f: f[0]) if finished else (score[0], outputs[0])
+        scores[b], tokens[: len(found[1]), b] = found
+    return tokens, scores
+
+
 def exact_match(tokens, tgt):
     """Per sequence: True when tokens equal tgt up to and including tgt's EOS.  tokens, tgt (T, B).  Returns (B,)."""
-    upto = np.cumsum(tgt == EOS, axis=0) - (tgt == EOS) == 0  # the steps before EOS, and EOS itself
-    return np.all((tokens == tgt) | ~upto, axis=0)
+    return np.all((tokens == tgt) | ~_upto_eos(tgt), axis=0)  # the steps before EOS, and EOS itself
 
 
 def train(params, make_batch, *, steps, lr, attention=None, clip=1.0, on_update=None):
