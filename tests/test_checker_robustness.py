@@ -15,6 +15,7 @@ import time
 import numpy as np
 import pytest
 from test_exercises_dynamics_clipping import jac, right_clip
+from test_exercises_encoder_decoder import bridge_right, inputs_right, masked_loss_right
 from test_exercises_forward_pass import forward_right, step_right
 from test_exercises_gated import learner_gru, learner_lstm
 from test_exercises_gradcheck_training import centred, make_train
@@ -30,6 +31,7 @@ from test_exercises_tbptt_vectorisation import grads_from_deltas, learner_mixed,
 from course.exercises import _feedback
 from course.exercises.clipping import check_clip_per_sequence
 from course.exercises.dynamics import check_jacobian_product
+from course.exercises.encoder_decoder import check_bridge_gradient, check_decoder_inputs, check_masked_loss
 from course.exercises.finite_differences import check_centred_difference
 from course.exercises.forward_pass import check_rnn_forward, check_rnn_step
 from course.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
@@ -70,6 +72,9 @@ CHECKERS = {
     "sample_characters": (check_sample_characters, right_sampler),
     "legal_set_accuracy": (check_legal_set_accuracy, accuracy_right),
     "relu_deltas": (check_relu_deltas, learner_relu),
+    "decoder_inputs": (check_decoder_inputs, inputs_right),
+    "masked_loss": (check_masked_loss, masked_loss_right),
+    "bridge_gradient": (check_bridge_gradient, bridge_right),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {
@@ -78,6 +83,9 @@ INPUTS_ARE_PART_OF_THE_EXERCISE = {
     "clip_per_sequence",
     "softmax_cross_entropy",
     "adam_step",
+    "decoder_inputs",  # tgt is still the loss's targets
+    "masked_loss",
+    "bridge_gradient",
 }
 
 
