@@ -13,6 +13,7 @@ from course.exercises import grammar as gr
 from course.exercises import language_model as lm
 from course.exercises import optimisers as op
 from course.exercises import softmax as sm
+from course.exercises.encoder_decoder import check_bridge_gradient, check_decoder_inputs, check_masked_loss
 from course.exercises.gated_cells import check_lstm_gate_grads, lstm_gate_grads
 from course.exercises.grammar import check_legal_set_accuracy
 from course.exercises.language_model import check_bigram_perplexity, check_sample_characters
@@ -225,6 +226,9 @@ CHECKERS = {
     "sampler": (check_sample_characters, lambda answer: lambda *args: answer),
     "relu": (check_relu_deltas, lambda answer: lambda *args: answer),
     "lstm": (check_lstm_gate_grads, lambda answer: lambda *args: answer),
+    "decoder inputs": (check_decoder_inputs, lambda answer: lambda *args: answer),
+    "masked loss": (check_masked_loss, lambda answer: lambda *args: (answer, answer)),
+    "bridge": (check_bridge_gradient, lambda answer: lambda *args: answer),
 }
 ERRORS = [RuntimeError("Can't call numpy() on Tensor that requires grad"), SystemExit(2), MemoryError(), ValueError()]
 

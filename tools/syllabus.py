@@ -155,6 +155,14 @@ NOTEBOOKS = (
         "the vanilla RNN and the LSTM over 10 seeds.",
         ("18_char_language_model",),
     ),
+    Notebook(
+        "21_encoder_decoder",
+        "The encoder–decoder",
+        "Two GRUs and a bridge: teacher forcing and free running, the gradient across the bridge derived and checked, "
+        "padding and masks, greedy decoding and beam search; exact match against length over seeds, with the hidden "
+        "size, learning rate and budget varied.",
+        ("12_projects", "14_gru", "16_softmax_and_cross_entropy", "17_optimisers"),
+    ),
 )
 
 BY_STEM = {nb.stem: nb for nb in NOTEBOOKS}

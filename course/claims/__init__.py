@@ -177,7 +177,16 @@ def stored(experiment, tables=("",)) -> dict:
 
 def registry() -> dict[str, Claim]:
     """Every registered claim, by name (importing the claim modules registers them)."""
-    from . import clipping, gradient_reach, long_lags, projects, sequences, sgd_step_size, tbptt_cosine  # noqa: F401  (importing a module registers its claims)
+    from . import (  # noqa: F401  (importing a module registers its claims)
+        clipping,
+        encoder_decoder,
+        gradient_reach,
+        long_lags,
+        projects,
+        sequences,
+        sgd_step_size,
+        tbptt_cosine,
+    )
 
     return dict(_REGISTRY)
 
