@@ -6,7 +6,7 @@ Notebook 22 owns the comparison with attention (course/claims/attention.py): not
 
 import numpy as np
 
-from . import EVERY, at_least, claim
+from . import EVERY, about, at_least, claim
 
 LENGTHS, BOTTLENECK = "seq2seq_lengths", "seq2seq_bottleneck"
 BUDGET = "2000 updates of 32 fresh strings, Adam η = 0.01, H = 64"
@@ -93,35 +93,36 @@ def long_strings(rows, update) -> float:
     return float(np.mean(exact_by_length(rows, update)[8:]))
 
 
+def _gains(rows):
+    """How much the mean exact match over 9 … 12 digits rose from update 2000 to update 4000."""
+    return long_strings(rows, 4000) - long_strings(rows, 2000)
+
+
 @claim(
     notebook="21",
     experiment=BOTTLENECK,
     budget=LONG_BUDGET,
     rule=EVERY,
-    sentence="with twice the budget, 4000 updates instead of 2000, exact match at 12 digits rises at H = 32 and at "
-    "H = 64 (η = 0.01)",
+    sentence="with twice the budget, 4000 updates instead of 2000, the mean exact match over 9 to 12 digits rises at "
+    "H = 32 and at H = 64 (first stated for 12 digits alone, which fell in 2 of the 10 such runs on held-out seeds "
+    "510-514: 100 strings of one length are a noisy measure)",
 )
 def twice_the_budget_helps(tables):
-    def rises(rows):
-        return exact_by_length(rows, 4000)[11] > exact_by_length(rows, 2000)[11]
-
     small, base = _variant(tables, 32, 0.01), _variant(tables, 64, 0.01)
-    return {s: bool(rises(small[s]) and rises(base[s])) for s in small if s in base}
+    return {s: bool(_gains(small[s]) > 0 and _gains(base[s]) > 0) for s in small if s in base}
 
 
 @claim(
     notebook="21",
     experiment=BOTTLENECK,
     budget=LONG_BUDGET,
-    rule=EVERY,
+    rule=at_least(0.8),
     quick=False,  # reads the runs with H = 128, which only FULL=1 holdouts re-run
-    sentence="with twice the budget, exact match at 12 digits rises at H = 128 too",
+    sentence="with twice the budget the mean exact match over 9 to 12 digits rises at H = 128 too, in most seeds (5 of "
+    "5 stored, 4 of 5 held out, 510-514; first stated for 12 digits in every seed, which failed on 510 and 512)",
 )
 def twice_the_budget_helps_the_wide_bottleneck(tables):
-    return {
-        s: bool(exact_by_length(r, 4000)[11] > exact_by_length(r, 2000)[11])
-        for s, r in _variant(tables, 128, 0.01).items()
-    }
+    return {s: bool(_gains(r) > 0) for s, r in _variant(tables, 128, 0.01).items()}
 
 
 @claim(
@@ -142,12 +143,12 @@ def halving_h_costs_on_long_strings(tables):
     notebook="21",
     experiment=BOTTLENECK,
     budget=LONG_BUDGET,
-    rule=at_least(0.8),
+    rule=about(0.6),
     quick=False,
-    sentence="doubling H to 128 raises the mean exact match over 9 to 12 digits after 4000 updates in most seeds "
-    "(4 of the 5 stored)",
+    sentence="doubling H to 128 raises the mean exact match over 9 to 12 digits after 4000 updates in some seeds and not "
+    "in others: 4 of 5 stored, 2 of 5 held out (510-514; first stated as 'in most seeds')",
 )
-def doubling_h_helps_on_long_strings(tables):
+def doubling_h_helps_in_some_seeds(tables):
     return {
         s: long_strings(a, 4000) > long_strings(b, 4000)
         for s, (a, b) in _paired(tables, (128, 0.01), (64, 0.01)).items()
