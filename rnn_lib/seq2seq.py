@@ -10,7 +10,7 @@ sequence's last token is the decoder's start, g_0 = h^e_{len}: the bridge.  The 
     L = (1/B) Σ_b Σ_{t ≤ its EOS} −log softmax(z_t)[y_t]                           mean loss per sequence
 
 (the query is the decoder's current state, as in Luong et al. 2015, so each GRU runs over its whole sequence in one
-call).  :func:`greedy_decode` runs free, feeding back its own most likely token.  Each GRU has an identity read-out,
+call).  :func:`greedy_decode` runs free, feeding back its own most likely token (beam search: ``course.decoding``).  Each GRU has an identity read-out,
 so its dy is ∂L/∂h_t; its ∂L/∂h_0 is the gradient across the bridge.  Parameters, one flat dict: "enc.W_ih" (3H, V),
 "enc.W_hh" (3H, H), "enc.b_ih", "enc.b_hh" (3H, 1), the same for "dec.", "att.W_q", "att.W_k", "att.v" (additive),
 "W_out", "b_out" (V, 1).  Tokens as in ``rnn_lib.data.reversal_task``: src (S, B), tgt (T, B), PAD after the end."""
@@ -194,10 +194,14 @@ def greedy_decode(params, src, T, attention=None):
     return tokens, (maps if attention else None)
 
 
+def _upto_eos(tokens):
+    """(T, B) bool: True at the steps up to and including each column's first EOS (every step if it has none)."""
+    return np.cumsum(tokens == EOS, axis=0) - (tokens == EOS) == 0
+
+
 def exact_match(tokens, tgt):
     """Per sequence: True when tokens equal tgt up to and including tgt's EOS.  tokens, tgt (T, B).  Returns (B,)."""
-    upto = np.cumsum(tgt == EOS, axis=0) - (tgt == EOS) == 0  # the steps before EOS, and EOS itself
-    return np.all((tokens == tgt) | ~upto, axis=0)
+    return np.all((tokens == tgt) | ~_upto_eos(tgt), axis=0)  # the steps before EOS, and EOS itself
 
 
 def train(params, make_batch, *, steps, lr, attention=None, clip=1.0, on_update=None):

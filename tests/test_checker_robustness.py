@@ -17,6 +17,7 @@ import pytest
 from test_exercises_attention import backward_right, scores_right, softmax_right
 from test_exercises_deep import bi_right, stack_right
 from test_exercises_dynamics_clipping import jac, right_clip
+from test_exercises_encoder_decoder import bridge_right, inputs_right, masked_loss_right
 from test_exercises_forward_pass import forward_right, step_right
 from test_exercises_gated import learner_gru, learner_lstm
 from test_exercises_gradcheck_training import centred, make_train
@@ -34,6 +35,7 @@ from course.exercises.attention import check_dot_attention_backward, check_maske
 from course.exercises.clipping import check_clip_per_sequence
 from course.exercises.deep import check_bidirectional_states, check_stack_deltas
 from course.exercises.dynamics import check_jacobian_product
+from course.exercises.encoder_decoder import check_bridge_gradient, check_decoder_inputs, check_masked_loss
 from course.exercises.finite_differences import check_centred_difference
 from course.exercises.forward_pass import check_rnn_forward, check_rnn_step
 from course.exercises.gated_cells import check_gru_gate_grads, check_lstm_gate_grads
@@ -79,6 +81,9 @@ CHECKERS = {
     "scaled_dot_scores": (check_scaled_dot_scores, scores_right),
     "masked_softmax": (check_masked_softmax, softmax_right),
     "dot_attention_backward": (check_dot_attention_backward, backward_right),
+    "decoder_inputs": (check_decoder_inputs, inputs_right),
+    "masked_loss": (check_masked_loss, masked_loss_right),
+    "bridge_gradient": (check_bridge_gradient, bridge_right),
 }
 # Exercises whose contract is to leave the inputs alone (editing them is one of their named mistakes).
 INPUTS_ARE_PART_OF_THE_EXERCISE = {
@@ -87,6 +92,9 @@ INPUTS_ARE_PART_OF_THE_EXERCISE = {
     "clip_per_sequence",
     "softmax_cross_entropy",
     "adam_step",
+    "decoder_inputs",  # tgt is still the loss's targets
+    "masked_loss",
+    "bridge_gradient",
 }
 
 

@@ -14,6 +14,7 @@ from course.exercises import language_model as lm
 from course.exercises import optimisers as op
 from course.exercises import softmax as sm
 from course.exercises.attention import check_dot_attention_backward, check_masked_softmax, check_scaled_dot_scores
+from course.exercises.encoder_decoder import check_bridge_gradient, check_decoder_inputs, check_masked_loss
 from course.exercises.gated_cells import check_lstm_gate_grads, lstm_gate_grads
 from course.exercises.grammar import check_legal_set_accuracy
 from course.exercises.language_model import check_bigram_perplexity, check_sample_characters
@@ -229,6 +230,9 @@ CHECKERS = {
     "attention scores": (check_scaled_dot_scores, lambda answer: lambda *args: answer),
     "masked softmax": (check_masked_softmax, lambda answer: lambda *args: answer),
     "attention backward": (check_dot_attention_backward, lambda answer: lambda *args: (answer, answer)),
+    "decoder inputs": (check_decoder_inputs, lambda answer: lambda *args: answer),
+    "masked loss": (check_masked_loss, lambda answer: lambda *args: (answer, answer)),
+    "bridge": (check_bridge_gradient, lambda answer: lambda *args: answer),
 }
 ERRORS = [RuntimeError("Can't call numpy() on Tensor that requires grad"), SystemExit(2), MemoryError(), ValueError()]
 

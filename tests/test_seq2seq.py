@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from course import decoding
 from rnn_lib import attention as attn
 from rnn_lib import data, gru, seq2seq
 from rnn_lib.gradcheck import numerical_gradient, relative_error
@@ -186,3 +187,70 @@ def test_the_length_sweep_uses_the_learning_rates_its_pilot_chose():
         }
         assert lr == max(mean, key=mean.get), (attention, mean)
     assert set(sweep.LEARNING_RATES) == set(sweep.ATTENTION)
+
+
+# --- beam search (notebook 21) -------------------------------------------------------------------------------------
+
+
+def trained_enough(attention=None, seed=3, H=8):
+    """A model whose outputs are neither random nor certain: a few Adam steps on reversal, every row distinct."""
+    params = seq2seq.init_params(V, H, attention=attention, rng=np.random.default_rng(seed))
+    gen = np.random.default_rng(seed)
+    seq2seq.train(
+        params, lambda step: data.reversal_task(16, 1, 4, rng=gen)[:2], steps=30, lr=0.01, attention=attention
+    )
+    return params
+
+
+@pytest.mark.parametrize("attention", KINDS)
+def test_a_beam_of_one_is_greedy_decoding_up_to_its_eos(attention):
+    params = trained_enough(attention)
+    src, tgt, _ = data.reversal_task(12, 1, 4, rng=7)
+    greedy, _ = seq2seq.greedy_decode(params, src, 5, attention)
+    beam, scores = decoding.beam_search(params, src, 5, beam=1, attention=attention)
+    upto = seq2seq._upto_eos(greedy)
+    assert np.array_equal(np.where(upto, greedy, data.PAD), beam)
+    assert np.allclose(scores, decoding.log_probs(params, src, greedy, attention), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("attention", (None, "dot"))
+def test_a_beam_wide_enough_to_keep_everything_finds_the_most_probable_output(attention):
+    # V = 13 tokens and T = 3 steps: 13 + 13² + 13³ outputs end in EOS at the latest at step 3; a beam of 13³ prunes
+    # nothing, so the search must return the most probable of them, found here by listing them all.
+    params = trained_enough(attention, seed=5, H=6)
+    src = data.reversal_task(2, 2, 2, rng=1).src
+    tokens, scores = decoding.beam_search(params, src, 3, beam=V**3, attention=attention)
+    for b in range(2):
+        candidates = [[data.EOS, data.PAD, data.PAD]]
+        candidates += [[u, data.EOS, data.PAD] for u in range(V) if u != data.EOS]
+        candidates += [[u, w, data.EOS] for u in range(V) for w in range(V) if data.EOS not in (u, w)]
+        outs = np.array(candidates).T  # (3, n)
+        many = np.repeat(src[:, b : b + 1], outs.shape[1], axis=1)
+        logp = decoding.log_probs(params, many, outs, attention)
+        assert np.array_equal(tokens[:, b], outs[:, np.argmax(logp)])
+        assert abs(scores[b] - logp.max()) < 1e-12
+
+
+def test_a_wider_beam_finds_outputs_at_least_as_probable_here_and_its_scores_are_log_probs():
+    params = trained_enough(None)
+    src = data.reversal_task(40, 1, 4, rng=11).src
+    greedy, _ = seq2seq.greedy_decode(params, src, 5)
+    tokens, scores = decoding.beam_search(params, src, 5, beam=4)
+    assert np.allclose(scores, decoding.log_probs(params, src, tokens), rtol=1e-12, atol=1e-12)
+    better = scores - decoding.log_probs(params, src, greedy)
+    assert np.all(better >= -1e-12) and np.any(better > 1e-3)  # this model: never worse, sometimes better
+
+
+def test_log_probs_is_minus_the_loss_of_each_sequence():
+    params, (src, tgt, _) = problem(None)
+    per_sequence = [
+        seq2seq.loss(seq2seq.forward(params, src[:, [b]], tgt[:, [b]])[0], tgt[:, [b]])[0] for b in range(3)
+    ]
+    assert np.allclose(decoding.log_probs(params, src, tgt), -np.array(per_sequence), rtol=1e-12)
+
+
+@pytest.mark.parametrize("beam", [0, -1, 2.5, "3", None])
+def test_a_beam_that_is_not_a_positive_int_is_refused(beam):
+    params, (src, _, _) = problem(None)
+    with pytest.raises((ValueError, TypeError), match="beam"):
+        decoding.beam_search(params, src, 4, beam=beam)

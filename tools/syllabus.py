@@ -164,12 +164,20 @@ NOTEBOOKS = (
         ("11_minibatches_and_vectorisation", "19_reber_grammar"),
     ),
     Notebook(
+        "21_encoder_decoder",
+        "The encoder–decoder",
+        "Two GRUs and a bridge: teacher forcing and free running, the gradient across the bridge derived and checked, "
+        "padding and masks, greedy decoding and beam search; exact match against length over seeds, with the hidden "
+        "size, learning rate and budget varied.",
+        ("12_projects", "14_gru", "16_softmax_and_cross_entropy", "17_optimisers"),
+    ),
+    Notebook(
         "22_attention",
         "Attention, derived by hand",
         "Additive and scaled dot-product scores, the masked softmax and the context vector, every backward pass "
         "derived and checked; the encoder–decoder with and without attention over 10 seeds, its choices varied one "
         "at a time; attention maps.",
-        ("14_gru", "16_softmax_and_cross_entropy", "17_optimisers"),
+        ("21_encoder_decoder",),
     ),
 )
 

@@ -181,6 +181,7 @@ def registry() -> dict[str, Claim]:
         attention,
         clipping,
         deep,
+        encoder_decoder,
         gradient_reach,
         long_lags,
         projects,

@@ -1,0 +1,348 @@
+"""Checkers for notebook 21: the encoder–decoder's teacher-forcing shift, its masked loss and the bridge gradient.
+
+Tokens as in ``rnn_lib.data.reversal_task``: PAD = 0, BOS = 1, EOS = 2, digits from 3; targets tgt (T, B), each
+column the answer's tokens, EOS, then PAD.
+
+1. ``decoder_inputs(tgt)`` → (T, B) int: what the decoder reads under teacher forcing, BOS at step 1 and y_{t−1}
+   at step t.  Only the steps whose target is not PAD are compared (what the decoder reads after its EOS has no
+   loss).  Named: no shift, shifted the wrong way, BOS missing, BOS in place of y_1, float tokens, tgt changed.
+2. ``masked_loss(logits, tgt)`` → (loss, dlogits): the mean over sequences of the summed cross-entropy up to and
+   including each EOS, dlogits (T, B, V) zero at PAD steps (``rnn_lib.seq2seq.loss``).  Named: PAD counted, mean
+   per token, sum over sequences, mean over every step, EOS left out, the gradient not masked, the sign.
+3. ``bridge_gradient(dg0, lengths, S)`` → (S, B, H): ∂L/∂h^e_s for the encoder's states when its only output is
+   the bridge g_0 = h^e_{len_b}: dg0[b] at row lengths[b] − 1 of column b, zero elsewhere.  Named: dropped, at the
+   last row whatever the length, a step late or early, copied to every (real) step, rows indexed without
+   np.arange(B).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnn_lib.data import BOS, EOS, PAD
+from rnn_lib.seq2seq import loss as seq2seq_loss
+
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner, split_pair
+
+INPUTS_EXERCISE, LOSS_EXERCISE, BRIDGE_EXERCISE = "decoder_inputs", "masked_loss", "bridge_gradient"
+
+# decoder_inputs
+NO_SHIFT = "no shift: the decoder reads the token it must predict"
+WRONG_WAY = "shifted the wrong way"
+NO_BOS = "BOS missing"
+BOS_REPLACES_Y1 = "BOS in place of y_1"
+FLOAT_TOKENS = "float tokens"
+TGT_CHANGED = "tgt changed in place"
+IN_PLACE = "inputs changed in place"
+# masked_loss
+PAD_COUNTED = "PAD steps counted"
+PER_TOKEN = "mean per token, not per sequence"
+SUM_OVER_SEQUENCES = "sum over sequences, not the mean"
+MEAN_EVERY_STEP = "mean over every step"
+NO_EOS = "EOS left out of the loss"
+SIGN = "gradient sign flipped"
+# bridge_gradient
+DROPPED = "bridge gradient dropped"
+LAST_ROW = "at row S whatever the length"
+LATE = "one step late"
+EARLY = "one step early"
+EVERY_STEP = "copied to every step"
+EVERY_REAL_STEP = "copied to every real step"
+NO_ARANGE = "rows indexed without np.arange(B)"
+
+
+# ---------------------------------------------------------------------------
+# 1. decoder_inputs
+# ---------------------------------------------------------------------------
+
+
+def inputs_data():
+    """Targets of four strings of lengths 4, 1, 2, 3 (T = 5, B = 4): every column's EOS at its own step.
+
+    The reversed digits of 2795, 4, 61 and 830 (token = digit + 3): no two neighbouring steps of a column agree, so
+    every shift shows."""
+    digits = ["5972", "4", "16", "038"]
+    tgt = np.full((5, 4), PAD)
+    for b, d in enumerate(digits):
+        tgt[: len(d), b] = [int(c) + 3 for c in d]
+        tgt[len(d), b] = EOS
+    return tgt
+
+
+def decoder_inputs(tgt):
+    """The right answer: BOS, then the targets one step late (time-major)."""
+    return np.concatenate([np.full((1, tgt.shape[1]), BOS), tgt[:-1]])
+
+
+def _inputs_mistakes(tgt):
+    B = tgt.shape[1]
+    return {
+        NO_SHIFT: (
+            tgt,
+            "At step t the decoder predicts y_t, so it must not read it: it reads y_{t−1} (BOS at t = 1). Fed "
+            "y_t itself, training is copying, and free running has nothing to copy.",
+        ),
+        WRONG_WAY: (
+            np.concatenate([tgt[1:], np.full((1, B), PAD)]),
+            "That feeds y_{t+1}, the token after the one to predict. Shift the other way: row t − 1 holds y_{t−1}, "
+            "with BOS in row 0: np.concatenate([BOS row, tgt[:-1]]).",
+        ),
+        NO_BOS: (
+            np.concatenate([np.full((1, B), PAD), tgt[:-1]]),
+            f"The first input is BOS (token {BOS}), which tells the decoder to begin; PAD ({PAD}) means "
+            "'nothing here' and the model never trains on reading it at step 1.",
+        ),
+        BOS_REPLACES_Y1: (
+            np.concatenate([np.full((1, B), BOS), tgt[1:]]),
+            "BOS is added in front, not written over y_1: the inputs are BOS, y_1, …, y_{T−1} (tgt[:-1], the "
+            "last target dropped), so that at step t the decoder has read y_{t−1}.",
+        ),
+    }
+
+
+def _masked(tokens, keep):
+    return np.where(keep, tokens, PAD)
+
+
+@guarded(INPUTS_EXERCISE)
+def check_decoder_inputs(fn) -> Feedback:
+    """Check ``fn(tgt) -> inputs`` (T, B) int: BOS, then tgt[:-1], compared where the target is not PAD."""
+    tgt = inputs_data()
+    given = tgt.copy()
+    answer, not_written = run_learner(INPUTS_EXERCISE, fn, given)
+    if not_written:
+        return not_written
+    keep = tgt != PAD  # what the decoder reads after its EOS has no target, no loss: not compared
+    arr, problem = as_real_array(answer, "your inputs")
+    kind = np.asarray(answer).dtype.kind if problem is None else None  # readable: as_real_array said so
+    if problem is None and arr.shape == tgt.shape:
+        answer = _masked(arr, keep)
+    mistakes = {name: (_masked(value, keep), advice) for name, (value, advice) in _inputs_mistakes(tgt).items()}
+    fb = diagnose(
+        INPUTS_EXERCISE,
+        answer,
+        _masked(decoder_inputs(tgt), keep),
+        name="your inputs",
+        known_mistakes=mistakes,
+        time_axis=0,
+    )
+    if not fb.passed:
+        if fb.mistake is None and problem is None and arr.shape == tgt.shape:
+            fb.messages.append(
+                "Only the steps whose target is not PAD are compared: what the decoder reads after its EOS has no loss."
+            )
+        return fb
+    if kind not in ("i", "u"):
+        return Feedback(
+            INPUTS_EXERCISE,
+            "wrong",
+            [
+                f"The mistake '{FLOAT_TOKENS}': the values are right, but they are floats, and tokens are integers (they "
+                "index the one-hot rows). Build the array from tgt's own dtype, e.g. np.full((1, B), BOS) and "
+                "tgt[:-1], or np.zeros(..., dtype=int).",
+            ],
+            FLOAT_TOKENS,
+        )
+    if not np.array_equal(given, tgt):
+        return Feedback(
+            INPUTS_EXERCISE,
+            "wrong",
+            [
+                f"The mistake '{TGT_CHANGED}': the values are right, but the tgt you were given changed, and it is still "
+                "needed as the targets of the loss. Build a new array (np.concatenate) instead of shifting tgt in place."
+            ],
+            TGT_CHANGED,
+        )
+    return fb
+
+
+# ---------------------------------------------------------------------------
+# 2. masked_loss
+# ---------------------------------------------------------------------------
+
+
+def loss_data():
+    """Logits (T = 5, B = 3, V = 6) ~ N(0, 1.5²) and targets of lengths 4, 2, 1 (PAD after each EOS)."""
+    rng = np.random.default_rng(210)
+    tgt = np.array([[5, 4, 3], [3, 5, EOS], [4, EOS, PAD], [3, PAD, PAD], [EOS, PAD, PAD]])
+    return 1.5 * rng.standard_normal((5, 3, 6)), tgt
+
+
+def _cross_entropy(logits, tgt):
+    """−log softmax(z_{t,b})[y_{t,b}] (T, B), and p − onehot (T, B, V), at every step."""
+    z = logits - logits.max(axis=-1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+    ce = -np.log(np.take_along_axis(p, tgt[..., None], axis=-1))[..., 0]
+    return ce, p - np.eye(logits.shape[-1])[tgt]
+
+
+def _loss_mistakes(logits, tgt):
+    """Name → ((loss, dlogits) that mistake gives, advice for the loss, advice for dlogits)."""
+    ce, g = _cross_entropy(logits, tgt)
+    T, B = tgt.shape
+    keep, no_eos = tgt != PAD, (tgt != PAD) & (tgt != EOS)
+    n_real = keep.sum()
+
+    def masked(k, divide):
+        return float(np.sum(ce * k)) / divide, g * k[..., None] / divide
+
+    return {
+        PAD_COUNTED: (
+            masked(np.ones_like(keep), B),
+            "PAD steps are not part of any answer: sum −log p only where tgt != PAD (each string up to its EOS).",
+            "dlogits must be 0 at PAD steps: they are not in the loss, so nothing may flow back from them.",
+        ),
+        PER_TOKEN: (
+            masked(keep, n_real),
+            "Divide by the number of sequences B, not of real tokens: the course's objective is the mean loss per "
+            "sequence (so a long string weighs more than a short one, as it holds more to get right).",
+            "Divide by B, the number of sequences, not by the number of real tokens.",
+        ),
+        SUM_OVER_SEQUENCES: (
+            masked(keep, 1),
+            "The loss is the mean over the B sequences of each one's summed cross-entropy: divide by B.",
+            "The gradient of a mean over B sequences carries the 1/B: (p − onehot) / B.",
+        ),
+        MEAN_EVERY_STEP: (
+            (float(np.mean(ce)), g / (T * B)),
+            "np.mean over all T·B steps counts PAD steps and divides by the wrong number: sum where tgt != PAD, "
+            "then divide by B.",
+            "Mask the PAD steps to 0 and divide by B, not by T·B.",
+        ),
+        NO_EOS: (
+            masked(no_eos, B),
+            "EOS is a target like the digits: a model that never learns to stop is wrong. Keep every step up to "
+            "and including EOS (tgt != PAD), not only the digits.",
+            "The EOS step is in the loss, so its dlogits is (p − onehot(EOS)) / B, not 0.",
+        ),
+    }
+
+
+@guarded(LOSS_EXERCISE)
+def check_masked_loss(fn) -> Feedback:
+    """Check ``fn(logits, tgt) -> (loss, dlogits)``: mean per sequence, up to each EOS, PAD masked."""
+    logits, tgt = loss_data()
+    given_z, given_y = logits.copy(), tgt.copy()
+    result, not_written = run_learner(LOSS_EXERCISE, fn, given_z, given_y)
+    if not_written:
+        return not_written
+    bad_return = split_pair(LOSS_EXERCISE, result, ("loss", "dlogits"))
+    if bad_return:
+        return bad_return
+    loss, dlogits = result
+    L, grad = seq2seq_loss(logits, tgt)
+    mistakes = _loss_mistakes(logits, tgt)
+    loss_fb = diagnose(
+        LOSS_EXERCISE, loss, L, name="loss", known_mistakes={k: (v[0], a) for k, (v, a, _) in mistakes.items()}
+    )
+    if not loss_fb.passed and np.size(loss) > 1:
+        loss_fb.messages.append("The loss is one number: the mean over sequences of each one's sum.")
+    grad_mistakes = {k: (v[1], a) for k, (v, _, a) in mistakes.items()}
+    grad_mistakes[SIGN] = (-grad, "∂L/∂z = (p − onehot) / B at the real steps: prediction minus target.")
+    grad_fb = diagnose(LOSS_EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0)
+    fb = combine(LOSS_EXERCISE, {"loss": loss_fb, "dlogits": grad_fb})
+    if fb.passed and not (np.array_equal(given_z, logits) and np.array_equal(given_y, tgt)):
+        return Feedback(
+            LOSS_EXERCISE,
+            "wrong",
+            [
+                f"The mistake '{IN_PLACE}': the values are right, but the logits or tgt you were given changed: build new arrays."
+            ],
+            IN_PLACE,
+        )
+    return fb
+
+
+# ---------------------------------------------------------------------------
+# 3. bridge_gradient
+# ---------------------------------------------------------------------------
+
+
+def bridge_data():
+    """dg0 (B = 4, H = 3) ~ N(0, 1), lengths (3, 1, 5, 2), S = 6: no sequence fills the padded source."""
+    rng = np.random.default_rng(2121)
+    return rng.standard_normal((4, 3)), np.array([3, 1, 5, 2]), 6
+
+
+def bridge_gradient(dg0, lengths, S):
+    """The right answer: dg0[b] at row lengths[b] − 1 of column b (step len_b), zero everywhere else."""
+    B, H = dg0.shape
+    denc = np.zeros((S, B, H))
+    denc[lengths - 1, np.arange(B)] = dg0
+    return denc
+
+
+def _bridge_mistakes(dg0, lengths, S):
+    B, H = dg0.shape
+    real = (np.arange(S)[:, None] < lengths)[..., None]  # (S, B, 1): the steps of each string
+    late, early, no_arange = np.zeros((S, B, H)), np.zeros((S, B, H)), np.zeros((S, B, H))
+    late[lengths, np.arange(B)] = dg0
+    early[lengths - 2, np.arange(B)] = dg0  # a string of length 1 wraps round to the last row, as numpy does
+    no_arange[lengths - 1] = dg0
+    last = np.zeros((S, B, H))
+    last[S - 1] = dg0
+    return {
+        DROPPED: (
+            np.zeros((S, B, H)),
+            "All zeros: the encoder would never learn. Without attention the decoder starts from g_0 = h^e_{len}, "
+            "so ∂L/∂g_0 is the encoder's whole gradient: put dg0 at the last real step of each string.",
+        ),
+        LAST_ROW: (
+            last,
+            "Row S − 1 is step S, which is padding for every shorter string: its state is not the one the decoder "
+            "starts from. Put dg0[b] at row lengths[b] − 1 (step len_b, the last digit of string b).",
+        ),
+        LATE: (
+            late,
+            "Row lengths[b] is the step after the last digit (its first PAD). Rows count from step 1: step len_b is "
+            "row lengths[b] − 1.",
+        ),
+        EARLY: (
+            early,
+            "One row too early: step len_b, the last digit, is row lengths[b] − 1 (and a string of length 1 "
+            "wrapped round to the last row).",
+        ),
+        EVERY_STEP: (
+            np.broadcast_to(dg0, (S, B, H)).copy(),
+            "Only one state of the encoder is used, g_0 = h^e_{len}: the other steps get no direct gradient (BPTT "
+            "through the encoder carries dg0 back to them).",
+        ),
+        EVERY_REAL_STEP: (
+            np.broadcast_to(dg0, (S, B, H)) * real,
+            "Only the last real step's state is the decoder's start; the earlier steps get their gradient through "
+            "the encoder's own backward pass, not from dg0 directly.",
+        ),
+        NO_ARANGE: (
+            no_arange,
+            "denc[lengths - 1] = dg0 picks whole rows, (B, B, H), and writes all of dg0 into each: every chosen "
+            "step gets every string's gradient. Pair each row with its column: denc[lengths - 1, np.arange(B)].",
+        ),
+    }
+
+
+@guarded(BRIDGE_EXERCISE)
+def check_bridge_gradient(fn) -> Feedback:
+    """Check ``fn(dg0, lengths, S) -> denc`` (S, B, H): dg0[b] at row lengths[b] − 1 of column b, else 0."""
+    dg0, lengths, S = bridge_data()
+    given_dg0, given_lengths = dg0.copy(), lengths.copy()
+    answer, not_written = run_learner(BRIDGE_EXERCISE, fn, given_dg0, given_lengths, S)
+    if not_written:
+        return not_written
+    fb = diagnose(
+        BRIDGE_EXERCISE,
+        answer,
+        bridge_gradient(dg0, lengths, S),
+        name="denc",
+        known_mistakes=_bridge_mistakes(dg0, lengths, S),
+        time_axis=0,
+    )
+    if fb.passed and not (np.array_equal(given_dg0, dg0) and np.array_equal(given_lengths, lengths)):
+        return Feedback(
+            BRIDGE_EXERCISE,
+            "wrong",
+            [
+                f"The mistake '{IN_PLACE}': the values are right, but dg0 or lengths changed: build a new array (np.zeros)."
+            ],
+            IN_PLACE,
+        )
+    return fb
