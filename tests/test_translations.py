@@ -438,3 +438,17 @@ def test_a_line_break_inside_a_chinese_sentence_is_removed_and_no_other():
     po = polib.POFile()
     po.append(polib.POEntry(msgctxt="c1", msgid="Vanishing gradients.", msgstr="梯度\n消失。"))
     assert translations.translate_notebook(nb, po)["cells"][0]["source"] == "梯度消失。"
+
+
+def test_a_notebook_rebuilt_with_new_cell_ids_keeps_its_translations():
+    """Cell ids may all change (a notebook regenerated); an unchanged English block keeps its translation."""
+    nb = {"cells": [{"cell_type": "markdown", "id": "a1", "metadata": {}, "source": "One sentence.\n\nAnother one."}]}
+    po = translations.merge("x", nb, None)
+    for entry in po:
+        entry.msgstr = "译：" + entry.msgid
+    rebuilt = copy.deepcopy(nb)
+    rebuilt["cells"][0]["id"] = "b2"
+    rebuilt["cells"][0]["source"] = "One sentence.\n\nAnother one, changed."
+    merged = {e.msgid: e for e in translations.merge("x", rebuilt, po)}
+    assert merged["One sentence."].msgstr == "译：One sentence." and "fuzzy" not in merged["One sentence."].flags
+    assert merged["Another one, changed."].msgstr == ""  # a changed block in a vanished cell is left to translate

@@ -179,6 +179,10 @@ def merge_messages(project: str, wanted: list, old: polib.POFile | None, lang: s
     old_entries = list(old) if old is not None else []
     exact = {(e.msgctxt, e.msgid): e for e in old_entries if not e.obsolete}
     wanted_keys = {(ctxt, text) for ctxt, text, _ in wanted}
+    # A notebook rebuilt with new cell ids keeps its English: an old message whose context is gone still serves the
+    # same text, unchanged, under its new context.
+    live = {ctxt for ctxt, _, _ in wanted}
+    orphans = {e.msgid: e for e in old_entries if not e.obsolete and e.msgstr and e.msgctxt not in live}
     spare = {}  # context → old messages of that context no longer matching any wanted message
     for e in old_entries:
         if not e.obsolete and (e.msgctxt, e.msgid) not in wanted_keys and e.msgstr:
@@ -190,7 +194,7 @@ def merge_messages(project: str, wanted: list, old: polib.POFile | None, lang: s
         seen.add((ctxt, text))
         entry = polib.POEntry(msgctxt=ctxt, msgid=text, msgstr="")
         entry.occurrences = [occurrence]
-        before = exact.get((ctxt, text))
+        before = exact.get((ctxt, text)) or orphans.get(text)
         if before is not None:
             entry.msgstr = before.msgstr
             entry.flags = list(before.flags)

@@ -22,33 +22,34 @@ import numpy as np
 from rnn_lib.data import BOS, EOS, PAD
 from rnn_lib.seq2seq import loss as seq2seq_loss
 
+from ..i18n import N_, tr
 from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner, split_pair
 
 INPUTS_EXERCISE, LOSS_EXERCISE, BRIDGE_EXERCISE = "decoder_inputs", "masked_loss", "bridge_gradient"
 
 # decoder_inputs
-NO_SHIFT = "no shift: the decoder reads the token it must predict"
-WRONG_WAY = "shifted the wrong way"
-NO_BOS = "BOS missing"
-BOS_REPLACES_Y1 = "BOS in place of y_1"
-FLOAT_TOKENS = "float tokens"
-TGT_CHANGED = "tgt changed in place"
-IN_PLACE = "inputs changed in place"
+NO_SHIFT = N_("no shift: the decoder reads the token it must predict")
+WRONG_WAY = N_("shifted the wrong way")
+NO_BOS = N_("BOS missing")
+BOS_REPLACES_Y1 = N_("BOS in place of y_1")
+FLOAT_TOKENS = N_("float tokens")
+TGT_CHANGED = N_("tgt changed in place")
+IN_PLACE = N_("inputs changed in place")
 # masked_loss
-PAD_COUNTED = "PAD steps counted"
-PER_TOKEN = "mean per token, not per sequence"
-SUM_OVER_SEQUENCES = "sum over sequences, not the mean"
-MEAN_EVERY_STEP = "mean over every step"
-NO_EOS = "EOS left out of the loss"
-SIGN = "gradient sign flipped"
+PAD_COUNTED = N_("PAD steps counted")
+PER_TOKEN = N_("mean per token, not per sequence")
+SUM_OVER_SEQUENCES = N_("sum over sequences, not the mean")
+MEAN_EVERY_STEP = N_("mean over every step")
+NO_EOS = N_("EOS left out of the loss")
+SIGN = N_("gradient sign flipped")
 # bridge_gradient
-DROPPED = "bridge gradient dropped"
-LAST_ROW = "at row S whatever the length"
-LATE = "one step late"
-EARLY = "one step early"
-EVERY_STEP = "copied to every step"
-EVERY_REAL_STEP = "copied to every real step"
-NO_ARANGE = "rows indexed without np.arange(B)"
+DROPPED = N_("bridge gradient dropped")
+LAST_ROW = N_("at row S whatever the length")
+LATE = N_("one step late")
+EARLY = N_("one step early")
+EVERY_STEP = N_("copied to every step")
+EVERY_REAL_STEP = N_("copied to every real step")
+NO_ARANGE = N_("rows indexed without np.arange(B)")
 
 
 # ---------------------------------------------------------------------------
@@ -79,23 +80,31 @@ def _inputs_mistakes(tgt):
     return {
         NO_SHIFT: (
             tgt,
-            "At step t the decoder predicts y_t, so it must not read it: it reads y_{t−1} (BOS at t = 1). Fed "
-            "y_t itself, training is copying, and free running has nothing to copy.",
+            tr(
+                "At step t the decoder predicts y_t, so it must not read it: it reads y_{t−1} (BOS at t = "
+                "1). Fed y_t itself, training is copying, and free running has nothing to copy."
+            ),
         ),
         WRONG_WAY: (
             np.concatenate([tgt[1:], np.full((1, B), PAD)]),
-            "That feeds y_{t+1}, the token after the one to predict. Shift the other way: row t − 1 holds y_{t−1}, "
-            "with BOS in row 0: np.concatenate([BOS row, tgt[:-1]]).",
+            tr(
+                "That feeds y_{t+1}, the token after the one to predict. Shift the other way: row t − 1 "
+                "holds y_{t−1}, with BOS in row 0: np.concatenate([BOS row, tgt[:-1]])."
+            ),
         ),
         NO_BOS: (
             np.concatenate([np.full((1, B), PAD), tgt[:-1]]),
-            f"The first input is BOS (token {BOS}), which tells the decoder to begin; PAD ({PAD}) means "
-            "'nothing here' and the model never trains on reading it at step 1.",
+            tr(
+                "The first input is BOS (token {bos}), which tells the decoder to begin; PAD ({pad}) means "
+                "'nothing here' and the model never trains on reading it at step 1."
+            ).format(bos=BOS, pad=PAD),
         ),
         BOS_REPLACES_Y1: (
             np.concatenate([np.full((1, B), BOS), tgt[1:]]),
-            "BOS is added in front, not written over y_1: the inputs are BOS, y_1, …, y_{T−1} (tgt[:-1], the "
-            "last target dropped), so that at step t the decoder has read y_{t−1}.",
+            tr(
+                "BOS is added in front, not written over y_1: the inputs are BOS, y_1, …, y_{T−1} "
+                "(tgt[:-1], the last target dropped), so that at step t the decoder has read y_{t−1}."
+            ),
         ),
     }
 
@@ -113,7 +122,7 @@ def check_decoder_inputs(fn) -> Feedback:
     if not_written:
         return not_written
     keep = tgt != PAD  # what the decoder reads after its EOS has no target, no loss: not compared
-    arr, problem = as_real_array(answer, "your inputs")
+    arr, problem = as_real_array(answer, tr("your inputs"))
     kind = np.asarray(answer).dtype.kind if problem is None else None  # readable: as_real_array said so
     if problem is None and arr.shape == tgt.shape:
         answer = _masked(arr, keep)
@@ -122,14 +131,17 @@ def check_decoder_inputs(fn) -> Feedback:
         INPUTS_EXERCISE,
         answer,
         _masked(decoder_inputs(tgt), keep),
-        name="your inputs",
+        name=tr("your inputs"),
         known_mistakes=mistakes,
         time_axis=0,
     )
     if not fb.passed:
         if fb.mistake is None and problem is None and arr.shape == tgt.shape:
             fb.messages.append(
-                "Only the steps whose target is not PAD are compared: what the decoder reads after its EOS has no loss."
+                tr(
+                    "Only the steps whose target is not PAD are compared: what the decoder reads after its EOS "
+                    "has no loss."
+                )
             )
         return fb
     if kind not in ("i", "u"):
@@ -137,9 +149,11 @@ def check_decoder_inputs(fn) -> Feedback:
             INPUTS_EXERCISE,
             "wrong",
             [
-                f"The mistake '{FLOAT_TOKENS}': the values are right, but they are floats, and tokens are integers (they "
-                "index the one-hot rows). Build the array from tgt's own dtype, e.g. np.full((1, B), BOS) and "
-                "tgt[:-1], or np.zeros(..., dtype=int).",
+                tr(
+                    "The mistake '{float_tokens}': the values are right, but they are floats, and tokens are "
+                    "integers (they index the one-hot rows). Build the array from tgt's own dtype, e.g. "
+                    "np.full((1, B), BOS) and tgt[:-1], or np.zeros(..., dtype=int)."
+                ).format(float_tokens=tr(FLOAT_TOKENS)),
             ],
             FLOAT_TOKENS,
         )
@@ -148,8 +162,11 @@ def check_decoder_inputs(fn) -> Feedback:
             INPUTS_EXERCISE,
             "wrong",
             [
-                f"The mistake '{TGT_CHANGED}': the values are right, but the tgt you were given changed, and it is still "
-                "needed as the targets of the loss. Build a new array (np.concatenate) instead of shifting tgt in place."
+                tr(
+                    "The mistake '{tgt_changed}': the values are right, but the tgt you were given changed, "
+                    "and it is still needed as the targets of the loss. Build a new array (np.concatenate) "
+                    "instead of shifting tgt in place."
+                ).format(tgt_changed=tr(TGT_CHANGED))
             ],
             TGT_CHANGED,
         )
@@ -189,31 +206,38 @@ def _loss_mistakes(logits, tgt):
     return {
         PAD_COUNTED: (
             masked(np.ones_like(keep), B),
-            "PAD steps are not part of any answer: sum −log p only where tgt != PAD (each string up to its EOS).",
-            "dlogits must be 0 at PAD steps: they are not in the loss, so nothing may flow back from them.",
+            tr("PAD steps are not part of any answer: sum −log p only where tgt != PAD (each string up to its EOS)."),
+            tr("dlogits must be 0 at PAD steps: they are not in the loss, so nothing may flow back from them."),
         ),
         PER_TOKEN: (
             masked(keep, n_real),
-            "Divide by the number of sequences B, not of real tokens: the course's objective is the mean loss per "
-            "sequence (so a long string weighs more than a short one, as it holds more to get right).",
-            "Divide by B, the number of sequences, not by the number of real tokens.",
+            tr(
+                "Divide by the number of sequences B, not of real tokens: the course's objective is the "
+                "mean loss per sequence (so a long string weighs more than a short one, as it holds more "
+                "to get right)."
+            ),
+            tr("Divide by B, the number of sequences, not by the number of real tokens."),
         ),
         SUM_OVER_SEQUENCES: (
             masked(keep, 1),
-            "The loss is the mean over the B sequences of each one's summed cross-entropy: divide by B.",
-            "The gradient of a mean over B sequences carries the 1/B: (p − onehot) / B.",
+            tr("The loss is the mean over the B sequences of each one's summed cross-entropy: divide by B."),
+            tr("The gradient of a mean over B sequences carries the 1/B: (p − onehot) / B."),
         ),
         MEAN_EVERY_STEP: (
             (float(np.mean(ce)), g / (T * B)),
-            "np.mean over all T·B steps counts PAD steps and divides by the wrong number: sum where tgt != PAD, "
-            "then divide by B.",
-            "Mask the PAD steps to 0 and divide by B, not by T·B.",
+            tr(
+                "np.mean over all T·B steps counts PAD steps and divides by the wrong number: sum where "
+                "tgt != PAD, then divide by B."
+            ),
+            tr("Mask the PAD steps to 0 and divide by B, not by T·B."),
         ),
         NO_EOS: (
             masked(no_eos, B),
-            "EOS is a target like the digits: a model that never learns to stop is wrong. Keep every step up to "
-            "and including EOS (tgt != PAD), not only the digits.",
-            "The EOS step is in the loss, so its dlogits is (p − onehot(EOS)) / B, not 0.",
+            tr(
+                "EOS is a target like the digits: a model that never learns to stop is wrong. Keep every "
+                "step up to and including EOS (tgt != PAD), not only the digits."
+            ),
+            tr("The EOS step is in the loss, so its dlogits is (p − onehot(EOS)) / B, not 0."),
         ),
     }
 
@@ -236,9 +260,9 @@ def check_masked_loss(fn) -> Feedback:
         LOSS_EXERCISE, loss, L, name="loss", known_mistakes={k: (v[0], a) for k, (v, a, _) in mistakes.items()}
     )
     if not loss_fb.passed and np.size(loss) > 1:
-        loss_fb.messages.append("The loss is one number: the mean over sequences of each one's sum.")
+        loss_fb.messages.append(tr("The loss is one number: the mean over sequences of each one's sum."))
     grad_mistakes = {k: (v[1], a) for k, (v, _, a) in mistakes.items()}
-    grad_mistakes[SIGN] = (-grad, "∂L/∂z = (p − onehot) / B at the real steps: prediction minus target.")
+    grad_mistakes[SIGN] = (-grad, tr("∂L/∂z = (p − onehot) / B at the real steps: prediction minus target."))
     grad_fb = diagnose(LOSS_EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0)
     fb = combine(LOSS_EXERCISE, {"loss": loss_fb, "dlogits": grad_fb})
     if fb.passed and not (np.array_equal(given_z, logits) and np.array_equal(given_y, tgt)):
@@ -246,7 +270,10 @@ def check_masked_loss(fn) -> Feedback:
             LOSS_EXERCISE,
             "wrong",
             [
-                f"The mistake '{IN_PLACE}': the values are right, but the logits or tgt you were given changed: build new arrays."
+                tr(
+                    "The mistake '{in_place}': the values are right, but the logits or tgt you were given "
+                    "changed: build new arrays."
+                ).format(in_place=tr(IN_PLACE))
             ],
             IN_PLACE,
         )
@@ -284,38 +311,55 @@ def _bridge_mistakes(dg0, lengths, S):
     return {
         DROPPED: (
             np.zeros((S, B, H)),
-            "All zeros: the encoder would never learn. Without attention the decoder starts from g_0 = h^e_{len}, "
-            "so ∂L/∂g_0 is the encoder's whole gradient: put dg0 at the last real step of each string.",
+            tr(
+                "All zeros: the encoder would never learn. Without attention the decoder starts from g_0 = "
+                "h^e_{len}, so ∂L/∂g_0 is the encoder's whole gradient: put dg0 at the last real step of "
+                "each string."
+            ),
         ),
         LAST_ROW: (
             last,
-            "Row S − 1 is step S, which is padding for every shorter string: its state is not the one the decoder "
-            "starts from. Put dg0[b] at row lengths[b] − 1 (step len_b, the last digit of string b).",
+            tr(
+                "Row S − 1 is step S, which is padding for every shorter string: its state is not the one "
+                "the decoder starts from. Put dg0[b] at row lengths[b] − 1 (step len_b, the last digit of "
+                "string b)."
+            ),
         ),
         LATE: (
             late,
-            "Row lengths[b] is the step after the last digit (its first PAD). Rows count from step 1: step len_b is "
-            "row lengths[b] − 1.",
+            tr(
+                "Row lengths[b] is the step after the last digit (its first PAD). Rows count from step 1: "
+                "step len_b is row lengths[b] − 1."
+            ),
         ),
         EARLY: (
             early,
-            "One row too early: step len_b, the last digit, is row lengths[b] − 1 (and a string of length 1 "
-            "wrapped round to the last row).",
+            tr(
+                "One row too early: step len_b, the last digit, is row lengths[b] − 1 (and a string of "
+                "length 1 wrapped round to the last row)."
+            ),
         ),
         EVERY_STEP: (
             np.broadcast_to(dg0, (S, B, H)).copy(),
-            "Only one state of the encoder is used, g_0 = h^e_{len}: the other steps get no direct gradient (BPTT "
-            "through the encoder carries dg0 back to them).",
+            tr(
+                "Only one state of the encoder is used, g_0 = h^e_{len}: the other steps get no direct "
+                "gradient (BPTT through the encoder carries dg0 back to them)."
+            ),
         ),
         EVERY_REAL_STEP: (
             np.broadcast_to(dg0, (S, B, H)) * real,
-            "Only the last real step's state is the decoder's start; the earlier steps get their gradient through "
-            "the encoder's own backward pass, not from dg0 directly.",
+            tr(
+                "Only the last real step's state is the decoder's start; the earlier steps get their "
+                "gradient through the encoder's own backward pass, not from dg0 directly."
+            ),
         ),
         NO_ARANGE: (
             no_arange,
-            "denc[lengths - 1] = dg0 picks whole rows, (B, B, H), and writes all of dg0 into each: every chosen "
-            "step gets every string's gradient. Pair each row with its column: denc[lengths - 1, np.arange(B)].",
+            tr(
+                "denc[lengths - 1] = dg0 picks whole rows, (B, B, H), and writes all of dg0 into each: "
+                "every chosen step gets every string's gradient. Pair each row with its column: "
+                "denc[lengths - 1, np.arange(B)]."
+            ),
         ),
     }
 
@@ -341,7 +385,10 @@ def check_bridge_gradient(fn) -> Feedback:
             BRIDGE_EXERCISE,
             "wrong",
             [
-                f"The mistake '{IN_PLACE}': the values are right, but dg0 or lengths changed: build a new array (np.zeros)."
+                tr(
+                    "The mistake '{in_place}': the values are right, but dg0 or lengths changed: build a new "
+                    "array (np.zeros)."
+                ).format(in_place=tr(IN_PLACE))
             ],
             IN_PLACE,
         )
