@@ -239,6 +239,8 @@ def _templates(lang: str) -> list:
             seen.add(name)
         if literal:
             found.append((literal, re.compile(pattern + r"\Z", re.S), msgstr))
+            if ".*?" in pattern:  # a value may contain the literal that follows it (numpy's ". "): also the longest
+                found.append((literal, re.compile(pattern.replace(".*?)", ".*)") + r"\Z", re.S), msgstr))
     return found
 
 

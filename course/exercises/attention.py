@@ -34,6 +34,7 @@ from ._feedback import (
     combine,
     diagnose,
     guarded,
+    has_nan_or_inf,
     name_shape_mistake,
     run_learner,
     split_pair,
@@ -43,7 +44,7 @@ SCORES = "scaled_dot_scores"
 SOFTMAX = "masked_softmax"
 BACKWARD = "dot_attention_backward"
 
-NO_SCALE = "missing √H_k"
+NO_SCALE = N_("missing √H_k")
 BY_H = N_("divided by H_k, not √H_k")
 BY_S = N_("scaled by √S, not √H_k")
 TIME_MAJOR = N_("scores returned (S, B)")
@@ -253,7 +254,7 @@ def check_masked_softmax(fn) -> Feedback:
     if problem is not None:
         return problem
     values, unreadable = as_real_array(result, "weights")
-    raw = np.asarray(result, dtype=float) if unreadable is not None and "NaN or inf" in unreadable else None
+    raw = np.asarray(result, dtype=float) if unreadable is not None and has_nan_or_inf(result) else None
     if raw is not None and raw.shape == big.shape and np.isfinite(raw[0]).all():  # row 0's largest score is allowed
         return Feedback(
             SOFTMAX,
