@@ -135,6 +135,7 @@ test: $(STAMP)
 # which is what a kernel with COURSE_LANG=zh prints (CI: .github/workflows/test-zh.yml, on every catalogue change).
 test-zh: zh
 	$(TEST_ENV) COURSE_LANG=zh $(BIN)/python -m pytest $(NBVAL) zh/notebooks
+	$(TEST_ENV) CHECKER_LANGUAGE_FULL=1 $(BIN)/python -m pytest tests/test_checker_language.py
 
 execute: $(STAMP)
 	$(TEST_ENV) $(BIN)/python tools/execute_notebooks.py $(or $(NB),notebooks/*.ipynb)
