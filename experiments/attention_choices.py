@@ -22,12 +22,10 @@ run with the base's settings makes the base's rows (tests/test_experiments.py). 
 two cores: 40-50 s a base-size run (20 s at H = 32), 70 s at H = 128, 50-65 s at 1-20 digits, 150 s for 8000 updates.
 """
 
-import numpy as np
+import seq2seq_lengths
 from harness import Experiment, seeds
 
-from rnn_lib import data, seq2seq
-
-BATCH, CLIP, TEST_SEED, TEST_SIZE = 32, 1.0, 10_000, 100  # seq2seq_lengths's
+BATCH, CLIP, TEST_SIZE = seq2seq_lengths.BATCH, seq2seq_lengths.CLIP, seq2seq_lengths.TEST_SIZE
 BASE = {"H": 64, "lr": 0.01, "max_length": 12, "updates": 2000}
 VARIANTS = {  # variant → the one choice it changes
     "H128": {"H": 128},
@@ -48,34 +46,8 @@ def settings(variant: str) -> dict:
 
 
 def training_run(attention, seed, *, H, lr, max_length, updates, checkpoints):
-    """Train one encoder–decoder; one row per (checkpoint, test length 1 … max_length)."""
-    kind = None if attention == "none" else attention
-    params = seq2seq.init_params(data.REVERSAL_V, H, attention=kind, rng=np.random.default_rng(seed))
-    gen = np.random.default_rng(1000 + seed)
-    tests = {L: data.reversal_task(TEST_SIZE, L, L, rng=TEST_SEED + L)[:2] for L in range(1, max_length + 1)}
-    rows, losses = [], []
-
-    def measure(update, loss, params):
-        losses.append(loss)
-        if update not in checkpoints:
-            return
-        for L, (src, tgt) in tests.items():
-            tokens, _ = seq2seq.greedy_decode(params, src, L + 1, kind)
-            exact = float(seq2seq.exact_match(tokens, tgt).mean())
-            rows.append(
-                {"update": update, "length": L, "exact_match": exact, "train_loss": float(np.mean(losses[-100:]))}
-            )
-
-    seq2seq.train(
-        params,
-        lambda step: data.reversal_task(BATCH, 1, max_length, rng=gen)[:2],
-        steps=updates,
-        lr=lr,
-        attention=kind,
-        clip=CLIP,
-        on_update=measure,
-    )
-    return rows
+    """Train one encoder–decoder; one row per (checkpoint, test length 1 … max_length): seq2seq_lengths' run."""
+    return seq2seq_lengths.training_run(attention, H, lr, seed, updates, checkpoints, max_length)
 
 
 def run(case, quick):

@@ -36,17 +36,18 @@ VARIANTS = {"base": 64, "H32": 32, "H128": 128}  # variant → H
 SEEDS = {"none": 10, "additive": 10, "dot": 10}
 
 
-def test_sets():
+def test_sets(max_length=MAX_LEN):
     """length → (src, tgt) of the fixed test strings."""
-    return {L: data.reversal_task(TEST_SIZE, L, L, rng=TEST_SEED + L)[:2] for L in range(1, MAX_LEN + 1)}
+    return {L: data.reversal_task(TEST_SIZE, L, L, rng=TEST_SEED + L)[:2] for L in range(1, max_length + 1)}
 
 
-def training_run(attention, H, lr, seed, updates, checkpoints):
-    """Train one model; one row per (checkpoint, length): exact_match and the mean loss of the last 100 updates."""
+def training_run(attention, H, lr, seed, updates, checkpoints, max_length=MAX_LEN):
+    """Train one model on strings of 1 … max_length digits; one row per (checkpoint, test length 1 … max_length):
+    exact_match and the mean loss of the last 100 updates.  (attention_choices.py varies max_length.)"""
     kind = None if attention == "none" else attention
     params = seq2seq.init_params(data.REVERSAL_V, H, attention=kind, rng=np.random.default_rng(seed))
     gen = np.random.default_rng(1000 + seed)
-    tests, rows, losses = test_sets(), [], []
+    tests, rows, losses = test_sets(max_length), [], []
 
     def measure(update, loss, params):
         losses.append(loss)
@@ -61,7 +62,7 @@ def training_run(attention, H, lr, seed, updates, checkpoints):
 
     seq2seq.train(
         params,
-        lambda step: data.reversal_task(BATCH, 1, MAX_LEN, rng=gen)[:2],
+        lambda step: data.reversal_task(BATCH, 1, max_length, rng=gen)[:2],
         steps=updates,
         lr=lr,
         attention=kind,
