@@ -199,10 +199,11 @@ def problems(msgid: str, msgstr: str, formatted: bool = True) -> list[str]:
 
 
 def status(po) -> tuple[int, int, int]:
-    live = [e for e in po if not e.obsolete]
-    fuzzy = sum("fuzzy" in e.flags for e in live)
-    done = sum(bool(e.msgstr) and "fuzzy" not in e.flags for e in live)
-    return done, fuzzy, len(live) - done - fuzzy
+    """(translated, fuzzy, untranslated), obsolete entries left out: the notebooks' count."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import translations
+
+    return translations.status(po)
 
 
 # ---------------------------------------------------------------------------
