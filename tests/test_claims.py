@@ -7,7 +7,7 @@ import pytest
 
 from course import claims
 from course.claims import EVERY, OVERALL, about, at_least, at_most
-from course.results import Results
+from course.results import Results, write_table
 from tests.notebook_files import NOTEBOOK_DIR, ROOT, code_cells, read
 
 sys.path.insert(0, str(ROOT / "experiments"))
@@ -111,3 +111,22 @@ def test_holdout_cases_replace_the_seed_and_keep_every_other_setting():
     stored = {tuple(sorted((k, v) for k, v in c.items() if k != "seed")) for c in experiment.cases}
     made = {tuple(sorted((k, v) for k, v in c.items() if k != "seed")) for c in cases}
     assert made == stored and {c["seed"] for c in cases} == {300, 301} and len(cases) == 2 * len(stored)
+
+
+def test_judging_saved_rows_skips_a_claim_whose_cases_are_absent_and_still_fails_a_wrong_one(
+    tmp_path, monkeypatch, capsys
+):
+    write_table(tmp_path / "made_up.csv", [{"variant": "a", "seed": 300, "x": 1.0}], "made up")
+
+    def made(name, variant, value):
+        judge = lambda t: claims.by_seed(t[""].where(variant=variant), lambda r: r.column("x")[0] == value)  # noqa: E731
+        return claims.Claim(name, "99", "made_up", ("",), name, "no budget", EVERY, judge)
+
+    found = {"holds": made("holds", "a", 1.0), "absent": made("absent", "b", 1.0)}
+    monkeypatch.setattr(claims_cli, "registry", lambda: found)
+    assert claims_cli.judge_stored(tmp_path)
+    out = capsys.readouterr().out
+    assert "ok     1/1   holds" in out and "not judged" in out and "absent" in out.split("not judged")[1]
+    found["fails"] = made("fails", "a", 2.0)
+    assert not claims_cli.judge_stored(tmp_path)
+    assert "FAIL   0/1   fails" in capsys.readouterr().out
