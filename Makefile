@@ -58,8 +58,8 @@ help:
 	@echo "                  (bubblewrap; limits: NOTEBOOK_SECONDS=180 LEARNER_SECONDS=900 MEMORY_MB=4096;"
 	@echo "                  docs/grading.md): scores.csv with flags for a human, and feedback"
 	@echo "make grade-test   grade the solution, student and planted-mistake editions and a hostile class end to end"
-	@echo "make wrong-answers-test  every notebook with every exercise answered wrong (None, raising) and every"
-	@echo "              exercise/checker pair in a fresh kernel: no traceback outside the learner's cells (~20 min)"
+	@echo "make wrong-answers-test  every notebook of the student edition, and with every exercise answered wrong (None,"
+	@echo "              raising), and every exercise/checker pair in a fresh kernel: no traceback outside the learner's cells (~20 min)"
 	@echo "make site-test    open every page of the site offline in Chromium: no formula left as LaTeX"
 	@echo "make lab-test     open JupyterLab in Chromium: no news pop-up with the course's settings"
 

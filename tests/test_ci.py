@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "test.yml"
 WORKFLOW_ZH = ROOT / ".github" / "workflows" / "test-zh.yml"  # the Chinese edition, on every catalogue change
+WORKFLOW_WRONG = ROOT / ".github" / "workflows" / "wrong-answers.yml"  # make test's slow part for learners
 
 
 def floor(name):
@@ -46,6 +47,7 @@ def test_the_workflow_is_valid_against_githubs_schema_and_a_broken_copy_is_not(t
             "json",
             str(WORKFLOW),
             str(WORKFLOW_ZH),
+            str(WORKFLOW_WRONG),
             str(broken),
         ],
         capture_output=True,
@@ -91,3 +93,17 @@ def test_the_chinese_edition_runs_under_strict_nbval_on_every_change_of_the_cata
     makefile = (ROOT / "Makefile").read_text()
     recipe = re.search(r"^test-zh:.*\n((?:\t.*\n)+)", makefile, flags=re.M)[1]
     assert "COURSE_LANG=zh" in recipe and "$(NBVAL) zh/notebooks" in recipe
+
+
+def test_every_student_notebook_runs_in_the_slow_workflow_on_every_change_of_notebooks_or_checkers():
+    workflow = YAML(typ="safe").load(WORKFLOW_WRONG.read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]
+    for event in ("push", "pull_request"):
+        paths = triggers[event]["paths"]
+        assert "notebooks/**" in paths and "course/**" in paths and "tools/make_student.py" in paths
+    (job,) = workflow["jobs"].values()
+    assert [step.get("run") for step in job["steps"]][-1] == "make wrong-answers-test"
+    recipe = re.search(r"^wrong-answers-test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), flags=re.M)[1]
+    assert "tests/teaching/test_wrong_answers.py" in recipe
+    slow = (ROOT / "tests" / "teaching" / "test_wrong_answers.py").read_text()
+    assert "SOLVED" in slow and "student_notebook_runs_and_every_checker_says_not_implemented" in slow

@@ -1,4 +1,9 @@
-"""The student edition hides every solution, runs without errors, and never overwrites a learner's work."""
+"""The student edition hides every solution, runs without errors, and never overwrites a learner's work.
+
+``make test`` runs three notebooks of the student edition (one of the first chapter, one with gated cells, one with
+a single-number checker); ``make wrong-answers-test`` runs all of them (tests/teaching/test_wrong_answers.py), with
+every other kind of wrong answer.
+"""
 
 import nbformat
 import pytest
@@ -8,6 +13,7 @@ from tests.notebook_files import NOTEBOOK_DIR, NOTEBOOK_PATHS, read
 from tools.make_student import BEGIN, is_untouched, strip_solutions, write_edition
 
 SOLVED = [p for p in NOTEBOOK_PATHS if any(BEGIN in c.source for c in read(p).cells if c.cell_type == "code")]
+FAST = [p for p in SOLVED if p.stem in ("01_forward_pass", "13_lstm", "16_softmax_and_cross_entropy")]
 
 
 def test_strip_solutions_keeps_indentation_and_the_rest():
@@ -35,8 +41,16 @@ def test_course_has_exercises():
     assert SOLVED, "no notebook has a ### BEGIN SOLUTION block"
 
 
-@pytest.mark.parametrize("path", SOLVED, ids=lambda p: p.stem)
+def test_the_fast_run_covers_three_notebooks():
+    assert len(FAST) == 3
+
+
+@pytest.mark.parametrize("path", FAST, ids=lambda p: p.stem)
 def test_student_notebook_runs_and_every_checker_says_not_implemented(edition, path):
+    student_notebook_runs_and_every_checker_says_not_implemented(edition, path)
+
+
+def student_notebook_runs_and_every_checker_says_not_implemented(edition, path):
     nb = read(edition / path.name)
     assert BEGIN not in "".join(c.source for c in nb.cells)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(edition)}}).execute()

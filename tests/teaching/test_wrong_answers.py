@@ -1,17 +1,24 @@
 """Every notebook, with every exercise answered wrongly, shows no traceback outside the learner's own cells.
 
 Slow (every notebook twice, each exercise/checker pair in a kernel of its own): ``make wrong-answers-test``.  The
-unfinished answer (``raise NotImplementedError``) is the student edition, run by tests/test_student_edition.py.
+unfinished answer (``raise NotImplementedError``) is the student edition: every notebook of it runs here (``make test``
+runs three, tests/test_student_edition.py).
 """
 
 import pytest
 
 from tests.notebook_files import NOTEBOOK_PATHS, read
+from tests.test_student_edition import SOLVED, edition, student_notebook_runs_and_every_checker_says_not_implemented  # noqa: F401
 from tests.wrong_answers import execute, output_text, pairs_notebook, problems, run_with
 from tools.nbgrader_cells import exercises
 
 WITH_EXERCISES = [p for p in NOTEBOOK_PATHS if exercises(read(p))]
 PAIRS = [(p, name) for p in WITH_EXERCISES for *_, name, _ in exercises(read(p))]
+
+
+@pytest.mark.parametrize("path", SOLVED, ids=lambda p: p.stem)
+def test_every_student_notebook_runs_and_every_checker_says_not_implemented(edition, path):  # noqa: F811
+    student_notebook_runs_and_every_checker_says_not_implemented(edition, path)
 
 
 @pytest.mark.parametrize("answer", ["return None", "raising"])
