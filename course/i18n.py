@@ -4,6 +4,11 @@
     COURSE_LANG=zh                 → Chinese, from locale/zh_CN/LC_MESSAGES/course.po
     anything else                  → ValueError naming the accepted values (course.check_environment says so first)
 
+When COURSE_LANG is unset or empty, the folder the kernel runs in decides: a translated edition's folders
+(zh/notebooks/, the workspace work-zh/) hold a file ``.course-lang`` that names their language (:func:`mark_folder`),
+and a kernel starts in its notebook's folder.  So a Chinese notebook speaks Chinese where nobody set COURSE_LANG
+(Binder, a lecturer's own Jupyter), and an English one English.
+
 How a message is written (course/exercises/*.py, course/environment.py, tools/grade.py):
 
 - a sentence the learner reads is an English template inside ``tr(...)``, its values as named placeholders:
@@ -62,9 +67,36 @@ DOMAIN = "course"
 WIDTH = 88
 
 
+MARKER = ".course-lang"  # in a translated edition's folder: its language, e.g. "zh"
+
+
+def mark_folder(folder, lang: str) -> None:
+    """Write ``folder``/.course-lang naming ``lang``, so that a kernel started there speaks it (see language())."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+    path = Path(folder) / MARKER
+    if not path.is_file() or path.read_text(encoding="utf-8").strip() != lang:
+        path.write_text(lang + "\n", encoding="utf-8")
+
+
+def _marked_language() -> str:
+    """What ./.course-lang says ("" without one, or when it cannot be read as text)."""
+    try:
+        return (Path.cwd() / MARKER).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 def language() -> str:
-    """The course's language from COURSE_LANG: "en" (unset, empty or "en") or "zh"; a ValueError for anything else."""
+    """The course's language from COURSE_LANG: "en" (unset, empty or "en") or "zh"; a ValueError for anything else.
+
+    Unset or empty, the current folder's .course-lang decides (a translated edition's folder), else English.
+    """
     value = os.environ.get("COURSE_LANG", "").strip()
+    if value == "" and _marked_language():
+        value = _marked_language()
+        if value not in LANGUAGES:
+            raise ValueError(f"{Path.cwd() / MARKER} must name one of {LANGUAGES}, got {value[:40]!r}")
     if value in ("", "en"):
         return "en"
     if value == "zh":

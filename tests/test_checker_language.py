@@ -281,6 +281,41 @@ def test_an_unknown_language_is_refused_in_the_first_cell_but_never_breaks_a_che
     assert fb.passed and "correct" in str(fb)
 
 
+def test_without_course_lang_the_folders_mark_decides_and_course_lang_overrides_it(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COURSE_LANG", raising=False)
+    assert i18n.language() == "en"  # no mark: English
+    i18n.mark_folder(tmp_path, "zh")
+    assert (tmp_path / ".course-lang").read_text(encoding="utf-8") == "zh\n"
+    assert i18n.language() == "zh"
+    monkeypatch.setenv("COURSE_LANG", "")
+    assert i18n.language() == "zh"
+    monkeypatch.setenv("COURSE_LANG", "en")
+    assert i18n.language() == "en"
+    monkeypatch.delenv("COURSE_LANG")
+    (tmp_path / ".course-lang").write_text("fr\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\.course-lang must name one of .*got 'fr'"):
+        i18n.language()
+    assert i18n._current() == "en"  # a checker never fails on it
+    (tmp_path / ".course-lang").write_bytes(b"\xff\xfe\x00")
+    assert i18n.language() == "en"  # not text: no mark
+    with pytest.raises(ValueError, match="lang must be one of"):
+        i18n.mark_folder(tmp_path, "zh_CN")
+
+
+def test_a_kernel_started_in_a_marked_folder_without_course_lang_gives_chinese_feedback(tmp_path):
+    i18n.mark_folder(tmp_path, "zh")  # what tools/editions.py does to zh/notebooks/ and work-zh/
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_LANG"}
+    code = (
+        "from course.exercises.loss import check_weighted_loss_and_grad as c\n"
+        "print(c(lambda *a, **k: None).text.splitlines()[0])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    english = check_weighted_loss_and_grad(lambda *a, **k: None).text.splitlines()[0]
+    assert done.stdout.strip() == i18n.translate_output(english, "zh").strip() != english.strip()
+
+
 def test_a_missing_or_fuzzy_translation_falls_back_to_english(monkeypatch, tmp_path):
     po = polib.POFile()
     po.append(polib.POEntry(msgid="Right.", msgstr="对。"))

@@ -406,6 +406,7 @@ def test_build_writes_the_edition_once_and_removes_what_the_english_no_longer_ha
     (tmp_path / "99_gone.ipynb").write_text("{}", encoding="utf-8")
     first = editions.build("zh", tmp_path)
     assert {p.stem for p in first} == set(STEMS) and not (tmp_path / "99_gone.ipynb").exists()
+    assert (tmp_path / ".course-lang").read_text(encoding="utf-8") == "zh\n"  # its kernels speak Chinese (Binder)
     assert editions.build("zh", tmp_path) == []
     with pytest.raises(ValueError, match="notebooks/ itself"):
         editions.build("en", tmp_path)

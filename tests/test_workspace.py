@@ -29,7 +29,7 @@ def contents(folder):
 def test_a_fresh_workspace_holds_every_course_notebook_with_the_exercises_blank(tmp_path):
     work = tmp_path / "work"
     events = write_workspace(NOTEBOOK_DIR, work)
-    assert sorted(p.name for p in work.iterdir()) == [p.name for p in NOTEBOOK_PATHS]
+    assert sorted(p.name for p in work.iterdir()) == [p.name for p in NOTEBOOK_PATHS]  # no .course-lang: English
     assert [kind for kind, _ in events] == ["written"] * len(NOTEBOOK_PATHS)
     for path in NOTEBOOK_PATHS:
         text = (work / path.name).read_text(encoding="utf-8")
@@ -136,7 +136,8 @@ def test_the_chinese_workspace_is_a_folder_of_its_own_written_from_the_chinese_e
     work = tmp_path / "work-zh"
     assert workspace.main([str(work)]) == 0
     assert "你的工作区" in capsys.readouterr().out
-    assert sorted(p.name for p in work.iterdir()) == [p.name for p in NOTEBOOK_PATHS]
+    assert sorted(p.name for p in work.iterdir()) == [".course-lang"] + [p.name for p in NOTEBOOK_PATHS]
+    assert (work / ".course-lang").read_text(encoding="utf-8") == "zh\n"  # its kernels speak Chinese (Binder)
     lstm = read(work / "13_lstm.ipynb")
     assert "在 Binder 中打开" in lstm.cells[0].source and BEGIN not in work.joinpath("13_lstm.ipynb").read_text()
     mine = read(work / "01_forward_pass.ipynb")  # the learner answers; the next run keeps it and says all is well

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.i18n import language, translate_output  # noqa: F401  (language: the tools ask editions for it)
+from course.i18n import language, mark_folder, translate_output  # noqa: F401  (language: the tools ask editions for it)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sync_notebooks  # noqa: E402
@@ -258,6 +258,7 @@ def build(lang: str, out_dir: Path | None = None) -> list:
         raise ValueError("language: the English edition is notebooks/ itself; build makes a translated one (zh)")
     out_dir = out_dir or SOLVED_DIRS[lang]
     out_dir.mkdir(parents=True, exist_ok=True)
+    mark_folder(out_dir, lang)  # a kernel started here speaks lang without COURSE_LANG (Binder)
     changed = []
     notebooks = edition(lang)
     for stem, nb in notebooks.items():

@@ -83,6 +83,8 @@ def write_workspace(source_dir: Path, work_dir: Path, lang: str = "en") -> list:
     """
     t, commands = editions.Words(lang), editions.COMMANDS[lang]
     work_dir.mkdir(parents=True, exist_ok=True)
+    if lang != "en":
+        editions.mark_folder(work_dir, lang)  # a kernel started here speaks lang without COURSE_LANG (Binder)
     events = []
     for path in sorted(source_dir.glob("*.ipynb")):
         edition, n = student_edition(nbformat.read(path, as_version=4))
