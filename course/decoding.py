@@ -13,7 +13,16 @@ from rnn_lib import gru
 from rnn_lib.data import BOS, EOS, PAD
 from rnn_lib.fast import gru as fast_gru
 from rnn_lib.losses import log_softmax, one_hot
-from rnn_lib.seq2seq import CELL, _cell, _upto_eos, check_attention, check_params, check_tokens, forward, names
+from rnn_lib.seq2seq import (
+    CELL,
+    check_attention,
+    check_params,
+    check_tokens,
+    forward,
+    gru_params,
+    names,
+    upto_eos,
+)
 from rnn_lib.validation import check_size
 
 
@@ -28,7 +37,7 @@ def log_probs(params, src, tokens, attention=None):
     src, tokens, _ = check_tokens(src, tokens, V)
     logits, _ = forward(params, src, tokens, attention)  # teacher forcing on the output itself
     picked = np.take_along_axis(log_softmax(logits), tokens[..., None], axis=-1)[..., 0]  # (T, B)
-    return np.where(_upto_eos(tokens), picked, 0.0).sum(axis=0)
+    return np.where(upto_eos(tokens), picked, 0.0).sum(axis=0)
 
 
 def beam_search(params, src, T, beam=3, attention=None):
@@ -49,7 +58,7 @@ def beam_search(params, src, T, beam=3, attention=None):
     V, H = check_params(params, attention)
     src, _, lengths = check_tokens(src, None, V)
     T, beam, B, dtype = check_size(T, "T"), check_size(beam, "beam"), src.shape[1], params["W_out"].dtype
-    enc, _ = fast_gru.forward(_cell(params, "enc", H), one_hot(src, V, dtype))
+    enc, _ = fast_gru.forward(gru_params(params, "enc", H), one_hot(src, V, dtype))
     W = [params[f"dec.{k}"] for k in CELL]
     att = {k[4:]: params[k] for k in names(attention) if k.startswith("att.")}
     tokens, scores = np.full((T, B), PAD, dtype=np.int64), np.empty(B, dtype=dtype)

@@ -98,8 +98,9 @@ def check_tokens(src, tgt, V):
     return src, tgt, lengths
 
 
-def _cell(params, part, H):
-    """The GRU's own dict with an identity read-out, so that its ŷ_t is h_t and its dy is ∂L/∂h_t."""
+def gru_params(params, part, H):
+    """The encoder's (part "enc") or the decoder's ("dec") GRU as a network of its own, with an identity read-out:
+    W_hy = I (H, H) and b_y = 0, so its ŷ_t is h_t and the dy its backward pass takes is ∂L/∂h_t."""
     dtype = params["W_out"].dtype
     return {k: params[f"{part}.{k}"] for k in CELL} | {"W_hy": np.eye(H, dtype=dtype), "b_y": np.zeros((H, 1), dtype)}
 
@@ -122,11 +123,11 @@ def forward(params, src, tgt, attention=None):
     V, H = check_params(params, attention)
     src, tgt, lengths = check_tokens(src, tgt, V)
     dtype = params["W_out"].dtype
-    enc, enc_cache = fast_gru.forward(_cell(params, "enc", H), one_hot(src, V, dtype))  # (S, B, H): h^e_1 … h^e_S
+    enc, enc_cache = fast_gru.forward(gru_params(params, "enc", H), one_hot(src, V, dtype))  # (S, B, H): h^e_1 … h^e_S
     B = src.shape[1]
     bridge = enc[lengths - 1, np.arange(B)]  # each sequence's state after its own last token
     dec_in = np.concatenate([np.full((1, B), BOS), tgt[:-1]])
-    dec, dec_cache = fast_gru.forward(_cell(params, "dec", H), one_hot(dec_in, V, dtype), h0=bridge)
+    dec, dec_cache = fast_gru.forward(gru_params(params, "dec", H), one_hot(dec_in, V, dtype), h0=bridge)
     att_cache, features = None, dec
     if attention:
         att = {k[4:]: params[k] for k in names(attention) if k.startswith("att.")}
@@ -165,9 +166,9 @@ def backward(params, cache, dlogits):
         ddec = ddec + g.pop("query")  # the decoder's state is the query, so it gets the attention's gradient too
         denc += g.pop("keys")
         grads |= {f"att.{k}": v for k, v in g.items()}
-    g_dec = fast_gru.backward(_cell(params, "dec", H), cache.dec, ddec)
+    g_dec = fast_gru.backward(gru_params(params, "dec", H), cache.dec, ddec)
     denc[cache.lengths - 1, np.arange(B)] += g_dec["h0"]  # across the bridge, into each last encoder state
-    g_enc = fast_gru.backward(_cell(params, "enc", H), cache.enc, denc)
+    g_enc = fast_gru.backward(gru_params(params, "enc", H), cache.enc, denc)
     grads |= {f"{p}.{k}": g[k] for p, g in (("enc", g_enc), ("dec", g_dec)) for k in CELL}
     return {k: grads[k] for k in names(cache.attention)}
 
@@ -179,7 +180,7 @@ def greedy_decode(params, src, T, attention=None):
     V, H = check_params(params, attention)
     src, _, lengths = check_tokens(src, None, V)
     T, B, dtype = check_size(T, "T"), src.shape[1], params["W_out"].dtype
-    enc, _ = fast_gru.forward(_cell(params, "enc", H), one_hot(src, V, dtype))
+    enc, _ = fast_gru.forward(gru_params(params, "enc", H), one_hot(src, V, dtype))
     h, token = enc[lengths - 1, np.arange(B)], np.full(B, BOS)
     W = [params[f"dec.{k}"] for k in CELL]
     att = {k[4:]: params[k] for k in names(attention) if k.startswith("att.")}
@@ -194,14 +195,14 @@ def greedy_decode(params, src, T, attention=None):
     return tokens, (maps if attention else None)
 
 
-def _upto_eos(tokens):
+def upto_eos(tokens):
     """(T, B) bool: True at the steps up to and including each column's first EOS (every step if it has none)."""
     return np.cumsum(tokens == EOS, axis=0) - (tokens == EOS) == 0
 
 
 def exact_match(tokens, tgt):
     """Per sequence: True when tokens equal tgt up to and including tgt's EOS.  tokens, tgt (T, B).  Returns (B,)."""
-    return np.all((tokens == tgt) | ~_upto_eos(tgt), axis=0)  # the steps before EOS, and EOS itself
+    return np.all((tokens == tgt) | ~upto_eos(tgt), axis=0)  # the steps before EOS, and EOS itself
 
 
 def train(params, make_batch, *, steps, lr, attention=None, clip=1.0, on_update=None):

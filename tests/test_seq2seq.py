@@ -208,7 +208,7 @@ def test_a_beam_of_one_is_greedy_decoding_up_to_its_eos(attention):
     src, tgt, _ = data.reversal_task(12, 1, 4, rng=7)
     greedy, _ = seq2seq.greedy_decode(params, src, 5, attention)
     beam, scores = decoding.beam_search(params, src, 5, beam=1, attention=attention)
-    upto = seq2seq._upto_eos(greedy)
+    upto = seq2seq.upto_eos(greedy)
     assert np.array_equal(np.where(upto, greedy, data.PAD), beam)
     assert np.allclose(scores, decoding.log_probs(params, src, greedy, attention), rtol=1e-12, atol=1e-12)
 
