@@ -453,3 +453,13 @@ def test_a_notebook_rebuilt_with_new_cell_ids_keeps_its_translations():
     merged = {e.msgid: e for e in translations.merge("x", rebuilt, po)}
     assert merged["One sentence."].msgstr == "译：One sentence." and "fuzzy" not in merged["One sentence."].flags
     assert merged["Another one, changed."].msgstr == ""  # a changed block in a vanished cell is left to translate
+
+
+def test_the_command_line_takes_a_stem_a_file_name_or_a_path_and_names_what_is_no_notebook(capsys):
+    assert translations._stems(["notebooks/05_recurrent_weight_gradients.ipynb", "13_lstm.ipynb", "14_gru"]) == [
+        "05_recurrent_weight_gradients",
+        "13_lstm",
+        "14_gru",
+    ]
+    assert translations.main(["status", "13_lstm", "no_such_notebook"]) == 2
+    assert "not a notebook of the course: no_such_notebook" in capsys.readouterr().err

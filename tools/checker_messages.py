@@ -27,7 +27,6 @@ a placeholder whose value is itself a message needs ``tr(...)`` around the value
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 import string
 import sys
@@ -37,6 +36,9 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+import translations  # noqa: E402  (tools/translations.py: the notebooks' catalogues, whose rules these share)
+
 from course import i18n  # noqa: E402
 
 SOURCES = ("course/exercises/*.py", "course/environment.py", "tools/grade.py")
@@ -97,49 +99,14 @@ def merge(wanted, old: polib.POFile | None) -> polib.POFile:
 
     A translated message no source has any more is kept as obsolete (``#~``, gettext's way), and comes back to life
     when a source has it again: that is how translations written ahead of their module wait for it (the obsolete
-    entries of course.exercises.deep, for notebook 20's checker as ``wrap`` drafts it).
+    entries of course.exercises.deep, for notebook 20's checker as ``wrap`` drafts it).  The rule is the notebooks'
+    (tools/translations.py, merge_messages), with obsolete entries kept.
     """
-    po = polib.POFile(wrapwidth=0)
-    po.metadata = {
-        "Project-Id-Version": "rnn-bptt-course checkers",
-        "Language": i18n.LOCALES["zh"],
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-    }
-    everything = list(old or [])
-    exact = {(e.msgctxt, e.msgid): e for e in everything if e.obsolete}
-    exact.update({(e.msgctxt, e.msgid): e for e in everything if not e.obsolete})  # a live entry before an obsolete
-    wanted_keys = {(m, msgid) for m, msgid, *_ in wanted}
-    spare = {}
-    for e in everything:
-        if not e.obsolete and (e.msgctxt, e.msgid) not in wanted_keys and e.msgstr:
-            spare.setdefault(e.msgctxt, []).append(e)
-    lent = set()
-    for module, msgid, line, file, formatted in wanted:
-        entry = polib.POEntry(msgctxt=module, msgid=msgid, msgstr="")
-        entry.occurrences = [(file, str(line))]
-        entry.flags = ["python-brace-format"] if formatted else []
-        before = exact.get((module, msgid))
-        if before is not None:
-            entry.msgstr, entry.previous_msgid, entry.tcomment = before.msgstr, before.previous_msgid, before.tcomment
-            entry.flags += [f for f in before.flags if f not in entry.flags and f != "python-brace-format"]
-        elif spare.get(module):
-            best = max(spare[module], key=lambda e: difflib.SequenceMatcher(None, e.msgid, msgid).ratio())
-            if difflib.SequenceMatcher(None, best.msgid, msgid).ratio() >= 0.5:
-                spare[module].remove(best)
-                lent.add((best.msgctxt, best.msgid))
-                entry.msgstr, entry.previous_msgid, entry.tcomment = best.msgstr, best.msgid, best.tcomment
-                entry.flags.append("fuzzy")
-        po.append(entry)
-    kept = set()
-    for e in everything:
-        key = (e.msgctxt, e.msgid)
-        if e.msgstr and key not in wanted_keys and key not in lent and key not in kept:
-            kept.add(key)
-            po.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
-                                    tcomment=e.tcomment, obsolete=True))  # fmt: skip
-    return po
+    messages = [
+        (module, msgid, (file, str(line)), ["python-brace-format"] if formatted else [])
+        for module, msgid, line, file, formatted in wanted
+    ]
+    return translations.merge_messages("rnn-bptt-course checkers", messages, old, obsolete=True)
 
 
 def load() -> polib.POFile | None:
@@ -177,9 +144,6 @@ _BRACES = re.compile(r"\{[^{}]*\}")
 def problems(msgid: str, msgstr: str, formatted: bool = True) -> list[str]:
     """What a translation must copy and did not: placeholders (with their formats) of a template, the braces of
     any other message (h_{t−1} is maths), formulas, code spans."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import translations
-
     found = []
     if formatted:
         try:
@@ -200,9 +164,6 @@ def problems(msgid: str, msgstr: str, formatted: bool = True) -> list[str]:
 
 def status(po) -> tuple[int, int, int]:
     """(translated, fuzzy, untranslated), obsolete entries left out: the notebooks' count."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import translations
-
     return translations.status(po)
 
 

@@ -160,12 +160,16 @@ def merge(stem: str, nb: dict, old: polib.POFile | None) -> polib.POFile:
     return merge_messages(f"rnn-bptt-course {stem}", wanted, old)
 
 
-def merge_messages(project: str, wanted: list, old: polib.POFile | None, lang: str = "zh") -> polib.POFile:
-    """A catalogue of the messages ``wanted`` — ``(msgctxt, English, (file, line))`` in order — merged with ``old``.
+def merge_messages(project: str, wanted: list, old: polib.POFile | None, lang: str = "zh", *, obsolete=False):
+    """A catalogue of the messages ``wanted`` — ``(msgctxt, English, (file, line))`` in order, optionally with a
+    fourth item, the message's own flags (``python-brace-format``) — merged with ``old``.
 
     The rule of :func:`merge`, for any catalogue keyed by context and English (the notebooks' by cell id, the
-    syllabus's by notebook and field, tools/editions.py): an exact old message keeps its translation and flags; a
-    changed English borrows the translation of the most similar old message of the same context, marked fuzzy.
+    syllabus's by notebook and field, tools/editions.py; the checkers' by module, tools/checker_messages.py): an
+    exact old message keeps its translation and flags; a changed English borrows the translation of the most similar
+    old message of the same context, marked fuzzy.  With ``obsolete``, a translated message nothing wants any more
+    is kept as obsolete (``#~``, gettext's way) and comes back to life when wanted again: how translations written
+    ahead of their checker module wait for it.
     """
     po = polib.POFile(wrapwidth=0)
     po.header = old.header if old is not None else ""  # who translated and reviewed it: kept across updates
@@ -177,39 +181,47 @@ def merge_messages(project: str, wanted: list, old: polib.POFile | None, lang: s
         "Content-Transfer-Encoding": "8bit",
     }
     old_entries = list(old) if old is not None else []
-    exact = {(e.msgctxt, e.msgid): e for e in old_entries if not e.obsolete}
-    wanted_keys = {(ctxt, text) for ctxt, text, _ in wanted}
+    exact = {(e.msgctxt, e.msgid): e for e in old_entries if obsolete and e.obsolete}
+    exact.update({(e.msgctxt, e.msgid): e for e in old_entries if not e.obsolete})  # a live entry before an obsolete
+    wanted_keys = {(item[0], item[1]) for item in wanted}
     # A notebook rebuilt with new cell ids keeps its English: an old message whose context is gone still serves the
     # same text, unchanged, under its new context.
-    live = {ctxt for ctxt, _, _ in wanted}
+    live = {item[0] for item in wanted}
     orphans = {e.msgid: e for e in old_entries if not e.obsolete and e.msgstr and e.msgctxt not in live}
     spare = {}  # context → old messages of that context no longer matching any wanted message
     for e in old_entries:
         if not e.obsolete and (e.msgctxt, e.msgid) not in wanted_keys and e.msgstr:
             spare.setdefault(e.msgctxt, []).append(e)
-    seen = set()
-    for ctxt, text, occurrence in wanted:
+    seen, used = set(), set()
+    for ctxt, text, occurrence, *own in wanted:
         if (ctxt, text) in seen:  # the same block twice in a cell: one message serves both
             continue
         seen.add((ctxt, text))
         entry = polib.POEntry(msgctxt=ctxt, msgid=text, msgstr="")
         entry.occurrences = [occurrence]
+        entry.flags = list(own[0]) if own else []
         before = exact.get((ctxt, text)) or orphans.get(text)
         if before is not None:
-            entry.msgstr = before.msgstr
-            entry.flags = list(before.flags)
-            entry.previous_msgid = before.previous_msgid
-            entry.tcomment = before.tcomment
+            used.add((before.msgctxt, before.msgid))
+            entry.msgstr, entry.previous_msgid, entry.tcomment = before.msgstr, before.previous_msgid, before.tcomment
+            # The format flag is the source's to say (own), the others (fuzzy) the translator's.
+            entry.flags += [f for f in before.flags if f not in entry.flags and not f.endswith("-format")]
         elif spare.get(ctxt):
             candidates = spare[ctxt]
             best = max(candidates, key=lambda e: difflib.SequenceMatcher(None, e.msgid, text).ratio())
             if difflib.SequenceMatcher(None, best.msgid, text).ratio() >= 0.5:
                 candidates.remove(best)
-                entry.msgstr = best.msgstr
-                entry.flags = ["fuzzy"]
-                entry.previous_msgid = best.msgid
-                entry.tcomment = best.tcomment
+                used.add((best.msgctxt, best.msgid))
+                entry.msgstr, entry.previous_msgid, entry.tcomment = best.msgstr, best.msgid, best.tcomment
+                entry.flags.append("fuzzy")
         po.append(entry)
+    if obsolete:
+        for e in old_entries:
+            key = (e.msgctxt, e.msgid)
+            if e.msgstr and key not in wanted_keys and key not in used:
+                used.add(key)
+                po.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, flags=list(e.flags),
+                                        tcomment=e.tcomment, obsolete=True))  # fmt: skip
     return po
 
 
@@ -280,10 +292,18 @@ def status(po: polib.POFile) -> tuple[int, int, int]:
 
 
 def _stems(args) -> list[str]:
+    """The notebooks named by ``args`` (a stem, a file name or a path: 15_long_lags, notebooks/15_long_lags.ipynb),
+    every notebook of the syllabus when there are none; a ValueError naming an argument that is no notebook."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from syllabus import NOTEBOOKS
 
-    return list(args) or [nb.stem for nb in NOTEBOOKS]
+    known = [nb.stem for nb in NOTEBOOKS]
+    stems = [Path(arg).name.removesuffix(".ipynb") for arg in args]
+    unknown = [arg for arg, stem in zip(args, stems) if stem not in known]
+    if unknown:
+        raise ValueError(f"not a notebook of the course: {', '.join(unknown)} (expected e.g. {known[1]} or "
+                         f"notebooks/{known[1]}.ipynb)")  # fmt: skip
+    return stems or known
 
 
 def main(argv) -> int:
@@ -294,16 +314,21 @@ def main(argv) -> int:
     if not argv or argv[0] not in {"update", "status", "check"}:
         print(__doc__)
         return 2
+    try:
+        stems = _stems(argv[1:])
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
     if argv[0] == "check":
         bad = 0
-        for stem in _stems(argv[1:]):
+        for stem in stems:
             for e in load(stem) or []:
                 for problem in problems(e.msgid, e.msgstr) if e.msgstr else []:
                     bad += 1
                     print(f"{stem} {e.occurrences[0][1]} (cell {e.msgctxt}): {problem}")
         print(f"{bad} problem(s)")
         return 1 if bad else 0
-    for stem in _stems(argv[1:]):
+    for stem in stems:
         po = update(stem) if argv[0] == "update" else load(stem)
         done, fuzzy, todo = status(po) if po is not None else (0, 0, 0)
         print(f"{stem:45s} translated {done:4d}  fuzzy {fuzzy:3d}  untranslated {todo:4d}")
