@@ -234,3 +234,17 @@ def test_a_call_still_running_when_the_time_ran_out_is_stopped_and_flagged(tmp_p
     points, text, flags = grade.judge(ADAM, first, MODULES[ADAM.test_id], "timed out", 9)  # killed in call 0
     assert points == 0 and "still running when the notebook's time (9 s) ran out" in text
     assert flags == ["adam_step stopped: ran past the time limit"]
+
+
+@pytest.mark.parametrize(
+    "lang, words", [("en", "not graded: this learner's time (0.5 s"), ("zh", "未评分：这位学习者的时间")]
+)
+def test_a_learner_whose_time_ran_out_is_told_so_in_their_language(tmp_path, lang, words):
+    ex = grade.Exercise("02_loss_and_output_gradient", "weighted_loss_and_grad", "check_weighted_loss_and_grad")
+    limits = grade.grade_sandbox.Limits(learner_seconds=0.5)  # less than a second left: no notebook is run
+    result, pages = grade.grade_learner(
+        "someone", {ex.notebook: tmp_path / "x.ipynb"}, {ex.notebook: [ex]}, {}, limits, tmp_path, None, True, lang
+    )
+    assert result.points == {ex: 0} and pages == {}
+    assert words in result.texts[ex] and result.notes[ex.notebook] == [result.texts[ex]]
+    assert result.flags == [f"timed out before {ex.notebook}"]  # the lecturer's flags stay English

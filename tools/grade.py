@@ -404,14 +404,20 @@ def grade_notebook(stem, path, base, exercises, modules, limits, seconds_left, h
     outcome = grade_sandbox.run(argv, seconds, logs / f"{stem}.log", cwd=work, env=env)
     entries = grade_record.read_records(record)
     points, texts, notes = {}, {}, []
-    if outcome.status == "timed out":
-        limit = "notebook's" if seconds == limits.notebook_seconds else "learner's remaining"
-        notes.append(f"Stopped after {outcome.seconds:.0f} s: the {limit} time limit ({seconds:.0f} s) ran out.")
+    if outcome.status == "timed out":  # the notes are for the learner, in the learner's language
+        if seconds == limits.notebook_seconds:
+            note = tr("Stopped after {used:.0f} s: the notebook's time limit ({limit:.0f} s) ran out.", lang)
+        else:
+            note = tr("Stopped after {used:.0f} s: the rest of this learner's time ({limit:.0f} s) ran out.", lang)
+        notes.append(note.format(used=outcome.seconds, limit=seconds))
         flags.append(f"timed out in {stem}")
     elif outcome.status == "failed":
         notes.append(
-            "The run stopped before the end of the notebook: the kernel died (a crash, os._exit, the memory limit) "
-            "or the files the grader reads were changed."
+            tr(
+                "The run stopped before the end of the notebook: the kernel died (a crash, os._exit, the memory "
+                "limit) or the files the grader reads were changed.",
+                lang,
+            )
         )
         flags.append(f"run stopped in {stem}")
     for ex in exercises[stem]:
@@ -439,7 +445,8 @@ def grade_learner(learner, notebooks, exercises, modules, limits, scratch, hidde
             continue
         left = limits.learner_seconds - (time.monotonic() - started)
         if left <= 1:
-            text = f"not graded: this learner's time ({limits.learner_seconds:g} s for all notebooks) ran out first."
+            text = tr("not graded: this learner's time ({limit:g} s for all notebooks) ran out first.", lang)
+            text = text.format(limit=limits.learner_seconds)
             result.points.update({ex: 0 for ex in exercises[stem]})
             result.texts.update({ex: text for ex in exercises[stem]})
             result.notes[stem] = [text]
