@@ -161,3 +161,9 @@ def test_claims_py_choices_prints_the_ledger_and_its_summary(capsys):
     assert f"{len(COMPARATIVE)} comparative claims" in out
     assert f"{total['varied']} varied, {total['named']} named, {total['not applicable']} not applicable" in out
     assert all(f"  {name}  " in out for name in COMPARATIVE)
+
+
+def test_experiments_readme_holds_the_gaps_table_the_ledger_makes():
+    readme = (ROOT / "experiments" / "README.md").read_text()
+    assert "## Arbitrary choices, varied one at a time" in readme
+    assert choices.gaps_table() in readme, "experiments/README.md: paste course.claims.choices.gaps_table() anew"
