@@ -166,4 +166,13 @@ def test_claims_py_choices_prints_the_ledger_and_its_summary(capsys):
 def test_experiments_readme_holds_the_gaps_table_the_ledger_makes():
     readme = (ROOT / "experiments" / "README.md").read_text()
     assert "## Arbitrary choices, varied one at a time" in readme
-    assert choices.gaps_table() in readme, "experiments/README.md: paste course.claims.choices.gaps_table() anew"
+    regenerate = (
+        "experiments/README.md: paste python -c 'from course.claims import choices; print(choices.gaps_table())'"
+    )
+    assert choices.gaps_table() in readme, regenerate
+    total = choices.counts()
+    today = (
+        f"Today: {sum(total.values())} (claim, choice) pairs,\n{total['varied']} varied, {total['named']} named, "
+        f"{total['not applicable']} not applicable, {total['gap']} gaps."
+    )
+    assert today in readme, f"experiments/README.md should say: {today!r}"
