@@ -142,8 +142,11 @@ def test_a_table_check_that_the_stored_rows_contradict_is_reported():
     ]
 
 
-def test_a_gap_costs_its_runs_at_the_timed_rate():
-    assert gap("x", runs=240, experiment="deep_bidirectional").cost == "240 runs of deep_bidirectional ≈ 2 min CPU"
+def test_a_gap_costs_its_runs_at_the_timed_rate(monkeypatch):
+    monkeypatch.setitem(choices.RUN_SECONDS, "made_up", 1.5)
+    assert gap("x", runs=40, experiment="made_up").cost == "40 runs of made_up ≈ 60 s CPU"
+    assert gap("x", runs=120, experiment="made_up").cost == "120 runs of made_up ≈ 3 min CPU"
+    assert gap("x", runs=8000, experiment="made_up").cost == "8000 runs of made_up ≈ 3.3 h CPU"
     with pytest.raises(KeyError):
         gap("x", runs=1, experiment="no_such_experiment")
 

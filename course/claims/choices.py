@@ -26,9 +26,10 @@ every ``named`` choice named in the claim's sentence or budget.
 
 ``python experiments/claims.py --choices`` prints the ledger and its summary (:func:`report`).
 
-The costs of the gaps are CPU time, from one timing of each experiment's quick case (process time, one BLAS thread,
-nice'd on the shared 2-core machine, 7 December 2026) scaled by the updates and runs the protocol needs:
-:data:`RUN_SECONDS`.  They are estimates to ± a factor 2, not measurements of the runs themselves.
+The costs of the gaps are CPU time: :data:`RUN_SECONDS` (one run of the experiment, timed whole where that took
+seconds, else its quick case scaled by the updates; process time, one BLAS thread, nice'd on the shared 2-core
+machine, 7 December 2026) times the runs varying the choice needs (two more values over the claim's seeds and
+models).  Estimates to about a factor 2: the quick cases of the long runs include their set-up.
 """
 
 from __future__ import annotations
@@ -54,21 +55,21 @@ WORDS = {
     "task": ("task", "latching", "grammar", "window"),
 }
 
-# CPU seconds of one full run of each protocol, scaled from one timed quick case (the module docstring):
-# python /tmp/ledger/timing*.py → the quick case's process time × (full updates / quick updates).
+# CPU seconds of one run of each protocol (process time, one BLAS thread, nice'd, on the shared 2-core machine):
+# "full" where one whole run was timed (/tmp timing scripts, 7 December 2026), else one quick case scaled by the updates.
 RUN_SECONDS = {
     "sgd_step_size": 3.0,  # one η, 2000 epochs, λ_max at 51 epochs: 1.1 s for the first 50 (the λ_max of 30 of them)
-    "sgd_step_size_budget": 0.8,  # one η, 8000 epochs, no λ_max: 0.06 s for 3 × 200 epochs
-    "clipping_explosion": 2.0,  # one variant, 400 updates: 0.06 s for 20, plus the gradient by lag
-    "step_size_instability": 3.0,  # one variant, 240 updates: 0.01 s for 12, plus two λ_max
-    "tbptt_cosine": 0.05,  # one (seed, ρ), every k
-    "gradient_reach": 0.01,  # one (seed, ρ), every scale
-    "sine_forecast": 0.5,  # 320 updates: 0.01 s for 24, plus free running
+    "sgd_step_size_budget": 0.8,  # one η, 8000 epochs, no λ_max: full, 2.4 s for a seed's three rates
+    "clipping_explosion": 0.4,  # one variant, 400 updates and the gradient by lag: full, 0.35 s
+    "step_size_instability": 0.1,  # one variant, 240 updates and two λ_max: full, 0.07 s
+    "tbptt_cosine": 0.1,  # one (seed, ρ), every k: full, 0.09 s
+    "gradient_reach": 0.01,  # one (seed, ρ), every scale: full, 0.003 s
+    "sine_forecast": 0.35,  # 320 updates and free running: full, 0.33 s
     "adding_budget": 200.0,  # one seed, all six lengths, 25,600 updates each: 0.06 s for 256 updates at T = 5
-    "long_lags_memory": 2.5,  # one run of at most 300 updates at T = 100: 0.3-0.8 s for 100 (tanh, LSTM, GRU)
-    "long_lags_latch": 1.0,  # 300 updates of tanh_orth: 0.34 s for 100
-    "long_lags_reach": 0.1,  # one network at its initial weights
-    "deep_bidirectional": 0.5,  # one network, 600 updates: 0.04 s for 50
+    "long_lags_memory": 2.0,  # at most 300 updates at T = 100: full, 1.8 s for the LSTM (tanh 0.3, GRU 0.8 per 100)
+    "long_lags_latch": 0.8,  # 300 updates of tanh_orth: full, 0.79 s
+    "long_lags_reach": 0.1,  # one network at its initial weights: full, 0.11 s
+    "deep_bidirectional": 0.7,  # one network, 600 updates: full, 0.69 s for the bidirectional one
     "reber_memory": 26.0,  # one model, 3000 updates: 0.6-0.9 s for 100
     "char_language_model": 32.0,  # one model, 1200 updates: 1.0-1.4 s for 50
     "seq2seq_lengths": 12.0,  # one model at H = 64, 2000 updates: 0.6 s for 100
