@@ -179,3 +179,5 @@ def test_experiments_readme_holds_the_gaps_table_the_ledger_makes():
         f"{total['not applicable']} not applicable, {total['gap']} gaps."
     )
     assert today in readme, f"experiments/README.md should say: {today!r}"
+    assert f"each of the {len(COMPARATIVE)} comparative claims" in readme
+    assert f"the other {len(choices.NOT_COMPARATIVE)} registered claims" in readme

@@ -16,10 +16,12 @@ claim the ledger gives each choice one status:
 
 A claim counts as **comparative** (:data:`COMPARATIVE`, each with why) when its sentence relates two or more
 methods, settings, budgets or a baseline ("beats", "before", "below … of the same seed", "grows with", "only"), or
-when it is one half of a registered pair that states one measure for two methods of one experiment at one budget
-(the pair is the ranking the notebook draws, e.g. "the LSTM with forget bias 3 latches in about 6 of 10" beside "the
-vanilla network does not").  Every other registered claim is in :data:`NOT_COMPARATIVE` with its reason: a threshold
-on one setting, an identity, a control, or an order of events within one run.  tests/test_claim_choices.py holds
+when it is one of a set of registered claims that state one measure for two or more methods or settings of one
+experiment (a budget counts as a setting), so that together they rank them ("the LSTM with forget bias 3 latches in
+about 6 of 10" beside "the vanilla network does not"; "ρ = 0.5: 8 steps suffice" beside "ρ = 1.5: even 64 are
+unreliable").  Every other registered claim is in :data:`NOT_COMPARATIVE` with its reason: a threshold on one
+setting that no sibling ranks, an identity, a control (untrained weights: the baseline of a comparison other claims
+state), a mechanism check (a rate against its own limit 2/λ_max), or an order of events within one run.  tests/test_claim_choices.py holds
 the ledger to this: every registered claim in exactly one of the two, every comparative claim with all six kinds,
 every ``by`` a registered claim that holds on the stored rows, every ``table`` stored and every ``check`` true,
 every ``named`` choice named in the claim's sentence or budget.
@@ -35,6 +37,8 @@ models).  Estimates to about a factor 2: the quick cases of the long runs includ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..results import load_results
 
@@ -197,6 +201,8 @@ _BUDGET_0_03 = varied(
     ),
 )
 
+_STABILITY = _with(_TOY, learning_rate=named("η", note="the rates are the compared factor"), budget=named("epoch"))
+
 # --- notebook 08: how far back the gradient reaches, no training -----------------------------------------------
 
 _NO_TRAINING = dict(
@@ -284,6 +290,20 @@ def _k1_beats_kk(t):
     return True
 
 
+_RADII = dict(
+    _NO_TRAINING,
+    init=named("ρ", note="ρ(W_hh) is the compared factor (0.5, 0.9, 1.5)"),
+    input_scale=gap(
+        "unit sine waves, W_xh and W_hy halved: notebook 08 shows the input scale moving how far the gradient reaches",
+        runs=2 * 3 * 20,
+        experiment="tbptt_cosine",
+    ),
+    information=fixed("next-step prediction of a sine wave: the information is the last few inputs"),
+    batch_size=fixed("the gradient of 8 waves at fixed weights: no update, so no batch noise to vary"),
+    hidden_size=gap("H = 16", runs=2 * 3 * 20, experiment="tbptt_cosine"),
+    length=named("steps", "bptt(", note="the window k is in the sentence"),
+)
+
 # --- notebook 12: forecasting a sine wave; the adding problem's budget by length ------------------------------------
 
 _FORECAST = dict(
@@ -368,6 +388,29 @@ _MEMORY = dict(
     clipping=gap("clip at 1", runs=5 * 10, experiment="long_lags_memory"),
 )
 _SEARCH_NOTE = "searched per network and task on pilot seeds 150, 151 from {0.001, 0.003, 0.01} at this budget"
+
+_LATCH = dict(
+    init=gap("orthogonal W_hh only", runs=2 * 2 * 10, experiment="long_lags_latch"),
+    budget=varied(
+        (100, 200, 300),
+        table="long_lags_latch",
+        shows="the read-out recovers the first sign in 0, 1, 3 of 10 seeds at η 0.003 after 100, 200, 300 "
+        "updates, and in 6, 8, 8 at η 0.01: slower at every recorded budget",
+        check=lambda t: (
+            [
+                [
+                    sum(r["readout"] >= 0.9 for r in t.where(task="remember_noise", lr=lr, update=u).rows)
+                    for u in (100, 200, 300)
+                ]
+                for lr in (0.003, 0.01)
+            ]
+            == [[0, 1, 3], [6, 8, 8]]
+        ),
+    ),
+    input_scale=gap("distractors uniform in [−1, 1)", runs=2 * 2 * 10, experiment="long_lags_latch"),
+    information=fixed("the targets are random signs: the probe reads the sign at step 1, the latch's premise"),
+    batch_size=gap("batches of 16", runs=2 * 2 * 10, experiment="long_lags_latch"),
+)
 
 # --- notebook 18: the character model of the course's prose -------------------------------------------------------
 
@@ -666,6 +709,32 @@ _LENGTH_VARIANTS = dict(
     "at η 0.01; η 0.03 at H 64; seeds 0-4)",
 )
 
+
+def _threshold_counts(t, judge, update):
+    """Per seq2seq_bottleneck variant (H 32, 64, 128 at η 0.01; η 0.03 at H 64): the runs ``judge`` holds in."""
+    from .encoder_decoder import exact_by_length
+
+    return [
+        sum(bool(judge(exact_by_length(run, update))) for run in _bottleneck(t, H, lr).values())
+        for H, lr in _BOTTLENECK_VARIANTS
+    ]
+
+
+def _short_learned(em):
+    return np.all(em[:4] >= 0.95)
+
+
+def _long_fails(em):
+    return em[11] <= 0.25
+
+
+def _none_at_12(t, variant, update):
+    from .attention import exact, seeds_of
+
+    rows = t.where(variant=variant)
+    return [exact(rows, "none", s, update, 12) for s in seeds_of(rows, "none")]
+
+
 # --- the ledger -----------------------------------------------------------------------------------------------------
 
 COMPARATIVE: dict[str, Ledger] = {
@@ -691,6 +760,29 @@ COMPARATIVE: dict[str, Ledger] = {
     "eta_0_03_overtakes_eta_0_01_between_2000_and_8000": Ledger(
         "says when one rate overtakes another", _with(_TOY, learning_rate=_SGD_RATES, budget=_BUDGET_0_03)
     ),
+    "eta_0_3_diverges_within_20_epochs": Ledger(
+        "with the other rates' claims: the larger the rate, the less stable (η = 0.3 diverges, the others do not)",
+        _STABILITY,
+    ),
+    "smaller_rates_run_the_whole_budget": Ledger("the stable half of the same ranking of rates", _STABILITY),
+    "small_rates_never_raise_the_loss": Ledger(
+        "with eta_0_03_raises_the_loss_often: the rates ranked by how often the loss rises", _STABILITY
+    ),
+    "eta_0_1_fits_exactly": Ledger(
+        "with eta_0_1_seldom_exact_at_1000_epochs: η = 0.1's exact fit ranked by the budget",
+        _with(
+            _STABILITY,
+            budget=varied((1000, 2000), by=("eta_0_1_fits_exactly", "eta_0_1_seldom_exact_at_1000_epochs")),
+        ),
+    ),
+    "eta_0_1_seldom_exact_at_1000_epochs": Ledger(
+        "the 1000-epoch half of the same pair",
+        _with(
+            _STABILITY,
+            budget=varied((1000, 2000), by=("eta_0_1_fits_exactly", "eta_0_1_seldom_exact_at_1000_epochs")),
+        ),
+    ),
+    "eta_0_03_raises_the_loss_often": Ledger("the other half of that ranking", _STABILITY),
     # 08
     "at_rest_the_radius_decides": Ledger(
         "ranks three spectral radii by how much gradient survives 60 steps",
@@ -729,6 +821,18 @@ COMPARATIVE: dict[str, Ledger] = {
             ),
         ),
     ),
+    "small_inputs_let_rho_1_5_grow": Ledger(
+        "one of the three input scales whose counts growth_falls_with_the_input_scale ranks",
+        _with(_REACH, input_scale=named("inputs"), init=named("ρ", note="ρ = 1.5 only")),
+    ),
+    "inputs_of_size_one_seldom_let_rho_1_5_grow": Ledger(
+        "one of the three input scales whose counts growth_falls_with_the_input_scale ranks",
+        _with(_REACH, input_scale=named("inputs"), init=named("ρ", note="ρ = 1.5 only")),
+    ),
+    "large_inputs_bend_every_curve_down": Ledger(
+        "one of the three input scales whose counts growth_falls_with_the_input_scale ranks",
+        _with(_REACH, input_scale=named("inputs"), init=named("ρ", note="ρ = 1.5 and 1")),
+    ),
     # 09 §3
     "clipped_and_small_steps_train": Ledger(
         "with unclipped_run_overflows_within_100_updates: clipping or a small step trains where η = 0.1 overflows",
@@ -760,6 +864,13 @@ COMPARATIVE: dict[str, Ledger] = {
             ),
         ),
     ),
+    "contracting_network_needs_8_steps": Ledger(
+        "with the other radii's claims: the window BPTT needs grows with ρ", _RADII
+    ),
+    "rho_0_9_eight_steps_in_most_seeds": Ledger("one radius of the same ranking", _RADII),
+    "rho_0_9_sixteen_steps_suffice": Ledger("one radius of the same ranking", _RADII),
+    "rho_1_5_unreliable_at_64": Ledger("one radius of the same ranking", _RADII),
+    "rho_1_5_can_point_away_at_64": Ledger("one radius of the same ranking", _RADII),
     # 12 §1
     "rnn_beats_ar2_beats_persistence": Ledger(
         "ranks the network against two baselines",
@@ -777,6 +888,10 @@ COMPARATIVE: dict[str, Ledger] = {
     "adding_doubling_factor_from_t10": Ledger("relates the updates needed at T and 2T", _ADDING),
     "adding_old_budget_enough_only_for_short": Ledger(
         "ranks lengths at a budget", _with(_ADDING, budget=named("768", note="768 updates, the old budget"))
+    ),
+    "adding_old_budget_halves_t10_in_half": Ledger(
+        "with adding_old_budget_enough_only_for_short: the lengths ranked at 768 updates",
+        _with(_ADDING, budget=named("768", note="768 updates, the old budget")),
     ),
     # 15
     "gru_with_bias_3_remembers": Ledger(
@@ -873,24 +988,11 @@ COMPARATIVE: dict[str, Ledger] = {
     ),
     "latch_is_slower_at_the_searched_rate": Ledger(
         "ranks two rates by how soon the latch forms",
-        dict(
-            learning_rate=named("η = 0.003", note="0.003 against 0.01, the compared factor"),
-            init=gap("orthogonal W_hh only", runs=2 * 10, experiment="long_lags_latch"),
-            budget=varied(
-                (100, 200, 300),
-                table="long_lags_latch",
-                shows="the read-out recovers the first sign in 0, 1, 3 of 10 seeds at η 0.003 after 100, 200, 300 "
-                "updates, and in 6, 8, 8 at η 0.01: slower at every recorded budget",
-                check=lambda t: all(
-                    sum(r["readout"] >= 0.9 for r in t.where(task="remember_noise", lr=0.003, update=u).rows)
-                    < sum(r["readout"] >= 0.9 for r in t.where(task="remember_noise", lr=0.01, update=u).rows)
-                    for u in (100, 200, 300)
-                ),
-            ),
-            input_scale=gap("distractors uniform in [−1, 1)", runs=2 * 10, experiment="long_lags_latch"),
-            information=fixed("the targets are random signs: the probe reads the sign at step 1, the latch's premise"),
-            batch_size=gap("batches of 16", runs=2 * 10, experiment="long_lags_latch"),
-        ),
+        _with(_LATCH, learning_rate=named("η = 0.003", note="0.003 against 0.01, the compared factor")),
+    ),
+    "latch_forms_on_random_targets": Ledger(
+        "with latch_is_slower_at_the_searched_rate: the latch at η = 0.01 against η = 0.003",
+        _with(_LATCH, learning_rate=named("η = 0.01", note="0.01 against the searched 0.003")),
     ),
     # 18
     "language_models_beat_half_the_bigram": Ledger("compares both networks with a baseline", _LM),
@@ -1002,6 +1104,15 @@ COMPARATIVE: dict[str, Ledger] = {
             ),
         ),
     ),
+    "with_nothing_ahead_every_network_learns": Ledger(
+        "the control of the ranking by ahead: with nothing ahead the three networks are alike",
+        _with(
+            _DEEP,
+            learning_rate=gap(_DEEP_AT_AHEAD_2_ONLY.format("0"), runs=2 * 3 * 10, experiment="deep_bidirectional"),
+            hidden_size=gap(_DEEP_AT_AHEAD_2_ONLY.format("0"), runs=2 * 3 * 10, experiment="deep_bidirectional"),
+            information=named("ahead 0", note="the control; with something ahead: the other claims"),
+        ),
+    ),
     # 21
     "exact_match_falls_with_length": Ledger(
         "ranks string lengths",
@@ -1105,6 +1216,69 @@ COMPARATIVE: dict[str, Ledger] = {
             ),
         ),
     ),
+    "short_reversals_are_learned": Ledger(
+        "with long_reversals_mostly_fail: the lengths ranked (short learned, long not)",
+        _with(
+            _S2S_COMMON,
+            length=named("1 to 4 digits"),
+            learning_rate=varied(
+                (0.01, 0.03),
+                table="seq2seq_bottleneck",
+                shows="1-4 digits ≥ 0.95 after 2000 updates in 5 of 5 runs at H 32, 64, 128 and in 4 of 5 at η 0.03",
+                check=lambda t: _threshold_counts(t, _short_learned, 2000) == [5, 5, 5, 4],
+            ),
+            hidden_size=varied(
+                (32, 64, 128),
+                table="seq2seq_bottleneck",
+                shows="see the learning rate",
+                check=lambda t: _threshold_counts(t, _short_learned, 2000)[:3] == [5, 5, 5],
+            ),
+            budget=varied(
+                (2000, 4000),
+                table="seq2seq_bottleneck",
+                shows="after 4000 updates as after 2000: 5, 5, 5 of 5 at H 32, 64, 128 and 4 of 5 at η 0.03",
+                check=lambda t: _threshold_counts(t, _short_learned, 4000) == [5, 5, 5, 4],
+            ),
+            information=_BOTTLENECK["information"],
+        ),
+    ),
+    "long_reversals_mostly_fail": Ledger(
+        "the long half of the same ranking of lengths",
+        _with(
+            _S2S_COMMON,
+            length=named("12-digit"),
+            learning_rate=varied(
+                (0.003, 0.01, 0.03),
+                table="attention_choices",
+                shows="at most 0.25 of the 12-digit strings after 2000 updates in 10 of 10 seeds at η = 0.003 (at most "
+                "0.09) and, in seq2seq_bottleneck, 5 of 5 at η = 0.03",
+                check=lambda t: max(_none_at_12(t, "lr0.003", 2000)) <= 0.25,
+            ),
+            hidden_size=varied(
+                (32, 64, 128),
+                table="seq2seq_bottleneck",
+                shows="after 2000 updates at most 0.25 in 5 of 5 seeds at H 32, 64 and 128, and at η 0.03",
+                check=lambda t: _threshold_counts(t, _long_fails, 2000) == [5, 5, 5, 5],
+            ),
+            budget=varied(
+                (2000, 4000, 8000),
+                table="attention_choices",
+                shows="the runs continued (variant long, seeds 0-4): at most 0.25 in 5 of 5 after 2000 updates, 2 of 5 "
+                "after 4000 (0.14-0.35), 0 of 5 after 8000 (0.33-0.55): the budget decides, which the claim's "
+                "budget names",
+                check=lambda t: (
+                    [sum(v <= 0.25 for v in _none_at_12(t, "long", u)) for u in (2000, 4000, 8000)] == [5, 2, 0]
+                ),
+            ),
+            information=varied(
+                ("1-12 digits", "1-20 digits"),
+                table="attention_choices",
+                shows="trained on 1-20 digits, the 12-digit strings (now mid-range) are reversed in 0.26-0.48: above "
+                "0.25 in every seed: the training lengths decide",
+                check=lambda t: min(_none_at_12(t, "len20", 2000)) > 0.25,
+            ),
+        ),
+    ),
     # 22
     "without_attention_long_strings_fail": Ledger(
         "with dot_attention_exact_at_every_length: attention against none at one budget", _ATTENTION_PAIR
@@ -1169,25 +1343,19 @@ COMPARATIVE: dict[str, Ledger] = {
         "attention at half the state, against the model without attention at full",
         _with(_VARIANT, hidden_size=named("h = 32")),
     ),
+    "at_20_digits_dot_attention_falls_short": Ledger(
+        "with dot_attention_exact_at_every_length: attention's exactness ranked by the strings' length",
+        _with(_VARIANT, information=named("1-20 digits"), length=named("20-digit")),
+    ),
 }
 
 _ONE = "a threshold on one setting"
 NOT_COMPARATIVE: dict[str, str] = {
     # 07
-    "eta_0_3_diverges_within_20_epochs": _ONE,
-    "smaller_rates_run_the_whole_budget": _ONE + ", for each of four rates on its own",
-    "small_rates_never_raise_the_loss": _ONE + ", for each of two rates on its own",
-    "eta_0_03_raises_the_loss_often": _ONE,
     "eta_0_03_ends_at_the_stability_limit": "one rate against its own limit 2/λ_max",
-    "eta_0_1_fits_exactly": _ONE,
     "eta_0_1_ends_just_inside_the_limit": "one rate against its own limit 2/λ_max",
     "eta_0_01_inside_and_eta_0_1_starts_outside": "one rate against its own limit 2/λ_max",
     "eta_0_1_starts_outside_its_limit_in_most_seeds": "one rate against its own limit 2/λ_max",
-    "eta_0_1_seldom_exact_at_1000_epochs": _ONE,
-    # 08
-    "large_inputs_bend_every_curve_down": _ONE + " (input scale 3)",
-    "inputs_of_size_one_seldom_let_rho_1_5_grow": _ONE + " (input scale 1)",
-    "small_inputs_let_rho_1_5_grow": _ONE + " (input scale 0.1)",
     # 09
     "chaotic_start_has_a_huge_gradient": _ONE + " (the initial weights)",
     "gradient_grows_with_the_lag_at_the_start": "the gradient by lag of one network: no method compared",
@@ -1203,11 +1371,6 @@ NOT_COMPARATIVE: dict[str, str] = {
     "small_step_starts_inside_its_limit_in_most_seeds": "the initial weights against a limit",
     # 10
     "truncation_at_T_is_exact": "an identity: BPTT(T, T) is the full gradient",
-    "contracting_network_needs_8_steps": _ONE + " (ρ = 0.5)",
-    "rho_0_9_eight_steps_in_most_seeds": _ONE + " (ρ = 0.9)",
-    "rho_0_9_sixteen_steps_suffice": _ONE + " (ρ = 0.9)",
-    "rho_1_5_unreliable_at_64": _ONE + " (ρ = 1.5)",
-    "rho_1_5_can_point_away_at_64": _ONE + " (ρ = 1.5)",
     "rho_1_5_gradient_grows_with_the_lag_in_about_half": "the gradient by lag at one radius",
     # 12
     "forecast_seldom_keeps_the_frequency": "one trained network's forecasts against the waves",
@@ -1215,12 +1378,10 @@ NOT_COMPARATIVE: dict[str, str] = {
     "some_free_oscillations_die": "a property of some trained networks",
     "adding_halved_within_the_budget": _ONE + " at every length",
     "adding_t5_set_by_the_grid": "the recording grid's resolution at one length",
-    "adding_old_budget_halves_t10_in_half": _ONE + " (T = 10, 768 updates)",
     "adding_reach_opens_before_learning": "an order of events within one run",
     "adding_reach_ends_above_1_percent": _ONE,
     # 15
     "untrained_state_does_not_hold_the_sign": "a control: the untrained network at chance",
-    "latch_forms_on_random_targets": "a control at one rate: the latch forms without information",
     "training_inflates_w_hh": "one network's W_hh during training, informative and random targets alike",
     # 18
     "clipping_rarely_acts": "how often clipping acted, a threshold per network",
@@ -1232,13 +1393,6 @@ NOT_COMPARATIVE: dict[str, str] = {
     "reber_loss_reaches_the_minimum": "the runs against the grammar's own minimum loss",
     "reber_long_lags_mostly_right_when_counted_learned": _ONE + " (at the update counted as learned)",
     "reber_long_lags_behind_when_counted_learned": _ONE + " (at the update counted as learned)",
-    # 20
-    "with_nothing_ahead_every_network_learns": "a control: every network below a threshold at ahead 0",
-    # 21
-    "short_reversals_are_learned": _ONE,
-    "long_reversals_mostly_fail": _ONE,
-    # 22
-    "at_20_digits_dot_attention_falls_short": _ONE + " (dot product, 20 digits)",
 }
 
 
