@@ -1251,7 +1251,7 @@ COMPARATIVE: dict[str, Ledger] = {
                 (0.003, 0.01, 0.03),
                 table="attention_choices",
                 shows="at most 0.25 of the 12-digit strings after 2000 updates in 10 of 10 seeds at η = 0.003 (at most "
-                "0.09) and, in seq2seq_bottleneck, 5 of 5 at η = 0.03",
+                "0.09); at η = 0.03 in 5 of 5 (seq2seq_bottleneck: the hidden size's check)",
                 check=lambda t: max(_none_at_12(t, "lr0.003", 2000)) <= 0.25,
             ),
             hidden_size=varied(
