@@ -21,10 +21,12 @@ experiment (a budget counts as a setting), so that together they rank them ("the
 about 6 of 10" beside "the vanilla network does not"; "ρ = 0.5: 8 steps suffice" beside "ρ = 1.5: even 64 are
 unreliable").  Every other registered claim is in :data:`NOT_COMPARATIVE` with its reason: a threshold on one
 setting that no sibling ranks, an identity, a control (untrained weights: the baseline of a comparison other claims
-state), a mechanism check (a rate against its own limit 2/λ_max), or an order of events within one run.  tests/test_claim_choices.py holds
-the ledger to this: every registered claim in exactly one of the two, every comparative claim with all six kinds,
-every ``by`` a registered claim that holds on the stored rows, every ``table`` stored and every ``check`` true,
-every ``named`` choice named in the claim's sentence or budget.
+state), a mechanism check (a rate against its own limit 2/λ_max), or an order of events within one run.
+
+tests/test_claim_choices.py holds the ledger to this: every registered claim in exactly one of the two, every
+comparative claim with all six kinds, every ``by`` a registered claim that holds on the stored rows (a claim may cite
+itself when its own sentence is stated at every value tried, as notebook 20's "at every setting" claims are), every
+``table`` stored and every ``check`` true, every ``named`` choice named in the claim's sentence or budget.
 
 ``python experiments/claims.py --choices`` prints the ledger and its summary (:func:`report`).
 
