@@ -26,7 +26,7 @@ export COURSE_LANG
 WORK   := $(if $(filter zh,$(EDITION)),work-zh,work)
 SOLVED := $(if $(filter zh,$(EDITION)),zh/notebooks,notebooks)
 
-.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-zh zh test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test claims claims-holdout
+.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-zh zh test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test claims claims-choices claims-holdout
 
 help:
 	@echo "make lab      open your workspace, work/, in JupyterLab (creates .venv and work/ on first use)"
@@ -49,6 +49,7 @@ help:
 	@echo "make experiments        re-run every experiment in experiments/ and rewrite notebooks/data (over 90 min)"
 	@echo "make experiments-check  re-run every experiment's quick mode; fail on any stored row not reproduced"
 	@echo "make claims             every registered claim (course.claims) with its n/N on the stored rows (seconds)"
+	@echo "make claims-choices     every comparative claim's arbitrary choices: varied, named, not applicable or a gap"
 	@echo "make claims-holdout SEEDS=200-204 [FULL=1] [JOBS=2] [NB=15]   re-run what the claims need on new seeds, judge"
 	@echo "                        them; fails if a claim misses its rule (quick: 5 seeds within 20 min on 2 cores)"
 	@echo "make clean    remove .venv and caches"
@@ -165,6 +166,10 @@ experiments-check: $(STAMP)
 # Claims are code (course/claims): judged on the stored rows, or on seeds nobody chose them on (experiments/README).
 claims: $(STAMP)
 	$(TEST_ENV) $(BIN)/python experiments/claims.py
+
+# The ledger of issue 21, item 2: per comparative claim, each arbitrary choice varied, named, not applicable or a gap.
+claims-choices: $(STAMP)
+	$(TEST_ENV) $(BIN)/python experiments/claims.py --choices
 
 JOBS ?= 2
 claims-holdout: $(STAMP)

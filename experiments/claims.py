@@ -3,6 +3,8 @@
     python experiments/claims.py                              every claim with its n/N on the stored rows
     python experiments/claims.py --holdout 200-204 [--full] [--jobs 2] [--notebooks 15] [--save DIR]
     python experiments/claims.py --judge DIR                  judge the claims on rows a --save run left in DIR
+    python experiments/claims.py --choices                    the ledger of every comparative claim's arbitrary
+                                                              choices (course/claims/choices.py) and its gaps
                                                               re-run what the claims need on seeds 200-204, judge
                                                               (only the claims of the notebooks named, if given)
 
@@ -28,7 +30,7 @@ sys.path.insert(0, str(HERE))
 
 import harness  # noqa: E402
 
-from course.claims import registry, stored  # noqa: E402
+from course.claims import choices, registry, stored  # noqa: E402
 from course.results import read_table, write_table  # noqa: E402
 
 USED_SEEDS = (range(0, 20), range(100, 200))  # stored sweeps; pilots, searches and reviewers
@@ -133,6 +135,15 @@ def judge_holdout(seeds, full: bool, jobs: int, notebooks=None, save=None) -> bo
     return ok
 
 
+def print_choices() -> bool:
+    """The ledger of arbitrary choices (course.claims.choices), then anything wrong with it; True if nothing is."""
+    print(choices.report())
+    wrong = choices.problems() + choices.table_evidence()
+    for line in wrong:
+        print(f"LEDGER PROBLEM: {line}")
+    return not wrong
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--holdout", metavar="SEEDS", help="re-run on these seeds, e.g. 200-204")
@@ -141,7 +152,12 @@ def main(argv=None) -> int:
     parser.add_argument("--notebooks", help="only the claims of these notebooks, e.g. 15 or 07,10")
     parser.add_argument("--save", metavar="DIR", help="also write the holdout's rows as CSV files to DIR")
     parser.add_argument("--judge", metavar="DIR", help="judge the claims on rows saved by --save (no re-run)")
+    parser.add_argument(
+        "--choices", action="store_true", help="print each comparative claim's arbitrary choices and the gaps"
+    )
     args = parser.parse_args(argv)
+    if args.choices:
+        return 0 if print_choices() else 1
     if args.judge is not None:
         return 0 if judge_stored(args.judge) else 1
     if args.holdout is None:
