@@ -32,6 +32,9 @@ from ..i18n import N_, WIDTH, tr, wrap
 
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
+FLOAT32 = N_("float32 where float64 is needed")  # diagnose(..., float64=True): the right values, too few digits
+INPUT_CHANGED = N_("changed an input in place")  # judge_inputs: the caller's array came back different
+LOW_PRECISION_TOL = 1e-3  # a float32 (or float16) answer this close to the right one is the right one, rounded
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
 # a broadcast view that large, to check it, could exhaust the memory)
@@ -606,6 +609,7 @@ def diagnose(
     time_axis=None,
     first_step: int = 1,
     sign_advice: str | None = None,
+    float64: bool = False,
 ) -> Feedback:
     """Compare ``answer`` with ``expected`` and explain the difference.
 
@@ -616,9 +620,13 @@ def diagnose(
     sign_advice: what to look at when the answer is the right one with every sign flipped (says where a sign
     can go wrong in this exercise); the Feedback then names the mistake SIGN_FLIPPED.  None: a generic sentence,
     no name.
+    float64: the exercise computes in float64 (a gradient, or what a gradient is checked against): an answer in
+    float32 or float16 that is the right one up to its rounding is named FLOAT32, not passed (its ~7 digits hide
+    any error below 1e-7, and a finite-difference check of it fails).
     """
     expected = np.asarray(expected, dtype=np.float64)
     name = tr(name)
+    dtype = _float_dtype(answer)
     answer, problem = as_real_array(answer, name)
     if problem is not None:
         return Feedback(exercise, "wrong", [problem])
@@ -636,6 +644,24 @@ def diagnose(
         elif answer.ndim < expected.ndim:
             msgs.append(tr("Fewer axes than expected: did you sum over an axis that should stay (time, or the batch)?"))
         return Feedback(exercise, "wrong", msgs)
+
+    if float64 and dtype is not None and dtype.itemsize < 8 and relative_error(answer, expected) <= LOW_PRECISION_TOL:
+        return Feedback(
+            exercise,
+            "wrong",
+            [
+                tr(
+                    "{name} has the right values, rounded to {dtype} (relative error {error:.1e}); this exercise "
+                    "computes in float64."
+                ).format(name=name, dtype=dtype, error=relative_error(answer, expected)),
+                tr(
+                    "float32 keeps about 7 significant digits (float16 about 3): a gradient check compares to "
+                    "1e-7 and would fail. "
+                    "Leave out the .astype(np.float32) or dtype=np.float32: numpy computes in float64 by default."
+                ),
+            ],
+            FLOAT32,
+        )
 
     if matches(answer, expected):
         return Feedback(exercise, "correct")
@@ -666,7 +692,8 @@ def diagnose(
     denom = float(np.vdot(expected, expected))
     if denom > 0 and expected.size > 1:  # any two single numbers differ by a constant factor: that says nothing
         factor = float(np.vdot(answer, expected)) / denom
-        if abs(factor) > 1e-3 and matches(answer, factor * expected, 1e-6):
+        # a factor of 1 (to three digits) is not a factor: the answer is close, and off by something else
+        if abs(factor) > 1e-3 and abs(factor - 1) > 1e-3 and matches(answer, factor * expected, 1e-6):
             msgs.append(
                 tr("Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?").format(factor=factor)
             )
@@ -687,6 +714,56 @@ def diagnose(
             )
         )
     return Feedback(exercise, "wrong", msgs)
+
+
+def _float_dtype(answer):
+    """The dtype of ``answer`` when it is an array (or list of arrays) of floating-point numbers, else None."""
+    try:
+        dtype = np.asarray(answer).dtype
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - an answer numpy cannot read: as_real_array names that fault
+        return None
+    return dtype if dtype.kind == "f" else None
+
+
+def changed_inputs(given: dict, originals: dict) -> list:
+    """The names of the arrays the learner's function received (``given``, the checker's copies) that no longer
+    equal the ``originals`` they were copied from (written into in place)."""
+    return [
+        name
+        for name, original in originals.items()
+        if not (np.shape(given[name]) == np.shape(original) and np.array_equal(given[name], original, equal_nan=True))
+    ]
+
+
+def judge_inputs(fb: Feedback, changed: list, advice: str | None = None) -> Feedback:
+    """``fb``, unless the learner's function wrote into its inputs (``changed``: their names, from
+    :func:`changed_inputs`): right values then become the mistake INPUT_CHANGED, and a wrong answer gets a note.
+
+    The checker passes copies, so its verdict on the values is fair either way; but a caller's arrays changed in
+    place spoil what the caller does next (a state stored in h[t − 1], parameters, a cache).
+    """
+    if not changed:
+        return fb
+    names = ", ".join(changed)
+    said = tr(
+        "Your function changed the arrays it was given: {names} came back different (an update in place, such as "
+        "+=, *=, or v[...] = ...)."
+    ).format(names=names)
+    fix = advice or tr(
+        "Compute into new arrays (d = a * b, not a *= b) and leave the inputs as they came: the caller uses them "
+        "again."
+    )
+    if fb.passed:
+        return Feedback(
+            fb.exercise,
+            "wrong",
+            [tr("The values are right, but the inputs were not left alone."), said, fix],
+            INPUT_CHANGED,
+        )
+    fb.messages.append(said)
+    return fb
 
 
 def diagnose_number(
