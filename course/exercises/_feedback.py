@@ -33,7 +33,6 @@ from ..i18n import N_, WIDTH, tr, wrap
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
 FLOAT32 = N_("float32 where float64 is needed")  # diagnose(..., float64=True): the right values, too few digits
-INPUT_CHANGED = N_("changed an input in place")  # judge_inputs: the caller's array came back different
 LOW_PRECISION_TOL = 1e-3  # a float32 (or float16) answer this close to the right one is the right one, rounded
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
@@ -650,6 +649,7 @@ def diagnose(
             exercise,
             "wrong",
             [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(FLOAT32)),
                 tr(
                     "{name} has the right values, rounded to {dtype} (relative error {error:.1e}); this exercise "
                     "computes in float64."
@@ -738,31 +738,28 @@ def changed_inputs(given: dict, originals: dict) -> list:
 
 
 def judge_inputs(fb: Feedback, changed: list, advice: str | None = None) -> Feedback:
-    """``fb``, unless the learner's function wrote into its inputs (``changed``: their names, from
-    :func:`changed_inputs`): right values then become the mistake INPUT_CHANGED, and a wrong answer gets a note.
+    """``fb`` with a note when the learner's function wrote into its inputs (``changed``: their names, from
+    :func:`changed_inputs`).
 
-    The checker passes copies, so its verdict on the values is fair either way; but a caller's arrays changed in
-    place spoil what the caller does next (a state stored in h[t − 1], parameters, a cache).
+    The checker passes copies and judges the values it gets back, so the verdict stands either way (the values
+    are what the exercise asks for); but a caller's arrays changed in place spoil what the caller does next (a
+    state stored in h[t − 1], the parameters, a cache), so the learner is told.
     """
     if not changed:
         return fb
-    names = ", ".join(changed)
-    said = tr(
-        "Your function changed the arrays it was given: {names} came back different (an update in place, such as "
-        "+=, *=, or v[...] = ...)."
-    ).format(names=names)
-    fix = advice or tr(
-        "Compute into new arrays (d = a * b, not a *= b) and leave the inputs as they came: the caller uses them "
-        "again."
+    fb.messages.append(
+        tr(
+            "Note: your function changed the arrays it was given ({names}: an update in place, such as +=, *= "
+            "or v[...] = ...)."
+        ).format(names=", ".join(changed))
     )
-    if fb.passed:
-        return Feedback(
-            fb.exercise,
-            "wrong",
-            [tr("The values are right, but the inputs were not left alone."), said, fix],
-            INPUT_CHANGED,
+    fb.messages.append(
+        advice
+        or tr(
+            "Compute into new arrays (d = a * b, not a *= b) and leave the inputs as they came: the caller uses "
+            "them again."
         )
-    fb.messages.append(said)
+    )
     return fb
 
 

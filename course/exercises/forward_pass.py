@@ -22,7 +22,6 @@ import numpy as np
 from ..i18n import N_, tr
 from ._feedback import (
     FLOAT32,
-    INPUT_CHANGED,
     Feedback,
     as_real_array,
     changed_inputs,
@@ -35,7 +34,7 @@ from ._feedback import (
     run_learner,
 )
 
-__all__ = ["FLOAT32", "INPUT_CHANGED", "check_rnn_forward", "check_rnn_step"]
+__all__ = ["FLOAT32", "check_rnn_forward", "check_rnn_step"]
 
 STEP = "rnn_step"
 FORWARD = "rnn_forward"

@@ -26,7 +26,6 @@ import numpy as np
 from ..i18n import N_, tr
 from ._feedback import (
     FLOAT32,
-    INPUT_CHANGED,
     Feedback,
     as_real_array,
     changed_inputs,
@@ -40,7 +39,7 @@ from ._feedback import (
     steps_message,
 )
 
-__all__ = ["FLOAT32", "INPUT_CHANGED", "check_hidden_state_grads", "hidden_state_grads", "known_mistakes"]
+__all__ = ["FLOAT32", "check_hidden_state_grads", "hidden_state_grads", "known_mistakes"]
 
 EXERCISE = "hidden_state_grads"
 

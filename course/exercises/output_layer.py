@@ -23,7 +23,6 @@ import numpy as np
 from ..i18n import N_, tr
 from ._feedback import (
     FLOAT32,
-    INPUT_CHANGED,
     Feedback,
     as_real_array,
     changed_inputs,
@@ -38,7 +37,7 @@ from ._feedback import (
     shape_error_advice,
 )
 
-__all__ = ["FLOAT32", "INPUT_CHANGED", "check_output_layer_backward", "output_layer_backward"]
+__all__ = ["FLOAT32", "check_output_layer_backward", "output_layer_backward"]
 
 EXERCISE = "output_layer_backward"
 
