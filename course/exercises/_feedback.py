@@ -33,6 +33,7 @@ from ..i18n import N_, WIDTH, tr, wrap
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
 FLOAT32 = N_("float32 where float64 is needed")  # diagnose(..., float64=True): the right values, too few digits
+STATE_KEPT = N_("state kept between calls")  # same_again: the same inputs, another answer the second time
 LOW_PRECISION_TOL = 1e-3  # a float32 (or float16) answer this close to the right one is the right one, rounded
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
@@ -761,6 +762,60 @@ def judge_inputs(fb: Feedback, changed: list, advice: str | None = None) -> Feed
         )
     )
     return fb
+
+
+def _numbers(value):
+    """The arrays in ``value`` (an array, a number, or tuples, lists and dicts of them) as float64 arrays, in
+    order; None when something in it is not numbers."""
+    if isinstance(value, dict):
+        parts = [_numbers(v) for v in value.values()]
+    elif isinstance(value, (tuple, list)):
+        parts = [_numbers(v) for v in value]
+    else:
+        arr, problem = as_real_array(value)
+        return None if problem is not None else [arr]
+    if any(p is None for p in parts):
+        return None
+    return [a for p in parts for a in p]
+
+
+def same_again(fb: Feedback, fn, first, fresh_args) -> Feedback:
+    """``fb``, unless it passed and ``fn``, called once more on ``fresh_args()`` (new copies of the same inputs),
+    returns something other than ``first`` (its answer the first time): then the function keeps something
+    between calls (STATE_KEPT).
+
+    A module-level accumulator, or a mutable default argument (def f(..., grads={}) or h=np.zeros(...) updated in
+    place), is right on the first call and wrong on every later one: the notebook calls the function again.
+    """
+    if not fb.passed:
+        return fb
+    again, problem = run_learner(fb.exercise, fn, *fresh_args())
+    if problem is not None:
+        return problem
+    first_numbers, second_numbers = _numbers(first), _numbers(again)
+    if first_numbers is None or second_numbers is None:
+        return fb
+    if len(first_numbers) == len(second_numbers) and all(
+        a.shape == b.shape and matches(a, b) for a, b in zip(first_numbers, second_numbers)
+    ):
+        return fb
+    return Feedback(
+        fb.exercise,
+        "wrong",
+        [
+            tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(STATE_KEPT)),
+            tr(
+                "The first call was right, but called again with the same inputs your function returned "
+                "something else: it keeps something from one call to the next."
+            ),
+            tr(
+                "Look for a variable outside the function that it adds to (a global total, a list it appends "
+                "to), or a default argument that it changes (def f(..., acc=[]) or acc=np.zeros(...) updated in "
+                "place): create every accumulator inside the function, at each call."
+            ),
+        ],
+        STATE_KEPT,
+    )
 
 
 def diagnose_number(

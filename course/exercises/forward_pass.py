@@ -32,6 +32,7 @@ from ._feedback import (
     name_shape_mistake,
     numpy_said,
     run_learner,
+    same_again,
 )
 
 __all__ = ["FLOAT32", "check_rnn_forward", "check_rnn_step"]
@@ -284,7 +285,8 @@ def check_rnn_step(rnn_step) -> Feedback:
         ),
         float64=True,
     )
-    return judge_inputs(name_shape_mistake(fb, h_t, [column_layout]), changed, tr(_IN_PLACE_STEP))
+    fb = judge_inputs(name_shape_mistake(fb, h_t, [column_layout]), changed, tr(_IN_PLACE_STEP))
+    return same_again(fb, rnn_step, h_t, lambda: [a.copy() for a in args])
 
 
 # ---------------------------------------------------------------------------
@@ -548,4 +550,6 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         y_hat,
         [(m, v, advice) for m, (v, advice) in y_mistakes.items()] + [(BATCH_MAJOR, right_y.swapaxes(0, 1), batch_major)],
     )
-    return judge_inputs(fb, changed)
+    return same_again(
+        judge_inputs(fb, changed), rnn_forward, value, lambda: (x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy())
+    )

@@ -35,6 +35,7 @@ from ._feedback import (
     name_shape_mistake,
     numpy_said,
     run_learner,
+    same_again,
 )
 
 __all__ = ["FLOAT32", "check_recurrent_weight_grads", "known_mistakes", "recurrent_weight_grads"]
@@ -263,4 +264,5 @@ def check_recurrent_weight_grads(fn) -> Feedback:
     for i, name in enumerate(NAMES):
         per_value = {m: (v[i], advice) for m, (v, advice) in mistakes.items()}
         parts.append((name, _diagnose_value(name, value[i], expected[i], per_value, more.get(name, ()))))
-    return judge_inputs(combine(EXERCISE, parts), changed)
+    fb = judge_inputs(combine(EXERCISE, parts), changed)
+    return same_again(fb, fn, value, lambda: (dh_raw.copy(), x.copy(), h.copy()))

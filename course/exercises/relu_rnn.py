@@ -35,6 +35,7 @@ from ._feedback import (
     matches,
     one_array,
     run_learner,
+    same_again,
     steps_message,
 )
 
@@ -204,7 +205,7 @@ def check_relu_deltas(fn) -> Feedback:
     names = ("dh_out", "h", "W_hh")
     changed = changed_inputs(dict(zip(names, given)), dict(zip(names, args)))
     expected = relu_deltas(*args)
-    value = one_array(value, expected.shape)
+    raw, value = value, one_array(value, expected.shape)
     if value is None:
         return Feedback(EXERCISE, "wrong", [tr("Return one array, `return dh_raw`, of shape (T, B, H).")])
     fb = diagnose(
@@ -214,4 +215,4 @@ def check_relu_deltas(fn) -> Feedback:
     if fb.mistake is not None and answer is not None and answer.shape == expected.shape:
         wrong = [t for t in range(expected.shape[0]) if not matches(answer[t], expected[t])]
         fb.messages.append(steps_message(wrong, expected.shape[0], name="dh_raw"))
-    return judge_inputs(fb, changed)
+    return same_again(judge_inputs(fb, changed), fn, raw, lambda: [a.copy() for a in args])

@@ -27,6 +27,7 @@ from ._feedback import (
     matches,
     numpy_said,
     run_learner,
+    same_again,
 )
 
 __all__ = ["FLOAT32", "check_weight_grads_from_deltas", "known_mistakes", "weight_grads_from_deltas"]
@@ -139,7 +140,8 @@ def check_weight_grads_from_deltas(fn) -> Feedback:
     )
     if feedback is not None:
         return feedback
-    return judge_inputs(_judge(answer, dh_raw, x, h), changed_inputs(given, {"dh_raw": dh_raw, "x": x, "h": h}))
+    fb = judge_inputs(_judge(answer, dh_raw, x, h), changed_inputs(given, {"dh_raw": dh_raw, "x": x, "h": h}))
+    return same_again(fb, fn, answer, lambda: (dh_raw.copy(), x.copy(), h.copy()))
 
 
 def _all_states(fn, err):
