@@ -32,7 +32,7 @@ def graded(fb, mistake):
     assert fb.messages, fb.text
     if mistake is not None:
         assert fb.mistake == mistake, fb.text
-        if mistake not in ("sign flipped", "x not restored"):  # those two are said in other words
+        if mistake not in ("sign flipped", "x not restored", tr_.IN_PLACE):  # these are said in other words
             assert mistake in fb.text, fb.text  # the learner reads the name (English, the default language)
 
 
@@ -630,6 +630,8 @@ def test_weight_grads_from_deltas_further_wrong_answers(slip):
 def train(params, x, y, lr, epochs, slip=None):
     B = x.shape[1]
     theta = {k: params[k].copy() for k in PARAM_NAMES}
+    if slip == "theta is params":
+        theta = params  # the same dict, whose entries the update below replaces
     previous, losses = theta, []
     updates = epochs + 1 if slip == "one update too many" else epochs
     for k in range(updates + 1):
@@ -638,20 +640,47 @@ def train(params, x, y, lr, epochs, slip=None):
         if slip == "loss summed, gradient right":
             loss = loss * B
         limit = 10 * (losses[-1] if slip == "blow-up against the last loss" and losses else losses[0] if losses else 0)
-        if slip == "no finiteness test":
-            if losses and loss > limit:
-                return previous, losses, True
-        elif losses and not (np.isfinite(loss) and loss <= limit):
+        if losses and not (np.isfinite(loss) and loss <= limit):
+            if slip == "best parameters returned":
+                return best, losses, True
             return previous, losses, True
+        if not losses or loss < min(losses):
+            best = theta
         losses.append(float(loss))
         if k == updates:
             break
         g = reference.backward(theta, cache, reference.loss_grad(y_hat, y))
         scale = 1 / B**2 if slip == "divided by B twice" else 1 / B
         previous = theta
-        theta = {name: theta[name] - lr * scale * g[name] for name in PARAM_NAMES}
+        if slip == "theta is params":  # entries replaced in the caller's own dict
+            for name in PARAM_NAMES:
+                theta[name] = theta[name] - lr * scale * g[name]
+        else:
+            theta = {name: theta[name] - lr * scale * g[name] for name in PARAM_NAMES}
     if slip == "one update too many":
         losses = losses[:-1]
+    if slip == "best parameters returned":
+        return best, losses, False
+    if slip == "diverged as a string":
+        return theta, losses, "False"
+    return theta, losses, False
+
+
+def train_with_a_kept_list(params, x, y, lr, epochs, losses=[]):  # noqa: B006 - the slip under test
+    """losses as a default argument: the second run of the checker appends to the first run's list."""
+    B = x.shape[1]
+    theta = {k: params[k].copy() for k in PARAM_NAMES}
+    previous = theta
+    for k in range(epochs + 1):
+        y_hat, cache = reference.forward(theta, x)
+        loss = reference.loss(y_hat, y) / B
+        if losses and not (np.isfinite(loss) and loss <= 10 * losses[0]):
+            return previous, losses, True
+        losses.append(loss)
+        if k == epochs:
+            break
+        g = reference.backward(theta, cache, reference.loss_grad(y_hat, y))
+        previous, theta = theta, {name: theta[name] - lr / B * g[name] for name in PARAM_NAMES}
     return theta, losses, False
 
 
@@ -660,6 +689,9 @@ TRAIN = {
     "loss summed, gradient right": tr_.LOSS_SUMMED,
     "blow-up against the last loss": None,
     "divided by B twice": tr_.MEAN_TWICE,
+    "theta is params": tr_.IN_PLACE,
+    "best parameters returned": None,
+    "diverged as a string": None,
 }
 
 
@@ -671,6 +703,10 @@ def test_train_gd_right_answer_passes():
 def test_train_gd_further_wrong_answers(slip):
     with np.errstate(all="ignore"):
         graded(tr_.check_train_gd(lambda *a: train(*a, slip=slip)), TRAIN[slip])
+
+
+def test_train_gd_with_losses_kept_between_runs_is_wrong():
+    graded(tr_.check_train_gd(train_with_a_kept_list), None)
 
 
 # --- 08: jacobian_product -------------------------------------------------------------------------------------------
@@ -774,6 +810,8 @@ def tbptt(params, x, y, k, slip=None):
     grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
     h = np.zeros((B, params["W_hh"].shape[0]))
     chunks = 0
+    if slip == "k ignored":
+        k = T
     starts = list(range(0, T, k))
     if slip == "first chunk only":
         starts = starts[:1]
@@ -790,6 +828,23 @@ def tbptt(params, x, y, k, slip=None):
         grads = {name: g / B for name, g in grads.items()}
     if slip == "sign":
         grads = {name: -g for name, g in grads.items()}
+    if slip == "chunks from the end":
+        return tbptt_from_the_end(params, x, y, k)
+    return grads
+
+
+def tbptt_from_the_end(params, x, y, k):
+    """Chunks cut from the last step backwards, so the short chunk comes first: [0:1], [1:4], [4:7]."""
+    T, B, _ = x.shape
+    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
+    h = np.zeros((B, params["W_hh"].shape[0]))
+    for c in sorted({max(e - k, 0) for e in range(T, 0, -k)}):
+        e = min(c + k, T) if c else T % k or k
+        y_hat, cache = reference.forward(params, x[c:e], h)
+        g = reference.backward(params, cache, reference.loss_grad(y_hat, y[c:e]))
+        for name in PARAM_NAMES:
+            grads[name] += g[name]
+        h = cache.h[-1]
     return grads
 
 
@@ -799,6 +854,8 @@ TBPTT = {
     "averaged over chunks": tb.CHUNK_MEAN,
     "divided by B": tb.BATCH_MEAN,
     "sign": "sign flipped",
+    "k ignored": tb.CARRIED_GRADIENT,  # one chunk of T steps is full BPTT
+    "chunks from the end": None,
 }
 
 
@@ -825,6 +882,8 @@ def relu(dh_out, h, W_hh, slip=None):
     for r in rows:
         dh = dh_out[r] + dh_next
         mask = (dh > 0) if slip == "mask of the gradient" else (h[r + 1] > 0)
+        if slip == "np.sign":  # 1 where h_t > 0, 0 where h_t = 0: the same mask
+            mask = np.sign(h[r + 1])
         dh_raw[r] = mask * dh
         returned[r] = dh
         if slip == "dh_next accumulated":
@@ -833,6 +892,8 @@ def relu(dh_out, h, W_hh, slip=None):
             dh_next = dh_raw[r] @ W_hh
     if slip == "returned dh":
         return returned
+    if slip == "float32":
+        return dh_raw.astype(np.float32)
     return dh_raw
 
 
@@ -842,11 +903,13 @@ RELU = {
     "mask of the gradient": rr.MASK_OF_GRADIENT,
     "dh_next accumulated": rr.ACCUMULATED,
     "returned dh": rr.RETURNED_DH,
+    "float32": rr.FLOAT32,
 }
 
 
-def test_relu_deltas_right_answer_passes():
+def test_relu_deltas_right_answers_pass():
     assert rr.check_relu_deltas(relu).passed
+    assert rr.check_relu_deltas(lambda *a: relu(*a, slip="np.sign")).passed
 
 
 @pytest.mark.parametrize("slip", RELU)

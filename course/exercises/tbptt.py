@@ -30,6 +30,7 @@ from ._feedback import (
 __all__ = ["check_tbptt_gradients", "chunked_gradients", "full_gradients"]
 
 TBPTT_EXERCISE = "tbptt_gradients"
+CARRIED_GRADIENT = N_("carrying the gradient across chunk boundaries")
 CARRIED_PREVIOUS = N_("the state before the chunk's last carried (cache.h[-2])")
 CHUNK_MEAN = N_("averaged over the chunks instead of summed")
 BATCH_MEAN = N_("divided by B (mean over the batch)")
@@ -82,12 +83,12 @@ def check_tbptt_gradients(fn) -> Feedback:
     k = 3
     expected = flatten(chunked_gradients(params, x, y, k))
     mistakes = {
-        N_("carrying the gradient across chunk boundaries"): (
+        CARRIED_GRADIENT: (
             flatten(full_gradients(params, x, y)),
             tr(
                 "That is the full BPTT gradient: the gradient reaching a chunk's first state was passed on "
                 "to the chunk before. Truncation drops it: carry the hidden state h forward (a number), "
-                "never dh back."
+                "never dh back. (Or k was never used: one chunk of all T steps is full BPTT too.)"
             ),
         ),
         N_("resetting the hidden state at each chunk"): (
