@@ -36,116 +36,6 @@ def graded(fb, mistake):
             assert mistake in fb.text, fb.text  # the learner reads the name (English, the default language)
 
 
-# --- every checker of a function the notebook calls more than once: state kept between calls --------------------
-
-
-def forward_with_a_kept_list(x, params, h0, _states=[]):  # noqa: B006 - the slip under test
-    """Appends to a list that outlives the call: right the first time, T more rows every time after."""
-    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
-    _states.append(h0)
-    for t in range(x.shape[0]):
-        _states.append(np.tanh(x[t] @ W_xh.T + _states[-1] @ W_hh.T + b_h.T))
-    h = np.array(_states[-(x.shape[0] + 1) :]) if len(_states) == x.shape[0] + 1 else np.array(_states)
-    return h, h[1:] @ W_hy.T + b_y.T
-
-
-def deltas_with_a_kept_dh_next(dy, h, W_hy, W_hh, _carry={}):  # noqa: B006 - the slip under test
-    """dh_next kept in a default dict: zero on the first call, the last call's leftover after."""
-    dh, dh_raw = np.zeros(h[1:].shape), np.zeros(h[1:].shape)
-    dh_next = _carry.get("dh_next", np.zeros(h.shape[1:]))
-    for r in reversed(range(dy.shape[0])):
-        dh[r] = dy[r] @ W_hy + dh_next
-        dh_raw[r] = (1 - h[r + 1] ** 2) * dh[r]
-        dh_next = dh_raw[r] @ W_hh
-    _carry["dh_next"] = dh_next
-    return dh, dh_raw
-
-
-TOTALS = {}
-
-
-def weights_into_a_global_total(dh_raw, x, h):
-    """Adds into module-level totals, created on the first call only."""
-    H, D = dh_raw.shape[2], x.shape[2]
-    if not TOTALS:
-        TOTALS.update(W_xh=np.zeros((H, D)), W_hh=np.zeros((H, H)), b_h=np.zeros((H, 1)))
-    TOTALS["W_xh"] += np.einsum("tbi,tbj->ij", dh_raw, x)
-    TOTALS["W_hh"] += np.einsum("tbi,tbj->ij", dh_raw, h[:-1])
-    TOTALS["b_h"] += dh_raw.sum(axis=(0, 1))[:, None]
-    return TOTALS["W_xh"].copy(), TOTALS["W_hh"].copy(), TOTALS["b_h"].copy()
-
-
-def readout_with_a_kept_sum(dy, h, W_hy, _dW=[]):  # noqa: B006 - the slip under test
-    if not _dW:
-        _dW.append(np.zeros_like(W_hy))
-    _dW[0] += np.einsum("tbo,tbh->oh", dy, h[1:])
-    return dy @ W_hy, _dW[0].copy(), dy.sum(axis=(0, 1))[:, None]
-
-
-def stacked_with_a_kept_sum(dh_raw, x, h, _db=np.zeros((3, 1))):  # noqa: B008 - the slip under test (H = 3)
-    T, B, H = dh_raw.shape
-    rows = dh_raw.reshape(T * B, H)
-    _db += rows.sum(axis=0)[:, None]  # in place: the default array grows at every call
-    return rows.T @ x.reshape(T * B, -1), rows.T @ h[:-1].reshape(T * B, H), _db.copy()
-
-
-def relu_with_a_kept_carry(dh_out, h, W_hh, _carry=[]):  # noqa: B006 - the slip under test
-    dh_raw = np.zeros(dh_out.shape)
-    dh_next = _carry.pop() if _carry else np.zeros(dh_out.shape[1:])
-    for r in reversed(range(dh_out.shape[0])):
-        dh_raw[r] = (h[r + 1] > 0) * (dh_out[r] + dh_next)
-        dh_next = dh_raw[r] @ W_hh
-    _carry.append(dh_next)
-    return dh_raw
-
-
-STATE = {}
-
-
-def tbptt_continuing_the_last_call(params, x, y, k):
-    """Stateful across calls: the state the last call ended in is where the next one starts."""
-    T, B, _ = x.shape
-    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
-    h = STATE.get("h", np.zeros((B, params["W_hh"].shape[0])))
-    for c in range(0, T, k):
-        y_hat, cache = reference.forward(params, x[c : c + k], h)
-        g = reference.backward(params, cache, reference.loss_grad(y_hat, y[c : c + k]))
-        for name in PARAM_NAMES:
-            grads[name] += g[name]
-        h = cache.h[-1]
-    STATE["h"] = h
-    return grads
-
-
-def jacobian_with_a_kept_product(W_hh, h, t, k, _J=[]):  # noqa: B006 - the slip under test
-    J = _J[0] if _J else np.stack([np.eye(W_hh.shape[0])] * h.shape[1])
-    for j in range(k + 1, t + 1):
-        J = ((1 - h[j] ** 2)[:, :, None] * W_hh) @ J
-    if not _J:
-        _J.append(J)
-    return J
-
-
-KEPT = {
-    "rnn_forward": (fp.check_rnn_forward, forward_with_a_kept_list),
-    "hidden_state_grads": (hs.check_hidden_state_grads, deltas_with_a_kept_dh_next),
-    "recurrent_weight_grads": (rw.check_recurrent_weight_grads, weights_into_a_global_total),
-    "output_layer_backward": (ol.check_output_layer_backward, readout_with_a_kept_sum),
-    "weight_grads_from_deltas": (vc.check_weight_grads_from_deltas, stacked_with_a_kept_sum),
-    "relu_deltas": (rr.check_relu_deltas, relu_with_a_kept_carry),
-    "tbptt_gradients": (tb.check_tbptt_gradients, tbptt_continuing_the_last_call),
-    "jacobian_product": (dyn.check_jacobian_product, jacobian_with_a_kept_product),
-}
-
-
-@pytest.mark.parametrize("name", KEPT)
-def test_a_function_that_keeps_state_between_calls_is_named(name):
-    TOTALS.clear()
-    STATE.clear()
-    checker, learner = KEPT[name]
-    graded(checker(learner), "state kept between calls")
-
-
 # --- 06: centred_difference -----------------------------------------------------------------------------------------
 
 
@@ -666,24 +556,6 @@ def train(params, x, y, lr, epochs, slip=None):
     return theta, losses, False
 
 
-def train_with_a_kept_list(params, x, y, lr, epochs, losses=[]):  # noqa: B006 - the slip under test
-    """losses as a default argument: the second run of the checker appends to the first run's list."""
-    B = x.shape[1]
-    theta = {k: params[k].copy() for k in PARAM_NAMES}
-    previous = theta
-    for k in range(epochs + 1):
-        y_hat, cache = reference.forward(theta, x)
-        loss = reference.loss(y_hat, y) / B
-        if losses and not (np.isfinite(loss) and loss <= 10 * losses[0]):
-            return previous, losses, True
-        losses.append(loss)
-        if k == epochs:
-            break
-        g = reference.backward(theta, cache, reference.loss_grad(y_hat, y))
-        previous, theta = theta, {name: theta[name] - lr / B * g[name] for name in PARAM_NAMES}
-    return theta, losses, False
-
-
 TRAIN = {
     "one update too many": tr_.EXTRA_UPDATE,
     "loss summed, gradient right": tr_.LOSS_SUMMED,
@@ -703,10 +575,6 @@ def test_train_gd_right_answer_passes():
 def test_train_gd_further_wrong_answers(slip):
     with np.errstate(all="ignore"):
         graded(tr_.check_train_gd(lambda *a: train(*a, slip=slip)), TRAIN[slip])
-
-
-def test_train_gd_with_losses_kept_between_runs_is_wrong():
-    graded(tr_.check_train_gd(train_with_a_kept_list), None)
 
 
 # --- 08: jacobian_product -------------------------------------------------------------------------------------------
