@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
+from test_wrong_answers_01_11 import TRAIN
 
 import rnn_lib
 from course.exercises import training as tr
 from course.exercises.finite_differences import check_centred_difference
 from course.exercises.training import check_train_gd
-from test_wrong_answers_01_11 import TRAIN
 
 # ---------------------------------------------------------------------------
 # centred_difference(f, x, eps)

@@ -6,13 +6,13 @@ over time, one step at a time), not through the checker's own switches.
 
 import numpy as np
 import pytest
+from test_wrong_answers_01_11 import HIDDEN, RECURRENT
 
 import rnn_lib
 from course.exercises import hidden_state as hs
 from course.exercises import recurrent_weights as rw
 from course.exercises.hidden_state import check_hidden_state_grads, hidden_state_grads
 from course.exercises.recurrent_weights import check_recurrent_weight_grads, recurrent_weight_grads
-from test_wrong_answers_01_11 import HIDDEN, RECURRENT
 
 # ---------------------------------------------------------------------------
 # 04: hidden_state_grads(dy, h, W_hy, W_hh) -> (dh, dh_raw), a batch in row form

@@ -522,7 +522,7 @@ def train(params, x, y, lr, epochs, slip=None):
     theta = {k: params[k].copy() for k in PARAM_NAMES}
     if slip == "theta is params":
         theta = params  # the same dict, whose entries the update below replaces
-    previous, losses = theta, []
+    previous, best, losses = theta, theta, []
     updates = epochs + 1 if slip == "one update too many" else epochs
     for k in range(updates + 1):
         y_hat, cache = reference.forward(theta, x)

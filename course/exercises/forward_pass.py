@@ -530,7 +530,8 @@ def check_rnn_forward(rnn_forward) -> Feedback:
     fb = name_shape_mistake(
         fb,
         h,
-        [(m, v, advice) for m, (v, advice) in h_mistakes.items()] + [(BATCH_MAJOR, right_h.swapaxes(0, 1), batch_major)],
+        [(m, v, advice) for m, (v, advice) in h_mistakes.items()]
+        + [(BATCH_MAJOR, right_h.swapaxes(0, 1), batch_major)],
     )
     if not fb.passed:
         return judge_inputs(fb, changed)
@@ -548,8 +549,12 @@ def check_rnn_forward(rnn_forward) -> Feedback:
     fb = name_shape_mistake(
         fb,
         y_hat,
-        [(m, v, advice) for m, (v, advice) in y_mistakes.items()] + [(BATCH_MAJOR, right_y.swapaxes(0, 1), batch_major)],
+        [(m, v, advice) for m, (v, advice) in y_mistakes.items()]
+        + [(BATCH_MAJOR, right_y.swapaxes(0, 1), batch_major)],
     )
     return same_again(
-        judge_inputs(fb, changed), rnn_forward, value, lambda: (x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy())
+        judge_inputs(fb, changed),
+        rnn_forward,
+        value,
+        lambda: (x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy()),
     )

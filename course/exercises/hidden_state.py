@@ -243,7 +243,9 @@ def check_hidden_state_grads(fn) -> Feedback:
 
     args = (dy.copy(), h.copy(), W_hy.copy(), W_hh.copy())
     value, fb = run_learner(EXERCISE, fn, *args, explain=lambda err: _shape_feedback(fn, err))
-    changed = changed_inputs(dict(zip(("dy", "h", "W_hy", "W_hh"), args)), {"dy": dy, "h": h, "W_hy": W_hy, "W_hh": W_hh})
+    changed = changed_inputs(
+        dict(zip(("dy", "h", "W_hy", "W_hh"), args)), {"dy": dy, "h": h, "W_hy": W_hy, "W_hh": W_hh}
+    )
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:

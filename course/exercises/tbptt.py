@@ -151,6 +151,7 @@ def check_tbptt_gradients(fn) -> Feedback:
         known_mistakes=mistakes,
         sign_advice=_SIGN,
     )
+
     def fresh():
         return {name: v.copy() for name, v in params.items()}, x.copy(), y.copy(), k
 
