@@ -9,6 +9,10 @@ the same for every sequence of a batch separately, and then averages:
 The learner writes ``clip_per_sequence(grads, max_norm)``: ``grads[p]`` has shape (B, *shape of p),
 row b holding sequence b's gradient; the result is a NEW dict with the parameters' own shapes (the
 input must not change).
+
+Named mistakes: clipping the mean, one norm for the batch, each parameter clipped separately, a sum instead of the
+mean, small gradients scaled up, the squared norm, clipping by value, one sequence's scale for all, PyTorch's ε in the
+norm, float32, and the input modified in place.
 """
 
 from __future__ import annotations

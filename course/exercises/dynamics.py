@@ -6,6 +6,10 @@ The notebook's text writes the one-sequence version.  The learner writes ``jacob
 **batch**: ``h`` holds the states (T + 1, B, H), ``h[j, b]`` = h_j of sequence b, and 0 <= k <= t <= T.  It returns
 (B, H, H), one Jacobian per sequence (they differ, because each sequence has its own tanh′ factors); for t = k the
 product is empty and every one is the identity.
+
+Named mistakes: the product in the wrong order, tanh′ of the previous state, no tanh′ or no square, W_hh transposed,
+one factor too many or too few, k ignored, tanh′ scaling the columns, * where @ belongs, each Jacobian transposed,
+float32, and a function that keeps state between calls.
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ derivative), so a right answer matches to rounding error, and it names the class
 slips: a one-sided difference, dividing by ε instead of 2ε, and not restoring ``x``;
 and the next ones: the two values subtracted the wrong way round, ``/ 2 * eps``
 (which multiplies by ε), a relative step ε·|x_i|, every entry moved at once, a whole
-row moved at a time (``range(len(x))`` on a 2-D array), and only the +ε side moved.
+row moved at a time (``range(len(x))`` on a 2-D array), and only the +ε side moved; and a
+centred difference taken with a step of the learner's own instead of ``eps`` (recognised
+from its O(s²) error against the derivative), and a float32 result.
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ Each checker runs the learner's function on data of its own, with sizes all diff
 or a column bias added to rows then raises a shape error instead of silently broadcasting), and compares the
 answer with the right one and with the answer of each classic mistake, so that the feedback names the bug.
 When the learner's code raises a shape error, the checker runs it once more on a *square* problem
-(B = D = H = O), where those mistakes run without error, to find out which one it was.
+(B = D = H = O), where those mistakes run without error, to find out which one it was.  A right answer is run a
+second time (a function that keeps state between calls is named), an answer in float32 is named, and inputs written
+into in place get a note (rnn_forward stores h_{t−1} in h[t − 1], which an rnn_step writing into h_prev overwrites).
 """
 
 from __future__ import annotations

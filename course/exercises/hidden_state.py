@@ -16,7 +16,9 @@ sequence, dy (T, O) and h (T + 1, H): the row-form products work for a single ro
 W_hh, and names the classic mistakes of this step: a dropped dh_next, 1 − tanh(h_t)², the state of the wrong step in
 tanh′, the loop run forwards, W_hh where W_hhᵀ belongs, sequences of the batch mixed, tanh′ missing on the recurrent
 path only; and the next ones: no tanh′ at all, dh_next added after tanh′, 1 − h_t for 1 − h_t², the first step
-skipped, the two results swapped, the path through ŷ_t dropped, and W_hy transposed in a row-form product.
+skipped, the two results swapped, the path through ŷ_t dropped, and W_hy transposed in a row-form product; and the
+last step skipped, dh_next accumulated across steps (+=), float32 results, and a function that keeps state from one
+call to the next (it is called twice).
 """
 
 from __future__ import annotations

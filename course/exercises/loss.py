@@ -11,7 +11,8 @@ data of its own and judges the two values separately, recognising the classic mi
 ½, a mean instead of a sum, only the last step, a gradient of the wrong shape, the weight left out of dy, the weight
 squared, and a weight vector that does not broadcast over (T, B, O); and the next ones a learner makes: the ½ kept in
 dy, a loss left per step (T,) or per sequence (B,) instead of one number, ‖ŷ − y‖ where its square belongs, and a
-division by B (a mean over the batch).
+division by B (a mean over the batch), by T (a mean over the steps) or by Σ_t w_t (weights normalised), and a float32
+result.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ transpose changes a shape or fails; h_0 ≠ 0, so pairing δ^y_t with the wrong 
 separately and names the classic mistakes: W_hy.T in the row-form product, dh summed over the batch or over time,
 dW_hy transposed, h_{t−1} for h_t, a mean instead of a sum, only the last step, db_y as a flat (O,) vector; and the
 next ones: all T + 1 states used, dh with a row for h_0, db_y summed to one number, tanh′ applied in the read-out,
-only the first sequence, a sign error.
+only the first sequence, a sign error; and δ^y and h_t of different (t, b) paired, the outer product of the sums, only
+the last term kept (= for +=), db_y as a row (1, O), float32, and a function that keeps state between calls.
 """
 
 from __future__ import annotations

@@ -14,7 +14,9 @@ h (T + 1, B, H) holds h_0 in row 0 and h_t in row t.  Returns ``(dW_xh, dW_hh, d
 mistakes, including those that change a shape: h_t for h_{t−1}, a transposed outer product, db_h of shape (H,),
 tanh′ applied twice, only the first sequence, a mean over the batch, the t = 1 term left out of dW_hh, a sign error;
 and the next ones: the first or the last step skipped everywhere, a mean over time, dW_xh and dW_hh returned in each
-other's place, a sum over time only (one gradient per sequence), db_h summed to one number, all T + 1 states used.
+other's place, a sum over time only (one gradient per sequence), db_h summed to one number, all T + 1 states used;
+and only the last term kept (= for +=), the outer product of the sums, a mean over the T·B terms, db_h left (B, H),
+float32, and a function that keeps state between calls.
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ and returns ``dh_raw`` (T, B, H), row t − 1 holding δ^a_t = ∂L/∂a_t:
 with relu′(a_t) = 1 where h_t > 0 and 0 elsewhere (a_t ≤ 0).  :func:`check_relu_deltas` runs it on a seeded batch
 with some units off at every step and h_0 ≠ 0, and names the known mistakes: tanh′ kept from the tanh RNN, the mask
 left out, h_t itself used as the derivative, the mask of h_{t−1}, W_hhᵀ δ^h_{t+1} carried back instead of
-W_hhᵀ δ^a_{t+1}, dh_next dropped, W_hh transposed in row form, and the loop run forwards in time.
+W_hhᵀ δ^a_{t+1}, dh_next dropped, W_hh transposed in row form, and the loop run forwards in time; and the first or
+last step skipped, the mask read off δ^h_t, dh_next accumulated (+=), δ^h_t returned, float32, and a function that
+keeps state between calls.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Notebook 10.  The learner writes ``tbptt_gradients(params, x, y, k)``: BPTT(k, k
 x (T, B, D), y (T, B, O), from h_0 = 0.  Chunks of k steps (the last may be shorter); each chunk
 runs forward from the state the previous chunk ended in (a number, carried), backpropagates its own
 losses to its first step and no further, and the five gradients of all chunks are summed.
+
+Named mistakes: the gradient carried across chunks (or k ignored), the state reset at each chunk, the last short
+chunk dropped, only the last chunk kept, the state before the chunk's last carried, a mean over chunks or over the
+batch, a sign error, and a function that keeps state between calls.
 """
 
 from __future__ import annotations

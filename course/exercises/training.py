@@ -17,7 +17,8 @@ once with one that diverges, and names the classic slips: gradient ascent, updat
 the batch instead of the mean (in the gradient alone, or in the loss too), gradients computed once and reused, the
 loss recorded after the update or the final loss not recorded, no divergence check, the diverged parameters returned,
 the bad loss recorded, a stop at the first rise of the loss, a parameter left out of the update, and every entry of
-rnn_lib.backward's dict updated (it holds "x" and "h0" too).
+rnn_lib.backward's dict updated (it holds "x" and "h0" too); and one update too many, the loss recorded as the sum
+(with the gradient of the mean), and a division by B twice.
 """
 
 from __future__ import annotations

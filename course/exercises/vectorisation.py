@@ -9,6 +9,10 @@ The learner writes ``weight_grads_from_deltas(dh_raw, x, h)`` for a batch, after
 where δ^A, X, H_prev stack the T·B rows (one per step and sequence): (T·B, H), (T·B, D), (T·B, H).
 Shapes in: dh_raw (T, B, H) with δ^a_t in row t−1; x (T, B, D); h (T + 1, B, H) with h[0] = h_0.
 Returns ``(dW_xh, dW_hh, db_h)``.
+
+Named mistakes: h_t for h_{t−1}, a mean over the batch, over time or over all T·B rows, the last step or the first
+sequence only, rows of different steps paired, all T + 1 states used, transposed products, db_h flat (H,), dW_xh and
+dW_hh swapped, tanh′ applied twice, a sign error, float32, and a function that keeps state between calls.
 """
 
 from __future__ import annotations
