@@ -783,3 +783,58 @@ def test_relu_deltas_right_answers_pass():
 @pytest.mark.parametrize("slip", RELU)
 def test_relu_deltas_further_wrong_answers(slip):
     graded(rr.check_relu_deltas(lambda *a: relu(*a, slip=slip)), RELU[slip])
+
+
+# --- answers that are not arrays at all: words, never a traceback ---------------------------------------------------
+
+MINE = (
+    "rnn_step",
+    "rnn_forward",
+    "weighted_loss",
+    "output_layer",
+    "hidden_state",
+    "recurrent_weights",
+    "centred_difference",
+    "train_gd",
+    "jacobian_product",
+    "clip_per_sequence",
+    "tbptt_gradients",
+    "weight_grads_from_deltas",
+    "relu_deltas",
+)
+
+
+class LooksLikeAnArray:
+    """An object whose __array__ gives numbers of another shape than the values it stands for."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __array__(self, dtype=None, copy=None):
+        return np.zeros((2, 2))
+
+
+class OnlyAFloat:
+    """An object numpy cannot read as an array, which still converts to one number (float(answer))."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __float__(self):
+        return float(np.sum(self.value))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda a: (row for row in a) if np.ndim(a) else a, LooksLikeAnArray, OnlyAFloat],
+    ids=["generator", "__array__ of another shape", "__float__ only"],
+)
+@pytest.mark.parametrize("name", MINE)
+def test_answers_that_are_not_arrays_are_graded_wrong_in_words(name, make):
+    # imported here: test_checker_robustness imports the checker tests, which import this file's tables
+    from test_checker_robustness import CHECKERS, each_number
+
+    checker, right = CHECKERS[name]
+    with np.errstate(all="ignore"):
+        fb = checker(lambda *args: each_number(right(*args), make))
+    graded(fb, None)
