@@ -559,7 +559,7 @@ def train(params, x, y, lr, epochs, slip=None):
 TRAIN = {
     "one update too many": tr_.EXTRA_UPDATE,
     "loss summed, gradient right": tr_.LOSS_SUMMED,
-    "blow-up against the last loss": None,
+    "blow-up against the last loss": tr_.AGAINST_PREVIOUS,
     "divided by B twice": tr_.MEAN_TWICE,
     "theta is params": tr_.IN_PLACE,
     "best parameters returned": None,
@@ -717,7 +717,7 @@ def tbptt_from_the_end(params, x, y, k):
 
 
 TBPTT = {
-    "first chunk only": None,
+    "first chunk only": tb.FIRST_ONLY,
     "h_{e-1} carried": tb.CARRIED_PREVIOUS,
     "averaged over chunks": tb.CHUNK_MEAN,
     "divided by B": tb.BATCH_MEAN,

@@ -37,6 +37,7 @@ TBPTT_EXERCISE = "tbptt_gradients"
 CARRIED_GRADIENT = N_("carrying the gradient across chunk boundaries")
 CARRIED_PREVIOUS = N_("the state before the chunk's last carried (cache.h[-2])")
 CHUNK_MEAN = N_("averaged over the chunks instead of summed")
+FIRST_ONLY = N_("only the first chunk")
 BATCH_MEAN = N_("divided by B (mean over the batch)")
 _SIGN = N_(
     "each chunk's gradients are rnn_lib.backward's, fed δ^y = ŷ − y (prediction minus target), and they are "
@@ -44,13 +45,16 @@ _SIGN = N_(
 )
 
 
-def chunked_gradients(params, x, y, k, *, reset_state=False, drop_last=False, last_only=False, carry_row=-1):
+def chunked_gradients(
+    params, x, y, k, *, reset_state=False, drop_last=False, last_only=False, carry_row=-1, first_only=False
+):
     """Reference BPTT(k, k) gradients, and (with a flag) the classic wrong versions of it.
 
     x (T, B, D), y (T, B, O).  Returns the five parameter gradients summed over chunks.
     reset_state: start every chunk from h = 0 (the forgotten carry).
     drop_last: skip a final chunk shorter than k.  last_only: keep only the last chunk's gradient.
     carry_row: the row of the chunk's states carried to the next chunk (−1, its last state; −2 the one before).
+    first_only: stop after the first chunk.
     """
     T, B, _ = x.shape
     H = params["W_hh"].shape[0]
@@ -65,6 +69,8 @@ def chunked_gradients(params, x, y, k, *, reset_state=False, drop_last=False, la
         for name in PARAM_NAMES:
             grads[name] = g[name].copy() if last_only else grads[name] + g[name]
         h = cache.h[carry_row]
+        if first_only:
+            break
     return grads
 
 
@@ -114,6 +120,13 @@ def check_tbptt_gradients(fn) -> Feedback:
             tr(
                 "The next chunk must start from the state the last one ended in, h at its last step: cache.h[-1] "
                 "(cache.h holds the chunk's first state too, so it has one row more than the chunk has steps)."
+            ),
+        ),
+        FIRST_ONLY: (
+            flatten(chunked_gradients(params, x, y, k, first_only=True)),
+            tr(
+                "The loop stopped after the first chunk (a return or break inside it?): every chunk, the short "
+                "last one too, adds its gradients to the total."
             ),
         ),
         CHUNK_MEAN: (

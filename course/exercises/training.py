@@ -54,6 +54,7 @@ EXTRA_KEYS = N_("updated every entry of backward's dict")
 EXTRA_UPDATE = N_("one update too many (epochs + 1)")
 LOSS_SUMMED = N_("loss recorded as the sum over the batch (the gradient of the mean)")
 MEAN_TWICE = N_("divided by B twice")
+AGAINST_PREVIOUS = N_("blow-up measured against the previous loss, not losses[0]")
 
 ADVICE = {
     ASCENT: N_("Step against the gradient, θ − lr · ∂L̄/∂θ: with + the loss climbs from the first step."),
@@ -104,6 +105,7 @@ ADVICE = {
     ),
     FIRST_RISE: None,  # its advice names BLOWUP: see advice()
     FORGOT_B_Y: N_("Every one of the five parameters takes a step: update all of rnn_lib.PARAM_NAMES."),
+    AGAINST_PREVIOUS: None,  # its advice names BLOWUP: see advice()
     EXTRA_UPDATE: N_(
         "Your losses are right, but the parameters returned had one more update: a run of `epochs` updates "
         "returns θ_epochs. Record and test the loss at every k = 0 … epochs, and update only while k < epochs."
@@ -131,6 +133,11 @@ def advice(mistake: str) -> str:
         return tr(
             "A loss can rise for a step and recover (here it does). The rule is a blow-up: stop only "
             "when the loss is not finite or above {blowup:g} × losses[0], the loss you started from."
+        ).format(blowup=BLOWUP)
+    if mistake == AGAINST_PREVIOUS:
+        return tr(
+            "A loss that grows by a little at every step never jumps {blowup:g}-fold from one step to the next, "
+            "yet it can pass {blowup:g} × losses[0]: compare with the loss you started from, losses[0]."
         ).format(blowup=BLOWUP)
     return tr(ADVICE[mistake])
 
@@ -162,7 +169,7 @@ def train_gd(params, x, y, lr, epochs, mistake=None):
             if mistake == BAD_LOSS_KEPT:
                 losses.append(loss)
             if losses and mistake != NO_CHECK:
-                limit = losses[-1] if mistake == FIRST_RISE else BLOWUP * losses[0]
+                limit = {FIRST_RISE: losses[-1], AGAINST_PREVIOUS: BLOWUP * losses[-1]}.get(mistake, BLOWUP * losses[0])
                 if not (math.isfinite(loss) and loss <= limit):
                     return (theta if mistake == KEPT_BAD_STEP else previous), losses, True
             if mistake != BAD_LOSS_KEPT:
