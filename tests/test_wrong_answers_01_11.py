@@ -838,3 +838,9 @@ def test_answers_that_are_not_arrays_are_graded_wrong_in_words(name, make):
     with np.errstate(all="ignore"):
         fb = checker(lambda *args: each_number(right(*args), make))
     graded(fb, None)
+
+
+def test_a_float32_answer_with_a_real_mistake_is_named_by_the_mistake():
+    # float32 is named only when rounding explains the whole difference (ten of float32's eps)
+    fb = fp.check_rnn_step(lambda *a: step(*a, slip="tanh twice").astype(np.float32))
+    assert (fb.status, fb.mistake) == ("wrong", fp.TANH_TWICE), fb.text

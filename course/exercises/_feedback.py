@@ -34,7 +34,7 @@ PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones abo
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
 FLOAT32 = N_("float32 where float64 is needed")  # diagnose(..., float64=True): the right values, too few digits
 STATE_KEPT = N_("state kept between calls")  # same_again: the same inputs, another answer the second time
-LOW_PRECISION_TOL = 1e-3  # a float32 (or float16) answer this close to the right one is the right one, rounded
+LOW_PRECISION_ULPS = 10  # a float32 (float16) answer this many of its eps from the right one is it, rounded
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
 # a broadcast view that large, to check it, could exhaust the memory)
@@ -645,7 +645,8 @@ def diagnose(
             msgs.append(tr("Fewer axes than expected: did you sum over an axis that should stay (time, or the batch)?"))
         return Feedback(exercise, "wrong", msgs)
 
-    if float64 and dtype is not None and dtype.itemsize < 8 and relative_error(answer, expected) <= LOW_PRECISION_TOL:
+    low = float64 and dtype is not None and dtype.itemsize < 8
+    if low and relative_error(answer, expected) <= LOW_PRECISION_ULPS * float(np.finfo(dtype).eps):
         return Feedback(
             exercise,
             "wrong",
