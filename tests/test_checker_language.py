@@ -1,7 +1,7 @@
 """The checkers speak the learner's language (COURSE_LANG=zh), and the language never changes a verdict.
 
 - Every checker call the existing checker tests make (their right answers and the wrong variants they feed each
-  checker: tests/test_exercises_*.py, test_checker_wrong_variants.py, and under `make test-zh`
+  checker: tests/test_exercises_*.py, test_checker_wrong_variants.py, test_wrong_answers_*.py, and under `make test-zh`
   test_checker_robustness.py) runs in English
   and in Chinese (tests/checker_language_plugin.py): the same status and mistake, the mistake named in Chinese, no
   sentence of the course left in English, and :func:`course.i18n.translate_output` of the English text is the
@@ -43,6 +43,7 @@ FULL = os.environ.get("CHECKER_LANGUAGE_FULL") == "1"
 CHECKER_TESTS = sorted(
     str(p.relative_to(ROOT))
     for p in [*ROOT.glob("tests/test_exercises_*.py"), ROOT / "tests/test_checker_wrong_variants.py",
+              *ROOT.glob("tests/test_wrong_answers_*.py"),
               *([ROOT / "tests/test_checker_robustness.py"] if FULL else [])]
 )  # fmt: skip
 

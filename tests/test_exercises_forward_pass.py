@@ -54,6 +54,7 @@ STEP_MISTAKES = {
     fp.NOT_UPDATED: lambda x_t, h_prev, W_xh, W_hh, b_h: h_prev,
     fp.RETURNED_PAIR: lambda x_t, h_prev, W_xh, W_hh, b_h: rnn_lib.rnn_step_forward(x_t, h_prev, W_xh, W_hh, b_h),
     fp.COLUMN_LAYOUT: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(W_xh @ x_t.T + W_hh @ h_prev.T + b_h),
+    fp.TANH_TWICE: lambda x_t, h_prev, W_xh, W_hh, b_h: np.tanh(np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0])),
 }
 
 
@@ -161,6 +162,12 @@ def make_forward(mistake):
                 h.append(np.tanh(x[:, t] @ W_xh.T + h[-1] @ W_hh.T + b_h[:, 0]))
             h = np.array(h)
             return h, h[1:] @ W_hy.T + b_y[:, 0]
+        if mistake == fp.X_AHEAD:  # x[t] at step t = 1 … T: one row past the end at t = T
+            h = [h0]
+            for t in range(1, T + 1):
+                h.append(np.tanh(x[t] @ W_xh.T + h[-1] @ W_hh.T + b_h[:, 0]))
+            h = np.array(h)
+            return h, h[1:] @ W_hy.T + b_y[:, 0]
         if mistake == fp.LAST_STEP_MISSING:
             h = np.zeros((T + 1,) + h0.shape)
             h[0] = h0
@@ -171,12 +178,19 @@ def make_forward(mistake):
         h, a = [start], []
         for t in range(1, T + 1):
             h_prev = {fp.LAG2: h[max(t - 2, 0)], fp.NEVER_UPDATED: start}.get(mistake, h[t - 1])
-            a.append(x[t - 1] @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0])
+            x_t = x[t - 2] if mistake == fp.X_LATE else x[t - 1]
+            a.append(x_t @ W_xh.T + h_prev @ W_hh.T + b_h[:, 0])
             h.append(np.tanh(a[-1]))
         h, a = np.array(h), np.array(a)
         read = {fp.Y_FROM_A: a, fp.Y_FROM_PREV: h[:-1], fp.Y_WITH_H0: h}.get(mistake, h[1:])
         y_hat = read @ (W_hy if mistake == fp.HY_NOT_T else W_hy.T)
         y_hat = y_hat + {fp.MISSING_OUT_BIAS: 0.0, fp.OUT_COLUMN_BIAS: b_y}.get(mistake, b_y[:, 0])
+        if mistake == fp.Y_TANH:
+            y_hat = np.tanh(y_hat)
+        elif mistake == fp.BATCH_MAJOR:
+            return np.stack(list(h), axis=1), y_hat
+        elif mistake == fp.RETURNED_SWAPPED:
+            return y_hat, h
         if mistake == fp.NO_H0_ROW:
             h = h[1:]
         elif mistake == fp.NO_LAST_ROW:

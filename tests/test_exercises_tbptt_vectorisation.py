@@ -93,7 +93,7 @@ def test_tbptt_with_a_missing_gradient_is_wrong_with_a_message():
 
 def test_tbptt_with_a_wrong_sign_is_wrong():
     fb = check_tbptt_gradients(lambda p, x, y, k: {n: -g for n, g in learner_tbptt(p, x, y, k).items()})
-    assert fb.status == "wrong" and fb.mistake is None
+    assert fb.status == "wrong" and fb.mistake == "sign flipped"  # with where to look (tbptt.py _SIGN)
 
 
 # --- notebook 11: the weight gradients as single products ------------------------------------

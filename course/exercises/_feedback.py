@@ -32,6 +32,9 @@ from ..i18n import N_, WIDTH, tr, wrap
 
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
+FLOAT32 = N_("float32 where float64 is needed")  # diagnose(..., float64=True): the right values, too few digits
+STATE_KEPT = N_("state kept between calls")  # same_again: the same inputs, another answer the second time
+LOW_PRECISION_ULPS = 10  # a float32 (float16) answer this many of its eps from the right one is it, rounded
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
 # a broadcast view that large, to check it, could exhaust the memory)
@@ -606,6 +609,7 @@ def diagnose(
     time_axis=None,
     first_step: int = 1,
     sign_advice: str | None = None,
+    float64: bool = False,
 ) -> Feedback:
     """Compare ``answer`` with ``expected`` and explain the difference.
 
@@ -616,9 +620,13 @@ def diagnose(
     sign_advice: what to look at when the answer is the right one with every sign flipped (says where a sign
     can go wrong in this exercise); the Feedback then names the mistake SIGN_FLIPPED.  None: a generic sentence,
     no name.
+    float64: the exercise computes in float64 (a gradient, or what a gradient is checked against): an answer in
+    float32 or float16 that is the right one up to its rounding is named FLOAT32, not passed (its ~7 digits hide
+    any error below 1e-7, and a finite-difference check of it fails).
     """
     expected = np.asarray(expected, dtype=np.float64)
     name = tr(name)
+    dtype = _float_dtype(answer)
     answer, problem = as_real_array(answer, name)
     if problem is not None:
         return Feedback(exercise, "wrong", [problem])
@@ -636,6 +644,26 @@ def diagnose(
         elif answer.ndim < expected.ndim:
             msgs.append(tr("Fewer axes than expected: did you sum over an axis that should stay (time, or the batch)?"))
         return Feedback(exercise, "wrong", msgs)
+
+    low = float64 and dtype is not None and dtype.itemsize < 8
+    if low and relative_error(answer, expected) <= LOW_PRECISION_ULPS * float(np.finfo(dtype).eps):
+        return Feedback(
+            exercise,
+            "wrong",
+            [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(FLOAT32)),
+                tr(
+                    "{name} has the right values, rounded to {dtype} (relative error {error:.1e}); this exercise "
+                    "computes in float64."
+                ).format(name=name, dtype=dtype, error=relative_error(answer, expected)),
+                tr(
+                    "float32 keeps about 7 significant digits (float16 about 3): a gradient check compares to "
+                    "1e-7 and would fail. "
+                    "Leave out the .astype(np.float32) or dtype=np.float32: numpy computes in float64 by default."
+                ),
+            ],
+            FLOAT32,
+        )
 
     if matches(answer, expected):
         return Feedback(exercise, "correct")
@@ -666,7 +694,8 @@ def diagnose(
     denom = float(np.vdot(expected, expected))
     if denom > 0 and expected.size > 1:  # any two single numbers differ by a constant factor: that says nothing
         factor = float(np.vdot(answer, expected)) / denom
-        if abs(factor) > 1e-3 and matches(answer, factor * expected, 1e-6):
+        # a factor of 1 (to three digits) is not a factor: the answer is close, and off by something else
+        if abs(factor) > 1e-3 and abs(factor - 1) > 1e-3 and matches(answer, factor * expected, 1e-6):
             msgs.append(
                 tr("Off by a constant factor of {factor:.3g}: a missing or extra ½, 2, or 1/T?").format(factor=factor)
             )
@@ -687,6 +716,107 @@ def diagnose(
             )
         )
     return Feedback(exercise, "wrong", msgs)
+
+
+def _float_dtype(answer):
+    """The dtype of ``answer`` when it is an array (or list of arrays) of floating-point numbers, else None."""
+    try:
+        dtype = np.asarray(answer).dtype
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - an answer numpy cannot read: as_real_array names that fault
+        return None
+    return dtype if dtype.kind == "f" else None
+
+
+def changed_inputs(given: dict, originals: dict) -> list:
+    """The names of the arrays the learner's function received (``given``, the checker's copies) that no longer
+    equal the ``originals`` they were copied from (written into in place)."""
+    return [
+        name
+        for name, original in originals.items()
+        if not (np.shape(given[name]) == np.shape(original) and np.array_equal(given[name], original, equal_nan=True))
+    ]
+
+
+def judge_inputs(fb: Feedback, changed: list, advice: str | None = None) -> Feedback:
+    """``fb`` with a note when the learner's function wrote into its inputs (``changed``: their names, from
+    :func:`changed_inputs`).
+
+    The checker passes copies and judges the values it gets back, so the verdict stands either way (the values
+    are what the exercise asks for); but a caller's arrays changed in place spoil what the caller does next (a
+    state stored in h[t − 1], the parameters, a cache), so the learner is told.
+    """
+    if not changed:
+        return fb
+    fb.messages.append(
+        tr(
+            "Note: your function changed the arrays it was given ({names}: an update in place, such as +=, *= "
+            "or v[...] = ...)."
+        ).format(names=", ".join(changed))
+    )
+    fb.messages.append(
+        advice
+        or tr(
+            "Compute into new arrays (d = a * b, not a *= b) and leave the inputs as they came: the caller uses "
+            "them again."
+        )
+    )
+    return fb
+
+
+def _numbers(value):
+    """The arrays in ``value`` (an array, a number, or tuples, lists and dicts of them) as float64 arrays, in
+    order; None when something in it is not numbers."""
+    if isinstance(value, dict):
+        parts = [_numbers(v) for v in value.values()]
+    elif isinstance(value, (tuple, list)):
+        parts = [_numbers(v) for v in value]
+    else:
+        arr, problem = as_real_array(value)
+        return None if problem is not None else [arr]
+    if any(p is None for p in parts):
+        return None
+    return [a for p in parts for a in p]
+
+
+def same_again(fb: Feedback, fn, first, fresh_args) -> Feedback:
+    """``fb``, unless it passed and ``fn``, called once more on ``fresh_args()`` (new copies of the same inputs),
+    returns something other than ``first`` (its answer the first time): then the function keeps something
+    between calls (STATE_KEPT).
+
+    A module-level accumulator, or a mutable default argument (def f(..., grads={}) or h=np.zeros(...) updated in
+    place), is right on the first call and wrong on every later one: the notebook calls the function again.
+    """
+    if not fb.passed:
+        return fb
+    again, problem = run_learner(fb.exercise, fn, *fresh_args())
+    if problem is not None:
+        return problem
+    first_numbers, second_numbers = _numbers(first), _numbers(again)
+    if first_numbers is None or second_numbers is None:
+        return fb
+    if len(first_numbers) == len(second_numbers) and all(
+        a.shape == b.shape and matches(a, b) for a, b in zip(first_numbers, second_numbers)
+    ):
+        return fb
+    return Feedback(
+        fb.exercise,
+        "wrong",
+        [
+            tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(STATE_KEPT)),
+            tr(
+                "The first call was right, but called again with the same inputs your function returned "
+                "something else: it keeps something from one call to the next."
+            ),
+            tr(
+                "Look for a variable outside the function that it adds to (a global total, a list it appends "
+                "to), or a default argument that it changes (def f(..., acc=[]) or acc=np.zeros(...) updated in "
+                "place): create every accumulator inside the function, at each call."
+            ),
+        ],
+        STATE_KEPT,
+    )
 
 
 def diagnose_number(

@@ -9,6 +9,10 @@ the same for every sequence of a batch separately, and then averages:
 The learner writes ``clip_per_sequence(grads, max_norm)``: ``grads[p]`` has shape (B, *shape of p),
 row b holding sequence b's gradient; the result is a NEW dict with the parameters' own shapes (the
 input must not change).
+
+Named mistakes: clipping the mean, one norm for the batch, each parameter clipped separately, a sum instead of the
+mean, small gradients scaled up, the squared norm, clipping by value, one sequence's scale for all, PyTorch's ε in the
+norm, float32, and the input modified in place.
 """
 
 from __future__ import annotations
@@ -18,9 +22,23 @@ import numpy as np
 from rnn_lib.parameters import PARAM_NAMES, param_shapes
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, guarded, run_learner
+from ._feedback import (
+    FLOAT32,
+    Feedback,
+    _float_dtype,
+    diagnose,
+    flatten,
+    gradients_as_vector,
+    guarded,
+    run_learner,
+)
+
+__all__ = ["FLOAT32", "check_clip_per_sequence", "per_sequence_gradients"]
 
 EXERCISE = "clip_per_sequence"
+BY_VALUE = N_("clipping each entry (by value) instead of each sequence's norm")
+ONE_SCALE = N_("the first sequence's scale used for every sequence")
+EPSILON = N_("an ε added to the norm (max_norm / (‖g‖ + ε))")
 SHAPES = param_shapes(D=2, H=3, O=2)
 NORMS = (40.0, 3.0, 0.3, 2.0)  # one exploded sequence, two long ones, one short one (left alone at c = 1)
 MAX_NORM = 1.0
@@ -99,6 +117,29 @@ def _mistakes(grads, c):
                 )
             ),
         ),
+        BY_VALUE: (
+            np.clip(rows, -c, c).mean(axis=0),
+            tr(
+                "np.clip(g, -max_norm, max_norm) clips every entry on its own (clipping by value), which changes "
+                "the direction of the gradient. Here each sequence's gradient is scaled as a whole: by max_norm / "
+                "max(‖g^(b)‖, max_norm), its global norm over the five arrays."
+            ),
+        ),
+        ONE_SCALE: (
+            _mean_of(rows, np.full(B, (c / np.maximum(norms, c))[0])),
+            tr(
+                "Every sequence got the scale of sequence 0. Each sequence b has its own norm ‖g^(b)‖ and so its "
+                "own scale: one scale per row of the batch, shape (B,), broadcast over each array's other axes."
+            ),
+        ),
+        EPSILON: (
+            _mean_of(rows, np.where(norms > c, c / (norms + 1e-6), 1.0)),
+            tr(
+                "Here the scale is exactly max_norm / max(‖g^(b)‖, max_norm), which never divides by zero (max_norm "
+                "> 0): no ε is needed. PyTorch's clip_grad_norm_ adds 1e-6 to the norm, which changes the seventh "
+                "digit, more than the checker's 1e-7 allows."
+            ),
+        ),
         N_("squared norm"): (
             _mean_of(rows, c / np.maximum(norms**2, c)),
             tr("The scale used ‖g^(b)‖² instead of ‖g^(b)‖: take the square root of the sum of squares."),
@@ -120,6 +161,24 @@ def check_clip_per_sequence(fn) -> Feedback:
         return feedback
     right, mistakes = _mistakes(grads, MAX_NORM)
     fb = diagnose(EXERCISE, vec, right, name=tr("your averaged gradient"), known_mistakes=mistakes)
+    low = [k for k in PARAM_NAMES if (_float_dtype(answer[k]) or np.dtype(np.float64)).itemsize < 8]
+    if fb.passed and low:
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(FLOAT32)),
+                tr("The values are right, but {names} came back as {dtype}; the gradients are float64.").format(
+                    names=", ".join(low), dtype=_float_dtype(answer[low[0]])
+                ),
+                tr(
+                    "float32 keeps about 7 significant digits (float16 about 3): a gradient check compares to "
+                    "1e-7 and would fail. Leave out the .astype(np.float32) or dtype=np.float32: numpy computes "
+                    "in float64 by default."
+                ),
+            ],
+            FLOAT32,
+        )
     if fb.passed and mutated:
         return Feedback(
             EXERCISE,

@@ -6,6 +6,10 @@ The notebook's text writes the one-sequence version.  The learner writes ``jacob
 **batch**: ``h`` holds the states (T + 1, B, H), ``h[j, b]`` = h_j of sequence b, and 0 <= k <= t <= T.  It returns
 (B, H, H), one Jacobian per sequence (they differ, because each sequence has its own tanh′ factors); for t = k the
 product is empty and every one is the identity.
+
+Named mistakes: the product in the wrong order, tanh′ of the previous state, no tanh′ or no square, W_hh transposed,
+one factor too many or too few, k ignored, tanh′ scaling the columns, * where @ belongs, each Jacobian transposed,
+float32, and a function that keeps state between calls.
 """
 
 from __future__ import annotations
@@ -13,12 +17,20 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, diagnose, guarded, run_learner
+from ._feedback import FLOAT32, Feedback, changed_inputs, diagnose, guarded, judge_inputs, run_learner, same_again
+
+__all__ = ["FLOAT32", "check_jacobian_product", "reference_jacobian_product"]
 
 EXERCISE = "jacobian_product"
+K_IGNORED = N_("k ignored (the product starts at step 1)")
+TOO_FEW = N_("one factor too few")
+ELEMENTWISE = N_("* where @ belongs (an element-wise product of the factors)")
+TRANSPOSED_RESULT = N_("each Jacobian transposed (∂h_t/∂h_kᵀ)")
 
 
-def _product(W_hh, h, t, k, *, order="left", shift=0, derivative=True, first=None, power=2, columns=False):
+def _product(
+    W_hh, h, t, k, *, order="left", shift=0, derivative=True, first=None, power=2, columns=False, last=None, times=None
+):
     """The batched product with switches that reproduce the classic mistakes (defaults give the right answer).
 
     h (T + 1, B, H) → (B, H, H).  ``columns=True`` scales the columns of W_hh instead of its rows, what
@@ -26,11 +38,14 @@ def _product(W_hh, h, t, k, *, order="left", shift=0, derivative=True, first=Non
     """
     B, H = h.shape[1], W_hh.shape[0]
     J = np.broadcast_to(np.eye(H), (B, H, H)).copy()
-    for j in range(k + 1 if first is None else first, t + 1):
+    for j in range(k + 1 if first is None else first, (t if last is None else last) + 1):
         d = 1.0 - h[j - shift] ** power if derivative else np.ones((B, H))
         # diag(d_b) @ W_hh for every b at once: d_b scales the ROWS of W_hh
         step = d[:, None, :] * W_hh if columns else d[:, :, None] * W_hh
-        J = step @ J if order == "left" else J @ step
+        if times is not None:
+            J = times(step, J)
+        else:
+            J = step @ J if order == "left" else J @ step
     return J
 
 
@@ -51,9 +66,11 @@ def _case():
 def check_jacobian_product(fn) -> Feedback:
     """Run ``fn(W_hh, h, t, k)`` on a case of the checker's choosing and explain any difference."""
     W_hh, h, t, k = _case()
-    answer, feedback = run_learner(EXERCISE, fn, W_hh.copy(), h.copy(), t, k)
+    given = {"W_hh": W_hh.copy(), "h": h.copy()}
+    answer, feedback = run_learner(EXERCISE, fn, given["W_hh"], given["h"], t, k)
     if feedback is not None:
         return feedback
+    changed = changed_inputs(given, {"W_hh": W_hh, "h": h})
     mistakes = {
         N_("product in the wrong order"): (
             _product(W_hh, h, t, k, order="right"),
@@ -91,6 +108,35 @@ def check_jacobian_product(fn) -> Feedback:
             _product(W_hh, h, t, k, power=1),
             tr("tanh'(a) = 1 − tanh(a)² = 1 − h²: the square is needed."),
         ),
+        K_IGNORED: (
+            _product(W_hh, h, t, k, first=1),
+            tr(
+                "The product starts after step k: j = k+1 … t, t − k factors. Starting at j = 1 gives "
+                "∂h_t/∂h_0, whatever k is."
+            ),
+        ),
+        TOO_FEW: (
+            _product(W_hh, h, t, k, last=t - 1),
+            tr(
+                "The product runs over j = k+1 … t, t − k factors, the last step t included: range(k + 1, t + 1) "
+                "in Python."
+            ),
+        ),
+        ELEMENTWISE: (
+            _product(W_hh, h, t, k, times=np.multiply),
+            tr(
+                "The one-step Jacobians are chained by matrix products: J = (D_j W_hh) @ J. The * operator "
+                "multiplies entry by entry, which is not the chain rule for vectors."
+            ),
+        ),
+        TRANSPOSED_RESULT: (
+            _product(W_hh, h, t, k).transpose(0, 2, 1),
+            tr(
+                "Entry (i, m) of ∂h_t/∂h_k is ∂h_{t,i}/∂h_{k,m}: rows belong to h_t, columns to h_k. Yours has "
+                "them the other way round, as if each factor were (D_j W_hh)ᵀ = W_hhᵀ D_j, the factor of the "
+                "backward pass."
+            ),
+        ),
         N_("tanh′ scales the columns of W_hh, not the rows"): (
             _product(W_hh, h, t, k, columns=True),
             (
@@ -107,7 +153,9 @@ def check_jacobian_product(fn) -> Feedback:
         reference_jacobian_product(W_hh, h, t, k),
         name=tr("your ∂h_t/∂h_k (B, H, H)"),
         known_mistakes=mistakes,
+        float64=True,
     )
+    fb = same_again(fb, fn, answer, lambda: (W_hh.copy(), h.copy(), t, k))
     if fb.passed:
         # The empty product: t = k must give the identity.
         same, feedback = run_learner(EXERCISE, fn, W_hh.copy(), h.copy(), 3, 3)
@@ -122,4 +170,4 @@ def check_jacobian_product(fn) -> Feedback:
                     "sequence (B, H, H)."
                 )
             )
-    return fb
+    return judge_inputs(fb, changed)

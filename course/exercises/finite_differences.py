@@ -13,7 +13,9 @@ derivative), so a right answer matches to rounding error, and it names the class
 slips: a one-sided difference, dividing by ε instead of 2ε, and not restoring ``x``;
 and the next ones: the two values subtracted the wrong way round, ``/ 2 * eps``
 (which multiplies by ε), a relative step ε·|x_i|, every entry moved at once, a whole
-row moved at a time (``range(len(x))`` on a 2-D array), and only the +ε side moved.
+row moved at a time (``range(len(x))`` on a 2-D array), and only the +ε side moved; and a
+centred difference taken with a step of the learner's own instead of ``eps`` (recognised
+from its O(s²) error against the derivative), and a float32 result.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, diagnose, guarded, run_learner
+from ._feedback import FLOAT32, Feedback, diagnose, guarded, run_learner
+
+__all__ = ["FLOAT32", "OWN_EPS", "check_centred_difference"]
 
 EXERCISE = "centred_difference"
 EPS = 1e-3  # large enough that a one-sided difference is visibly off (its error is O(ε), here ~1e-3)
+OWN_EPS = N_("a step other than the eps passed in")
 
 
 def _test_function(x):
@@ -76,6 +81,29 @@ def _not_restored(f, x, eps):
         f_minus = f(x)
         grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
+
+
+def _step_used(answer, x0):
+    """The step s of a centred difference the answer was taken with, when it is one and s is not EPS; else None.
+
+    A centred difference with step s is the derivative plus C s² (C: the third derivatives, entry by entry), so
+    answer − g = λ (expected − g), with g the derivative (a centred difference at a step so small that its C s²
+    is rounding) and λ = (s / EPS)².  The answer is one when λ explains it to 5 % of the O(ε²) term.
+    """
+    try:
+        answer = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if answer.shape != x0.shape or not np.all(np.isfinite(answer)):
+        return None
+    g = _difference(_test_function, x0, 1e-5, "centred")
+    term = _difference(_test_function, x0, EPS, "centred") - g  # C ε²
+    lam = float(np.vdot(answer - g, term) / np.vdot(term, term))
+    if not (0 <= lam < 1e4) or abs(lam - 1) < 0.1:
+        return None
+    if np.linalg.norm(answer - g - lam * term) > 0.05 * max(lam, 1e-3) * np.linalg.norm(term) + 1e-9:
+        return None
+    return EPS * np.sqrt(lam)
 
 
 @guarded(EXERCISE)
@@ -170,7 +198,34 @@ def check_centred_difference(fn) -> Feedback:
         name=tr("your gradient"),
         known_mistakes=known,
         sign_advice=tr("(f(x + ε) − f(x − ε)) / 2ε, in that order."),
+        float64=True,
     )
+    if fb.status == "wrong" and fb.mistake is None:
+        step = _step_used(answer, x0)
+        if step is not None:
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(OWN_EPS)),
+                    (
+                        tr(
+                            "Your differences are centred, but taken with a step far smaller than the eps = {eps:g} "
+                            "the caller passed (they agree with the exact derivative)."
+                        ).format(eps=EPS)
+                        if step < 0.1 * EPS
+                        else tr(
+                            "Your differences are centred, but taken with a step of about {step:.1g}, not the eps "
+                            "= {eps:g} the caller passed."
+                        ).format(step=step, eps=EPS)
+                    ),
+                    tr(
+                        "Move x[i] to old ± eps and divide by 2 * eps, with eps the argument: no step of your own "
+                        "inside the function. The caller chooses eps."
+                    ),
+                ],
+                OWN_EPS,
+            )
     if fb.passed and not np.array_equal(x, x0):
         fb.messages.append(
             tr(

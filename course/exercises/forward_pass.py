@@ -12,7 +12,9 @@ Each checker runs the learner's function on data of its own, with sizes all diff
 or a column bias added to rows then raises a shape error instead of silently broadcasting), and compares the
 answer with the right one and with the answer of each classic mistake, so that the feedback names the bug.
 When the learner's code raises a shape error, the checker runs it once more on a *square* problem
-(B = D = H = O), where those mistakes run without error, to find out which one it was.
+(B = D = H = O), where those mistakes run without error, to find out which one it was.  A right answer is run a
+second time (a function that keeps state between calls is named), an answer in float32 is named, and inputs written
+into in place get a note (rnn_forward stores h_{t−1} in h[t − 1], which an rnn_step writing into h_prev overwrites).
 """
 
 from __future__ import annotations
@@ -21,15 +23,21 @@ import numpy as np
 
 from ..i18n import N_, tr
 from ._feedback import (
+    FLOAT32,
     Feedback,
     as_real_array,
+    changed_inputs,
     diagnose,
     guarded,
+    judge_inputs,
     matches,
     name_shape_mistake,
     numpy_said,
     run_learner,
+    same_again,
 )
+
+__all__ = ["FLOAT32", "check_rnn_forward", "check_rnn_step"]
 
 STEP = "rnn_step"
 FORWARD = "rnn_forward"
@@ -55,6 +63,7 @@ SWAPPED = N_("x_t and h_prev swapped")
 NOT_UPDATED = N_("state never updated (returned h_prev)")
 RETURNED_PAIR = N_("returned a pair instead of h_t")
 COLUMN_LAYOUT = N_("column layout (H, B) instead of rows (B, H)")
+TANH_TWICE = N_("tanh applied twice")
 
 STEP_ADVICE = {
     MISSING_BIAS: N_("Add b_h to the pre-activation: a_t = W_xh x_t + W_hh h_{t−1} + b_h, in rows with b_hᵀ."),
@@ -91,6 +100,10 @@ STEP_ADVICE = {
     ),
     SWAPPED: N_("W_xh multiplies the input x_t and W_hh the previous state h_{t−1}: the two products are crossed."),
     NOT_UPDATED: N_("The function returned the state it was given, h_{t−1}: compute and return the new state h_t."),
+    TANH_TWICE: N_(
+        "h_t = tanh(a_t) squashes once: the tanh of a tanh is a different, flatter function. Apply np.tanh to "
+        "the pre-activation only."
+    ),
     RETURNED_PAIR: (
         N_(
             "The first value you return is the right h_t, but return it alone "
@@ -139,12 +152,22 @@ def _step(x_t, h_prev, W_xh, W_hh, b_h, mistake=None):
         a = x_term + h_term
     else:
         a = x_term + h_term + bias
-    activation = {NO_TANH: lambda v: v, SIGMOID: _sigmoid, RELU: lambda v: np.maximum(v, 0.0)}.get(mistake, np.tanh)
+    activation = {
+        NO_TANH: lambda v: v,
+        SIGMOID: _sigmoid,
+        RELU: lambda v: np.maximum(v, 0.0),
+        TANH_TWICE: lambda v: np.tanh(np.tanh(v)),
+    }.get(mistake, np.tanh)
     h_t = activation(a)
     return h_t + b_h[:, 0] if mistake == BIAS_AFTER_TANH else h_t
 
 
 STEP_MISTAKES = tuple(STEP_ADVICE)
+STEP_ARGS = ("x_t", "h_prev", "W_xh", "W_hh", "b_h")
+_IN_PLACE_STEP = N_(
+    "rnn_forward keeps h_{t−1} in h[t − 1] and passes it in as h_prev: written into, the stored state changes "
+    "too. Return a new array, h_t = np.tanh(...), and leave the arguments as they came."
+)
 _SHAPE_ONLY = (XH_NOT_T, COLUMN_BIAS, SWAPPED)  # raise on the main problem, run on the square one
 
 
@@ -223,7 +246,9 @@ def check_rnn_step(rnn_step) -> Feedback:
         shape_error.append(err)
         return _shape_advice(STEP, err, args)
 
-    h_t, fb = run_learner(STEP, rnn_step, *(a.copy() for a in args), explain=explain)
+    given = [a.copy() for a in args]
+    h_t, fb = run_learner(STEP, rnn_step, *given, explain=explain)
+    changed = changed_inputs(dict(zip(STEP_ARGS, given)), dict(zip(STEP_ARGS, args)))
     if shape_error:
         value, candidates = _step_on_square_problem(rnn_step)
         if isinstance(value, tuple) and value:
@@ -260,8 +285,10 @@ def check_rnn_step(rnn_step) -> Feedback:
         sign_advice=tr(
             "h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h: is a sign in front of a term or of the tanh?"
         ),
+        float64=True,
     )
-    return name_shape_mistake(fb, h_t, [column_layout])
+    fb = judge_inputs(name_shape_mistake(fb, h_t, [column_layout]), changed, tr(_IN_PLACE_STEP))
+    return same_again(fb, rnn_step, h_t, lambda: [a.copy() for a in args])
 
 
 # ---------------------------------------------------------------------------
@@ -283,6 +310,11 @@ Y_FROM_PREV = N_("y_hat read from h_{t−1}")
 Y_WITH_H0 = N_("y_hat with T + 1 rows (read out from h_0 too)")
 OUT_COLUMN_BIAS = N_("b_y added as an (O, 1) column")
 BATCH_AXIS = N_("indexed x along the batch axis")
+X_LATE = N_("x_{t−1} fed at step t (x[t - 2])")
+X_AHEAD = N_("a time index one past the end (x[t] for x[t - 1], or h with T rows)")
+Y_TANH = N_("tanh applied to y_hat")
+BATCH_MAJOR = N_("batch-major (B, T, ·) instead of time-major (T, B, ·)")
+RETURNED_SWAPPED = N_("returned (y_hat, h) instead of (h, y_hat)")
 
 FORWARD_ADVICE = {
     IGNORED_H0: N_("The sequence starts from the given state: h[0] = h0, and step 1 reads it, not zeros."),
@@ -310,6 +342,24 @@ FORWARD_ADVICE = {
     Y_FROM_PREV: N_("ŷ_t = W_hy h_t + b_y reads the state of the same step, h[t] (h[1:] for all steps), not h[t - 1]."),
     Y_WITH_H0: N_("There is no prediction from h_0: y_hat has T rows, ŷ_1 … ŷ_T, read out from h[1:]."),
     OUT_COLUMN_BIAS: N_("b_y is a column (O, 1); add it to (B, O) rows as a row, b_yᵀ."),
+    X_LATE: N_(
+        "Step t reads the input of step t, x_t = x[t - 1] (x holds x_1 … x_T in rows 0 … T − 1): yours is one "
+        "row behind, and step 1 read x[-1], the last input."
+    ),
+    X_AHEAD: N_(
+        "An index ran one row past the end of an array of T rows along the time axis. x has T rows, x[0] … "
+        "x[T − 1], holding x_1 … x_T: step t reads x[t - 1] (x[t] runs off the end at t = T). h has T + 1 rows, "
+        "h[0] = h_0 … h[T] = h_T: allocate np.zeros((T + 1, B, H))."
+    ),
+    Y_TANH: N_(
+        "The read-out is linear, ŷ_t = W_hy h_t + b_y: only the hidden state goes through tanh (a tanh would "
+        "keep every prediction in (−1, 1), whatever the targets)."
+    ),
+    BATCH_MAJOR: N_(
+        "Arrays are time-major in this course: h is (T + 1, B, H) and y_hat (T, B, O), the step first. Stack the "
+        "steps along axis 0 (np.stack(states) or np.array(states)), not axis 1."
+    ),
+    RETURNED_SWAPPED: N_("Return the states first: `return h, y_hat`."),
     BATCH_AXIS: (
         N_(
             "x is time-major, (T, B, D): x[t - 1] is the (B, D) block of inputs of step t. x[:, t] "
@@ -345,8 +395,9 @@ def _forward(params, x, h0, mistake=None):
     steps = x.shape[0] - 1 if mistake == LAST_STEP_MISSING else x.shape[0]
     for t in range(1, steps + 1):
         h_prev = {LAG2: states[max(t - 2, 0)], NEVER_UPDATED: start}.get(mistake, states[t - 1])
-        pre.append(_step(x[t - 1], h_prev, W_xh, W_hh, b_h, mistake=NO_TANH))
-        states.append(_step(x[t - 1], h_prev, W_xh, W_hh, b_h, mistake=step_mistake))
+        x_t = x[t - 2] if mistake == X_LATE else x[t - 1]  # x[-1] at t = 1: the last input
+        pre.append(_step(x_t, h_prev, W_xh, W_hh, b_h, mistake=NO_TANH))
+        states.append(_step(x_t, h_prev, W_xh, W_hh, b_h, mistake=step_mistake))
     if mistake == LAST_STEP_MISSING:
         states.append(np.zeros_like(states[-1]))
     h = np.array(states)
@@ -368,10 +419,12 @@ def _forward(params, x, h0, mistake=None):
         read = np.array(states)
     out = read @ (W_hy if mistake == HY_NOT_T else W_hy.T)
     bias = {MISSING_OUT_BIAS: 0.0, OUT_COLUMN_BIAS: b_y}.get(mistake, b_y[:, 0])
-    return h, out + bias
+    return h, np.tanh(out + bias) if mistake == Y_TANH else out + bias
 
 
+_NOT_PLANTED = (X_AHEAD, BATCH_MAJOR, RETURNED_SWAPPED)  # recognised from the answer's shape or its error
 FORWARD_MISTAKES = FORWARD_STEP_MISTAKES + tuple(FORWARD_ADVICE)
+_PLANTED = tuple(m for m in FORWARD_MISTAKES if m not in _NOT_PLANTED)  # those _forward can compute
 _H_MISTAKES = FORWARD_STEP_MISTAKES + (
     IGNORED_H0,
     LAG2,
@@ -381,8 +434,9 @@ _H_MISTAKES = FORWARD_STEP_MISTAKES + (
     RETURNED_A,
     ALIASED,
     LAST_STEP_MISSING,
+    X_LATE,
 )
-_Y_MISTAKES = (MISSING_OUT_BIAS, Y_FROM_A, HY_NOT_T, Y_FROM_PREV, Y_WITH_H0, OUT_COLUMN_BIAS)
+_Y_MISTAKES = (MISSING_OUT_BIAS, Y_FROM_A, HY_NOT_T, Y_FROM_PREV, Y_WITH_H0, OUT_COLUMN_BIAS, Y_TANH)
 _FORWARD_SHAPE_ONLY = (XH_NOT_T, COLUMN_BIAS, SWAPPED, HY_NOT_T, OUT_COLUMN_BIAS, BATCH_AXIS)
 
 
@@ -396,7 +450,7 @@ def _forward_on_square_problem(rnn_forward):
     value, fb = run_learner(FORWARD, rnn_forward, x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy())
     if fb is not None or not isinstance(value, (tuple, list)) or len(value) != 2:
         return None
-    for mistake in FORWARD_MISTAKES:
+    for mistake in _PLANTED:
         h, y_hat = _forward(params, x, h0, mistake)
         if _matching(value[0], {mistake: h}) and _matching(value[1], {mistake: y_hat}):
             return mistake
@@ -416,6 +470,10 @@ def check_rnn_forward(rnn_forward) -> Feedback:
     shape_error = []
 
     def explain(err):
+        if isinstance(err, IndexError) and f"axis 0 with size {T}" in str(err):
+            return _named(
+                FORWARD, X_AHEAD, FORWARD_ADVICE[X_AHEAD], tr("Your function raised IndexError: {err}.").format(err=err)
+            )
         if isinstance(err, IndexError) and "axis 1" in str(err):
             return _named(
                 FORWARD,
@@ -428,9 +486,11 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         shape_error.append(err)
         return _shape_advice(FORWARD, err, (x, h0, *params.values()))
 
+    given = {"x": x.copy(), "h0": h0.copy(), **{k: v.copy() for k, v in params.items()}}
     value, fb = run_learner(
-        FORWARD, rnn_forward, x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy(), explain=explain
+        FORWARD, rnn_forward, given["x"], {k: given[k] for k in params}, given["h0"], explain=explain
     )
+    changed = changed_inputs(given, {"x": x, "h0": h0, **params})
     if shape_error:
         mistake = _forward_on_square_problem(rnn_forward)
         if mistake is not None:
@@ -453,7 +513,9 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         return Feedback(FORWARD, "wrong", [said])
     h, y_hat = value
     right_h, right_y = _forward(params, x, h0)
-    every = {m: _forward(params, x, h0, m) for m in FORWARD_MISTAKES if m not in _FORWARD_SHAPE_ONLY}
+    if _matching(h, {RETURNED_SWAPPED: right_y}) and _matching(y_hat, {RETURNED_SWAPPED: right_h}):
+        return _named(FORWARD, RETURNED_SWAPPED, FORWARD_ADVICE[RETURNED_SWAPPED])
+    every = {m: _forward(params, x, h0, m) for m in _PLANTED if m not in _FORWARD_SHAPE_ONLY}
     h_mistakes = {m: (every[m][0], _advice(m)) for m in _H_MISTAKES if m in every}
     fb = diagnose(
         FORWARD,
@@ -464,10 +526,17 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         time_axis=0,
         first_step=0,
         sign_advice=tr("h_t = tanh(a_t) with a_t = W_xh x_t + W_hh h_{t−1} + b_h: is a sign in front of a term?"),
+        float64=True,
     )
-    fb = name_shape_mistake(fb, h, [(m, v, advice) for m, (v, advice) in h_mistakes.items()])
+    batch_major = tr(FORWARD_ADVICE[BATCH_MAJOR])
+    fb = name_shape_mistake(
+        fb,
+        h,
+        [(m, v, advice) for m, (v, advice) in h_mistakes.items()]
+        + [(BATCH_MAJOR, right_h.swapaxes(0, 1), batch_major)],
+    )
     if not fb.passed:
-        return fb
+        return judge_inputs(fb, changed)
     y_mistakes = {m: (every[m][1], _advice(m)) for m in _Y_MISTAKES if m in every}
     fb = diagnose(
         FORWARD,
@@ -477,5 +546,17 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         time_axis=0,
         known_mistakes={m: v for m, v in y_mistakes.items() if np.shape(v[0]) == right_y.shape},
         sign_advice=tr("ŷ_t = W_hy h_t + b_y, both terms added."),
+        float64=True,
     )
-    return name_shape_mistake(fb, y_hat, [(m, v, advice) for m, (v, advice) in y_mistakes.items()])
+    fb = name_shape_mistake(
+        fb,
+        y_hat,
+        [(m, v, advice) for m, (v, advice) in y_mistakes.items()]
+        + [(BATCH_MAJOR, right_y.swapaxes(0, 1), batch_major)],
+    )
+    return same_again(
+        judge_inputs(fb, changed),
+        rnn_forward,
+        value,
+        lambda: (x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy()),
+    )

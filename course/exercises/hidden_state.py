@@ -16,7 +16,9 @@ sequence, dy (T, O) and h (T + 1, H): the row-form products work for a single ro
 W_hh, and names the classic mistakes of this step: a dropped dh_next, 1 − tanh(h_t)², the state of the wrong step in
 tanh′, the loop run forwards, W_hh where W_hhᵀ belongs, sequences of the batch mixed, tanh′ missing on the recurrent
 path only; and the next ones: no tanh′ at all, dh_next added after tanh′, 1 − h_t for 1 − h_t², the first step
-skipped, the two results swapped, the path through ŷ_t dropped, and W_hy transposed in a row-form product.
+skipped, the two results swapped, the path through ŷ_t dropped, and W_hy transposed in a row-form product; and the
+last step skipped, dh_next accumulated across steps (+=), float32 results, and a function that keeps state from one
+call to the next (it is called twice).
 """
 
 from __future__ import annotations
@@ -25,16 +27,22 @@ import numpy as np
 
 from ..i18n import N_, tr
 from ._feedback import (
+    FLOAT32,
     Feedback,
     as_real_array,
+    changed_inputs,
     combine,
     diagnose,
     guarded,
+    judge_inputs,
     matches,
     numpy_said,
     run_learner,
+    same_again,
     steps_message,
 )
+
+__all__ = ["FLOAT32", "check_hidden_state_grads", "hidden_state_grads", "known_mistakes"]
 
 EXERCISE = "hidden_state_grads"
 
@@ -52,6 +60,8 @@ FIRST_STEP_SKIPPED = N_("the first step skipped (the loop stops at t = 2)")
 SWAPPED = N_("dh and dh_raw swapped")
 NO_READOUT = N_("dropped the path through ŷ_t (only dh_next)")
 W_HY_T = N_("W_hy.T in a row-form product")
+LAST_STEP_SKIPPED = N_("the last step skipped (the loop starts at t = T − 1)")
+ACCUMULATED = N_("dh_next accumulated across steps (+= instead of =)")
 
 ADVICE = {
     DROPPED_DH_NEXT: (
@@ -125,6 +135,15 @@ ADVICE = {
             "H) itself. W_hy.T belongs to the column form W_hyᵀ δ^y_t."
         )
     ),
+    LAST_STEP_SKIPPED: N_(
+        "The recursion starts at the last step, t = T, where δ^h_T = W_hyᵀ δ^y_T (nothing comes back from a step "
+        "T + 1): loop over the rows T − 1, …, 0, `reversed(range(T))`, not from T − 2."
+    ),
+    ACCUMULATED: N_(
+        "dh_next is what step t + 1 sends back, W_hhᵀ δ^a_{t+1}, one step's worth: assign it anew at every "
+        "step (dh_next = ...), do not add to the old one. The sum over later steps happens by itself, through "
+        "the chain of δ^a."
+    ),
 }
 _SIGN = N_(
     "both terms of δ^h_t enter with a plus sign, and so does tanh′: δ^h_t = W_hyᵀ δ^y_t + "
@@ -145,14 +164,15 @@ def _recursion(dy, h, W_hy, W_hh, mistake=None):
     readout = dy @ (W_hy.T if mistake == W_HY_T else W_hy)
     dh, dh_raw = np.zeros(states.shape), np.zeros(states.shape)
     dh_next = np.zeros(h.shape[1:])  # (B, H), or (H,) for one sequence
-    rows = range(T) if mistake == FORWARDS else range(T - 1, 0 if mistake == FIRST_STEP_SKIPPED else -1, -1)
+    first = T - 2 if mistake == LAST_STEP_SKIPPED else T - 1
+    rows = range(T) if mistake == FORWARDS else range(first, 0 if mistake == FIRST_STEP_SKIPPED else -1, -1)
     for r in rows:  # r = t − 1
         dh[r] = (0.0 if mistake == NO_READOUT else readout[r]) + (
             0.0 if mistake in (DROPPED_DH_NEXT, AFTER_TANH) else dh_next
         )
         dh_raw[r] = tanh_grad[r] * dh[r] + (dh_next if mistake == AFTER_TANH else 0.0)
         sent = dh[r] if mistake == RECURRENT_WITHOUT_TANH else dh_raw[r]
-        dh_next = sent @ (W_hh.T if mistake == W_HH_NOT_T else W_hh)
+        dh_next = sent @ (W_hh.T if mistake == W_HH_NOT_T else W_hh) + (dh_next if mistake == ACCUMULATED else 0.0)
         if mistake == BATCH_MIXED:
             dh_next = dh_next.sum(axis=0)
     return (dh_raw, dh) if mistake == SWAPPED else (dh, dh_raw)
@@ -225,6 +245,9 @@ def check_hidden_state_grads(fn) -> Feedback:
 
     args = (dy.copy(), h.copy(), W_hy.copy(), W_hh.copy())
     value, fb = run_learner(EXERCISE, fn, *args, explain=lambda err: _shape_feedback(fn, err))
+    changed = changed_inputs(
+        dict(zip(("dy", "h", "W_hy", "W_hh"), args)), {"dy": dy, "h": h, "W_hy": W_hy, "W_hh": W_hh}
+    )
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 2:
@@ -247,10 +270,12 @@ def check_hidden_state_grads(fn) -> Feedback:
             known_mistakes={m: (v[i], advice) for m, (v, advice) in mistakes.items()},
             time_axis=0,
             sign_advice=_SIGN,
+            float64=True,
         )
         if fb.mistake is not None and fb.mistake != "sign flipped":  # say which steps the mistake spoils
             rows = [r for r in range(T) if not matches(answers[i][r], expected[i][r])]
             if rows:
                 fb.messages.append(steps_message(rows, T, name=name))
         parts.append((name, fb))
-    return combine(EXERCISE, parts)
+    fb = judge_inputs(combine(EXERCISE, parts), changed)
+    return same_again(fb, fn, value, lambda: (dy.copy(), h.copy(), W_hy.copy(), W_hh.copy()))

@@ -11,7 +11,8 @@ data of its own and judges the two values separately, recognising the classic mi
 ½, a mean instead of a sum, only the last step, a gradient of the wrong shape, the weight left out of dy, the weight
 squared, and a weight vector that does not broadcast over (T, B, O); and the next ones a learner makes: the ½ kept in
 dy, a loss left per step (T,) or per sequence (B,) instead of one number, ‖ŷ − y‖ where its square belongs, and a
-division by B (a mean over the batch).
+division by B (a mean over the batch), by T (a mean over the steps) or by Σ_t w_t (weights normalised), and a float32
+result.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from ..i18n import N_, tr
 from ._feedback import (
+    FLOAT32,
     Feedback,
     combine,
     diagnose,
@@ -29,6 +31,8 @@ from ._feedback import (
     run_learner,
     split_pair,
 )
+
+__all__ = ["FLOAT32", "check_weighted_loss_and_grad", "weighted_loss_and_grad"]
 
 EXERCISE = "weighted_loss_and_grad"
 
@@ -45,6 +49,8 @@ PER_STEP = N_("loss left per step (not summed over t)")
 PER_SEQUENCE = N_("loss left per sequence (not summed over the batch)")
 NORM = N_("‖ŷ − y‖ instead of ‖ŷ − y‖²")
 BATCH_MEAN = N_("divided by B (mean over the batch)")
+STEP_MEAN = N_("divided by T (mean over the steps)")
+NORMALISED = N_("weights normalised (divided by Σ_t w_t)")
 
 
 def _data():
@@ -126,6 +132,17 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             ),
         ),
     }
+    loss_mistakes[STEP_MEAN] = (
+        L / T,
+        tr("L_w sums over the steps: each step's term counts once, weighted by w_t, and nothing is divided by T."),
+    )
+    loss_mistakes[NORMALISED] = (
+        L / float(np.sum(w)),
+        tr(
+            "The weights are used as given: L_w = ½ Σ_t w_t ‖ŷ_t − y_t‖², no division by Σ_t w_t (a weighted mean "
+            "is another loss, with another gradient)."
+        ),
+    )
     per_step = 0.5 * np.sum(w_b * diff**2, axis=(1, 2))
     per_sequence = 0.5 * np.sum(w_b * diff**2, axis=(0, 2))
     one_number = tr("L is one number for the whole batch: sum over the steps, sequences and outputs.")
@@ -155,6 +172,11 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             tr("The ½ belongs to the loss only: d/du ½u² = u, so the 2 of the square cancels it in dy."),
         ),
         BATCH_MEAN: (grad / B, tr("With L_w a sum over the batch, dy is not divided by B.")),
+        STEP_MEAN: (grad / T, tr("With L_w a sum over the steps, dy is not divided by T: δ^y_t = w_t (ŷ_t − y_t).")),
+        NORMALISED: (
+            grad / float(np.sum(w)),
+            tr("The weights are used as given: δ^y_t = w_t (ŷ_t − y_t), no division by Σ_t w_t."),
+        ),
         NORM: (
             w_b * diff / np.sqrt(np.sum(diff**2, axis=2, keepdims=True)),
             tr("The loss squares ‖ŷ − y‖, so its gradient is w_t (ŷ_t − y_t), not the unit vector of the error."),
@@ -168,6 +190,7 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
         name="loss",
         known_mistakes=loss_mistakes,
         sign_advice=tr("a loss of squares is never negative: L_w = +½ Σ_t w_t ‖ŷ_t − y_t‖²."),
+        float64=True,
     )
     loss_fb = name_shape_mistake(loss_fb, loss, loss_shape_mistakes)
     if loss_fb.status == "wrong" and loss_fb.mistake is None and np.ndim(loss) != 0 and np.size(loss) > 1:
@@ -184,6 +207,7 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             "δ^y_t = w_t (ŷ_t − y_t), prediction minus target: differentiating ½(ŷ − y)² with respect "
             "to ŷ gives +(ŷ − y)."
         ),
+        float64=True,
     )
     if dy is not None and np.shape(dy) != grad.shape:
         grad_fb.mistake = WRONG_SHAPE

@@ -13,7 +13,8 @@ transpose changes a shape or fails; h_0 ≠ 0, so pairing δ^y_t with the wrong 
 separately and names the classic mistakes: W_hy.T in the row-form product, dh summed over the batch or over time,
 dW_hy transposed, h_{t−1} for h_t, a mean instead of a sum, only the last step, db_y as a flat (O,) vector; and the
 next ones: all T + 1 states used, dh with a row for h_0, db_y summed to one number, tanh′ applied in the read-out,
-only the first sequence, a sign error.
+only the first sequence, a sign error; and δ^y and h_t of different (t, b) paired, the outer product of the sums, only
+the last term kept (= for +=), db_y as a row (1, O), float32, and a function that keeps state between calls.
 """
 
 from __future__ import annotations
@@ -22,17 +23,23 @@ import numpy as np
 
 from ..i18n import N_, tr
 from ._feedback import (
+    FLOAT32,
     Feedback,
     as_real_array,
+    changed_inputs,
     combine,
     diagnose,
     guarded,
+    judge_inputs,
     matches,
     name_shape_mistake,
     numpy_said,
     run_learner,
+    same_again,
     shape_error_advice,
 )
+
+__all__ = ["FLOAT32", "check_output_layer_backward", "output_layer_backward"]
 
 EXERCISE = "output_layer_backward"
 
@@ -53,6 +60,10 @@ DH_WITH_H0 = N_("dh with a row for h_0")
 SCALAR_BIAS = N_("db_y summed to one number")
 TANH_PRIME = N_("tanh′ applied in the read-out")
 FIRST_SEQUENCE = N_("only the first sequence of the batch")
+MIXED_PAIRS = N_("δ^y and h_t of different (t, b) paired")
+OUTER_OF_SUMS = N_("outer product of the sums (Σ δ^y)(Σ h)ᵀ")
+LAST_TERM = N_("only the last term kept (= instead of +=)")
+ROW_BIAS = N_("db_y of shape (1, O) instead of (O, 1)")
 
 SIZES = {"T": 5, "B": 3, "H": 4, "O": 2}  # all different, so no transpose or wrong sum can keep the right shape
 
@@ -165,9 +176,11 @@ def check_output_layer_backward(fn) -> Feedback:
     """Run ``fn(dy, h, W_hy) -> (dh, dW_hy, db_y)`` on a seeded batch (T=5, B=3, H=4, O=2) and explain mistakes."""
     dy, h, W_hy = _data()
     T, B = dy.shape[:2]
+    given = {"dy": dy.copy(), "h": h.copy(), "W_hy": W_hy.copy()}
     result, not_written = run_learner(
-        EXERCISE, fn, dy.copy(), h.copy(), W_hy.copy(), explain=lambda err: _shape_feedback(fn, err)
+        EXERCISE, fn, given["dy"], given["h"], given["W_hy"], explain=lambda err: _shape_feedback(fn, err)
     )
+    changed = changed_inputs(given, {"dy": dy, "h": h, "W_hy": W_hy})
     if not_written:
         return not_written
     if not isinstance(result, (tuple, list)) or len(result) != 3:
@@ -237,6 +250,29 @@ def check_output_layer_backward(fn) -> Feedback:
             dy[:, 0].T @ states[:, 0],
             tr("Every sequence of the batch uses the same W_hy: sum δ^y_{t,b} h_{t,b}ᵀ over b as well as t."),
         ),
+        MIXED_PAIRS: (
+            dy.reshape(T * B, -1).T @ states.transpose(1, 0, 2).reshape(T * B, -1),
+            tr(
+                "Each term pairs δ^y_{t,b} with the h_t of the same step AND sequence. One array was flattened "
+                "time-major and the other batch-major, so rows of different (t, b) met: reshape dy[...] and h[1:] "
+                "the same way, both (T, B, ·) → (T·B, ·)."
+            ),
+        ),
+        OUTER_OF_SUMS: (
+            np.outer(dy.sum(axis=(0, 1)), states.sum(axis=(0, 1))),
+            tr(
+                "Σ_t δ^y_t h_tᵀ is a sum of outer products, one per step and sequence; the outer product of the "
+                "two sums mixes every δ^y_t with every h_s. Multiply first, then sum: dy rows (T·B, O) transposed "
+                "times h_1 … h_T rows (T·B, H)."
+            ),
+        ),
+        LAST_TERM: (
+            np.outer(dy[-1, -1], states[-1, -1]),
+            tr(
+                "Only the term of the last step and sequence is left: inside the loop, dW_hy = ... replaces the "
+                "sum so far. Start from zeros and add every term, dW_hy += np.outer(dy[t - 1, b], h[t, b])."
+            ),
+        ),
     }
     dW_shape_mistakes = [
         (TRANSPOSED, dW.T, tr("Each term is the outer product δ^y_t h_tᵀ, (O, 1)(1, H) = (O, H), the shape of W_hy.")),
@@ -268,6 +304,11 @@ def check_output_layer_backward(fn) -> Feedback:
     time_advice = tr("Sum over time too: db_y has the shape of b_y, (O, 1).")
     db_shape_mistakes = [
         (FLAT_BIAS, db[:, 0], tr("The values are right; keep b_y's column shape (O, 1), e.g. `[:, None]`.")),
+        (
+            ROW_BIAS,
+            db.T,
+            tr("The values are right, as a row: b_y is a column (O, 1), and so is its gradient, e.g. `[:, None]`."),
+        ),
         (NOT_SUMMED_BATCH, dy.sum(axis=0).T, batch_advice),
         (NOT_SUMMED_BATCH, dy.sum(axis=0), batch_advice),  # the sum left as rows (B, O)
         (NOT_SUMMED_TIME, dy.sum(axis=1).T, time_advice),
@@ -283,7 +324,9 @@ def check_output_layer_backward(fn) -> Feedback:
     ]
 
     def judged(name, answer, expected, mistakes, shape_mistakes, **kw):
-        fb = diagnose(EXERCISE, answer, expected, name=name, known_mistakes=mistakes, sign_advice=_SIGN, **kw)
+        fb = diagnose(
+            EXERCISE, answer, expected, name=name, known_mistakes=mistakes, sign_advice=_SIGN, float64=True, **kw
+        )
         return name_shape_mistake(fb, answer, shape_mistakes)
 
     parts = {
@@ -291,4 +334,5 @@ def check_output_layer_backward(fn) -> Feedback:
         "dW_hy": judged("dW_hy", dW_ans, dW, dW_mistakes, dW_shape_mistakes),
         "db_y": judged("db_y", db_ans, db, db_mistakes, db_shape_mistakes),
     }
-    return combine(EXERCISE, parts)
+    fb = judge_inputs(combine(EXERCISE, parts), changed)
+    return same_again(fb, fn, result, lambda: (dy.copy(), h.copy(), W_hy.copy()))

@@ -14,7 +14,9 @@ h (T + 1, B, H) holds h_0 in row 0 and h_t in row t.  Returns ``(dW_xh, dW_hh, d
 mistakes, including those that change a shape: h_t for h_{t−1}, a transposed outer product, db_h of shape (H,),
 tanh′ applied twice, only the first sequence, a mean over the batch, the t = 1 term left out of dW_hh, a sign error;
 and the next ones: the first or the last step skipped everywhere, a mean over time, dW_xh and dW_hh returned in each
-other's place, a sum over time only (one gradient per sequence), db_h summed to one number, all T + 1 states used.
+other's place, a sum over time only (one gradient per sequence), db_h summed to one number, all T + 1 states used;
+and only the last term kept (= for +=), the outer product of the sums, a mean over the T·B terms, db_h left (B, H),
+float32, and a function that keeps state between calls.
 """
 
 from __future__ import annotations
@@ -23,16 +25,22 @@ import numpy as np
 
 from ..i18n import N_, tr
 from ._feedback import (
+    FLOAT32,
     Feedback,
     as_real_array,
+    changed_inputs,
     combine,
     diagnose,
     guarded,
+    judge_inputs,
     matches,
     name_shape_mistake,
     numpy_said,
     run_learner,
+    same_again,
 )
+
+__all__ = ["FLOAT32", "check_recurrent_weight_grads", "known_mistakes", "recurrent_weight_grads"]
 
 EXERCISE = "recurrent_weight_grads"
 NAMES = ("dW_xh", "dW_hh", "db_h")
@@ -51,6 +59,9 @@ SWAPPED = N_("dW_xh and dW_hh swapped")
 NOT_SUMMED_BATCH = N_("not summed over the batch")
 SCALAR_DB = N_("db_h summed to one number")
 ALL_STATES = N_("all T + 1 states used")
+LAST_TERM = N_("only the last term kept (= instead of +=)")
+OUTER_OF_SUMS = N_("outer product of the sums (Σ δ^a)(Σ x)ᵀ")
+MEAN = N_("mean over the T·B terms instead of the sum")
 
 _NO_MEAN = N_(
     "The batch loss here is the SUM of the sequences' losses over all steps (as in "
@@ -100,6 +111,15 @@ ADVICE = {
         )
     ),
     SCALAR_DB: N_("Sum over t and b only: each of the H hidden units has its own bias, so db_h is (H, 1)."),
+    LAST_TERM: N_(
+        "Only the term of the last step and sequence is left: inside the loop, dW = ... replaces the sum so far. "
+        "Start from zeros and add every term: dW_xh += np.outer(dh_raw[t - 1, b], x[t - 1, b]), and so on."
+    ),
+    OUTER_OF_SUMS: N_(
+        "Σ_t δ^a_t x_tᵀ is a sum of outer products, one per step and sequence; the outer product of the two sums "
+        "mixes every δ^a_t with every x_s. Multiply first, then sum (np.einsum('tbi,tbj->ij', dh_raw, x))."
+    ),
+    MEAN: _NO_MEAN,
 }
 _SIGN = N_(
     "the gradients are +Σ δ^a_t (·)ᵀ: the sign already sits inside δ^a_t (ŷ − y, notebook 02), "
@@ -143,15 +163,28 @@ def known_mistakes(dh_raw, x, h):
             dh_raw.sum(axis=0)[..., None],
         ),
         SCALAR_DB: (right[0], right[1], dh_raw.sum()),
+        LAST_TERM: (
+            np.outer(dh_raw[-1, -1], x[-1, -1]),
+            np.outer(dh_raw[-1, -1], h[-2, -1]),
+            dh_raw[-1, -1][:, None],
+        ),
+        OUTER_OF_SUMS: (
+            np.outer(dh_raw.sum(axis=(0, 1)), x.sum(axis=(0, 1))),
+            np.outer(dh_raw.sum(axis=(0, 1)), h[:-1].sum(axis=(0, 1))),
+            right[2],
+        ),
+        MEAN: tuple(v / (T * B) for v in right),
     }
     return {m: (v, ADVICE[m]) for m, v in values.items()}
 
 
-def _diagnose_value(name, answer, expected, mistakes):
-    """diagnose() plus the mistakes that change a shape, which diagnose() can only describe."""
+def _diagnose_value(name, answer, expected, mistakes, more_shapes=()):
+    """diagnose() plus the mistakes that change a shape, which diagnose() can only describe (``more_shapes``:
+    further (mistake, value, advice) of a shape no entry of ``mistakes`` has)."""
     same_shape = {m: v for m, v in mistakes.items() if np.shape(v[0]) == expected.shape}
-    fb = diagnose(EXERCISE, answer, expected, name=name, known_mistakes=same_shape, sign_advice=_SIGN)
-    return name_shape_mistake(fb, answer, [(m, v, advice) for m, (v, advice) in mistakes.items()])
+    fb = diagnose(EXERCISE, answer, expected, name=name, known_mistakes=same_shape, sign_advice=_SIGN, float64=True)
+    shapes = [(m, v, advice) for m, (v, advice) in mistakes.items()] + list(more_shapes)
+    return name_shape_mistake(fb, answer, shapes)
 
 
 def _data():
@@ -209,9 +242,11 @@ def _error_feedback(fn, err):
 def check_recurrent_weight_grads(fn) -> Feedback:
     """Run ``fn(dh_raw, x, h)`` on a seeded batch (T=5, B=3, D=2, H=4) and explain what is wrong, if anything."""
     dh_raw, x, h = _data()
+    given = {"dh_raw": dh_raw.copy(), "x": x.copy(), "h": h.copy()}
     value, fb = run_learner(
-        EXERCISE, fn, dh_raw.copy(), x.copy(), h.copy(), explain=lambda err: _error_feedback(fn, err)
+        EXERCISE, fn, given["dh_raw"], given["x"], given["h"], explain=lambda err: _error_feedback(fn, err)
     )
+    changed = changed_inputs(given, {"dh_raw": dh_raw, "x": x, "h": h})
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 3:
@@ -225,8 +260,11 @@ def check_recurrent_weight_grads(fn) -> Feedback:
             if not all(a.shape == e.shape and matches(a, e) for a, e in zip(answers, expected)):
                 mistakes = {m: (triple, advice)}
                 break
+    # db_h left per sequence also comes as (B, H), without the column axis
+    more = {"db_h": [(NOT_SUMMED_BATCH, dh_raw.sum(axis=0), tr(ADVICE[NOT_SUMMED_BATCH]))]}
     parts = []
     for i, name in enumerate(NAMES):
         per_value = {m: (v[i], advice) for m, (v, advice) in mistakes.items()}
-        parts.append((name, _diagnose_value(name, value[i], expected[i], per_value)))
-    return combine(EXERCISE, parts)
+        parts.append((name, _diagnose_value(name, value[i], expected[i], per_value, more.get(name, ()))))
+    fb = judge_inputs(combine(EXERCISE, parts), changed)
+    return same_again(fb, fn, value, lambda: (dh_raw.copy(), x.copy(), h.copy()))

@@ -13,7 +13,9 @@ and returns ``dh_raw`` (T, B, H), row t − 1 holding δ^a_t = ∂L/∂a_t:
 with relu′(a_t) = 1 where h_t > 0 and 0 elsewhere (a_t ≤ 0).  :func:`check_relu_deltas` runs it on a seeded batch
 with some units off at every step and h_0 ≠ 0, and names the known mistakes: tanh′ kept from the tanh RNN, the mask
 left out, h_t itself used as the derivative, the mask of h_{t−1}, W_hhᵀ δ^h_{t+1} carried back instead of
-W_hhᵀ δ^a_{t+1}, dh_next dropped, W_hh transposed in row form, and the loop run forwards in time.
+W_hhᵀ δ^a_{t+1}, dh_next dropped, W_hh transposed in row form, and the loop run forwards in time; and the first or
+last step skipped, the mask read off δ^h_t, dh_next accumulated (+=), δ^h_t returned, float32, and a function that
+keeps state between calls.
 """
 
 from __future__ import annotations
@@ -24,7 +26,22 @@ from rnn_lib import irnn
 from rnn_lib.data import random_problem
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, diagnose, guarded, matches, one_array, run_learner, steps_message
+from ._feedback import (
+    FLOAT32,
+    Feedback,
+    as_real_array,
+    changed_inputs,
+    diagnose,
+    guarded,
+    judge_inputs,
+    matches,
+    one_array,
+    run_learner,
+    same_again,
+    steps_message,
+)
+
+__all__ = ["FLOAT32", "MISTAKES", "check_relu_deltas", "known_mistakes", "problem", "relu_deltas"]
 
 EXERCISE = "relu_deltas"
 
@@ -36,6 +53,11 @@ UNMASKED_CARRY = N_("W_hhᵀ δ^h_{t+1} carried back instead of W_hhᵀ δ^a_{t+
 NOT_CARRIED = N_("dh not carried back (W_hhᵀ δ^a_{t+1} dropped)")
 TRANSPOSED = N_("W_hh transposed in row form")
 FORWARDS = N_("ran forwards in time")
+LAST_STEP_SKIPPED = N_("the last step skipped (the loop starts at t = T − 1)")
+FIRST_STEP_SKIPPED = N_("the first step skipped (the loop stops at t = 2)")
+MASK_OF_GRADIENT = N_("the mask read off δ^h_t > 0 instead of h_t > 0")
+ACCUMULATED = N_("dh_next accumulated across steps (+= instead of =)")
+RETURNED_DH = N_("returned δ^h_t instead of δ^a_t")
 
 # name → (the switches of relu_deltas that reproduce it, advice)
 MISTAKES = {
@@ -89,30 +111,77 @@ MISTAKES = {
         {"backwards": False},
         N_("δ^h_t needs what step t + 1 sends back: loop over t = T, …, 1 (reversed(range(T)) for the rows)."),
     ),
+    LAST_STEP_SKIPPED: (
+        {"first": -1},
+        N_(
+            "The recursion starts at the last step, t = T, where δ^h_T = W_hyᵀ δ^y_T: loop over the rows T − 1, "
+            "…, 0, `reversed(range(T))`, not from T − 2."
+        ),
+    ),
+    FIRST_STEP_SKIPPED: (
+        {"last": 1},
+        N_("Step 1 has a δ^a too: the loop runs t = T, …, 1, down to row 0 included: `reversed(range(T))`."),
+    ),
+    MASK_OF_GRADIENT: (
+        {"mask_of": "gradient"},
+        N_(
+            "relu′(a_t) is a property of the forward pass: 1 where the unit was on, h_t > 0, whatever the sign "
+            "of the gradient arriving. Read the mask off h[t], not off δ^h_t."
+        ),
+    ),
+    ACCUMULATED: (
+        {"accumulate": True},
+        N_(
+            "dh_next is what step t + 1 sends back, W_hhᵀ δ^a_{t+1}, one step's worth: assign it anew at every "
+            "step (dh_next = ...), do not add to the old one."
+        ),
+    ),
+    RETURNED_DH: (
+        {"returned": "dh"},
+        N_(
+            "The function returns δ^a_t = relu′(a_t) ⊙ δ^h_t, the gradient after the mask (dh_raw), not δ^h_t "
+            "itself: return the masked rows."
+        ),
+    ),
 }
 
 
 def relu_deltas(
-    dh_out, h, W_hh, *, derivative="relu", mask_shift=0, carry=True, carry_masked=True, transposed=False, backwards=True
+    dh_out,
+    h,
+    W_hh,
+    *,
+    derivative="relu",
+    mask_shift=0,
+    carry=True,
+    carry_masked=True,
+    transposed=False,
+    backwards=True,
+    first=0,
+    last=0,
+    mask_of="h",
+    accumulate=False,
+    returned="dh_raw",
 ):
     """δ^a_t of every step of the ReLU RNN, by its backward recursion (row form); returns dh_raw (T, B, H).
 
     The defaults give the right answer; each switch reproduces one mistake of :data:`MISTAKES`: derivative
     "tanh", "one" or "h" in place of relu′; mask_shift=−1 reads the mask off h_{t−1}; carry=False drops
     W_hhᵀ δ^a_{t+1}; carry_masked=False carries W_hhᵀ δ^h_{t+1}; transposed=True multiplies by W_hhᵀ in row form;
-    backwards=False runs forwards in time.
+    backwards=False runs forwards in time; first=−1 starts at step T − 1, last=1 stops at step 2; mask_of="gradient"
+    reads the mask off δ^h_t > 0; accumulate=True adds each step's W_hhᵀ δ^a to dh_next; returned="dh" returns δ^h.
     """
     T = dh_out.shape[0]
-    dh_raw = np.zeros(dh_out.shape)
+    dh_raw, dh_all = np.zeros(dh_out.shape), np.zeros(dh_out.shape)
     dh_next = np.zeros(dh_out.shape[1:])  # W_hhᵀ δ^a_{t+1}: nothing after step T
     W = W_hh.T if transposed else W_hh
-    for t in range(T, 0, -1) if backwards else range(1, T + 1):
+    for t in range(T + first, last, -1) if backwards else range(1, T + 1):
         dh = dh_out[t - 1] + (dh_next if carry else 0.0)  # δ^h_t
-        h_t = h[t + mask_shift]
+        h_t = dh if mask_of == "gradient" else h[t + mask_shift]
         slope = {"relu": h_t > 0, "tanh": 1.0 - h_t**2, "one": 1.0, "h": h_t}[derivative]
-        dh_raw[t - 1] = slope * dh  # δ^a_t = relu′(a_t) ⊙ δ^h_t
-        dh_next = (dh_raw[t - 1] if carry_masked else dh) @ W
-    return dh_raw
+        dh_raw[t - 1], dh_all[t - 1] = slope * dh, dh  # δ^a_t = relu′(a_t) ⊙ δ^h_t
+        dh_next = (dh_raw[t - 1] if carry_masked else dh) @ W + (dh_next if accumulate else 0.0)
+    return dh_all if returned == "dh" else dh_raw
 
 
 def known_mistakes(dh_out, h, W_hh):
@@ -131,16 +200,21 @@ def problem(seed=1515):
 def check_relu_deltas(fn) -> Feedback:
     """Run ``fn(dh_out, h, W_hh)`` on a seeded batch (T = 6, B = 3, H = 5) and explain what is wrong, if anything."""
     args = problem()
-    value, fb = run_learner(EXERCISE, fn, *(a.copy() for a in args))
+    given = [a.copy() for a in args]
+    value, fb = run_learner(EXERCISE, fn, *given)
     if fb is not None:
         return fb
+    names = ("dh_out", "h", "W_hh")
+    changed = changed_inputs(dict(zip(names, given)), dict(zip(names, args)))
     expected = relu_deltas(*args)
-    value = one_array(value, expected.shape)
+    raw, value = value, one_array(value, expected.shape)
     if value is None:
         return Feedback(EXERCISE, "wrong", [tr("Return one array, `return dh_raw`, of shape (T, B, H).")])
-    fb = diagnose(EXERCISE, value, expected, name="dh_raw", known_mistakes=known_mistakes(*args), time_axis=0)
+    fb = diagnose(
+        EXERCISE, value, expected, name="dh_raw", known_mistakes=known_mistakes(*args), time_axis=0, float64=True
+    )
     answer, _ = as_real_array(value)
     if fb.mistake is not None and answer is not None and answer.shape == expected.shape:
         wrong = [t for t in range(expected.shape[0]) if not matches(answer[t], expected[t])]
         fb.messages.append(steps_message(wrong, expected.shape[0], name="dh_raw"))
-    return fb
+    return same_again(judge_inputs(fb, changed), fn, raw, lambda: [a.copy() for a in args])

@@ -4,6 +4,10 @@ Notebook 10.  The learner writes ``tbptt_gradients(params, x, y, k)``: BPTT(k, k
 x (T, B, D), y (T, B, O), from h_0 = 0.  Chunks of k steps (the last may be shorter); each chunk
 runs forward from the state the previous chunk ended in (a number, carried), backpropagates its own
 losses to its first step and no further, and the five gradients of all chunks are summed.
+
+Named mistakes: the gradient carried across chunks (or k ignored), the state reset at each chunk, the last short
+chunk dropped, only the last chunk kept, the state before the chunk's last carried, a mean over chunks or over the
+batch, a sign error, and a function that keeps state between calls.
 """
 
 from __future__ import annotations
@@ -15,17 +19,42 @@ from rnn_lib.data import random_problem
 from rnn_lib.parameters import PARAM_NAMES
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, diagnose, flatten, gradients_as_vector, guarded, run_learner
+from ._feedback import (
+    Feedback,
+    changed_inputs,
+    diagnose,
+    flatten,
+    gradients_as_vector,
+    guarded,
+    judge_inputs,
+    run_learner,
+    same_again,
+)
+
+__all__ = ["check_tbptt_gradients", "chunked_gradients", "full_gradients"]
 
 TBPTT_EXERCISE = "tbptt_gradients"
+CARRIED_GRADIENT = N_("carrying the gradient across chunk boundaries")
+CARRIED_PREVIOUS = N_("the state before the chunk's last carried (cache.h[-2])")
+CHUNK_MEAN = N_("averaged over the chunks instead of summed")
+FIRST_ONLY = N_("only the first chunk")
+BATCH_MEAN = N_("divided by B (mean over the batch)")
+_SIGN = N_(
+    "each chunk's gradients are rnn_lib.backward's, fed δ^y = ŷ − y (prediction minus target), and they are "
+    "added: no minus until the update."
+)
 
 
-def chunked_gradients(params, x, y, k, *, reset_state=False, drop_last=False, last_only=False):
+def chunked_gradients(
+    params, x, y, k, *, reset_state=False, drop_last=False, last_only=False, carry_row=-1, first_only=False
+):
     """Reference BPTT(k, k) gradients, and (with a flag) the classic wrong versions of it.
 
     x (T, B, D), y (T, B, O).  Returns the five parameter gradients summed over chunks.
     reset_state: start every chunk from h = 0 (the forgotten carry).
     drop_last: skip a final chunk shorter than k.  last_only: keep only the last chunk's gradient.
+    carry_row: the row of the chunk's states carried to the next chunk (−1, its last state; −2 the one before).
+    first_only: stop after the first chunk.
     """
     T, B, _ = x.shape
     H = params["W_hh"].shape[0]
@@ -39,7 +68,9 @@ def chunked_gradients(params, x, y, k, *, reset_state=False, drop_last=False, la
         g = engine.backward(params, cache, y_hat - y[c:e])  # g["h0"] is not passed on: the truncation
         for name in PARAM_NAMES:
             grads[name] = g[name].copy() if last_only else grads[name] + g[name]
-        h = cache.h[-1]
+        h = cache.h[carry_row]
+        if first_only:
+            break
     return grads
 
 
@@ -62,12 +93,12 @@ def check_tbptt_gradients(fn) -> Feedback:
     k = 3
     expected = flatten(chunked_gradients(params, x, y, k))
     mistakes = {
-        N_("carrying the gradient across chunk boundaries"): (
+        CARRIED_GRADIENT: (
             flatten(full_gradients(params, x, y)),
             tr(
                 "That is the full BPTT gradient: the gradient reaching a chunk's first state was passed on "
                 "to the chunk before. Truncation drops it: carry the hidden state h forward (a number), "
-                "never dh back."
+                "never dh back. (Or k was never used: one chunk of all T steps is full BPTT too.)"
             ),
         ),
         N_("resetting the hidden state at each chunk"): (
@@ -84,18 +115,61 @@ def check_tbptt_gradients(fn) -> Feedback:
                 "Loop with range(0, T, k) and end each chunk at min(c + k, T)."
             ),
         ),
+        CARRIED_PREVIOUS: (
+            flatten(chunked_gradients(params, x, y, k, carry_row=-2)),
+            tr(
+                "The next chunk must start from the state the last one ended in, h at its last step: cache.h[-1] "
+                "(cache.h holds the chunk's first state too, so it has one row more than the chunk has steps)."
+            ),
+        ),
+        FIRST_ONLY: (
+            flatten(chunked_gradients(params, x, y, k, first_only=True)),
+            tr(
+                "The loop stopped after the first chunk (a return or break inside it?): every chunk, the short "
+                "last one too, adds its gradients to the total."
+            ),
+        ),
+        CHUNK_MEAN: (
+            expected / len(range(0, x.shape[0], k)),
+            tr(
+                "The loss is the sum of the chunks' losses, so its gradient is the sum of theirs: add each "
+                "chunk's gradients, and divide by nothing."
+            ),
+        ),
+        BATCH_MEAN: (
+            expected / x.shape[1],
+            tr(
+                "The loss here sums over the sequences of the batch, as rnn_lib.backward does: no division by "
+                "B (a mean per sequence is a choice the training loop makes)."
+            ),
+        ),
         N_("keeping only the last chunk's gradient"): (
             flatten(chunked_gradients(params, x, y, k, last_only=True)),
             tr("The gradient of each chunk must be added to the total (+=), not assigned (=)."),
         ),
     }
     given = {name: v.copy() for name, v in params.items()}
-    answer, feedback = run_learner(TBPTT_EXERCISE, fn, given, x.copy(), y.copy(), k)
+    arrays = {"x": x.copy(), "y": y.copy()}
+    answer, feedback = run_learner(TBPTT_EXERCISE, fn, given, arrays["x"], arrays["y"], k)
     if feedback is not None:
         return feedback
+    changed = changed_inputs({**given, **arrays}, {**params, "x": x, "y": y})
+    raw = answer
     if isinstance(answer, tuple) and answer and isinstance(answer[0], dict):
         answer = answer[0]  # (grads, h_last) or (grads, loss) is fine too
     vec, feedback = gradients_as_vector(TBPTT_EXERCISE, answer, {k: p.shape for k, p in params.items()})
     if feedback is not None:
         return feedback
-    return diagnose(TBPTT_EXERCISE, vec, expected, name=tr("your gradients (five, flattened)"), known_mistakes=mistakes)
+    fb = diagnose(
+        TBPTT_EXERCISE,
+        vec,
+        expected,
+        name=tr("your gradients (five, flattened)"),
+        known_mistakes=mistakes,
+        sign_advice=_SIGN,
+    )
+
+    def fresh():
+        return {name: v.copy() for name, v in params.items()}, x.copy(), y.copy(), k
+
+    return same_again(judge_inputs(fb, changed), fn, raw, fresh)

@@ -17,7 +17,8 @@ once with one that diverges, and names the classic slips: gradient ascent, updat
 the batch instead of the mean (in the gradient alone, or in the loss too), gradients computed once and reused, the
 loss recorded after the update or the final loss not recorded, no divergence check, the diverged parameters returned,
 the bad loss recorded, a stop at the first rise of the loss, a parameter left out of the update, and every entry of
-rnn_lib.backward's dict updated (it holds "x" and "h0" too).
+rnn_lib.backward's dict updated (it holds "x" and "h0" too); and one update too many, the loss recorded as the sum
+(with the gradient of the mean), and a division by B twice.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ BAD_LOSS_KEPT = N_("the bad loss recorded")
 FIRST_RISE = N_("stopped at the first rise of the loss")
 FORGOT_B_Y = N_("a parameter left out of the update")
 EXTRA_KEYS = N_("updated every entry of backward's dict")
+EXTRA_UPDATE = N_("one update too many (epochs + 1)")
+LOSS_SUMMED = N_("loss recorded as the sum over the batch (the gradient of the mean)")
+MEAN_TWICE = N_("divided by B twice")
+AGAINST_PREVIOUS = N_("blow-up measured against the previous loss, not losses[0]")
 
 ADVICE = {
     ASCENT: N_("Step against the gradient, θ − lr · ∂L̄/∂θ: with + the loss climbs from the first step."),
@@ -100,6 +105,19 @@ ADVICE = {
     ),
     FIRST_RISE: None,  # its advice names BLOWUP: see advice()
     FORGOT_B_Y: N_("Every one of the five parameters takes a step: update all of rnn_lib.PARAM_NAMES."),
+    AGAINST_PREVIOUS: None,  # its advice names BLOWUP: see advice()
+    EXTRA_UPDATE: N_(
+        "Your losses are right, but the parameters returned had one more update: a run of `epochs` updates "
+        "returns θ_epochs. Record and test the loss at every k = 0 … epochs, and update only while k < epochs."
+    ),
+    LOSS_SUMMED: N_(
+        "Your parameters are right, but each recorded loss is B times too large: the objective is the mean loss "
+        "per sequence, L̄ = L / B; rnn_lib.loss returns the sum over the batch."
+    ),
+    MEAN_TWICE: N_(
+        "Each step is B times too short: the gradient of L̄ = L / B is rnn_lib.backward's divided by B once. "
+        "Dividing the loss's gradient and the step by B again makes B² (rnn_lib.loss_grad is ŷ − y, not a mean)."
+    ),
 }
 
 
@@ -116,6 +134,11 @@ def advice(mistake: str) -> str:
             "A loss can rise for a step and recover (here it does). The rule is a blow-up: stop only "
             "when the loss is not finite or above {blowup:g} × losses[0], the loss you started from."
         ).format(blowup=BLOWUP)
+    if mistake == AGAINST_PREVIOUS:
+        return tr(
+            "A loss that grows by a little at every step never jumps {blowup:g}-fold from one step to the next, "
+            "yet it can pass {blowup:g} × losses[0]: compare with the loss you started from, losses[0]."
+        ).format(blowup=BLOWUP)
     return tr(ADVICE[mistake])
 
 
@@ -130,9 +153,13 @@ def train_gd(params, x, y, lr, epochs, mistake=None):
     """Reference solution, or the named ``mistake`` planted in it: returns (theta, losses, diverged)."""
     if mistake == LOSS_AFTER:
         return _loss_after_update(params, x, y, lr, epochs)
+    if mistake == EXTRA_UPDATE:  # losses of θ_0 … θ_epochs, one update more, θ_{epochs+1} returned
+        theta, losses, diverged = train_gd(params, x, y, lr, epochs + 1)
+        return (theta, losses, True) if diverged else (theta, losses[:-1], False)
     B = x.shape[1]
-    per_sequence = 1.0 if mistake == SUM_LOSS else 1.0 / B  # the mean loss per sequence is L / B
-    step = (1.0 if mistake == ASCENT else -1.0) * lr * (1.0 if mistake in (SUM_LOSS, SUM_GRADIENT) else 1.0 / B)
+    per_sequence = 1.0 if mistake in (SUM_LOSS, LOSS_SUMMED) else 1.0 / B  # the mean loss per sequence is L / B
+    per_step = {SUM_LOSS: 1.0, SUM_GRADIENT: 1.0, MEAN_TWICE: 1.0 / B**2}.get(mistake, 1.0 / B)
+    step = (1.0 if mistake == ASCENT else -1.0) * lr * per_step
     theta = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
     previous, losses, first_grads = theta, [], None
     with np.errstate(all="ignore"):  # planted mistakes may overflow; the learner's code is not run here
@@ -142,7 +169,7 @@ def train_gd(params, x, y, lr, epochs, mistake=None):
             if mistake == BAD_LOSS_KEPT:
                 losses.append(loss)
             if losses and mistake != NO_CHECK:
-                limit = losses[-1] if mistake == FIRST_RISE else BLOWUP * losses[0]
+                limit = {FIRST_RISE: losses[-1], AGAINST_PREVIOUS: BLOWUP * losses[-1]}.get(mistake, BLOWUP * losses[0])
                 if not (math.isfinite(loss) and loss <= limit):
                     return (theta if mistake == KEPT_BAD_STEP else previous), losses, True
             if mistake != BAD_LOSS_KEPT:
