@@ -62,7 +62,10 @@ NO_JACOBIAN = N_("∂L/∂α used as ∂L/∂e")
 
 
 def data():
-    """keys (S, B, H_k) = (5, 3, 4), query (B, H_k), mask (B, S), dcontext (B, H_k): seeded, of unequal scales.
+    """keys (S, B, H_k) = (5, 3, 6), query (B, H_k), mask (B, S), dcontext (B, H_k): seeded, of unequal scales.
+
+    H_k = 6 is not a square (√H_k is not a whole number, so `/ 2` or int(np.sqrt(H_k)) cannot pass) and differs
+    from S and B (so dividing by √S or √B is another number).
 
     The mask allows 4, 3 and 2 keys: the first two sequences padded at the end, the third at the start (as some
     pipelines pad: the mask, not the position, says what is padding).  So every sequence has a masked key (an
@@ -70,8 +73,8 @@ def data():
     batch axis): those mistakes are named rather than seen as NaN.
     """
     rng = np.random.default_rng(22)
-    S, B, H_k = 5, 3, 4
-    keys = rng.standard_normal((S, B, H_k)) * np.array([1.0, 2.0, 0.5, 1.5])  # features of different scales
+    S, B, H_k = 5, 3, 6
+    keys = rng.standard_normal((S, B, H_k)) * np.array([1.0, 2.0, 0.5, 1.5, 0.8, 1.2])  # features of different scales
     query = rng.standard_normal((B, H_k)) * 1.5
     mask = np.array(
         [[True, True, True, True, False], [True, True, True, False, False], [False, False, False, True, True]]

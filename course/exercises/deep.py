@@ -291,7 +291,10 @@ BI_MISTAKES = {
 
 
 def _bi_problem():
-    """x (T = 5, B = 3, D = 2) and two directions' weights (H = 3), all of different sizes, seeded."""
+    """x (T = 5, B = 4, D = 2) and two directions' weights (H = 3), all of different sizes, seeded.
+
+    B ≠ H: a bias added as the column (H, 1) to the rows (B, H) is then a shape error, not a silent broadcast.
+    """
     rng = np.random.default_rng(2021)
 
     def direction():
@@ -301,12 +304,12 @@ def _bi_problem():
             "b_h": 0.3 * rng.standard_normal((3, 1)),
         }
 
-    return rng.standard_normal((5, 3, 2)), direction(), direction()
+    return rng.standard_normal((5, 4, 2)), direction(), direction()
 
 
 @guarded(BI_EXERCISE)
 def check_bidirectional_states(fn) -> Feedback:
-    """Run ``fn(x, fwd, bwd)`` on a seeded batch (T = 5, B = 3, H = 3) and explain what is wrong, if anything."""
+    """Run ``fn(x, fwd, bwd)`` on a seeded batch (T = 5, B = 4, H = 3) and explain what is wrong, if anything."""
     args = _bi_problem()
     value, fb = _run(BI_EXERCISE, fn, args)
     if fb is not None:
