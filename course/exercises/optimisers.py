@@ -15,12 +15,13 @@ updated, and inputs changed in place.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, has_nan_or_inf, run_learner
+from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, has_nan_or_inf, matches, run_learner
 
 EXERCISE = "adam_step"
 LR, BETA1, BETA2, EPS = 0.1, 0.8, 0.95, 1e-3  # ε large, β1 ≠ β2 and far from 1: every slip changes the numbers
@@ -43,6 +44,15 @@ MULTIPLIED = N_("multiplied by the correction instead of divided")
 EPS_SQUARED = N_("√(v̂ + ε²) instead of √v̂ + ε")
 AMSGRAD = N_("AMSGrad's max(v, v_new)")
 ABS_G = N_("v averages |g|, not g²")
+HAT_RETURNED = N_("m̂ and v̂ returned as the new state")
+EPS_OUTSIDE = N_("ε added to p, outside the fraction")
+NO_SQRT = N_("v̂ without its square root")
+T_IS_1 = N_("t taken as 1 at every step")
+G_NOT_M = N_("g where m̂ belongs")
+BETA1_IN_BOTH = N_("1 − β1^t in both corrections")
+DEFAULT_EPS = N_("ε of your own (1e-8), not the argument")
+DEFAULT_LR = N_("lr of your own (0.001), not the argument")
+ORDER = N_("returned in another order")
 
 
 def cases():
@@ -58,7 +68,8 @@ def cases():
 
 def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, correct_v=True, eps_inside=False,
                eps_before=False, t_shift=0, v_of_g=False, weights_swapped=False, sign=-1, old_state=False,
-               multiplied=False, eps_squared=False, amsgrad=False, abs_g=False):  # fmt: skip
+               multiplied=False, eps_squared=False, amsgrad=False, abs_g=False, hat_returned=False,
+               eps_outside=False, no_sqrt=False, g_not_m=False, beta1_in_both=False, eps=EPS, lr=LR):  # fmt: skip
     """The right step, or (with a flag) one of the classic wrong ones."""
     a1, a2 = (1 - beta1, 1 - beta2) if not weights_swapped else (beta1, beta2)
     b1, b2 = (beta1, beta2) if not weights_swapped else (1 - beta1, 1 - beta2)
@@ -69,18 +80,25 @@ def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, corre
     m_used, v_used = (m, v) if old_state else (m_new, v_new)
     s = t + t_shift
     c1 = 1 - beta1**s if correct_m else 1.0
-    c2 = 1 - beta2**s if correct_v else 1.0
+    c2 = 1 - (beta1 if beta1_in_both else beta2) ** s if correct_v else 1.0
     if multiplied:
         c1, c2 = 1 / c1, 1 / c2
     if eps_inside:
-        denom = np.sqrt(v_used / c2 + EPS)
+        denom = np.sqrt(v_used / c2 + eps)
     elif eps_squared:
-        denom = np.sqrt(v_used / c2 + EPS**2)
+        denom = np.sqrt(v_used / c2 + eps**2)
     elif eps_before:
-        denom = (np.sqrt(v_used) + EPS) / np.sqrt(c2)
+        denom = (np.sqrt(v_used) + eps) / np.sqrt(c2)
+    elif eps_outside:
+        denom = np.sqrt(v_used / c2)
+    elif no_sqrt:
+        denom = v_used / c2 + eps
     else:
-        denom = np.sqrt(v_used / c2) + EPS
-    return p + sign * LR * (m_used / c1) / denom, m_new, v_new
+        denom = np.sqrt(v_used / c2) + eps
+    p_new = p + sign * lr * (g if g_not_m else m_used / c1) / denom + (eps if eps_outside else 0.0)
+    if hat_returned:
+        return p_new, m_new / c1, v_new / c2
+    return p_new, m_new, v_new
 
 
 def _mistakes(p, g, m, v, t):
@@ -123,6 +141,40 @@ def _mistakes(p, g, m, v, t):
             ),
         ),
         ABS_G: (dict(abs_g=True), tr("v is the running mean of the squared gradients: (1 − β2) g², not |g|.")),
+        HAT_RETURNED: (
+            dict(hat_returned=True),
+            tr(
+                "m̂ and v̂ are used for this step only: return the running means themselves, m_new and v_new "
+                "(the next step corrects them again, with its own t)."
+            ),
+        ),
+        EPS_OUTSIDE: (
+            dict(eps_outside=True),
+            tr("ε belongs in the denominator: p − lr · m̂ / (√v̂ + ε), with the parentheses."),
+        ),
+        NO_SQRT: (dict(no_sqrt=True), tr("Divide by the square root of v̂: m̂ / (√v̂ + ε), np.sqrt(v_hat).")),
+        T_IS_1: (
+            dict(t_shift=1 - t),  # 1 − β^1 whatever t is (at t = 1 the right answer)
+            tr("Use the step number the function is given: 1 − β1^t and 1 − β2^t, with t = 1, 2, 3, …"),
+        ),
+        G_NOT_M: (
+            dict(g_not_m=True),
+            tr("Adam steps along the running mean of the gradients: p − lr · m̂ / (√v̂ + ε), m̂ in place of g."),
+        ),
+        BETA1_IN_BOTH: (
+            dict(beta1_in_both=True),
+            tr("Each mean has its own correction: m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t)."),
+        ),
+        DEFAULT_EPS: (
+            dict(eps=1e-8),
+            tr("Use the eps the function is given (the checker passes {eps}); a number written in the function "
+               "ignores it.").format(eps=EPS),  # fmt: skip
+        ),
+        DEFAULT_LR: (
+            dict(lr=1e-3),
+            tr("Use the lr the function is given (the checker passes {lr}); a number written in the function "
+               "ignores it.").format(lr=LR),  # fmt: skip
+        ),
     }
     out = {}
     for name, (flags, advice) in variants.items():
@@ -144,6 +196,21 @@ def _judge(result, p, g, m, v, t) -> Feedback:
     if not isinstance(result, (tuple, list)) or len(result) != 3:
         return Feedback(EXERCISE, "wrong", [tr("Return three arrays: `return p_new, m_new, v_new`.")])
     right = _reference(p, g, m, v, t)
+    values = [as_real_array(r)[0] for r in result]
+    for order in itertools.permutations(range(3)):
+        if order != (0, 1, 2) and all(values[i] is not None and matches(values[i], right[k]) for k, i in enumerate(order)):
+            names = ("p_new", "m_new", "v_new")
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    tr("The mistake '{order}': your values are right, returned as ({names}).").format(
+                        order=tr(ORDER), names=", ".join(names[order.index(k)] for k in range(3))
+                    ),
+                    tr("Return them in the order the exercise asks: `return p_new, m_new, v_new`."),
+                ],
+                ORDER,
+            )
     p_new, problem = as_real_array(result[0])
     if problem is not None and has_nan_or_inf(result[0]):  # other problems (complex, text, …): diagnose says so
         v_new, _ = as_real_array(result[2])

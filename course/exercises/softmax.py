@@ -39,6 +39,18 @@ NAIVE_LOG = N_("log of softmax computed naively")
 IN_PLACE = N_("logits changed in place")
 SHIFT_AXIS_0 = N_("max shift over axis 0")
 MAX_NOT_ADDED = N_("max not added back in log-sum-exp")
+DIV_T = N_("divided by T")
+DIV_B = N_("divided by B")
+HALF = N_("a ½ in the loss")
+ALL_CLASSES = N_("log p summed over every class")
+BINARY = N_("binary cross-entropy over every class")
+ROUNDED = N_("loss rounded to a whole number")
+TARGET_ONLY = N_("gradient at the target class only")
+EXTRA_JACOBIAN = N_("an extra factor p(1 − p) in the gradient")
+LOG_P_GRAD = N_("log p − onehot")
+SWAPPED = N_("returned (dlogits, loss)")
+FANCY_INDEX = N_("log p indexed with [..., targets]")
+TARGETS_CHANGED = N_("targets changed in place")
 
 
 def moderate_data():
@@ -79,7 +91,9 @@ def _run(fn, logits, targets):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         result, not_written = run_learner(EXERCISE, fn, given_z, given_y)
-    changed = not np.array_equal(given_z, logits) or not np.array_equal(given_y, targets)
+    changed = "logits" if not np.array_equal(given_z, logits) else None
+    if changed is None and not np.array_equal(given_y, targets):
+        changed = "targets"
     return result, not_written, changed
 
 
@@ -119,6 +133,38 @@ def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
             L - float(np.sum(logits.max(axis=-1))),
             tr("log Σ_j exp(z_j) = m + log Σ_j exp(z_j − m): add the max m back (or subtract it from z_y too)."),
         ),
+        DIV_T: (L / T, tr("L sums over the T steps and the B sequences: divide by nothing.")),
+        DIV_B: (L / B, tr("L sums over the T steps and the B sequences: divide by nothing.")),
+        HALF: (
+            L / 2,
+            tr("The ½ belongs to the squared error, ½ Σ ‖ŷ − y‖²; cross-entropy is −Σ log p[target], with no ½."),
+        ),
+        ALL_CLASSES: (
+            -float(np.sum(np.log(p))),
+            tr(
+                "Only the target's probability counts: pick log p[target] at each (t, b), e.g. "
+                "np.take_along_axis(log_p, targets[..., None], axis=-1), not the sum over all V classes."
+            ),
+        ),
+        BINARY: (
+            -float(np.sum(onehot * np.log(p) + (1 - onehot) * np.log(1 - p))),
+            tr(
+                "−Σ [y log p + (1 − y) log(1 − p)] is the loss of V separate yes/no outputs; with one "
+                "softmax over V classes the loss is −log p[target] alone."
+            ),
+        ),
+        FANCY_INDEX: (
+            -float(np.sum(np.log(p)[..., targets])),
+            tr(
+                "log_p[..., targets] (or log_p[:, :, targets]) pairs every (t, b) with every target, a (T, B, "
+                "T, B) array. Pick one entry per (t, b): np.take_along_axis(log_p, targets[..., None], "
+                "axis=-1)."
+            ),
+        ),
+        ROUNDED: (
+            float(int(L)),
+            tr("int(...) or // cut off the fraction: return the loss as a float, float(np.sum(...))."),
+        ),
     }
     grad_mistakes = {
         SIGN: (-grad, tr("∂L/∂z = p − onehot: prediction minus target, as ŷ − y for the squared error.")),
@@ -133,6 +179,26 @@ def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
         DL_DP: (
             -onehot / np.take_along_axis(p, targets[..., None], axis=-1),
             tr("That is ∂L/∂p (−1/p_y at the target). Chain it through the softmax Jacobian: ∂L/∂z = p − onehot."),
+        ),
+        DIV_T: (grad / T, tr("With L a sum, nothing is divided: ∂L/∂z = p − onehot at every (t, b).")),
+        DIV_B: (grad / B, tr("With L a sum, nothing is divided: ∂L/∂z = p − onehot at every (t, b).")),
+        TARGET_ONLY: (
+            np.where(onehot > 0, p - 1, 0.0),
+            tr(
+                "Every class's logit moves the loss, through the normalisation: ∂L/∂z_j = p_j − [j = target], "
+                "so the classes that are not the target get p_j, not 0."
+            ),
+        ),
+        EXTRA_JACOBIAN: (
+            p * (1 - p) * grad,
+            tr(
+                "p − onehot is already the gradient with respect to the logits z: the softmax's Jacobian is "
+                "in it. Multiplying by p(1 − p) applies it a second time."
+            ),
+        ),
+        LOG_P_GRAD: (
+            np.log(p) - onehot,
+            tr("∂L/∂z = p − onehot with the probabilities p = softmax(z) themselves, not log p."),
         ),
     }
     loss_fb = diagnose(EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
@@ -198,6 +264,18 @@ def check_softmax_cross_entropy(fn) -> Feedback:
     bad_return = split_pair(EXERCISE, result, ("loss", "dlogits"))
     if bad_return:
         return bad_return
+    if np.ndim(result[0]) == logits.ndim and np.ndim(result[1]) == 0:
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                tr(
+                    "The mistake '{swapped}': the first value you returned is an array like the logits and the "
+                    "second a single number. Return the loss first: `return loss, dlogits`."
+                ).format(swapped=tr(SWAPPED))
+            ],
+            SWAPPED,
+        )
     fb = _formula_feedback(*result, logits, targets)
     if not fb.passed:
         return fb
@@ -205,6 +283,18 @@ def check_softmax_cross_entropy(fn) -> Feedback:
     if split_pair(EXERCISE, result, ("loss", "dlogits")):
         return Feedback(EXERCISE, "wrong", [tr("On logits of size 1000 the function did not return (loss, dlogits).")])
     fb = _stability_feedback(*result)
+    if fb.passed and "targets" in (changed, changed_extreme) and "logits" not in (changed, changed_extreme):
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                tr(
+                    "The values are right, but the targets you were given changed: the caller still needs "
+                    "them. Leave targets as they are (index with them, never assign into them)."
+                )
+            ],
+            TARGETS_CHANGED,
+        )
     if fb.passed and (changed or changed_extreme):
         return Feedback(
             EXERCISE,
