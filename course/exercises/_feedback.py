@@ -32,6 +32,7 @@ from ..i18n import N_, WIDTH, tr, wrap
 
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
+FLOAT32 = N_("computed in float32")  # the mistake diagnose names for the right numbers to float32's precision only
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
 # a broadcast view that large, to check it, could exhaust the memory)
@@ -358,6 +359,19 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 ],
                 N_("name not defined"),
             )
+        if isinstance(err, ValueError) and "read-only" in str(err):  # numpy: "assignment destination is read-only"
+            return None, Feedback(
+                exercise,
+                "wrong",
+                [
+                    tr(
+                        "Your function writes into one of its inputs{where}, which the checker passes read-only: "
+                        "the caller still needs it as it was (a mask or a text is only read)."
+                    ).format(where=_where(err)),
+                    tr("Build a new array instead (np.where(...), or a .copy() to change)."),
+                ],
+                N_("input written to"),
+            )
         if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
             return None, Feedback(
                 exercise,
@@ -596,6 +610,16 @@ def steps_message(rows, n_rows: int, *, name: str = N_("your result"), first_ste
     )
 
 
+def _float32_only(answer, expected) -> bool:
+    """True when ``answer`` holds float32 numbers (not all whole) that are right to float32's precision only."""
+    as_32 = answer.astype(np.float32).astype(np.float64)
+    return (
+        bool(np.array_equal(as_32, answer))
+        and bool(np.any(answer != np.round(answer)))
+        and relative_error(answer, expected) < 1e-5
+    )
+
+
 def diagnose(
     exercise: str,
     answer,
@@ -649,6 +673,22 @@ def diagnose(
                 mistake,
             )
 
+    if _float32_only(answer, expected):
+        return Feedback(
+            exercise,
+            "wrong",
+            [
+                tr(
+                    "Right to about 7 digits, float32's precision, and no further (relative error {error:.1e}): "
+                    "{name} holds float32 numbers (np.float32, or an array made with dtype=np.float32)."
+                ).format(error=relative_error(answer, expected), name=name),
+                tr(
+                    "Compute in float64, numpy's default: the checks compare to {tol:.0e}, and finite "
+                    "differences need float64."
+                ).format(tol=PASS_TOL),
+            ],
+            FLOAT32,
+        )
     msgs = [
         tr("relative error {error:.1e} (a right answer is below {tol:.0e}).").format(
             error=relative_error(answer, expected), tol=PASS_TOL

@@ -45,6 +45,13 @@ DENOMINATOR_ALPHA = N_("denominator n_a + α")
 MEAN_OVER_M = N_("mean over M characters, not M − 1 predictions")
 TRAIN_AND_VAL = N_("counts from train and validation")
 UNIGRAM = N_("a unigram model")
+CROSS_ENTROPY = N_("the mean loss, not its exp")
+MINUS_LEFT_OUT = N_("minus sign left out (1 / perplexity)")
+MEAN_PROBABILITY = N_("1 / the mean probability")
+NOT_SHIFTED = N_("each character scored as its own successor")
+WRAPPED = N_("pairs wrapped round (np.roll)")
+ALPHA_OF_YOUR_OWN = N_("α = 1 of your own, not the argument")
+BASE_10 = N_("log in base 10 with exp")
 
 V_BIGRAM, ALPHA = 5, 0.5
 
@@ -70,6 +77,11 @@ def _pair_counts(text, V):
     counts = np.zeros((V, V))
     np.add.at(counts, (text[:-1], text[1:]), 1.0)
     return counts
+
+
+def _smoothed(counts, alpha):
+    """The add-α table p[a, b] = (n_ab + α) / (n_a + V α)."""
+    return (counts + alpha) / (counts.sum(axis=1, keepdims=True) + counts.shape[1] * alpha)
 
 
 def _perplexity(table, val, how="right"):
@@ -177,6 +189,46 @@ def _bigram_answers(train, val, V, alpha):
                 "previous character, p(b | a) = (n_ab + α) / (n_a + V·α), a V × V table."
             ),
         ),
+        CROSS_ENTROPY: (
+            float(-np.log(right_table[val[:-1], val[1:]]).mean()),
+            tr(
+                "That is the mean loss per character, −(1/(M − 1)) Σ log p, in nats. Perplexity is its exp: "
+                "np.exp(mean loss)."
+            ),
+        ),
+        MINUS_LEFT_OUT: (
+            math.exp(np.log(right_table[val[:-1], val[1:]]).mean()),
+            tr("log p ≤ 0: the loss is −log p, so perplexity = exp(−mean log p), at least 1."),
+        ),
+        MEAN_PROBABILITY: (
+            float(1 / right_table[val[:-1], val[1:]].mean()),
+            tr(
+                "Average the logs, not the probabilities: exp(−mean log p) (1 over the geometric mean of p), "
+                "not 1 / mean(p)."
+            ),
+        ),
+        WRAPPED: (
+            _perplexity(_smoothed(_pair_counts(np.append(train, train[0]), V), alpha), val),
+            tr(
+                "np.roll(train, -1) pairs the last character with the first, a pair the text does not hold: "
+                "count train[:-1] with train[1:]."
+            ),
+        ),
+        ALPHA_OF_YOUR_OWN: (
+            _perplexity(_smoothed(counts, 1.0), val),
+            tr("Use the alpha the function is given (the checker passes {alpha}), not α = 1.").format(alpha=alpha),
+        ),
+        BASE_10: (
+            math.exp(-np.mean(np.log10(right_table[val[:-1], val[1:]]))),
+            tr("Keep one base: exp of the mean loss in nats (np.log), or 10 to the mean of −np.log10."),
+        ),
+        NOT_SHIFTED: (
+            float(np.exp(-np.mean(np.log(right_table[val, val])))),
+            tr(
+                "Each prediction pairs a character with the NEXT one: p(val[t + 1] | val[t]), "
+                "table[val[:-1], val[1:]], not table[val, val]."
+            ),
+        ),
     }
     with np.errstate(divide="ignore", invalid="ignore"):
         no_smoothing = _perplexity(unsmoothed, val)
@@ -232,6 +284,7 @@ TAU_ZERO = N_("τ = 0 not handled")
 NO_SHIFT = N_("no max shift")
 FIRST_ROW = N_("every row sampled from logits[0]")
 GLOBAL_SHIFT = N_("max shift over the whole batch")
+U_IGNORED = N_("u not used (a random draw instead)")
 
 GRID = 1000  # values of u per block of rows
 # V = 6; four distributions, each row block its own: different most likely characters (1, 3, 2, 5) and shapes, so
@@ -386,6 +439,24 @@ def check_sample_characters(fn) -> Feedback:
             if all(_same(d, w, V) for d, w in zip(draws, wrong)):
                 return Feedback(SAMPLE, "wrong", [tr("At τ = {tau}: this is exactly what the mistake '{name}' gives.").format(tau=tau, name=tr(name)),
                                                   advice], name)  # fmt: skip
+        switches = np.count_nonzero(np.diff(draws, axis=1), axis=1)  # along the sorted grid of u
+        if switches.max() > 2 * V:  # an inverse CDF switches at most V − 1 times in a block
+            return Feedback(
+                SAMPLE,
+                "wrong",
+                [
+                    tr(
+                        "At τ = {tau}: the mistake '{name}'. The u of each block rise steadily from 0 to 1, so "
+                        "the inverse CDF draws one character, then the next, {most} switches at most; your "
+                        "draws switch up to {switches} times, as random draws do."
+                    ).format(tau=tau, name=tr(U_IGNORED), most=V - 1, switches=int(switches.max())),
+                    tr(
+                        "Use the u you are given (the checker's uniform numbers): the first index whose "
+                        "cumulative probability exceeds u[n], not np.random.choice."
+                    ),
+                ],
+                U_IGNORED,
+            )
         k = int(np.argmin(right))
         freq, want = _frequencies(draws[k], V), _frequencies(_expected(BLOCKS[k], tau), V)
         return Feedback(
