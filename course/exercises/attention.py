@@ -59,6 +59,16 @@ NO_WEIGHT_PATH = N_("forgetting the gradient through the weights into the keys")
 NO_DIRECT_PATH = N_("the direct path α dc into the keys forgotten")
 DIAGONAL_ONLY = N_("softmax Jacobian's diagonal only")
 NO_JACOBIAN = N_("∂L/∂α used as ∂L/∂e")
+TIMES_SCALE = N_("multiplied by √H_k")
+BY_B = N_("scaled by √B, not √H_k")
+SOFTMAX_TAKEN = N_("softmax taken already")
+JACOBIAN_SIGN = N_("softmax Jacobian's sign flipped")
+JACOBIAN_BATCH = N_("softmax Jacobian summed over the batch")
+JACOBIAN_NO_ALPHA = N_("Σ_r ∂L/∂α_r without the weights α_r")
+WEIGHTS_FOR_DE = N_("α in place of ∂L/∂e in dquery")
+DIRECT_SCALED = N_("the direct path α dc divided by √H_k")
+BACKWARD_BY_H = N_("divided by H_k, not √H_k, in the backward pass")
+PAIR_SWAPPED = N_("returned (dquery, dkeys)")
 
 
 def data():
@@ -141,6 +151,24 @@ def check_scaled_dot_scores(fn) -> Feedback:
             tr(
                 "The scale is √H_k, the length of the vectors in the dot product (keys.shape[2]), not √S, "
                 "the number of keys."
+            ),
+        ),
+        BY_B: (
+            _scores(keys, query, math.sqrt(B)),
+            tr(
+                "The scale is √H_k, the length of the vectors in the dot product (keys.shape[2]), not √B, "
+                "the number of sequences (keys.shape[1])."
+            ),
+        ),
+        TIMES_SCALE: (
+            _scores(keys, query, 1 / math.sqrt(H_k)),
+            tr("Divide by √H_k, not multiply: the scaling makes the scores smaller, e = q · k / √H_k."),
+        ),
+        SOFTMAX_TAKEN: (
+            _softmax(right),
+            tr(
+                "These are weights, the softmax of the scores: this function returns the scores e = q · k / "
+                "√H_k themselves; the (masked) softmax is the next exercise."
             ),
         ),
     }
@@ -297,20 +325,31 @@ def check_masked_softmax(fn) -> Feedback:
 # ---------------------------------------------------------------------------
 
 
-def _backward(keys, query, weights, dcontext, *, scale=True, weight_path=True, direct=True, jacobian="full"):
-    """(dkeys, dquery); the defaults are right, each switch reproduces one named mistake."""
-    s = math.sqrt(keys.shape[2]) if scale else 1.0
+def _backward(keys, query, weights, dcontext, *, scale=True, weight_path=True, direct=True, jacobian="full",
+              by_h=False, direct_scaled=False, weights_for_de=False):  # fmt: skip
+    """(dkeys, dquery); the defaults are right, each switch reproduces one named mistake.
+
+    jacobian: "full" (right), "diagonal", "none", "sign" (Σ_r α_r ∂L/∂α_r − ∂L/∂α_s), "batch" (that sum over
+    the batch axis) or "no_alpha" (Σ_r ∂L/∂α_r).
+    """
+    s = keys.shape[2] if by_h else math.sqrt(keys.shape[2]) if scale else 1.0
     dw = np.einsum("bh,sbh->bs", dcontext, keys)  # ∂L/∂α_{b,s} = dc_b · k_{s,b}
     if jacobian == "full":
         de = weights * (dw - (weights * dw).sum(axis=-1, keepdims=True))
     elif jacobian == "diagonal":
         de = weights * (1.0 - weights) * dw
+    elif jacobian == "sign":
+        de = weights * ((weights * dw).sum(axis=-1, keepdims=True) - dw)
+    elif jacobian == "batch":
+        de = weights * (dw - (weights * dw).sum(axis=0, keepdims=True))
+    elif jacobian == "no_alpha":
+        de = weights * (dw - dw.sum(axis=-1, keepdims=True))
     else:
         de = dw
-    dquery = np.einsum("bs,sbh->bh", de, keys) / s
+    dquery = np.einsum("bs,sbh->bh", weights if weights_for_de else de, keys) / s
     dkeys = np.zeros_like(keys)
     if direct:
-        dkeys += np.einsum("bs,bh->sbh", weights, dcontext)
+        dkeys += np.einsum("bs,bh->sbh", weights, dcontext) / (s if direct_scaled else 1.0)
     if weight_path:
         dkeys += np.einsum("bs,bh->sbh", de, query) / s
     return dkeys, dquery
@@ -327,6 +366,18 @@ def check_dot_attention_backward(fn) -> Feedback:
     bad = split_pair(BACKWARD, result, ("dkeys", "dquery"))
     if bad is not None:
         return bad
+    if np.shape(result[0]) == query.shape and np.shape(result[1]) == keys.shape:
+        return Feedback(
+            BACKWARD,
+            "wrong",
+            [
+                tr(
+                    "The mistake '{swapped}': the first array you returned has the shape of the query, {q}, "
+                    "the second that of the keys, {k}. Return `dkeys, dquery`."
+                ).format(swapped=tr(PAIR_SWAPPED), q=query.shape, k=keys.shape)
+            ],
+            PAIR_SWAPPED,
+        )
     grads = attention.backward(None, cache, dcontext)
     args = (keys, query, weights, dcontext)
     variants = {
@@ -361,6 +412,39 @@ def check_dot_attention_backward(fn) -> Feedback:
         NO_JACOBIAN: (
             {"jacobian": "none"},
             tr("∂L/∂α is not ∂L/∂e: chain it through the softmax, ∂L/∂e_s = α_s(∂L/∂α_s − Σ_r α_r ∂L/∂α_r)."),
+        ),
+        JACOBIAN_SIGN: (
+            {"jacobian": "sign"},
+            tr("∂L/∂e_s = α_s(∂L/∂α_s − Σ_r α_r ∂L/∂α_r): the weight's own term first, minus the row's average."),
+        ),
+        JACOBIAN_BATCH: (
+            {"jacobian": "batch"},
+            tr(
+                "The softmax of sequence b mixes only its own S scores: Σ_r α_r ∂L/∂α_r runs over the keys of "
+                "one row, axis=1 (keepdims=True), not over the batch."
+            ),
+        ),
+        JACOBIAN_NO_ALPHA: (
+            {"jacobian": "no_alpha"},
+            tr("The sum in the softmax's backward is weighted: Σ_r α_r ∂L/∂α_r, not Σ_r ∂L/∂α_r."),
+        ),
+        WEIGHTS_FOR_DE: (
+            {"weights_for_de": True},
+            tr(
+                "q reaches the loss through the scores: ∂L/∂q = Σ_s ∂L/∂e_s k_s / √H_k, with ∂L/∂e (after the "
+                "softmax's backward), not the weights α."
+            ),
+        ),
+        DIRECT_SCALED: (
+            {"direct_scaled": True},
+            tr(
+                "Only the path through the scores carries 1/√H_k: c = Σ_s α_s k_s reads the keys unscaled, so "
+                "the direct part of ∂L/∂k_s is α_s ∂L/∂c."
+            ),
+        ),
+        BACKWARD_BY_H: (
+            {"by_h": True},
+            tr("The scores were divided by √H_k, so the gradients through them are too: / np.sqrt(H_k), not / H_k."),
         ),
     }
     wrong = {name: (_backward(*args, **switches), advice) for name, (switches, advice) in variants.items()}
