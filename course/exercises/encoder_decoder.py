@@ -35,6 +35,9 @@ BOS_REPLACES_Y1 = N_("BOS in place of y_1")
 FLOAT_TOKENS = N_("float tokens")
 TGT_CHANGED = N_("tgt changed in place")
 IN_PLACE = N_("inputs changed in place")
+ROLLED = N_("np.roll without BOS (the last row wraps round)")
+BATCH_AXIS = N_("shifted along the batch axis")
+EOS_FOR_BOS = N_("EOS in place of BOS")
 # masked_loss
 PAD_COUNTED = N_("PAD steps counted")
 PER_TOKEN = N_("mean per token, not per sequence")
@@ -42,6 +45,11 @@ SUM_OVER_SEQUENCES = N_("sum over sequences, not the mean")
 MEAN_EVERY_STEP = N_("mean over every step")
 NO_EOS = N_("EOS left out of the loss")
 SIGN = N_("gradient sign flipped")
+DIVIDED_BY_T = N_("divided by T, not B")
+MEAN_PER_SEQUENCE = N_("each sequence's mean, not its sum")
+TARGET_ONLY = N_("gradient at the target class only")
+PAD_CLASS = N_("the PAD class masked, not the PAD steps")
+LOSS_PAIR_SWAPPED = N_("returned (dlogits, loss)")
 # bridge_gradient
 DROPPED = N_("bridge gradient dropped")
 LAST_ROW = N_("at row S whatever the length")
@@ -50,6 +58,9 @@ EARLY = N_("one step early")
 EVERY_STEP = N_("copied to every step")
 EVERY_REAL_STEP = N_("copied to every real step")
 NO_ARANGE = N_("rows indexed without np.arange(B)")
+FROM_END = N_("counted from the end (row S − len)")
+LONGEST = N_("at the longest string's last step")
+FIRST_ROW = N_("at row 0, the first step")
 
 
 # ---------------------------------------------------------------------------
@@ -98,6 +109,27 @@ def _inputs_mistakes(tgt):
                 "The first input is BOS (token {bos}), which tells the decoder to begin; PAD ({pad}) means "
                 "'nothing here' and the model never trains on reading it at step 1."
             ).format(bos=BOS, pad=PAD),
+        ),
+        ROLLED: (
+            np.roll(tgt, 1, axis=0),
+            tr(
+                "np.roll(tgt, 1, axis=0) moves the last row of targets round to the first: row 0 must be BOS "
+                "(token {bos}). Set it after rolling, or build np.concatenate([BOS row, tgt[:-1]])."
+            ).format(bos=BOS),
+        ),
+        BATCH_AXIS: (
+            np.concatenate([np.full((tgt.shape[0], 1), BOS), tgt[:, :-1]], axis=1),
+            tr(
+                "Arrays are time-major: tgt is (T, B), one column per string. Shift along axis 0, the steps "
+                "(a BOS row on top), not along the strings."
+            ),
+        ),
+        EOS_FOR_BOS: (
+            np.concatenate([np.full((1, B), EOS), tgt[:-1]]),
+            tr(
+                "The first input is BOS (token {bos}), 'begin'; EOS ({eos}) is what the decoder predicts to "
+                "say 'stop'."
+            ).format(bos=BOS, eos=EOS),
         ),
         BOS_REPLACES_Y1: (
             np.concatenate([np.full((1, B), BOS), tgt[1:]]),
@@ -203,7 +235,39 @@ def _loss_mistakes(logits, tgt):
     def masked(k, divide):
         return float(np.sum(ce * k)) / divide, g * k[..., None] / divide
 
+    lengths = keep.sum(axis=0)
+    pad_class = g * 1.0 / B
+    pad_class[..., PAD] = 0.0
     return {
+        DIVIDED_BY_T: (
+            masked(keep, T),
+            tr("The mean is over the B sequences (tgt.shape[1]), not the T steps (tgt.shape[0])."),
+            tr("Divide by B = tgt.shape[1], the number of sequences, not by T."),
+        ),
+        MEAN_PER_SEQUENCE: (
+            (float(np.mean(np.sum(ce * keep, axis=0) / lengths)), g * keep[..., None] / (B * lengths[:, None])),
+            tr(
+                "Each sequence's loss is the SUM of its steps' cross-entropies (up to EOS), and the loss the "
+                "mean of those over the B sequences: divide by B only, not by each string's length."
+            ),
+            tr("With the loss a mean over sequences of each one's sum, dlogits is (p − onehot) / B at the real steps."),
+        ),
+        TARGET_ONLY: (
+            (float(np.sum(ce * keep)) / B, np.where(np.eye(logits.shape[-1])[tgt] > 0, g, 0.0) * keep[..., None] / B),
+            "",
+            tr(
+                "Every class's logit moves the loss: ∂L/∂z_j = (p_j − [j = y]) / B, so the classes that are "
+                "not the target get p_j / B, not 0."
+            ),
+        ),
+        PAD_CLASS: (
+            (float(np.sum(ce * keep)) / B, pad_class),
+            "",
+            tr(
+                "The mask is over the steps, not the classes: dlogits[t, b] is 0 for every class where "
+                "tgt[t, b] == PAD (keep[..., None]), and left alone (the PAD class included) at real steps."
+            ),
+        ),
         PAD_COUNTED: (
             masked(np.ones_like(keep), B),
             tr("PAD steps are not part of any answer: sum −log p only where tgt != PAD (each string up to its EOS)."),
@@ -254,11 +318,22 @@ def check_masked_loss(fn) -> Feedback:
     if bad_return:
         return bad_return
     loss, dlogits = result
+    if np.ndim(loss) == logits.ndim and np.ndim(dlogits) == 0:
+        return Feedback(
+            LOSS_EXERCISE,
+            "wrong",
+            [
+                tr(
+                    "The mistake '{swapped}': the first value you returned is an array like the logits and the "
+                    "second a single number. Return the loss first: `return loss, dlogits`."
+                ).format(swapped=tr(LOSS_PAIR_SWAPPED))
+            ],
+            LOSS_PAIR_SWAPPED,
+        )
     L, grad = seq2seq_loss(logits, tgt)
     mistakes = _loss_mistakes(logits, tgt)
-    loss_fb = diagnose(
-        LOSS_EXERCISE, loss, L, name="loss", known_mistakes={k: (v[0], a) for k, (v, a, _) in mistakes.items()}
-    )
+    loss_mistakes = {k: (v[0], a) for k, (v, a, _) in mistakes.items() if not np.isclose(v[0], L, rtol=1e-9)}
+    loss_fb = diagnose(LOSS_EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
     if not loss_fb.passed and np.size(loss) > 1:
         loss_fb.messages.append(tr("The loss is one number: the mean over sequences of each one's sum."))
     grad_mistakes = {k: (v[1], a) for k, (v, _, a) in mistakes.items()}
@@ -308,6 +383,10 @@ def _bridge_mistakes(dg0, lengths, S):
     no_arange[lengths - 1] = dg0
     last = np.zeros((S, B, H))
     last[S - 1] = dg0
+    from_end, longest, first = np.zeros((S, B, H)), np.zeros((S, B, H)), np.zeros((S, B, H))
+    from_end[S - lengths, np.arange(B)] = dg0
+    longest[lengths.max() - 1] = dg0
+    first[0] = dg0
     return {
         DROPPED: (
             np.zeros((S, B, H)),
@@ -351,6 +430,27 @@ def _bridge_mistakes(dg0, lengths, S):
             tr(
                 "Only the last real step's state is the decoder's start; the earlier steps get their "
                 "gradient through the encoder's own backward pass, not from dg0 directly."
+            ),
+        ),
+        FROM_END: (
+            from_end,
+            tr(
+                "The strings start at row 0 and are padded at the end: step len_b is row lengths[b] − 1, "
+                "counted from the top, not S − lengths[b] (that holds for padding at the start)."
+            ),
+        ),
+        LONGEST: (
+            longest,
+            tr(
+                "Each string ends at a step of its own: dg0[b] goes to row lengths[b] − 1 of column b, not to "
+                "the longest string's last step."
+            ),
+        ),
+        FIRST_ROW: (
+            first,
+            tr(
+                "Row 0 is step 1, the first digit read. The decoder starts from the state after the LAST "
+                "digit: row lengths[b] − 1 of column b."
             ),
         ),
         NO_ARANGE: (
