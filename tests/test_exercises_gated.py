@@ -28,7 +28,9 @@ def learner_lstm(dh_out, c, gates, W_hh, *, mistake=None):
         tanh_c = np.tanh(c[t] if mistake == "tanh c_prev" else c[t + 1])
         c_prev = c[t + 1] if mistake == "c_t for c_prev" else c[t]
         dh = dh_out[t] + (0.0 if mistake == "no dh_next" else dh_next)
-        dtanh_c = {"no tanh' of c": 1.0, "1 - tanh c": 1 - tanh_c, "1 - c^2": 1 - c[t + 1] ** 2}.get(mistake, 1 - tanh_c**2)
+        dtanh_c = {"no tanh' of c": 1.0, "1 - tanh c": 1 - tanh_c, "1 - c^2": 1 - c[t + 1] ** 2}.get(
+            mistake, 1 - tanh_c**2
+        )
         from_h = dh * o * dtanh_c
         tanh_form = mistake == "σ' as 1 - σ²"
         if mistake == "dc overwritten":

@@ -33,6 +33,7 @@ from ..i18n import N_, WIDTH, tr, wrap
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
 FLOAT32 = N_("computed in float32")  # the mistake diagnose names for the right numbers to float32's precision only
+INPUT_WRITTEN = N_("input written to")  # the mistake run_learner names for a write into a read-only input
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
 # a broadcast view that large, to check it, could exhaust the memory)
@@ -365,12 +366,13 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 "wrong",
                 [
                     tr(
-                        "Your function writes into one of its inputs{where}, which the checker passes read-only: "
-                        "the caller still needs it as it was (a mask or a text is only read)."
-                    ).format(where=_where(err)),
+                        "The mistake '{mistake}': your function writes into one of its inputs{where}, which the "
+                        "checker passes read-only: the caller still needs it as it was (a mask or a text is only "
+                        "read)."
+                    ).format(mistake=tr(INPUT_WRITTEN), where=_where(err)),
                     tr("Build a new array instead (np.where(...), or a .copy() to change)."),
                 ],
-                N_("input written to"),
+                INPUT_WRITTEN,
             )
         if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
             return None, Feedback(
@@ -679,9 +681,10 @@ def diagnose(
             "wrong",
             [
                 tr(
-                    "Right to about 7 digits, float32's precision, and no further (relative error {error:.1e}): "
-                    "{name} holds float32 numbers (np.float32, or an array made with dtype=np.float32)."
-                ).format(error=relative_error(answer, expected), name=name),
+                    "The mistake '{mistake}': right to about 7 digits, float32's precision, and no further "
+                    "(relative error {error:.1e}); {name} holds float32 numbers (np.float32, or an array made "
+                    "with dtype=np.float32)."
+                ).format(mistake=tr(FLOAT32), error=relative_error(answer, expected), name=name),
                 tr(
                     "Compute in float64, numpy's default: the checks compare to {tol:.0e}, and finite "
                     "differences need float64."

@@ -253,6 +253,7 @@ def _finite_penalty(result, mask, right) -> Feedback | None:
         SOFTMAX,
         "wrong",
         [
+            tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(FINITE_PENALTY)),
             tr(
                 "Close, but a masked key's weight must be exactly 0, and yours reach {largest:.1e}: a finite "
                 "penalty on the masked scores. Use np.where(mask, scores, -np.inf) before the softmax: "
@@ -291,6 +292,7 @@ def check_masked_softmax(fn) -> Feedback:
             SOFTMAX,
             "wrong",
             [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(SHIFT_MASKED)),
                 tr(
                     "Right on moderate scores, but NaN on scores of size 1000 in the rows whose largest score "
                     "sits at a masked key: shifted by that score, every allowed exp underflows to 0, and 0/0 "
@@ -305,6 +307,7 @@ def check_masked_softmax(fn) -> Feedback:
             SOFTMAX,
             "wrong",
             [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(NO_SHIFT)),
                 tr("Right on moderate scores, but on scores of size 1000 the weights hold NaN: exp(1000) overflows."),
                 tr("Subtract each row's largest allowed score before exp (softmax(e) = softmax(e − max e))."),
             ],

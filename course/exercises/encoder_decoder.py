@@ -127,8 +127,7 @@ def _inputs_mistakes(tgt):
         EOS_FOR_BOS: (
             np.concatenate([np.full((1, B), EOS), tgt[:-1]]),
             tr(
-                "The first input is BOS (token {bos}), 'begin'; EOS ({eos}) is what the decoder predicts to "
-                "say 'stop'."
+                "The first input is BOS (token {bos}), 'begin'; EOS ({eos}) is what the decoder predicts to say 'stop'."
             ).format(bos=BOS, eos=EOS),
         ),
         BOS_REPLACES_Y1: (

@@ -167,13 +167,17 @@ def _mistakes(p, g, m, v, t):
         ),
         DEFAULT_EPS: (
             dict(eps=1e-8),
-            tr("Use the eps the function is given (the checker passes {eps}); a number written in the function "
-               "ignores it.").format(eps=EPS),  # fmt: skip
+            tr(
+                "Use the eps the function is given (the checker passes {eps}); a number written in the function "
+                "ignores it."
+            ).format(eps=EPS),
         ),
         DEFAULT_LR: (
             dict(lr=1e-3),
-            tr("Use the lr the function is given (the checker passes {lr}); a number written in the function "
-               "ignores it.").format(lr=LR),  # fmt: skip
+            tr(
+                "Use the lr the function is given (the checker passes {lr}); a number written in the function "
+                "ignores it."
+            ).format(lr=LR),
         ),
     }
     out = {}
@@ -198,7 +202,9 @@ def _judge(result, p, g, m, v, t) -> Feedback:
     right = _reference(p, g, m, v, t)
     values = [as_real_array(r)[0] for r in result]
     for order in itertools.permutations(range(3)):
-        if order != (0, 1, 2) and all(values[i] is not None and matches(values[i], right[k]) for k, i in enumerate(order)):
+        if order != (0, 1, 2) and all(
+            values[i] is not None and matches(values[i], right[k]) for k, i in enumerate(order)
+        ):
             names = ("p_new", "m_new", "v_new")
             return Feedback(
                 EXERCISE,

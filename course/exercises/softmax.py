@@ -289,9 +289,10 @@ def check_softmax_cross_entropy(fn) -> Feedback:
             "wrong",
             [
                 tr(
-                    "The values are right, but the targets you were given changed: the caller still needs "
-                    "them. Leave targets as they are (index with them, never assign into them)."
-                )
+                    "The mistake '{mistake}': the values are right, but the targets you were given changed, and "
+                    "the caller still needs them. Leave targets as they are (index with them, never assign into "
+                    "them)."
+                ).format(mistake=tr(TARGETS_CHANGED))
             ],
             TARGETS_CHANGED,
         )
