@@ -4,7 +4,8 @@ Arrays are time-major as everywhere in the course: keys (S, B, H_k), one query p
 weights (B, S), mask (B, S) bool (True where a key may be attended).
 
 - ``scaled_dot_scores(keys, query)`` → scores (B, S), e_{b,s} = q_b · k_{s,b} / √H_k.  Named: the √H_k missing,
-  dividing by H_k instead of its square root, scaling by √S, the scores returned (S, B).
+  dividing by H_k instead of its square root, scaling by √S or √B, multiplying by √H_k, the softmax
+  taken already, the scores returned (S, B).
 - ``masked_softmax(scores, mask)`` → weights (B, S): softmax over s of the allowed keys, exactly 0 elsewhere.
   Named: softmax over the wrong axis (the batch), the mask applied after the softmax (not renormalised), the mask
   ignored or inverted, a finite penalty that leaves masked weights tiny but not 0, no max shift (overflow on scores
@@ -12,7 +13,9 @@ weights (B, S), mask (B, S) bool (True where a key may be attended).
 - ``dot_attention_backward(keys, query, weights, dcontext)`` → (dkeys (S, B, H_k), dquery (B, H_k)) for
   c_b = Σ_s α_{b,s} k_{s,b}, α = masked softmax of the scaled dot scores.  Named: forgetting the gradient through
   the weights into the keys (only α dc), the direct path α dc forgotten, the √H_k missing in the backward pass,
-  the softmax Jacobian's diagonal only (α(1 − α) ∂L/∂α), ∂L/∂α used as ∂L/∂e (no softmax Jacobian).
+  the softmax Jacobian's diagonal only (α(1 − α) ∂L/∂α), ∂L/∂α used as ∂L/∂e (no softmax Jacobian), the
+  Jacobian's sign, its sum over the batch or without α, α for ∂L/∂e in dquery, the direct path scaled, H_k for
+  √H_k, (dquery, dkeys) returned.
 
 The right answers come from ``rnn_lib.attention`` (the library the notebook derives).  Every checker runs the
 learner's function on copies of its data (the mask read-only), so what it expects cannot be changed by the answer.

@@ -5,14 +5,17 @@ column the answer's tokens, EOS, then PAD.
 
 1. ``decoder_inputs(tgt)`` → (T, B) int: what the decoder reads under teacher forcing, BOS at step 1 and y_{t−1}
    at step t.  Only the steps whose target is not PAD are compared (what the decoder reads after its EOS has no
-   loss).  Named: no shift, shifted the wrong way, BOS missing, BOS in place of y_1, float tokens, tgt changed.
+   loss).  Named: no shift, shifted the wrong way, BOS missing, BOS in place of y_1, float tokens, tgt changed,
+   np.roll without BOS, a shift along the batch axis, EOS in place of BOS.
 2. ``masked_loss(logits, tgt)`` → (loss, dlogits): the mean over sequences of the summed cross-entropy up to and
    including each EOS, dlogits (T, B, V) zero at PAD steps (``rnn_lib.seq2seq.loss``).  Named: PAD counted, mean
-   per token, sum over sequences, mean over every step, EOS left out, the gradient not masked, the sign.
+   per token, sum over sequences, mean over every step, EOS left out, the gradient not masked, the sign,
+   divided by T, each sequence's mean, the gradient at the target only, the PAD class masked, (dlogits, loss)
+   returned.
 3. ``bridge_gradient(dg0, lengths, S)`` → (S, B, H): ∂L/∂h^e_s for the encoder's states when its only output is
    the bridge g_0 = h^e_{len_b}: dg0[b] at row lengths[b] − 1 of column b, zero elsewhere.  Named: dropped, at the
-   last row whatever the length, a step late or early, copied to every (real) step, rows indexed without
-   np.arange(B).
+   last row whatever the length, a step late or early, copied to every (real) step, rows indexed without np.arange(B),
+   counted from the end, at the longest string's step, at row 0.
 """
 
 from __future__ import annotations

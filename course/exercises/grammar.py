@@ -11,7 +11,9 @@ legal symbol instead of exactly the legal set), ties counted as right, the top t
 above 1/7 taken as the predicted set, the symbols tied at the maximum taken as the set (right only when legal
 symbols are equally probable), the lowest legal probability compared with the largest of all instead of the
 largest illegal one, rows without an allowed symbol counted as wrong or as right, a count instead
-of a fraction, and agreement averaged over symbols instead of positions.
+of a fraction, agreement averaged over symbols instead of positions, a percentage, ties broken by the order of
+np.argsort (either way), legal probability mass above ½, only the most probable legal symbol compared with the
+largest illegal one, and the legal symbols' sum compared with it.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ n_a = Σ_b n_ab, scored on ``val``: exp(−(1/(M − 1)) Σ_t log p(val[t+1] | v
 names: the mean left out (exp of the sum), logs in base 2 with exp (and 2 to the mean loss in nats), the mean
 of the per-character perplexities instead of exp of the mean, no smoothing (an unseen pair gives log 0), α only
 in the numerator, rows normalised over the wrong axis, the pairs counted or read reversed, the context counts taken
-from all of train (its last character too), and counts taken from the validation text.
+from all of train (its last character too), counts taken from the validation text, the mean loss returned without
+its exp, the minus left out, 1 / mean p, each character scored as its own successor, pairs wrapped round by
+np.roll, α = 1 of one's own, and base 10 with exp.
 
 **sample_characters(logits, temperature, u) → int array (N,).**  For logits (N, V), draw row n's character from
 p = softmax(z_n / τ) with the uniform number u[n] ∈ [0, 1) by the inverse CDF: the first index whose cumulative
@@ -15,7 +17,8 @@ blocks of rows, each block one row of logits (a distribution of its own) repeate
 answer shows the distribution it samples each row from; it names: the temperature applied after the softmax (τ has
 no effect), z · τ instead of z / τ, the argmax at every τ, p / τ not normalised, the index off by one, every row
 sampled from logits[0], τ = 0 not handled, no max shift (overflow at a small τ), and the max shift taken over the
-whole batch instead of each row (rows far below the batch's largest logit underflow).
+whole batch instead of each row (rows far below the batch's largest logit underflow), and u ignored for a random
+draw (the draws switch characters more often along the grid of u than an inverse CDF can).
 """
 
 from __future__ import annotations

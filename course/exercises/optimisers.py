@@ -10,7 +10,8 @@ the number of this step (counted from 1, as in the maths), returning new arrays 
 some gradients small so that where ε goes shows, and β1 ≠ β2 so that swapping them shows.  It names: no bias
 correction (or on m or v only), ε inside the square root, ε added before correcting v, t counted from 0, β1 and
 β2 swapped, v averaging g instead of g², β and 1 − β exchanged in the averages, a step uphill, the state not
-updated, and inputs changed in place.
+updated, inputs changed in place, m̂ and v̂ returned as the state, ε outside the fraction, no square root, t taken
+as 1, g for m̂, β1 in both corrections, an lr or ε of one's own, and the three values in another order.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ The learner writes ``softmax_cross_entropy(logits, targets)`` for logits (T, B, 
 :func:`check_softmax_cross_entropy` runs it twice on data of its own.  First on moderate logits, where the
 formula alone decides, recognising: a mean instead of a sum, the log in base 2, the minus sign forgotten, the
 one-hot off by one class, softmax taken over the wrong axis, the gradient's sign, the −1 of the one-hot left
-out, the gradient with respect to p instead of z.  Then on logits of size 1000, where only a stable
+out, the gradient with respect to p instead of z, a loss or gradient divided by T or by B, a ½, log p summed over
+every class, binary cross-entropy, log p indexed with [..., targets], the loss rounded, the gradient at the target
+only, an extra p(1 − p), log p − onehot, and (dlogits, loss) returned in that order.  Then on logits of size 1000, where only a stable
 computation survives: exp overflowing without the max shift, and log(softmax) taken after softmax underflowed
 to 0, are named.  Inputs changed in place are named too.
 """
