@@ -82,6 +82,7 @@ ROLLOUT_WRONG = {
     "sliding window": (rollout_window, "a sliding window from h = 0"),
     "one too many, first dropped": (lambda p, x, n: rollout(p, x, n + 1)[1:], "one step late"),
     "flattened": (lambda *a: rollout(*a).ravel(), None),
+    "n_steps written as 5": (lambda p, x, n: rollout(p, x, 5), pj.ONE_SIZE),
     "a NaN": (lambda *a: np.where(np.arange(len(rollout(*a)))[:, None] == 2, np.nan, rollout(*a)), None),
 }
 
@@ -398,7 +399,10 @@ BIGRAM_WRONG = {
         ("log10 with exp", lm.BASE_10),
         ("float32", FLOAT32),
     ]
-} | {"a string": (lambda *a: "13.75", None)}
+} | {
+    "α written as 0.5": (lambda train, val, V, alpha: bigram(train, val, V, 0.5), lm.ONE_ALPHA),
+    "a string": (lambda *a: "13.75", None),
+}
 
 
 def test_bigram_right_answers_pass():

@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, diagnose_number, guarded, has_nan_or_inf, run_learner
+from ._feedback import Feedback, as_real_array, diagnose, diagnose_number, guarded, has_nan_or_inf, run_learner
 
 BIGRAM = "bigram_perplexity"
 NO_MEAN = N_("mean left out")
@@ -55,6 +55,7 @@ NOT_SHIFTED = N_("each character scored as its own successor")
 WRAPPED = N_("pairs wrapped round (np.roll)")
 ALPHA_OF_YOUR_OWN = N_("α = 1 of your own, not the argument")
 BASE_10 = N_("log in base 10 with exp")
+ONE_ALPHA = N_("right for α = 0.5 only")
 
 V_BIGRAM, ALPHA = 5, 0.5
 
@@ -268,8 +269,37 @@ def check_bigram_perplexity(fn) -> Feedback:
             NO_SMOOTHING,
         )
     note = tr(" (add-α with α = {alpha}, V = {v})").format(alpha=ALPHA, v=V_BIGRAM)
-    return diagnose_number(
+    fb = diagnose_number(
         BIGRAM, result, right, name=N_("your perplexity"), what=N_("the perplexity"), known_mistakes=mistakes, note=note
+    )
+    if not fb.passed:
+        return fb
+    # Again with α = 1: an answer with α = 0.5 written in it (not the argument) fails here.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        texts = [train.copy(), val.copy()]
+        for text in texts:
+            text.flags.writeable = False
+        again, not_written = run_learner(BIGRAM, fn, *texts, V_BIGRAM, 1.0)
+    right_again = _bigram_answers(train, val, V_BIGRAM, 1.0)[0]
+    if not_written is None and diagnose(BIGRAM, again, right_again).passed:
+        return fb
+    value, _ = as_real_array(again)
+    yours = (
+        tr("your function gives {value:.6f}").format(value=float(value))
+        if value is not None and value.ndim == 0
+        else ""
+    )
+    return Feedback(
+        BIGRAM,
+        "wrong",
+        [
+            tr(
+                "The mistake '{mistake}': right with α = {alpha}, but with α = 1 {yours} (expected {expected:.6f}). "
+                "Use the alpha the function is given, not a number written in it."
+            ).format(mistake=tr(ONE_ALPHA), alpha=ALPHA, yours=yours or tr("it fails"), expected=right_again)
+        ],
+        ONE_ALPHA,
     )
 
 

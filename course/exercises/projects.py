@@ -17,6 +17,7 @@ from ..i18n import N_, tr
 from ._feedback import Feedback, diagnose, guarded, run_learner
 
 ROLLOUT_EXERCISE = "rollout"
+ONE_SIZE = N_("right for one size only")
 
 
 def reference_rollout(params, x_warm, n_steps, *, reset_state=False, shift=False, repeat_input=False,
@@ -118,8 +119,30 @@ def check_rollout(fn) -> Feedback:
             ),
         ),
     }
-    return _check(
+    fb = _check(
         ROLLOUT_EXERCISE, fn, (params, x_warm, n), reference_rollout(params, x_warm, n), mistakes, tr("your forecast")
+    )
+    if not fb.passed:
+        return fb
+    # A second case of other sizes: an answer with the first case's T0 = 6 or n_steps = 5 written in it fails here.
+    params, x_warm = _rollout_problem(seed=3, T0=4, H=3)
+    second = _check(
+        ROLLOUT_EXERCISE, fn, (params, x_warm, 7), reference_rollout(params, x_warm, 7), {}, tr("your forecast")
+    )
+    if second.passed or second.status != "wrong":
+        return second
+    return Feedback(
+        ROLLOUT_EXERCISE,
+        "wrong",
+        [
+            tr(
+                "The mistake '{mistake}': right for a warm-up of 6 steps and 5 forecast steps (H = 5), but not for "
+                "a warm-up of 4, 7 forecast steps and H = 3. Does a number in your function stand for len(x_warm), "
+                "n_steps or H? Read them from the arguments."
+            ).format(mistake=tr(ONE_SIZE)),
+            *second.messages,
+        ],
+        ONE_SIZE,
     )
 
 
