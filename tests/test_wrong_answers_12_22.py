@@ -430,8 +430,19 @@ def sample(logits, temperature, u, slip=None):
     return np.minimum((cdf <= u[:, None]).sum(axis=1), logits.shape[1] - 1)
 
 
+def sample_unnormalised(logits, temperature, u):
+    if temperature == 0:
+        return np.argmax(logits, axis=1)
+    z = logits / temperature
+    cdf = np.cumsum(np.exp(z - z.max(axis=1, keepdims=True)), axis=1)  # never divided by its sum
+    return np.minimum((cdf <= u[:, None]).sum(axis=1), logits.shape[1] - 1)
+
+
 SAMPLE_WRONG = {
     "ignores u": (lambda *a: sample(*a, slip="random"), lm.U_IGNORED),
+    "cdf not normalised": (sample_unnormalised, None),
+    "a column (N, 1)": (lambda *a: sample(*a)[:, None], None),
+    "argmin at τ = 0": (lambda z, tau, u: np.argmin(z, axis=1) if tau == 0 else sample(z, tau, u), lm.TAU_ZERO),
     "cumsum over rows": (lambda *a: sample(*a, slip="cumsum axis 0"), None),
     "nearest cdf": (lambda *a: sample(*a, slip="nearest"), None),
     "one-based": (lambda *a: sample(*a) + 1, None),
@@ -440,6 +451,8 @@ SAMPLE_WRONG = {
 
 def test_sampler_right_answers_pass():
     assert lm.check_sample_characters(sample).passed
+    # 1 − u draws the same distribution, cut up the other way round: also a right sampler
+    assert lm.check_sample_characters(lambda z, tau, u: sample(z, tau, 1 - u)).passed
     assert lm.check_sample_characters(lambda *a: sample(*a).astype(float)).passed
 
 
@@ -566,16 +579,29 @@ def bidirectional(x, fwd, bwd, slip=None):
     return np.concatenate([h_f[1:], h_b[1 : T + 1]], axis=0 if slip == "axis 0" else -1)
 
 
-BI_WRONG = {
-    slip: ((lambda slip: lambda *a: bidirectional(*a, slip=slip))(slip), name)
-    for slip, name in [
-        ("W_hh", "W_hh not transposed (row form)"),
-        ("from h_f", "backward direction started from h→_T"),
-        ("added", "the two directions added"),
-        ("axis 0", "concatenated along time (axis 0)"),
-        ("bias column", None),  # B ≠ H: a shape error, explained
-    ]
-}
+BI_WRONG = (
+    {
+        slip: ((lambda slip: lambda *a: bidirectional(*a, slip=slip))(slip), name)
+        for slip, name in [
+            ("W_hh", "W_hh not transposed (row form)"),
+            ("from h_f", "backward direction started from h→_T"),
+            ("added", "the two directions added"),
+            ("axis 0", "concatenated along time (axis 0)"),
+            ("bias column", None),  # B ≠ H: a shape error, explained
+        ]
+    }
+    | {
+        "bwd with fwd's W_xh": (lambda x, fwd, bwd: bidirectional(x, fwd, dict(bwd, W_xh=fwd["W_xh"])), None),
+        "forward half twice": (
+            lambda x, fwd, bwd: np.concatenate([bidirectional(x, fwd, bwd)[..., : len(fwd["W_hh"])]] * 2, axis=-1),
+            None,
+        ),
+        "a list of the halves": (
+            lambda x, fwd, bwd: np.split(bidirectional(x, fwd, bwd), 2, axis=-1),
+            None,
+        ),
+    }
+)
 
 
 def test_bidirectional_right_answer_passes():
@@ -618,11 +644,15 @@ INPUTS_WRONG = {
     "EOS first": (lambda t: inputs(t, "EOS first"), ed.EOS_FOR_BOS),
     "transposed": (lambda t: inputs(t).T, None),
     "one row too many": (lambda t: np.concatenate([np.full((1, t.shape[1]), BOS), t]), None),
+    "shifted by two": (lambda t: np.concatenate([np.full((2, t.shape[1]), BOS), t[:-2]]), None),
+    "no BOS row": (lambda t: t[:-1], None),
+    "reversed in time": (lambda t: inputs(t)[::-1], None),
 }
 
 
 def test_decoder_inputs_right_answers_pass():
     assert ed.check_decoder_inputs(inputs).passed
+    assert ed.check_decoder_inputs(lambda t: np.insert(t, 0, BOS, axis=0)[:-1]).passed
     assert ed.check_decoder_inputs(inputs_rolled_right).passed
 
 
@@ -688,6 +718,13 @@ def bridge(dg0, lengths, S, slip=None):
     return denc
 
 
+def bridge_chained(dg0, lengths, S):
+    B, H = dg0.shape
+    denc = np.zeros((S, B, H))
+    denc[lengths - 1][np.arange(B)] = dg0
+    return denc
+
+
 def bridge_loop(dg0, lengths, S):
     denc = np.zeros((S, *dg0.shape))
     for b, length in enumerate(lengths):
@@ -701,6 +738,9 @@ BRIDGE_WRONG = {
     "row 0": (lambda *a: bridge(*a, slip="row 0"), ed.FIRST_ROW),
     "(B, S, H)": (lambda *a: bridge(*a).transpose(1, 0, 2), None),
     "summed over H": (lambda *a: bridge(*a).sum(axis=-1), None),
+    "chained indexing": (bridge_chained, ed.DROPPED),  # denc[rows][cols] = … writes into a copy
+    "lengths reversed": (lambda dg0, lengths, S: bridge(dg0, lengths[::-1], S), None),
+    "dg0 transposed": (lambda dg0, lengths, S: bridge(dg0.T, lengths, S), "shape error"),
 }
 
 
@@ -745,6 +785,9 @@ SCORES_WRONG = {
     "softmax taken": (lambda k, q: scores(k, q, "softmax"), att.SOFTMAX_TAKEN),
     "/ 2 (right only for H_k = 4)": (lambda k, q: scores(k, q, "2"), None),
     "int(√H_k)": (lambda k, q: scores(k, q, "int sqrt"), None),
+    "(S, B)": (lambda k, q: np.einsum("sbh,bh->sb", k, q) / np.sqrt(k.shape[2]), att.TIME_MAJOR),
+    "tensordot (S, B, B)": (lambda k, q: np.tensordot(k, q, axes=([2], [1])) / np.sqrt(k.shape[2]), None),
+    "√ of every query entry": (lambda k, q: np.einsum("sbh,bh->bs", k, q) / np.sqrt(q.size), None),
 }
 
 
@@ -771,12 +814,26 @@ def softmax_masked_after_renormalised(scores, mask):
     return w / w.sum(axis=1, keepdims=True)
 
 
+def softmax_masked_unshifted(scores, mask):
+    w = np.exp(np.where(mask, scores, -np.inf))
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def softmax_masked_axis0(scores, mask):
+    z = np.where(mask, scores, -np.inf)
+    w = np.exp(z - z.max(axis=0, keepdims=True))
+    return w / w.sum(axis=0, keepdims=True)
+
+
 MASKED_WRONG = {
     "NaN fill": (lambda e, m: softmax_masked(e, m, "NaN"), None),
     "zero fill": (lambda e, m: softmax_masked(e, m, "zero"), att.FINITE_PENALTY),
     "after, renormalised": (softmax_masked_after_renormalised, att.SHIFT_MASKED),
     "sigmoid": (lambda e, m: m / (1 + np.exp(-e)), None),
     "(S, B)": (lambda e, m: softmax_masked(e, m).T, None),
+    "no max shift": (softmax_masked_unshifted, att.NO_SHIFT),
+    "log of the weights": (lambda e, m: np.log(softmax_masked(e, m)), None),
+    "over the batch axis": (softmax_masked_axis0, att.WRONG_AXIS),
 }
 
 

@@ -192,8 +192,8 @@ def numpy_said(err: BaseException) -> str:
 
 
 def shape_error_advice(err, advice):
-    """``advice(err)`` for numpy's matmul/broadcast errors (a ValueError naming shapes), None for anything else."""
-    if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
+    """``advice(err)`` for numpy's matmul/broadcast errors (a ValueError or IndexError naming shapes), None for anything else."""
+    if isinstance(err, (ValueError, IndexError)) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
         return advice(err)
     return None
 
@@ -374,7 +374,7 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 ],
                 INPUT_WRITTEN,
             )
-        if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
+        if isinstance(err, (ValueError, IndexError)) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
             return None, Feedback(
                 exercise,
                 "wrong",

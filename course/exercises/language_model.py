@@ -511,13 +511,15 @@ def check_sample_characters(fn) -> Feedback:
     if isinstance(problem, Feedback):
         if problem.status != "wrong":
             return problem
-        return Feedback(SAMPLE, "wrong", [tr("At τ = 0 your function failed:"), *problem.messages,
+        return Feedback(SAMPLE, "wrong", [tr("The mistake '{mistake}':").format(mistake=tr(TAU_ZERO)),
+                                          tr("At τ = 0 your function failed:"), *problem.messages,
                                           tr("τ = 0 means: always the most likely character, np.argmax(z).")], TAU_ZERO)  # fmt: skip
     if problem is not None or not _blocks_right(draws, BLOCKS, 0.0).all():
         return Feedback(
             SAMPLE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(TAU_ZERO)),
                 tr("At τ = 0: {problem}.").format(problem=problem)
                 if problem
                 else tr("At τ = 0: not always the most likely character."),
@@ -550,6 +552,7 @@ def check_sample_characters(fn) -> Feedback:
         SAMPLE,
         "wrong",
         [
+            tr("The mistake '{mistake}':").format(mistake=tr(NO_SHIFT)),
             tr(
                 "Right for moderate logits, but not for rows with logits near 1000 at τ = 0.5: exp(2000) "
                 "overflows to inf."
