@@ -402,6 +402,7 @@ def check_bidirectional_states(fn) -> Feedback:
             BI_EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(N_("stacked on a new axis"))),
                 tr("your result has shape {shape}: the two directions stacked on a new axis.").format(
                     shape=value_arr.shape
                 ),

@@ -260,6 +260,7 @@ def check_bigram_perplexity(fn) -> Feedback:
             BIGRAM,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(NO_SMOOTHING)),
                 tr(
                     "Your perplexity is inf or NaN. The validation text has the pair (4, 3), which never "
                     "occurs in training: without smoothing its probability is 0 and log 0 = −inf."

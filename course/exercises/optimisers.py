@@ -226,6 +226,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
                 EXERCISE,
                 "wrong",
                 [
+                    tr("The mistake '{mistake}':").format(mistake=tr(V_OF_G)),
                     tr("p_new holds NaN and v_new has negative entries: √ of a negative number."),
                     tr("v is the running mean of the squared gradients: (1 − β2) g², never negative."),
                 ],
@@ -236,6 +237,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
                 EXERCISE,
                 "wrong",
                 [
+                    tr("The mistake '{mistake}':").format(mistake=tr(T_FROM_0)),
                     tr("p_new holds NaN or inf at the first step: a division by 1 − β^0 = 0?"),
                     tr("t counts the steps from 1: the first step divides by 1 − β1¹ and 1 − β2¹."),
                 ],
@@ -282,10 +284,11 @@ def check_adam_step(fn) -> Feedback:
             EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(IN_PLACE)),
                 tr(
                     "The values are right, but an input array changed (e.g. `m *= beta1`): return new arrays "
                     "and leave p, g, m and v as they were, so that a failed step can be retried."
-                )
+                ),
             ],
             IN_PLACE,
         )

@@ -219,6 +219,7 @@ def _stability_feedback(loss, dlogits) -> Feedback:
             EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(NO_SHIFT)),
                 tr(
                     "Right on moderate logits, but on logits of size 1000 dlogits holds NaN or inf: exp(1000) "
                     "overflows."
@@ -240,6 +241,7 @@ def _stability_feedback(loss, dlogits) -> Feedback:
             EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(NAIVE_LOG)),
                 tr(
                     "dlogits is right even for logits of size 1000, but the loss is not (expected {l:.4f}): a "
                     "target 800 below the best class has softmax exactly 0.0 in float64, and log(0) = −inf (or "
@@ -303,11 +305,12 @@ def check_softmax_cross_entropy(fn) -> Feedback:
             EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(IN_PLACE)),
                 tr(
                     "The values are right, but the logits you were given changed (e.g. `logits -= "
                     "logits.max(...)`): the caller's array is no longer what it was. Build a new array: `z = "
                     "logits - logits.max(...)`."
-                )
+                ),
             ],
             IN_PLACE,
         )
