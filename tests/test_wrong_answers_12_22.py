@@ -662,7 +662,7 @@ def test_decoder_inputs_wrong_answers(slip):
 
 
 def masked(logits, tgt, slip=None):
-    keep = tgt != PAD
+    keep = tgt != (EOS if slip == "keep != EOS" else PAD)
     z = logits - logits.max(axis=-1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
     picked = np.take_along_axis(log_p, tgt[..., None], axis=-1)[..., 0]
@@ -691,6 +691,7 @@ LOSS_WRONG = {
         ("target only", ed.TARGET_ONLY),
         ("PAD class", ed.PAD_CLASS),
         ("swapped", ed.LOSS_PAIR_SWAPPED),
+        ("keep != EOS", ed.MASKED_AT_EOS),
     ]
 } | {"loss as an array": (lambda z, y: (np.array([masked(z, y)[0]]), masked(z, y)[1]), None)}
 
@@ -861,6 +862,12 @@ def attention_backward(keys, query, weights, dcontext, slip=None):
     return (dquery, dkeys) if slip == "swapped" else (dkeys, dquery)
 
 
+def attention_backward_unmasked(keys, query, weights, dcontext):
+    scores = np.einsum("sbh,bh->bs", keys, query) / np.sqrt(keys.shape[2])
+    mine = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return attention_backward(keys, query, mine / mine.sum(axis=1, keepdims=True), dcontext)
+
+
 BACKWARD_WRONG = {
     slip: ((lambda slip: lambda *a: attention_backward(*a, slip=slip))(slip), name)
     for slip, name in [
@@ -872,7 +879,7 @@ BACKWARD_WRONG = {
         ("/ H_k", att.BACKWARD_BY_H),
         ("swapped", att.PAIR_SWAPPED),
     ]
-}
+} | {"weights recomputed without the mask": (attention_backward_unmasked, att.UNMASKED_WEIGHTS)}
 
 
 def test_attention_backward_right_answer_passes():

@@ -72,6 +72,7 @@ WEIGHTS_FOR_DE = N_("α in place of ∂L/∂e in dquery")
 DIRECT_SCALED = N_("the direct path α dc divided by √H_k")
 BACKWARD_BY_H = N_("divided by H_k, not √H_k, in the backward pass")
 PAIR_SWAPPED = N_("returned (dquery, dkeys)")
+UNMASKED_WEIGHTS = N_("the weights recomputed without the mask")
 
 
 def data():
@@ -454,6 +455,13 @@ def check_dot_attention_backward(fn) -> Feedback:
         ),
     }
     wrong = {name: (_backward(*args, **switches), advice) for name, (switches, advice) in variants.items()}
+    wrong[UNMASKED_WEIGHTS] = (
+        _backward(keys, query, _softmax(_scores(keys, query, math.sqrt(keys.shape[2]))), dcontext),
+        tr(
+            "Use the weights you are given: they are the MASKED softmax, 0 at the padded keys. Recomputed from "
+            "the scores without the mask, the padded keys get weight, and gradient."
+        ),
+    )
     parts = {}
     for i, name in enumerate(("dkeys", "dquery")):
         expected = grads["keys"] if name == "dkeys" else grads["query"]

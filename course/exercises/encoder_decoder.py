@@ -53,6 +53,7 @@ MEAN_PER_SEQUENCE = N_("each sequence's mean, not its sum")
 TARGET_ONLY = N_("gradient at the target class only")
 PAD_CLASS = N_("the PAD class masked, not the PAD steps")
 LOSS_PAIR_SWAPPED = N_("returned (dlogits, loss)")
+MASKED_AT_EOS = N_("masked where tgt == EOS, not where tgt == PAD")
 # bridge_gradient
 DROPPED = N_("bridge gradient dropped")
 LAST_ROW = N_("at row S whatever the length")
@@ -241,6 +242,14 @@ def _loss_mistakes(logits, tgt):
     pad_class = g * 1.0 / B
     pad_class[..., PAD] = 0.0
     return {
+        MASKED_AT_EOS: (
+            masked(tgt != EOS, B),
+            tr(
+                "The steps to leave out are the padding, tgt == PAD ({pad}); EOS ({eos}) is a target the model "
+                "must learn: keep = tgt != PAD."
+            ).format(pad=PAD, eos=EOS),
+            tr("dlogits is 0 at the PAD steps and (p − onehot) / B at every other step, the EOS steps included."),
+        ),
         DIVIDED_BY_T: (
             masked(keep, T),
             tr("The mean is over the B sequences (tgt.shape[1]), not the T steps (tgt.shape[0])."),
