@@ -889,3 +889,50 @@ def test_attention_backward_right_answer_passes():
 @pytest.mark.parametrize("slip", BACKWARD_WRONG)
 def test_attention_backward_wrong_answers(slip):
     assert_graded(att.check_dot_attention_backward, *BACKWARD_WRONG[slip])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Every checker: a function that keeps something between calls (a buffer it adds into) is right only once
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def accumulating(right):
+    """``right``, as a learner writes it with an array created outside the function and added into (+=)."""
+    answers = []
+
+    def learner(*args):
+        answers.append(right(*args))
+        if isinstance(answers[0], tuple):
+            return tuple(sum(np.asarray(a[k]) for a in answers) for k in range(len(answers[0])))
+        return sum(np.asarray(a) for a in answers)
+
+    return learner
+
+
+ACCUMULATING = {
+    "mixed_rollout": (pj.check_mixed_rollout, mixed, "state kept between calls"),
+    "lstm_gate_grads": (gc.check_lstm_gate_grads, lstm, "state kept between calls"),
+    "gru_gate_grads": (gc.check_gru_gate_grads, gru, "state kept between calls"),
+    "legal_set_accuracy": (gr.check_legal_set_accuracy, legal, "state kept between calls"),
+    "stack_deltas": (dp.check_stack_deltas, stack, "state kept between calls"),
+    "bidirectional_states": (dp.check_bidirectional_states, bidirectional, "state kept between calls"),
+    "decoder_inputs": (ed.check_decoder_inputs, inputs, "state kept between calls"),
+    "masked_loss": (ed.check_masked_loss, masked, "state kept between calls"),
+    "bridge_gradient": (ed.check_bridge_gradient, bridge, "state kept between calls"),
+    "scaled_dot_scores": (att.check_scaled_dot_scores, scores, "state kept between calls"),
+    "dot_attention_backward": (att.check_dot_attention_backward, attention_backward, "state kept between calls"),
+    # called on other data the second time: wrong there, under that call's name or none
+    "rollout": (pj.check_rollout, rollout, pj.ONE_SIZE),
+    "bigram_perplexity": (lm.check_bigram_perplexity, bigram, lm.ONE_ALPHA),
+    "softmax_cross_entropy": (sm.check_softmax_cross_entropy, softmax_ce, None),
+    "adam_step": (op.check_adam_step, adam, None),
+    "sample_characters": (lm.check_sample_characters, sample, None),
+    "masked_softmax": (att.check_masked_softmax, softmax_masked, None),
+}
+
+
+@pytest.mark.parametrize("name", ACCUMULATING)
+def test_an_answer_that_keeps_state_between_calls_is_wrong(name):
+    check, right, mistake = ACCUMULATING[name]
+    assert check(right).passed
+    assert_graded(check, accumulating(right), mistake)

@@ -12,6 +12,7 @@ checker's cell loses its points while the learner still reads the text.
 
 from __future__ import annotations
 
+import copy
 import json
 import linecache
 import os
@@ -34,6 +35,7 @@ PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones abo
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
 FLOAT32 = N_("computed in float32")  # the mistake diagnose names for the right numbers to float32's precision only
 INPUT_WRITTEN = N_("input written to")  # the mistake run_learner names for a write into a read-only input
+STATE_KEPT = N_("state kept between calls")  # the mistake same_when_called_again names
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
 # a broadcast view that large, to check it, could exhaust the memory)
@@ -785,6 +787,63 @@ def name_shape_mistake(fb: Feedback, answer, candidates) -> Feedback:
             fb.mistake = mistake
             break
     return fb
+
+
+def _same_answer(a, b) -> bool:
+    """True when two answers hold the same numbers in the same structure (tuples, lists and dicts of arrays)."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(_same_answer(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) and len(a) == len(b):
+        if all(np.ndim(x) == 0 for x in (*a, *b)):  # a list of numbers, such as one row of answers
+            return _same_answer(np.asarray(a), np.asarray(b))
+        return all(_same_answer(x, y) for x, y in zip(a, b))
+    x, problem_a = as_real_array(a)
+    y, problem_b = as_real_array(b)
+    return problem_a is None and problem_b is None and matches(x, y)
+
+
+def same_when_called_again(exercise: str, fn, args, first) -> Feedback | None:
+    """None when ``fn`` called again, on fresh copies of ``args``, gives ``first`` (its answer to the first call)
+    again; otherwise a Feedback: a function that keeps something between calls (a global array it adds into, a
+    default argument) is right once and wrong ever after."""
+    first = copy.deepcopy(first)  # the learner's answer may be the very array the second call changes
+    copies = copy.deepcopy(list(args))
+    for original, arr in zip(args, copies):
+        if isinstance(arr, np.ndarray) and (arr.dtype == bool or not original.flags.writeable):
+            arr.flags.writeable = False  # as the first call had them: a mask is only read
+    again, fb = run_learner(exercise, fn, *copies)
+    if fb is not None:
+        return fb
+    if _same_answer(first, again):
+        return None
+    return Feedback(
+        exercise,
+        "wrong",
+        [
+            tr(
+                "The mistake '{mistake}': right the first time, but called again on the same inputs your function "
+                "returns something else."
+            ).format(mistake=tr(STATE_KEPT)),
+            tr(
+                "Something lives on between calls: an array created outside the function that it adds into (+=), "
+                "a global counter, or a mutable default argument (def f(x, acc=[])). Create every array inside the "
+                "function."
+            ),
+        ],
+        STATE_KEPT,
+    )
+
+
+def confirmed(fb: Feedback, exercise: str, fn, args, first) -> Feedback:
+    """``fb`` when it is not correct; when it is, the same answer asked for again (:func:`same_when_called_again`)."""
+    if not fb.passed:
+        return fb
+    return same_when_called_again(exercise, fn, args, first) or fb
 
 
 def guarded(exercise: str):

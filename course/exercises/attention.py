@@ -35,6 +35,7 @@ from ._feedback import (
     Feedback,
     as_real_array,
     combine,
+    confirmed,
     diagnose,
     guarded,
     has_nan_or_inf,
@@ -177,7 +178,7 @@ def check_scaled_dot_scores(fn) -> Feedback:
         ),
     }
     fb = diagnose(SCORES, result, right, name="scores", known_mistakes=mistakes)
-    return name_shape_mistake(
+    fb = name_shape_mistake(
         fb,
         result,
         [
@@ -191,6 +192,7 @@ def check_scaled_dot_scores(fn) -> Feedback:
             )
         ],
     )
+    return confirmed(fb, SCORES, fn, (keys, query), result)
 
 
 # ---------------------------------------------------------------------------
@@ -324,7 +326,7 @@ def check_masked_softmax(fn) -> Feedback:
         )
     if np.any(values[~big_mask] != 0.0):
         return Feedback(SOFTMAX, "wrong", [tr("On scores of size 1000 a masked key's weight is not exactly 0.")])
-    return fb
+    return confirmed(fb, SOFTMAX, fn, (big, big_mask), result)
 
 
 # ---------------------------------------------------------------------------
@@ -467,4 +469,4 @@ def check_dot_attention_backward(fn) -> Feedback:
         expected = grads["keys"] if name == "dkeys" else grads["query"]
         known = {m: (value[i], advice) for m, (value, advice) in wrong.items() if not np.allclose(value[i], expected)}
         parts[name] = diagnose(BACKWARD, result[i], expected, name=name, known_mistakes=known)
-    return combine(BACKWARD, parts)
+    return confirmed(combine(BACKWARD, parts), BACKWARD, fn, args, result)

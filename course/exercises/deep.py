@@ -29,6 +29,7 @@ from ._feedback import (
     Feedback,
     as_real_array,
     combine,
+    confirmed,
     diagnose,
     guarded,
     matches,
@@ -273,7 +274,7 @@ def check_stack_deltas(fn) -> Feedback:
         )
         part = diagnose(STACK_EXERCISE, value[k], expected[k], name=name, known_mistakes=mistakes, time_axis=0)
         parts.append((name, _steps_advice(part, value[k], expected[k])))
-    return combine(STACK_EXERCISE, parts)
+    return confirmed(combine(STACK_EXERCISE, parts), STACK_EXERCISE, fn, args, value)
 
 
 # ---------------------------------------------------------------------------
@@ -428,4 +429,4 @@ def check_bidirectional_states(fn) -> Feedback:
             ),
         ],
     )
-    return _steps_advice(fb, value, expected)
+    return confirmed(_steps_advice(fb, value, expected), BI_EXERCISE, fn, args, value)

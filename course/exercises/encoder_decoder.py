@@ -26,7 +26,7 @@ from rnn_lib.data import BOS, EOS, PAD
 from rnn_lib.seq2seq import loss as seq2seq_loss
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner, split_pair
+from ._feedback import Feedback, as_real_array, combine, confirmed, diagnose, guarded, run_learner, split_pair
 
 INPUTS_EXERCISE, LOSS_EXERCISE, BRIDGE_EXERCISE = "decoder_inputs", "masked_loss", "bridge_gradient"
 
@@ -156,6 +156,7 @@ def check_decoder_inputs(fn) -> Feedback:
     answer, not_written = run_learner(INPUTS_EXERCISE, fn, given)
     if not_written:
         return not_written
+    returned = answer  # before the steps that are not compared are blanked out
     keep = tgt != PAD  # what the decoder reads after its EOS has no target, no loss: not compared
     arr, problem = as_real_array(answer, tr("your inputs"))
     kind = np.asarray(answer).dtype.kind if problem is None else None  # readable: as_real_array said so
@@ -205,7 +206,7 @@ def check_decoder_inputs(fn) -> Feedback:
             ],
             TGT_CHANGED,
         )
-    return fb
+    return confirmed(fb, INPUTS_EXERCISE, fn, (tgt,), returned)
 
 
 # ---------------------------------------------------------------------------
@@ -363,7 +364,7 @@ def check_masked_loss(fn) -> Feedback:
             ],
             IN_PLACE,
         )
-    return fb
+    return confirmed(fb, LOSS_EXERCISE, fn, (logits, tgt), result)
 
 
 # ---------------------------------------------------------------------------
@@ -503,4 +504,4 @@ def check_bridge_gradient(fn) -> Feedback:
             ],
             IN_PLACE,
         )
-    return fb
+    return confirmed(fb, BRIDGE_EXERCISE, fn, (dg0, lengths, S), answer)

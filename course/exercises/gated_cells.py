@@ -39,6 +39,7 @@ from ._feedback import (
     Feedback,
     as_real_array,
     combine,
+    confirmed,
     diagnose,
     guarded,
     matches,
@@ -392,7 +393,8 @@ def check_lstm_gate_grads(fn) -> Feedback:
     value = one_array(value, expected.shape)
     if value is None:
         return Feedback(LSTM_EXERCISE, "wrong", [tr("Return one array, `return dh_raw`, of shape (T, B, 4H).")])
-    return _explain(LSTM_EXERCISE, "dh_raw", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
+    fb = _explain(LSTM_EXERCISE, "dh_raw", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
+    return confirmed(fb, LSTM_EXERCISE, fn, args, value)
 
 
 @guarded(GRU_EXERCISE)
@@ -426,4 +428,4 @@ def check_gru_gate_grads(fn) -> Feedback:
     for k, name in enumerate(("dh_raw_x", "dh_raw_h")):
         per_value = {m: (v[k], advice) for m, (v, advice) in mistakes.items()}
         parts.append((name, _explain(GRU_EXERCISE, name, value[k], expected[k], per_value, ("r", "z", "n"))))
-    return combine(GRU_EXERCISE, parts)
+    return confirmed(combine(GRU_EXERCISE, parts), GRU_EXERCISE, fn, args, value)

@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, diagnose_number, guarded, matches, run_learner
+from ._feedback import Feedback, as_real_array, confirmed, diagnose_number, guarded, matches, run_learner
 
 EXERCISE = "legal_set_accuracy"
 ANY_LEGAL = N_("any legal symbol instead of exactly the legal set")
@@ -222,7 +222,7 @@ def check_legal_set_accuracy(fn) -> Feedback:
                 ],
                 SORT_ORDER,
             )
-    return fb
+    return confirmed(fb, EXERCISE, fn, (probs, allowed), result)
 
 
 def _sorted_ascending(probs, allowed):

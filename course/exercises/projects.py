@@ -14,7 +14,7 @@ from rnn_lib import engine
 from rnn_lib.parameters import param_shapes
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, diagnose, guarded, run_learner
+from ._feedback import Feedback, confirmed, diagnose, guarded, run_learner
 
 ROLLOUT_EXERCISE = "rollout"
 ONE_SIZE = N_("right for one size only")
@@ -146,7 +146,7 @@ def check_rollout(fn) -> Feedback:
     )
 
 
-def _check(exercise, fn, args, expected, mistakes, name):
+def _check(exercise, fn, args, expected, mistakes, name, with_answer=False):
     """Call the learner's ``fn`` on copies of ``args`` and compare its answer, step by step, with ``expected``."""
     copies = [
         {k: v.copy() for k, v in a.items()} if isinstance(a, dict) else a.copy() if isinstance(a, np.ndarray) else a
@@ -156,9 +156,9 @@ def _check(exercise, fn, args, expected, mistakes, name):
         if isinstance(a, np.ndarray) and a.dtype == bool:
             a.setflags(write=False)  # a mask is only read
     answer, feedback = run_learner(exercise, fn, *copies)
-    if feedback is not None:
-        return feedback
-    return diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
+    if feedback is None:
+        feedback = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
+    return (feedback, answer) if with_answer else feedback
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -256,4 +256,5 @@ def check_mixed_rollout(fn) -> Feedback:
     }
     mistakes = {m: (reference_mixed_rollout(params, x, feed_back, mistake=m), advice[m]) for m in MIXED_MISTAKES}
     expected = reference_mixed_rollout(params, x, feed_back)
-    return _check(MIXED_EXERCISE, fn, (params, x, feed_back), expected, mistakes, tr("your predictions"))
+    fb, answer = _check(MIXED_EXERCISE, fn, (params, x, feed_back), expected, mistakes, tr("your predictions"), True)
+    return confirmed(fb, MIXED_EXERCISE, fn, (params, x, feed_back), answer)
