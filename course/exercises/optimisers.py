@@ -113,7 +113,13 @@ def _mistakes(p, g, m, v, t):
         ONLY_V: (dict(correct_m=False), tr("m needs its correction too: m̂ = m / (1 − β1^t).")),
         EPS_INSIDE: (dict(eps_inside=True), tr("ε is added after the square root: √v̂ + ε, not √(v̂ + ε).")),
         EPS_BEFORE: (dict(eps_before=True), tr("Correct v first, then add ε: √(v / (1 − β2^t)) + ε.")),
-        T_FROM_0: (dict(t_shift=-1), tr("t counts the steps from 1: the first step uses 1 − β^1, not 1 − β^0 = 0.")),
+        T_FROM_0: (
+            dict(t_shift=-1),
+            tr(
+                "t counts the steps from 1: the first step uses 1 − β^1, not 1 − β^0 = 0. Use the t the function "
+                "is given (a step counter of your own falls behind it)."
+            ),
+        ),
         SWAPPED: (dict(beta1=BETA2, beta2=BETA1), tr("β1 goes with m (the gradients), β2 with v (their squares).")),
         V_OF_G: (dict(v_of_g=True), tr("v is the running mean of the squared gradients: (1 − β2) g².")),
         WEIGHTS: (dict(weights_swapped=True), tr("The old value keeps weight β, the new gradient gets 1 − β.")),
