@@ -921,9 +921,9 @@ ACCUMULATING = {
     "bridge_gradient": (ed.check_bridge_gradient, bridge, "state kept between calls"),
     "scaled_dot_scores": (att.check_scaled_dot_scores, scores, "state kept between calls"),
     "dot_attention_backward": (att.check_dot_attention_backward, attention_backward, "state kept between calls"),
-    # called on other data the second time: wrong there, under that call's name or none
-    "rollout": (pj.check_rollout, rollout, pj.ONE_SIZE),
-    "bigram_perplexity": (lm.check_bigram_perplexity, bigram, lm.ONE_ALPHA),
+    "rollout": (pj.check_rollout, rollout, "state kept between calls"),
+    "bigram_perplexity": (lm.check_bigram_perplexity, bigram, "state kept between calls"),
+    # called on other data the second time: wrong there, without the name
     "softmax_cross_entropy": (sm.check_softmax_cross_entropy, softmax_ce, None),
     "adam_step": (op.check_adam_step, adam, None),
     "sample_characters": (lm.check_sample_characters, sample, None),

@@ -29,7 +29,16 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, diagnose, diagnose_number, guarded, has_nan_or_inf, run_learner
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    confirmed,
+    diagnose,
+    diagnose_number,
+    guarded,
+    has_nan_or_inf,
+    run_learner,
+)
 
 BIGRAM = "bigram_perplexity"
 NO_MEAN = N_("mean left out")
@@ -273,6 +282,7 @@ def check_bigram_perplexity(fn) -> Feedback:
     fb = diagnose_number(
         BIGRAM, result, right, name=N_("your perplexity"), what=N_("the perplexity"), known_mistakes=mistakes, note=note
     )
+    fb = confirmed(fb, BIGRAM, fn, (*given, V_BIGRAM, ALPHA), result)
     if not fb.passed:
         return fb
     # Again with α = 1: an answer with α = 0.5 written in it (not the argument) fails here.
