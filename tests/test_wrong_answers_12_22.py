@@ -923,11 +923,11 @@ ACCUMULATING = {
     "dot_attention_backward": (att.check_dot_attention_backward, attention_backward, "state kept between calls"),
     "rollout": (pj.check_rollout, rollout, "state kept between calls"),
     "bigram_perplexity": (lm.check_bigram_perplexity, bigram, "state kept between calls"),
-    # called on other data the second time: wrong there, without the name
-    "softmax_cross_entropy": (sm.check_softmax_cross_entropy, softmax_ce, None),
-    "adam_step": (op.check_adam_step, adam, None),
+    "softmax_cross_entropy": (sm.check_softmax_cross_entropy, softmax_ce, "state kept between calls"),
+    "adam_step": (op.check_adam_step, adam, "state kept between calls"),
+    "masked_softmax": (att.check_masked_softmax, softmax_masked, "state kept between calls"),
+    # called on other data the second time (another τ): wrong there, without the name
     "sample_characters": (lm.check_sample_characters, sample, None),
-    "masked_softmax": (att.check_masked_softmax, softmax_masked, None),
 }
 
 

@@ -285,6 +285,7 @@ def check_masked_softmax(fn) -> Feedback:
     penalty = _finite_penalty(result, mask, right)
     if penalty is not None and fb.mistake is None:
         return penalty
+    fb = confirmed(fb, SOFTMAX, fn, (scores, mask), result)
     if not fb.passed:
         return fb
     big, big_mask = _large_scores()

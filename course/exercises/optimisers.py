@@ -22,7 +22,17 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, has_nan_or_inf, matches, run_learner
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    combine,
+    confirmed,
+    diagnose,
+    guarded,
+    has_nan_or_inf,
+    matches,
+    run_learner,
+)
 
 EXERCISE = "adam_step"
 LR, BETA1, BETA2, EPS = 0.1, 0.8, 0.95, 1e-3  # ε large, β1 ≠ β2 and far from 1: every slip changes the numbers
@@ -277,7 +287,7 @@ def check_adam_step(fn) -> Feedback:
         result, not_written, changed = _run(fn, p, g, m, v, t)
         if not_written:
             return not_written
-        fb = _judge(result, p, g, m, v, t)
+        fb = confirmed(_judge(result, p, g, m, v, t), EXERCISE, fn, (p, g, m, v, t, LR, BETA1, BETA2, EPS), result)
         if not fb.passed:
             if t == 1:
                 fb.messages.insert(0, tr("At step t = {t} (the first, from m = v = 0):").format(t=t))
