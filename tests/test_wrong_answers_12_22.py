@@ -260,6 +260,13 @@ def softmax_ce(logits, targets, slip=None):
     return loss, dlogits
 
 
+def softmax_ce_V_from_targets(logits, targets):
+    z = logits - logits.max(axis=-1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    V = targets.max() + 1  # right only when the last class happens to be a target
+    return -float(np.sum(np.take_along_axis(log_p, targets[..., None], axis=-1))), np.exp(log_p) - np.eye(V)[targets]
+
+
 def softmax_ce_writes_targets(logits, targets):
     result = softmax_ce(logits, targets)
     targets[:] = 0
@@ -282,7 +289,10 @@ SOFTMAX_WRONG = {
         ("log p - onehot", sm.LOG_P_GRAD),
         ("swapped", sm.SWAPPED),
     ]
-} | {"writes targets": (softmax_ce_writes_targets, sm.TARGETS_CHANGED)}
+} | {
+    "writes targets": (softmax_ce_writes_targets, sm.TARGETS_CHANGED),
+    "V from the targets": (softmax_ce_V_from_targets, "shape error"),
+}
 
 
 def test_softmax_right_answer_passes():
@@ -666,7 +676,7 @@ def masked(logits, tgt, slip=None):
     z = logits - logits.max(axis=-1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
     picked = np.take_along_axis(log_p, tgt[..., None], axis=-1)[..., 0]
-    onehot = np.eye(logits.shape[-1])[tgt]
+    onehot = np.eye(tgt.max() + 1 if slip == "V from tgt" else logits.shape[-1])[tgt]
     T, B = tgt.shape
     divide = T if slip == "/ T" else B
     loss = -float(np.sum(picked[keep])) / divide
@@ -692,6 +702,7 @@ LOSS_WRONG = {
         ("PAD class", ed.PAD_CLASS),
         ("swapped", ed.LOSS_PAIR_SWAPPED),
         ("keep != EOS", ed.MASKED_AT_EOS),
+        ("V from tgt", "shape error"),
     ]
 } | {"loss as an array": (lambda z, y: (np.array([masked(z, y)[0]]), masked(z, y)[1]), None)}
 

@@ -215,10 +215,13 @@ def check_decoder_inputs(fn) -> Feedback:
 
 
 def loss_data():
-    """Logits (T = 5, B = 3, V = 6) ~ N(0, 1.5²) and targets of lengths 4, 2, 1 (PAD after each EOS)."""
+    """Logits (T = 5, B = 3, V = 7) ~ N(0, 1.5²) and targets of lengths 4, 2, 1 (PAD after each EOS).
+
+    The last class, 6, is never a target: V must be read from the logits (a V taken as tgt.max() + 1 is 6).
+    """
     rng = np.random.default_rng(210)
     tgt = np.array([[5, 4, 3], [3, 5, EOS], [4, EOS, PAD], [3, PAD, PAD], [EOS, PAD, PAD]])
-    return 1.5 * rng.standard_normal((5, 3, 6)), tgt
+    return 1.5 * rng.standard_normal((5, 3, 7)), tgt
 
 
 def _cross_entropy(logits, tgt):

@@ -56,10 +56,13 @@ TARGETS_CHANGED = N_("targets changed in place")
 
 
 def moderate_data():
-    """T = 4 steps, B = 3 sequences, V = 5 classes, logits ~ N(0, 2²): every formula slip shows, nothing overflows."""
+    """T = 4 steps, B = 3 sequences, V = 5 classes, logits ~ N(0, 2²): every formula slip shows, nothing overflows.
+
+    The last class, 4, is never a target: V must be read from the logits (a V taken as targets.max() + 1 is 4).
+    """
     rng = np.random.default_rng(16)
     logits = 2.0 * rng.standard_normal((4, 3, 5))
-    targets = rng.integers(0, 5, size=(4, 3))
+    targets = rng.integers(0, 4, size=(4, 3))
     return logits, targets
 
 
