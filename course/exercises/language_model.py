@@ -66,22 +66,25 @@ ALPHA_OF_YOUR_OWN = N_("α = 1 of your own, not the argument")
 BASE_10 = N_("log in base 10 with exp")
 ONE_ALPHA = N_("right for α = 0.5 only")
 
-V_BIGRAM, ALPHA = 5, 0.5
+V_BIGRAM, ALPHA = 6, 0.5
+SYMBOLS = 5  # the texts use 0 … 4: symbol 5 of the vocabulary never occurs, so V must be the argument, not read off
+# the text (len(np.unique(train)) or train.max() + 1 give 5)
 
 
 def bigram_data():
-    """An encoded training text of 300 characters over V = 5 that never has 3 after 4, and a validation text of 40 that has."""
+    """An encoded training text of 300 characters over symbols 0 … 4 that never has 3 after 4, and a validation text of
+    40 that has (the vocabulary, V = 6, has one more symbol that neither text uses)."""
     rng = np.random.default_rng(18)
     # A Markov chain with unequal, non-symmetric transition probabilities: the context matters, so counting the
     # pairs reversed, normalising the wrong axis or ignoring the context (a unigram model) each give another number.
-    transitions = rng.dirichlet(np.full(V_BIGRAM, 0.7), size=V_BIGRAM)
+    transitions = rng.dirichlet(np.full(SYMBOLS, 0.7), size=SYMBOLS)
     train = np.zeros(300, dtype=np.int64)
     for t in range(1, len(train)):
-        train[t] = rng.choice(V_BIGRAM, p=transitions[train[t - 1]])
+        train[t] = rng.choice(SYMBOLS, p=transitions[train[t - 1]])
     for t in range(1, len(train)):
         if train[t - 1] == 4 and train[t] == 3:
             train[t] = 0  # the pair (4, 3) never occurs in training …
-    val = rng.integers(0, V_BIGRAM, size=40)
+    val = rng.integers(0, SYMBOLS, size=40)
     val[10:12] = (4, 3)  # … but once in validation
     return train, val
 
@@ -111,7 +114,14 @@ def _perplexity(table, val, how="right"):
 
 
 def _bigram_answers(train, val, V, alpha):
-    """The right perplexity and every named mistake's value: name → (value, advice)."""
+    """The right perplexity and every named mistake's value: name → (value, advice).  A symbol of the vocabulary that
+    train lacks has a row of zero counts, which the mistakes without smoothing divide by: numpy is not to warn."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _bigram_values(train, val, V, alpha)
+
+
+def _bigram_values(train, val, V, alpha):
+    """:func:`_bigram_answers`, numpy's warnings as they come."""
     counts = _pair_counts(train, V)
     right_table = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + V * alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
