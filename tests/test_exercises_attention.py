@@ -211,7 +211,7 @@ def test_the_backward_reference_equals_finite_differences():
     keys, query, mask, dcontext = ex.data()
 
     def loss():
-        e = np.where(mask, np.einsum("sbh,bh->bs", keys, query) / 2.0, -np.inf)
+        e = np.where(mask, np.einsum("sbh,bh->bs", keys, query) / np.sqrt(keys.shape[2]), -np.inf)
         w = np.exp(e - e.max(axis=1, keepdims=True))
         w /= w.sum(axis=1, keepdims=True)
         return float(np.sum(dcontext * np.einsum("bs,sbh->bh", w, keys)))

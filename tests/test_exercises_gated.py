@@ -13,8 +13,8 @@ from course.gated_bugs import random_problem
 from rnn_lib import gru, lstm
 
 
-def sig_prime(s, skip):
-    return 1.0 if skip else s * (1 - s)
+def sig_prime(s, skip, tanh_form=False):
+    return 1.0 if skip else 1 - s**2 if tanh_form else s * (1 - s)
 
 
 def learner_lstm(dh_out, c, gates, W_hh, *, mistake=None):
@@ -22,13 +22,17 @@ def learner_lstm(dh_out, c, gates, W_hh, *, mistake=None):
     T, B, H = dh_out.shape
     da = np.zeros((T, B, 4 * H))
     dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))
-    steps = range(T) if mistake == "forwards" else reversed(range(T))
+    steps = range(T) if mistake == "forwards" else reversed(range(T - 1 if mistake == "from T - 2" else T))
     for t in steps:
         i, f, g, o = (gates[t][:, k * H : (k + 1) * H] for k in range(4))
-        tanh_c = np.tanh(c[t + 1])
+        tanh_c = np.tanh(c[t] if mistake == "tanh c_prev" else c[t + 1])
         c_prev = c[t + 1] if mistake == "c_t for c_prev" else c[t]
         dh = dh_out[t] + (0.0 if mistake == "no dh_next" else dh_next)
-        from_h = dh * o * (1.0 if mistake == "no tanh' of c" else 1 - tanh_c**2)
+        dtanh_c = {"no tanh' of c": 1.0, "1 - tanh c": 1 - tanh_c, "1 - c^2": 1 - c[t + 1] ** 2}.get(
+            mistake, 1 - tanh_c**2
+        )
+        from_h = dh * o * dtanh_c
+        tanh_form = mistake == "σ' as 1 - σ²"
         if mistake == "dc overwritten":
             dc = from_h
         elif mistake == "no path from h":
@@ -36,10 +40,10 @@ def learner_lstm(dh_out, c, gates, W_hh, *, mistake=None):
         else:
             dc = dc_next + from_h
         blocks = [
-            dc * g * sig_prime(i, mistake == "no σ' on i"),
-            dc * c_prev * sig_prime(f, mistake == "no σ' on f"),
-            dc * i * (1.0 if mistake == "no tanh' on g" else 1 - g**2),
-            dh * tanh_c * sig_prime(o, mistake == "no σ' on o"),
+            dc * g * sig_prime(i, mistake == "no σ' on i", tanh_form),
+            dc * c_prev * sig_prime(f, mistake == "no σ' on f", tanh_form),
+            dc * i * {"no tanh' on g": 1.0, "1 - g": 1 - g}.get(mistake, 1 - g**2),
+            dh * tanh_c * sig_prime(o, mistake == "no σ' on o", tanh_form),
         ]
         if mistake == "order i f o g":
             blocks = [blocks[0], blocks[1], blocks[3], blocks[2]]
@@ -54,20 +58,21 @@ def learner_gru(dh_out, h, gates, hn, W_hh, *, mistake=None):
     T, B, H = dh_out.shape
     da_x, da_h = np.zeros((T, B, 3 * H)), np.zeros((T, B, 3 * H))
     dh_next = np.zeros((B, H))
-    steps = range(T) if mistake == "forwards" else reversed(range(T))
+    steps = range(T) if mistake == "forwards" else reversed(range(T - 1 if mistake == "from T - 2" else T))
     for t in steps:
         r, z, n = (gates[t][:, k * H : (k + 1) * H] for k in range(3))
         h_prev = h[t + 1] if mistake == "h_t for h_prev" else h[t]
         dh = dh_out[t] + (0.0 if mistake == "no dh_next" else dh_next)
         dn = dh * (z if mistake == "z swapped" else 1 - z)
-        dz = -dh * n if mistake == "dz without h_prev" else dh * (h_prev - n)
-        dn_pre = dn * (1.0 if mistake == "no tanh' on n" else 1 - n**2)
+        dz = -dh * n if mistake == "dz without h_prev" else dh * (n - h_prev if mistake == "n - h_prev" else h_prev - n)
+        dn_pre = dn * {"no tanh' on n": 1.0, "1 - n": 1 - n}.get(mistake, 1 - n**2)
         dr = dn_pre * (h_prev if mistake == "r on h_prev" else hn[t])
         dr_pre = dr * sig_prime(r, mistake == "no σ' on r")
         dz_pre = dz * sig_prime(z, mistake == "no σ' on z")
-        da_x[t] = np.concatenate([dr_pre, dz_pre, dn_pre], axis=1)
+        da_x[t] = np.concatenate([dr_pre, dz_pre, dn_pre * (r if mistake == "r on x too" else 1.0)], axis=1)
         da_h[t] = np.concatenate([dr_pre, dz_pre, dn_pre * (1.0 if mistake == "no r on hn" else r)], axis=1)
-        dh_next = da_h[t] @ W_hh + (0.0 if mistake == "no leak" else dh * z)
+        leak = {"no leak": 0.0, "leak 1 - z": dh * (1 - z)}.get(mistake, dh * z)
+        dh_next = da_h[t] @ W_hh + leak
     return da_x, da_h
 
 
@@ -84,6 +89,12 @@ LSTM_MISTAKES = [
     ("no dh_next", "dh not carried back (W_hhᵀ δ^a_{t+1} dropped)"),
     ("c_t for c_prev", "c_t where c_{t−1} belongs (in the f block)"),
     ("forwards", "ran forwards in time"),
+    ("1 - tanh c", "tanh′ of the cell state written as 1 − tanh c_t"),
+    ("1 - c^2", "tanh′ of the cell state taken as 1 − c_t²"),
+    ("1 - g", "tanh′ on g written as 1 − g"),
+    ("σ' as 1 - σ²", "σ′ written as 1 − σ² (tanh′'s form)"),
+    ("tanh c_prev", "tanh(c_{t−1}) where tanh(c_t) belongs"),
+    ("from T - 2", "step T left out of the loop"),
 ]
 
 GRU_MISTAKES = [
@@ -98,6 +109,11 @@ GRU_MISTAKES = [
     ("no dh_next", "dh not carried back at all"),
     ("h_t for h_prev", "h_t where h_{t−1} belongs"),
     ("forwards", "ran forwards in time"),
+    ("1 - n", "tanh′ on n written as 1 − n"),
+    ("n - h_prev", "∂h_t/∂z_t taken as n_t − h_{t−1} (sign flipped)"),
+    ("r on x too", "r on the input side's n block too"),
+    ("leak 1 - z", "the leak carried back as (1 − z) ⊙ δ^h_t"),
+    ("from T - 2", "step T left out of the loop"),
 ]
 
 

@@ -12,6 +12,7 @@ checker's cell loses its points while the learner still reads the text.
 
 from __future__ import annotations
 
+import copy
 import json
 import linecache
 import os
@@ -32,8 +33,9 @@ from ..i18n import N_, WIDTH, tr, wrap
 
 PASS_TOL = 1e-7  # relative error; right answers land near 1e-15, wrong ones above 1e-3
 SIGN_FLIPPED = N_("sign flipped")  # the mistake diagnose names when the answer is exactly −(the right one)
-FLOAT32 = N_("float32 where float64 is needed")  # diagnose(..., float64=True): the right values, too few digits
-STATE_KEPT = N_("state kept between calls")  # same_again: the same inputs, another answer the second time
+FLOAT32 = N_("computed in float32")  # diagnose: the right numbers, to float32's (float16's) precision only
+INPUT_WRITTEN = N_("input written to")  # the mistake run_learner names for a write into a read-only input
+STATE_KEPT = N_("state kept between calls")  # the mistake confirmed names: the same inputs, another answer
 LOW_PRECISION_ULPS = 10  # a float32 (float16) answer this many of its eps from the right one is it, rounded
 TIME_LIMIT = 10.0  # seconds a learner's function may run; a right answer to any exercise here takes milliseconds
 MAX_ENTRIES = 10**7  # an answer with more entries than this is not an answer to any exercise here (and copying
@@ -193,8 +195,8 @@ def numpy_said(err: BaseException) -> str:
 
 
 def shape_error_advice(err, advice):
-    """``advice(err)`` for numpy's matmul/broadcast errors (a ValueError naming shapes), None for anything else."""
-    if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
+    """``advice(err)`` for numpy's matmul/broadcast errors (a ValueError or IndexError naming shapes), None for anything else."""
+    if isinstance(err, (ValueError, IndexError)) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
         return advice(err)
     return None
 
@@ -361,7 +363,21 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 ],
                 N_("name not defined"),
             )
-        if isinstance(err, ValueError) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
+        if isinstance(err, ValueError) and "read-only" in str(err):  # numpy: "assignment destination is read-only"
+            return None, Feedback(
+                exercise,
+                "wrong",
+                [
+                    tr(
+                        "The mistake '{mistake}': your function writes into one of its inputs{where}, which the "
+                        "checker passes read-only: the caller still needs it as it was (a mask or a text is only "
+                        "read)."
+                    ).format(mistake=tr(INPUT_WRITTEN), where=_where(err)),
+                    tr("Build a new array instead (np.where(...), or a .copy() to change)."),
+                ],
+                INPUT_WRITTEN,
+            )
+        if isinstance(err, (ValueError, IndexError)) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
             return None, Feedback(
                 exercise,
                 "wrong",
@@ -599,6 +615,41 @@ def steps_message(rows, n_rows: int, *, name: str = N_("your result"), first_ste
     )
 
 
+def _low_precision(answer, dtype, expected):
+    """The precision ``answer`` was computed in when it is the right one rounded to float32 or float16 (its dtype,
+    or float64 numbers that are all float32 numbers, not all whole: a float32 result cast back), else None."""
+    if dtype is not None and dtype.itemsize < 8:
+        low = dtype
+    elif not np.all(np.abs(answer) < np.finfo(np.float32).max):  # inf, NaN or beyond float32: not a float32 result
+        return None
+    elif np.array_equal(answer.astype(np.float32).astype(np.float64), answer) and np.any(answer != np.round(answer)):
+        low = np.dtype(np.float32)
+    else:
+        return None
+    close = max(1e-5, LOW_PRECISION_ULPS * float(np.finfo(low).eps))  # a float32 sum of many terms drifts further
+    return low if relative_error(answer, expected) <= close else None
+
+
+def _low_precision_feedback(exercise, name, low, answer, expected) -> Feedback:
+    return Feedback(
+        exercise,
+        "wrong",
+        [
+            tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(FLOAT32)),
+            tr(
+                "{name} has the right values, rounded to {dtype} (relative error {error:.1e}); this exercise "
+                "computes in float64."
+            ).format(name=name, dtype=low, error=relative_error(answer, expected)),
+            tr(
+                "float32 keeps about 7 significant digits (float16 about 3): a gradient check compares to "
+                "1e-7 and would fail. "
+                "Leave out the .astype(np.float32) or dtype=np.float32: numpy computes in float64 by default."
+            ),
+        ],
+        FLOAT32,
+    )
+
+
 def diagnose(
     exercise: str,
     answer,
@@ -645,25 +696,9 @@ def diagnose(
             msgs.append(tr("Fewer axes than expected: did you sum over an axis that should stay (time, or the batch)?"))
         return Feedback(exercise, "wrong", msgs)
 
-    low = float64 and dtype is not None and dtype.itemsize < 8
-    if low and relative_error(answer, expected) <= LOW_PRECISION_ULPS * float(np.finfo(dtype).eps):
-        return Feedback(
-            exercise,
-            "wrong",
-            [
-                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(FLOAT32)),
-                tr(
-                    "{name} has the right values, rounded to {dtype} (relative error {error:.1e}); this exercise "
-                    "computes in float64."
-                ).format(name=name, dtype=dtype, error=relative_error(answer, expected)),
-                tr(
-                    "float32 keeps about 7 significant digits (float16 about 3): a gradient check compares to "
-                    "1e-7 and would fail. "
-                    "Leave out the .astype(np.float32) or dtype=np.float32: numpy computes in float64 by default."
-                ),
-            ],
-            FLOAT32,
-        )
+    low = _low_precision(answer, dtype, expected) if float64 else None
+    if low is not None:  # before the tolerance: float32's digits may pass 1e-7 and still not be float64
+        return _low_precision_feedback(exercise, name, low, answer, expected)
 
     if matches(answer, expected):
         return Feedback(exercise, "correct")
@@ -677,6 +712,9 @@ def diagnose(
                 mistake,
             )
 
+    low = _low_precision(answer, dtype, expected)
+    if low is not None:
+        return _low_precision_feedback(exercise, name, low, answer, expected)
     msgs = [
         tr("relative error {error:.1e} (a right answer is below {tol:.0e}).").format(
             error=relative_error(answer, expected), tol=PASS_TOL
@@ -765,60 +803,6 @@ def judge_inputs(fb: Feedback, changed: list, advice: str | None = None) -> Feed
     return fb
 
 
-def _numbers(value):
-    """The arrays in ``value`` (an array, a number, or tuples, lists and dicts of them) as float64 arrays, in
-    order; None when something in it is not numbers."""
-    if isinstance(value, dict):
-        parts = [_numbers(v) for v in value.values()]
-    elif isinstance(value, (tuple, list)):
-        parts = [_numbers(v) for v in value]
-    else:
-        arr, problem = as_real_array(value)
-        return None if problem is not None else [arr]
-    if any(p is None for p in parts):
-        return None
-    return [a for p in parts for a in p]
-
-
-def same_again(fb: Feedback, fn, first, fresh_args) -> Feedback:
-    """``fb``, unless it passed and ``fn``, called once more on ``fresh_args()`` (new copies of the same inputs),
-    returns something other than ``first`` (its answer the first time): then the function keeps something
-    between calls (STATE_KEPT).
-
-    A module-level accumulator, or a mutable default argument (def f(..., grads={}) or h=np.zeros(...) updated in
-    place), is right on the first call and wrong on every later one: the notebook calls the function again.
-    """
-    if not fb.passed:
-        return fb
-    again, problem = run_learner(fb.exercise, fn, *fresh_args())
-    if problem is not None:
-        return problem
-    first_numbers, second_numbers = _numbers(first), _numbers(again)
-    if first_numbers is None or second_numbers is None:
-        return fb
-    if len(first_numbers) == len(second_numbers) and all(
-        a.shape == b.shape and matches(a, b) for a, b in zip(first_numbers, second_numbers)
-    ):
-        return fb
-    return Feedback(
-        fb.exercise,
-        "wrong",
-        [
-            tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(STATE_KEPT)),
-            tr(
-                "The first call was right, but called again with the same inputs your function returned "
-                "something else: it keeps something from one call to the next."
-            ),
-            tr(
-                "Look for a variable outside the function that it adds to (a global total, a list it appends "
-                "to), or a default argument that it changes (def f(..., acc=[]) or acc=np.zeros(...) updated in "
-                "place): create every accumulator inside the function, at each call."
-            ),
-        ],
-        STATE_KEPT,
-    )
-
-
 def diagnose_number(
     exercise: str, answer, expected: float, *, name: str, what: str, known_mistakes=None, note: str = ""
 ) -> Feedback:
@@ -872,6 +856,65 @@ def name_shape_mistake(fb: Feedback, answer, candidates) -> Feedback:
             fb.mistake = mistake
             break
     return fb
+
+
+def _same_answer(a, b) -> bool:
+    """True when two answers hold the same numbers in the same structure (tuples, lists and dicts of arrays)."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(_same_answer(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) and len(a) == len(b):
+        if all(np.ndim(x) == 0 for x in (*a, *b)):  # a list of numbers, such as one row of answers
+            return _same_answer(np.asarray(a), np.asarray(b))
+        return all(_same_answer(x, y) for x, y in zip(a, b))
+    x, problem_a = as_real_array(a)
+    y, problem_b = as_real_array(b)
+    if problem_a is not None and problem_b is not None:
+        return True  # no numbers in either (a None beside the gradients): nothing that could show a kept state
+    return problem_a is None and problem_b is None and matches(x, y)
+
+
+def same_when_called_again(exercise: str, fn, args, first) -> Feedback | None:
+    """None when ``fn`` called again, on fresh copies of ``args``, gives ``first`` (its answer to the first call)
+    again; otherwise a Feedback: a function that keeps something between calls (a global array it adds into, a
+    default argument) is right once and wrong ever after."""
+    first = copy.deepcopy(first)  # the learner's answer may be the very array the second call changes
+    copies = copy.deepcopy(list(args))
+    for original, arr in zip(args, copies):
+        if isinstance(arr, np.ndarray) and (arr.dtype == bool or not original.flags.writeable):
+            arr.flags.writeable = False  # as the first call had them: a mask is only read
+    again, fb = run_learner(exercise, fn, *copies)
+    if fb is not None:
+        return fb
+    if _same_answer(first, again):
+        return None
+    return Feedback(
+        exercise,
+        "wrong",
+        [
+            tr(
+                "The mistake '{mistake}': right the first time, but called again on the same inputs your function "
+                "returns something else."
+            ).format(mistake=tr(STATE_KEPT)),
+            tr(
+                "Something lives on between calls: an array created outside the function that it adds into (+=), "
+                "a global counter, or a mutable default argument (def f(x, acc=[])). Create every array inside the "
+                "function."
+            ),
+        ],
+        STATE_KEPT,
+    )
+
+
+def confirmed(fb: Feedback, exercise: str, fn, args, first) -> Feedback:
+    """``fb`` when it is not correct; when it is, the same answer asked for again (:func:`same_when_called_again`)."""
+    if not fb.passed:
+        return fb
+    return same_when_called_again(exercise, fn, args, first) or fb
 
 
 def guarded(exercise: str):

@@ -4,7 +4,8 @@ Arrays are time-major as everywhere in the course: keys (S, B, H_k), one query p
 weights (B, S), mask (B, S) bool (True where a key may be attended).
 
 - ``scaled_dot_scores(keys, query)`` → scores (B, S), e_{b,s} = q_b · k_{s,b} / √H_k.  Named: the √H_k missing,
-  dividing by H_k instead of its square root, scaling by √S, the scores returned (S, B).
+  dividing by H_k instead of its square root, scaling by √S or √B, multiplying by √H_k, the softmax
+  taken already, the scores returned (S, B).
 - ``masked_softmax(scores, mask)`` → weights (B, S): softmax over s of the allowed keys, exactly 0 elsewhere.
   Named: softmax over the wrong axis (the batch), the mask applied after the softmax (not renormalised), the mask
   ignored or inverted, a finite penalty that leaves masked weights tiny but not 0, no max shift (overflow on scores
@@ -12,7 +13,9 @@ weights (B, S), mask (B, S) bool (True where a key may be attended).
 - ``dot_attention_backward(keys, query, weights, dcontext)`` → (dkeys (S, B, H_k), dquery (B, H_k)) for
   c_b = Σ_s α_{b,s} k_{s,b}, α = masked softmax of the scaled dot scores.  Named: forgetting the gradient through
   the weights into the keys (only α dc), the direct path α dc forgotten, the √H_k missing in the backward pass,
-  the softmax Jacobian's diagonal only (α(1 − α) ∂L/∂α), ∂L/∂α used as ∂L/∂e (no softmax Jacobian).
+  the softmax Jacobian's diagonal only (α(1 − α) ∂L/∂α), ∂L/∂α used as ∂L/∂e (no softmax Jacobian), the
+  Jacobian's sign, its sum over the batch or without α, α for ∂L/∂e in dquery, the direct path scaled, H_k for
+  √H_k, (dquery, dkeys) returned.
 
 The right answers come from ``rnn_lib.attention`` (the library the notebook derives).  Every checker runs the
 learner's function on copies of its data (the mask read-only), so what it expects cannot be changed by the answer.
@@ -32,6 +35,7 @@ from ._feedback import (
     Feedback,
     as_real_array,
     combine,
+    confirmed,
     diagnose,
     guarded,
     has_nan_or_inf,
@@ -59,10 +63,24 @@ NO_WEIGHT_PATH = N_("forgetting the gradient through the weights into the keys")
 NO_DIRECT_PATH = N_("the direct path α dc into the keys forgotten")
 DIAGONAL_ONLY = N_("softmax Jacobian's diagonal only")
 NO_JACOBIAN = N_("∂L/∂α used as ∂L/∂e")
+TIMES_SCALE = N_("multiplied by √H_k")
+BY_B = N_("scaled by √B, not √H_k")
+SOFTMAX_TAKEN = N_("softmax taken already")
+JACOBIAN_SIGN = N_("softmax Jacobian's sign flipped")
+JACOBIAN_BATCH = N_("softmax Jacobian summed over the batch")
+JACOBIAN_NO_ALPHA = N_("Σ_r ∂L/∂α_r without the weights α_r")
+WEIGHTS_FOR_DE = N_("α in place of ∂L/∂e in dquery")
+DIRECT_SCALED = N_("the direct path α dc divided by √H_k")
+BACKWARD_BY_H = N_("divided by H_k, not √H_k, in the backward pass")
+PAIR_SWAPPED = N_("returned (dquery, dkeys)")
+UNMASKED_WEIGHTS = N_("the weights recomputed without the mask")
 
 
 def data():
-    """keys (S, B, H_k) = (5, 3, 4), query (B, H_k), mask (B, S), dcontext (B, H_k): seeded, of unequal scales.
+    """keys (S, B, H_k) = (5, 3, 6), query (B, H_k), mask (B, S), dcontext (B, H_k): seeded, of unequal scales.
+
+    H_k = 6 is not a square (√H_k is not a whole number, so `/ 2` or int(np.sqrt(H_k)) cannot pass) and differs
+    from S and B (so dividing by √S or √B is another number).
 
     The mask allows 4, 3 and 2 keys: the first two sequences padded at the end, the third at the start (as some
     pipelines pad: the mask, not the position, says what is padding).  So every sequence has a masked key (an
@@ -70,8 +88,8 @@ def data():
     batch axis): those mistakes are named rather than seen as NaN.
     """
     rng = np.random.default_rng(22)
-    S, B, H_k = 5, 3, 4
-    keys = rng.standard_normal((S, B, H_k)) * np.array([1.0, 2.0, 0.5, 1.5])  # features of different scales
+    S, B, H_k = 5, 3, 6
+    keys = rng.standard_normal((S, B, H_k)) * np.array([1.0, 2.0, 0.5, 1.5, 0.8, 1.2])  # features of different scales
     query = rng.standard_normal((B, H_k)) * 1.5
     mask = np.array(
         [[True, True, True, True, False], [True, True, True, False, False], [False, False, False, True, True]]
@@ -140,9 +158,27 @@ def check_scaled_dot_scores(fn) -> Feedback:
                 "the number of keys."
             ),
         ),
+        BY_B: (
+            _scores(keys, query, math.sqrt(B)),
+            tr(
+                "The scale is √H_k, the length of the vectors in the dot product (keys.shape[2]), not √B, "
+                "the number of sequences (keys.shape[1])."
+            ),
+        ),
+        TIMES_SCALE: (
+            _scores(keys, query, 1 / math.sqrt(H_k)),
+            tr("Divide by √H_k, not multiply: the scaling makes the scores smaller, e = q · k / √H_k."),
+        ),
+        SOFTMAX_TAKEN: (
+            _softmax(right),
+            tr(
+                "These are weights, the softmax of the scores: this function returns the scores e = q · k / "
+                "√H_k themselves; the (masked) softmax is the next exercise."
+            ),
+        ),
     }
     fb = diagnose(SCORES, result, right, name="scores", known_mistakes=mistakes)
-    return name_shape_mistake(
+    fb = name_shape_mistake(
         fb,
         result,
         [
@@ -156,6 +192,7 @@ def check_scaled_dot_scores(fn) -> Feedback:
             )
         ],
     )
+    return confirmed(fb, SCORES, fn, (keys, query), result)
 
 
 # ---------------------------------------------------------------------------
@@ -222,6 +259,7 @@ def _finite_penalty(result, mask, right) -> Feedback | None:
         SOFTMAX,
         "wrong",
         [
+            tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(FINITE_PENALTY)),
             tr(
                 "Close, but a masked key's weight must be exactly 0, and yours reach {largest:.1e}: a finite "
                 "penalty on the masked scores. Use np.where(mask, scores, -np.inf) before the softmax: "
@@ -247,6 +285,7 @@ def check_masked_softmax(fn) -> Feedback:
     penalty = _finite_penalty(result, mask, right)
     if penalty is not None and fb.mistake is None:
         return penalty
+    fb = confirmed(fb, SOFTMAX, fn, (scores, mask), result)
     if not fb.passed:
         return fb
     big, big_mask = _large_scores()
@@ -260,6 +299,7 @@ def check_masked_softmax(fn) -> Feedback:
             SOFTMAX,
             "wrong",
             [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(SHIFT_MASKED)),
                 tr(
                     "Right on moderate scores, but NaN on scores of size 1000 in the rows whose largest score "
                     "sits at a masked key: shifted by that score, every allowed exp underflows to 0, and 0/0 "
@@ -274,6 +314,7 @@ def check_masked_softmax(fn) -> Feedback:
             SOFTMAX,
             "wrong",
             [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(NO_SHIFT)),
                 tr("Right on moderate scores, but on scores of size 1000 the weights hold NaN: exp(1000) overflows."),
                 tr("Subtract each row's largest allowed score before exp (softmax(e) = softmax(e − max e))."),
             ],
@@ -286,7 +327,7 @@ def check_masked_softmax(fn) -> Feedback:
         )
     if np.any(values[~big_mask] != 0.0):
         return Feedback(SOFTMAX, "wrong", [tr("On scores of size 1000 a masked key's weight is not exactly 0.")])
-    return fb
+    return confirmed(fb, SOFTMAX, fn, (big, big_mask), result)
 
 
 # ---------------------------------------------------------------------------
@@ -294,20 +335,31 @@ def check_masked_softmax(fn) -> Feedback:
 # ---------------------------------------------------------------------------
 
 
-def _backward(keys, query, weights, dcontext, *, scale=True, weight_path=True, direct=True, jacobian="full"):
-    """(dkeys, dquery); the defaults are right, each switch reproduces one named mistake."""
-    s = math.sqrt(keys.shape[2]) if scale else 1.0
+def _backward(keys, query, weights, dcontext, *, scale=True, weight_path=True, direct=True, jacobian="full",
+              by_h=False, direct_scaled=False, weights_for_de=False):  # fmt: skip
+    """(dkeys, dquery); the defaults are right, each switch reproduces one named mistake.
+
+    jacobian: "full" (right), "diagonal", "none", "sign" (Σ_r α_r ∂L/∂α_r − ∂L/∂α_s), "batch" (that sum over
+    the batch axis) or "no_alpha" (Σ_r ∂L/∂α_r).
+    """
+    s = keys.shape[2] if by_h else math.sqrt(keys.shape[2]) if scale else 1.0
     dw = np.einsum("bh,sbh->bs", dcontext, keys)  # ∂L/∂α_{b,s} = dc_b · k_{s,b}
     if jacobian == "full":
         de = weights * (dw - (weights * dw).sum(axis=-1, keepdims=True))
     elif jacobian == "diagonal":
         de = weights * (1.0 - weights) * dw
+    elif jacobian == "sign":
+        de = weights * ((weights * dw).sum(axis=-1, keepdims=True) - dw)
+    elif jacobian == "batch":
+        de = weights * (dw - (weights * dw).sum(axis=0, keepdims=True))
+    elif jacobian == "no_alpha":
+        de = weights * (dw - dw.sum(axis=-1, keepdims=True))
     else:
         de = dw
-    dquery = np.einsum("bs,sbh->bh", de, keys) / s
+    dquery = np.einsum("bs,sbh->bh", weights if weights_for_de else de, keys) / s
     dkeys = np.zeros_like(keys)
     if direct:
-        dkeys += np.einsum("bs,bh->sbh", weights, dcontext)
+        dkeys += np.einsum("bs,bh->sbh", weights, dcontext) / (s if direct_scaled else 1.0)
     if weight_path:
         dkeys += np.einsum("bs,bh->sbh", de, query) / s
     return dkeys, dquery
@@ -324,6 +376,18 @@ def check_dot_attention_backward(fn) -> Feedback:
     bad = split_pair(BACKWARD, result, ("dkeys", "dquery"))
     if bad is not None:
         return bad
+    if np.shape(result[0]) == query.shape and np.shape(result[1]) == keys.shape:
+        return Feedback(
+            BACKWARD,
+            "wrong",
+            [
+                tr(
+                    "The mistake '{swapped}': the first array you returned has the shape of the query, {q}, "
+                    "the second that of the keys, {k}. Return `dkeys, dquery`."
+                ).format(swapped=tr(PAIR_SWAPPED), q=query.shape, k=keys.shape)
+            ],
+            PAIR_SWAPPED,
+        )
     grads = attention.backward(None, cache, dcontext)
     args = (keys, query, weights, dcontext)
     variants = {
@@ -359,11 +423,51 @@ def check_dot_attention_backward(fn) -> Feedback:
             {"jacobian": "none"},
             tr("∂L/∂α is not ∂L/∂e: chain it through the softmax, ∂L/∂e_s = α_s(∂L/∂α_s − Σ_r α_r ∂L/∂α_r)."),
         ),
+        JACOBIAN_SIGN: (
+            {"jacobian": "sign"},
+            tr("∂L/∂e_s = α_s(∂L/∂α_s − Σ_r α_r ∂L/∂α_r): the weight's own term first, minus the row's average."),
+        ),
+        JACOBIAN_BATCH: (
+            {"jacobian": "batch"},
+            tr(
+                "The softmax of sequence b mixes only its own S scores: Σ_r α_r ∂L/∂α_r runs over the keys of "
+                "one row, axis=1 (keepdims=True), not over the batch."
+            ),
+        ),
+        JACOBIAN_NO_ALPHA: (
+            {"jacobian": "no_alpha"},
+            tr("The sum in the softmax's backward is weighted: Σ_r α_r ∂L/∂α_r, not Σ_r ∂L/∂α_r."),
+        ),
+        WEIGHTS_FOR_DE: (
+            {"weights_for_de": True},
+            tr(
+                "q reaches the loss through the scores: ∂L/∂q = Σ_s ∂L/∂e_s k_s / √H_k, with ∂L/∂e (after the "
+                "softmax's backward), not the weights α."
+            ),
+        ),
+        DIRECT_SCALED: (
+            {"direct_scaled": True},
+            tr(
+                "Only the path through the scores carries 1/√H_k: c = Σ_s α_s k_s reads the keys unscaled, so "
+                "the direct part of ∂L/∂k_s is α_s ∂L/∂c."
+            ),
+        ),
+        BACKWARD_BY_H: (
+            {"by_h": True},
+            tr("The scores were divided by √H_k, so the gradients through them are too: / np.sqrt(H_k), not / H_k."),
+        ),
     }
     wrong = {name: (_backward(*args, **switches), advice) for name, (switches, advice) in variants.items()}
+    wrong[UNMASKED_WEIGHTS] = (
+        _backward(keys, query, _softmax(_scores(keys, query, math.sqrt(keys.shape[2]))), dcontext),
+        tr(
+            "Use the weights you are given: they are the MASKED softmax, 0 at the padded keys. Recomputed from "
+            "the scores without the mask, the padded keys get weight, and gradient."
+        ),
+    )
     parts = {}
     for i, name in enumerate(("dkeys", "dquery")):
         expected = grads["keys"] if name == "dkeys" else grads["query"]
         known = {m: (value[i], advice) for m, (value, advice) in wrong.items() if not np.allclose(value[i], expected)}
         parts[name] = diagnose(BACKWARD, result[i], expected, name=name, known_mistakes=known)
-    return combine(BACKWARD, parts)
+    return confirmed(combine(BACKWARD, parts), BACKWARD, fn, args, result)

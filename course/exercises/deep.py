@@ -29,9 +29,11 @@ from ._feedback import (
     Feedback,
     as_real_array,
     combine,
+    confirmed,
     diagnose,
     guarded,
     matches,
+    name_shape_mistake,
     numpy_said,
     run_learner,
     shape_error_advice,
@@ -47,31 +49,39 @@ BI_EXERCISE = "bidirectional_states"
 
 
 def stack_deltas(dy, h1, h2, params, *, down="a", down_weight="W_xh", down_shift=0, carry=(True, True),
-                 tanh_shift=0, backwards=True):  # fmt: skip
+                 tanh_shift=0, backwards=True, hh_transposed=(False, False), tanh_squared=True, last_step=True,
+                 dy_into_layer1=False):  # fmt: skip
     """(dh_raw1, dh_raw2) of a two-layer RNN, row form; the defaults give the right answer.
 
     down: "a" sends δ^{a,2}_t down, "h" sends δ^{h,2}_t (tanh′ of layer 2 skipped), None sends nothing;
     down_weight: "W_xh" (right), "W_xh.T" (not transposed in row form), "W_hh" (layer 2's recurrent weights);
     down_shift=1 sends δ^{a,2}_{t+1} to step t; carry: whether each layer (1, 2) adds W_hhᵀ δ^a_{t+1};
-    tanh_shift=−1 takes 1 − h_{t−1}² for 1 − h_t²; backwards=False runs forwards in time.
+    tanh_shift=−1 takes 1 − h_{t−1}² for 1 − h_t²; backwards=False runs forwards in time; hh_transposed: whether
+    each layer's W_hh is used as W_hh.T (row form not transposed); tanh_squared=False takes 1 − h for 1 − h²;
+    last_step=False leaves step T out of the loop; dy_into_layer1 adds W_hyᵀ δ^y_t to layer 1's δ^h too.
     """
     T = dy.shape[0]
     W_down = {"W_xh": params["l2.W_xh"], "W_xh.T": params["l2.W_xh"].T, "W_hh": params["l2.W_hh"]}[down_weight]
+    W1, W2 = (params[k].T if flip else params[k] for k, flip in zip(("l1.W_hh", "l2.W_hh"), hh_transposed))
+
+    def tanh_prime(h):
+        return 1 - h**2 if tanh_squared else 1 - h
+
     dh_raw1, dh_raw2 = np.zeros(h1[1:].shape), np.zeros(h2[1:].shape)
     dh2s = np.zeros(h2[1:].shape)
     next1, next2 = np.zeros(h1.shape[1:]), np.zeros(h2.shape[1:])
-    order = range(T, 0, -1) if backwards else range(1, T + 1)
+    order = range(T if last_step else T - 1, 0, -1) if backwards else range(1, T + 1)
     for t in order:  # layer 2 at every step first: layer 1 at step t may read layer 2's step t + 1
         dh2 = dy[t - 1] @ params["W_hy"] + (next2 if carry[1] else 0.0)
-        dh2s[t - 1], dh_raw2[t - 1] = dh2, (1 - h2[t + tanh_shift] ** 2) * dh2
-        next2 = dh_raw2[t - 1] @ params["l2.W_hh"]
+        dh2s[t - 1], dh_raw2[t - 1] = dh2, tanh_prime(h2[t + tanh_shift]) * dh2
+        next2 = dh_raw2[t - 1] @ W2
     sent = {"a": dh_raw2, "h": dh2s, None: np.zeros_like(dh_raw2)}[down] @ W_down
     if down_shift:
         sent = np.concatenate([sent[down_shift:], np.zeros_like(sent[:down_shift])])
     for t in order:
-        dh1 = sent[t - 1] + (next1 if carry[0] else 0.0)
-        dh_raw1[t - 1] = (1 - h1[t + tanh_shift] ** 2) * dh1
-        next1 = dh_raw1[t - 1] @ params["l1.W_hh"]
+        dh1 = sent[t - 1] + (next1 if carry[0] else 0.0) + (dy[t - 1] @ params["W_hy"] if dy_into_layer1 else 0.0)
+        dh_raw1[t - 1] = tanh_prime(h1[t + tanh_shift]) * dh1
+        next1 = dh_raw1[t - 1] @ W1
     return dh_raw1, dh_raw2
 
 
@@ -132,6 +142,42 @@ STACK_MISTAKES = {  # name → (switches, advice)
         {"backwards": False},
         N_("δ^h_t needs W_hhᵀ δ^a_{t+1} from the step after it: loop t = T, T − 1, …, 1."),
     ),
+    N_("W^1_hh not transposed (row form)"): (
+        {"hh_transposed": (True, False)},
+        N_(
+            "In row form W^1_hhᵀ δ^{a,1}_{t+1} is dh_raw1[t] @ l1.W_hh; @ l1.W_hh.T is another matrix (square, "
+            "so numpy does not object)."
+        ),
+    ),
+    N_("W^2_hh not transposed (row form)"): (
+        {"hh_transposed": (False, True)},
+        N_(
+            "In row form W^2_hhᵀ δ^{a,2}_{t+1} is dh_raw2[t] @ l2.W_hh; @ l2.W_hh.T is another matrix (square, "
+            "so numpy does not object)."
+        ),
+    ),
+    N_("W_hh not transposed in either layer (row form)"): (
+        {"hh_transposed": (True, True)},
+        N_("In row form W_hhᵀ δ^a_{t+1} is dh_raw[t] @ W_hh, in both layers; @ W_hh.T is another matrix."),
+    ),
+    N_("tanh′ written as 1 − h, not 1 − h²"): (
+        {"tanh_squared": False},
+        N_("h = tanh(a), so ∂h/∂a = 1 − tanh²(a) = 1 − h²: square the state, (1 - h[t] ** 2)."),
+    ),
+    N_("step T left out of the loop"): (
+        {"last_step": False},
+        N_(
+            "The loop must start at the last step, t = T (row T − 1): range(T, 0, -1). Starting at T − 1 "
+            "leaves δ^a_T at 0, and everything it sends back is lost."
+        ),
+    ),
+    N_("W_hyᵀ δ^y sent into layer 1 too"): (
+        {"dy_into_layer1": True},
+        N_(
+            "Only layer 2 feeds the read-out, ŷ_t = W_hy h^2_t + b_y: layer 1 gets nothing from δ^y_t directly, "
+            "only W^2_xhᵀ δ^{a,2}_t from above and W^1_hhᵀ δ^{a,1}_{t+1} from its next step."
+        ),
+    ),
 }
 
 
@@ -159,6 +205,11 @@ def _run(exercise, fn, args):
             [
                 tr("A product does not fit: the column form of one sequence, in a row-form batch?"),
                 tr("In row form a state is (B, H) and W^Tv becomes v @ W: dy[t − 1] @ W_hy is (B, O) @ (O, H)."),
+                *(
+                    [tr("A bias b_h (H, 1) is a column: add it to the rows (B, H) as b_h.T, (1, H), or b_h[:, 0].")]
+                    if exercise == BI_EXERCISE
+                    else []
+                ),
                 numpy_said(err),
             ],
         )
@@ -223,7 +274,7 @@ def check_stack_deltas(fn) -> Feedback:
         )
         part = diagnose(STACK_EXERCISE, value[k], expected[k], name=name, known_mistakes=mistakes, time_axis=0)
         parts.append((name, _steps_advice(part, value[k], expected[k])))
-    return combine(STACK_EXERCISE, parts)
+    return confirmed(combine(STACK_EXERCISE, parts), STACK_EXERCISE, fn, args, value)
 
 
 # ---------------------------------------------------------------------------
@@ -231,23 +282,31 @@ def check_stack_deltas(fn) -> Feedback:
 # ---------------------------------------------------------------------------
 
 
-def _run_direction(x, p):
-    """The states h_1 … h_T (T, B, H) of one tanh RNN reading x (T, B, D) in the order given, h_0 = 0."""
+def _run_direction(x, p, h0=None, hh_transposed=False):
+    """The states h_0 … h_T (T + 1, B, H) of one tanh RNN reading x (T, B, D) in the order given, h_0 = 0 (or h0);
+    hh_transposed uses W_hh where W_hh.T belongs (row form not transposed)."""
     h = np.zeros((x.shape[0] + 1, x.shape[1], p["W_hh"].shape[0]))
+    if h0 is not None:
+        h[0] = h0
+    W_hh = p["W_hh"] if hh_transposed else p["W_hh"].T
     for t in range(1, x.shape[0] + 1):
-        h[t] = np.tanh(x[t - 1] @ p["W_xh"].T + h[t - 1] @ p["W_hh"].T + p["b_h"][:, 0])
+        h[t] = np.tanh(x[t - 1] @ p["W_xh"].T + h[t - 1] @ W_hh + p["b_h"][:, 0])
     return h
 
 
-def bidirectional_states(x, fwd, bwd, *, read_reversed=True, put_back=True, shift=0, halves="fb", same_weights=False):
+def bidirectional_states(x, fwd, bwd, *, read_reversed=True, put_back=True, shift=0, halves="fb", same_weights=False,
+                         hh_transposed=False, start_from_forward=False):  # fmt: skip
     """(T, B, 2H) states [h→_t, h←_t] of a bidirectional layer; the defaults give the right answer.
 
     read_reversed=False runs the backward direction on x in time order; put_back=False leaves its states in
     the order it made them; shift=1 takes h[:-1] of the reversed run (off by one step); halves="bf" puts h←
-    first; same_weights=True runs the backward direction with the forward direction's weights.
+    first; same_weights=True runs the backward direction with the forward direction's weights; hh_transposed
+    uses W_hh for W_hh.T in both; start_from_forward starts the backward direction from h→_T instead of 0.
     """
-    h_f = _run_direction(x, fwd)[1:]
-    h_r = _run_direction(x[::-1] if read_reversed else x, fwd if same_weights else bwd)
+    run_f = _run_direction(x, fwd, hh_transposed=hh_transposed)
+    h_f = run_f[1:]
+    h0 = run_f[-1] if start_from_forward else None
+    h_r = _run_direction(x[::-1] if read_reversed else x, fwd if same_weights else bwd, h0, hh_transposed)
     h_r = h_r[:-1] if shift else h_r[1:]
     h_b = h_r[::-1] if put_back else h_r
     return np.concatenate([h_f, h_b] if halves == "fb" else [h_b, h_f], axis=-1)
@@ -287,11 +346,28 @@ BI_MISTAKES = {
         {"same_weights": True},
         N_("Each direction has its own W_xh, W_hh, b_h: the backward direction uses bwd's."),
     ),
+    N_("W_hh not transposed (row form)"): (
+        {"hh_transposed": True},
+        N_(
+            "In row form W_hh h_{t−1} is h[t − 1] @ W_hh.T, (B, H) @ (H, H); @ W_hh is another matrix (square, "
+            "so numpy does not object)."
+        ),
+    ),
+    N_("backward direction started from h→_T"): (
+        {"start_from_forward": True},
+        N_(
+            "Each direction starts from 0: h←_{T+1} = 0, like h→_0. The two directions read the sequence "
+            "independently; their states meet only side by side in the output."
+        ),
+    ),
 }
 
 
 def _bi_problem():
-    """x (T = 5, B = 3, D = 2) and two directions' weights (H = 3), all of different sizes, seeded."""
+    """x (T = 5, B = 4, D = 2) and two directions' weights (H = 3), all of different sizes, seeded.
+
+    B ≠ H: a bias added as the column (H, 1) to the rows (B, H) is then a shape error, not a silent broadcast.
+    """
     rng = np.random.default_rng(2021)
 
     def direction():
@@ -301,12 +377,12 @@ def _bi_problem():
             "b_h": 0.3 * rng.standard_normal((3, 1)),
         }
 
-    return rng.standard_normal((5, 3, 2)), direction(), direction()
+    return rng.standard_normal((5, 4, 2)), direction(), direction()
 
 
 @guarded(BI_EXERCISE)
 def check_bidirectional_states(fn) -> Feedback:
-    """Run ``fn(x, fwd, bwd)`` on a seeded batch (T = 5, B = 3, H = 3) and explain what is wrong, if anything."""
+    """Run ``fn(x, fwd, bwd)`` on a seeded batch (T = 5, B = 4, H = 3) and explain what is wrong, if anything."""
     args = _bi_problem()
     value, fb = _run(BI_EXERCISE, fn, args)
     if fb is not None:
@@ -327,6 +403,7 @@ def check_bidirectional_states(fn) -> Feedback:
             BI_EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(N_("stacked on a new axis"))),
                 tr("your result has shape {shape}: the two directions stacked on a new axis.").format(
                     shape=value_arr.shape
                 ),
@@ -335,4 +412,21 @@ def check_bidirectional_states(fn) -> Feedback:
             N_("stacked on a new axis"),
         )
     fb = diagnose(BI_EXERCISE, value, expected, name=tr("your states"), known_mistakes=mistakes, time_axis=0)
-    return _steps_advice(fb, value, expected)
+    H = expected.shape[2] // 2
+    fb = name_shape_mistake(
+        fb,
+        value,
+        [
+            (
+                N_("the two directions added"),
+                expected[..., :H] + expected[..., H:],
+                tr("Keep both: put them side by side, np.concatenate([h_f, h_b], axis=-1), (T, B, 2H)."),
+            ),
+            (
+                N_("concatenated along time (axis 0)"),
+                np.concatenate([expected[..., :H], expected[..., H:]], axis=0),
+                tr("Row t − 1 holds both directions' states of step t: concatenate along the last axis, axis=-1."),
+            ),
+        ],
+    )
+    return confirmed(_steps_advice(fb, value, expected), BI_EXERCISE, fn, args, value)

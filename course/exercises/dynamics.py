@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import FLOAT32, Feedback, changed_inputs, diagnose, guarded, judge_inputs, run_learner, same_again
+from ._feedback import FLOAT32, Feedback, changed_inputs, confirmed, diagnose, guarded, judge_inputs, run_learner
 
 __all__ = ["FLOAT32", "check_jacobian_product", "reference_jacobian_product"]
 
@@ -155,7 +155,7 @@ def check_jacobian_product(fn) -> Feedback:
         known_mistakes=mistakes,
         float64=True,
     )
-    fb = same_again(fb, fn, answer, lambda: (W_hh.copy(), h.copy(), t, k))
+    fb = confirmed(fb, EXERCISE, fn, (W_hh, h, t, k), answer)
     if fb.passed:
         # The empty product: t = k must give the identity.
         same, feedback = run_learner(EXERCISE, fn, W_hh.copy(), h.copy(), 3, 3)

@@ -5,14 +5,17 @@ column the answer's tokens, EOS, then PAD.
 
 1. ``decoder_inputs(tgt)`` → (T, B) int: what the decoder reads under teacher forcing, BOS at step 1 and y_{t−1}
    at step t.  Only the steps whose target is not PAD are compared (what the decoder reads after its EOS has no
-   loss).  Named: no shift, shifted the wrong way, BOS missing, BOS in place of y_1, float tokens, tgt changed.
+   loss).  Named: no shift, shifted the wrong way, BOS missing, BOS in place of y_1, float tokens, tgt changed,
+   np.roll without BOS, a shift along the batch axis, EOS in place of BOS.
 2. ``masked_loss(logits, tgt)`` → (loss, dlogits): the mean over sequences of the summed cross-entropy up to and
    including each EOS, dlogits (T, B, V) zero at PAD steps (``rnn_lib.seq2seq.loss``).  Named: PAD counted, mean
-   per token, sum over sequences, mean over every step, EOS left out, the gradient not masked, the sign.
+   per token, sum over sequences, mean over every step, EOS left out, the gradient not masked, the sign,
+   divided by T, each sequence's mean, the gradient at the target only, the PAD class masked, (dlogits, loss)
+   returned.
 3. ``bridge_gradient(dg0, lengths, S)`` → (S, B, H): ∂L/∂h^e_s for the encoder's states when its only output is
    the bridge g_0 = h^e_{len_b}: dg0[b] at row lengths[b] − 1 of column b, zero elsewhere.  Named: dropped, at the
-   last row whatever the length, a step late or early, copied to every (real) step, rows indexed without
-   np.arange(B).
+   last row whatever the length, a step late or early, copied to every (real) step, rows indexed without np.arange(B),
+   counted from the end, at the longest string's step, at row 0.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from rnn_lib.data import BOS, EOS, PAD
 from rnn_lib.seq2seq import loss as seq2seq_loss
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, run_learner, split_pair
+from ._feedback import Feedback, as_real_array, combine, confirmed, diagnose, guarded, run_learner, split_pair
 
 INPUTS_EXERCISE, LOSS_EXERCISE, BRIDGE_EXERCISE = "decoder_inputs", "masked_loss", "bridge_gradient"
 
@@ -35,6 +38,9 @@ BOS_REPLACES_Y1 = N_("BOS in place of y_1")
 FLOAT_TOKENS = N_("float tokens")
 TGT_CHANGED = N_("tgt changed in place")
 IN_PLACE = N_("inputs changed in place")
+ROLLED = N_("np.roll without BOS (the last row wraps round)")
+BATCH_AXIS = N_("shifted along the batch axis")
+EOS_FOR_BOS = N_("EOS in place of BOS")
 # masked_loss
 PAD_COUNTED = N_("PAD steps counted")
 PER_TOKEN = N_("mean per token, not per sequence")
@@ -42,6 +48,12 @@ SUM_OVER_SEQUENCES = N_("sum over sequences, not the mean")
 MEAN_EVERY_STEP = N_("mean over every step")
 NO_EOS = N_("EOS left out of the loss")
 SIGN = N_("gradient sign flipped")
+DIVIDED_BY_T = N_("divided by T, not B")
+MEAN_PER_SEQUENCE = N_("each sequence's mean, not its sum")
+TARGET_ONLY = N_("gradient at the target class only")
+PAD_CLASS = N_("the PAD class masked, not the PAD steps")
+LOSS_PAIR_SWAPPED = N_("returned (dlogits, loss)")
+MASKED_AT_EOS = N_("masked where tgt == EOS, not where tgt == PAD")
 # bridge_gradient
 DROPPED = N_("bridge gradient dropped")
 LAST_ROW = N_("at row S whatever the length")
@@ -50,6 +62,9 @@ EARLY = N_("one step early")
 EVERY_STEP = N_("copied to every step")
 EVERY_REAL_STEP = N_("copied to every real step")
 NO_ARANGE = N_("rows indexed without np.arange(B)")
+FROM_END = N_("counted from the end (row S − len)")
+LONGEST = N_("at the longest string's last step")
+FIRST_ROW = N_("at row 0, the first step")
 
 
 # ---------------------------------------------------------------------------
@@ -99,6 +114,26 @@ def _inputs_mistakes(tgt):
                 "'nothing here' and the model never trains on reading it at step 1."
             ).format(bos=BOS, pad=PAD),
         ),
+        ROLLED: (
+            np.roll(tgt, 1, axis=0),
+            tr(
+                "np.roll(tgt, 1, axis=0) moves the last row of targets round to the first: row 0 must be BOS "
+                "(token {bos}). Set it after rolling, or build np.concatenate([BOS row, tgt[:-1]])."
+            ).format(bos=BOS),
+        ),
+        BATCH_AXIS: (
+            np.concatenate([np.full((tgt.shape[0], 1), BOS), tgt[:, :-1]], axis=1),
+            tr(
+                "Arrays are time-major: tgt is (T, B), one column per string. Shift along axis 0, the steps "
+                "(a BOS row on top), not along the strings."
+            ),
+        ),
+        EOS_FOR_BOS: (
+            np.concatenate([np.full((1, B), EOS), tgt[:-1]]),
+            tr(
+                "The first input is BOS (token {bos}), 'begin'; EOS ({eos}) is what the decoder predicts to say 'stop'."
+            ).format(bos=BOS, eos=EOS),
+        ),
         BOS_REPLACES_Y1: (
             np.concatenate([np.full((1, B), BOS), tgt[1:]]),
             tr(
@@ -121,6 +156,7 @@ def check_decoder_inputs(fn) -> Feedback:
     answer, not_written = run_learner(INPUTS_EXERCISE, fn, given)
     if not_written:
         return not_written
+    returned = answer  # before the steps that are not compared are blanked out
     keep = tgt != PAD  # what the decoder reads after its EOS has no target, no loss: not compared
     arr, problem = as_real_array(answer, tr("your inputs"))
     kind = np.asarray(answer).dtype.kind if problem is None else None  # readable: as_real_array said so
@@ -170,7 +206,7 @@ def check_decoder_inputs(fn) -> Feedback:
             ],
             TGT_CHANGED,
         )
-    return fb
+    return confirmed(fb, INPUTS_EXERCISE, fn, (tgt,), returned)
 
 
 # ---------------------------------------------------------------------------
@@ -179,10 +215,13 @@ def check_decoder_inputs(fn) -> Feedback:
 
 
 def loss_data():
-    """Logits (T = 5, B = 3, V = 6) ~ N(0, 1.5²) and targets of lengths 4, 2, 1 (PAD after each EOS)."""
+    """Logits (T = 5, B = 3, V = 7) ~ N(0, 1.5²) and targets of lengths 4, 2, 1 (PAD after each EOS).
+
+    The last class, 6, is never a target: V must be read from the logits (a V taken as tgt.max() + 1 is 6).
+    """
     rng = np.random.default_rng(210)
     tgt = np.array([[5, 4, 3], [3, 5, EOS], [4, EOS, PAD], [3, PAD, PAD], [EOS, PAD, PAD]])
-    return 1.5 * rng.standard_normal((5, 3, 6)), tgt
+    return 1.5 * rng.standard_normal((5, 3, 7)), tgt
 
 
 def _cross_entropy(logits, tgt):
@@ -203,7 +242,47 @@ def _loss_mistakes(logits, tgt):
     def masked(k, divide):
         return float(np.sum(ce * k)) / divide, g * k[..., None] / divide
 
+    lengths = keep.sum(axis=0)
+    pad_class = g * 1.0 / B
+    pad_class[..., PAD] = 0.0
     return {
+        MASKED_AT_EOS: (
+            masked(tgt != EOS, B),
+            tr(
+                "The steps to leave out are the padding, tgt == PAD ({pad}); EOS ({eos}) is a target the model "
+                "must learn: keep = tgt != PAD."
+            ).format(pad=PAD, eos=EOS),
+            tr("dlogits is 0 at the PAD steps and (p − onehot) / B at every other step, the EOS steps included."),
+        ),
+        DIVIDED_BY_T: (
+            masked(keep, T),
+            tr("The mean is over the B sequences (tgt.shape[1]), not the T steps (tgt.shape[0])."),
+            tr("Divide by B = tgt.shape[1], the number of sequences, not by T."),
+        ),
+        MEAN_PER_SEQUENCE: (
+            (float(np.mean(np.sum(ce * keep, axis=0) / lengths)), g * keep[..., None] / (B * lengths[:, None])),
+            tr(
+                "Each sequence's loss is the SUM of its steps' cross-entropies (up to EOS), and the loss the "
+                "mean of those over the B sequences: divide by B only, not by each string's length."
+            ),
+            tr("With the loss a mean over sequences of each one's sum, dlogits is (p − onehot) / B at the real steps."),
+        ),
+        TARGET_ONLY: (
+            (float(np.sum(ce * keep)) / B, np.where(np.eye(logits.shape[-1])[tgt] > 0, g, 0.0) * keep[..., None] / B),
+            "",
+            tr(
+                "Every class's logit moves the loss: ∂L/∂z_j = (p_j − [j = y]) / B, so the classes that are "
+                "not the target get p_j / B, not 0."
+            ),
+        ),
+        PAD_CLASS: (
+            (float(np.sum(ce * keep)) / B, pad_class),
+            "",
+            tr(
+                "The mask is over the steps, not the classes: dlogits[t, b] is 0 for every class where "
+                "tgt[t, b] == PAD (keep[..., None]), and left alone (the PAD class included) at real steps."
+            ),
+        ),
         PAD_COUNTED: (
             masked(np.ones_like(keep), B),
             tr("PAD steps are not part of any answer: sum −log p only where tgt != PAD (each string up to its EOS)."),
@@ -254,11 +333,22 @@ def check_masked_loss(fn) -> Feedback:
     if bad_return:
         return bad_return
     loss, dlogits = result
+    if np.ndim(loss) == logits.ndim and np.ndim(dlogits) == 0:
+        return Feedback(
+            LOSS_EXERCISE,
+            "wrong",
+            [
+                tr(
+                    "The mistake '{swapped}': the first value you returned is an array like the logits and the "
+                    "second a single number. Return the loss first: `return loss, dlogits`."
+                ).format(swapped=tr(LOSS_PAIR_SWAPPED))
+            ],
+            LOSS_PAIR_SWAPPED,
+        )
     L, grad = seq2seq_loss(logits, tgt)
     mistakes = _loss_mistakes(logits, tgt)
-    loss_fb = diagnose(
-        LOSS_EXERCISE, loss, L, name="loss", known_mistakes={k: (v[0], a) for k, (v, a, _) in mistakes.items()}
-    )
+    loss_mistakes = {k: (v[0], a) for k, (v, a, _) in mistakes.items() if not np.isclose(v[0], L, rtol=1e-9)}
+    loss_fb = diagnose(LOSS_EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
     if not loss_fb.passed and np.size(loss) > 1:
         loss_fb.messages.append(tr("The loss is one number: the mean over sequences of each one's sum."))
     grad_mistakes = {k: (v[1], a) for k, (v, _, a) in mistakes.items()}
@@ -277,7 +367,7 @@ def check_masked_loss(fn) -> Feedback:
             ],
             IN_PLACE,
         )
-    return fb
+    return confirmed(fb, LOSS_EXERCISE, fn, (logits, tgt), result)
 
 
 # ---------------------------------------------------------------------------
@@ -308,6 +398,10 @@ def _bridge_mistakes(dg0, lengths, S):
     no_arange[lengths - 1] = dg0
     last = np.zeros((S, B, H))
     last[S - 1] = dg0
+    from_end, longest, first = np.zeros((S, B, H)), np.zeros((S, B, H)), np.zeros((S, B, H))
+    from_end[S - lengths, np.arange(B)] = dg0
+    longest[lengths.max() - 1] = dg0
+    first[0] = dg0
     return {
         DROPPED: (
             np.zeros((S, B, H)),
@@ -353,6 +447,27 @@ def _bridge_mistakes(dg0, lengths, S):
                 "gradient through the encoder's own backward pass, not from dg0 directly."
             ),
         ),
+        FROM_END: (
+            from_end,
+            tr(
+                "The strings start at row 0 and are padded at the end: step len_b is row lengths[b] − 1, "
+                "counted from the top, not S − lengths[b] (that holds for padding at the start)."
+            ),
+        ),
+        LONGEST: (
+            longest,
+            tr(
+                "Each string ends at a step of its own: dg0[b] goes to row lengths[b] − 1 of column b, not to "
+                "the longest string's last step."
+            ),
+        ),
+        FIRST_ROW: (
+            first,
+            tr(
+                "Row 0 is step 1, the first digit read. The decoder starts from the state after the LAST "
+                "digit: row lengths[b] − 1 of column b."
+            ),
+        ),
         NO_ARANGE: (
             no_arange,
             tr(
@@ -392,4 +507,4 @@ def check_bridge_gradient(fn) -> Feedback:
             ],
             IN_PLACE,
         )
-    return fb
+    return confirmed(fb, BRIDGE_EXERCISE, fn, (dg0, lengths, S), answer)

@@ -27,6 +27,7 @@ from ._feedback import (
     Feedback,
     as_real_array,
     changed_inputs,
+    confirmed,
     diagnose,
     guarded,
     judge_inputs,
@@ -34,7 +35,6 @@ from ._feedback import (
     name_shape_mistake,
     numpy_said,
     run_learner,
-    same_again,
 )
 
 __all__ = ["FLOAT32", "check_rnn_forward", "check_rnn_step"]
@@ -288,7 +288,7 @@ def check_rnn_step(rnn_step) -> Feedback:
         float64=True,
     )
     fb = judge_inputs(name_shape_mistake(fb, h_t, [column_layout]), changed, tr(_IN_PLACE_STEP))
-    return same_again(fb, rnn_step, h_t, lambda: [a.copy() for a in args])
+    return confirmed(fb, STEP, rnn_step, args, h_t)
 
 
 # ---------------------------------------------------------------------------
@@ -554,9 +554,4 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         [(m, v, advice) for m, (v, advice) in y_mistakes.items()]
         + [(BATCH_MAJOR, right_y.swapaxes(0, 1), batch_major)],
     )
-    return same_again(
-        judge_inputs(fb, changed),
-        rnn_forward,
-        value,
-        lambda: (x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy()),
-    )
+    return confirmed(judge_inputs(fb, changed), FORWARD, rnn_forward, (x, params, h0), value)

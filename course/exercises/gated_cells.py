@@ -27,6 +27,8 @@ mistake, the gate blocks it spoils and the steps, counting t from 1.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from rnn_lib import gru, lstm
@@ -37,6 +39,7 @@ from ._feedback import (
     Feedback,
     as_real_array,
     combine,
+    confirmed,
     diagnose,
     guarded,
     matches,
@@ -49,6 +52,7 @@ from ._feedback import (
 
 LSTM_EXERCISE = "lstm_gate_grads"
 GRU_EXERCISE = "gru_gate_grads"
+GRU_SWAPPED = N_("returned (dh_raw_h, dh_raw_x)")
 
 
 # ---------------------------------------------------------------------------
@@ -57,38 +61,44 @@ GRU_EXERCISE = "gru_gate_grads"
 
 
 def lstm_gate_grads(
-    dh_out, c, gates, W_hh, *, gates_backward=lstm.gates_backward, carry_dh=True, backwards=True, c_shift=0
-):
+    dh_out, c, gates, W_hh, *, gates_backward=lstm.gates_backward, carry_dh=True, backwards=True, c_shift=0,
+    tanh_c_shift=0, last_step=True,
+):  # fmt: skip
     """δ^a_t of every step by the LSTM's backward recursion (row form); returns dh_raw (T, B, 4H).
 
     Defaults give the right answer.  gates_backward: the element-wise backward (a planted one of
     ``course.gated_bugs`` reproduces a mistake within a step); carry_dh=False drops W_hhᵀ δ^a_{t+1};
-    backwards=False runs forwards in time; c_shift=1 passes c_t where c_{t−1} belongs.
+    backwards=False runs forwards in time; c_shift=1 passes c_t where c_{t−1} belongs; tanh_c_shift=−1 passes
+    tanh(c_{t−1}) where tanh(c_t) belongs; last_step=False leaves step T out of the loop.
     """
     T = dh_out.shape[0]
     dh_raw = np.zeros(gates.shape)
     dh_next = np.zeros(dh_out.shape[1:])  # W_hhᵀ δ^a_{t+1}: nothing after the last step
     dc_next = np.zeros(dh_out.shape[1:])  # f_{t+1} ⊙ δ^c_{t+1}
-    for t in reversed(range(T)) if backwards else range(T):
+    steps = range(T if last_step else T - 1)
+    for t in reversed(steps) if backwards else steps:
         dh = dh_out[t] + (dh_next if carry_dh else 0.0)
-        dh_raw[t], dc_next = gates_backward(dh, dc_next, c[t + c_shift], gates[t], np.tanh(c[t + 1]))
+        tanh_c = np.tanh(c[t + 1 + tanh_c_shift])
+        dh_raw[t], dc_next = gates_backward(dh, dc_next, c[t + c_shift], gates[t], tanh_c)
         dh_next = dh_raw[t] @ W_hh
     return dh_raw
 
 
 def gru_gate_grads(
-    dh_out, h, gates, hn, W_hh, *, gates_backward=gru.gates_backward, carry_dh=True, backwards=True, h_shift=0
-):
+    dh_out, h, gates, hn, W_hh, *, gates_backward=gru.gates_backward, carry_dh=True, backwards=True, h_shift=0,
+    last_step=True,
+):  # fmt: skip
     """(dh_raw_x, dh_raw_h) of every step by the GRU's backward recursion (row form), each (T, B, 3H).
 
     Defaults give the right answer.  gates_backward: as for :func:`lstm_gate_grads`; carry_dh=False drops what
     reaches h_t from step t + 1 altogether; backwards=False runs forwards in time; h_shift=1 passes h_t where
-    h_{t−1} belongs.
+    h_{t−1} belongs; last_step=False leaves step T out of the loop.
     """
     T = dh_out.shape[0]
     dh_raw_x, dh_raw_h = np.zeros(gates.shape), np.zeros(gates.shape)
     dh_next = np.zeros(dh_out.shape[1:])
-    for t in reversed(range(T)) if backwards else range(T):
+    steps = range(T if last_step else T - 1)
+    for t in reversed(steps) if backwards else steps:
         dh = dh_out[t] + (dh_next if carry_dh else 0.0)
         dh_raw_x[t], dh_raw_h[t], dh_leak = gates_backward(dh, h[t + h_shift], gates[t], hn[t])
         dh_next = dh_raw_h[t] @ W_hh + dh_leak
@@ -151,6 +161,82 @@ GRU_ADVICE = {
 }
 
 
+# Further mistakes within a step that the checkers name (not in the gallery): element-wise backwards written here,
+# each the library's with one derivative written wrongly, as a learner writes it.
+
+
+def _lstm_step(dh, dc_next, c_prev, gates, tanh_c, *, dtanh_c=None, dtanh_g=None, dsigma=None):
+    """The LSTM's element-wise backward with tanh′ of c, tanh′ of g or σ′ given as functions (None: the right one)."""
+    i, f, g, o = lstm.gate_blocks(gates)
+    dsigma = dsigma or (lambda s: s * (1.0 - s))
+    dc = dc_next + dh * o * (dtanh_c(tanh_c) if dtanh_c else 1.0 - tanh_c**2)
+    dh_raw = np.concatenate(
+        [dc * g * dsigma(i), dc * c_prev * dsigma(f), dc * i * (dtanh_g(g) if dtanh_g else 1.0 - g**2),
+         dh * tanh_c * dsigma(o)],
+        axis=-1,
+    )  # fmt: skip
+    return dh_raw, f * dc
+
+
+def _gru_step(dh, h_prev, gates, hn, *, dtanh_n=None, z_sign=1.0, r_on_x=False, leak_one_minus_z=False):
+    """The GRU's element-wise backward with one thing written wrongly (the defaults give the right one)."""
+    r, z, n = gru.gate_blocks(gates)
+    dn = dh * (1.0 - z) * (dtanh_n(n) if dtanh_n else 1.0 - n**2)
+    dr = dn * hn * r * (1.0 - r)
+    dz = z_sign * dh * (h_prev - n) * z * (1.0 - z)
+    dh_raw_x = np.concatenate([dr, dz, dn * r if r_on_x else dn], axis=-1)
+    dh_raw_h = np.concatenate([dr, dz, dn * r], axis=-1)
+    return dh_raw_x, dh_raw_h, dh * ((1.0 - z) if leak_one_minus_z else z)
+
+
+LSTM_MORE = {  # name → (element-wise backward, advice)
+    N_("tanh′ of the cell state written as 1 − tanh c_t"): (
+        partial(_lstm_step, dtanh_c=lambda tc: 1.0 - tc),
+        N_("tanh′(c_t) = 1 − tanh²(c_t): square it, (1 - tanh_c**2)."),
+    ),
+    N_("tanh′ of the cell state taken as 1 − c_t²"): (
+        partial(_lstm_step, dtanh_c=lambda tc: 1.0 - np.arctanh(tc) ** 2),
+        N_(
+            "tanh′(c_t) = 1 − tanh²(c_t), with tanh applied first: c_t is not squashed, tanh(c_t) is. Use "
+            "1 - np.tanh(c[t + 1])**2."
+        ),
+    ),
+    N_("tanh′ on g written as 1 − g"): (
+        partial(_lstm_step, dtanh_g=lambda g: 1.0 - g),
+        N_("g_t = tanh(a^g_t), so tanh′ = 1 − g_t²: square g, (1 - g**2)."),
+    ),
+    N_("σ′ written as 1 − σ² (tanh′'s form)"): (
+        partial(_lstm_step, dsigma=lambda s: 1.0 - s**2),
+        N_("1 − s² is tanh′. For a gate s = σ(a), σ′ = s(1 − s): s * (1 - s), on the i, f and o blocks."),
+    ),
+}
+
+GRU_MORE = {
+    N_("tanh′ on n written as 1 − n"): (
+        partial(_gru_step, dtanh_n=lambda n: 1.0 - n),
+        N_("n_t = tanh(…), so tanh′ = 1 − n_t²: square n, (1 - n**2)."),
+    ),
+    N_("∂h_t/∂z_t taken as n_t − h_{t−1} (sign flipped)"): (
+        partial(_gru_step, z_sign=-1.0),
+        N_(
+            "h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: the derivative with respect to z_t is h_{t−1} − n_t "
+            "(z weights the old state), not n_t − h_{t−1}."
+        ),
+    ),
+    N_("r on the input side's n block too"): (
+        partial(_gru_step, r_on_x=True),
+        N_(
+            "r_t multiplies hn only, the recurrent side: n_t = tanh(W_in x_t + b_in + r_t ⊙ hn). The input "
+            "side's n block, dh_raw_x, gets δ^{a,n} itself, without r."
+        ),
+    ),
+    N_("the leak carried back as (1 − z) ⊙ δ^h_t"): (
+        partial(_gru_step, leak_one_minus_z=True),
+        N_("h_{t−1} is weighted by z_t in h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}: the leak is z_t ⊙ δ^h_t."),
+    ),
+}
+
+
 # Mistakes in the loop: the reference solution's switches that reproduce them, and advice.
 LSTM_LOOP = {
     N_("dh not carried back (W_hhᵀ δ^a_{t+1} dropped)"): (
@@ -168,6 +254,17 @@ LSTM_LOOP = {
         {"backwards": False},
         N_("δ^h_t and δ^c_t need what step t + 1 sends back: loop over reversed(range(T))."),
     ),
+    N_("tanh(c_{t−1}) where tanh(c_t) belongs"): (
+        {"tanh_c_shift": -1},
+        N_("h_t = o_t ⊙ tanh(c_t) reads the new cell state: np.tanh(c[t]) for step t (c[t] = c_t, c[0] = c_0)."),
+    ),
+    N_("step T left out of the loop"): (
+        {"last_step": False},
+        N_(
+            "The loop must start at the last step, t = T (row T − 1): reversed(range(T)). Starting one row "
+            "earlier leaves δ^a_T at 0, and everything it sends back is lost."
+        ),
+    ),
 }
 
 GRU_LOOP = {
@@ -183,23 +280,35 @@ GRU_LOOP = {
         {"backwards": False},
         N_("δ^h_t needs what step t + 1 sends back: loop over reversed(range(T))."),
     ),
+    N_("step T left out of the loop"): (
+        {"last_step": False},
+        N_(
+            "The loop must start at the last step, t = T (row T − 1): reversed(range(T)). Starting one row "
+            "earlier leaves the δ of step T at 0, and everything it sends back is lost."
+        ),
+    ),
 }
 
 
-def _mistakes(solution, planted, advice, loop, args):
-    """Mistake name → (what ``solution(*args)`` gives with that mistake, advice): planted pieces, then loop switches."""
+def _mistakes(solution, planted, advice, more, loop, args):
+    """Mistake name → (what ``solution(*args)`` gives with that mistake, advice): planted pieces, the further
+    element-wise slips (``more``), then loop switches."""
     within = {name: (solution(*args, gates_backward=planted[name]), advice[name]) for name in advice}
+    with np.errstate(all="ignore"):
+        within |= {name: (solution(*args, gates_backward=step), text) for name, (step, text) in more.items()}
     return within | {name: (solution(*args, **switches), text) for name, (switches, text) in loop.items()}
 
 
 def lstm_mistakes(dh_out, c, gates, W_hh):
     """Mistake name → (dh_raw that mistake produces, advice)."""
-    return _mistakes(lstm_gate_grads, gated_bugs.LSTM_MISTAKES, LSTM_ADVICE, LSTM_LOOP, (dh_out, c, gates, W_hh))
+    args = (dh_out, c, gates, W_hh)
+    return _mistakes(lstm_gate_grads, gated_bugs.LSTM_MISTAKES, LSTM_ADVICE, LSTM_MORE, LSTM_LOOP, args)
 
 
 def gru_mistakes(dh_out, h, gates, hn, W_hh):
     """Mistake name → ((dh_raw_x, dh_raw_h) that mistake produces, advice)."""
-    return _mistakes(gru_gate_grads, gated_bugs.GRU_MISTAKES, GRU_ADVICE, GRU_LOOP, (dh_out, h, gates, hn, W_hh))
+    args = (dh_out, h, gates, hn, W_hh)
+    return _mistakes(gru_gate_grads, gated_bugs.GRU_MISTAKES, GRU_ADVICE, GRU_MORE, GRU_LOOP, args)
 
 
 # ---------------------------------------------------------------------------
@@ -284,7 +393,8 @@ def check_lstm_gate_grads(fn) -> Feedback:
     value = one_array(value, expected.shape)
     if value is None:
         return Feedback(LSTM_EXERCISE, "wrong", [tr("Return one array, `return dh_raw`, of shape (T, B, 4H).")])
-    return _explain(LSTM_EXERCISE, "dh_raw", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
+    fb = _explain(LSTM_EXERCISE, "dh_raw", value, expected, lstm_mistakes(*args), ("i", "f", "g", "o"))
+    return confirmed(fb, LSTM_EXERCISE, fn, args, value)
 
 
 @guarded(GRU_EXERCISE)
@@ -300,9 +410,22 @@ def check_gru_gate_grads(fn) -> Feedback:
             GRU_EXERCISE, "wrong", [tr("Return two arrays, `return dh_raw_x, dh_raw_h`, each of shape (T, B, 3H).")]
         )
     expected = gru_gate_grads(*args)
+    pair = [as_real_array(v)[0] for v in value]
+    if all(a is not None and matches(a, e) for a, e in zip(pair, expected[::-1])):
+        return Feedback(
+            GRU_EXERCISE,
+            "wrong",
+            [
+                tr(
+                    "The mistake '{swapped}': both arrays are right, in the wrong order. Return the input "
+                    "side's first: `return dh_raw_x, dh_raw_h` (their n blocks differ by r)."
+                ).format(swapped=tr(GRU_SWAPPED))
+            ],
+            GRU_SWAPPED,
+        )
     mistakes = gru_mistakes(*args)
     parts = []
     for k, name in enumerate(("dh_raw_x", "dh_raw_h")):
         per_value = {m: (v[k], advice) for m, (v, advice) in mistakes.items()}
         parts.append((name, _explain(GRU_EXERCISE, name, value[k], expected[k], per_value, ("r", "z", "n"))))
-    return combine(GRU_EXERCISE, parts)
+    return confirmed(combine(GRU_EXERCISE, parts), GRU_EXERCISE, fn, args, value)

@@ -11,7 +11,9 @@ legal symbol instead of exactly the legal set), ties counted as right, the top t
 above 1/7 taken as the predicted set, the symbols tied at the maximum taken as the set (right only when legal
 symbols are equally probable), the lowest legal probability compared with the largest of all instead of the
 largest illegal one, rows without an allowed symbol counted as wrong or as right, a count instead
-of a fraction, and agreement averaged over symbols instead of positions.
+of a fraction, agreement averaged over symbols instead of positions, a percentage, ties broken by the order of
+np.argsort (either way), legal probability mass above ½, only the most probable legal symbol compared with the
+largest illegal one, and the legal symbols' sum compared with it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, diagnose_number, guarded, run_learner
+from ._feedback import Feedback, as_real_array, confirmed, diagnose_number, guarded, matches, run_learner
 
 EXERCISE = "legal_set_accuracy"
 ANY_LEGAL = N_("any legal symbol instead of exactly the legal set")
@@ -34,6 +36,11 @@ COUNT = N_("a count, not a fraction")
 PER_SYMBOL = N_("averaged over symbols, not positions")
 TIED_AT_MAX = N_("the symbols tied at the maximum taken as the predicted set")
 LOWEST_VS_LARGEST = N_("lowest legal compared with the largest probability of all")
+PERCENT = N_("a percentage, not a fraction")
+SORT_ORDER = N_("ties broken by the sort order")
+LEGAL_MASS = N_("legal probability mass above ½")
+HIGHEST_LEGAL = N_("only the most probable legal symbol compared")
+LEGAL_SUM = N_("legal mass compared with the largest illegal probability")
 
 
 def _row(legal, rest, allowed_idx, rng):
@@ -65,6 +72,8 @@ def data():
     add(3, 3, [0.4, 0.3, 0.2], [0.04, 0.03, 0.02, 0.01])  # three legal symbols on top: right
     add(2, 2, [0.45, 0.45], [0.04, 0.03, 0.02, 0.01, 0.0])  # the legal pair tied on top: right too
     add(2, 1, [0.4], [0.4, 0.1, 0.05, 0.05, 0.0, 0.0])  # the legal symbol tied with an illegal one at the top: wrong
+    add(1, 3, [0.16, 0.15, 0.14], [0.13, 0.12, 0.11, 0.1])  # three legal on top, together below ½: right
+    add(3, 2, [0.2, 0.15], [0.3, 0.15, 0.1, 0.05, 0.05])  # the legal pair's sum above the top illegal one: wrong
     order = rng.permutation(len(rows) + 6)
     probs, allowed = np.zeros((len(order), 7)), np.zeros((len(order), 7), dtype=bool)
     for slot, (p, idx) in zip(order, rows):
@@ -144,6 +153,37 @@ def _answers(probs, allowed):
             float((top_n == allowed)[has].mean()),
             tr("A position is right or wrong as a whole: average over positions, not over (position, symbol) pairs."),
         ),
+        PERCENT: (100 * right, tr("Return a fraction between 0 and 1: leave out the × 100.")),
+        SORT_ORDER: (
+            float(np.all(top_n == allowed, axis=1)[has].mean()),
+            tr(
+                "The n symbols np.argsort puts first are the n most probable only when no illegal symbol is "
+                "tied with a legal one: a tie is broken by the sort order and may land either way. Compare "
+                "probabilities: every legal symbol strictly above every illegal one."
+            ),
+        ),
+        LEGAL_MASS: (
+            float((np.where(allowed, probs, 0.0).sum(axis=1) > 0.5)[has].mean()),
+            tr(
+                "The legal symbols may hold most of the probability while an illegal one outranks one of "
+                "them, or hold less than half while every one of them is on top: compare each legal symbol "
+                "with the illegal ones."
+            ),
+        ),
+        HIGHEST_LEGAL: (
+            float((np.where(allowed, probs, -np.inf).max(axis=1) > highest_illegal)[has].mean()),
+            tr(
+                "Every legal symbol must beat every illegal one, so compare the LOWEST legal probability "
+                "with the largest illegal one (np.where(allowed, probs, np.inf).min(axis=1))."
+            ),
+        ),
+        LEGAL_SUM: (
+            float((np.where(allowed, probs, 0.0).sum(axis=1) > highest_illegal)[has].mean()),
+            tr(
+                "Compare each legal symbol on its own: the lowest legal probability must be above the "
+                "largest illegal one, not their sum."
+            ),
+        ),
     }
     return right, mistakes
 
@@ -168,5 +208,26 @@ def check_legal_set_accuracy(fn) -> Feedback:
     note = tr(" Of the {n} positions (rows with a legal symbol), {k} have exactly the legal symbols on top.").format(
         n=n, k=int(round(right * n))
     )
-    return diagnose_number(EXERCISE, result, right, name=N_("your accuracy"), what=N_("the fraction of positions"),
-                           known_mistakes=mistakes, note=note)  # fmt: skip
+    fb = diagnose_number(EXERCISE, result, right, name=N_("your accuracy"), what=N_("the fraction of positions"),
+                         known_mistakes=mistakes, note=note)  # fmt: skip
+    if fb.mistake is None and not fb.passed:
+        value, problem = as_real_array(result)
+        if problem is None and value.shape == () and matches(value, np.asarray(_sorted_ascending(probs, allowed))):
+            fb = Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(SORT_ORDER)),
+                    mistakes[SORT_ORDER][1],
+                ],
+                SORT_ORDER,
+            )
+    return confirmed(fb, EXERCISE, fn, (probs, allowed), result)
+
+
+def _sorted_ascending(probs, allowed):
+    """The fraction of positions whose n legal symbols are the last n of a stable ascending sort (ties broken
+    the other way than a descending sort of −probs)."""
+    has, n = allowed.any(axis=1), allowed.sum(axis=1)
+    ranks = np.argsort(np.argsort(probs, axis=1, kind="stable"), axis=1, kind="stable")
+    return float(np.all((ranks >= probs.shape[1] - n[:, None]) == allowed, axis=1)[has].mean())

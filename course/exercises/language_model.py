@@ -6,7 +6,9 @@ n_a = Σ_b n_ab, scored on ``val``: exp(−(1/(M − 1)) Σ_t log p(val[t+1] | v
 names: the mean left out (exp of the sum), logs in base 2 with exp (and 2 to the mean loss in nats), the mean
 of the per-character perplexities instead of exp of the mean, no smoothing (an unseen pair gives log 0), α only
 in the numerator, rows normalised over the wrong axis, the pairs counted or read reversed, the context counts taken
-from all of train (its last character too), and counts taken from the validation text.
+from all of train (its last character too), counts taken from the validation text, the mean loss returned without
+its exp, the minus left out, 1 / mean p, each character scored as its own successor, pairs wrapped round by
+np.roll, α = 1 of one's own, and base 10 with exp.
 
 **sample_characters(logits, temperature, u) → int array (N,).**  For logits (N, V), draw row n's character from
 p = softmax(z_n / τ) with the uniform number u[n] ∈ [0, 1) by the inverse CDF: the first index whose cumulative
@@ -15,7 +17,8 @@ blocks of rows, each block one row of logits (a distribution of its own) repeate
 answer shows the distribution it samples each row from; it names: the temperature applied after the softmax (τ has
 no effect), z · τ instead of z / τ, the argmax at every τ, p / τ not normalised, the index off by one, every row
 sampled from logits[0], τ = 0 not handled, no max shift (overflow at a small τ), and the max shift taken over the
-whole batch instead of each row (rows far below the batch's largest logit underflow).
+whole batch instead of each row (rows far below the batch's largest logit underflow), and u ignored for a random
+draw (the draws switch characters more often along the grid of u than an inverse CDF can).
 """
 
 from __future__ import annotations
@@ -26,7 +29,16 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, diagnose_number, guarded, has_nan_or_inf, run_learner
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    confirmed,
+    diagnose,
+    diagnose_number,
+    guarded,
+    has_nan_or_inf,
+    run_learner,
+)
 
 BIGRAM = "bigram_perplexity"
 NO_MEAN = N_("mean left out")
@@ -45,23 +57,34 @@ DENOMINATOR_ALPHA = N_("denominator n_a + α")
 MEAN_OVER_M = N_("mean over M characters, not M − 1 predictions")
 TRAIN_AND_VAL = N_("counts from train and validation")
 UNIGRAM = N_("a unigram model")
+CROSS_ENTROPY = N_("the mean loss, not its exp")
+MINUS_LEFT_OUT = N_("minus sign left out (1 / perplexity)")
+MEAN_PROBABILITY = N_("1 / the mean probability")
+NOT_SHIFTED = N_("each character scored as its own successor")
+WRAPPED = N_("pairs wrapped round (np.roll)")
+ALPHA_OF_YOUR_OWN = N_("α = 1 of your own, not the argument")
+BASE_10 = N_("log in base 10 with exp")
+ONE_ALPHA = N_("right for α = 0.5 only")
 
-V_BIGRAM, ALPHA = 5, 0.5
+V_BIGRAM, ALPHA = 6, 0.5
+SYMBOLS = 5  # the texts use 0 … 4: symbol 5 of the vocabulary never occurs, so V must be the argument, not read off
+# the text (len(np.unique(train)) or train.max() + 1 give 5)
 
 
 def bigram_data():
-    """An encoded training text of 300 characters over V = 5 that never has 3 after 4, and a validation text of 40 that has."""
+    """An encoded training text of 300 characters over symbols 0 … 4 that never has 3 after 4, and a validation text of
+    40 that has (the vocabulary, V = 6, has one more symbol that neither text uses)."""
     rng = np.random.default_rng(18)
     # A Markov chain with unequal, non-symmetric transition probabilities: the context matters, so counting the
     # pairs reversed, normalising the wrong axis or ignoring the context (a unigram model) each give another number.
-    transitions = rng.dirichlet(np.full(V_BIGRAM, 0.7), size=V_BIGRAM)
+    transitions = rng.dirichlet(np.full(SYMBOLS, 0.7), size=SYMBOLS)
     train = np.zeros(300, dtype=np.int64)
     for t in range(1, len(train)):
-        train[t] = rng.choice(V_BIGRAM, p=transitions[train[t - 1]])
+        train[t] = rng.choice(SYMBOLS, p=transitions[train[t - 1]])
     for t in range(1, len(train)):
         if train[t - 1] == 4 and train[t] == 3:
             train[t] = 0  # the pair (4, 3) never occurs in training …
-    val = rng.integers(0, V_BIGRAM, size=40)
+    val = rng.integers(0, SYMBOLS, size=40)
     val[10:12] = (4, 3)  # … but once in validation
     return train, val
 
@@ -70,6 +93,11 @@ def _pair_counts(text, V):
     counts = np.zeros((V, V))
     np.add.at(counts, (text[:-1], text[1:]), 1.0)
     return counts
+
+
+def _smoothed(counts, alpha):
+    """The add-α table p[a, b] = (n_ab + α) / (n_a + V α)."""
+    return (counts + alpha) / (counts.sum(axis=1, keepdims=True) + counts.shape[1] * alpha)
 
 
 def _perplexity(table, val, how="right"):
@@ -86,7 +114,14 @@ def _perplexity(table, val, how="right"):
 
 
 def _bigram_answers(train, val, V, alpha):
-    """The right perplexity and every named mistake's value: name → (value, advice)."""
+    """The right perplexity and every named mistake's value: name → (value, advice).  A symbol of the vocabulary that
+    train lacks has a row of zero counts, which the mistakes without smoothing divide by: numpy is not to warn."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _bigram_values(train, val, V, alpha)
+
+
+def _bigram_values(train, val, V, alpha):
+    """:func:`_bigram_answers`, numpy's warnings as they come."""
     counts = _pair_counts(train, V)
     right_table = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + V * alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -177,6 +212,46 @@ def _bigram_answers(train, val, V, alpha):
                 "previous character, p(b | a) = (n_ab + α) / (n_a + V·α), a V × V table."
             ),
         ),
+        CROSS_ENTROPY: (
+            float(-np.log(right_table[val[:-1], val[1:]]).mean()),
+            tr(
+                "That is the mean loss per character, −(1/(M − 1)) Σ log p, in nats. Perplexity is its exp: "
+                "np.exp(mean loss)."
+            ),
+        ),
+        MINUS_LEFT_OUT: (
+            math.exp(np.log(right_table[val[:-1], val[1:]]).mean()),
+            tr("log p ≤ 0: the loss is −log p, so perplexity = exp(−mean log p), at least 1."),
+        ),
+        MEAN_PROBABILITY: (
+            float(1 / right_table[val[:-1], val[1:]].mean()),
+            tr(
+                "Average the logs, not the probabilities: exp(−mean log p) (1 over the geometric mean of p), "
+                "not 1 / mean(p)."
+            ),
+        ),
+        WRAPPED: (
+            _perplexity(_smoothed(_pair_counts(np.append(train, train[0]), V), alpha), val),
+            tr(
+                "np.roll(train, -1) pairs the last character with the first, a pair the text does not hold: "
+                "count train[:-1] with train[1:]."
+            ),
+        ),
+        ALPHA_OF_YOUR_OWN: (
+            _perplexity(_smoothed(counts, 1.0), val),
+            tr("Use the alpha the function is given (the checker passes {alpha}), not α = 1.").format(alpha=alpha),
+        ),
+        BASE_10: (
+            math.exp(-np.mean(np.log10(right_table[val[:-1], val[1:]]))),
+            tr("Keep one base: exp of the mean loss in nats (np.log), or 10 to the mean of −np.log10."),
+        ),
+        NOT_SHIFTED: (
+            float(np.exp(-np.mean(np.log(right_table[val, val])))),
+            tr(
+                "Each prediction pairs a character with the NEXT one: p(val[t + 1] | val[t]), "
+                "table[val[:-1], val[1:]], not table[val, val]."
+            ),
+        ),
     }
     with np.errstate(divide="ignore", invalid="ignore"):
         no_smoothing = _perplexity(unsmoothed, val)
@@ -204,6 +279,7 @@ def check_bigram_perplexity(fn) -> Feedback:
             BIGRAM,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(NO_SMOOTHING)),
                 tr(
                     "Your perplexity is inf or NaN. The validation text has the pair (4, 3), which never "
                     "occurs in training: without smoothing its probability is 0 and log 0 = −inf."
@@ -213,8 +289,38 @@ def check_bigram_perplexity(fn) -> Feedback:
             NO_SMOOTHING,
         )
     note = tr(" (add-α with α = {alpha}, V = {v})").format(alpha=ALPHA, v=V_BIGRAM)
-    return diagnose_number(
+    fb = diagnose_number(
         BIGRAM, result, right, name=N_("your perplexity"), what=N_("the perplexity"), known_mistakes=mistakes, note=note
+    )
+    fb = confirmed(fb, BIGRAM, fn, (*given, V_BIGRAM, ALPHA), result)
+    if not fb.passed:
+        return fb
+    # Again with α = 1: an answer with α = 0.5 written in it (not the argument) fails here.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        texts = [train.copy(), val.copy()]
+        for text in texts:
+            text.flags.writeable = False
+        again, not_written = run_learner(BIGRAM, fn, *texts, V_BIGRAM, 1.0)
+    right_again = _bigram_answers(train, val, V_BIGRAM, 1.0)[0]
+    if not_written is None and diagnose(BIGRAM, again, right_again).passed:
+        return fb
+    value, _ = as_real_array(again)
+    yours = (
+        tr("your function gives {value:.6f}").format(value=float(value))
+        if value is not None and value.ndim == 0
+        else ""
+    )
+    return Feedback(
+        BIGRAM,
+        "wrong",
+        [
+            tr(
+                "The mistake '{mistake}': right with α = {alpha}, but with α = 1 {yours} (expected {expected:.6f}). "
+                "Use the alpha the function is given, not a number written in it."
+            ).format(mistake=tr(ONE_ALPHA), alpha=ALPHA, yours=yours or tr("it fails"), expected=right_again)
+        ],
+        ONE_ALPHA,
     )
 
 
@@ -232,6 +338,7 @@ TAU_ZERO = N_("τ = 0 not handled")
 NO_SHIFT = N_("no max shift")
 FIRST_ROW = N_("every row sampled from logits[0]")
 GLOBAL_SHIFT = N_("max shift over the whole batch")
+U_IGNORED = N_("u not used (a random draw instead)")
 
 GRID = 1000  # values of u per block of rows
 # V = 6; four distributions, each row block its own: different most likely characters (1, 3, 2, 5) and shapes, so
@@ -386,6 +493,24 @@ def check_sample_characters(fn) -> Feedback:
             if all(_same(d, w, V) for d, w in zip(draws, wrong)):
                 return Feedback(SAMPLE, "wrong", [tr("At τ = {tau}: this is exactly what the mistake '{name}' gives.").format(tau=tau, name=tr(name)),
                                                   advice], name)  # fmt: skip
+        switches = np.count_nonzero(np.diff(draws, axis=1), axis=1)  # along the sorted grid of u
+        if switches.max() > 2 * V:  # an inverse CDF switches at most V − 1 times in a block
+            return Feedback(
+                SAMPLE,
+                "wrong",
+                [
+                    tr(
+                        "At τ = {tau}: the mistake '{name}'. The u of each block rise steadily from 0 to 1, so "
+                        "the inverse CDF draws one character, then the next, {most} switches at most; your "
+                        "draws switch up to {switches} times, as random draws do."
+                    ).format(tau=tau, name=tr(U_IGNORED), most=V - 1, switches=int(switches.max())),
+                    tr(
+                        "Use the u you are given (the checker's uniform numbers): the first index whose "
+                        "cumulative probability exceeds u[n], not np.random.choice."
+                    ),
+                ],
+                U_IGNORED,
+            )
         k = int(np.argmin(right))
         freq, want = _frequencies(draws[k], V), _frequencies(_expected(BLOCKS[k], tau), V)
         return Feedback(
@@ -407,13 +532,15 @@ def check_sample_characters(fn) -> Feedback:
     if isinstance(problem, Feedback):
         if problem.status != "wrong":
             return problem
-        return Feedback(SAMPLE, "wrong", [tr("At τ = 0 your function failed:"), *problem.messages,
+        return Feedback(SAMPLE, "wrong", [tr("The mistake '{mistake}':").format(mistake=tr(TAU_ZERO)),
+                                          tr("At τ = 0 your function failed:"), *problem.messages,
                                           tr("τ = 0 means: always the most likely character, np.argmax(z).")], TAU_ZERO)  # fmt: skip
     if problem is not None or not _blocks_right(draws, BLOCKS, 0.0).all():
         return Feedback(
             SAMPLE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(TAU_ZERO)),
                 tr("At τ = 0: {problem}.").format(problem=problem)
                 if problem
                 else tr("At τ = 0: not always the most likely character."),
@@ -446,6 +573,7 @@ def check_sample_characters(fn) -> Feedback:
         SAMPLE,
         "wrong",
         [
+            tr("The mistake '{mistake}':").format(mistake=tr(NO_SHIFT)),
             tr(
                 "Right for moderate logits, but not for rows with logits near 1000 at τ = 0.5: exp(2000) "
                 "overflows to inf."

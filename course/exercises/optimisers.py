@@ -10,17 +10,29 @@ the number of this step (counted from 1, as in the maths), returning new arrays 
 some gradients small so that where ε goes shows, and β1 ≠ β2 so that swapping them shows.  It names: no bias
 correction (or on m or v only), ε inside the square root, ε added before correcting v, t counted from 0, β1 and
 β2 swapped, v averaging g instead of g², β and 1 − β exchanged in the averages, a step uphill, the state not
-updated, and inputs changed in place.
+updated, inputs changed in place, m̂ and v̂ returned as the state, ε outside the fraction, no square root, t taken
+as 1, g for m̂, β1 in both corrections, an lr or ε of one's own, and the three values in another order.
 """
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, combine, diagnose, guarded, has_nan_or_inf, run_learner
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    combine,
+    confirmed,
+    diagnose,
+    guarded,
+    has_nan_or_inf,
+    matches,
+    run_learner,
+)
 
 EXERCISE = "adam_step"
 LR, BETA1, BETA2, EPS = 0.1, 0.8, 0.95, 1e-3  # ε large, β1 ≠ β2 and far from 1: every slip changes the numbers
@@ -43,6 +55,15 @@ MULTIPLIED = N_("multiplied by the correction instead of divided")
 EPS_SQUARED = N_("√(v̂ + ε²) instead of √v̂ + ε")
 AMSGRAD = N_("AMSGrad's max(v, v_new)")
 ABS_G = N_("v averages |g|, not g²")
+HAT_RETURNED = N_("m̂ and v̂ returned as the new state")
+EPS_OUTSIDE = N_("ε added to p, outside the fraction")
+NO_SQRT = N_("v̂ without its square root")
+T_IS_1 = N_("t taken as 1 at every step")
+G_NOT_M = N_("g where m̂ belongs")
+BETA1_IN_BOTH = N_("1 − β1^t in both corrections")
+DEFAULT_EPS = N_("ε of your own (1e-8), not the argument")
+DEFAULT_LR = N_("lr of your own (0.001), not the argument")
+ORDER = N_("returned in another order")
 
 
 def cases():
@@ -58,7 +79,8 @@ def cases():
 
 def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, correct_v=True, eps_inside=False,
                eps_before=False, t_shift=0, v_of_g=False, weights_swapped=False, sign=-1, old_state=False,
-               multiplied=False, eps_squared=False, amsgrad=False, abs_g=False):  # fmt: skip
+               multiplied=False, eps_squared=False, amsgrad=False, abs_g=False, hat_returned=False,
+               eps_outside=False, no_sqrt=False, g_not_m=False, beta1_in_both=False, eps=EPS, lr=LR):  # fmt: skip
     """The right step, or (with a flag) one of the classic wrong ones."""
     a1, a2 = (1 - beta1, 1 - beta2) if not weights_swapped else (beta1, beta2)
     b1, b2 = (beta1, beta2) if not weights_swapped else (1 - beta1, 1 - beta2)
@@ -69,18 +91,25 @@ def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, corre
     m_used, v_used = (m, v) if old_state else (m_new, v_new)
     s = t + t_shift
     c1 = 1 - beta1**s if correct_m else 1.0
-    c2 = 1 - beta2**s if correct_v else 1.0
+    c2 = 1 - (beta1 if beta1_in_both else beta2) ** s if correct_v else 1.0
     if multiplied:
         c1, c2 = 1 / c1, 1 / c2
     if eps_inside:
-        denom = np.sqrt(v_used / c2 + EPS)
+        denom = np.sqrt(v_used / c2 + eps)
     elif eps_squared:
-        denom = np.sqrt(v_used / c2 + EPS**2)
+        denom = np.sqrt(v_used / c2 + eps**2)
     elif eps_before:
-        denom = (np.sqrt(v_used) + EPS) / np.sqrt(c2)
+        denom = (np.sqrt(v_used) + eps) / np.sqrt(c2)
+    elif eps_outside:
+        denom = np.sqrt(v_used / c2)
+    elif no_sqrt:
+        denom = v_used / c2 + eps
     else:
-        denom = np.sqrt(v_used / c2) + EPS
-    return p + sign * LR * (m_used / c1) / denom, m_new, v_new
+        denom = np.sqrt(v_used / c2) + eps
+    p_new = p + sign * lr * (g if g_not_m else m_used / c1) / denom + (eps if eps_outside else 0.0)
+    if hat_returned:
+        return p_new, m_new / c1, v_new / c2
+    return p_new, m_new, v_new
 
 
 def _mistakes(p, g, m, v, t):
@@ -94,7 +123,13 @@ def _mistakes(p, g, m, v, t):
         ONLY_V: (dict(correct_m=False), tr("m needs its correction too: m̂ = m / (1 − β1^t).")),
         EPS_INSIDE: (dict(eps_inside=True), tr("ε is added after the square root: √v̂ + ε, not √(v̂ + ε).")),
         EPS_BEFORE: (dict(eps_before=True), tr("Correct v first, then add ε: √(v / (1 − β2^t)) + ε.")),
-        T_FROM_0: (dict(t_shift=-1), tr("t counts the steps from 1: the first step uses 1 − β^1, not 1 − β^0 = 0.")),
+        T_FROM_0: (
+            dict(t_shift=-1),
+            tr(
+                "t counts the steps from 1: the first step uses 1 − β^1, not 1 − β^0 = 0. Use the t the function "
+                "is given (a step counter of your own falls behind it)."
+            ),
+        ),
         SWAPPED: (dict(beta1=BETA2, beta2=BETA1), tr("β1 goes with m (the gradients), β2 with v (their squares).")),
         V_OF_G: (dict(v_of_g=True), tr("v is the running mean of the squared gradients: (1 − β2) g².")),
         WEIGHTS: (dict(weights_swapped=True), tr("The old value keeps weight β, the new gradient gets 1 − β.")),
@@ -123,6 +158,44 @@ def _mistakes(p, g, m, v, t):
             ),
         ),
         ABS_G: (dict(abs_g=True), tr("v is the running mean of the squared gradients: (1 − β2) g², not |g|.")),
+        HAT_RETURNED: (
+            dict(hat_returned=True),
+            tr(
+                "m̂ and v̂ are used for this step only: return the running means themselves, m_new and v_new "
+                "(the next step corrects them again, with its own t)."
+            ),
+        ),
+        EPS_OUTSIDE: (
+            dict(eps_outside=True),
+            tr("ε belongs in the denominator: p − lr · m̂ / (√v̂ + ε), with the parentheses."),
+        ),
+        NO_SQRT: (dict(no_sqrt=True), tr("Divide by the square root of v̂: m̂ / (√v̂ + ε), np.sqrt(v_hat).")),
+        T_IS_1: (
+            dict(t_shift=1 - t),  # 1 − β^1 whatever t is (at t = 1 the right answer)
+            tr("Use the step number the function is given: 1 − β1^t and 1 − β2^t, with t = 1, 2, 3, …"),
+        ),
+        G_NOT_M: (
+            dict(g_not_m=True),
+            tr("Adam steps along the running mean of the gradients: p − lr · m̂ / (√v̂ + ε), m̂ in place of g."),
+        ),
+        BETA1_IN_BOTH: (
+            dict(beta1_in_both=True),
+            tr("Each mean has its own correction: m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t)."),
+        ),
+        DEFAULT_EPS: (
+            dict(eps=1e-8),
+            tr(
+                "Use the eps the function is given (the checker passes {eps}); a number written in the function "
+                "ignores it."
+            ).format(eps=EPS),
+        ),
+        DEFAULT_LR: (
+            dict(lr=1e-3),
+            tr(
+                "Use the lr the function is given (the checker passes {lr}); a number written in the function "
+                "ignores it."
+            ).format(lr=LR),
+        ),
     }
     out = {}
     for name, (flags, advice) in variants.items():
@@ -144,6 +217,23 @@ def _judge(result, p, g, m, v, t) -> Feedback:
     if not isinstance(result, (tuple, list)) or len(result) != 3:
         return Feedback(EXERCISE, "wrong", [tr("Return three arrays: `return p_new, m_new, v_new`.")])
     right = _reference(p, g, m, v, t)
+    values = [as_real_array(r)[0] for r in result]
+    for order in itertools.permutations(range(3)):
+        if order != (0, 1, 2) and all(
+            values[i] is not None and matches(values[i], right[k]) for k, i in enumerate(order)
+        ):
+            names = ("p_new", "m_new", "v_new")
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    tr("The mistake '{order}': your values are right, returned as ({names}).").format(
+                        order=tr(ORDER), names=", ".join(names[order.index(k)] for k in range(3))
+                    ),
+                    tr("Return them in the order the exercise asks: `return p_new, m_new, v_new`."),
+                ],
+                ORDER,
+            )
     p_new, problem = as_real_array(result[0])
     if problem is not None and has_nan_or_inf(result[0]):  # other problems (complex, text, …): diagnose says so
         v_new, _ = as_real_array(result[2])
@@ -152,6 +242,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
                 EXERCISE,
                 "wrong",
                 [
+                    tr("The mistake '{mistake}':").format(mistake=tr(V_OF_G)),
                     tr("p_new holds NaN and v_new has negative entries: √ of a negative number."),
                     tr("v is the running mean of the squared gradients: (1 − β2) g², never negative."),
                 ],
@@ -162,6 +253,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
                 EXERCISE,
                 "wrong",
                 [
+                    tr("The mistake '{mistake}':").format(mistake=tr(T_FROM_0)),
                     tr("p_new holds NaN or inf at the first step: a division by 1 − β^0 = 0?"),
                     tr("t counts the steps from 1: the first step divides by 1 − β1¹ and 1 − β2¹."),
                 ],
@@ -195,7 +287,7 @@ def check_adam_step(fn) -> Feedback:
         result, not_written, changed = _run(fn, p, g, m, v, t)
         if not_written:
             return not_written
-        fb = _judge(result, p, g, m, v, t)
+        fb = confirmed(_judge(result, p, g, m, v, t), EXERCISE, fn, (p, g, m, v, t, LR, BETA1, BETA2, EPS), result)
         if not fb.passed:
             if t == 1:
                 fb.messages.insert(0, tr("At step t = {t} (the first, from m = v = 0):").format(t=t))
@@ -208,10 +300,11 @@ def check_adam_step(fn) -> Feedback:
             EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(IN_PLACE)),
                 tr(
                     "The values are right, but an input array changed (e.g. `m *= beta1`): return new arrays "
                     "and leave p, g, m and v as they were, so that a failed step can be retried."
-                )
+                ),
             ],
             IN_PLACE,
         )

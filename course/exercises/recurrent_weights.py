@@ -30,6 +30,7 @@ from ._feedback import (
     as_real_array,
     changed_inputs,
     combine,
+    confirmed,
     diagnose,
     guarded,
     judge_inputs,
@@ -37,7 +38,6 @@ from ._feedback import (
     name_shape_mistake,
     numpy_said,
     run_learner,
-    same_again,
 )
 
 __all__ = ["FLOAT32", "check_recurrent_weight_grads", "known_mistakes", "recurrent_weight_grads"]
@@ -267,4 +267,4 @@ def check_recurrent_weight_grads(fn) -> Feedback:
         per_value = {m: (v[i], advice) for m, (v, advice) in mistakes.items()}
         parts.append((name, _diagnose_value(name, value[i], expected[i], per_value, more.get(name, ()))))
     fb = judge_inputs(combine(EXERCISE, parts), changed)
-    return same_again(fb, fn, value, lambda: (dh_raw.copy(), x.copy(), h.copy()))
+    return confirmed(fb, EXERCISE, fn, (dh_raw, x, h), value)

@@ -8,7 +8,9 @@ The learner writes ``softmax_cross_entropy(logits, targets)`` for logits (T, B, 
 :func:`check_softmax_cross_entropy` runs it twice on data of its own.  First on moderate logits, where the
 formula alone decides, recognising: a mean instead of a sum, the log in base 2, the minus sign forgotten, the
 one-hot off by one class, softmax taken over the wrong axis, the gradient's sign, the −1 of the one-hot left
-out, the gradient with respect to p instead of z.  Then on logits of size 1000, where only a stable
+out, the gradient with respect to p instead of z, a loss or gradient divided by T or by B, a ½, log p summed over
+every class, binary cross-entropy, log p indexed with [..., targets], the loss rounded, the gradient at the target
+only, an extra p(1 − p), log p − onehot, and (dlogits, loss) returned in that order.  Then on logits of size 1000, where only a stable
 computation survives: exp overflowing without the max shift, and log(softmax) taken after softmax underflowed
 to 0, are named.  Inputs changed in place are named too.
 """
@@ -22,7 +24,7 @@ import numpy as np
 from rnn_lib.losses import softmax_cross_entropy
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, combine, diagnose, guarded, has_nan_or_inf, run_learner, split_pair
+from ._feedback import Feedback, combine, confirmed, diagnose, guarded, has_nan_or_inf, run_learner, split_pair
 
 EXERCISE = "softmax_cross_entropy"
 
@@ -39,13 +41,28 @@ NAIVE_LOG = N_("log of softmax computed naively")
 IN_PLACE = N_("logits changed in place")
 SHIFT_AXIS_0 = N_("max shift over axis 0")
 MAX_NOT_ADDED = N_("max not added back in log-sum-exp")
+DIV_T = N_("divided by T")
+DIV_B = N_("divided by B")
+HALF = N_("a ½ in the loss")
+ALL_CLASSES = N_("log p summed over every class")
+BINARY = N_("binary cross-entropy over every class")
+ROUNDED = N_("loss rounded to a whole number")
+TARGET_ONLY = N_("gradient at the target class only")
+EXTRA_JACOBIAN = N_("an extra factor p(1 − p) in the gradient")
+LOG_P_GRAD = N_("log p − onehot")
+SWAPPED = N_("returned (dlogits, loss)")
+FANCY_INDEX = N_("log p indexed with [..., targets]")
+TARGETS_CHANGED = N_("targets changed in place")
 
 
 def moderate_data():
-    """T = 4 steps, B = 3 sequences, V = 5 classes, logits ~ N(0, 2²): every formula slip shows, nothing overflows."""
+    """T = 4 steps, B = 3 sequences, V = 5 classes, logits ~ N(0, 2²): every formula slip shows, nothing overflows.
+
+    The last class, 4, is never a target: V must be read from the logits (a V taken as targets.max() + 1 is 4).
+    """
     rng = np.random.default_rng(16)
     logits = 2.0 * rng.standard_normal((4, 3, 5))
-    targets = rng.integers(0, 5, size=(4, 3))
+    targets = rng.integers(0, 4, size=(4, 3))
     return logits, targets
 
 
@@ -79,7 +96,9 @@ def _run(fn, logits, targets):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         result, not_written = run_learner(EXERCISE, fn, given_z, given_y)
-    changed = not np.array_equal(given_z, logits) or not np.array_equal(given_y, targets)
+    changed = "logits" if not np.array_equal(given_z, logits) else None
+    if changed is None and not np.array_equal(given_y, targets):
+        changed = "targets"
     return result, not_written, changed
 
 
@@ -119,6 +138,38 @@ def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
             L - float(np.sum(logits.max(axis=-1))),
             tr("log Σ_j exp(z_j) = m + log Σ_j exp(z_j − m): add the max m back (or subtract it from z_y too)."),
         ),
+        DIV_T: (L / T, tr("L sums over the T steps and the B sequences: divide by nothing.")),
+        DIV_B: (L / B, tr("L sums over the T steps and the B sequences: divide by nothing.")),
+        HALF: (
+            L / 2,
+            tr("The ½ belongs to the squared error, ½ Σ ‖ŷ − y‖²; cross-entropy is −Σ log p[target], with no ½."),
+        ),
+        ALL_CLASSES: (
+            -float(np.sum(np.log(p))),
+            tr(
+                "Only the target's probability counts: pick log p[target] at each (t, b), e.g. "
+                "np.take_along_axis(log_p, targets[..., None], axis=-1), not the sum over all V classes."
+            ),
+        ),
+        BINARY: (
+            -float(np.sum(onehot * np.log(p) + (1 - onehot) * np.log(1 - p))),
+            tr(
+                "−Σ [y log p + (1 − y) log(1 − p)] is the loss of V separate yes/no outputs; with one "
+                "softmax over V classes the loss is −log p[target] alone."
+            ),
+        ),
+        FANCY_INDEX: (
+            -float(np.sum(np.log(p)[..., targets])),
+            tr(
+                "log_p[..., targets] (or log_p[:, :, targets]) pairs every (t, b) with every target, a (T, B, "
+                "T, B) array. Pick one entry per (t, b): np.take_along_axis(log_p, targets[..., None], "
+                "axis=-1)."
+            ),
+        ),
+        ROUNDED: (
+            float(int(L)),
+            tr("int(...) or // cut off the fraction: return the loss as a float, float(np.sum(...))."),
+        ),
     }
     grad_mistakes = {
         SIGN: (-grad, tr("∂L/∂z = p − onehot: prediction minus target, as ŷ − y for the squared error.")),
@@ -133,6 +184,26 @@ def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
         DL_DP: (
             -onehot / np.take_along_axis(p, targets[..., None], axis=-1),
             tr("That is ∂L/∂p (−1/p_y at the target). Chain it through the softmax Jacobian: ∂L/∂z = p − onehot."),
+        ),
+        DIV_T: (grad / T, tr("With L a sum, nothing is divided: ∂L/∂z = p − onehot at every (t, b).")),
+        DIV_B: (grad / B, tr("With L a sum, nothing is divided: ∂L/∂z = p − onehot at every (t, b).")),
+        TARGET_ONLY: (
+            np.where(onehot > 0, p - 1, 0.0),
+            tr(
+                "Every class's logit moves the loss, through the normalisation: ∂L/∂z_j = p_j − [j = target], "
+                "so the classes that are not the target get p_j, not 0."
+            ),
+        ),
+        EXTRA_JACOBIAN: (
+            p * (1 - p) * grad,
+            tr(
+                "p − onehot is already the gradient with respect to the logits z: the softmax's Jacobian is "
+                "in it. Multiplying by p(1 − p) applies it a second time."
+            ),
+        ),
+        LOG_P_GRAD: (
+            np.log(p) - onehot,
+            tr("∂L/∂z = p − onehot with the probabilities p = softmax(z) themselves, not log p."),
         ),
     }
     loss_fb = diagnose(EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
@@ -151,6 +222,7 @@ def _stability_feedback(loss, dlogits) -> Feedback:
             EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(NO_SHIFT)),
                 tr(
                     "Right on moderate logits, but on logits of size 1000 dlogits holds NaN or inf: exp(1000) "
                     "overflows."
@@ -172,6 +244,7 @@ def _stability_feedback(loss, dlogits) -> Feedback:
             EXERCISE,
             "wrong",
             [
+                tr("The mistake '{mistake}':").format(mistake=tr(NAIVE_LOG)),
                 tr(
                     "dlogits is right even for logits of size 1000, but the loss is not (expected {l:.4f}): a "
                     "target 800 below the best class has softmax exactly 0.0 in float64, and log(0) = −inf (or "
@@ -198,24 +271,50 @@ def check_softmax_cross_entropy(fn) -> Feedback:
     bad_return = split_pair(EXERCISE, result, ("loss", "dlogits"))
     if bad_return:
         return bad_return
-    fb = _formula_feedback(*result, logits, targets)
+    if np.ndim(result[0]) == logits.ndim and np.ndim(result[1]) == 0:
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                tr(
+                    "The mistake '{swapped}': the first value you returned is an array like the logits and the "
+                    "second a single number. Return the loss first: `return loss, dlogits`."
+                ).format(swapped=tr(SWAPPED))
+            ],
+            SWAPPED,
+        )
+    fb = confirmed(_formula_feedback(*result, logits, targets), EXERCISE, fn, (logits, targets), result)
     if not fb.passed:
         return fb
     result, _, changed_extreme = _run(fn, *extreme_data())
     if split_pair(EXERCISE, result, ("loss", "dlogits")):
         return Feedback(EXERCISE, "wrong", [tr("On logits of size 1000 the function did not return (loss, dlogits).")])
     fb = _stability_feedback(*result)
-    if fb.passed and (changed or changed_extreme):
+    if fb.passed and "targets" in (changed, changed_extreme) and "logits" not in (changed, changed_extreme):
         return Feedback(
             EXERCISE,
             "wrong",
             [
                 tr(
+                    "The mistake '{mistake}': the values are right, but the targets you were given changed, and "
+                    "the caller still needs them. Leave targets as they are (index with them, never assign into "
+                    "them)."
+                ).format(mistake=tr(TARGETS_CHANGED))
+            ],
+            TARGETS_CHANGED,
+        )
+    if fb.passed and (changed or changed_extreme):
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                tr("The mistake '{mistake}':").format(mistake=tr(IN_PLACE)),
+                tr(
                     "The values are right, but the logits you were given changed (e.g. `logits -= "
                     "logits.max(...)`): the caller's array is no longer what it was. Build a new array: `z = "
                     "logits - logits.max(...)`."
-                )
+                ),
             ],
             IN_PLACE,
         )
-    return fb
+    return confirmed(fb, EXERCISE, fn, extreme_data(), result)

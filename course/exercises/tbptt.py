@@ -22,13 +22,13 @@ from ..i18n import N_, tr
 from ._feedback import (
     Feedback,
     changed_inputs,
+    confirmed,
     diagnose,
     flatten,
     gradients_as_vector,
     guarded,
     judge_inputs,
     run_learner,
-    same_again,
 )
 
 __all__ = ["check_tbptt_gradients", "chunked_gradients", "full_gradients"]
@@ -169,7 +169,4 @@ def check_tbptt_gradients(fn) -> Feedback:
         sign_advice=_SIGN,
     )
 
-    def fresh():
-        return {name: v.copy() for name, v in params.items()}, x.copy(), y.copy(), k
-
-    return same_again(judge_inputs(fb, changed), fn, raw, fresh)
+    return confirmed(judge_inputs(fb, changed), TBPTT_EXERCISE, fn, (params, x, y, k), raw)
