@@ -48,7 +48,8 @@ def corpus():
     return vocab, next_character_streams(train, B), val, text[-n_val:]
 
 
-def run(case, quick):
+def run(case, quick, lr=LR):
+    """One model and seed: table → rows (the docstring above); ``lr`` is Adam's rate (the search varies it)."""
     cell, seed = case["cell"], case["seed"]
     vocab, (inputs, targets), val, val_text = corpus()
     params = init_language_model(cell, vocab.size, MODELS[cell], rng=seed)
@@ -60,7 +61,7 @@ def run(case, quick):
         cell=cell,
         k=K,
         updates=updates,
-        optimizer=Adam(params, lr=LR),
+        optimizer=Adam(params, lr=lr),
         clip=("norm", CLIP),
         validation=val,
         checkpoints=range(0, updates + 1, EVERY),

@@ -47,7 +47,9 @@ def test_set():
     return strings, legal, [i for i, s in enumerate(strings) if len(s) >= LONG]
 
 
-def run(case, quick):
+def run(case, quick, lr=LR):
+    """One model and seed: its rows every EVERY updates (the docstring above); ``lr`` is Adam's rate (the search
+    varies it)."""
     cell, H, seed = case["cell"], case["H"], case["seed"]
     strings, legal, long = test_set()
     x_test, _, _, allowed = encode_strings(strings, legal)
@@ -69,7 +71,7 @@ def run(case, quick):
     _, results = train_on_strings(
         params,
         updates=updates,
-        optimizer=Adam(params, lr=LR),
+        optimizer=Adam(params, lr=lr),
         batch_size=BATCH,
         clip=("norm", CLIP),
         cell=cell,
