@@ -6,7 +6,8 @@ the RNN's H); LSTMs with PyTorch's uniform initialisation and forget-gate bias 1
 (course.grammar.train_on_strings): every update a fresh batch of 32 embedded Reber strings (drawn from
 default_rng(1000 + seed)), full BPTT through every string, Adam (lr = 0.01, torch's other defaults) on the
 summed cross-entropy / 32, gradients clipped at global norm 100; 3000 updates (96 000 strings).  Seeds 0-9
-(the seed draws the weights and the strings).
+(the seed draws the weights and the strings).  The rate was not searched before this sweep; experiments/reber_memory_lr.py searched it afterwards on
+pilot seeds: it would take 0.03 for every model (course/claims/choices.py).
 
 Measured every 50 updates on one fixed test set of 2000 strings (reber_strings(2000, rng=10_000), the same for
 every run), each string read from zero states (grammar.legal_set_scores): the fraction of positions where the
@@ -47,7 +48,9 @@ def test_set():
     return strings, legal, [i for i, s in enumerate(strings) if len(s) >= LONG]
 
 
-def run(case, quick):
+def run(case, quick, lr=LR):
+    """One model and seed: its rows every EVERY updates (the docstring above); ``lr`` is Adam's rate (the search
+    varies it)."""
     cell, H, seed = case["cell"], case["H"], case["seed"]
     strings, legal, long = test_set()
     x_test, _, _, allowed = encode_strings(strings, legal)
@@ -69,7 +72,7 @@ def run(case, quick):
     _, results = train_on_strings(
         params,
         updates=updates,
-        optimizer=Adam(params, lr=LR),
+        optimizer=Adam(params, lr=lr),
         batch_size=BATCH,
         clip=("norm", CLIP),
         cell=cell,
