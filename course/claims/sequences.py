@@ -293,9 +293,9 @@ def reber_rnn_before_small_lstm(tables):
     experiment=REBER,
     quick=False,
     budget=REBER_BUDGET,
-    rule=at_least(0.7),
-    sentence="the LSTM (H = 16) learns the strings before the RNN (H = 16) in most seeds (9 of 10 stored, 4 of 5 on "
-    "seeds 300-304; first stated for 9 in 10)",
+    rule=about(0.65),
+    sentence="the LSTM (H = 16) learns the strings before the RNN (H = 16) in about two seeds of three (9 of 10 "
+    "stored, 4 of 5 on seeds 300-304, 4 of 10 on seeds 530-539; first stated for 9 in 10, then for most seeds)",
 )
 def reber_large_lstm_before_rnn(tables):
     return {
