@@ -9,10 +9,9 @@ Adam at the learning rate that experiments/long_lags_search.py's rule keeps for 
 pilot runs are judged at this budget (long_lags_search.choose(table, budget=300); LEARNING_RATES below), batches of
 16 fresh sequences, clip 1, at most 300 updates (the same budget for every network); the validation MSE / baseline
 on 256 sequences every 100 updates.  A run stops at the first measurement at or below course.long_lags.SOLVED
-(0.1): it has solved the task there.  Cut for compute (a two-core machine shared by six sessions): lengths other
-than 100, budgets beyond 300 updates (the search ran 1000), the adding problem, tanh_random, the IRNN, LSTM bias 0
-(measured at the start only, experiments/long_lags_reach.py; 0 of 12 pilot runs solved a task within 1000
-updates) and the slower networks on the latching task.
+(0.1): it has solved the task there.  experiments/long_lags_budget.py continues the remember_random runs to 3000
+updates and adds tanh_random, the IRNN, LSTM bias 0 and the adding problem.  Cut for compute (a two-core machine
+shared by six sessions): lengths other than 100, and the slower networks on the latching task.
 
 Table "curves": task, variant, seed, update, mse_ratio, up to the run's last measurement.
 Table "runs": per run, lr, solved_at (the update, or 0 if not within the budget), last (the last update run).

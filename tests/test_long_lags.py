@@ -14,6 +14,7 @@ from rnn_lib.training import TrainingDiverged
 from tests.notebook_files import ROOT
 
 sys.path.insert(0, str(ROOT / "experiments"))
+import long_lags_budget as budget  # noqa: E402  (experiments/long_lags_budget.py)
 import long_lags_memory as sweep  # noqa: E402  (experiments/long_lags_memory.py)
 import long_lags_search as search  # noqa: E402
 
@@ -100,11 +101,40 @@ def test_choose_learning_rate_prefers_the_rate_that_solves_soonest_then_the_one_
 
 def test_the_sweep_uses_the_learning_rates_its_search_chose():
     chosen = search.choose(load_results("long_lags_search"), budget=sweep.UPDATES)  # the rule at the sweep's budget
-    assert sweep.LEARNING_RATES == chosen
+    assert sweep.LEARNING_RATES == {key: chosen[key] for key in sweep.LEARNING_RATES}
     run = {(c["task"], c["variant"]) for c in sweep.EXPERIMENT.cases}
-    assert run <= set(chosen) and set(sweep.LEARNING_RATES) == set(search.choose(load_results("long_lags_search")))
+    assert run <= set(sweep.LEARNING_RATES) and set(chosen) == set(search.choose(load_results("long_lags_search")))
+    assert set(chosen) == {(t, v) for t in search.TASKS for v in search.NETWORKS}
     assert set(load_results("long_lags_search").values("seed")) == set(search.PILOT_SEEDS)
     assert all(100 <= s < 200 for s in search.PILOT_SEEDS)  # the pilot range, never judged
+
+
+def test_the_budget_curve_uses_the_rates_the_search_chose_at_the_notebooks_budget():
+    assert budget.RATE_BUDGET == sweep.UPDATES and budget.UPDATES == 10 * sweep.UPDATES
+    chosen = search.choose(load_results("long_lags_search"), budget=budget.RATE_BUDGET)
+    assert budget.LEARNING_RATES == {(t, v): chosen[t, v] for t in budget.TASKS for v in budget.NETWORKS}
+    assert set(budget.NETWORKS) == set(search.NETWORKS) == set(long_lags.VARIANTS)
+    runs = load_results("long_lags_budget_runs")
+    assert all(r["lr"] == budget.LEARNING_RATES[r["task"], r["variant"]] for r in runs.rows)
+
+
+def test_the_budget_curve_continues_the_stored_sweep_up_to_its_budget():
+    # The same networks, rates and streams: the first 300 updates of each run are long_lags_memory's stored run.
+    longer, stored = load_results("long_lags_budget_curves"), load_results("long_lags_memory_curves")
+    shared = [v for v in sweep.NETWORKS if v in budget.NETWORKS]
+    assert len(shared) == 5
+    for variant in shared:
+        for seed in stored.where(task="remember_random", variant=variant).values("seed"):
+            old = stored.where(task="remember_random", variant=variant, seed=seed)
+            new = longer.where(task="remember_random", variant=variant, seed=seed)
+            head = new.column("update") <= sweep.UPDATES
+            assert np.array_equal(new.column("update")[head], old.column("update"))
+            np.testing.assert_allclose(new.column("mse_ratio")[head], old.column("mse_ratio"), rtol=1e-12)
+    stored_runs, longer_runs = load_results("long_lags_memory_runs"), load_results("long_lags_budget_runs")
+    for row in stored_runs.where(task="remember_random").rows:  # solved within 300 updates: the same update
+        if row["solved_at"]:
+            match = longer_runs.where(task="remember_random", variant=row["variant"], seed=row["seed"]).rows[0]
+            assert match["solved_at"] == row["solved_at"]
 
 
 def test_a_run_that_diverges_ends_where_it_diverged(monkeypatch):
