@@ -34,6 +34,8 @@ def network(rho, seed, H=16):
 def run(case, quick):
     seed, rho = case["seed"], case["rho"]
     x, y = rnn_lib.data.sine_wave(8, 128, rng=seed)
+    if "amplitude" in case:  # tbptt_cosine_choices: the waves scaled, inputs and targets alike
+        x, y = case["amplitude"] * x, case["amplitude"] * y
     p = network(rho, seed)
     y_hat, cache = rnn_lib.forward(p, x)
     full = rnn_lib.backward(p, cache, y_hat - y)
