@@ -30,6 +30,8 @@ EPOCHS, QUICK_EPOCHS = 60, 3
 def run(case, quick):
     seed, (clip, eta) = case["seed"], VARIANTS[case["variant"]]
     x, y = rnn_lib.data.sine_wave(32, 20, rng=seed)
+    if "amplitude" in case:  # step_size_instability_choices: the waves scaled, inputs and targets alike
+        x, y = case["amplitude"] * x, case["amplitude"] * y
     params = rnn_lib.init_params(1, 8, 1, rng=np.random.default_rng(seed), scale=0.3)
 
     def curvature():
