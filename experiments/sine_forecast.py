@@ -32,9 +32,13 @@ def per_sequence_loss(prediction, y):
 
 def run(case, quick):
     seed = case["seed"]
+    # sine_forecast_choices changes one of these at a time (the case names it); the sweep's own cases keep them
+    lr, scale, a = case.get("lr", 0.02), case.get("init_scale", 0.3), case.get("amplitude", 1.0)
     x, y = rnn_lib.data.sine_wave(128, 40, rng=seed)
     x_val, y_val = rnn_lib.data.sine_wave(32, 40, rng=100 + seed)
-    net = rnn_lib.init_params(1, 16, 1, rng=np.random.default_rng(seed), scale=0.3)
+    if a != 1.0:  # the waves scaled, inputs and targets alike
+        x, y, x_val, y_val = a * x, a * y, a * x_val, a * y_val
+    net = rnn_lib.init_params(1, 16, 1, rng=np.random.default_rng(seed), scale=scale)
     curve = [{**case, "epoch": 0, "update": 0, "val_loss": evaluate(net, x_val, y_val)}]
     history = train(
         net,
@@ -42,7 +46,7 @@ def run(case, quick):
         y,
         epochs=QUICK_EPOCHS if quick else EPOCHS,
         batch_size=16,
-        learning_rate=0.02,
+        learning_rate=lr,
         clip=("norm", 1.0),
         validation=(x_val, y_val),
         rng=seed,
@@ -59,6 +63,8 @@ def run(case, quick):
     }
     table = [{**case, "model": name, "val_loss": value} for name, value in baselines.items()]
     x_test, y_test = rnn_lib.data.sine_wave(N_WAVES, 120, rng=1000)
+    if a != 1.0:
+        x_test, y_test = a * x_test, a * y_test
     freq = np.random.default_rng(1000).uniform(0.5, 1.5, size=N_WAVES)  # the waves' own frequencies (same draw)
     free, errors = [], []
     for w in range(N_WAVES):
