@@ -818,6 +818,34 @@ def _additive_ahead_at_every_checkpoint(t):
     )
 
 
+def _additive_ahead_at_0_003(t):
+    """attention_choices at η 0.003: additive above none at 12 digits after 2000 updates in every seed (seeds 0-9),
+    and on the pilot seeds at every rate (seq2seq_lengths_lr)."""
+    from .attention import exact, seeds_of
+
+    rows = t.where(variant="lr0.003")
+    here = all(
+        exact(rows, "additive", s, 2000, 12) > exact(rows, "none", s, 2000, 12) for s in seeds_of(rows, "additive")
+    )
+    return (
+        here
+        and len(seeds_of(rows, "additive")) == 10
+        and _pilot_attention_ahead(load_results("seq2seq_lengths_lr"), ("additive",))
+    )
+
+
+def _early_lead_at_0_003(t):
+    """attention_choices at η 0.003, after 500 updates, 12 digits: [seeds where the dot-product model reversed none,
+    seeds where additive attention reversed at least 10 of 100]."""
+    from .attention import exact, seeds_of
+
+    rows = t.where(variant="lr0.003")
+    return [
+        sum(exact(rows, "dot", s, 500, 12) == 0 for s in seeds_of(rows, "dot")),
+        sum(exact(rows, "additive", s, 500, 12) >= 0.1 for s in seeds_of(rows, "additive")),
+    ]
+
+
 _PILOT = "η = 0.01 was searched per model on pilot seeds 100, 101 from {0.001, 0.003, 0.01} (seq2seq_lengths_lr)"
 _ATTENTION_PAIR = dict(
     _S2S_COMMON,
@@ -1465,7 +1493,20 @@ COMPARATIVE: dict[str, Ledger] = {
     "dot_attention_exact_at_every_length": Ledger("the attention half of the same pair", _ATTENTION_PAIR),
     "median_at_length_12": Ledger("ranks two models by their medians", _ATTENTION_PAIR),
     "attention_ahead_early": Ledger(
-        "ranks three models at an early budget", _with(_ATTENTION_PAIR, budget=named("500 updates"))
+        "ranks three models at an early budget",
+        _with(
+            _ATTENTION_PAIR,
+            budget=named("500 updates"),
+            learning_rate=varied(
+                (0.003, 0.01),
+                table="attention_choices",
+                shows="at η = 0.003 (seeds 0-9) the early lead is gone for the dot product: after 500 updates it has "
+                "reversed no 12-digit string in 10 of 10 seeds, like the model without attention; additive attention "
+                "has reversed 10 or more in 5 of 10: the lead after 500 updates belongs to η = 0.01, which the budget "
+                "names",
+                check=lambda t: _early_lead_at_0_003(t) == [10, 5],
+            ),
+        ),
     ),
     "additive_attention_beats_none_at_length_12": Ledger(
         "ranks two models",
@@ -1473,10 +1514,12 @@ COMPARATIVE: dict[str, Ledger] = {
             _ADDITIVE,
             learning_rate=varied(
                 (0.001, 0.003, 0.01),
-                table="seq2seq_lengths_lr",
-                shows=_PILOT + "; there additive attention reversed more 12-digit strings than none at every rate "
-                "and seed",
-                check=lambda t: _pilot_attention_ahead(t, ("additive",)),
+                table="attention_choices",
+                shows="at η = 0.003 on seeds 0-9 (attention_choices) additive attention reverses more 12-digit strings "
+                "after 2000 updates than the model without attention in 10 of 10 seeds (seed 9 by 0.02 against 0.00); "
+                + _PILOT
+                + ", where it did so at every rate and seed",
+                check=_additive_ahead_at_0_003,
             ),
             budget=varied(
                 (500, 1000, 2000),
@@ -1490,11 +1533,26 @@ COMPARATIVE: dict[str, Ledger] = {
         "ranks two kinds of attention ('the dot product in all')",
         _with(
             _ADDITIVE,
-            learning_rate=named(
-                "η = 0.01",
-                note="the sentence names η = 0.01; on pilot seeds 100, 101 additive attention reversed 0.99 or more "
-                "of the 12-digit strings at η 0.001 and 0.003 and not at 0.01 (seq2seq_lengths_lr): the rate may "
-                "decide the ranking of the two kinds, and no stored run of seeds 0-9 tries another",
+            learning_rate=varied(
+                (0.003, 0.01),
+                by=(
+                    "additive_attention_rarely_exact_everywhere",
+                    "additive_attention_exact_in_about_half_at_eta_0_003",
+                ),
+            ),
+            budget=named("2000 updates"),
+        ),
+    ),
+    "additive_attention_exact_in_about_half_at_eta_0_003": Ledger(
+        "ranks two rates of additive attention, and additive against dot-product attention",
+        _with(
+            _ADDITIVE,
+            learning_rate=varied(
+                (0.003, 0.01),
+                by=(
+                    "additive_attention_rarely_exact_everywhere",
+                    "additive_attention_exact_in_about_half_at_eta_0_003",
+                ),
             ),
             budget=named("2000 updates"),
         ),
