@@ -3,8 +3,11 @@
 from . import EVERY, about, claim
 
 EXPERIMENT = "tbptt_cosine"
-# The waves' size moves the per-radius thresholds (tbptt_cosine_choices, course/claims/choices.py): the budget names it.
-BUDGET = "no training: gradients at the initial weights, T = 128, sine waves of amplitude 1 (inputs and targets)"
+# The waves' size and H move the per-radius thresholds (tbptt_cosine_choices, course/claims/choices.py): the budget
+# names them.
+BUDGET = (
+    "no training: gradients at the initial weights, H = 16, T = 128, sine waves of amplitude 1 (inputs and targets)"
+)
 
 
 def _cos(tables, seed, rho, k, scheme="k,k"):
