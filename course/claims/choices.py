@@ -517,6 +517,10 @@ _FORECAST_VARIANTS = {  # sine_forecast_choices' variant → the wave's amplitud
     "init1": 1.0,
     "amp0.3": 0.3,
     "amp3": 3.0,
+    "noclip": 1.0,
+    "clip0.25": 1.0,
+    "H8": 1.0,
+    "H32": 1.0,
 }
 
 
@@ -543,10 +547,11 @@ def _free_running(t):
 
 _FREE_SHOWS = (
     "changed one at a time (sine_forecast_choices, seeds 0-9), steps 41-80 are worse than 3 × steps 1-10 in 75, 99 "
-    "of 200 forecasts at η 0.005, 0.05 (121 at 0.02), 26, 2 at initial scale 0.1, 1, and 11, 181 at amplitude 0.3, "
-    "3; the median error far ahead, in the wave's units, is 0.66, 0.83, 0.64, 2.65, 0.64, 0.82 (0.75 at the base; "
-    "8/π² ≈ 0.81): the counts and the closeness to 8/π² belong to the setting the budget names (η 0.02, scale 0.3, "
-    "amplitude 1)"
+    "of 200 forecasts at η 0.005, 0.05 (121 at 0.02), 26, 2 at initial scale 0.1, 1, 11, 181 at amplitude 0.3, 3, "
+    "75 with clipping at 0.25, 35 of the 40 of the two runs that did not diverge without clipping, and 63, 102 at "
+    "H = 8, 32; the median error far ahead, in the wave's units, is 0.66, 0.83, 0.64, 2.65, 0.64, 0.82, 0.66, 0.78, "
+    "0.65, 0.73 (0.75 at the base; 8/π² ≈ 0.81): the counts and the closeness to 8/π² belong to the setting the "
+    "budget names (H 16, η 0.02, clip 1, scale 0.3, amplitude 1)"
 )
 _FREE_CHECK = {
     "lr0.005": (75, 0.66),
@@ -555,6 +560,10 @@ _FREE_CHECK = {
     "init1": (2, 2.65),
     "amp0.3": (11, 0.64),
     "amp3": (181, 0.82),
+    "noclip": (35, 0.78),
+    "clip0.25": (75, 0.66),
+    "H8": (63, 0.65),
+    "H32": (102, 0.73),
 }
 _FREE_VARIED = dict(
     table="sine_forecast_choices_free", shows=_FREE_SHOWS, check=lambda t: _free_running(t) == _FREE_CHECK
@@ -562,13 +571,25 @@ _FREE_VARIED = dict(
 _BEATS_VARIED = dict(
     table="sine_forecast_choices_baselines",
     shows="changed one at a time (sine_forecast_choices, seeds 0-9), the RNN < AR(2) < persistence order holds in 10 "
-    "of 10 seeds at η 0.05, initial scale 0.1 and amplitude 3, but in 7 of 10 at η 0.005 (320 updates are too few at "
-    "that rate), in 0 of 10 at initial scale 1 and in 2 of 10 at amplitude 0.3 (AR(2) beats the RNN there; "
-    "persistence is last everywhere): the sentence names η 0.02, scale 0.3, amplitude 1",
-    check=lambda t: (
-        _rnn_beats_ar2(t) == {"lr0.005": 7, "lr0.05": 10, "init0.1": 10, "init1": 0, "amp0.3": 2, "amp3": 10}
-    ),
+    "of 10 seeds at η 0.05, initial scale 0.1, amplitude 3 and H = 8, but in 7 of 10 at η 0.005 (320 updates are too "
+    "few at that rate), 0 of 10 at initial scale 1, 2 of 10 at amplitude 0.3, 3 of 10 at H = 32, 7 of 10 with "
+    "clipping at 0.25 (nearly the η 0.005 runs: the clip acts at almost every update, and a clipped step is η·c) and "
+    "2 of 10 without clipping (8 runs diverge); AR(2) beats the RNN there, persistence is last everywhere: the "
+    "sentence names H 16, η 0.02, clip 1, scale 0.3, amplitude 1",
+    check=lambda t: _rnn_beats_ar2(t) == _BEATS_EXPECTED,
 )
+_BEATS_EXPECTED = {
+    "lr0.005": 7,
+    "lr0.05": 10,
+    "init0.1": 10,
+    "init1": 0,
+    "amp0.3": 2,
+    "amp3": 10,
+    "noclip": 2,
+    "clip0.25": 7,
+    "H8": 10,
+    "H32": 3,
+}
 
 _FORECAST = dict(
     learning_rate=varied((0.005, 0.02, 0.05), **_FREE_VARIED),
@@ -577,7 +598,8 @@ _FORECAST = dict(
     input_scale=varied(("amplitude 0.3", 1, 3), **_FREE_VARIED),
     information=fixed("next-step prediction of a sine wave: the information is the last few inputs"),
     batch_size=gap("batches of 16", runs=2 * 10, experiment="sine_forecast"),
-    clipping=gap("clip at 1", runs=2 * 10, experiment="sine_forecast"),
+    hidden_size=varied((8, 16, 32), **_FREE_VARIED),
+    clipping=varied(("none", 0.25, 1), **_FREE_VARIED),
 )
 _ADDING = dict(
     learning_rate=gap("η = 0.1 plain SGD, not searched", runs=2 * 10, experiment="adding_budget"),
@@ -1226,7 +1248,8 @@ COMPARATIVE: dict[str, Ledger] = {
         "ranks the network against two baselines",
         _with(
             _FORECAST,
-            hidden_size=gap("H = 16", runs=2 * 10, experiment="sine_forecast"),
+            hidden_size=varied((8, 16, 32), **_BEATS_VARIED),
+            clipping=varied(("none", 0.25, 1), **_BEATS_VARIED),
             learning_rate=varied((0.005, 0.02, 0.05), **_BEATS_VARIED),
             init=varied(("scale 0.1", "scale 0.3", "scale 1"), **_BEATS_VARIED),
             input_scale=varied(("amplitude 0.3", 1, 3), **_BEATS_VARIED),
