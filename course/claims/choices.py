@@ -1040,6 +1040,14 @@ def _early_lead_at_0_003(t):
 
 
 _PILOT = "η = 0.01 was searched per model on pilot seeds 100, 101 from {0.001, 0.003, 0.01} (seq2seq_lengths_lr)"
+_ADDITIVE_RATES = varied(
+    (0.001, 0.003, 0.01),
+    by=(
+        "additive_attention_rarely_exact_everywhere",
+        "additive_attention_exact_in_about_half_at_eta_0_003",
+        "additive_attention_mostly_exact_at_eta_0_001",
+    ),
+)
 _ATTENTION_PAIR = dict(
     _S2S_COMMON,
     learning_rate=varied(
@@ -1732,27 +1740,19 @@ COMPARATIVE: dict[str, Ledger] = {
         "ranks two kinds of attention ('the dot product in all')",
         _with(
             _ADDITIVE,
-            learning_rate=varied(
-                (0.003, 0.01),
-                by=(
-                    "additive_attention_rarely_exact_everywhere",
-                    "additive_attention_exact_in_about_half_at_eta_0_003",
-                ),
-            ),
+            learning_rate=_ADDITIVE_RATES,
             budget=named("2000 updates"),
         ),
+    ),
+    "additive_attention_mostly_exact_at_eta_0_001": Ledger(
+        "ranks three rates of additive attention",
+        _with(_ADDITIVE, learning_rate=_ADDITIVE_RATES, budget=named("2000 updates")),
     ),
     "additive_attention_exact_in_about_half_at_eta_0_003": Ledger(
         "ranks two rates of additive attention, and additive against dot-product attention",
         _with(
             _ADDITIVE,
-            learning_rate=varied(
-                (0.003, 0.01),
-                by=(
-                    "additive_attention_rarely_exact_everywhere",
-                    "additive_attention_exact_in_about_half_at_eta_0_003",
-                ),
-            ),
+            learning_rate=_ADDITIVE_RATES,
             budget=named("2000 updates"),
         ),
     ),
