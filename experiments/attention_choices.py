@@ -4,10 +4,13 @@ The base is experiments/seq2seq_lengths.py: reversal of 1 … 12 digits, GRU enc
 batches of 32 strings (drawn from default_rng(1000 + seed)), Adam η = 0.01, clip at global norm 1, 2000 updates,
 weights from default_rng(seed); exact match of greedy decoding on 100 test strings of each length
 (reversal_task(100, L, L, rng=10_000 + L), the base's test sets).  Each variant here changes ONE of those choices,
-for the model without attention ("none") and with scaled dot-product attention ("dot") as MODELS lists them:
+for the model without attention ("none"), with scaled dot-product attention ("dot") and with additive attention
+("additive", A = H) as MODELS lists them:
 
     H128      "none": H = 128, twice the state, the bottleneck's size doubled
-    lr0.003   both: Adam η = 0.003 instead of 0.01 (the pilot's second-best rate for both, seq2seq_lengths_lr)
+    lr0.003   all three: Adam η = 0.003 instead of 0.01 (the pilot's second-best rate for each, seq2seq_lengths_lr;
+              additive attention's added later for the ledger of arbitrary choices, course/claims/choices.py)
+    lr0.001   "additive": Adam η = 0.001 (the pilot's other rate; added with lr0.003's additive runs)
     len20     both: strings of 1 … 20 digits, in training and in the test (lengths 1 … 20)
     long      "none": the base run continued to 8000 updates (its first 2000 are the base run's own)
     H32       "dot": H = 32, half the state (smaller keys and queries)
@@ -33,8 +36,13 @@ VARIANTS = {  # variant → the one choice it changes
     "len20": {"max_length": 20},
     "long": {"updates": 8000},
     "H32": {"H": 32},
+    "lr0.001": {"lr": 0.001},
 }
-MODELS = {"none": ("H128", "lr0.003", "len20", "long"), "dot": ("len20", "lr0.003", "H32")}  # model → its variants
+MODELS = {  # model → its variants
+    "none": ("H128", "lr0.003", "len20", "long"),
+    "dot": ("len20", "lr0.003", "H32"),
+    "additive": ("lr0.003", "lr0.001"),
+}
 SEEDS, LONG_SEEDS = 10, 5  # seeds 0-9 of every variant, 0-4 of the 8000-update runs (the docstring)
 HOLDOUT = {("len20", "dot")}  # the cases make claims-holdout re-runs on new seeds (quick slice)
 CHECKPOINTS, LONG_CHECKPOINTS, QUICK_UPDATES = (100, 500, 1000, 2000), (100, 500, 1000, 2000, 4000, 8000), 100
@@ -69,8 +77,8 @@ def run(case, quick):
 EXPERIMENT = Experiment(
     name="attention_choices",
     protocol=(
-        "reversal of digit strings, GRU encoder-decoder without attention (none) and with scaled dot-product "
-        f"attention (dot); the base H = {BASE['H']}, Adam lr {BASE['lr']}, lengths 1-{BASE['max_length']}, "
+        "reversal of digit strings, GRU encoder-decoder without attention (none), with scaled dot-product "
+        f"attention (dot) and with additive attention (additive, at lr0.003 and lr0.001 only); the base H = {BASE['H']}, Adam lr {BASE['lr']}, lengths 1-{BASE['max_length']}, "
         f"{BASE['updates']} updates of {BATCH} fresh strings, clip {CLIP} (seq2seq_lengths), each variant changing "
         f"one choice: {VARIANTS}; exact match of greedy decoding on {TEST_SIZE} test strings per length at updates "
         f"{CHECKPOINTS} (long: {LONG_CHECKPOINTS}); seeds 0-9 (long: 0-4) (see the docstring of "

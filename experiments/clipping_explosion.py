@@ -51,6 +51,9 @@ def run(case, quick):
     seed, (clip, eta) = case["seed"], VARIANTS[case["variant"]]
     x, y = rnn_lib.data.sine_wave(64, T, rng=seed)
     x_val, y_val = rnn_lib.data.sine_wave(64, T, rng=100 + seed)
+    if "amplitude" in case:  # clipping_explosion_choices: the waves scaled, inputs and targets alike
+        a = case["amplitude"]
+        x, y, x_val, y_val = a * x, a * y, a * x_val, a * y_val
     params = chaotic_network(seed)
     shuffle = np.random.default_rng(seed)
 

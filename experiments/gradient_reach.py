@@ -17,7 +17,7 @@ RADII, SCALES, T, H = (0.5, 1.0, 1.5), (0.0, 0.1, 0.3, 1.0, 3.0), 60, 16
 LAGS = tuple(range(0, T + 1, 10))
 
 
-def rnn_with_radius(rho, seed):
+def rnn_with_radius(rho, seed, H=H):
     """Notebook 08's network: W_hh rescaled to spectral radius rho (the same random directions for every rho)."""
     g = np.random.default_rng(seed)
     W = g.standard_normal((H, H))
@@ -48,7 +48,7 @@ def reach(params, x):
 
 def run(case, quick):
     seed, rho = case["seed"], case["rho"]
-    params = rnn_with_radius(rho, seed)
+    params = rnn_with_radius(rho, seed, H=case.get("H", H))  # gradient_reach_choices varies H
     x = np.random.default_rng(1000 + seed).standard_normal((T, 1))
     rows = []
     for s in SCALES:

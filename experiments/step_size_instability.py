@@ -30,7 +30,11 @@ EPOCHS, QUICK_EPOCHS = 60, 3
 def run(case, quick):
     seed, (clip, eta) = case["seed"], VARIANTS[case["variant"]]
     x, y = rnn_lib.data.sine_wave(32, 20, rng=seed)
-    params = rnn_lib.init_params(1, 8, 1, rng=np.random.default_rng(seed), scale=0.3)
+    if "amplitude" in case:  # step_size_instability_choices: the waves scaled, inputs and targets alike
+        x, y = case["amplitude"] * x, case["amplitude"] * y
+    # step_size_instability_choices changes one of these at a time (the case names it); the sweep's own keep them
+    init_scale, batch = case.get("init_scale", 0.3), case.get("batch", 8)
+    params = rnn_lib.init_params(1, 8, 1, rng=np.random.default_rng(seed), scale=init_scale)
 
     def curvature():
         with np.errstate(over="ignore", invalid="ignore"):
@@ -51,8 +55,8 @@ def run(case, quick):
             params,
             x,
             y,
-            epochs=QUICK_EPOCHS if quick else EPOCHS,
-            batch_size=8,
+            epochs=QUICK_EPOCHS if quick else EPOCHS * batch // 8,  # 240 updates whatever the batch
+            batch_size=batch,
             learning_rate=eta,
             clip=clip,
             rng=shuffle,

@@ -34,7 +34,9 @@ def network(rho, seed, H=16):
 def run(case, quick):
     seed, rho = case["seed"], case["rho"]
     x, y = rnn_lib.data.sine_wave(8, 128, rng=seed)
-    p = network(rho, seed)
+    if "amplitude" in case:  # tbptt_cosine_choices: the waves scaled, inputs and targets alike
+        x, y = case["amplitude"] * x, case["amplitude"] * y
+    p = network(rho, seed, H=case.get("H", 16))  # tbptt_cosine_choices varies H
     y_hat, cache = rnn_lib.forward(p, x)
     full = rnn_lib.backward(p, cache, y_hat - y)
     schemes = [("k,k", k) for k in KS] + ([("1,k", k) for k in KS if k <= 32] if rho == 0.9 else [])

@@ -33,7 +33,7 @@ def test_deep_bidirectional_stores_every_case_at_every_recorded_update():
     stored = harness.read_table(experiment.path())
     key = ("model", "ahead", "lr", "size", "seed")
     runs = {tuple(row[k] for k in key) for row in stored.rows}
-    assert runs == {tuple(case[k] for k in key) for case in experiment.cases}  # 3 networks × 8 settings × seeds 0-9
+    assert runs == {tuple(case[k] for k in key) for case in experiment.cases}  # 3 networks × 20 settings × seeds 0-9
     assert len(stored.rows) == len(runs) * 25  # updates 0, 25, …, 600
 
 

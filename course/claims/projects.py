@@ -6,7 +6,11 @@ import numpy as np
 from . import EVERY, OVERALL, about, at_least, claim
 
 FORECAST, BUDGET_RUN = "sine_forecast", "adding_budget"
-FORECAST_BUDGET = "320 updates of 16 waves; 80 free-running steps after a warm-up of 40"
+# η, the initial scale and the waves' size decide these results (sine_forecast_choices): the budget names them.
+FORECAST_BUDGET = (
+    "320 updates of 16 waves, SGD η = 0.02 clipped at global norm 1, H = 16 from initial weights of scale 0.3, sine "
+    "waves of amplitude 1 as inputs; 80 free-running steps after a warm-up of 40"
+)
 ADDING_BUDGET = "25,600 updates of 32, recorded every 256"  # judged only by FULL=1 holdouts: ~3 CPU-min a seed
 LENGTHS = (5, 10, 20, 30, 40, 60)
 
@@ -17,7 +21,10 @@ LENGTHS = (5, 10, 20, 30, 40, 60)
     tables=("baselines",),
     budget=FORECAST_BUDGET,
     rule=EVERY,
-    sentence="one step ahead, the RNN beats AR(2), and AR(2) beats persistence, on the validation waves",
+    sentence="one step ahead, the RNN beats AR(2), and AR(2) beats persistence, on the validation waves, with H = "
+    "16, η = 0.02, clipping at 1, initial weights of scale 0.3 and waves of amplitude 1 (first stated without them: "
+    "changed one at a time, AR(2) wins in some or all seeds at η = 0.005, scale 1, amplitude 0.3, H = 32, clipping "
+    "at 0.25 or none)",
 )
 def rnn_beats_ar2_beats_persistence(tables):
     rows = tables["baselines"]

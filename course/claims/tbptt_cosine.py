@@ -2,7 +2,12 @@
 
 from . import EVERY, about, claim
 
-EXPERIMENT, BUDGET = "tbptt_cosine", "no training: gradients at the initial weights, T = 128"
+EXPERIMENT = "tbptt_cosine"
+# The waves' size and H move the per-radius thresholds (tbptt_cosine_choices, course/claims/choices.py): the budget
+# names them.
+BUDGET = (
+    "no training: gradients at the initial weights, H = 16, T = 128, sine waves of amplitude 1 (inputs and targets)"
+)
 
 
 def _cos(tables, seed, rho, k, scheme="k,k"):
