@@ -1,7 +1,8 @@
-"""The long-lag comparison of notebook 15: six networks, two tasks, one training protocol.
+"""The long-lag comparison of notebook 15: eight networks, three tasks, one training protocol.
 
-``experiments/long_lags.py`` (the stored sweep) and the notebook's live slice both build their runs here, so
-the two cannot drift apart.  The six networks, for D = 2 inputs and O = 1 output::
+The stored sweeps (``experiments/long_lags_search.py``, ``long_lags_memory.py``, ``long_lags_budget.py``,
+``long_lags_reach.py``, ``long_lags_latch.py``) and the notebook's live slice all build their runs here, so they
+cannot drift apart.  The eight networks, for D = 2 inputs and O = 1 output::
 
     variant       cell   H    parameters   at the start
     tanh_random   RNN    64   4353         W_xh ~ N(0, 1/D), W_hh ~ N(0, 1/H) (spectral radius ≈ 1), W_hy ~ N(0, 1/H)
