@@ -5,7 +5,7 @@ The problem's recipe (SimpleRNN(1, 5, 1) drawn after np.random.seed(seed), one s
 that epoch's step, how many epochs so far the loss rose, and λ_max of the Hessian of L at those weights
 (power iteration on finite-difference Hessian-vector products, course.diagnostics).  A run stops when
 an update would overflow or the loss exceeds 1000× its start (``diverged`` = 1 on all its rows).
-The quick mode re-runs the first 50 epochs of seed 0 for every rate.
+The quick mode re-runs the first 50 epochs of seed 0 for the rates 0.03, 0.1 and 0.3.
 """
 
 import numpy as np
@@ -57,7 +57,7 @@ EXPERIMENT = Experiment(
     ),
     key=("eta", "seed", "epoch"),
     cases=grid(eta=RATES, seed=seeds(10)),
-    quick=grid(eta=RATES, seed=[0]),
+    quick=grid(eta=RATES[2:], seed=[0]),  # 0.03, 0.1, 0.3: the power iterations of the small rates take longest
     run=run,
 )
 
