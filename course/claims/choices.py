@@ -498,8 +498,8 @@ _REBER = dict(
         "and 250 at 0.01, the LSTM with H = 8 at 650 and 550 against 850 and 800, with H = 16 at 250 and 300 against "
         "550 and 350; the RNN of seed 150 at 0.03 then fell back to half the strings from update 1700 to the end. On "
         "the pilots the RNN learned before the LSTM with H = 16 in both seeds at 0.01 and after it in both at 0.03: "
-        "the orderings are stated at 0.01, not at each model's searched rate (re-running the sweep at 0.03: 30 runs "
-        "of reber_memory ≈ 13 min CPU)",
+        "reber_memory_searched re-ran seeds 0-9 at 0.03 for the orderings by when a run learns (_REBER_RATE_SMALL, "
+        "_REBER_RATE_LARGE) and whether it keeps the strings (_REBER_KEEPS); memory by lag was not judged at 0.03",
     ),
     init=gap(
         "RNN N(0, 1/H); LSTMs PyTorch's uniform with forget bias 1 (notebook 15 shows the bias deciding memory)",
@@ -762,6 +762,24 @@ def _none_at_12(t, variant, update):
 
 
 # --- the ledger -----------------------------------------------------------------------------------------------------
+
+# Notebook 19's orderings at the shared η = 0.01 (reber_memory) and at the searched η = 0.03 (reber_memory_searched).
+_REBER_RATES = ("η = 0.01 for all three", "η = 0.03 for all three (searched)")
+_REBER_RATE_SMALL = varied(_REBER_RATES, by=("reber_rnn_before_small_lstm", "searched_reber_rnn_before_small_lstm"))
+_REBER_RATE_LARGE = varied(_REBER_RATES, by=("reber_large_lstm_before_rnn", "searched_reber_large_lstm_before_rnn"))
+_REBER_KEEPS = varied(
+    _REBER_RATES,
+    by=("reber_runs_learn_within_the_budget", "searched_reber_rnn_loses_the_strings"),
+    table="reber_memory",
+    shows="at η = 0.01 every run has 99 % of the strings right after 3000 updates (the RNN's all of them, the "
+    "LSTMs' 99.6 % or more): the RNN's loss of the strings is the searched rate's",
+    check=lambda t: all(
+        t.where(cell=c, H=H, seed=s).column("strings")[-1] >= (1.0 if c == "RNN" else 0.996)
+        for c, H in (("RNN", 16), ("LSTM", 8), ("LSTM", 16))
+        for s in t.values("seed")
+    ),
+)
+
 
 COMPARATIVE: dict[str, Ledger] = {
     # 07
@@ -1081,11 +1099,43 @@ COMPARATIVE: dict[str, Ledger] = {
     # 19
     "reber_rnn_before_small_lstm": Ledger(
         "ranks two networks by when they learn",
-        _with(_REBER, hidden_size=named("h = 16", note="RNN H = 16 against LSTM H = 8, matched in parameters")),
+        _with(
+            _REBER,
+            learning_rate=_REBER_RATE_SMALL,
+            hidden_size=named("h = 16", note="RNN H = 16 against LSTM H = 8, matched in parameters"),
+        ),
     ),
     "reber_large_lstm_before_rnn": Ledger(
         "ranks two networks by when they learn",
-        _with(_REBER, hidden_size=named("h = 16", note="both H = 16: the LSTM has 3.6 times the parameters")),
+        _with(
+            _REBER,
+            learning_rate=_REBER_RATE_LARGE,
+            hidden_size=named("h = 16", note="both H = 16: the LSTM has 3.6 times the parameters"),
+        ),
+    ),
+    "searched_reber_rnn_before_small_lstm": Ledger(
+        "ranks two networks by when they learn, each at its searched rate",
+        _with(
+            _REBER,
+            learning_rate=_REBER_RATE_SMALL,
+            hidden_size=named("h = 16", note="RNN H = 16 against LSTM H = 8, matched in parameters"),
+        ),
+    ),
+    "searched_reber_large_lstm_before_rnn": Ledger(
+        "ranks two networks by when they learn, each at its searched rate",
+        _with(
+            _REBER,
+            learning_rate=_REBER_RATE_LARGE,
+            hidden_size=named("h = 16", note="both H = 16: the LSTM has 3.6 times the parameters"),
+        ),
+    ),
+    "searched_reber_rnn_loses_the_strings": Ledger(
+        "with searched_reber_lstms_keep_the_strings: at η = 0.03 the RNN loses what both LSTMs keep",
+        _with(_REBER, learning_rate=_REBER_KEEPS, budget=named("3000 updates")),
+    ),
+    "searched_reber_lstms_keep_the_strings": Ledger(
+        "the LSTM half of searched_reber_rnn_loses_the_strings",
+        _with(_REBER, learning_rate=_REBER_KEEPS, budget=named("3000 updates")),
     ),
     "reber_long_lags_learned_last": Ledger(
         "ranks lags by when they are learned",
