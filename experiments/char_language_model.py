@@ -8,7 +8,8 @@ Training, the same for both: stateful truncated BPTT in chunks of k = 64 steps (
 one Adam step per chunk (lr = 0.01, torch's other defaults) on the chunk's loss / B, gradients clipped at global
 norm 100; 1200 updates (about 21.4 passes of 56 chunks, 2.42 million characters read).  Seeds 0-9 (the seed draws
 the weights).  The rate was not searched before this sweep; experiments/char_language_model_lr.py searched it
-afterwards on pilot seeds: it keeps 0.01 for the RNN and would take 0.03 for the LSTM (course/claims/choices.py).
+afterwards on pilot seeds: it keeps 0.01 for the RNN and would take 0.03 for the LSTM (course/claims/choices.py);
+experiments/char_language_model_searched.py re-runs seeds 0-9 with each network at its searched rate.
 
 Tables: _curves, every 50 updates: validation loss (nats per character; perplexity = exp), the mean training loss
 per character of the updates since the last row, the fraction of updates clipped so far.  _units: after training,

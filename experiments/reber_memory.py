@@ -7,7 +7,8 @@ the RNN's H); LSTMs with PyTorch's uniform initialisation and forget-gate bias 1
 default_rng(1000 + seed)), full BPTT through every string, Adam (lr = 0.01, torch's other defaults) on the
 summed cross-entropy / 32, gradients clipped at global norm 100; 3000 updates (96 000 strings).  Seeds 0-9
 (the seed draws the weights and the strings).  The rate was not searched before this sweep; experiments/reber_memory_lr.py searched it afterwards on
-pilot seeds: it would take 0.03 for every model (course/claims/choices.py).
+pilot seeds: it would take 0.03 for every model (course/claims/choices.py); experiments/reber_memory_searched.py
+re-runs seeds 0-9 at that rate.
 
 Measured every 50 updates on one fixed test set of 2000 strings (reber_strings(2000, rng=10_000), the same for
 every run), each string read from zero states (grammar.legal_set_scores): the fraction of positions where the

@@ -12,8 +12,10 @@ from tests.notebook_files import ROOT
 sys.path.insert(0, str(ROOT / "experiments"))
 import char_language_model as lm_sweep  # noqa: E402  (experiments/char_language_model.py)
 import char_language_model_lr as lm_search  # noqa: E402
+import char_language_model_searched as lm_searched  # noqa: E402
 import reber_memory as reber_sweep  # noqa: E402
 import reber_memory_lr as reber_search  # noqa: E402
+import reber_memory_searched as reber_searched  # noqa: E402
 
 
 def lm_table(curves):
@@ -98,18 +100,32 @@ def test_notebook_18_ran_at_a_rate_its_search_keeps_for_the_rnn_only_and_the_led
             return rows.column("val_loss")[-1] - rows.column("train_loss")[-1]
 
         assert gap(m) > gap(r), seed  # lstm_smaller_gap reversed
-    for claim in ("rnn_ahead_early", "lstm_ahead_at_the_end", "lstm_lower_best", "lstm_smaller_gap"):
-        entry = _learning_rate_note(claim)
-        assert entry.status == "named" and "keeps η = 0.01 for the RNN" in entry.note
-        assert "picks η = 0.03 for the LSTM" in entry.note and "rnn_ahead_early" in entry.note
+    for claim, searched in (
+        ("rnn_ahead_early", "searched_lstm_ahead_early"),
+        ("lstm_ahead_at_the_end", "searched_lstm_ahead_at_the_end"),
+        ("lstm_lower_best", "searched_lstm_lower_best"),
+        ("lstm_smaller_gap", "searched_lstm_larger_gap"),
+    ):  # each ranking by loss is stated at the shared rate and, on the stored seeds, at the searched rates
+        for name in (claim, searched):
+            entry = _learning_rate_note(name)
+            assert entry.status == "varied" and set(entry.by) == {claim, searched}, name
+    entry = _learning_rate_note("language_models_beat_half_the_bigram")  # the rest of notebook 18: named, with why
+    assert entry.status == "named" and "keeps η = 0.01 for the RNN" in entry.note
+    assert "picks η = 0.03 for the LSTM" in entry.note and "char_language_model_searched" in entry.note
 
 
 def test_notebook_19_ran_at_a_rate_its_search_does_not_keep_and_the_ledger_says_so():
     table = load_results("reber_memory_lr")
     assert reber_search.choose(table) == {model: 0.03 for model in reber_sweep.MODELS} and reber_sweep.LR == 0.01
-    for claim in ("reber_rnn_before_small_lstm", "reber_large_lstm_before_rnn", "reber_long_lags_learned_last"):
-        entry = _learning_rate_note(claim)
-        assert entry.status == "named" and "picks η = 0.03 for all three" in entry.note
+    entry = _learning_rate_note("reber_long_lags_learned_last")  # not re-stated at 0.03: named, with why
+    assert entry.status == "named" and "picks η = 0.03 for all three" in entry.note
+    for claim, searched in (
+        ("reber_rnn_before_small_lstm", "searched_reber_rnn_before_small_lstm"),
+        ("reber_large_lstm_before_rnn", "searched_reber_large_lstm_before_rnn"),
+    ):  # the orderings are stated at η = 0.01 and, on the stored seeds, at the searched η = 0.03
+        for name in (claim, searched):
+            entry = _learning_rate_note(name)
+            assert entry.status == "varied" and set(entry.by) == {claim, searched}, name
     learned = {
         (c, H, lr): [reber_search.learned_at(table, c, H, lr, s) for s in reber_search.PILOT_SEEDS]
         for c, H in reber_sweep.MODELS
@@ -123,3 +139,40 @@ def test_notebook_19_ran_at_a_rate_its_search_does_not_keep_and_the_ledger_says_
         ("LSTM", 16, 0.01): [550, 350],
         ("LSTM", 16, 0.03): [250, 300],
     }
+
+
+def test_notebook_18_at_the_searched_rates_runs_the_rates_its_search_picks_on_the_stored_seeds():
+    assert lm_searched.SEARCHED == lm_search.choose(load_results("char_language_model_lr"))
+    table = load_results("char_language_model_searched_curves")
+    assert set(table.values("seed")) == set(range(10)) and set(table.values("cell")) == set(lm_sweep.MODELS)
+    for cell, lr in lm_searched.SEARCHED.items():
+        assert set(table.where(cell=cell).values("lr")) == {lr}
+        for seed in range(10):
+            assert table.where(cell=cell, seed=seed).column("update").max() == lm_sweep.UPDATES, (cell, seed)
+
+
+def test_notebook_18_at_the_searched_rates_reruns_the_sweeps_rnn_exactly():
+    # the RNN's searched rate is the sweep's: its rows here are the stored sweep's, recomputed (not copied)
+    searched, sweep = load_results("char_language_model_searched_curves"), load_results("char_language_model_curves")
+    for seed in range(10):
+        new, old = searched.where(cell="RNN", seed=seed), sweep.where(cell="RNN", seed=seed)
+        assert list(new.column("update")) == list(old.column("update"))
+        for column in ("val_loss", "train_loss", "clipped"):
+            a, b = new.column(column), old.column(column)
+            assert all((x == y) or abs(x - y) <= 1e-9 * abs(y) or (x != x and y != y) for x, y in zip(a, b)), seed
+    lstm_new = searched.where(cell="LSTM", seed=0).column("val_loss")[-1]
+    lstm_old = sweep.where(cell="LSTM", seed=0).column("val_loss")[-1]
+    assert lstm_new != lstm_old  # the LSTM's rate changed, so its run did
+
+
+def test_notebook_19_at_the_searched_rates_runs_the_rates_its_search_picks_on_the_stored_seeds():
+    assert reber_searched.SEARCHED == reber_search.choose(load_results("reber_memory_lr"))
+    table, sweep = load_results("reber_memory_searched"), load_results("reber_memory")
+    assert set(table.values("seed")) == set(range(10)) and set(table.columns) == set(sweep.columns) | {"lr"}
+    for (cell, H), lr in reber_searched.SEARCHED.items():
+        assert set(table.where(cell=cell, H=H).values("lr")) == {lr}
+        for seed in range(10):
+            run = table.where(cell=cell, H=H, seed=seed)
+            assert run.column("update").max() == reber_sweep.UPDATES, (cell, H, seed)
+            assert run.rows[0]["loss"] == sweep.where(cell=cell, H=H, seed=seed).rows[0]["loss"]  # the same start
+            assert run.rows[-1]["loss"] != sweep.where(cell=cell, H=H, seed=seed).rows[-1]["loss"]  # another rate

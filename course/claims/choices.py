@@ -752,16 +752,12 @@ _LATCH = dict(
 _LM = dict(
     learning_rate=named(
         "η = 0.01",
-        note="the stored comparison ran at Adam η = 0.01 for both networks, which the budget names (the LSTM's lead "
-        "after 1200 updates: −0.001 to 0.09 nats; best along the run: 0.01 to 0.06). The search run after it "
+        note="the stored sweep ran at Adam η = 0.01 for both networks, which the budget names. The search run after it "
         "(char_language_model_lr: η 0.003, 0.01, 0.03 × pilot seeds 150, 151, 1200 updates; the rate with the lowest "
         "mean best validation loss) keeps η = 0.01 for the RNN (best 2.007 nats against 2.053 at 0.003 and 2.470 at "
-        "0.03) and picks η = 0.03 for the LSTM (1.938 against 2.001 at 0.01). With each network at its searched rate "
-        "the LSTM was below the RNN at every record from update 100 to 1200 on both pilot seeds, so the RNN's early "
-        "lead (rnn_ahead_early) is the shared rate's, and its validation/training gap after 1200 updates was larger "
-        "than the RNN's (0.733 and 0.710 against 0.702 and 0.708 nats: lstm_smaller_gap reversed); the search kept the "
-        "curves only, not the math units or samples. Re-running the sweep's LSTM at 0.03: 10 runs of "
-        "char_language_model ≈ 5 min CPU",
+        "0.03) and picks η = 0.03 for the LSTM (1.938 against 2.001 at 0.01); char_language_model_searched re-ran "
+        "seeds 0-9 with each network at its searched rate for the rankings by loss (_LM_RATES); the samples and the "
+        "math units were not re-run at 0.03: 10 runs of char_language_model ≈ 5 min CPU",
     ),
     init=gap(
         "RNN W ~ N(0, 1/H); LSTM PyTorch's uniform with forget bias 1", runs=2 * 10, experiment="char_language_model"
@@ -783,6 +779,22 @@ _LM = dict(
         "clipping at 100 touched at most 2.5 % of the RNN's updates (clipping_rarely_acts): nearly inactive"
     ),
 )
+
+
+# The rankings by validation loss at the shared η = 0.01 (char_language_model) and at each network's searched rate
+# (char_language_model_searched: RNN 0.01, LSTM 0.03): each pair of claims states both results.
+_LM_RATES = {
+    "rnn_ahead_early": ("rnn_ahead_early", "searched_lstm_ahead_early"),
+    "lstm_ahead_at_the_end": ("lstm_ahead_at_the_end", "searched_lstm_ahead_at_the_end"),
+    "lstm_lower_best": ("lstm_lower_best", "searched_lstm_lower_best"),
+    "lstm_smaller_gap": ("lstm_smaller_gap", "searched_lstm_larger_gap"),
+}
+
+
+def _lm_rate(claim) -> Varied:
+    """The learning rate of a notebook-18 ranking, varied: the shared η = 0.01 and each network's searched rate."""
+    pair = next(p for p in _LM_RATES.values() if claim in p)
+    return varied(("η = 0.01 for both", "searched: RNN η = 0.01, LSTM η = 0.03"), by=pair)
 
 
 def _lstm_below(t, update):
@@ -819,8 +831,8 @@ _REBER = dict(
         "and 250 at 0.01, the LSTM with H = 8 at 650 and 550 against 850 and 800, with H = 16 at 250 and 300 against "
         "550 and 350; the RNN of seed 150 at 0.03 then fell back to half the strings from update 1700 to the end. On "
         "the pilots the RNN learned before the LSTM with H = 16 in both seeds at 0.01 and after it in both at 0.03: "
-        "the orderings are stated at 0.01, not at each model's searched rate (re-running the sweep at 0.03: 30 runs "
-        "of reber_memory ≈ 13 min CPU)",
+        "reber_memory_searched re-ran seeds 0-9 at 0.03 for the orderings by when a run learns (_REBER_RATE_SMALL, "
+        "_REBER_RATE_LARGE) and whether it keeps the strings (_REBER_KEEPS); memory by lag was not judged at 0.03",
     ),
     init=gap(
         "RNN N(0, 1/H); LSTMs PyTorch's uniform with forget bias 1 (notebook 15 shows the bias deciding memory)",
@@ -1169,6 +1181,24 @@ def _none_at_12(t, variant, update):
 
 # --- the ledger -----------------------------------------------------------------------------------------------------
 
+# Notebook 19's orderings at the shared η = 0.01 (reber_memory) and at the searched η = 0.03 (reber_memory_searched).
+_REBER_RATES = ("η = 0.01 for all three", "η = 0.03 for all three (searched)")
+_REBER_RATE_SMALL = varied(_REBER_RATES, by=("reber_rnn_before_small_lstm", "searched_reber_rnn_before_small_lstm"))
+_REBER_RATE_LARGE = varied(_REBER_RATES, by=("reber_large_lstm_before_rnn", "searched_reber_large_lstm_before_rnn"))
+_REBER_KEEPS = varied(
+    _REBER_RATES,
+    by=("reber_runs_learn_within_the_budget", "searched_reber_rnn_loses_the_strings"),
+    table="reber_memory",
+    shows="at η = 0.01 every run has 99 % of the strings right after 3000 updates (the RNN's all of them, the "
+    "LSTMs' 99.6 % or more): the RNN's loss of the strings is the searched rate's",
+    check=lambda t: all(
+        t.where(cell=c, H=H, seed=s).column("strings")[-1] >= (1.0 if c == "RNN" else 0.996)
+        for c, H in (("RNN", 16), ("LSTM", 8), ("LSTM", 16))
+        for s in t.values("seed")
+    ),
+)
+
+
 COMPARATIVE: dict[str, Ledger] = {
     # 07
     "eta_0_001_ends_behind_every_eta_0_01_run": Ledger(
@@ -1463,10 +1493,36 @@ COMPARATIVE: dict[str, Ledger] = {
     ),
     # 18
     "language_models_beat_half_the_bigram": Ledger("compares both networks with a baseline", _LM),
-    "rnn_ahead_early": Ledger("ranks two networks at early budgets", _with(_LM, budget=_LM_BUDGET)),
-    "lstm_ahead_at_the_end": Ledger("ranks two networks at the end of the budget", _with(_LM, budget=_LM_BUDGET)),
-    "lstm_lower_best": Ledger("ranks two networks by their best validation loss", _LM),
-    "lstm_smaller_gap": Ledger("ranks two networks by their generalisation gap", _LM),
+    "rnn_ahead_early": Ledger(
+        "ranks two networks at early budgets",
+        _with(_LM, learning_rate=_lm_rate("rnn_ahead_early"), budget=_LM_BUDGET),
+    ),
+    "lstm_ahead_at_the_end": Ledger(
+        "ranks two networks at the end of the budget",
+        _with(_LM, learning_rate=_lm_rate("lstm_ahead_at_the_end"), budget=_LM_BUDGET),
+    ),
+    "lstm_lower_best": Ledger(
+        "ranks two networks by their best validation loss", _with(_LM, learning_rate=_lm_rate("lstm_lower_best"))
+    ),
+    "lstm_smaller_gap": Ledger(
+        "ranks two networks by their generalisation gap", _with(_LM, learning_rate=_lm_rate("lstm_smaller_gap"))
+    ),
+    "searched_lstm_ahead_early": Ledger(
+        "ranks two networks at early budgets, each at its searched rate",
+        _with(_LM, learning_rate=_lm_rate("searched_lstm_ahead_early"), budget=named("update")),
+    ),
+    "searched_lstm_ahead_at_the_end": Ledger(
+        "ranks two networks at the end of the budget, each at its searched rate",
+        _with(_LM, learning_rate=_lm_rate("searched_lstm_ahead_at_the_end"), budget=named("1200 updates")),
+    ),
+    "searched_lstm_lower_best": Ledger(
+        "ranks two networks by their best validation loss, each at its searched rate",
+        _with(_LM, learning_rate=_lm_rate("searched_lstm_lower_best")),
+    ),
+    "searched_lstm_larger_gap": Ledger(
+        "ranks two networks by their generalisation gap, each at its searched rate",
+        _with(_LM, learning_rate=_lm_rate("searched_lstm_larger_gap")),
+    ),
     "cool_sampling_writes_more_real_words": Ledger(
         "ranks sampling temperatures",
         _with(_LM, budget=named("1200 updates", note="the samples are drawn from the trained networks only")),
@@ -1496,11 +1552,43 @@ COMPARATIVE: dict[str, Ledger] = {
     # 19
     "reber_rnn_before_small_lstm": Ledger(
         "ranks two networks by when they learn",
-        _with(_REBER, hidden_size=named("h = 16", note="RNN H = 16 against LSTM H = 8, matched in parameters")),
+        _with(
+            _REBER,
+            learning_rate=_REBER_RATE_SMALL,
+            hidden_size=named("h = 16", note="RNN H = 16 against LSTM H = 8, matched in parameters"),
+        ),
     ),
     "reber_large_lstm_before_rnn": Ledger(
         "ranks two networks by when they learn",
-        _with(_REBER, hidden_size=named("h = 16", note="both H = 16: the LSTM has 3.6 times the parameters")),
+        _with(
+            _REBER,
+            learning_rate=_REBER_RATE_LARGE,
+            hidden_size=named("h = 16", note="both H = 16: the LSTM has 3.6 times the parameters"),
+        ),
+    ),
+    "searched_reber_rnn_before_small_lstm": Ledger(
+        "ranks two networks by when they learn, each at its searched rate",
+        _with(
+            _REBER,
+            learning_rate=_REBER_RATE_SMALL,
+            hidden_size=named("h = 16", note="RNN H = 16 against LSTM H = 8, matched in parameters"),
+        ),
+    ),
+    "searched_reber_large_lstm_before_rnn": Ledger(
+        "ranks two networks by when they learn, each at its searched rate",
+        _with(
+            _REBER,
+            learning_rate=_REBER_RATE_LARGE,
+            hidden_size=named("h = 16", note="both H = 16: the LSTM has 3.6 times the parameters"),
+        ),
+    ),
+    "searched_reber_rnn_loses_the_strings": Ledger(
+        "with searched_reber_lstms_keep_the_strings: at η = 0.03 the RNN loses what both LSTMs keep",
+        _with(_REBER, learning_rate=_REBER_KEEPS, budget=named("3000 updates")),
+    ),
+    "searched_reber_lstms_keep_the_strings": Ledger(
+        "the LSTM half of searched_reber_rnn_loses_the_strings",
+        _with(_REBER, learning_rate=_REBER_KEEPS, budget=named("3000 updates")),
     ),
     "reber_long_lags_learned_last": Ledger(
         "ranks lags by when they are learned",
@@ -1874,6 +1962,7 @@ NOT_COMPARATIVE: dict[str, str] = {
     "clipping_rarely_acts": "how often clipping acted, a threshold per network",
     "greedy_text_loops": _ONE + " (τ = 0)",
     "untrained_units_track_math_weakly": "a control: untrained networks",
+    "searched_lstm_turns_before_the_end": "where one network's validation loss is lowest along its run, at one rate",
     # 19
     "reber_learned_inner_grammar_first": "an order of events within one run",
     "reber_runs_learn_within_the_budget": _ONE,
