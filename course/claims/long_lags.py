@@ -155,12 +155,12 @@ def latch_forms_on_random_targets(tables):
     experiment=LATCH,
     budget="100 updates of 16 sequences, T = 100, Adam η = 0.01",
     rule=EVERY,
-    sentence="at η = 0.01, within 100 updates W_hh's spectral radius grows from 1 to above 2, with informative and "
-    "with random targets alike",
+    sentence="at η = 0.01, within 100 updates W_hh's spectral radius grows from 1 to above 1.5, with informative and "
+    "with random targets alike (first stated as above 2: held-out seed 626 reached 1.83 with informative targets)",
 )
 def training_inflates_w_hh(tables):
     real, noise = _latch(tables, "remember", 100, "rho", 0.01), _latch(tables, "remember_noise", 100, "rho", 0.01)
-    return {s: real[s] > 2 and noise[s] > 2 for s in real}
+    return {s: real[s] > 1.5 and noise[s] > 1.5 for s in real}
 
 
 @claim(
