@@ -41,8 +41,9 @@ def _forecasts(tables):
     experiment=FORECAST,
     tables=("free",),
     budget=FORECAST_BUDGET,
-    rule=about(0.6),
-    sentence="free running, steps 41-80 are worse than 3 × steps 1-10 in about 121 of 200 forecasts",
+    rule=at_least(0.4),
+    sentence="free running, steps 41-80 are worse than 3 × steps 1-10 in at least 40 % of the forecasts (121 of 200 "
+    "stored; first stated as about 60 %: 197 of 400 on held-out seeds 620-639)",
 )
 def free_running_error_grows(tables):
     return {k: r["err_41_80"] > 3 * r["err_1_10"] for k, r in _forecasts(tables).items()}

@@ -41,14 +41,15 @@ def eta_0_3_diverges_within_20_epochs(tables):
     experiment=EXPERIMENT,
     budget=BUDGET,
     rule=EVERY,
-    sentence="η = 0.001, 0.01, 0.03 and 0.1 run all 2000 epochs without diverging",
+    sentence="η = 0.001, 0.01 and 0.03 run all 2000 epochs without diverging (first stated with η = 0.1 too: with "
+    "η = 0.1 held-out seed 627 diverged at epoch 46)",
 )
 def smaller_rates_run_the_whole_budget(tables):
     return _per_seed(
         tables,
         lambda s: all(
             not _run(tables, eta, s).rows[-1]["diverged"] and _run(tables, eta, s).rows[-1]["epoch"] == 2000
-            for eta in (0.001, 0.01, 0.03, 0.1)
+            for eta in (0.001, 0.01, 0.03)
         ),
     )
 
@@ -69,13 +70,14 @@ def small_rates_never_raise_the_loss(tables):
     experiment=EXPERIMENT,
     budget=BUDGET,
     rule=OVERALL,
-    sentence="η = 0.001 is slow: after 2000 epochs every run's loss is 3 times or more above every η = 0.01 run's",
+    sentence="η = 0.001 is slow: after 2000 epochs every run's loss is 2.5 times or more above every η = 0.01 run's "
+    "(first stated as 3 times: on held-out seeds 620-639 the closest pair was 2.98 times)",
 )
 def eta_0_001_ends_behind_every_eta_0_01_run(tables):
     seeds = _seeds(tables)
     slow = np.array([_run(tables, 0.001, s).rows[-1]["loss"] for s in seeds])
     steady = np.array([_run(tables, 0.01, s).rows[-1]["loss"] for s in seeds])
-    return bool(np.all(slow > 3 * steady.max()))
+    return bool(np.all(slow > 2.5 * steady.max()))
 
 
 @claim(
@@ -104,8 +106,9 @@ def eta_0_03_ends_at_the_stability_limit(tables):
     notebook="07",
     experiment=EXPERIMENT,
     budget=BUDGET,
-    rule=EVERY,
-    sentence="η = 0.1 fits the four targets exactly: loss below 1e-8 after 2000 epochs",
+    rule=at_least(0.8),
+    sentence="η = 0.1 fits the four targets exactly in most seeds: loss below 1e-8 after 2000 epochs (first stated for "
+    "every seed: held-out seed 625 ended at 1.25e-8 and seed 627 diverged)",
 )
 def eta_0_1_fits_exactly(tables):
     return _per_seed(tables, lambda s: _run(tables, 0.1, s).rows[-1]["loss"] < 1e-8)
@@ -115,8 +118,9 @@ def eta_0_1_fits_exactly(tables):
     notebook="07",
     experiment=EXPERIMENT,
     budget=BUDGET,
-    rule=EVERY,
-    sentence="η = 0.1 ends just inside the limit: 2/λ_max in (η, 1.01 η)",
+    rule=at_least(0.8),
+    sentence="η = 0.1 ends just inside the limit in most seeds: 2/λ_max in (η, 1.01 η) (first stated for every seed: "
+    "held-out seed 627 diverged)",
 )
 def eta_0_1_ends_just_inside_the_limit(tables):
     return _per_seed(tables, lambda s: 0.1 < 2 / _run(tables, 0.1, s).rows[-1]["lam_max"] < 0.101)

@@ -1,6 +1,6 @@
 """Notebook 10, section 4: how close truncated BPTT comes to the full gradient (experiments/tbptt_cosine.py)."""
 
-from . import EVERY, about, claim
+from . import EVERY, about, at_least, claim
 
 EXPERIMENT = "tbptt_cosine"
 # The waves' size and H move the per-radius thresholds (tbptt_cosine_choices, course/claims/choices.py): the budget
@@ -75,8 +75,9 @@ def rho_0_9_sixteen_steps_suffice(tables):
     experiment=EXPERIMENT,
     tables=("by_k",),
     budget=BUDGET,
-    rule=EVERY,
-    sentence="ρ = 0.9: BPTT(1, 8) comes closer to the full gradient than BPTT(8, 8)",
+    rule=at_least(0.9),
+    sentence="ρ = 0.9: BPTT(1, 8) comes closer to the full gradient than BPTT(8, 8) in most seeds (20 of 20 stored; "
+    "first stated for every seed: held-out seed 637 did not)",
 )
 def one_step_k1_beats_k_k_at_8(tables):
     return _per_seed(tables, lambda s: _cos(tables, s, 0.9, 8, "1,k") > _cos(tables, s, 0.9, 8))
@@ -111,8 +112,9 @@ def rho_1_5_can_point_away_at_64(tables):
     experiment=EXPERIMENT,
     tables=("reach",),
     budget=BUDGET,
-    rule=about(0.45),
-    sentence="ρ = 1.5: the gradient 64 steps back is larger than at T in about 9 of 20 seeds",
+    rule=about(1 / 3),
+    sentence="ρ = 1.5: the gradient 64 steps back is larger than at T in about a third of the seeds (9 of 20 stored, "
+    "4 of 20 on held-out seeds 620-639; first stated as about 9 of 20)",
 )
 def rho_1_5_gradient_grows_with_the_lag_in_about_half(tables):
     return {s: _reach(tables, s, 1.5, 64) > _reach(tables, s, 1.5, 0) for s in tables["reach"].values("seed")}
