@@ -26,7 +26,7 @@ export COURSE_LANG
 WORK   := $(if $(filter zh,$(EDITION)),work-zh,work)
 SOLVED := $(if $(filter zh,$(EDITION)),zh/notebooks,notebooks)
 
-.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-zh zh test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test site-test lab-test wrong-answers-test claims claims-choices claims-holdout
+.PHONY: lab lab-solutions workspace progress progress-test test-oldest test test-zh zh test-threads execute sync student html bench experiments experiments-check clean help teach grade grade-test build-test site-test lab-test wrong-answers-test claims claims-choices claims-holdout
 
 help:
 	@echo "make lab      open your workspace, work/, in JupyterLab (creates .venv and work/ on first use)"
@@ -61,6 +61,7 @@ help:
 	@echo "make grade-test   grade the solution, student and planted-mistake editions and a hostile class end to end"
 	@echo "make wrong-answers-test  every notebook of the student edition, and with every exercise answered wrong (None,"
 	@echo "              raising), and every exercise/checker pair in a fresh kernel: no traceback outside the learner's cells (~20 min)"
+	@echo "make build-test   build the site in both languages and install a wheel in a fresh venv (~45 s)"
 	@echo "make site-test    open every page of the site offline in Chromium: no formula left as LaTeX"
 	@echo "make lab-test     open JupyterLab in Chromium: no news pop-up with the course's settings"
 
@@ -130,7 +131,7 @@ test-threads: $(STAMP)
 	OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 PYTHONHASHSEED=0 $(BIN)/python -m pytest $(NBVAL) notebooks
 
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest -rsx $(NBVAL) tests notebooks --ignore=tests/teaching --ignore=tests/slow
+	$(TEST_ENV) $(BIN)/python -m pytest -rsx $(NBVAL) tests notebooks --ignore=tests/teaching --ignore=tests/slow --ignore=tests/build
 
 # The Chinese edition under strict nbval: its outputs are the English ones with the checkers' feedback translated,
 # which is what a kernel with COURSE_LANG=zh prints (CI: .github/workflows/test-zh.yml, on every catalogue change).
@@ -211,6 +212,10 @@ grade-test: $(TEACH_STAMP)
 # Slow (every notebook twice, each pair in a kernel of its own); make test runs a fast part (tests/test_wrong_answers.py).
 wrong-answers-test: $(STAMP)
 	$(TEST_ENV) nice -n 10 $(BIN)/python -m pytest -q tests/teaching/test_wrong_answers.py
+
+# The site of both languages and the wheel in a fresh venv (~45 s): what a build needs, not every change.
+build-test: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -q tests/build
 
 site-test: $(BROWSER_STAMP)
 	@test -x "$(CHROMIUM)" || { echo "No Chromium at $(CHROMIUM): apt-get install chromium, or make site-test CHROMIUM=/path"; exit 2; }

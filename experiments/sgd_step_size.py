@@ -5,7 +5,7 @@ The problem's recipe (SimpleRNN(1, 5, 1) drawn after np.random.seed(seed), one s
 that epoch's step, how many epochs so far the loss rose, and λ_max of the Hessian of L at those weights
 (power iteration on finite-difference Hessian-vector products, course.diagnostics).  A run stops when
 an update would overflow or the loss exceeds 1000× its start (``diverged`` = 1 on all its rows).
-The quick mode re-runs the first 50 epochs of seed 0 for the rates 0.03, 0.1 and 0.3.
+The quick mode re-runs the first 20 epochs of seed 0 at η = 0.1 (15 checkpoints, each a power iteration).
 """
 
 import numpy as np
@@ -16,7 +16,7 @@ from course.diagnostics import largest_eigenvalue
 
 RATES = (0.001, 0.01, 0.03, 0.1, 0.3)
 EPOCHS = 2000
-QUICK_EPOCHS = 50
+QUICK_EPOCHS = 20
 CHECKPOINTS = sorted({int(round(e)) for e in np.logspace(0, np.log10(EPOCHS), 60)})
 
 
@@ -57,7 +57,7 @@ EXPERIMENT = Experiment(
     ),
     key=("eta", "seed", "epoch"),
     cases=grid(eta=RATES, seed=seeds(10)),
-    quick=grid(eta=RATES[2:], seed=[0]),  # 0.03, 0.1, 0.3: the power iterations of the small rates take longest
+    quick=grid(eta=[0.1], seed=[0]),  # one rate: what make test needs is that the code path reproduces its rows
     run=run,
 )
 

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "test.yml"
 WORKFLOW_ZH = ROOT / ".github" / "workflows" / "test-zh.yml"  # the Chinese edition, on every catalogue change
 WORKFLOW_WRONG = ROOT / ".github" / "workflows" / "wrong-answers.yml"  # make test's slow part for learners
+WORKFLOW_BUILD = ROOT / ".github" / "workflows" / "build.yml"  # the site and the wheel (make build-test)
 
 
 def floor(name):
@@ -48,6 +49,7 @@ def test_the_workflow_is_valid_against_githubs_schema_and_a_broken_copy_is_not(t
             str(WORKFLOW),
             str(WORKFLOW_ZH),
             str(WORKFLOW_WRONG),
+            str(WORKFLOW_BUILD),
             str(broken),
         ],
         capture_output=True,
@@ -107,3 +109,19 @@ def test_every_student_notebook_runs_in_the_slow_workflow_on_every_change_of_not
     assert "tests/teaching/test_wrong_answers.py" in recipe
     slow = (ROOT / "tests" / "teaching" / "test_wrong_answers.py").read_text()
     assert "SOLVED" in slow and "student_notebook_runs_and_every_checker_says_not_implemented" in slow
+
+
+def test_the_site_and_the_wheel_are_built_in_their_own_workflow_and_make_test_leaves_them_to_it():
+    workflow = YAML(typ="safe").load(WORKFLOW_BUILD.read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]
+    for event in ("push", "pull_request"):
+        paths = triggers[event]["paths"]
+        assert {"notebooks/**", "rnn_lib/**", "pyproject.toml", "tests/build/**"} <= set(paths), paths
+    (job,) = workflow["jobs"].values()
+    assert [step.get("run") for step in job["steps"]][-1] == "make build-test"
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^build-test:.*\n((?:\t.*\n)+)", makefile, flags=re.M)[1]
+    assert "tests/build" in recipe
+    test_recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, flags=re.M)[1]
+    assert "--ignore=tests/build" in test_recipe  # what build-test runs, make test does not run twice
+    assert {p.name for p in (ROOT / "tests" / "build").glob("test_*.py")} == {"test_site.py", "test_wheel.py"}

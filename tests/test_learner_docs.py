@@ -33,7 +33,8 @@ def test_the_readme_counts_the_notebooks_and_the_exercises():
 
 
 def test_the_site_page_count_in_the_teaching_guide_is_one_per_notebook():
-    # tests/test_site.py checks that make html writes one page per notebook (and index.html, a copy of 00_index).
+    # tests/build/test_site.py (make build-test) checks that make html writes one page per notebook (and index.html,
+    # a copy of 00_index).
     text = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
     assert re.search(r"one page per notebook \((\d+) pages\)", text)[1] == str(len(NOTEBOOK_PATHS))
 

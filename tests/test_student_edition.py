@@ -1,7 +1,7 @@
 """The student edition hides every solution, runs without errors, and never overwrites a learner's work.
 
-``make test`` runs three notebooks of the student edition (one of the first chapter, one with gated cells, one with
-a single-number checker); ``make wrong-answers-test`` runs all of them (tests/teaching/test_wrong_answers.py), with
+``make test`` runs two notebooks of the student edition (one of the first chapter, one with a single-number
+checker); ``make wrong-answers-test`` runs all of them (tests/teaching/test_wrong_answers.py), with
 every other kind of wrong answer.
 """
 
@@ -13,7 +13,7 @@ from tests.notebook_files import NOTEBOOK_DIR, NOTEBOOK_PATHS, read
 from tools.make_student import BEGIN, is_untouched, strip_solutions, write_edition
 
 SOLVED = [p for p in NOTEBOOK_PATHS if any(BEGIN in c.source for c in read(p).cells if c.cell_type == "code")]
-FAST = [p for p in SOLVED if p.stem in ("01_forward_pass", "13_lstm", "16_softmax_and_cross_entropy")]
+FAST = [p for p in SOLVED if p.stem in ("01_forward_pass", "16_softmax_and_cross_entropy")]
 
 
 def test_strip_solutions_keeps_indentation_and_the_rest():
@@ -41,8 +41,8 @@ def test_course_has_exercises():
     assert SOLVED, "no notebook has a ### BEGIN SOLUTION block"
 
 
-def test_the_fast_run_covers_three_notebooks():
-    assert len(FAST) == 3
+def test_the_fast_run_covers_two_notebooks():
+    assert len(FAST) == 2
 
 
 @pytest.mark.parametrize("path", FAST, ids=lambda p: p.stem)

@@ -2,7 +2,7 @@
 
 Slow (every notebook twice, each exercise/checker pair in a kernel of its own): ``make wrong-answers-test``.  The
 unfinished answer (``raise NotImplementedError``) is the student edition: every notebook of it runs here (``make test``
-runs three, tests/test_student_edition.py).
+runs two, tests/test_student_edition.py).
 """
 
 import pytest

@@ -1,7 +1,8 @@
 """The library works when installed from a wheel, not only as an editable checkout.
 
 Nothing in ``rnn_lib`` may read files relative to the repository: a plain ``pip install .`` into a fresh environment
-must import it and run the README's snippet.  One test, about 20 s (a wheel build and a fresh venv).
+must import it and run the README's snippet.  One test, about 15 s (a wheel build and a fresh venv): run by
+`make build-test` (CI: .github/workflows/build.yml, on every change of the package), not by `make test`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import venv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def readme_snippet() -> str:

@@ -1,6 +1,8 @@
 """`make html` builds a self-contained page per notebook in each language, linked to each other, readable with no network.
 
-`make site-test` opens every page in a browser with the network blocked; these are the checks that need none.
+`make site-test` opens every page in a browser with the network blocked; these are the checks that need none, run by
+`make build-test` (CI: .github/workflows/build.yml, on every change of the notebooks or the site's tools): building
+both languages' sites takes 20-30 s, too long for `make test`.
 """
 
 import re
