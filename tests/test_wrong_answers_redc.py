@@ -1,0 +1,57 @@
+"""A third reviewer's wrong answers for the checkers (issue 21, item 5): what the first two red teams left.
+
+Each wrong answer is written as a learner writes it, in the learner's own words (not the checker's switches), and
+is right on some inputs by coincidence of values (t = 1, a row already normalised, equal sizes), right only in
+float32, right while it writes into its inputs, or careless with numbers in a way that moderate inputs hide.
+Every one is graded wrong and, where the checker knows the mistake, named in the words the learner reads; the right
+answer, written the same way, still passes.
+"""
+
+import numpy as np
+import pytest
+
+from course.exercises import optimisers as op
+from course.exercises._feedback import FLOAT32, INPUT_WRITTEN  # noqa: F401 - used by later sections
+
+
+def assert_graded(check, answer, mistake):
+    fb = check(answer)
+    assert fb.status == "wrong", fb.text
+    assert fb.mistake == mistake, fb.text
+    if mistake is not None:
+        assert mistake in fb.text
+    assert "Traceback" not in fb.text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 17: one Adam step — slips that are right at t = 1
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def adam(p, g, m, v, t, lr, beta1, beta2, eps, slip=None):
+    m_new = beta1 * m + (1 - beta1) * g
+    v_new = beta2 * v + (1 - beta2) * g**2
+    c1, c2 = 1 - beta1**t, 1 - beta2**t
+    if slip == "beta * t":
+        c1, c2 = 1 - beta1 * t, 1 - beta2 * t
+    if slip == "(1 - beta) ** t":
+        c1, c2 = (1 - beta1) ** t, (1 - beta2) ** t
+    if slip == "correction outside the root":
+        return p - lr * (m_new / c1) / (np.sqrt(v_new) / c2 + eps), m_new, v_new
+    return p - lr * (m_new / c1) / (np.sqrt(v_new / c2) + eps), m_new, v_new
+
+
+ADAM_WRONG = {
+    "beta * t": op.BETA_TIMES_T,
+    "(1 - beta) ** t": op.POWER_OF_1_MINUS,
+    "correction outside the root": op.CORRECTION_OUTSIDE_SQRT,
+}
+
+
+def test_adam_right_answer_passes():
+    assert op.check_adam_step(adam).passed
+
+
+@pytest.mark.parametrize("slip", ADAM_WRONG)
+def test_adam_wrong_answers(slip):
+    assert_graded(op.check_adam_step, lambda *a: adam(*a, slip=slip), ADAM_WRONG[slip])
