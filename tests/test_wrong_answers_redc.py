@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from course.exercises import optimisers as op
+from course.exercises import softmax as sm
 from course.exercises._feedback import FLOAT32, INPUT_WRITTEN  # noqa: F401 - used by later sections
 
 
@@ -55,3 +56,30 @@ def test_adam_right_answer_passes():
 @pytest.mark.parametrize("slip", ADAM_WRONG)
 def test_adam_wrong_answers(slip):
     assert_graded(op.check_adam_step, lambda *a: adam(*a, slip=slip), ADAM_WRONG[slip])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 16: softmax cross-entropy — a shift that moderate logits cannot tell from the right one, float32
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def cross_entropy(logits, targets, slip=None):
+    shift = logits.max() if slip == "one max for all" else logits.max(axis=-1, keepdims=True)
+    z = logits - shift
+    if slip == "float32":
+        z = z.astype(np.float32)
+    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    onehot = np.eye(logits.shape[-1])[targets]
+    return -np.sum(np.take_along_axis(log_p, targets[..., None], axis=-1)), np.exp(log_p) - onehot
+
+
+SOFTMAX_WRONG = {"one max for all": sm.GLOBAL_MAX, "float32": FLOAT32}
+
+
+def test_softmax_right_answer_passes():
+    assert sm.check_softmax_cross_entropy(cross_entropy).passed
+
+
+@pytest.mark.parametrize("slip", SOFTMAX_WRONG)
+def test_softmax_wrong_answers(slip):
+    assert_graded(sm.check_softmax_cross_entropy, lambda z, y: cross_entropy(z, y, slip), SOFTMAX_WRONG[slip])
