@@ -10,9 +10,16 @@ answer, written the same way, still passes.
 import numpy as np
 import pytest
 
+from course.exercises import attention as att
+from course.exercises import deep as dp
+from course.exercises import encoder_decoder as ed
+from course.exercises import gated_cells as gc
 from course.exercises import optimisers as op
 from course.exercises import softmax as sm
+from course.exercises import tbptt as tb
 from course.exercises._feedback import FLOAT32, INPUT_WRITTEN  # noqa: F401 - used by later sections
+from tests.test_wrong_answers_01_11 import tbptt
+from tests.test_wrong_answers_12_22 import attention_backward, bridge, gru, lstm, masked, stack
 
 
 def assert_graded(check, answer, mistake):
@@ -83,3 +90,39 @@ def test_softmax_right_answer_passes():
 @pytest.mark.parametrize("slip", SOFTMAX_WRONG)
 def test_softmax_wrong_answers(slip):
     assert_graded(sm.check_softmax_cross_entropy, lambda z, y: cross_entropy(z, y, slip), SOFTMAX_WRONG[slip])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 10, 13, 14, 20, 21, 22: gradients returned in float32 (the right numbers, rounded: they passed 1e-7)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def rounded_to_float32(fn):
+    """``fn`` as a learner who stores its results in float32 ("to save memory") writes it."""
+
+    def rounded(value):
+        if isinstance(value, tuple):
+            return tuple(rounded(v) for v in value)
+        if isinstance(value, dict):
+            return {k: rounded(v) for k, v in value.items()}
+        return np.float32(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float32)
+
+    return lambda *args: rounded(fn(*args))
+
+
+GRADIENTS_IN_FLOAT32 = {
+    "tbptt": (tb.check_tbptt_gradients, tbptt),
+    "lstm": (gc.check_lstm_gate_grads, lstm),
+    "gru": (gc.check_gru_gate_grads, gru),
+    "stack": (dp.check_stack_deltas, stack),
+    "masked loss": (ed.check_masked_loss, masked),
+    "bridge": (ed.check_bridge_gradient, bridge),
+    "attention backward": (att.check_dot_attention_backward, attention_backward),
+}
+
+
+@pytest.mark.parametrize("name", GRADIENTS_IN_FLOAT32)
+def test_gradients_in_float32_are_named(name):
+    check, right = GRADIENTS_IN_FLOAT32[name]
+    assert check(right).passed
+    assert_graded(check, rounded_to_float32(right), FLOAT32)

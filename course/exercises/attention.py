@@ -469,5 +469,5 @@ def check_dot_attention_backward(fn) -> Feedback:
     for i, name in enumerate(("dkeys", "dquery")):
         expected = grads["keys"] if name == "dkeys" else grads["query"]
         known = {m: (value[i], advice) for m, (value, advice) in wrong.items() if not np.allclose(value[i], expected)}
-        parts[name] = diagnose(BACKWARD, result[i], expected, name=name, known_mistakes=known)
+        parts[name] = diagnose(BACKWARD, result[i], expected, name=name, known_mistakes=known, float64=True)
     return confirmed(combine(BACKWARD, parts), BACKWARD, fn, args, result)

@@ -272,7 +272,9 @@ def check_stack_deltas(fn) -> Feedback:
             expected[1 - k],
             tr("Return layer 1's δ^a first, then layer 2's: `return dh_raw1, dh_raw2`."),
         )
-        part = diagnose(STACK_EXERCISE, value[k], expected[k], name=name, known_mistakes=mistakes, time_axis=0)
+        part = diagnose(
+            STACK_EXERCISE, value[k], expected[k], name=name, known_mistakes=mistakes, time_axis=0, float64=True
+        )
         parts.append((name, _steps_advice(part, value[k], expected[k])))
     return confirmed(combine(STACK_EXERCISE, parts), STACK_EXERCISE, fn, args, value)
 

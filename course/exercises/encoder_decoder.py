@@ -348,12 +348,14 @@ def check_masked_loss(fn) -> Feedback:
     L, grad = seq2seq_loss(logits, tgt)
     mistakes = _loss_mistakes(logits, tgt)
     loss_mistakes = {k: (v[0], a) for k, (v, a, _) in mistakes.items() if not np.isclose(v[0], L, rtol=1e-9)}
-    loss_fb = diagnose(LOSS_EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
+    loss_fb = diagnose(LOSS_EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes, float64=True)
     if not loss_fb.passed and np.size(loss) > 1:
         loss_fb.messages.append(tr("The loss is one number: the mean over sequences of each one's sum."))
     grad_mistakes = {k: (v[1], a) for k, (v, _, a) in mistakes.items()}
     grad_mistakes[SIGN] = (-grad, tr("∂L/∂z = (p − onehot) / B at the real steps: prediction minus target."))
-    grad_fb = diagnose(LOSS_EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0)
+    grad_fb = diagnose(
+        LOSS_EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0, float64=True
+    )
     fb = combine(LOSS_EXERCISE, {"loss": loss_fb, "dlogits": grad_fb})
     if fb.passed and not (np.array_equal(given_z, logits) and np.array_equal(given_y, tgt)):
         return Feedback(
@@ -494,6 +496,7 @@ def check_bridge_gradient(fn) -> Feedback:
         name="denc",
         known_mistakes=_bridge_mistakes(dg0, lengths, S),
         time_axis=0,
+        float64=True,
     )
     if fb.passed and not (np.array_equal(given_dg0, dg0) and np.array_equal(given_lengths, lengths)):
         return Feedback(

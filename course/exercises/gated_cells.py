@@ -347,7 +347,7 @@ def last_step_advice(answer, expected, gate_names) -> str:
 
 def _explain(exercise, name, answer, expected, mistakes, gate_names) -> Feedback:
     """diagnose(), plus which steps (counted from 1) are wrong and what the last step shows."""
-    fb = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
+    fb = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0, float64=True)
     arr, problem = as_real_array(answer)
     if fb.status == "wrong" and problem is None and arr.shape == expected.shape:
         if fb.mistake is not None:  # diagnose named the mistake; say also which steps it spoils

@@ -167,6 +167,7 @@ def check_tbptt_gradients(fn) -> Feedback:
         name=tr("your gradients (five, flattened)"),
         known_mistakes=mistakes,
         sign_advice=_SIGN,
+        float64=True,
     )
 
     return confirmed(judge_inputs(fb, changed), TBPTT_EXERCISE, fn, (params, x, y, k), raw)
