@@ -14,12 +14,29 @@ from course.exercises import attention as att
 from course.exercises import deep as dp
 from course.exercises import encoder_decoder as ed
 from course.exercises import gated_cells as gc
+from course.exercises import grammar as gr
+from course.exercises import language_model as lm
 from course.exercises import optimisers as op
+from course.exercises import projects as pj
 from course.exercises import softmax as sm
 from course.exercises import tbptt as tb
-from course.exercises._feedback import FLOAT32, INPUT_WRITTEN  # noqa: F401 - used by later sections
+from course.exercises._feedback import FLOAT32, INPUT_WRITTEN
 from tests.test_wrong_answers_01_11 import tbptt
-from tests.test_wrong_answers_12_22 import attention_backward, bridge, gru, lstm, masked, stack
+from tests.test_wrong_answers_12_22 import (
+    attention_backward,
+    bidirectional,
+    bridge,
+    gru,
+    legal,
+    lstm,
+    masked,
+    mixed,
+    rollout,
+    sample,
+    scores,
+    softmax_masked,
+    stack,
+)
 
 
 def assert_graded(check, answer, mistake):
@@ -126,3 +143,99 @@ def test_gradients_in_float32_are_named(name):
     check, right = GRADIENTS_IN_FLOAT32[name]
     assert check(right).passed
     assert_graded(check, rounded_to_float32(right), FLOAT32)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 12-22: the right values, returned by a function that writes into the caller's arrays (they passed)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def lstm_adds_into_dh_out(dh_out, c, gates, W_hh):
+    # dh = dh_out[t] is a view: `dh += dh_next` adds into the caller's dh_out (each row is read once: right values)
+    T, B, H = dh_out.shape
+    dh_raw, dh_next, dc_next = np.zeros((T, B, 4 * H)), np.zeros((B, H)), np.zeros((B, H))
+    for t in reversed(range(T)):
+        i, f, g, o = np.split(gates[t], 4, axis=1)
+        tanh_c = np.tanh(c[t + 1])
+        dh = dh_out[t]
+        dh += dh_next
+        dc = dh * o * (1 - tanh_c**2) + dc_next
+        dh_raw[t] = np.concatenate(
+            [dc * g * i * (1 - i), dc * c[t] * f * (1 - f), dc * i * (1 - g**2), dh * tanh_c * o * (1 - o)], axis=1
+        )
+        dh_next, dc_next = dh_raw[t] @ W_hh, f * dc
+    return dh_raw
+
+
+def gru_clips_its_gates(dh_out, h, gates, hn, W_hh):
+    np.clip(gates, 0.0, 1.0, out=gates)  # "to be safe": σ is in (0, 1) already, so the values stay right
+    return gru(dh_out, h, gates, hn, W_hh)
+
+
+def scores_scale_the_query(keys, query):
+    query /= np.sqrt(keys.shape[2])
+    return np.einsum("sbh,bh->bs", keys, query)
+
+
+def softmax_masks_the_scores(scores_, mask):
+    scores_[~mask] = -np.inf
+    e = np.exp(scores_ - scores_.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sample_divides_the_logits(logits, temperature, u):
+    if temperature == 0:
+        return np.argmax(logits, axis=1)
+    logits /= temperature
+    return sample(logits, 1.0, u)
+
+
+def legal_sorts_the_probabilities(probs, allowed):
+    accuracy = legal(probs, allowed)
+    probs.sort(axis=1)  # to look at them in order afterwards
+    return accuracy
+
+
+def bidirectional_reverses_x(x, fwd, bwd):
+    states = bidirectional(x, fwd, bwd)
+    x[:] = x[::-1].copy()  # "put it back" the wrong way: the caller's x is now reversed
+    return states
+
+
+def stack_scales_dy(dy, h1, h2, params):
+    deltas = stack(dy, h1, h2, params)
+    dy *= 0  # "consumed"
+    return deltas
+
+
+def rollout_appends_into_x_warm(params, x_warm, n_steps):
+    forecast = rollout(params, x_warm, n_steps)
+    x_warm[:-1] = x_warm[1:].copy()  # a sliding buffer, shifted in the caller's array
+    return forecast
+
+
+def mixed_decays_the_weights(params, x, feed_back):
+    out = mixed(params, x, feed_back)
+    params["W_hh"] *= 0.99
+    return out
+
+
+WRITES_INTO_INPUTS = {
+    "lstm: dh = dh_out[t]; dh += …": (gc.check_lstm_gate_grads, lstm_adds_into_dh_out, lstm),
+    "gru: np.clip(gates, out=gates)": (gc.check_gru_gate_grads, gru_clips_its_gates, gru),
+    "scores: query /= √H_k": (att.check_scaled_dot_scores, scores_scale_the_query, scores),
+    "masked softmax: scores[~mask] = −inf": (att.check_masked_softmax, softmax_masks_the_scores, softmax_masked),
+    "sampler: logits /= τ": (lm.check_sample_characters, sample_divides_the_logits, sample),
+    "legal set: probs.sort()": (gr.check_legal_set_accuracy, legal_sorts_the_probabilities, legal),
+    "bidirectional: x reversed in place": (dp.check_bidirectional_states, bidirectional_reverses_x, bidirectional),
+    "stack: dy *= 0": (dp.check_stack_deltas, stack_scales_dy, stack),
+    "rollout: x_warm shifted": (pj.check_rollout, rollout_appends_into_x_warm, rollout),
+    "mixed rollout: W_hh decayed": (pj.check_mixed_rollout, mixed_decays_the_weights, mixed),
+}
+
+
+@pytest.mark.parametrize("name", WRITES_INTO_INPUTS)
+def test_writes_into_the_inputs_are_named(name):
+    check, writes, right = WRITES_INTO_INPUTS[name]
+    assert check(right).passed
+    assert_graded(check, writes, INPUT_WRITTEN)

@@ -40,6 +40,7 @@ from ._feedback import (
     guarded,
     has_nan_or_inf,
     name_shape_mistake,
+    read_only,
     run_learner,
     split_pair,
 )
@@ -113,13 +114,9 @@ def _masked(e, mask, axis=-1):
 
 
 def _call(exercise, fn, *args):
-    """The learner's answer on copies of ``args`` (bool arrays read-only), numpy's warnings silenced."""
-    copies = []
-    for a in args:
-        c = np.array(a)
-        if c.dtype == bool:
-            c.flags.writeable = False  # a mask is read, never written
-        copies.append(c)
+    """The learner's answer on read-only copies of ``args`` (the caller still needs its scores, keys and mask as they
+    came: a write into one is named), numpy's warnings silenced."""
+    copies = [read_only(np.asarray(a)) for a in args]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         return run_learner(exercise, fn, *copies)

@@ -35,6 +35,7 @@ from ._feedback import (
     matches,
     name_shape_mistake,
     numpy_said,
+    read_only,
     run_learner,
     shape_error_advice,
 )
@@ -214,8 +215,8 @@ def _run(exercise, fn, args):
             ],
         )
 
-    copies = [{k: v.copy() for k, v in a.items()} if isinstance(a, dict) else a.copy() for a in args]
-    return run_learner(exercise, fn, *copies, explain=lambda err: shape_error_advice(err, row_form))
+    # read-only: the caller's dy, states and parameters are used again (a write into one is named)
+    return run_learner(exercise, fn, *map(read_only, args), explain=lambda err: shape_error_advice(err, row_form))
 
 
 def _steps_advice(fb, answer, expected):

@@ -45,6 +45,7 @@ from ._feedback import (
     matches,
     numpy_said,
     one_array,
+    read_only,
     run_learner,
     shape_error_advice,
     steps_message,
@@ -360,7 +361,8 @@ def _explain(exercise, name, answer, expected, mistakes, gate_names) -> Feedback
 
 
 def _run(exercise, fn, args):
-    """``run_learner`` on copies of ``args``; a product numpy refused becomes a Feedback explaining row form."""
+    """``run_learner`` on read-only copies of ``args`` (a row of δ^h added into in place, ``dh = dh_out[t]; dh +=
+    …``, spoils the caller's array: it is named); a product numpy refused becomes a Feedback explaining row form."""
 
     def row_form(err):
         first = tr("A product with W_hh does not fit: the column form of one sequence, in a row-form batch?")
@@ -370,7 +372,7 @@ def _run(exercise, fn, args):
         )
         return Feedback(exercise, "wrong", [first, advice, numpy_said(err)])
 
-    return run_learner(exercise, fn, *(a.copy() for a in args), explain=lambda err: shape_error_advice(err, row_form))
+    return run_learner(exercise, fn, *map(read_only, args), explain=lambda err: shape_error_advice(err, row_form))
 
 
 def _problem(cell, seed):
