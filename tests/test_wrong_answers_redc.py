@@ -16,11 +16,12 @@ from course.exercises import encoder_decoder as ed
 from course.exercises import gated_cells as gc
 from course.exercises import grammar as gr
 from course.exercises import language_model as lm
+from course.exercises import loss as lo
 from course.exercises import optimisers as op
 from course.exercises import projects as pj
 from course.exercises import softmax as sm
 from course.exercises import tbptt as tb
-from course.exercises._feedback import FLOAT32, INPUT_WRITTEN
+from course.exercises._feedback import FLOAT32, INPUT_WRITTEN, STATE_KEPT
 from tests.test_wrong_answers_01_11 import tbptt
 from tests.test_wrong_answers_12_22 import (
     attention_backward,
@@ -239,3 +240,41 @@ def test_writes_into_the_inputs_are_named(name):
     check, writes, right = WRITES_INTO_INPUTS[name]
     assert check(right).passed
     assert_graded(check, writes, INPUT_WRITTEN)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 02: the weighted loss — right once (it was asked only once), and writes into its inputs
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def weighted(y_hat, y, w):
+    diff = y_hat - y
+    return 0.5 * float(np.sum(w[:, None, None] * diff**2)), w[:, None, None] * diff
+
+
+def weighted_running_total(y_hat, y, w, losses=[]):  # noqa: B006 - the learner's mutable default is the point
+    losses.append(weighted(y_hat, y, w)[0])  # "keep a history of the losses"
+    return sum(losses), weighted(y_hat, y, w)[1]
+
+
+def weighted_into_a_buffer(y_hat, y, w, dy=np.zeros((5, 4, 3))):  # noqa: B008 - the point again
+    dy += w[:, None, None] * (y_hat - y)
+    return weighted(y_hat, y, w)[0], dy
+
+
+def test_weighted_loss_right_answer_passes():
+    assert lo.check_weighted_loss_and_grad(weighted).passed
+
+
+@pytest.mark.parametrize("answer", [weighted_running_total, weighted_into_a_buffer])
+def test_weighted_loss_state_kept_between_calls_is_named(answer):
+    assert_graded(lo.check_weighted_loss_and_grad, answer, STATE_KEPT)
+
+
+def test_weighted_loss_written_into_y_hat_is_noted():
+    def subtracts_in_place(y_hat, y, w):
+        y_hat -= y
+        return 0.5 * float(np.sum(w[:, None, None] * y_hat**2)), w[:, None, None] * y_hat
+
+    fb = lo.check_weighted_loss_and_grad(subtracts_in_place)
+    assert "Note: your function changed the arrays it was given (y_hat" in fb.text, fb.text
