@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 
 from course.exercises import attention as att
+from course.exercises import clipping as cl
 from course.exercises import deep as dp
 from course.exercises import encoder_decoder as ed
+from course.exercises import finite_differences as fd
 from course.exercises import gated_cells as gc
 from course.exercises import grammar as gr
 from course.exercises import language_model as lm
@@ -278,3 +280,72 @@ def test_weighted_loss_written_into_y_hat_is_noted():
 
     fb = lo.check_weighted_loss_and_grad(subtracts_in_place)
     assert "Note: your function changed the arrays it was given (y_hat" in fb.text, fb.text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 09: clipping each sequence — slips a max_norm of 1 hid (the checker passed c = 1), and a running total
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def clip_each(grads, max_norm, slip=None):
+    B = len(grads["W_hh"])
+    norms = np.sqrt(sum(np.sum(g.reshape(B, -1) ** 2, axis=1) for g in grads.values()))
+    scale = max_norm / np.maximum(norms, max_norm)
+    if slip == "g / norm":
+        scale = np.where(norms > max_norm, 1 / norms, 1.0)  # normalised, never multiplied by max_norm
+    if slip == "1 for max_norm":
+        scale = 1 / np.maximum(norms, 1.0)
+    if slip == "norm > 1":
+        scale = np.where(norms > 1, max_norm / norms, 1.0)
+    return {k: (g * scale.reshape(-1, *[1] * (g.ndim - 1))).mean(axis=0) for k, g in grads.items()}
+
+
+def clip_with_a_running_sum(grads, max_norm, total={}):  # noqa: B006 - the learner's mutable default is the point
+    for k, g in clip_each(grads, max_norm).items():
+        total[k] = total.get(k, 0) + g
+    return dict(total)
+
+
+CLIP_WRONG = {
+    "g / norm": (lambda g, c: clip_each(g, c, "g / norm"), cl.UNIT_NORM),
+    "1 for max_norm": (lambda g, c: clip_each(g, c, "1 for max_norm"), cl.OWN_MAX_NORM),
+    "norm > 1": (lambda g, c: clip_each(g, c, "norm > 1"), None),
+    "a running sum": (clip_with_a_running_sum, STATE_KEPT),
+}
+
+
+def test_clip_right_answer_passes():
+    assert cl.check_clip_per_sequence(clip_each).passed
+
+
+@pytest.mark.parametrize("slip", CLIP_WRONG)
+def test_clip_wrong_answers(slip):
+    assert_graded(cl.check_clip_per_sequence, *CLIP_WRONG[slip])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 06: the centred difference — right once
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def centred(f, x, eps):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        f_plus = f(x)
+        x[i] = old - eps
+        f_minus = f(x)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def centred_into_a_kept_array(f, x, eps, grad=np.zeros((3, 2))):  # noqa: B008 - the point
+    grad += centred(f, x, eps)
+    return grad
+
+
+def test_centred_difference_right_once_is_named():
+    assert fd.check_centred_difference(centred).passed
+    assert_graded(fd.check_centred_difference, centred_into_a_kept_array, STATE_KEPT)

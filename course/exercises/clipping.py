@@ -12,7 +12,8 @@ input must not change).
 
 Named mistakes: clipping the mean, one norm for the batch, each parameter clipped separately, a sum instead of the
 mean, small gradients scaled up, the squared norm, clipping by value, one sequence's scale for all, PyTorch's ε in the
-norm, float32, and the input modified in place.
+norm, float32, the input modified in place, state kept between calls, and two slips a max_norm of 1 would hide (the
+checker passes 0.6): a long gradient scaled to norm 1, and a max_norm of 1 written into the function.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ._feedback import (
     FLOAT32,
     Feedback,
     _float_dtype,
+    confirmed,
     diagnose,
     flatten,
     gradients_as_vector,
@@ -39,9 +41,13 @@ EXERCISE = "clip_per_sequence"
 BY_VALUE = N_("clipping each entry (by value) instead of each sequence's norm")
 ONE_SCALE = N_("the first sequence's scale used for every sequence")
 EPSILON = N_("an ε added to the norm (max_norm / (‖g‖ + ε))")
+UNIT_NORM = N_("scaled to norm 1, not to max_norm")
+OWN_MAX_NORM = N_("a max_norm of 1 of your own, not the argument")
 SHAPES = param_shapes(D=2, H=3, O=2)
-NORMS = (40.0, 3.0, 0.3, 2.0)  # one exploded sequence, two long ones, one short one (left alone at c = 1)
-MAX_NORM = 1.0
+# one exploded sequence, two long ones (one of them shorter than 1) and a short one left alone; max_norm is not 1,
+# which would hide a function that forgets to multiply by max_norm, or writes 1 for it
+NORMS = (40.0, 2.0, 0.3, 0.7)
+MAX_NORM = 0.6
 
 
 def per_sequence_gradients(norms=NORMS, seed=0) -> dict:
@@ -140,6 +146,20 @@ def _mistakes(grads, c):
                 "digit, more than the checker's 1e-7 allows."
             ),
         ),
+        UNIT_NORM: (
+            _mean_of(rows, np.where(norms > c, 1 / norms, 1.0)),
+            tr(
+                "A long gradient was divided by its norm, which leaves it at length 1. Clipping shortens it to "
+                "length max_norm: multiply by max_norm / ‖g^(b)‖ (the checker passes max_norm = {c:g})."
+            ).format(c=c),
+        ),
+        OWN_MAX_NORM: (
+            _mean_of(rows, 1 / np.maximum(norms, 1.0)),
+            tr(
+                "The scale is 1 / max(‖g^(b)‖, 1): a max_norm of 1 written into the function. Use the max_norm "
+                "the function is given (the checker passes {c:g}): max_norm / max(‖g^(b)‖, max_norm)."
+            ).format(c=c),
+        ),
         N_("squared norm"): (
             _mean_of(rows, c / np.maximum(norms**2, c)),
             tr("The scale used ‖g^(b)‖² instead of ‖g^(b)‖: take the square root of the sum of squares."),
@@ -194,4 +214,4 @@ def check_clip_per_sequence(fn) -> Feedback:
             ],
             N_("modifying the input in place"),
         )
-    return fb
+    return confirmed(fb, EXERCISE, fn, (grads, MAX_NORM), answer)
