@@ -349,3 +349,24 @@ def centred_into_a_kept_array(f, x, eps, grad=np.zeros((3, 2))):  # noqa: B008 -
 def test_centred_difference_right_once_is_named():
     assert fd.check_centred_difference(centred).passed
     assert_graded(fd.check_centred_difference, centred_into_a_kept_array, STATE_KEPT)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 22: the masked softmax shifted by the whole array's largest score (it was called 'max shift over the masked keys')
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def masked_then_one_shift(scores_, mask):
+    z = np.where(mask, scores_, -np.inf)
+    e = np.exp(z - z.max())  # the mask first, as asked, but one max for every row
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def unmasked_row_shift(scores_, mask):
+    e = np.exp(scores_ - scores_.max(axis=1, keepdims=True)) * mask
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_masked_softmax_shifts_are_told_apart():
+    assert_graded(att.check_masked_softmax, masked_then_one_shift, att.GLOBAL_MAX)
+    assert_graded(att.check_masked_softmax, unmasked_row_shift, att.SHIFT_MASKED)
