@@ -370,3 +370,15 @@ def unmasked_row_shift(scores_, mask):
 def test_masked_softmax_shifts_are_told_apart():
     assert_graded(att.check_masked_softmax, masked_then_one_shift, att.GLOBAL_MAX)
     assert_graded(att.check_masked_softmax, unmasked_row_shift, att.SHIFT_MASKED)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 20: right states returned as a list of steps were graded wrong ("put the directions side by side")
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_bidirectional_states_as_a_list_of_steps_pass_as_the_other_checkers_do():
+    assert dp.check_bidirectional_states(lambda *a: list(bidirectional(*a))).passed
+    assert dp.check_bidirectional_states(lambda *a: bidirectional(*a).tolist()).passed
+    halves = dp.check_bidirectional_states(lambda *a: (bidirectional(*a)[..., :3], bidirectional(*a)[..., 3:]))
+    assert halves.status == "wrong" and "side by side" in halves.text

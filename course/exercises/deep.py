@@ -35,6 +35,7 @@ from ._feedback import (
     matches,
     name_shape_mistake,
     numpy_said,
+    one_array,
     read_only,
     run_learner,
     shape_error_advice,
@@ -390,13 +391,15 @@ def check_bidirectional_states(fn) -> Feedback:
     value, fb = _run(BI_EXERCISE, fn, args)
     if fb is not None:
         return fb
+    expected = bidirectional_states(*args)
+    if isinstance(value, (tuple, list)) and one_array(value, expected.shape) is not None:
+        value = one_array(value, expected.shape)  # each step's states appended to a list: right too
     if isinstance(value, (tuple, list)):
         return Feedback(
             BI_EXERCISE,
             "wrong",
             [tr("Return one array (T, B, 2H): the two directions' states side by side, np.concatenate(…, axis=-1).")],
         )
-    expected = bidirectional_states(*args)
     mistakes = {
         name: (bidirectional_states(*args, **switches), advice) for name, (switches, advice) in BI_MISTAKES.items()
     }
