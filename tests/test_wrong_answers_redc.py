@@ -15,6 +15,7 @@ from course.exercises import clipping as cl
 from course.exercises import deep as dp
 from course.exercises import encoder_decoder as ed
 from course.exercises import finite_differences as fd
+from course.exercises import forward_pass as fp
 from course.exercises import gated_cells as gc
 from course.exercises import grammar as gr
 from course.exercises import language_model as lm
@@ -386,3 +387,23 @@ def test_bidirectional_states_as_a_list_of_steps_pass_as_the_other_checkers_do()
     assert dp.check_bidirectional_states(lambda *a: bidirectional(*a).tolist()).passed
     halves = dp.check_bidirectional_states(lambda *a: (bidirectional(*a)[..., :3], bidirectional(*a)[..., 3:]))
     assert halves.status == "wrong" and "side by side" in halves.text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 01: rnn_forward — one state buffer updated in place and appended at every step, after h0 itself
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def forward_appending_one_buffer(x, params, h0):
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    h_t, states = np.zeros_like(h0), [h0]
+    h_t[:] = h0
+    for t in range(1, x.shape[0] + 1):
+        np.tanh(x[t - 1] @ W_xh.T + h_t @ W_hh.T + b_h.T, out=h_t)  # "no new array per step"
+        states.append(h_t)
+    h = np.array(states)
+    return h, h[1:] @ W_hy.T + b_y.T
+
+
+def test_forward_that_appends_one_buffer_is_named():
+    assert_graded(fp.check_rnn_forward, forward_appending_one_buffer, fp.ALIASED_AFTER_H0)
