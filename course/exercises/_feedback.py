@@ -370,8 +370,8 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 [
                     tr(
                         "The mistake '{mistake}': your function writes into one of its inputs{where}, which the "
-                        "checker passes read-only: the caller still needs it as it was (a mask or a text is only "
-                        "read)."
+                        "checker passes read-only: the caller still needs it as it was (a mask, a text, the "
+                        "scores, the logits, the parameters: a function reads its inputs and returns new arrays)."
                     ).format(mistake=tr(INPUT_WRITTEN), where=_where(err)),
                     tr("Build a new array instead (np.where(...), or a .copy() to change)."),
                 ],
