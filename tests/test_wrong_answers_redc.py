@@ -25,6 +25,8 @@ from course.exercises import projects as pj
 from course.exercises import softmax as sm
 from course.exercises import tbptt as tb
 from course.exercises._feedback import FLOAT32, INPUT_WRITTEN, STATE_KEPT
+from rnn_lib import reference
+from rnn_lib.parameters import PARAM_NAMES
 from tests.test_wrong_answers_01_11 import tbptt
 from tests.test_wrong_answers_12_22 import (
     attention_backward,
@@ -407,3 +409,26 @@ def forward_appending_one_buffer(x, params, h0):
 
 def test_forward_that_appends_one_buffer_is_named():
     assert_graded(fp.check_rnn_forward, forward_appending_one_buffer, fp.ALIASED_AFTER_H0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 10: truncated BPTT — a first state of shape (D, H), right while D = B (the checker had B = D = O = 2)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def tbptt_state_sized_by_d(params, x, y, k):
+    T, B, D = x.shape
+    h = np.zeros((D, params["W_hh"].shape[0]))  # D where B belongs: the same shape only when D = B
+    grads = {name: np.zeros_like(params[name]) for name in PARAM_NAMES}
+    for c in range(0, T, k):
+        y_hat, cache = reference.forward(params, x[c : c + k], h)
+        g = reference.backward(params, cache, reference.loss_grad(y_hat, y[c : c + k]))
+        grads = {name: grads[name] + g[name] for name in PARAM_NAMES}
+        h = cache.h[-1]
+    return grads
+
+
+def test_tbptt_state_of_the_wrong_size_is_graded_wrong():
+    assert tb.check_tbptt_gradients(tbptt).passed
+    fb = tb.check_tbptt_gradients(tbptt_state_sized_by_d)
+    assert fb.status == "wrong" and "Traceback" not in fb.text, fb.text
