@@ -116,7 +116,7 @@ def test_softmax_wrong_answers(slip):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 10, 13, 14, 20, 21, 22: gradients returned in float32 (the right numbers, rounded: they passed 1e-7)
+# 10, 12-14, 17, 20-22: results returned in float32 (the right numbers, rounded: they passed 1e-7)
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -134,6 +134,13 @@ def rounded_to_float32(fn):
 
 
 GRADIENTS_IN_FLOAT32 = {
+    # and the values gradients are checked against, which 01's rnn_step and rnn_forward already name
+    "rollout": (pj.check_rollout, rollout),
+    "mixed rollout": (pj.check_mixed_rollout, mixed),
+    "adam": (op.check_adam_step, adam),
+    "bidirectional": (dp.check_bidirectional_states, bidirectional),
+    "scores": (att.check_scaled_dot_scores, scores),
+    "masked softmax": (att.check_masked_softmax, softmax_masked),
     "tbptt": (tb.check_tbptt_gradients, tbptt),
     "lstm": (gc.check_lstm_gate_grads, lstm),
     "gru": (gc.check_gru_gate_grads, gru),

@@ -176,7 +176,7 @@ def check_scaled_dot_scores(fn) -> Feedback:
             ),
         ),
     }
-    fb = diagnose(SCORES, result, right, name="scores", known_mistakes=mistakes)
+    fb = diagnose(SCORES, result, right, name="scores", known_mistakes=mistakes, float64=True)
     fb = name_shape_mistake(
         fb,
         result,
@@ -281,7 +281,7 @@ def check_masked_softmax(fn) -> Feedback:
     if problem is not None:
         return problem
     right = _masked(scores, mask)
-    fb = diagnose(SOFTMAX, result, right, name="weights", known_mistakes=_softmax_mistakes(scores, mask))
+    fb = diagnose(SOFTMAX, result, right, name="weights", known_mistakes=_softmax_mistakes(scores, mask), float64=True)
     fb = name_shape_mistake(
         fb, result, [(WRONG_AXIS, _masked(scores.T, mask.T), tr("Softmax along each sequence's S keys, axis=-1."))]
     )

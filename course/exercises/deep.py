@@ -417,7 +417,9 @@ def check_bidirectional_states(fn) -> Feedback:
             ],
             N_("stacked on a new axis"),
         )
-    fb = diagnose(BI_EXERCISE, value, expected, name=tr("your states"), known_mistakes=mistakes, time_axis=0)
+    fb = diagnose(
+        BI_EXERCISE, value, expected, name=tr("your states"), known_mistakes=mistakes, time_axis=0, float64=True
+    )
     H = expected.shape[2] // 2
     fb = name_shape_mistake(
         fb,

@@ -324,7 +324,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
                 (p, m, v)[i],
                 tr("{name} is the old value: compute the new running mean.").format(name=name),
             )
-        parts[name] = diagnose(EXERCISE, result[i], right[i], name=name, known_mistakes=known)
+        parts[name] = diagnose(EXERCISE, result[i], right[i], name=name, known_mistakes=known, float64=True)
     return combine(EXERCISE, parts)
 
 

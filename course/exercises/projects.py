@@ -151,7 +151,7 @@ def _check(exercise, fn, args, expected, mistakes, name, with_answer=False):
     # read-only: the parameters, the warm-up inputs and the mask are only read (a write into one is named)
     answer, feedback = run_learner(exercise, fn, *map(read_only, args))
     if feedback is None:
-        feedback = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
+        feedback = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0, float64=True)
     return (feedback, answer) if with_answer else feedback
 
 
