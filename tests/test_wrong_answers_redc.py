@@ -439,3 +439,22 @@ def test_tbptt_state_of_the_wrong_size_is_graded_wrong():
     assert tb.check_tbptt_gradients(tbptt).passed
     fb = tb.check_tbptt_gradients(tbptt_state_sized_by_d)
     assert fb.status == "wrong" and "Traceback" not in fb.text, fb.text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 21: the masked loss — lengths from np.argmax(tgt == PAD), 0 for the string that fills every step
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def masked_loss_with_argmax_lengths(logits, tgt):
+    T, B, V = logits.shape
+    lengths = np.argmax(tgt == 0, axis=0)  # the first PAD; a column without PAD has no True, and argmax gives 0
+    keep = np.arange(T)[:, None] < lengths
+    z = logits - logits.max(axis=-1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    ce = -np.take_along_axis(log_p, tgt[..., None], axis=-1)[..., 0]
+    return float(np.sum(ce * keep)) / B, (np.exp(log_p) - np.eye(V)[tgt]) * keep[..., None] / B
+
+
+def test_masked_loss_with_argmax_lengths_is_named():
+    assert_graded(ed.check_masked_loss, masked_loss_with_argmax_lengths, ed.ARGMAX_LENGTH)

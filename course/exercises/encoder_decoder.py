@@ -11,7 +11,7 @@ column the answer's tokens, EOS, then PAD.
    including each EOS, dlogits (T, B, V) zero at PAD steps (``rnn_lib.seq2seq.loss``).  Named: PAD counted, mean
    per token, sum over sequences, mean over every step, EOS left out, the gradient not masked, the sign,
    divided by T, each sequence's mean, the gradient at the target only, the PAD class masked, (dlogits, loss)
-   returned.
+   returned, and lengths from np.argmax(tgt == PAD), 0 for the string that fills all T steps.
 3. ``bridge_gradient(dg0, lengths, S)`` → (S, B, H): ∂L/∂h^e_s for the encoder's states when its only output is
    the bridge g_0 = h^e_{len_b}: dg0[b] at row lengths[b] − 1 of column b, zero elsewhere.  Named: dropped, at the
    last row whatever the length, a step late or early, copied to every (real) step, rows indexed without np.arange(B),
@@ -54,6 +54,7 @@ TARGET_ONLY = N_("gradient at the target class only")
 PAD_CLASS = N_("the PAD class masked, not the PAD steps")
 LOSS_PAIR_SWAPPED = N_("returned (dlogits, loss)")
 MASKED_AT_EOS = N_("masked where tgt == EOS, not where tgt == PAD")
+ARGMAX_LENGTH = N_("length 0 for a string without PAD (np.argmax of a column with no PAD)")
 # bridge_gradient
 DROPPED = N_("bridge gradient dropped")
 LAST_ROW = N_("at row S whatever the length")
@@ -245,7 +246,17 @@ def _loss_mistakes(logits, tgt):
     lengths = keep.sum(axis=0)
     pad_class = g * 1.0 / B
     pad_class[..., PAD] = 0.0
+    first_pad = np.arange(T)[:, None] < np.argmax(tgt == PAD, axis=0)  # 0 where a column has no PAD
     return {
+        ARGMAX_LENGTH: (
+            masked(first_pad, B),
+            tr(
+                "A string that fills all T steps has no PAD, and np.argmax(tgt == PAD, axis=0) of a column with no "
+                "True is 0: that string got length 0 and left the loss. Mask with keep = tgt != PAD itself, or "
+                "count the real steps, (tgt != PAD).sum(axis=0)."
+            ),
+            tr("dlogits is (p − onehot) / B at every real step, those of a string with no PAD too: keep = tgt != PAD."),
+        ),
         MASKED_AT_EOS: (
             masked(tgt != EOS, B),
             tr(
