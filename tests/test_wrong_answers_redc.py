@@ -1,8 +1,10 @@
 """A third reviewer's wrong answers for the checkers (issue 21, item 5): what the first two red teams left.
 
 Each wrong answer is written as a learner writes it, in the learner's own words (not the checker's switches), and
-is right on some inputs by coincidence of values (t = 1, a row already normalised, equal sizes), right only in
-float32, right while it writes into its inputs, or careless with numbers in a way that moderate inputs hide.
+is right on the checker's inputs by a coincidence of values (Adam's t = 1, a max_norm of 1, D = B, a string that
+never reaches PAD), right only to float32's digits, right while it writes into the caller's arrays or keeps state,
+or careless with numbers in a way that moderate inputs hide (one max shift for the whole array, a division by a
+norm that can be 0).
 Every one is graded wrong and, where the checker knows the mistake, named in the words the learner reads; the right
 answer, written the same way, still passes.
 """
