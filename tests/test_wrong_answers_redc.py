@@ -16,7 +16,6 @@ from course.exercises import attention as att
 from course.exercises import clipping as cl
 from course.exercises import deep as dp
 from course.exercises import encoder_decoder as ed
-from course.exercises import finite_differences as fd
 from course.exercises import forward_pass as fp
 from course.exercises import gated_cells as gc
 from course.exercises import grammar as gr
@@ -26,7 +25,7 @@ from course.exercises import optimisers as op
 from course.exercises import projects as pj
 from course.exercises import softmax as sm
 from course.exercises import tbptt as tb
-from course.exercises._feedback import FLOAT32, INPUT_WRITTEN, STATE_KEPT
+from course.exercises._feedback import FLOAT32, INPUT_WRITTEN
 from rnn_lib import reference
 from rnn_lib.parameters import PARAM_NAMES
 from tests.test_wrong_answers_01_11 import tbptt
@@ -257,7 +256,7 @@ def test_writes_into_the_inputs_are_named(name):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 02: the weighted loss — right once (it was asked only once), and writes into its inputs
+# 02: the weighted loss writes into its inputs (its state kept between calls: tests/test_state_between_calls.py)
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -266,23 +265,8 @@ def weighted(y_hat, y, w):
     return 0.5 * float(np.sum(w[:, None, None] * diff**2)), w[:, None, None] * diff
 
 
-def weighted_running_total(y_hat, y, w, losses=[]):  # noqa: B006 - the learner's mutable default is the point
-    losses.append(weighted(y_hat, y, w)[0])  # "keep a history of the losses"
-    return sum(losses), weighted(y_hat, y, w)[1]
-
-
-def weighted_into_a_buffer(y_hat, y, w, dy=np.zeros((5, 4, 3))):  # noqa: B008 - the point again
-    dy += w[:, None, None] * (y_hat - y)
-    return weighted(y_hat, y, w)[0], dy
-
-
 def test_weighted_loss_right_answer_passes():
     assert lo.check_weighted_loss_and_grad(weighted).passed
-
-
-@pytest.mark.parametrize("answer", [weighted_running_total, weighted_into_a_buffer])
-def test_weighted_loss_state_kept_between_calls_is_named(answer):
-    assert_graded(lo.check_weighted_loss_and_grad, answer, STATE_KEPT)
 
 
 def test_weighted_loss_written_into_y_hat_is_noted():
@@ -295,7 +279,7 @@ def test_weighted_loss_written_into_y_hat_is_noted():
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 09: clipping each sequence — slips a max_norm of 1 hid (the checker passed c = 1), and a running total
+# 09: clipping each sequence — slips a max_norm of 1 hid (the checker passed c = 1), and a zero gradient
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -314,18 +298,11 @@ def clip_each(grads, max_norm, slip=None):
     return {k: (g * scale.reshape(-1, *[1] * (g.ndim - 1))).mean(axis=0) for k, g in grads.items()}
 
 
-def clip_with_a_running_sum(grads, max_norm, total={}):  # noqa: B006 - the learner's mutable default is the point
-    for k, g in clip_each(grads, max_norm).items():
-        total[k] = total.get(k, 0) + g
-    return dict(total)
-
-
 CLIP_WRONG = {
     "g / norm": (lambda g, c: clip_each(g, c, "g / norm"), cl.UNIT_NORM),
     "1 for max_norm": (lambda g, c: clip_each(g, c, "1 for max_norm"), cl.OWN_MAX_NORM),
     "norm > 1": (lambda g, c: clip_each(g, c, "norm > 1"), None),
     "min(norm, c) / norm": (lambda g, c: clip_each(g, c, "min(norm, c) / norm"), cl.ZERO_NORM),
-    "a running sum": (clip_with_a_running_sum, STATE_KEPT),
 }
 
 
@@ -337,34 +314,6 @@ def test_clip_right_answer_passes():
 @pytest.mark.parametrize("slip", CLIP_WRONG)
 def test_clip_wrong_answers(slip):
     assert_graded(cl.check_clip_per_sequence, *CLIP_WRONG[slip])
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# 06: the centred difference — right once
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def centred(f, x, eps):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        f_plus = f(x)
-        x[i] = old - eps
-        f_minus = f(x)
-        x[i] = old
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
-
-
-def centred_into_a_kept_array(f, x, eps, grad=np.zeros((3, 2))):  # noqa: B008 - the point
-    grad += centred(f, x, eps)
-    return grad
-
-
-def test_centred_difference_right_once_is_named():
-    assert fd.check_centred_difference(centred).passed
-    assert_graded(fd.check_centred_difference, centred_into_a_kept_array, STATE_KEPT)
 
 
 # ---------------------------------------------------------------------------------------------------------------
