@@ -2,11 +2,12 @@
 
 Each wrong answer is written as a learner writes it, in the learner's own words (not the checker's switches), and
 is right on the checker's inputs by a coincidence of values (Adam's t = 1, a max_norm of 1, D = B, a string that
-never reaches PAD), right only to float32's digits, right while it writes into the caller's arrays or keeps state,
-or careless with numbers in a way that moderate inputs hide (one max shift for the whole array, a division by a
-norm that can be 0).
-Every one is graded wrong and, where the checker knows the mistake, named in the words the learner reads; the right
-answer, written the same way, still passes.
+never reaches PAD), right only to float32's digits, right while it writes into the caller's arrays, or careless
+with numbers in a way that moderate inputs hide (one max shift for the whole array, a division by a norm that can be
+0).  Every one is graded wrong and, where the checker knows the mistake, named in the words the learner reads; the
+right answer, written the same way, still passes.  The answers that keep state between calls (02, 06, 09) are in
+tests/test_state_between_calls.py, whose learners are made fresh for each language (tests/test_checker_language.py
+runs this file's answers twice over one learner).
 """
 
 import numpy as np
