@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from course.exercises import deep as ex
+from course.exercises._feedback import INPUT_WRITTEN
 from course.exercises.deep import check_bidirectional_states, check_stack_deltas
 from rnn_lib import deep
 
@@ -119,13 +120,16 @@ def test_unusable_stack_answers_get_words_not_tracebacks(answer, words):
 
 
 def test_the_stack_checker_grades_copies():
+    # the learner's writes reach neither the checker's data nor its verdict on the next answer; the writes
+    # themselves are named (the caller's dy and parameters are used again)
     def edits_then_answers(dy, h1, h2, params):
         result = stack_right(dy, h1, h2, params)
         dy[:] = 0
         params["W_hy"][:] = 0
         return result
 
-    assert check_stack_deltas(edits_then_answers).status == "correct"
+    fb = check_stack_deltas(edits_then_answers)
+    assert fb.status == "wrong" and fb.mistake == INPUT_WRITTEN, fb.text
     assert check_stack_deltas(stack_right).status == "correct"
 
 

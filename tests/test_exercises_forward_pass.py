@@ -148,9 +148,9 @@ def make_forward(mistake):
     def rnn_forward(x, params, h0):
         W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
         T = x.shape[0]
-        if mistake == fp.ALIASED:
+        if mistake in (fp.ALIASED, fp.ALIASED_AFTER_H0):
             state, states = h0.copy(), []
-            states.append(state)
+            states.append(state if mistake == fp.ALIASED else h0)  # h0 itself, or the buffer that becomes h_T
             for t in range(T):
                 state[:] = np.tanh(x[t] @ W_xh.T + state @ W_hh.T + b_h[:, 0])  # in place, stored again
                 states.append(state)

@@ -37,6 +37,8 @@ def learner_lstm(dh_out, c, gates, W_hh, *, mistake=None):
             dc = from_h
         elif mistake == "no path from h":
             dc = dc_next
+        elif mistake == "f_t on the way in":  # dc_next holds δ^c_{t+1} itself, multiplied here by this step's f
+            dc = f * dc_next + from_h
         else:
             dc = dc_next + from_h
         blocks = [
@@ -48,7 +50,7 @@ def learner_lstm(dh_out, c, gates, W_hh, *, mistake=None):
         if mistake == "order i f o g":
             blocks = [blocks[0], blocks[1], blocks[3], blocks[2]]
         da[t] = np.concatenate(blocks, axis=1)
-        dc_next = dc if mistake == "carry without f" else f * dc
+        dc_next = dc if mistake in ("carry without f", "f_t on the way in") else f * dc
         dh_next = da[t] @ (W_hh.T if mistake == "W_hh.T" else W_hh)
     return da
 
@@ -71,8 +73,10 @@ def learner_gru(dh_out, h, gates, hn, W_hh, *, mistake=None):
         dz_pre = dz * sig_prime(z, mistake == "no σ' on z")
         da_x[t] = np.concatenate([dr_pre, dz_pre, dn_pre * (r if mistake == "r on x too" else 1.0)], axis=1)
         da_h[t] = np.concatenate([dr_pre, dz_pre, dn_pre * (1.0 if mistake == "no r on hn" else r)], axis=1)
-        leak = {"no leak": 0.0, "leak 1 - z": dh * (1 - z)}.get(mistake, dh * z)
+        leak = {"no leak": 0.0, "leak 1 - z": dh * (1 - z), "z_t on the way in": 0.0}.get(mistake, dh * z)
         dh_next = da_h[t] @ W_hh + leak
+        if mistake == "z_t on the way in":  # δ^h_t carried back raw, multiplied by the next step's own z there
+            dh_next = dh_next + (gates[t - 1][:, H : 2 * H] * dh if t > 0 else 0.0)
     return da_x, da_h
 
 
@@ -95,6 +99,7 @@ LSTM_MISTAKES = [
     ("σ' as 1 - σ²", "σ′ written as 1 − σ² (tanh′'s form)"),
     ("tanh c_prev", "tanh(c_{t−1}) where tanh(c_t) belongs"),
     ("from T - 2", "step T left out of the loop"),
+    ("f_t on the way in", "f_t where f_{t+1} belongs (in what c_{t+1} sends back)"),
 ]
 
 GRU_MISTAKES = [
@@ -114,6 +119,7 @@ GRU_MISTAKES = [
     ("r on x too", "r on the input side's n block too"),
     ("leak 1 - z", "the leak carried back as (1 − z) ⊙ δ^h_t"),
     ("from T - 2", "step T left out of the loop"),
+    ("z_t on the way in", "z_t where z_{t+1} belongs (in the leak from h_{t+1})"),
 ]
 
 

@@ -10,9 +10,12 @@ tests/test_checker_language.py runs twice over one learner.)
 import numpy as np
 import pytest
 
+from course.exercises import clipping as cl
 from course.exercises import dynamics as dyn
+from course.exercises import finite_differences as fd
 from course.exercises import forward_pass as fp
 from course.exercises import hidden_state as hs
+from course.exercises import loss as lo
 from course.exercises import output_layer as ol
 from course.exercises import recurrent_weights as rw
 from course.exercises import relu_rnn as rr
@@ -139,8 +142,67 @@ def jacobian_with_a_kept_product():
     return jacobian_product
 
 
+def weighted_loss_with_a_running_total():
+    losses = []  # "a history of the losses"
+
+    def weighted_loss_and_grad(y_hat, y, w):
+        diff = y_hat - y
+        losses.append(0.5 * float(np.sum(w[:, None, None] * diff**2)))
+        return sum(losses), w[:, None, None] * diff  # the total so far: this call's loss on the first call only
+
+    return weighted_loss_and_grad
+
+
+def weighted_loss_into_a_kept_buffer():
+    kept = {}
+
+    def weighted_loss_and_grad(y_hat, y, w):
+        diff = y_hat - y
+        dy = kept.setdefault("dy", np.zeros(diff.shape))  # created once, like a default argument
+        dy += w[:, None, None] * diff
+        return 0.5 * float(np.sum(w[:, None, None] * diff**2)), dy
+
+    return weighted_loss_and_grad
+
+
+def clip_with_a_running_sum():
+    total = {}
+
+    def clip_per_sequence(grads, max_norm):
+        B = len(grads["W_hh"])
+        norms = np.sqrt(sum(np.sum(g.reshape(B, -1) ** 2, axis=1) for g in grads.values()))
+        scale = max_norm / np.maximum(norms, max_norm)
+        for k, g in grads.items():
+            total[k] = total.get(k, 0.0) + (g * scale.reshape(-1, *[1] * (g.ndim - 1))).mean(axis=0)
+        return dict(total)
+
+    return clip_per_sequence
+
+
+def centred_difference_into_a_kept_array():
+    kept = {}
+
+    def centred_difference(f, x, eps):
+        grad = kept.setdefault("grad", np.zeros_like(x))  # made once, added into at every call
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            x[i] = old + eps
+            f_plus = f(x)
+            x[i] = old - eps
+            f_minus = f(x)
+            x[i] = old
+            grad[i] += (f_plus - f_minus) / (2 * eps)
+        return grad
+
+    return centred_difference
+
+
 KEPT = {
     "rnn_forward": (fp.check_rnn_forward, forward_with_a_kept_list),
+    "weighted_loss_and_grad (a running total)": (lo.check_weighted_loss_and_grad, weighted_loss_with_a_running_total),
+    "weighted_loss_and_grad (a kept buffer)": (lo.check_weighted_loss_and_grad, weighted_loss_into_a_kept_buffer),
+    "clip_per_sequence": (cl.check_clip_per_sequence, clip_with_a_running_sum),
+    "centred_difference": (fd.check_centred_difference, centred_difference_into_a_kept_array),
     "hidden_state_grads": (hs.check_hidden_state_grads, deltas_with_a_kept_dh_next),
     "recurrent_weight_grads": (rw.check_recurrent_weight_grads, weights_into_a_kept_total),
     "output_layer_backward": (ol.check_output_layer_backward, readout_with_a_kept_sum),

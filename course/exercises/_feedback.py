@@ -370,8 +370,8 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 [
                     tr(
                         "The mistake '{mistake}': your function writes into one of its inputs{where}, which the "
-                        "checker passes read-only: the caller still needs it as it was (a mask or a text is only "
-                        "read)."
+                        "checker passes read-only: the caller still needs it as it was (a mask, a text, the "
+                        "scores, the logits, the parameters: a function reads its inputs and returns new arrays)."
                     ).format(mistake=tr(INPUT_WRITTEN), where=_where(err)),
                     tr("Build a new array instead (np.where(...), or a .copy() to change)."),
                 ],
@@ -401,6 +401,22 @@ def run_learner(exercise: str, fn, *args, explain=None):
                 error=type(err).__name__, message=err, **frame
             )
         return None, Feedback(exercise, "wrong", [said], N_("raised an exception"))
+
+
+def read_only(value):
+    """A copy of ``value`` (an array, or a dict of arrays; anything else as it is) that cannot be written into.
+
+    What a checker passes a learner's function whose inputs the caller still needs as they came (the scores it
+    masks, the logits it divides by τ, the row of δ it adds to): a write into one raises, and :func:`run_learner`
+    names INPUT_WRITTEN at the line that writes, even when the values returned are right.
+    """
+    if isinstance(value, dict):
+        return {k: read_only(v) for k, v in value.items()}
+    if not isinstance(value, np.ndarray):
+        return value
+    copied = value.copy()
+    copied.flags.writeable = False
+    return copied
 
 
 def as_real_array(answer, name=N_("your result")):

@@ -9,7 +9,8 @@ weights (B, S), mask (B, S) bool (True where a key may be attended).
 - ``masked_softmax(scores, mask)`` → weights (B, S): softmax over s of the allowed keys, exactly 0 elsewhere.
   Named: softmax over the wrong axis (the batch), the mask applied after the softmax (not renormalised), the mask
   ignored or inverted, a finite penalty that leaves masked weights tiny but not 0, no max shift (overflow on scores
-  of size 1000), the shift by a row's largest score taken over the masked keys too (0/0 when that one is masked).
+  of size 1000), the shift by a row's largest score taken over the masked keys too (0/0 when that one is masked),
+  one shift for the whole array (0/0 in a row far below the largest score).
 - ``dot_attention_backward(keys, query, weights, dcontext)`` → (dkeys (S, B, H_k), dquery (B, H_k)) for
   c_b = Σ_s α_{b,s} k_{s,b}, α = masked softmax of the scaled dot scores.  Named: forgetting the gradient through
   the weights into the keys (only α dc), the direct path α dc forgotten, the √H_k missing in the backward pass,
@@ -40,6 +41,7 @@ from ._feedback import (
     guarded,
     has_nan_or_inf,
     name_shape_mistake,
+    read_only,
     run_learner,
     split_pair,
 )
@@ -59,6 +61,7 @@ INVERTED = N_("mask inverted")
 FINITE_PENALTY = N_("finite penalty instead of −inf")
 NO_SHIFT = N_("no max shift")
 SHIFT_MASKED = N_("max shift over the masked keys too")
+GLOBAL_MAX = N_("one max shift for the whole array")
 NO_WEIGHT_PATH = N_("forgetting the gradient through the weights into the keys")
 NO_DIRECT_PATH = N_("the direct path α dc into the keys forgotten")
 DIAGONAL_ONLY = N_("softmax Jacobian's diagonal only")
@@ -113,13 +116,9 @@ def _masked(e, mask, axis=-1):
 
 
 def _call(exercise, fn, *args):
-    """The learner's answer on copies of ``args`` (bool arrays read-only), numpy's warnings silenced."""
-    copies = []
-    for a in args:
-        c = np.array(a)
-        if c.dtype == bool:
-            c.flags.writeable = False  # a mask is read, never written
-        copies.append(c)
+    """The learner's answer on read-only copies of ``args`` (the caller still needs its scores, keys and mask as they
+    came: a write into one is named), numpy's warnings silenced."""
+    copies = [read_only(np.asarray(a)) for a in args]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         return run_learner(exercise, fn, *copies)
@@ -177,7 +176,7 @@ def check_scaled_dot_scores(fn) -> Feedback:
             ),
         ),
     }
-    fb = diagnose(SCORES, result, right, name="scores", known_mistakes=mistakes)
+    fb = diagnose(SCORES, result, right, name="scores", known_mistakes=mistakes, float64=True)
     fb = name_shape_mistake(
         fb,
         result,
@@ -207,16 +206,20 @@ def _softmax_data():
 
 
 def _large_scores():
-    """Scores of size 1000 (exp overflows without the max shift), a row with one allowed key, the same mask."""
+    """Scores of size 1000 (exp overflows without the max shift): the three rows of the moderate data's mask, and a
+    fourth row with every key allowed, all near −1000."""
     _, mask = _softmax_data()
     scores = np.array(
         [
             [1000.0, 998.0, 995.0, 1001.0, 990.0],
             [-3.0, 1.5, 0.25, 800.0, -2.0],  # a large score at a masked key: only the mask keeps it out
             [5.0, -1000.0, -1001.0, -999.0, -1002.0],  # allowed scores near −1000: exp underflows without the shift
+            # its largest score allowed, 2000 below row 0's: a shift by the whole array's max leaves 0/0 here, a
+            # shift by the row's own max (masked keys included) does not
+            [-1000.0, -998.0, -1003.0, -999.0, -1001.0],
         ]
     )
-    return scores, mask
+    return scores, np.vstack([mask, np.ones((1, mask.shape[1]), dtype=bool)])
 
 
 def _softmax_mistakes(scores, mask):
@@ -278,7 +281,7 @@ def check_masked_softmax(fn) -> Feedback:
     if problem is not None:
         return problem
     right = _masked(scores, mask)
-    fb = diagnose(SOFTMAX, result, right, name="weights", known_mistakes=_softmax_mistakes(scores, mask))
+    fb = diagnose(SOFTMAX, result, right, name="weights", known_mistakes=_softmax_mistakes(scores, mask), float64=True)
     fb = name_shape_mistake(
         fb, result, [(WRONG_AXIS, _masked(scores.T, mask.T), tr("Softmax along each sequence's S keys, axis=-1."))]
     )
@@ -294,6 +297,24 @@ def check_masked_softmax(fn) -> Feedback:
         return problem
     values, unreadable = as_real_array(result, "weights")
     raw = np.asarray(result, dtype=float) if unreadable is not None and has_nan_or_inf(result) else None
+    if raw is not None and raw.shape == big.shape and np.isfinite(raw[0]).all() and not np.isfinite(raw[3]).all():
+        return Feedback(  # row 3 is NaN only when the shift was one number for the whole array
+            SOFTMAX,
+            "wrong",
+            [
+                tr("This is exactly what the mistake '{mistake}' gives.").format(mistake=tr(GLOBAL_MAX)),
+                tr(
+                    "Right on moderate scores, but NaN on scores of size 1000 in a row whose scores are all near "
+                    "−1000: shifted by the largest score of the whole array (scores.max()), every exp of that row "
+                    "underflows to 0, and 0/0 is NaN."
+                ),
+                tr(
+                    "Shift each row by its own largest allowed score: apply the mask (−inf) first, then subtract "
+                    "max(axis=-1, keepdims=True)."
+                ),
+            ],
+            GLOBAL_MAX,
+        )
     if raw is not None and raw.shape == big.shape and np.isfinite(raw[0]).all():  # row 0's largest score is allowed
         return Feedback(
             SOFTMAX,
@@ -469,5 +490,5 @@ def check_dot_attention_backward(fn) -> Feedback:
     for i, name in enumerate(("dkeys", "dquery")):
         expected = grads["keys"] if name == "dkeys" else grads["query"]
         known = {m: (value[i], advice) for m, (value, advice) in wrong.items() if not np.allclose(value[i], expected)}
-        parts[name] = diagnose(BACKWARD, result[i], expected, name=name, known_mistakes=known)
+        parts[name] = diagnose(BACKWARD, result[i], expected, name=name, known_mistakes=known, float64=True)
     return confirmed(combine(BACKWARD, parts), BACKWARD, fn, args, result)

@@ -12,10 +12,14 @@ input must not change).
 
 Named mistakes: clipping the mean, one norm for the batch, each parameter clipped separately, a sum instead of the
 mean, small gradients scaled up, the squared norm, clipping by value, one sequence's scale for all, PyTorch's ε in the
-norm, float32, and the input modified in place.
+norm, float32, the input modified in place, state kept between calls, and two slips a max_norm of 1 would hide (the
+checker passes 0.6): a long gradient scaled to norm 1, and a max_norm of 1 written into the function; then, on a
+second batch with a sequence whose gradient is all zeros, a division by its norm (0/0).
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -26,10 +30,12 @@ from ._feedback import (
     FLOAT32,
     Feedback,
     _float_dtype,
+    confirmed,
     diagnose,
     flatten,
     gradients_as_vector,
     guarded,
+    has_nan_or_inf,
     run_learner,
 )
 
@@ -39,9 +45,15 @@ EXERCISE = "clip_per_sequence"
 BY_VALUE = N_("clipping each entry (by value) instead of each sequence's norm")
 ONE_SCALE = N_("the first sequence's scale used for every sequence")
 EPSILON = N_("an ε added to the norm (max_norm / (‖g‖ + ε))")
+UNIT_NORM = N_("scaled to norm 1, not to max_norm")
+OWN_MAX_NORM = N_("a max_norm of 1 of your own, not the argument")
+ZERO_NORM = N_("0/0 for a sequence whose gradient is 0")
 SHAPES = param_shapes(D=2, H=3, O=2)
-NORMS = (40.0, 3.0, 0.3, 2.0)  # one exploded sequence, two long ones, one short one (left alone at c = 1)
-MAX_NORM = 1.0
+# one exploded sequence, two long ones (one of them shorter than 1) and a short one left alone; max_norm is not 1,
+# which would hide a function that forgets to multiply by max_norm, or writes 1 for it
+NORMS = (40.0, 2.0, 0.3, 0.7)
+MAX_NORM = 0.6
+ZERO_NORMS = (2.0, 0.0, 0.3)  # a second batch, asked once the first is right: a sequence whose gradient is all 0
 
 
 def per_sequence_gradients(norms=NORMS, seed=0) -> dict:
@@ -140,11 +152,66 @@ def _mistakes(grads, c):
                 "digit, more than the checker's 1e-7 allows."
             ),
         ),
+        UNIT_NORM: (
+            _mean_of(rows, np.where(norms > c, 1 / norms, 1.0)),
+            tr(
+                "A long gradient was divided by its norm, which leaves it at length 1. Clipping shortens it to "
+                "length max_norm: multiply by max_norm / ‖g^(b)‖ (the checker passes max_norm = {c:g})."
+            ).format(c=c),
+        ),
+        OWN_MAX_NORM: (
+            _mean_of(rows, 1 / np.maximum(norms, 1.0)),
+            tr(
+                "The scale is 1 / max(‖g^(b)‖, 1): a max_norm of 1 written into the function. Use the max_norm "
+                "the function is given (the checker passes {c:g}): max_norm / max(‖g^(b)‖, max_norm)."
+            ).format(c=c),
+        ),
         N_("squared norm"): (
             _mean_of(rows, c / np.maximum(norms**2, c)),
             tr("The scale used ‖g^(b)‖² instead of ‖g^(b)‖: take the square root of the sum of squares."),
         ),
     }
+
+
+def _zero_norm_feedback(fn) -> Feedback | None:
+    """None when ``fn`` is right on a batch with a zero gradient (a sequence whose loss does not depend on the
+    parameters, or an all-padding one); else what is wrong there."""
+    grads = per_sequence_gradients(ZERO_NORMS, seed=1)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        answer, feedback = run_learner(EXERCISE, fn, {k: v.copy() for k, v in grads.items()}, MAX_NORM)
+    if feedback is not None:
+        return feedback
+    if isinstance(answer, dict) and any(has_nan_or_inf(answer.get(k)) for k in PARAM_NAMES):
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                tr("The mistake '{mistake}':").format(mistake=tr(ZERO_NORM)),
+                tr(
+                    "Right on the first batch, but NaN on a batch where one sequence's gradient is all zeros: its "
+                    "norm is 0, and dividing by it (g / ‖g‖, or max_norm / ‖g‖ · …) gives 0/0."
+                ),
+                tr(
+                    "Scale by max_norm / max(‖g^(b)‖, max_norm): the denominator is never below max_norm > 0, and a "
+                    "zero gradient stays 0."
+                ),
+            ],
+            ZERO_NORM,
+        )
+    vec, feedback = gradients_as_vector(EXERCISE, answer, SHAPES, tr("the five averaged gradients"))
+    if feedback is not None:
+        return feedback
+    with np.errstate(all="ignore"):  # some of the mistakes divide by the zero norm; only the right value is used
+        right, _ = _mistakes(grads, MAX_NORM)
+    fb = diagnose(EXERCISE, vec, right, name=tr("your averaged gradient"))
+    if fb.passed:
+        return None
+    return Feedback(
+        EXERCISE,
+        "wrong",
+        [tr("Right on the first batch, but not on a batch where one sequence's gradient is all zeros:"), *fb.messages],
+    )
 
 
 @guarded(EXERCISE)
@@ -194,4 +261,5 @@ def check_clip_per_sequence(fn) -> Feedback:
             ],
             N_("modifying the input in place"),
         )
-    return fb
+    fb = confirmed(fb, EXERCISE, fn, (grads, MAX_NORM), answer)
+    return (_zero_norm_feedback(fn) or fb) if fb.passed else fb

@@ -35,6 +35,8 @@ from ._feedback import (
     matches,
     name_shape_mistake,
     numpy_said,
+    one_array,
+    read_only,
     run_learner,
     shape_error_advice,
 )
@@ -214,8 +216,8 @@ def _run(exercise, fn, args):
             ],
         )
 
-    copies = [{k: v.copy() for k, v in a.items()} if isinstance(a, dict) else a.copy() for a in args]
-    return run_learner(exercise, fn, *copies, explain=lambda err: shape_error_advice(err, row_form))
+    # read-only: the caller's dy, states and parameters are used again (a write into one is named)
+    return run_learner(exercise, fn, *map(read_only, args), explain=lambda err: shape_error_advice(err, row_form))
 
 
 def _steps_advice(fb, answer, expected):
@@ -272,7 +274,9 @@ def check_stack_deltas(fn) -> Feedback:
             expected[1 - k],
             tr("Return layer 1's δ^a first, then layer 2's: `return dh_raw1, dh_raw2`."),
         )
-        part = diagnose(STACK_EXERCISE, value[k], expected[k], name=name, known_mistakes=mistakes, time_axis=0)
+        part = diagnose(
+            STACK_EXERCISE, value[k], expected[k], name=name, known_mistakes=mistakes, time_axis=0, float64=True
+        )
         parts.append((name, _steps_advice(part, value[k], expected[k])))
     return confirmed(combine(STACK_EXERCISE, parts), STACK_EXERCISE, fn, args, value)
 
@@ -387,13 +391,15 @@ def check_bidirectional_states(fn) -> Feedback:
     value, fb = _run(BI_EXERCISE, fn, args)
     if fb is not None:
         return fb
+    expected = bidirectional_states(*args)
+    if isinstance(value, (tuple, list)) and one_array(value, expected.shape) is not None:
+        value = one_array(value, expected.shape)  # each step's states appended to a list: right too
     if isinstance(value, (tuple, list)):
         return Feedback(
             BI_EXERCISE,
             "wrong",
             [tr("Return one array (T, B, 2H): the two directions' states side by side, np.concatenate(…, axis=-1).")],
         )
-    expected = bidirectional_states(*args)
     mistakes = {
         name: (bidirectional_states(*args, **switches), advice) for name, (switches, advice) in BI_MISTAKES.items()
     }
@@ -411,7 +417,9 @@ def check_bidirectional_states(fn) -> Feedback:
             ],
             N_("stacked on a new axis"),
         )
-    fb = diagnose(BI_EXERCISE, value, expected, name=tr("your states"), known_mistakes=mistakes, time_axis=0)
+    fb = diagnose(
+        BI_EXERCISE, value, expected, name=tr("your states"), known_mistakes=mistakes, time_axis=0, float64=True
+    )
     H = expected.shape[2] // 2
     fb = name_shape_mistake(
         fb,

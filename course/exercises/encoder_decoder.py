@@ -11,7 +11,7 @@ column the answer's tokens, EOS, then PAD.
    including each EOS, dlogits (T, B, V) zero at PAD steps (``rnn_lib.seq2seq.loss``).  Named: PAD counted, mean
    per token, sum over sequences, mean over every step, EOS left out, the gradient not masked, the sign,
    divided by T, each sequence's mean, the gradient at the target only, the PAD class masked, (dlogits, loss)
-   returned.
+   returned, and lengths from np.argmax(tgt == PAD), 0 for the string that fills all T steps.
 3. ``bridge_gradient(dg0, lengths, S)`` → (S, B, H): ∂L/∂h^e_s for the encoder's states when its only output is
    the bridge g_0 = h^e_{len_b}: dg0[b] at row lengths[b] − 1 of column b, zero elsewhere.  Named: dropped, at the
    last row whatever the length, a step late or early, copied to every (real) step, rows indexed without np.arange(B),
@@ -54,6 +54,7 @@ TARGET_ONLY = N_("gradient at the target class only")
 PAD_CLASS = N_("the PAD class masked, not the PAD steps")
 LOSS_PAIR_SWAPPED = N_("returned (dlogits, loss)")
 MASKED_AT_EOS = N_("masked where tgt == EOS, not where tgt == PAD")
+ARGMAX_LENGTH = N_("length 0 for a string without PAD (np.argmax of a column with no PAD)")
 # bridge_gradient
 DROPPED = N_("bridge gradient dropped")
 LAST_ROW = N_("at row S whatever the length")
@@ -245,7 +246,17 @@ def _loss_mistakes(logits, tgt):
     lengths = keep.sum(axis=0)
     pad_class = g * 1.0 / B
     pad_class[..., PAD] = 0.0
+    first_pad = np.arange(T)[:, None] < np.argmax(tgt == PAD, axis=0)  # 0 where a column has no PAD
     return {
+        ARGMAX_LENGTH: (
+            masked(first_pad, B),
+            tr(
+                "A string that fills all T steps has no PAD, and np.argmax(tgt == PAD, axis=0) of a column with no "
+                "True is 0: that string got length 0 and left the loss. Mask with keep = tgt != PAD itself, or "
+                "count the real steps, (tgt != PAD).sum(axis=0)."
+            ),
+            tr("dlogits is (p − onehot) / B at every real step, those of a string with no PAD too: keep = tgt != PAD."),
+        ),
         MASKED_AT_EOS: (
             masked(tgt != EOS, B),
             tr(
@@ -348,12 +359,14 @@ def check_masked_loss(fn) -> Feedback:
     L, grad = seq2seq_loss(logits, tgt)
     mistakes = _loss_mistakes(logits, tgt)
     loss_mistakes = {k: (v[0], a) for k, (v, a, _) in mistakes.items() if not np.isclose(v[0], L, rtol=1e-9)}
-    loss_fb = diagnose(LOSS_EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
+    loss_fb = diagnose(LOSS_EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes, float64=True)
     if not loss_fb.passed and np.size(loss) > 1:
         loss_fb.messages.append(tr("The loss is one number: the mean over sequences of each one's sum."))
     grad_mistakes = {k: (v[1], a) for k, (v, _, a) in mistakes.items()}
     grad_mistakes[SIGN] = (-grad, tr("∂L/∂z = (p − onehot) / B at the real steps: prediction minus target."))
-    grad_fb = diagnose(LOSS_EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0)
+    grad_fb = diagnose(
+        LOSS_EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0, float64=True
+    )
     fb = combine(LOSS_EXERCISE, {"loss": loss_fb, "dlogits": grad_fb})
     if fb.passed and not (np.array_equal(given_z, logits) and np.array_equal(given_y, tgt)):
         return Feedback(
@@ -494,6 +507,7 @@ def check_bridge_gradient(fn) -> Feedback:
         name="denc",
         known_mistakes=_bridge_mistakes(dg0, lengths, S),
         time_axis=0,
+        float64=True,
     )
     if fb.passed and not (np.array_equal(given_dg0, dg0) and np.array_equal(given_lengths, lengths)):
         return Feedback(

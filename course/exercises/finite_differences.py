@@ -15,7 +15,7 @@ and the next ones: the two values subtracted the wrong way round, ``/ 2 * eps``
 (which multiplies by ε), a relative step ε·|x_i|, every entry moved at once, a whole
 row moved at a time (``range(len(x))`` on a 2-D array), and only the +ε side moved; and a
 centred difference taken with a step of the learner's own instead of ``eps`` (recognised
-from its O(s²) error against the derivative), and a float32 result.
+from its O(s²) error against the derivative), a float32 result, and state kept between calls.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import FLOAT32, Feedback, diagnose, guarded, run_learner
+from ._feedback import FLOAT32, Feedback, confirmed, diagnose, guarded, run_learner
 
 __all__ = ["FLOAT32", "OWN_EPS", "check_centred_difference"]
 
@@ -233,4 +233,4 @@ def check_centred_difference(fn) -> Feedback:
                 "point); restoring with x[i] = old gives back the exact value."
             )
         )
-    return fb
+    return confirmed(fb, EXERCISE, fn, (_test_function, x0, EPS), answer)

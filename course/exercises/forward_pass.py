@@ -302,6 +302,7 @@ NO_H0_ROW = N_("h without h_0 (T rows: h_1 … h_T)")
 NO_LAST_ROW = N_("h without h_T (T rows: h_0 … h_{T−1})")
 RETURNED_A = N_("returned a_t instead of h_t")
 ALIASED = N_("the same array stored at every step")
+ALIASED_AFTER_H0 = N_("the same array stored at every step from t = 1")
 LAST_STEP_MISSING = N_("last step never computed (h_T left at 0)")
 MISSING_OUT_BIAS = N_("missing output bias")
 Y_FROM_A = N_("y_hat from a_t")
@@ -333,6 +334,14 @@ FORWARD_ADVICE = {
             "Every row of h is the same state: one array was updated in place (h_t[:] = ... or +=) and "
             "stored again at each step, so all rows show its last value. Store a new array for each "
             "step (h_t = rnn_step(...)), or write into a preallocated h[t]."
+        )
+    ),
+    ALIASED_AFTER_H0: (
+        N_(
+            "h[0] is h_0, but every later row of h is the same state, h_T: one array (a copy of h0, or np.zeros) "
+            "was updated in place (h_t[:] = ..., np.tanh(..., out=h_t)) and appended at each step, so every "
+            "entry of the list is that one array. Append a new array for each step (h_t = np.tanh(...)), or "
+            "write into a preallocated h[t]."
         )
     ),
     LAST_STEP_MISSING: N_("h[T] is still 0: the loop must run for t = 1 … T, T steps in all (range(1, T + 1))."),
@@ -403,6 +412,8 @@ def _forward(params, x, h0, mistake=None):
     h = np.array(states)
     if mistake == ALIASED:
         h = np.broadcast_to(h[-1], h.shape).copy()
+    elif mistake == ALIASED_AFTER_H0:
+        h = np.concatenate([h[:1], np.broadcast_to(h[-1], h[1:].shape)])
     read = h[1:]
     if mistake == RETURNED_A:
         h = np.concatenate([h[:1], np.array(pre)])
@@ -433,6 +444,7 @@ _H_MISTAKES = FORWARD_STEP_MISTAKES + (
     NO_LAST_ROW,
     RETURNED_A,
     ALIASED,
+    ALIASED_AFTER_H0,
     LAST_STEP_MISSING,
     X_LATE,
 )

@@ -45,6 +45,7 @@ from ._feedback import (
     matches,
     numpy_said,
     one_array,
+    read_only,
     run_learner,
     shape_error_advice,
     steps_message,
@@ -62,14 +63,15 @@ GRU_SWAPPED = N_("returned (dh_raw_h, dh_raw_x)")
 
 def lstm_gate_grads(
     dh_out, c, gates, W_hh, *, gates_backward=lstm.gates_backward, carry_dh=True, backwards=True, c_shift=0,
-    tanh_c_shift=0, last_step=True,
+    tanh_c_shift=0, last_step=True, forget_of_step_t=False,
 ):  # fmt: skip
     """δ^a_t of every step by the LSTM's backward recursion (row form); returns dh_raw (T, B, 4H).
 
     Defaults give the right answer.  gates_backward: the element-wise backward (a planted one of
     ``course.gated_bugs`` reproduces a mistake within a step); carry_dh=False drops W_hhᵀ δ^a_{t+1};
     backwards=False runs forwards in time; c_shift=1 passes c_t where c_{t−1} belongs; tanh_c_shift=−1 passes
-    tanh(c_{t−1}) where tanh(c_t) belongs; last_step=False leaves step T out of the loop.
+    tanh(c_{t−1}) where tanh(c_t) belongs; last_step=False leaves step T out of the loop; forget_of_step_t=True
+    carries δ^c_{t+1} back into δ^c_t through f_t, the step's own forget gate, instead of f_{t+1}.
     """
     T = dh_out.shape[0]
     dh_raw = np.zeros(gates.shape)
@@ -79,6 +81,9 @@ def lstm_gate_grads(
     for t in reversed(steps) if backwards else steps:
         dh = dh_out[t] + (dh_next if carry_dh else 0.0)
         tanh_c = np.tanh(c[t + 1 + tanh_c_shift])
+        if forget_of_step_t and t + 1 < T:  # dc_next is f_{t+1} ⊙ δ^c_{t+1}: trade f_{t+1} for f_t
+            H = dh_out.shape[-1]
+            dc_next = gates[t][..., H : 2 * H] * dc_next / gates[t + 1][..., H : 2 * H]
         dh_raw[t], dc_next = gates_backward(dh, dc_next, c[t + c_shift], gates[t], tanh_c)
         dh_next = dh_raw[t] @ W_hh
     return dh_raw
@@ -86,13 +91,14 @@ def lstm_gate_grads(
 
 def gru_gate_grads(
     dh_out, h, gates, hn, W_hh, *, gates_backward=gru.gates_backward, carry_dh=True, backwards=True, h_shift=0,
-    last_step=True,
+    last_step=True, leak_of_step_t=False,
 ):  # fmt: skip
     """(dh_raw_x, dh_raw_h) of every step by the GRU's backward recursion (row form), each (T, B, 3H).
 
     Defaults give the right answer.  gates_backward: as for :func:`lstm_gate_grads`; carry_dh=False drops what
     reaches h_t from step t + 1 altogether; backwards=False runs forwards in time; h_shift=1 passes h_t where
-    h_{t−1} belongs; last_step=False leaves step T out of the loop.
+    h_{t−1} belongs; last_step=False leaves step T out of the loop; leak_of_step_t=True carries δ^h_{t+1} back into
+    δ^h_t through z_t, the step's own update gate, instead of z_{t+1}.
     """
     T = dh_out.shape[0]
     dh_raw_x, dh_raw_h = np.zeros(gates.shape), np.zeros(gates.shape)
@@ -101,6 +107,9 @@ def gru_gate_grads(
     for t in reversed(steps) if backwards else steps:
         dh = dh_out[t] + (dh_next if carry_dh else 0.0)
         dh_raw_x[t], dh_raw_h[t], dh_leak = gates_backward(dh, h[t + h_shift], gates[t], hn[t])
+        if leak_of_step_t and t > 0:  # dh_leak is z_t ⊙ δ^h_t: trade z_t for z_{t−1}, the gate step t − 1 reads
+            H = dh_out.shape[-1]
+            dh_leak = gates[t - 1][..., H : 2 * H] * dh_leak / gates[t][..., H : 2 * H]
         dh_next = dh_raw_h[t] @ W_hh + dh_leak
     return dh_raw_x, dh_raw_h
 
@@ -265,6 +274,14 @@ LSTM_LOOP = {
             "earlier leaves δ^a_T at 0, and everything it sends back is lost."
         ),
     ),
+    N_("f_t where f_{t+1} belongs (in what c_{t+1} sends back)"): (
+        {"forget_of_step_t": True},
+        N_(
+            "c_{t+1} = f_{t+1} ⊙ c_t + …, so what reaches c_t from step t + 1 is f_{t+1} ⊙ δ^c_{t+1}: the forget "
+            "gate of step t + 1. Multiply δ^c_t by f_t when you send it back to c_{t−1}, at the end of step t "
+            "(dc_next = f * dc), not when it arrives."
+        ),
+    ),
 }
 
 GRU_LOOP = {
@@ -285,6 +302,14 @@ GRU_LOOP = {
         N_(
             "The loop must start at the last step, t = T (row T − 1): reversed(range(T)). Starting one row "
             "earlier leaves the δ of step T at 0, and everything it sends back is lost."
+        ),
+    ),
+    N_("z_t where z_{t+1} belongs (in the leak from h_{t+1})"): (
+        {"leak_of_step_t": True},
+        N_(
+            "h_{t+1} = (1 − z_{t+1}) ⊙ n_{t+1} + z_{t+1} ⊙ h_t, so the leak into δ^h_t is z_{t+1} ⊙ δ^h_{t+1}: "
+            "the update gate of step t + 1. Multiply δ^h_t by z_t when you send it back, at the end of step t "
+            "(leak = z * dh), not when it arrives."
         ),
     ),
 }
@@ -347,7 +372,7 @@ def last_step_advice(answer, expected, gate_names) -> str:
 
 def _explain(exercise, name, answer, expected, mistakes, gate_names) -> Feedback:
     """diagnose(), plus which steps (counted from 1) are wrong and what the last step shows."""
-    fb = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
+    fb = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0, float64=True)
     arr, problem = as_real_array(answer)
     if fb.status == "wrong" and problem is None and arr.shape == expected.shape:
         if fb.mistake is not None:  # diagnose named the mistake; say also which steps it spoils
@@ -360,7 +385,8 @@ def _explain(exercise, name, answer, expected, mistakes, gate_names) -> Feedback
 
 
 def _run(exercise, fn, args):
-    """``run_learner`` on copies of ``args``; a product numpy refused becomes a Feedback explaining row form."""
+    """``run_learner`` on read-only copies of ``args`` (a row of δ^h added into in place, ``dh = dh_out[t]; dh +=
+    …``, spoils the caller's array: it is named); a product numpy refused becomes a Feedback explaining row form."""
 
     def row_form(err):
         first = tr("A product with W_hh does not fit: the column form of one sequence, in a row-form batch?")
@@ -370,7 +396,7 @@ def _run(exercise, fn, args):
         )
         return Feedback(exercise, "wrong", [first, advice, numpy_said(err)])
 
-    return run_learner(exercise, fn, *(a.copy() for a in args), explain=lambda err: shape_error_advice(err, row_form))
+    return run_learner(exercise, fn, *map(read_only, args), explain=lambda err: shape_error_advice(err, row_form))
 
 
 def _problem(cell, seed):

@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, confirmed, diagnose_number, guarded, matches, run_learner
+from ._feedback import Feedback, as_real_array, confirmed, diagnose_number, guarded, matches, read_only, run_learner
 
 EXERCISE = "legal_set_accuracy"
 ANY_LEGAL = N_("any legal symbol instead of exactly the legal set")
@@ -201,7 +201,7 @@ def check_legal_set_accuracy(fn) -> Feedback:
     given_allowed.flags.writeable = False  # True/False cannot take `+= 1`; the mask is read, never written
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        result, not_written = run_learner(EXERCISE, fn, probs.copy(), given_allowed)
+        result, not_written = run_learner(EXERCISE, fn, read_only(probs), given_allowed)  # the probs too
     if not_written:
         return not_written
     n = int(allowed.any(axis=1).sum())

@@ -37,6 +37,7 @@ from ._feedback import (
     diagnose_number,
     guarded,
     has_nan_or_inf,
+    read_only,
     run_learner,
 )
 
@@ -449,7 +450,8 @@ def _run_sampler(fn, blocks, tau):
     logits = np.repeat(blocks, GRID, axis=0)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        result, fb = run_learner(SAMPLE, fn, logits, tau, np.tile(_u_grid(), len(blocks)))
+        # read-only: `logits /= temperature` would change the caller's logits (it is named)
+        result, fb = run_learner(SAMPLE, fn, read_only(logits), tau, read_only(np.tile(_u_grid(), len(blocks))))
     if fb is not None:
         return None, fb
     draws, problem = _as_indices(result, len(logits), blocks.shape[1])

@@ -23,9 +23,12 @@ from ..i18n import N_, tr
 from ._feedback import (
     FLOAT32,
     Feedback,
+    changed_inputs,
     combine,
+    confirmed,
     diagnose,
     guarded,
+    judge_inputs,
     name_shape_mistake,
     numpy_said,
     run_learner,
@@ -91,9 +94,11 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             ],
         )
 
-    result, not_written = run_learner(EXERCISE, fn, y_hat.copy(), y.copy(), w.copy(), explain=broadcast_advice)
+    given = {"y_hat": y_hat.copy(), "y": y.copy(), "w": w.copy()}
+    result, not_written = run_learner(EXERCISE, fn, *given.values(), explain=broadcast_advice)
     if not_written:
         return not_written
+    changed = changed_inputs(given, {"y_hat": y_hat, "y": y, "w": w})
     bad_return = split_pair(EXERCISE, result, ("loss", "dy"))
     if bad_return:
         return bad_return
@@ -214,4 +219,5 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
         grad_fb.messages.append(
             tr("dy = ∂L/∂ŷ has one entry per entry of ŷ: the same shape (T, B, O) as y_hat, no reshape or sum.")
         )
-    return combine(EXERCISE, {"loss": loss_fb, "dy": grad_fb})
+    fb = judge_inputs(combine(EXERCISE, {"loss": loss_fb, "dy": grad_fb}), changed)
+    return confirmed(fb, EXERCISE, fn, (y_hat, y, w), result)

@@ -11,7 +11,8 @@ some gradients small so that where ε goes shows, and β1 ≠ β2 so that swappi
 correction (or on m or v only), ε inside the square root, ε added before correcting v, t counted from 0, β1 and
 β2 swapped, v averaging g instead of g², β and 1 − β exchanged in the averages, a step uphill, the state not
 updated, inputs changed in place, m̂ and v̂ returned as the state, ε outside the fraction, no square root, t taken
-as 1, g for m̂, β1 in both corrections, an lr or ε of one's own, and the three values in another order.
+as 1, g for m̂, β1 in both corrections, an lr or ε of one's own, the three values in another order, √v / (1 − β2^t),
+and two slips that give the right step at t = 1 only: β·t for β^t and (1 − β)^t for 1 − β^t.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ BETA1_IN_BOTH = N_("1 − β1^t in both corrections")
 DEFAULT_EPS = N_("ε of your own (1e-8), not the argument")
 DEFAULT_LR = N_("lr of your own (0.001), not the argument")
 ORDER = N_("returned in another order")
+BETA_TIMES_T = N_("β·t instead of β^t")
+POWER_OF_1_MINUS = N_("(1 − β)^t instead of 1 − β^t")
+CORRECTION_OUTSIDE_SQRT = N_("√v / (1 − β2^t): the correction outside the square root")
 
 
 def cases():
@@ -80,7 +84,8 @@ def cases():
 def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, correct_v=True, eps_inside=False,
                eps_before=False, t_shift=0, v_of_g=False, weights_swapped=False, sign=-1, old_state=False,
                multiplied=False, eps_squared=False, amsgrad=False, abs_g=False, hat_returned=False,
-               eps_outside=False, no_sqrt=False, g_not_m=False, beta1_in_both=False, eps=EPS, lr=LR):  # fmt: skip
+               eps_outside=False, no_sqrt=False, g_not_m=False, beta1_in_both=False, eps=EPS, lr=LR,
+               beta_times_t=False, power_of_1_minus=False, correction_outside_sqrt=False):  # fmt: skip
     """The right step, or (with a flag) one of the classic wrong ones."""
     a1, a2 = (1 - beta1, 1 - beta2) if not weights_swapped else (beta1, beta2)
     b1, b2 = (beta1, beta2) if not weights_swapped else (1 - beta1, 1 - beta2)
@@ -92,6 +97,10 @@ def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, corre
     s = t + t_shift
     c1 = 1 - beta1**s if correct_m else 1.0
     c2 = 1 - (beta1 if beta1_in_both else beta2) ** s if correct_v else 1.0
+    if beta_times_t:  # the same as β^t at t = 1: only a later step tells them apart
+        c1, c2 = 1 - beta1 * s, 1 - beta2 * s
+    if power_of_1_minus:  # the same at t = 1 too
+        c1, c2 = (1 - beta1) ** s, (1 - beta2) ** s
     if multiplied:
         c1, c2 = 1 / c1, 1 / c2
     if eps_inside:
@@ -104,6 +113,8 @@ def _reference(p, g, m, v, t, *, beta1=BETA1, beta2=BETA2, correct_m=True, corre
         denom = np.sqrt(v_used / c2)
     elif no_sqrt:
         denom = v_used / c2 + eps
+    elif correction_outside_sqrt:
+        denom = np.sqrt(v_used) / c2 + eps
     else:
         denom = np.sqrt(v_used / c2) + eps
     p_new = p + sign * lr * (g if g_not_m else m_used / c1) / denom + (eps if eps_outside else 0.0)
@@ -196,6 +207,27 @@ def _mistakes(p, g, m, v, t):
                 "ignores it."
             ).format(lr=LR),
         ),
+        BETA_TIMES_T: (
+            dict(beta_times_t=True),
+            tr(
+                "The corrections raise β to the power t: 1 − β1**t and 1 − β2**t (`**`, not `*`). At t = 1 "
+                "both forms give 1 − β, so only a later step shows the difference."
+            ),
+        ),
+        POWER_OF_1_MINUS: (
+            dict(power_of_1_minus=True),
+            tr(
+                "The correction is 1 − β^t, β raised to the power t and then taken from 1: 1 - beta1**t, not "
+                "(1 - beta1)**t. At t = 1 both give 1 − β, so only a later step shows the difference."
+            ),
+        ),
+        CORRECTION_OUTSIDE_SQRT: (
+            dict(correction_outside_sqrt=True),
+            tr(
+                "Correct v before the square root: v̂ = v / (1 − β2^t), then √v̂ + ε; √v / (1 − β2^t) divides "
+                "by the correction where its square root belongs."
+            ),
+        ),
     }
     out = {}
     for name, (flags, advice) in variants.items():
@@ -259,6 +291,27 @@ def _judge(result, p, g, m, v, t) -> Feedback:
                 ],
                 T_FROM_0,
             )
+        with np.errstate(all="ignore"):
+            product_p = _reference(p, g, m, v, t, beta_times_t=True)[0]
+        answer_p = np.asarray(result[0], dtype=np.float64)
+        if answer_p.shape == product_p.shape and np.array_equal(np.isfinite(answer_p), np.isfinite(product_p)):
+            # 1 − β2·t < 0 from t = 2 on (β2 > ½): v / (1 − β2·t) is negative, and its square root NaN
+            return Feedback(
+                EXERCISE,
+                "wrong",
+                [
+                    tr("The mistake '{mistake}':").format(mistake=tr(BETA_TIMES_T)),
+                    tr(
+                        "p_new holds NaN at step t = {t}, though m_new and v_new may be right: 1 − β2·t = {c:.2f} "
+                        "is negative, and so is v divided by it."
+                    ).format(t=t, c=1 - BETA2 * t),
+                    tr(
+                        "The corrections raise β to the power t: 1 − β1**t and 1 − β2**t (`**`, not `*`). At t = 1 "
+                        "both forms give 1 − β, so only a later step shows the difference."
+                    ),
+                ],
+                BETA_TIMES_T,
+            )
         return Feedback(EXERCISE, "wrong", [tr("p_new holds NaN or inf: a division by zero, or √ of a negative v?")])
     mistakes = _mistakes(p, g, m, v, t)
     parts = {}
@@ -271,7 +324,7 @@ def _judge(result, p, g, m, v, t) -> Feedback:
                 (p, m, v)[i],
                 tr("{name} is the old value: compute the new running mean.").format(name=name),
             )
-        parts[name] = diagnose(EXERCISE, result[i], right[i], name=name, known_mistakes=known)
+        parts[name] = diagnose(EXERCISE, result[i], right[i], name=name, known_mistakes=known, float64=True)
     return combine(EXERCISE, parts)
 
 

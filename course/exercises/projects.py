@@ -14,7 +14,7 @@ from rnn_lib import engine
 from rnn_lib.parameters import param_shapes
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, confirmed, diagnose, guarded, run_learner
+from ._feedback import Feedback, confirmed, diagnose, guarded, read_only, run_learner
 
 ROLLOUT_EXERCISE = "rollout"
 ONE_SIZE = N_("right for one size only")
@@ -148,16 +148,10 @@ def check_rollout(fn) -> Feedback:
 
 def _check(exercise, fn, args, expected, mistakes, name, with_answer=False):
     """Call the learner's ``fn`` on copies of ``args`` and compare its answer, step by step, with ``expected``."""
-    copies = [
-        {k: v.copy() for k, v in a.items()} if isinstance(a, dict) else a.copy() if isinstance(a, np.ndarray) else a
-        for a in args
-    ]
-    for a in copies:
-        if isinstance(a, np.ndarray) and a.dtype == bool:
-            a.setflags(write=False)  # a mask is only read
-    answer, feedback = run_learner(exercise, fn, *copies)
+    # read-only: the parameters, the warm-up inputs and the mask are only read (a write into one is named)
+    answer, feedback = run_learner(exercise, fn, *map(read_only, args))
     if feedback is None:
-        feedback = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0)
+        feedback = diagnose(exercise, answer, expected, name=name, known_mistakes=mistakes, time_axis=0, float64=True)
     return (feedback, answer) if with_answer else feedback
 
 

@@ -12,7 +12,8 @@ out, the gradient with respect to p instead of z, a loss or gradient divided by 
 every class, binary cross-entropy, log p indexed with [..., targets], the loss rounded, the gradient at the target
 only, an extra p(1 − p), log p − onehot, and (dlogits, loss) returned in that order.  Then on logits of size 1000, where only a stable
 computation survives: exp overflowing without the max shift, and log(softmax) taken after softmax underflowed
-to 0, are named.  Inputs changed in place are named too.
+to 0, are named, and so is a shift by the one largest logit of the whole array (a row far below it underflows
+to 0/0).  Inputs changed in place are named too, and an answer computed in float32 (dlogits is a gradient).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ LOG_P_GRAD = N_("log p − onehot")
 SWAPPED = N_("returned (dlogits, loss)")
 FANCY_INDEX = N_("log p indexed with [..., targets]")
 TARGETS_CHANGED = N_("targets changed in place")
+GLOBAL_MAX = N_("one max shift for the whole array")
 
 
 def moderate_data():
@@ -100,6 +102,15 @@ def _run(fn, logits, targets):
     if changed is None and not np.array_equal(given_y, targets):
         changed = "targets"
     return result, not_written, changed
+
+
+def _same_numbers_and_holes(answer, value) -> bool:
+    """True when ``answer`` has the NaN and inf of ``value`` where it has them, and its numbers elsewhere."""
+    arr = np.asarray(answer, dtype=np.float64)
+    if arr.shape != value.shape or not np.array_equal(np.isfinite(arr), np.isfinite(value)):
+        return False
+    finite = np.isfinite(value)
+    return bool(np.allclose(arr[finite], value[finite], rtol=1e-7, atol=1e-12))
 
 
 def _not_finite(value) -> bool:
@@ -206,10 +217,10 @@ def _formula_feedback(loss, dlogits, logits, targets) -> Feedback:
             tr("∂L/∂z = p − onehot with the probabilities p = softmax(z) themselves, not log p."),
         ),
     }
-    loss_fb = diagnose(EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes)
+    loss_fb = diagnose(EXERCISE, loss, L, name="loss", known_mistakes=loss_mistakes, float64=True)
     if not loss_fb.passed and np.size(loss) > 1:
         loss_fb.messages.append(tr("The loss is one number: sum over steps and sequences."))
-    grad_fb = diagnose(EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0)
+    grad_fb = diagnose(EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0, float64=True)
     return combine(EXERCISE, {"loss": loss_fb, "dlogits": grad_fb})
 
 
@@ -217,6 +228,27 @@ def _stability_feedback(loss, dlogits) -> Feedback:
     """Judge the answer on logits of size 1000, after the formula was found right."""
     logits, targets = extreme_data()
     L, grad = softmax_cross_entropy(logits, targets)
+    with np.errstate(all="ignore"):
+        global_shift = np.exp(logits - logits.max())
+        global_shift = global_shift / global_shift.sum(axis=-1, keepdims=True) - np.eye(logits.shape[-1])[targets]
+    if _not_finite(dlogits) and _same_numbers_and_holes(dlogits, global_shift):
+        return Feedback(
+            EXERCISE,
+            "wrong",
+            [
+                tr("The mistake '{mistake}':").format(mistake=tr(GLOBAL_MAX)),
+                tr(
+                    "Right on moderate logits, but on logits of size 1000 dlogits holds NaN: the shift was the "
+                    "largest logit of the whole array (z.max()), so a row whose logits are all near −1000 has "
+                    "exp(z − max) = 0 in every class, and 0/0."
+                ),
+                tr(
+                    "Subtract each row's own maximum, z.max(axis=-1, keepdims=True): then every row's largest "
+                    "exponent is exp(0) = 1."
+                ),
+            ],
+            GLOBAL_MAX,
+        )
     if _not_finite(dlogits):
         return Feedback(
             EXERCISE,

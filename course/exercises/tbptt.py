@@ -81,14 +81,15 @@ def full_gradients(params, x, y):
     return {name: g[name] for name in PARAM_NAMES}
 
 
-def _tbptt_problem(seed=0, T=7, B=2, D=2, H=3, O=2):
+def _tbptt_problem(seed=0, T=7, B=4, D=2, H=5, O=3):
     params, x, y, _ = random_problem(seed, T, D, H, O, B, scale=0.6)
     return params, x, y
 
 
 @guarded(TBPTT_EXERCISE)
 def check_tbptt_gradients(fn) -> Feedback:
-    """Check ``fn(params, x, y, k)`` on T = 7, k = 3: chunks of 3, 3 and 1 steps, two sequences."""
+    """Check ``fn(params, x, y, k)`` on T = 7, k = 3: chunks of 3, 3 and 1 steps; B = 4, D = 2, H = 5, O = 3, no two
+    sizes equal, none equal to the 3 chunks (a state started as np.zeros((D, H)) cannot pass)."""
     params, x, y = _tbptt_problem()
     k = 3
     expected = flatten(chunked_gradients(params, x, y, k))
@@ -167,6 +168,7 @@ def check_tbptt_gradients(fn) -> Feedback:
         name=tr("your gradients (five, flattened)"),
         known_mistakes=mistakes,
         sign_advice=_SIGN,
+        float64=True,
     )
 
     return confirmed(judge_inputs(fb, changed), TBPTT_EXERCISE, fn, (params, x, y, k), raw)
