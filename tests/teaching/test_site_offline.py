@@ -12,9 +12,9 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the browser checks
 
 from nbconvert import HTMLExporter  # noqa: E402
 
+from tests.build.test_site import formulas_in  # noqa: E402
 from tests.notebook_files import NOTEBOOK_PATHS, read  # noqa: E402
 from tests.teaching.browser import offline_page  # noqa: E402
-from tests.build.test_site import formulas_in  # noqa: E402
 from tools.build_site import build  # noqa: E402
 from tools.editions import edition  # noqa: E402
 
