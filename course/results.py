@@ -51,6 +51,7 @@ class Results:
     def __init__(self, rows, columns, protocol=""):
         self.rows = tuple(row if type(row) is Row else Row(row) for row in rows)
         self.columns, self.protocol = list(columns), protocol
+        self._positions = {}  # columns → {their values: positions of the rows}, built on the first where() asking them
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -66,8 +67,23 @@ class Results:
         """The rows whose columns equal the given values, e.g. ``where(eta=0.1, seed=0)``."""
         for name in conditions:
             self._check_column(name)
-        kept = [row for row in self.rows if all(row[k] == v for k, v in conditions.items())]
+        try:
+            kept = self._where_indexed(conditions)
+        except TypeError:  # an unhashable value (a list, an array): compare row by row, as == does
+            kept = [row for row in self.rows if all(row[k] == v for k, v in conditions.items())]
         return Results(kept, self.columns, self.protocol)
+
+    def _where_indexed(self, conditions) -> list:
+        """where()'s rows, looked up in an index of the asked columns: the claims ask a table thousands of times."""
+        if any(value != value for value in conditions.values()):  # NaN equals nothing, not even the object stored
+            return []
+        names = tuple(sorted(conditions))
+        if names not in self._positions:  # built once per set of columns: values → positions of their rows
+            index = {}
+            for i, row in enumerate(self.rows):
+                index.setdefault(tuple(row[name] for name in names), []).append(i)
+            self._positions[names] = index
+        return [self.rows[i] for i in self._positions[names].get(tuple(conditions[n] for n in names), ())]
 
     def column(self, name) -> np.ndarray:
         """One column as a numpy array, in row order."""

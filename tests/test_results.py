@@ -2,9 +2,10 @@
 
 import math
 
+import numpy as np
 import pytest
 
-from course.results import compare_rows, load_results, read_table, write_table
+from course.results import Results, compare_rows, load_results, read_table, write_table
 
 ROWS = [
     {"eta": 0.1, "seed": 0, "loss": 0.1 + 0.2, "status": "ok"},
@@ -28,6 +29,21 @@ def test_where_column_and_values_select_what_a_notebook_plots(tmp_path):
     assert table.values("eta") == [0.1, 0.3]
     with pytest.raises(KeyError, match="no column 'lr'"):
         table.where(lr=0.1)
+
+
+def test_where_keeps_exactly_the_rows_a_row_by_row_comparison_keeps_in_their_order():
+    # where() looks values up in an index per column; == row by row is what it must agree with, queries repeated.
+    rng = np.random.default_rng(0)
+    values = [0, 1, 2, 0.5, float("nan"), "ok", "diverged"]
+    rows = [{c: values[rng.integers(len(values))] for c in "abc"} for _ in range(300)]
+    table = Results(rows, ["a", "b", "c"])
+    queries = [{"a": 1}, {"a": 1.0}, {"a": np.int64(2), "b": 0.5}, {"c": "ok", "a": 0}, {"b": float("nan")},
+               {"a": rows[0]["a"], "b": rows[0]["b"], "c": rows[0]["c"]}, {"a": 7}, {"b": [1]}, {}]  # fmt: skip
+    for query in [*queries, *queries]:
+        expected = [row for row in rows if all(row[k] == v for k, v in query.items())]
+        assert [dict(r) for r in table.where(**query).rows] == expected, query
+    nan_row = next(row for row in table.rows if row["a"] != row["a"])
+    assert table.where(a=nan_row["a"]).rows == ()  # NaN equals nothing, even the very object stored
 
 
 def test_compare_rows_passes_reproduced_rows_and_names_every_difference(tmp_path):

@@ -2037,7 +2037,9 @@ def table_evidence(ledger=None) -> list[str]:
         for kind, status in entry.choices.items():
             if isinstance(status, Varied) and status.table:
                 try:
-                    rows = cache.setdefault(status.table, load_results(status.table))
+                    if status.table not in cache:  # (setdefault would read the file before looking in the cache)
+                        cache[status.table] = load_results(status.table)
+                    rows = cache[status.table]
                 except (FileNotFoundError, ValueError) as err:
                     found.append(f"claim {name}, {kind}: table {status.table} is not stored ({err})")
                     continue
