@@ -249,9 +249,10 @@ def irnn_solves_in_some_seeds(tables):
     experiment=BUDGET_CURVE,
     tables=("runs",),
     budget=LONG_BUDGET,
-    rule=EVERY,
-    sentence="the GRU with update-gate bias 3 stays first: in every seed it solves the task within 300 updates, and "
-    "no other network solves it sooner",
+    rule=at_least(0.9),
+    sentence="the GRU with update-gate bias 3 stays first in almost every seed: it solves the task within 300 updates "
+    "and no other network solves it sooner (first stated for every seed: in held-out seed 668 the IRNN solved it at "
+    "100 updates, the GRU at 200)",
 )
 def gru_with_bias_3_stays_first(tables):
     rows = tables["runs"].where(task="remember_random")
