@@ -54,7 +54,7 @@ def run(case, quick, stop_below_half=False):
 
     adding_budget_choices changes one setting (the case names it: lr, rho, input_scale, first_marker, batch_size,
     clip; clip 0 is none) and stops at the first record below half the baseline (stop_below_half); the sweep's own
-    cases keep the defaults.  A run that diverges (no clipping) ends at its last record before the divergence."""
+    cases keep the defaults.  A run that overflows (no clipping) ends at its last record before the overflow."""
     seed, T = case["seed"], case["T"]
     lr, rho, scale = case.get("lr", 0.1), case.get("rho", 0.8), case.get("input_scale", 1.0)
     batch, clip, first = case.get("batch_size", 32), case.get("clip", 1.0), case.get("first_marker", "uniform")
@@ -65,7 +65,7 @@ def run(case, quick, stop_below_half=False):
         raise ValueError(f"first_marker must be 'uniform' or 'step 1', got {first!r}")
     x, y = rnn_lib.data.adding_problem(2048, T, rng=seed)
     x_val, y_val = rnn_lib.data.adding_problem(512, T, rng=100 + seed)
-    if first == "step 1":  # the same draws, the first marker moved: every lag is now T − 1 steps or longer
+    if first == "step 1":  # the same draws, the first marker moved: its value waits T − 1 steps, the longest lag
         (x, y), (x_val, y_val) = first_marker_at_step_1(x), first_marker_at_step_1(x_val)
     if scale != 1.0:  # values and markers scaled, targets not: the baseline is still 1/6
         x, x_val = scale * x, scale * x_val

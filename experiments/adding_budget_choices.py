@@ -12,18 +12,21 @@ seeds 0-4 (five of the ten the claims were written on: what the compute allowed)
 - ``x0.5``: every input (values and markers) halved, targets unchanged, so the baseline is still 1/6: the network
   must learn weights twice as large from inputs that move tanh half as far;
 - ``first1``: the first marker always at step 1 (the same draws with that marker moved, targets re-summed) instead
-  of uniform in the first half: every lag is then T − 1 or more, the longest the task allows;
+  of uniform in the first half: the first value then waits T − 1 steps, the longest lag the task allows (and its
+  position is known in advance: the change moves both);
 - ``batch16``: batches of 16 (128 updates per epoch, a record every 2 epochs), still counted in updates: noisier
   steps at the same rate;
 - ``noclip``: no clipping instead of clipping at 1: at η = 0.1 a long sequence's rare large gradient is then taken
   whole.
 
-Each (variant, T, seed) run STOPS at its first record where the validation MSE is below half the baseline's (or at
-the 25,600-update budget, or at its last record before a divergence): the claims these runs test (``_needed`` in
-course.claims.projects) read only that record, and stopping there costs about a fifth of the full runs.  Up to
-that record the rows are adding_budget's own "curves" records (mse_ratio, input_reach), with the variant and its six
-settings as columns; a run with the base's settings makes the stored adding_budget rows exactly
-(tests/test_experiments.py).  The quick mode re-runs the first 256 updates at T = 5, seed 0, of each variant.
+Each (variant, T, seed) run STOPS at its first record where the validation MSE is below half the baseline's (or at the
+25,600-update budget, or at its last record before an overflow; without clipping some runs blow up to MSE ratios of
+1e28 and more and run on, or overflow): the claims these runs test (``_needed`` in course.claims.projects) read only
+that record, and stopping there cost 1,084 s of CPU for the 210 runs, about a sixth of full runs (one BLAS thread,
+nice'd on the shared machine; x0.5 286 s, noclip 206 s, the others 93-136 s). Up to that record the rows are
+adding_budget's own "curves" records (mse_ratio, input_reach), with the variant and its six settings as columns; a run
+with the base's settings makes the stored adding_budget rows exactly (tests/test_experiments.py). The quick mode
+re-runs the first 256 updates at T = 5, seed 0, of each variant.
 """
 
 from adding_budget import LENGTHS, run
