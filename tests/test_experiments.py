@@ -103,3 +103,40 @@ def test_attention_choices_changes_one_choice_of_seq2seq_lengths():
     for variant, change in attention_choices.VARIANTS.items():
         changed = {k for k, v in attention_choices.settings(variant).items() if v != attention_choices.BASE[k]}
         assert changed == set(change), variant
+
+
+def test_adding_budget_choices_changes_one_choice_and_stops_where_the_claims_read():
+    # A run with the base's settings is adding_budget's stored run, record for record, up to its first record below
+    # half the baseline, and stops there (T = 5, seed 0: 512 updates; T = 10, seed 1: 512); each variant changes one
+    # setting of the base.
+    import adding_budget
+    import adding_budget_choices
+
+    from course.results import compare_rows
+
+    base = adding_budget_choices.BASE
+    stored = harness.read_table(next(e for e in EXPERIMENTS if e.name == "adding_budget").path())
+    columns = ("T", "seed", "epoch", "update", "mse_ratio", "input_reach")
+    for T, seed in ((5, 0), (10, 1)):
+        rows = adding_budget.run({"T": T, "seed": seed, **base}, False, stop_below_half=True)
+        ratios = [row["mse_ratio"] for row in rows]
+        assert min(ratios[:-1]) >= 0.5 > ratios[-1] and rows[-1]["update"] == 512
+        assert compare_rows(stored, [{c: row[c] for c in columns} for row in rows], ("T", "seed", "epoch")) == []
+    for variant, change in adding_budget_choices.VARIANTS.items():
+        changed = {k for k, v in {**base, **change}.items() if v != base[k]}
+        assert changed == set(change) and len(change) == 1, variant
+
+
+def test_adding_budget_choices_moves_the_first_marker_and_nothing_else():
+    import adding_budget
+    import numpy as np
+
+    import rnn_lib
+
+    x, _ = rnn_lib.data.adding_problem(300, 11, rng=3)
+    moved, y = adding_budget.first_marker_at_step_1(x)
+    second = 5 + np.argmax(x[5:, :, 1], axis=0)  # the second half starts at step 11 // 2 (from 0)
+    assert np.all(moved[0, :, 1] == 1) and np.all(moved[:, :, 1].sum(axis=0) == 2)
+    assert np.array_equal(moved[5:], x[5:]) and np.array_equal(moved[:, :, 0], x[:, :, 0])
+    assert np.array_equal(y[:, 0], x[0, :, 0] + x[second, np.arange(300), 0])
+    assert np.sum(x[0, :, 1]) < 300  # the draw had first markers elsewhere: the move was tested
