@@ -13,7 +13,7 @@ from functools import cache
 
 import numpy as np
 
-from ..deep_rnns import validation_set
+from ..deep_rnns import T, validation_set
 from . import EVERY, by_seed, claim
 
 EXPERIMENT = "deep_bidirectional"
@@ -29,10 +29,11 @@ LEFT_TO_RIGHT = ("rnn", "deep")
 
 
 @cache
-def causal_optimum(ahead) -> float:
-    """The unexplained fraction on the validation sequences of the best prediction from x_1 … x_t alone."""
-    _, y = validation_set(ahead)
-    _, past = validation_set(0)  # the same inputs (the generator draws x first): y without its future part
+def causal_optimum(ahead, length=T) -> float:
+    """The unexplained fraction on the validation sequences (of ``length`` steps, T = 20 unless the ledger's
+    deep_bidirectional_choices changed it) of the best prediction from x_1 … x_t alone."""
+    _, y = validation_set(ahead, length=length)
+    _, past = validation_set(0, length=length)  # the same inputs (x is drawn first): y without its future part
     return float(np.sum((y - past) ** 2) / np.sum(y**2))
 
 
