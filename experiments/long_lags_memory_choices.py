@@ -47,7 +47,7 @@ PLANNED = {  # name → training_run's keywords (H: a function of the network); 
 }
 # The changes stored (the shared two-core machine ran at a quarter of a core for these on 7 December 2026; the others
 # are gaps in course/claims/choices.py, with their cost)
-STORED = ()
+STORED = ("x0.1", "x3", "noclip")
 CHANGES = {name: PLANNED[name] for name in STORED}
 INIT_NETWORKS = ("tanh_random", "irnn")  # the "init" change: another vanilla start on the latching task
 QUICK_TRAINED = ("x3", "batch4", "noclip")  # the quick mode trains these for 100 updates (the others: update 0)

@@ -739,6 +739,21 @@ def _search_solved(t, task, variants, within):
     )
 
 
+_MEMORY_GAPS = dict(  # not varied at 3000 updates (long_lags_budget); at 300: long_lags_memory_choices (_memory_varied)
+    input_scale=gap(
+        "distractors uniform in [−1, 1) and a ±1 sign with a marker (rnn_lib.data.remember_at): larger distractors "
+        "saturate tanh and the gates sooner",
+        runs=5 * 10,
+        experiment="long_lags_memory",
+    ),
+    batch_size=gap("batches of 16 fresh sequences", runs=5 * 10, experiment="long_lags_memory"),
+    hidden_size=gap(
+        "H chosen to match parameter counts (64, 31, 36) at about 4350; not varied",
+        runs=5 * 10,
+        experiment="long_lags_memory",
+    ),
+    clipping=gap("clip at 1", runs=5 * 10, experiment="long_lags_memory"),
+)
 _MEMORY = dict(
     init=named("bias", note="the gate biases are the compared factor (LSTM forget bias 1, 3; GRU update-gate 0, 3)"),
     budget=named(
@@ -746,12 +761,7 @@ _MEMORY = dict(
         "updates",
         note="at most 300 updates; the pilot search ran to 1000 (long_lags_search): see the learning rate",
     ),
-    input_scale=gap(
-        "distractors uniform in [−1, 1) and a ±1 sign with a marker (rnn_lib.data.remember_at): larger distractors "
-        "saturate tanh and the gates sooner",
-        runs=5 * 10,
-        experiment="long_lags_memory",
-    ),
+    input_scale=_MEMORY_GAPS["input_scale"],
     information=varied(
         ("step 1 (latching)", "a random step 2-50"),
         by=(
@@ -761,17 +771,13 @@ _MEMORY = dict(
             "vanilla_at_its_searched_rate_does_not_latch",
         ),
     ),
-    batch_size=gap("batches of 16 fresh sequences", runs=5 * 10, experiment="long_lags_memory"),
-    hidden_size=gap(
-        "H chosen to match parameter counts (64, 31, 36) at about 4350; not varied",
-        runs=5 * 10,
-        experiment="long_lags_memory",
-    ),
+    batch_size=_MEMORY_GAPS["batch_size"],
+    hidden_size=_MEMORY_GAPS["hidden_size"],
     length=named(
         "t = 100",
         note="T = 100 only, which the budget names (other lengths cut for compute, the experiment's docstring)",
     ),
-    clipping=gap("clip at 1", runs=5 * 10, experiment="long_lags_memory"),
+    clipping=_MEMORY_GAPS["clipping"],
 )
 
 
@@ -796,6 +802,58 @@ def _memory_by_change(t, change):
             vanilla_at_its_searched_rate_does_not_latch,
         )
     )
+
+
+# long_lags_memory_choices' changes at 300 updates, by kind: the values (the protocol's first) and the changes stored.
+_MEMORY_CHANGES = {
+    "input_scale": ({"x0.1": "× 0.1", "x3": "× 3"}, "× 1", "every input (value and marker)"),
+    "clipping": ({"noclip": "none", "clip10": "norm 10"}, "norm 1", "clipping"),
+    "batch_size": ({"batch4": 4, "batch64": 64}, 16, "batches of"),
+    "hidden_size": ({"H0.5": "½", "H2": 2}, 1, "every H ×"),
+}
+_MEMORY_CLAIMS = (
+    "gru_with_bias_3_remembers",
+    "only_the_biased_gru_remembers_a_late_sign",
+    "lstm_with_bias_3_latches_in_some_seeds",
+    "vanilla_at_its_searched_rate_does_not_latch",
+)
+# Per stored change, the seeds (of 10) in which each of _MEMORY_CLAIMS held (the checks recount them on the rows).
+_MEMORY_MEASURED = {"x0.1": (0, 10, 0, 0), "x3": (10, 8, 8, 10), "noclip": (10, 10, 5, 9)}
+_MEMORY_NOTES = {  # (claim, kind) → what else the rows show
+    ("gru_with_bias_3_remembers", "input_scale"): ": with inputs × 0.1 the biased GRU solved neither task in any seed "
+    "within 300 updates, and the vanilla network latched in every seed (the order of section 3 turned over); the "
+    "sentence names the task's inputs",
+    ("only_the_biased_gru_remembers_a_late_sign", "input_scale"): ": with inputs × 3 the LSTM with forget bias 3 held "
+    "the late sign in 2 of 10 seeds (at update 300); the sentence names the task's inputs",
+    ("lstm_with_bias_3_latches_in_some_seeds", "input_scale"): ": with inputs × 0.1 it latched in no seed, × 3 in 8 "
+    "(6 at × 1); the sentence names the task's inputs",
+    ("lstm_with_bias_3_latches_in_some_seeds", "clipping"): " (about 6 of 10 by its binomial test)",
+    ("vanilla_at_its_searched_rate_does_not_latch", "clipping"): " (most seeds by its binomial test)",
+    ("vanilla_at_its_searched_rate_does_not_latch", "input_scale"): ": with inputs × 0.1 the vanilla network latched "
+    "in every seed (by update 300); the sentence names the task's inputs",
+}
+
+
+def _memory_varied(name) -> dict:
+    """The kinds long_lags_memory_choices varied (at 300 updates), for one claim of section 3: kind → Varied."""
+    i = _MEMORY_CLAIMS.index(name)
+    out = {}
+    for kind, (changes, base, words) in _MEMORY_CHANGES.items():
+        stored = {c: v for c, v in changes.items() if c in _MEMORY_MEASURED}
+        if not stored:
+            continue
+        said = ", ".join(f"{v}: {_MEMORY_MEASURED[c][i]}" for c, v in stored.items())
+        out[kind] = varied(
+            (base, *stored.values()),
+            table="long_lags_memory_choices_runs",
+            shows=f"changed one at a time ({words} {base} at the base; long_lags_memory_choices, the 80 runs of "
+            f"long_lags_memory, seeds 0-9), the sentence held in ({said}) of 10 seeds"
+            + _MEMORY_NOTES.get((name, kind), ""),
+            check=lambda t, stored=tuple(stored), i=i: all(
+                _memory_by_change(t, c)[i] == _MEMORY_MEASURED[c][i] for c in stored
+            ),
+        )
+    return out
 
 
 _SEARCH_NOTE = "searched per network and task on pilot seeds 150, 151 from {0.001, 0.003, 0.01} at this budget"
@@ -1632,7 +1690,7 @@ COMPARATIVE: dict[str, Ledger] = {
     "gru_with_bias_3_remembers": Ledger(
         "with only_the_biased_gru_remembers_a_late_sign: the biased GRU is the one network that holds a late sign",
         _with(
-            _MEMORY,
+            {**_MEMORY, **_memory_varied("gru_with_bias_3_remembers")},
             learning_rate=varied(
                 (0.001, 0.003, 0.01),
                 table="long_lags_search",
@@ -1649,7 +1707,7 @@ COMPARATIVE: dict[str, Ledger] = {
     "only_the_biased_gru_remembers_a_late_sign": Ledger(
         "ranks five networks: only one holds a late sign",
         _with(
-            _MEMORY,
+            {**_MEMORY, **_memory_varied("only_the_biased_gru_remembers_a_late_sign")},
             learning_rate=varied(
                 (0.001, 0.003, 0.01),
                 table="long_lags_search",
@@ -1681,7 +1739,7 @@ COMPARATIVE: dict[str, Ledger] = {
     "lstm_with_bias_3_latches_in_some_seeds": Ledger(
         "with vanilla_at_its_searched_rate_does_not_latch and gru_with_bias_3_remembers: the latching ranking",
         _with(
-            _MEMORY,
+            {**_MEMORY, **_memory_varied("lstm_with_bias_3_latches_in_some_seeds")},
             learning_rate=varied(
                 (0.001, 0.003, 0.01),
                 table="long_lags_search",
@@ -1701,7 +1759,7 @@ COMPARATIVE: dict[str, Ledger] = {
     "vanilla_at_its_searched_rate_does_not_latch": Ledger(
         "the vanilla half of the latching ranking (against the LSTM with bias 3 and the biased GRU)",
         _with(
-            _MEMORY,
+            {**_MEMORY, **_memory_varied("vanilla_at_its_searched_rate_does_not_latch")},
             learning_rate=named(
                 "η = 0.003",
                 note="the sentence names the searched rate; on the pilot seeds the vanilla latched in 1 of 6 runs "
