@@ -43,15 +43,16 @@ HIDDEN = {  # size → model → H: parameter counts within 7 % of each other
 LABELS = {"rnn": "one layer", "deep": "two layers", "bi": "bidirectional"}
 
 
-def init_network(model, size=1.0, *, rng=0) -> dict:
-    """The parameters of one of the three networks (``MODELS``) at a size of ``HIDDEN``, drawn from ``rng``."""
+def init_network(model, size=1.0, *, rng=0, scale=0.1) -> dict:
+    """The parameters of one of the three networks (``MODELS``) at a size of ``HIDDEN``, drawn from ``rng``
+    (every weight N(0, 1)·``scale``)."""
     if model not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
     if size not in HIDDEN:
         raise ValueError(f"size must be one of {sorted(HIDDEN)}, got {size!r}")
     layers, bidirectional = MODELS[model]
     rng = np.random.default_rng(rng) if isinstance(rng, (int, np.integer)) else rng
-    return deep.init_params(1, HIDDEN[size][model], 1, layers=layers, bidirectional=bidirectional, rng=rng)
+    return deep.init_params(1, HIDDEN[size][model], 1, layers=layers, bidirectional=bidirectional, rng=rng, scale=scale)
 
 
 def count_parameters(params) -> int:
@@ -67,9 +68,10 @@ def causal_bound(ahead, T=T, behind=BEHIND) -> float:
     return float(future.sum() / inside.sum())
 
 
-def validation_set(ahead):
-    """The fixed validation sequences (x, y), each (T, 512, 1)."""
-    return window_sum(VALIDATION_SIZE, T, behind=BEHIND, ahead=ahead, rng=VALIDATION_SEED)
+def validation_set(ahead, *, length=T, input_scale=1.0):
+    """The fixed validation sequences (x, y), each (length, 512, 1), inputs ±``input_scale``."""
+    x, y = window_sum(VALIDATION_SIZE, length, behind=BEHIND, ahead=ahead, rng=VALIDATION_SEED)
+    return (x, y) if input_scale == 1.0 else (input_scale * x, input_scale * y)
 
 
 def unexplained(params, x, y) -> float:
@@ -78,23 +80,50 @@ def unexplained(params, x, y) -> float:
     return float(np.sum((y_hat - y) ** 2) / np.sum(y**2))
 
 
-def training_run(model, *, ahead, seed, lr=0.01, size=1.0, updates=600, every=25):
+def training_run(
+    model,
+    *,
+    ahead,
+    seed,
+    lr=0.01,
+    size=1.0,
+    updates=600,
+    every=25,
+    init_scale=0.1,
+    input_scale=1.0,
+    batch=BATCH,
+    length=T,
+    clip=CLIP,
+):
     """Train one network (the protocol above); returns [(update, unexplained fraction on the validation set)]
-    at updates 0, every, 2·every, …, updates, and the trained parameters."""
+    at updates 0, every, 2·every, …, updates, and the trained parameters.
+
+    The protocol's other choices, for the ledger of arbitrary choices (experiments/deep_bidirectional_choices.py):
+    ``init_scale`` (every weight N(0, 1)·init_scale), ``input_scale`` (inputs ±input_scale, so targets scale with
+    them and the unexplained fraction is in the same units), ``batch``, ``length`` (T) and ``clip`` (the global
+    norm; None: no clipping).  Their defaults are the protocol's."""
     ahead, seed = check_integer(ahead, "ahead"), check_integer(seed, "seed")
     lr, updates, every = check_positive(lr, "lr"), check_integer(updates, "updates"), check_size(every, "every")
-    params = init_network(model, size, rng=seed)
+    init_scale, input_scale = check_positive(init_scale, "init_scale"), check_positive(input_scale, "input_scale")
+    batch, length = check_size(batch, "batch"), check_size(length, "length")
+    clip = None if clip is None else check_positive(clip, "clip")
+    params = init_network(model, size, rng=seed, scale=init_scale)
     names = tuple(params)
     optimizer = Adam(params, lr=lr)
-    x_val, y_val = validation_set(ahead)
+    x_val, y_val = validation_set(ahead, length=length, input_scale=input_scale)
     batches = np.random.default_rng(1000 + seed)
     curve = [(0, unexplained(params, x_val, y_val))]
     for update in range(1, updates + 1):
-        x, y = window_sum(BATCH, T, behind=BEHIND, ahead=ahead, rng=batches)
+        x, y = window_sum(batch, length, behind=BEHIND, ahead=ahead, rng=batches)
+        if input_scale != 1.0:
+            x, y = input_scale * x, input_scale * y
         y_hat, cache = deep.forward(params, x)
-        grads = deep.backward(params, cache, (y_hat - y) / BATCH)  # ∂(mean loss per sequence)/∂ŷ
-        clipped, _ = clip_by_global_norm(grads, CLIP, names=names)
-        optimizer.step(clipped)
+        grads = deep.backward(params, cache, (y_hat - y) / batch)  # ∂(mean loss per sequence)/∂ŷ
+        if clip is None:
+            grads = {k: grads[k] for k in names}  # without ∂L/∂x, which deep.backward returns too
+        else:
+            grads, _ = clip_by_global_norm(grads, clip, names=names)
+        optimizer.step(grads)
         if update % every == 0:
             curve.append((update, unexplained(params, x_val, y_val)))
     return curve, params

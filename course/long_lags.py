@@ -37,7 +37,7 @@ from rnn_lib import cells, data, gru, irnn, lstm
 from rnn_lib.functional import init_params
 from rnn_lib.optim import Adam
 from rnn_lib.training import TrainingDiverged, evaluate, train
-from rnn_lib.validation import as_generator, check_integer, check_size
+from rnn_lib.validation import as_generator, check_clip, check_integer, check_positive, check_size
 
 VARIANTS = {  # name → (cell, hidden size H)
     "tanh_random": (cells.RNN, 64),
@@ -88,14 +88,18 @@ def _check_choice(value, known: dict, name: str) -> str:
     return value
 
 
-def network(variant, seed, task, D=2, O=1):
+def network(variant, seed, task, D=2, O=1, *, H=None, recurrent_scale=1.0):
     """The parameters of one variant, drawn from ``np.random.default_rng(seed)``, and its cell: ``(params, cell)``.
 
-    variant: a name in VARIANTS; seed: a non-negative int; task: a name in TASKS; D, O: positive sizes.
+    variant: a name in VARIANTS; seed: a non-negative int; task: a name in TASKS; D, O: positive sizes.  For the
+    ledger of arbitrary choices (experiments/long_lags_*_choices.py): H, another hidden size than the variant's
+    (None: VARIANTS'), and recurrent_scale, a factor on W_hh after it is drawn (1: as drawn).
     """
-    cell, H = VARIANTS[_check_choice(variant, VARIANTS, "variant")]
+    cell, default_H = VARIANTS[_check_choice(variant, VARIANTS, "variant")]
     seed, task = check_integer(seed, "seed"), _check_choice(task, TASKS, "task")
     D, O = check_size(D, "D"), check_size(O, "O")
+    H = default_H if H is None else check_size(H, "H")
+    recurrent_scale = check_positive(recurrent_scale, "recurrent_scale")
     rng = np.random.default_rng(seed)
     if cell is cells.RNN:
         params = init_params(D, H, O, rng=rng, scale=1.0)
@@ -112,6 +116,8 @@ def network(variant, seed, task, D=2, O=1):
     else:
         params = gru.init_params(D, H, O, rng=rng)
         params["b_ih"][H : 2 * H] = UPDATE_BIAS[variant]  # the z block: z_t ≈ σ(b), the share of h_{t−1} kept
+    if recurrent_scale != 1.0:
+        params["W_hh"] *= recurrent_scale
     params["b_y"][:] = TASKS[task][1]  # start at the baseline's answer
     return params, cell
 
@@ -122,7 +128,21 @@ def mse_ratio(params, cell, x, y, task) -> float:
     return 2 * evaluate(params, x, y, cell=cell) / baseline_mse  # the loss has the ½, the MSE does not
 
 
-def training_run(variant, task, T, seed, *, lr, updates, every=100):
+def training_run(
+    variant,
+    task,
+    T,
+    seed,
+    *,
+    lr,
+    updates,
+    every=100,
+    batch=BATCH_SIZE,
+    input_scale=1.0,
+    clip=CLIP,
+    H=None,
+    recurrent_scale=1.0,
+):
     """Train one network on one task; yield ``(update, params, cell, x_val, y_val)`` at update 0 and every ``every``.
 
     The network is :func:`network` (variant, seed); the training sequences come from
@@ -132,6 +152,11 @@ def training_run(variant, task, T, seed, *, lr, updates, every=100):
     up to there.  A run that diverges (``TrainingDiverged``: a non-finite loss, gradient or parameter) ends
     there: the caller sees fewer values than it asked for.  Every argument is checked by this call, before the
     first value is asked for.
+
+    The protocol's other choices, for the ledger of arbitrary choices (experiments/long_lags_*_choices.py), default
+    as above: ``batch`` (sequences per update), ``input_scale`` (a factor on every input, training and validation;
+    the targets stay ±1), ``clip`` (as ``rnn_lib.train`` takes it; None: no clipping), and :func:`network`'s ``H``
+    and ``recurrent_scale``.
     """
     every = check_size(every, "every")
     updates = check_integer(updates, "updates")
@@ -139,25 +164,31 @@ def training_run(variant, task, T, seed, *, lr, updates, every=100):
         raise ValueError(
             f"updates must be a multiple of every = {every} (the run yields every {every} updates), got {updates}"
         )
-    params, cell = network(variant, seed, task)
+    batch, input_scale = check_size(batch, "batch"), check_positive(input_scale, "input_scale")
+    clip = check_clip(clip)
+    params, cell = network(variant, seed, task, H=H, recurrent_scale=recurrent_scale)
     make, _, _ = TASKS[task]
     x_val, y_val = make(N_VALIDATION, T, rng=2000 + seed)
+    if input_scale != 1.0:
+        x_val = input_scale * x_val
     optimizer = Adam(params, lr=lr)
     stream = np.random.default_rng(1000 + seed)
 
     def run():  # a generator inside: the checks above run at the call, not at the first next()
         yield 0, params, cell, x_val, y_val
         for done in range(every, updates + 1, every):
-            x, y = make(every * BATCH_SIZE, T, rng=stream)
+            x, y = make(every * batch, T, rng=stream)
+            if input_scale != 1.0:
+                x = input_scale * x
             try:
                 train(
                     params,
                     x,
                     y,
                     epochs=1,
-                    batch_size=BATCH_SIZE,
+                    batch_size=batch,
                     optimizer=optimizer,
-                    clip=CLIP,
+                    clip=clip,
                     shuffle=False,
                     cell=cell,
                     progress=False,

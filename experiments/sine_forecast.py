@@ -35,6 +35,8 @@ def run(case, quick):
     # sine_forecast_choices changes one of these at a time (the case names it); the sweep's own cases keep them
     lr, scale, a = case.get("lr", 0.02), case.get("init_scale", 0.3), case.get("amplitude", 1.0)
     H, clip = case.get("H", 16), case.get("clip", 1.0)  # clip 0: none
+    batch = case.get("batch", 16)  # sine_forecast_batch: 320 updates whatever the batch (128 // batch an epoch)
+    per_epoch, epochs = 128 // batch, EPOCHS * batch // 16
     x, y = rnn_lib.data.sine_wave(128, 40, rng=seed)
     x_val, y_val = rnn_lib.data.sine_wave(32, 40, rng=100 + seed)
     if a != 1.0:  # the waves scaled, inputs and targets alike
@@ -47,8 +49,8 @@ def run(case, quick):
                 net,
                 x,
                 y,
-                epochs=QUICK_EPOCHS if quick else EPOCHS,
-                batch_size=16,
+                epochs=QUICK_EPOCHS if quick else epochs,
+                batch_size=batch,
                 learning_rate=lr,
                 clip=("norm", clip) if clip else None,
                 validation=(x_val, y_val),
@@ -59,7 +61,7 @@ def run(case, quick):
         )
     except TrainingDiverged as err:  # sine_forecast_choices without clipping: the run stops, its rows say so
         history, diverged = err.history, True
-    curve += [{**case, "epoch": e, "update": 8 * e, "val_loss": v} for e, v in enumerate(history.val_loss, 1)]
+    curve += [{**case, "epoch": e, "update": per_epoch * e, "val_loss": v} for e, v in enumerate(history.val_loss, 1)]
     if quick:
         return {"training": curve, "baselines": [], "free": [], "horizon": []}
     baselines = {
