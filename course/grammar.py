@@ -173,9 +173,18 @@ def score_logits(logits, strings, legal) -> dict:
             f"logits must have shape (T, N, {V}) = {allowed.shape} for these {len(strings)} strings (T = the longest "
             f"length − 1), got shape {logits.shape}"
         )
+    return encoded_scores(logits, targets, mask, allowed, memory_positions(strings))
+
+
+def encoded_scores(logits, targets, mask, allowed, memory_rows) -> dict:
+    """:func:`score_logits` for strings encoded once (a fixed test set scored many times): the same fractions.
+
+    logits, allowed (T, N, 7); targets (T, N) and mask (T, N) as :func:`encode_strings` gives them; memory_rows (N,)
+    from :func:`memory_positions`.  Trusts its caller (score_logits checks).
+    """
     hits = legal_set_hits(logits, allowed)
     at_memory = np.zeros_like(mask)
-    at_memory[memory_positions(strings), np.arange(len(strings))] = True
+    at_memory[memory_rows, np.arange(mask.shape[1])] = True
     loss, _ = softmax_cross_entropy(logits[mask], targets[mask])
     return {
         "positions": float(hits[mask].mean()),

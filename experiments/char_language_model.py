@@ -41,20 +41,25 @@ TEMPERATURES = (0.0, 0.5, 1.0, 1.5)
 PRIME, SAMPLE_LENGTH, TRACE_LENGTH = "The gradient ", 200, 600
 
 
-def corpus():
-    """The vocabulary, the training streams (inputs, targets) and the validation text, as the notebook makes them."""
+def corpus(batch=B):
+    """The vocabulary, the training streams (inputs, targets) and the validation text, as the notebook makes them
+    (``batch`` streams: the choices experiment varies it)."""
     text = load_corpus("course_prose")
     vocab = Vocabulary(text)
     n_val = len(text) // 10
     train, val = vocab.encode(text[:-n_val]), vocab.encode(text[-n_val:])
-    return vocab, next_character_streams(train, B), val, text[-n_val:]
+    return vocab, next_character_streams(train, batch), val, text[-n_val:]
 
 
-def run(case, quick, lr=LR):
-    """One model and seed: table → rows (the docstring above); ``lr`` is Adam's rate (the search varies it)."""
+def run(case, quick, lr=LR, H=None, batch=B, adjust=None):
+    """One model and seed: table → rows (the docstring above); ``lr`` is Adam's rate (the search varies it), ``H``
+    the hidden size (None: MODELS'), ``batch`` the number of streams, ``adjust(params)`` a change to the drawn
+    initial weights (the choices experiment varies these)."""
     cell, seed = case["cell"], case["seed"]
-    vocab, (inputs, targets), val, val_text = corpus()
-    params = init_language_model(cell, vocab.size, MODELS[cell], rng=seed)
+    vocab, (inputs, targets), val, val_text = corpus(batch)
+    params = init_language_model(cell, vocab.size, MODELS[cell] if H is None else H, rng=seed)
+    if adjust is not None:
+        adjust(params)
     updates = QUICK_UPDATES if quick else UPDATES
     history = train_language_model(
         params,

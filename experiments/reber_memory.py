@@ -49,10 +49,8 @@ def test_set():
     return strings, legal, [i for i, s in enumerate(strings) if len(s) >= LONG]
 
 
-def run(case, quick, lr=LR):
-    """One model and seed: its rows every EVERY updates (the docstring above); ``lr`` is Adam's rate (the search
-    varies it)."""
-    cell, H, seed = case["cell"], case["H"], case["seed"]
+def measurer(cell):
+    """The scores of the docstring above on the fixed test set: a function params → {column: value}."""
     strings, legal, long = test_set()
     x_test, _, _, allowed = encode_strings(strings, legal)
     lag, rows, columns = lags(strings), memory_positions(strings), np.arange(len(strings))
@@ -68,6 +66,14 @@ def run(case, quick, lr=LR):
             scores[name] = float(right[(lag >= low) & (lag <= high)].mean())
         return scores
 
+    return measure
+
+
+def run(case, quick, lr=LR):
+    """One model and seed: its rows every EVERY updates (the docstring above); ``lr`` is Adam's rate (the search
+    varies it)."""
+    cell, H, seed = case["cell"], case["H"], case["seed"]
+    measure = measurer(cell)
     params = init_language_model(cell, V, H, rng=seed)
     updates = QUICK_UPDATES if quick else UPDATES
     _, results = train_on_strings(

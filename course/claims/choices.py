@@ -1062,13 +1062,17 @@ _LM = dict(
         "math units were not re-run at 0.03: 10 runs of char_language_model ≈ 5 min CPU",
     ),
     init=gap(
-        "RNN W ~ N(0, 1/H); LSTM PyTorch's uniform with forget bias 1", runs=2 * 10, experiment="char_language_model"
+        "LSTM PyTorch's uniform with forget bias 1 (char_language_model_choices varied the RNN's weights only, "
+        "× 0.5: the claims about the LSTM alone rest on its initialisation as it is)",
+        runs=2 * 10,
+        experiment="char_language_model",
     ),
     budget=named("1200 updates"),
     input_scale=fixed("one-hot characters: no scale to vary"),
     information=fixed("one fixed corpus: where information sits is the text's own"),
     batch_size=gap(
-        "32 streams, BPTT(64, 64): the truncation k decides how far back the gradient reaches, for both networks",
+        "32 streams, BPTT(64, 64): the truncation k decides how far back the gradient reaches, for both networks "
+        "(char_language_model_choices ran 8 streams at the searched rates only: the LSTM at η = 0.01 was not re-run)",
         runs=2 * 2 * 10,
         experiment="char_language_model",
     ),
@@ -1579,6 +1583,211 @@ def _none_at_12(t, variant, update):
     return [exact(rows, "none", s, update, 12) for s in seeds_of(rows, "none")]
 
 
+# Notebooks 18 and 19 with one choice changed at a time (experiments/char_language_model_choices.py and
+# reber_memory_choices.py, seeds 0-4): each claim judged by its own function on tables made of the runs the change
+# touched and the stored runs of the same seeds for the networks it did not touch (the same seeded draws: paired).
+_LM_CHOICES = "char_language_model_choices"
+_REBER_CHOICES = "reber_memory_choices"
+_CHOICE_SEEDS = range(5)
+
+
+def _paired_tables(claim, changed_experiment, variant, runs, stored_experiment):
+    """The tables ``claim`` reads, on seeds 0-4: the runs of ``variant`` where it changed one (``runs``: (cell, H or
+    None, η) → its rows), the stored rows of ``stored_experiment`` for the others.  Inputs: a Claim, two experiment
+    names, a variant name, a tuple of (cell, H, η).  Returns: table → Results with the stored table's columns."""
+    from ..results import Results
+
+    tables = {}
+    for table in claim.tables:
+        suffix = f"_{table}" if table else ""
+        stored = load_results(stored_experiment + suffix)
+        changed = load_results(changed_experiment + suffix).where(variant=variant)
+        rows = []
+        for cell, H, lr in runs:
+            where = {"cell": cell} if H is None else {"cell": cell, "H": H}
+            mine = changed.where(**where)  # empty: the variant does not change this network, its stored runs stand
+            if mine.rows and not mine.where(lr=lr).rows:
+                raise ValueError(f"{changed_experiment}: {variant} changed the {cell} but was not run at η = {lr}")
+            source = mine.where(lr=lr) if mine.rows else stored.where(**where)
+            rows += [{c: row[c] for c in stored.columns} for row in source.rows if row["seed"] in _CHOICE_SEEDS]
+        tables[table] = Results(rows, stored.columns)
+    return tables
+
+
+def choice_counts(name, variant) -> tuple:
+    """(n, N): in how many of seeds 0-4 (or of the runs it judges) a claim of notebook 18 or 19 holds with one choice
+    changed (``variant`` of char_language_model_choices or reber_memory_choices; None: as stored, the same seeds);
+    the claim's own function judges."""
+    from . import registry
+    from .sequences import LM, REBER, SEARCHED
+
+    claim = registry()[name]
+    if claim.notebook == "18":
+        searched = claim.experiment == SEARCHED
+        runs = (("RNN", None, 0.01), ("LSTM", None, 0.03 if searched else 0.01))
+        stored = SEARCHED if searched else LM
+        tables = _paired_tables(claim, _LM_CHOICES, variant, runs, stored)
+    else:
+        lr = 0.01 if claim.experiment == REBER else 0.03
+        runs = tuple((cell, H, lr) for cell, H in (("RNN", 16), ("LSTM", 8), ("LSTM", 16)))
+        stored = claim.experiment
+        tables = _paired_tables(claim, _REBER_CHOICES, variant, runs, stored)
+    held = claim.judge(tables)
+    return int(sum(map(bool, held.values()))), len(held)
+
+
+def keeps_its_sense(rule, n, N) -> bool:
+    """Whether n of N runs (five seeds, where the claim was stated on ten) says what the claim says: every run for
+    EVERY, at least p·N less one for at_least(p) (4 of 5 for "9 or more of 10", a majority for "most"), at most p·N
+    plus one for at_most(p), and for about(p) the claim's own binomial acceptance region on N runs."""
+    if rule.kind in ("every", "overall"):
+        return n == N
+    if rule.kind == "at_least":
+        return n >= int(np.ceil(rule.p * N)) - 1
+    if rule.kind == "at_most":
+        return n <= int(np.floor(rule.p * N)) + 1
+    return rule.passes(n, N)
+
+
+_CHANGES = {  # variant → what it changes, in the ledger's words
+    "rnn_init0.5": "RNN weights × 0.5",
+    "rnn_init2": "RNN weights × 2",
+    "lstm_fb0": "LSTM forget bias 0",
+    "lstm_fb3": "LSTM forget bias 3",
+    "batch8": "batches of 8",
+    "batch128": "batches of 128",
+    "H_half": "both H halved (RNN 64, LSTM 32)",
+}
+
+
+def _choice_varied(name, values, variants, table, note="", also=None):
+    """A choice of a notebook 18 or 19 claim varied in ``table`` (its ``variants``): the counts of
+    :data:`_CHOICE_COUNTS` in words, and a check that recomputes them from the stored rows (and ``also()``, a
+    further check of what ``note`` says, if given)."""
+    from . import sequences
+
+    rule = getattr(sequences, name).rule
+    counts = _CHOICE_COUNTS.get(name, {})  # a count missing here fails the check below (tests/test_claim_choices.py)
+    said = []
+    for v in variants:
+        n, N = counts.get(v, (-1, 0))
+        said.append(f"{_CHANGES[v]} {n}/{N}" + ("" if keeps_its_sense(rule, n, N) else " (not the claim's sense)"))
+    n, N = counts.get(None, (-1, 0))
+    shows = (
+        f"on seeds 0-4 it holds in {n}/{N} as stored and in {', '.join(said)} (each changed run paired with the "
+        f"stored runs of the same seed for the networks the change does not touch; stated [{rule.text}], judged on "
+        f"five: {_SENSE[rule.kind]})" + (f"; {note}" if note else "")
+    )
+    return varied(
+        values,
+        table=table,
+        shows=shows,
+        check=lambda t: (
+            all(choice_counts(name, v) == counts.get(v) for v in (None, *variants)) and (also is None or also())
+        ),
+    )
+
+
+_SENSE = {
+    "every": "every run",
+    "overall": "every run",
+    "at_least": "at least p·N less one",
+    "at_most": "at most p·N plus one",
+    "about": "the claim's binomial acceptance region on five",
+}
+
+# n/N per claim and variant on seeds 0-4 (experiments/char_language_model_choices.py, reber_memory_choices.py); the
+# ledger's checks recompute every one from the stored rows.
+_CHOICE_COUNTS: dict = {
+    "reber_rnn_before_small_lstm": {
+        None: (5, 5),
+        "rnn_init0.5": (3, 5),
+        "rnn_init2": (4, 5),
+        "lstm_fb0": (5, 5),
+        "lstm_fb3": (3, 5),
+        "batch8": (3, 5),
+        "batch128": (5, 5),
+    },
+    "reber_large_lstm_before_rnn": {
+        None: (5, 5),
+        "rnn_init0.5": (5, 5),
+        "rnn_init2": (5, 5),
+        "lstm_fb0": (4, 5),
+        "lstm_fb3": (4, 5),
+        "batch8": (4, 5),
+        "batch128": (3, 5),
+    },
+    "searched_reber_rnn_before_small_lstm": {
+        None: (2, 5),
+        "rnn_init0.5": (1, 5),
+        "rnn_init2": (2, 5),
+        "lstm_fb0": (4, 5),
+        "lstm_fb3": (1, 5),
+        "batch8": (1, 5),
+        "batch128": (3, 5),
+    },
+    "searched_reber_large_lstm_before_rnn": {
+        None: (4, 5),
+        "rnn_init0.5": (4, 5),
+        "rnn_init2": (5, 5),
+        "lstm_fb0": (4, 5),
+        "lstm_fb3": (4, 5),
+        "batch8": (5, 5),
+        "batch128": (3, 5),
+    },
+    "language_models_beat_half_the_bigram": {None: (5, 5), "rnn_init0.5": (5, 5)},
+    "rnn_ahead_early": {None: (5, 5), "rnn_init0.5": (2, 5)},
+    "lstm_ahead_at_the_end": {None: (5, 5), "rnn_init0.5": (5, 5)},
+    "lstm_lower_best": {None: (5, 5), "rnn_init0.5": (5, 5)},
+    "lstm_smaller_gap": {None: (5, 5), "rnn_init0.5": (5, 5)},
+    "searched_lstm_ahead_early": {None: (5, 5), "rnn_init0.5": (5, 5), "batch8": (5, 5)},
+    "searched_lstm_ahead_at_the_end": {None: (5, 5), "rnn_init0.5": (2, 5), "batch8": (0, 5)},
+    "searched_lstm_lower_best": {None: (5, 5), "rnn_init0.5": (2, 5), "batch8": (0, 5)},
+    "searched_lstm_larger_gap": {None: (5, 5), "rnn_init0.5": (5, 5), "batch8": (5, 5)},
+    "cool_sampling_writes_more_real_words": {None: (5, 5), "rnn_init0.5": (5, 5)},
+    "rnn_seldom_has_a_math_unit": {None: (1, 5), "rnn_init0.5": (0, 5)},
+    "rnn_math_unit_beats_the_character_count_in_half": {None: (2, 5), "rnn_init0.5": (1, 5)},
+    "reber_long_lags_learned_last": {
+        None: (15, 15),
+        "rnn_init0.5": (15, 15),
+        "rnn_init2": (15, 15),
+        "lstm_fb0": (15, 15),
+        "lstm_fb3": (15, 15),
+        "batch8": (15, 15),
+        "batch128": (15, 15),
+    },
+}
+
+_REBER_INIT = ("rnn_init0.5", "rnn_init2", "lstm_fb0", "lstm_fb3")
+_REBER_BATCH = ("batch8", "batch128")
+
+
+def _reber_choices(name) -> dict:
+    """The initialisation and the batch size of a notebook 19 claim, varied one at a time (reber_memory_choices)."""
+    return dict(
+        init=_choice_varied(name, ("RNN weights × 0.5, 1, 2", "LSTM forget bias 0, 1, 3"), _REBER_INIT, _REBER_CHOICES),
+        batch_size=_choice_varied(name, (8, 32, 128), _REBER_BATCH, _REBER_CHOICES),
+    )
+
+
+# Whether a run keeps the strings to update 3000 needs whole runs; reber_memory_choices stops a run once learned.
+_REBER_KEEPS_GAPS = dict(
+    init=gap(
+        "RNN N(0, 1/H); LSTMs PyTorch's uniform with forget bias 1: reber_memory_choices changed them (RNN weights "
+        "× 0.5, × 2; forget bias 0, 3) but stops each run once it has learned, so whether the strings are kept to "
+        "update 3000 was not measured",
+        runs=2 * 3 * 10,
+        experiment="reber_memory",
+    ),
+    batch_size=gap(
+        "fresh batches of 32 strings: reber_memory_choices ran 8 and 128 but stops each run once it has learned, so "
+        "whether the strings are kept to update 3000 was not measured",
+        runs=2 * 3 * 10,
+        experiment="reber_memory",
+    ),
+)
+
+
 # --- the ledger -----------------------------------------------------------------------------------------------------
 
 # Notebook 19's orderings at the shared η = 0.01 (reber_memory) and at the searched η = 0.03 (reber_memory_searched).
@@ -1986,6 +2195,7 @@ COMPARATIVE: dict[str, Ledger] = {
             _REBER,
             learning_rate=_REBER_RATE_SMALL,
             hidden_size=named("h = 16", note="RNN H = 16 against LSTM H = 8, matched in parameters"),
+            **_reber_choices("reber_rnn_before_small_lstm"),
         ),
     ),
     "reber_large_lstm_before_rnn": Ledger(
@@ -1994,6 +2204,7 @@ COMPARATIVE: dict[str, Ledger] = {
             _REBER,
             learning_rate=_REBER_RATE_LARGE,
             hidden_size=named("h = 16", note="both H = 16: the LSTM has 3.6 times the parameters"),
+            **_reber_choices("reber_large_lstm_before_rnn"),
         ),
     ),
     "searched_reber_rnn_before_small_lstm": Ledger(
@@ -2002,6 +2213,7 @@ COMPARATIVE: dict[str, Ledger] = {
             _REBER,
             learning_rate=_REBER_RATE_SMALL,
             hidden_size=named("h = 16", note="RNN H = 16 against LSTM H = 8, matched in parameters"),
+            **_reber_choices("searched_reber_rnn_before_small_lstm"),
         ),
     ),
     "searched_reber_large_lstm_before_rnn": Ledger(
@@ -2010,15 +2222,16 @@ COMPARATIVE: dict[str, Ledger] = {
             _REBER,
             learning_rate=_REBER_RATE_LARGE,
             hidden_size=named("h = 16", note="both H = 16: the LSTM has 3.6 times the parameters"),
+            **_reber_choices("searched_reber_large_lstm_before_rnn"),
         ),
     ),
     "searched_reber_rnn_loses_the_strings": Ledger(
         "with searched_reber_lstms_keep_the_strings: at η = 0.03 the RNN loses what both LSTMs keep",
-        _with(_REBER, learning_rate=_REBER_KEEPS, budget=named("3000 updates")),
+        _with(_REBER, learning_rate=_REBER_KEEPS, budget=named("3000 updates"), **_REBER_KEEPS_GAPS),
     ),
     "searched_reber_lstms_keep_the_strings": Ledger(
         "the LSTM half of searched_reber_rnn_loses_the_strings",
-        _with(_REBER, learning_rate=_REBER_KEEPS, budget=named("3000 updates")),
+        _with(_REBER, learning_rate=_REBER_KEEPS, budget=named("3000 updates"), **_REBER_KEEPS_GAPS),
     ),
     "reber_long_lags_learned_last": Ledger(
         "ranks lags by when they are learned",
@@ -2026,6 +2239,7 @@ COMPARATIVE: dict[str, Ledger] = {
             _REBER,
             information=named("lags", note="lags 16-25 against 5-6 are the compared factor"),
             hidden_size=varied(("RNN 16", "LSTM 8", "LSTM 16"), by=("reber_long_lags_learned_last",)),
+            **_reber_choices("reber_long_lags_learned_last"),
         ),
     ),
     # 20
@@ -2353,6 +2567,84 @@ COMPARATIVE: dict[str, Ledger] = {
         _with(_VARIANT, information=named("1-20 digits"), length=named("20-digit")),
     ),
 }
+
+# Notebook 18's choices varied one at a time (char_language_model_choices, seeds 0-4): the RNN's initial weights × 0.5
+# for every claim the RNN takes part in (its runs at η = 0.01 serve the shared and the searched rate alike), 8 streams
+# for the rankings at the searched rates.  The other claims keep the gaps of _LM.
+_LM_INIT_CLAIMS = (
+    "language_models_beat_half_the_bigram",
+    "rnn_ahead_early",
+    "lstm_ahead_at_the_end",
+    "lstm_lower_best",
+    "lstm_smaller_gap",
+    "searched_lstm_ahead_early",
+    "searched_lstm_ahead_at_the_end",
+    "searched_lstm_lower_best",
+    "searched_lstm_larger_gap",
+    "cool_sampling_writes_more_real_words",
+    "rnn_seldom_has_a_math_unit",
+    "rnn_math_unit_beats_the_character_count_in_half",
+)
+_LM_BATCH_CLAIMS = (
+    "searched_lstm_ahead_early",
+    "searched_lstm_ahead_at_the_end",
+    "searched_lstm_lower_best",
+    "searched_lstm_larger_gap",
+)
+
+
+def _lstm_below_at_every_change(update=None) -> bool:
+    """At the searched rates, the LSTM's validation loss (at ``update``; None: lowest along the run) below the RNN's
+    of the same seed in each of seeds 0-4 as stored and with each change of char_language_model_choices."""
+    from . import registry
+    from .sequences import SEARCHED, _rnn_minus_lstm
+
+    claim, runs = registry()["searched_lstm_ahead_at_the_end"], (("RNN", None, 0.01), ("LSTM", None, 0.03))
+    for variant in (None, "rnn_init0.5", "batch8"):
+        tables = _paired_tables(claim, _LM_CHOICES, variant, runs, SEARCHED)
+        if not all(_rnn_minus_lstm(tables, s, update) > 0 for s in _CHOICE_SEEDS):
+            return False
+    return True
+
+
+# What the margin claims' sentences say of the changes, each checked on the rows.
+_LM_MARGINS = {
+    "searched_lstm_ahead_at_the_end": (
+        "the LSTM stayed below the RNN in every seed at each change; the margin is the settings' (0.003-0.094 "
+        "nats with the RNN's weights × 0.5, 0.14-0.22 with 8 streams), as the sentence says",
+        lambda: _lstm_below_at_every_change(1200),
+    ),
+    "searched_lstm_lower_best": (
+        "the LSTM's lowest loss stayed below the RNN's in every seed at each change; the margin is the settings' "
+        "(0.05-0.15 nats with the RNN's weights × 0.5, 0.16-0.19 with 8 streams), as the sentence says",
+        lambda: _lstm_below_at_every_change(None),
+    ),
+}
+for _name in _LM_INIT_CLAIMS:  # a new Ledger each: several entries share the dict _LM itself
+    _note, _also = _LM_MARGINS.get(_name, ("", None))
+    if _name == "rnn_ahead_early":
+        _note = "the sentence names the RNN's initialisation: with weights × 0.5 the LSTM catches up sooner"
+    _varied = _choice_varied(
+        _name,
+        ("RNN weights × 1", "× 0.5 (the LSTM's initialisation as stored)"),
+        ("rnn_init0.5",),
+        _LM_CHOICES + "_curves",
+        note=_note,
+        also=_also,
+    )
+    COMPARATIVE[_name] = Ledger(COMPARATIVE[_name].why, _with(COMPARATIVE[_name].choices, init=_varied))
+for _name in _LM_BATCH_CLAIMS:
+    _note, _also = _LM_MARGINS.get(_name, ("", None))
+    _varied = _choice_varied(
+        _name,
+        ("32 streams", "8 streams (a quarter of the text read in 1200 updates)"),
+        ("batch8",),
+        _LM_CHOICES + "_curves",
+        note=_note,
+        also=_also,
+    )
+    COMPARATIVE[_name] = Ledger(COMPARATIVE[_name].why, _with(COMPARATIVE[_name].choices, batch_size=_varied))
+
 
 _ONE = "a threshold on one setting"
 NOT_COMPARATIVE: dict[str, str] = {
