@@ -11,7 +11,7 @@ import numpy as np
 from . import EVERY, OVERALL, about, at_least, at_most, claim
 
 LENGTHS, CHOICES = "seq2seq_lengths", "attention_choices"
-BUDGET = "2000 updates of 32 fresh strings of 1-12 digits, Adam η = 0.01, H = 64"
+BUDGET = "2000 updates of batches of 32 fresh strings of 1-12 digits, Adam η = 0.01, H = 64"
 
 
 def exact(rows, attention, seed, update, length=None, **where) -> float | np.ndarray:
@@ -97,7 +97,7 @@ def additive_attention_rarely_exact_everywhere(tables):
 @claim(
     notebook="22",
     experiment=LENGTHS,
-    budget="500 updates of 32 fresh strings of 1-12 digits, Adam η = 0.01, H = 64",
+    budget="500 updates of batches of 32 fresh strings of 1-12 digits, Adam η = 0.01, H = 64",
     rule=EVERY,
     sentence="after 500 updates the model without attention has reversed at most 1 of the 100 12-digit test strings, "
     "while each attention model (additive and dot) of the same seed has reversed at least 10 (first stated as none "
