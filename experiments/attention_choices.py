@@ -17,6 +17,7 @@ for the model without attention ("none"), with scaled dot-product attention ("do
 
 and, added for the ledger of arbitrary choices (course/claims/choices.py), for all three models on seeds 0-4:
 
+    init2     every initial weight doubled: saturating gates from the start, a sharper softmax at the read-out
     batch8    batches of 8 strings: a noisier gradient for the same number of updates (a quarter of the strings)
     copy      the copying task instead of reversal (the same strings; the targets in their own order): the first
               output needs the first input, so without attention every digit must be carried across the whole
@@ -56,8 +57,9 @@ VARIANTS = {  # variant → the one choice it changes
     "lr0.001": {"lr": 0.001},
     "copy": {"task": "copy"},
     "batch8": {"batch": 8},
+    "init2": {"scale": 2.0},
 }
-LEDGER = ("copy", "batch8")  # seeds 0-4, every model
+LEDGER = ("copy", "batch8", "init2")  # seeds 0-4, every model
 MODELS = {  # model → its variants
     "none": ("H128", "lr0.003", "len20", "long", *LEDGER),
     "dot": ("len20", "lr0.003", "H32", *LEDGER),
