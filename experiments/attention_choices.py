@@ -17,6 +17,8 @@ for the model without attention ("none"), with scaled dot-product attention ("do
 
 and, added for the ledger of arbitrary choices (course/claims/choices.py), for all three models on seeds 0-4:
 
+    init0.5   every initial weight halved (init_params' U(±1/√H) draws × 0.5; biases start at 0 either way):
+              smaller gates' pre-activations, a state that starts nearer 0 and a flatter read-out
     init2     every initial weight doubled: saturating gates from the start, a sharper softmax at the read-out
     batch8    batches of 8 strings: a noisier gradient for the same number of updates (a quarter of the strings)
     copy      the copying task instead of reversal (the same strings; the targets in their own order): the first
@@ -58,8 +60,9 @@ VARIANTS = {  # variant → the one choice it changes
     "copy": {"task": "copy"},
     "batch8": {"batch": 8},
     "init2": {"scale": 2.0},
+    "init0.5": {"scale": 0.5},
 }
-LEDGER = ("copy", "batch8", "init2")  # seeds 0-4, every model
+LEDGER = ("copy", "batch8", "init2", "init0.5")  # seeds 0-4, every model
 MODELS = {  # model → its variants
     "none": ("H128", "lr0.003", "len20", "long", *LEDGER),
     "dot": ("len20", "lr0.003", "H32", *LEDGER),
