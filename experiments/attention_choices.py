@@ -15,8 +15,19 @@ for the model without attention ("none"), with scaled dot-product attention ("do
     long      "none": the base run continued to 8000 updates (its first 2000 are the base run's own)
     H32       "dot": H = 32, half the state (smaller keys and queries)
 
+and, added for the ledger of arbitrary choices (course/claims/choices.py), for all three models on seeds 0-4:
+
+    init0.5   every initial weight halved (init_params' U(±1/√H) draws × 0.5; biases start at 0 either way):
+              smaller gates' pre-activations, a state that starts nearer 0 and a flatter read-out
+    init2     every initial weight doubled: saturating gates from the start, a sharper softmax at the read-out
+    batch8    batches of 8 strings: a noisier gradient for the same number of updates (a quarter of the strings)
+    copy      the copying task instead of reversal (the same strings; the targets in their own order): the first
+              output needs the first input, so without attention every digit must be carried across the whole
+              string, while in reversal the first digits out are the last ones in
+
 Seeds 0-9, the long variant 0-4 (four times as long a run: what the compute allowed on a 2-core machine shared by
-nine sessions; the runs were made one case at a time, in an order of priority, and written in case order).  The
+nine sessions; the runs were made one case at a time, in an order of priority, and written in case order); the
+ledger's variants 0-4 (five seeds a value, 15 runs a variant: the CPU budget of the gap-filling session).  The
 attention kind (additive against dot) is varied in seq2seq_lengths itself, and the budget by the checkpoints.
 Rows: one per (checkpoint, test length), with the exact match and the mean training loss of the last 100 updates,
 at CHECKPOINTS (the long variant: LONG_CHECKPOINTS).  The quick mode re-runs the first 100 updates of seed 0 of
@@ -29,7 +40,16 @@ import seq2seq_lengths
 from harness import Experiment, seeds
 
 BATCH, CLIP, TEST_SIZE = seq2seq_lengths.BATCH, seq2seq_lengths.CLIP, seq2seq_lengths.TEST_SIZE
-BASE = {"H": 64, "lr": 0.01, "max_length": 12, "updates": 2000}
+BASE = {
+    "H": 64,
+    "lr": 0.01,
+    "max_length": 12,
+    "updates": 2000,
+    "scale": 1.0,
+    "batch": BATCH,
+    "clip": CLIP,
+    "task": "reversal",
+}
 VARIANTS = {  # variant → the one choice it changes
     "H128": {"H": 128},
     "lr0.003": {"lr": 0.003},
@@ -37,13 +57,18 @@ VARIANTS = {  # variant → the one choice it changes
     "long": {"updates": 8000},
     "H32": {"H": 32},
     "lr0.001": {"lr": 0.001},
+    "copy": {"task": "copy"},
+    "batch8": {"batch": 8},
+    "init2": {"scale": 2.0},
+    "init0.5": {"scale": 0.5},
 }
+LEDGER = ("copy", "batch8", "init2", "init0.5")  # seeds 0-4, every model
 MODELS = {  # model → its variants
-    "none": ("H128", "lr0.003", "len20", "long"),
-    "dot": ("len20", "lr0.003", "H32"),
-    "additive": ("lr0.003", "lr0.001"),
+    "none": ("H128", "lr0.003", "len20", "long", *LEDGER),
+    "dot": ("len20", "lr0.003", "H32", *LEDGER),
+    "additive": ("lr0.003", "lr0.001", *LEDGER),
 }
-SEEDS, LONG_SEEDS = 10, 5  # seeds 0-9 of every variant, 0-4 of the 8000-update runs (the docstring)
+SEEDS, LONG_SEEDS = 10, 5  # seeds 0-9 of every variant, 0-4 of the 8000-update runs and of LEDGER's (the docstring)
 HOLDOUT = {("len20", "dot")}  # the cases make claims-holdout re-runs on new seeds (quick slice)
 CHECKPOINTS, LONG_CHECKPOINTS, QUICK_UPDATES = (100, 500, 1000, 2000), (100, 500, 1000, 2000, 4000, 8000), 100
 
@@ -53,15 +78,17 @@ def settings(variant: str) -> dict:
     return {**BASE, **VARIANTS[variant]}
 
 
-def training_run(attention, seed, *, H, lr, max_length, updates, checkpoints):
-    """Train one encoder–decoder; one row per (checkpoint, test length 1 … max_length): seq2seq_lengths' run."""
-    return seq2seq_lengths.training_run(attention, H, lr, seed, updates, checkpoints, max_length)
+def training_run(attention, seed, *, H, lr, max_length, updates, checkpoints, **change):
+    """Train one encoder–decoder; one row per (checkpoint, test length 1 … max_length): seq2seq_lengths' run
+    (``change``: its keyword arguments scale, batch, clip, task)."""
+    return seq2seq_lengths.training_run(attention, H, lr, seed, updates, checkpoints, max_length, **change)
 
 
 def run(case, quick):
     s = settings(case["variant"])
     checkpoints = LONG_CHECKPOINTS if case["variant"] == "long" else CHECKPOINTS
     updates = QUICK_UPDATES if quick else s["updates"]
+    change = {k: s[k] for k in ("scale", "batch", "clip", "task")}
     rows = training_run(
         case["attention"],
         case["seed"],
@@ -70,6 +97,7 @@ def run(case, quick):
         max_length=s["max_length"],
         updates=updates,
         checkpoints=checkpoints,
+        **change,
     )
     return [{**case, "H": s["H"], "lr": s["lr"], "max_length": s["max_length"], **row} for row in rows]
 
@@ -78,10 +106,10 @@ EXPERIMENT = Experiment(
     name="attention_choices",
     protocol=(
         "reversal of digit strings, GRU encoder-decoder without attention (none), with scaled dot-product "
-        f"attention (dot) and with additive attention (additive, at lr0.003 and lr0.001 only); the base H = {BASE['H']}, Adam lr {BASE['lr']}, lengths 1-{BASE['max_length']}, "
+        f"attention (dot) and with additive attention (additive, not at H128, len20, long, H32); the base H = {BASE['H']}, Adam lr {BASE['lr']}, lengths 1-{BASE['max_length']}, "
         f"{BASE['updates']} updates of {BATCH} fresh strings, clip {CLIP} (seq2seq_lengths), each variant changing "
         f"one choice: {VARIANTS}; exact match of greedy decoding on {TEST_SIZE} test strings per length at updates "
-        f"{CHECKPOINTS} (long: {LONG_CHECKPOINTS}); seeds 0-9 (long: 0-4) (see the docstring of "
+        f"{CHECKPOINTS} (long: {LONG_CHECKPOINTS}); seeds 0-9 (long and {', '.join(LEDGER)}: 0-4) (see the docstring of "
         "experiments/attention_choices.py)."
     ),
     key=("variant", "attention", "seed", "update", "length"),
@@ -89,7 +117,7 @@ EXPERIMENT = Experiment(
         {"variant": v, "attention": a, "seed": s}
         for a, vs in MODELS.items()
         for v in vs
-        for s in seeds(LONG_SEEDS if v == "long" else SEEDS)
+        for s in seeds(LONG_SEEDS if v == "long" or v in LEDGER else SEEDS)
     ],
     quick=[{"variant": "len20", "attention": "dot", "seed": 0}, {"variant": "H128", "attention": "none", "seed": 0}],
     run=run,

@@ -36,18 +36,45 @@ VARIANTS = {"base": 64, "H32": 32, "H128": 128}  # variant → H
 SEEDS = {"none": 10, "additive": 10, "dot": 10}
 
 
-def test_sets(max_length=MAX_LEN):
-    """length → (src, tgt) of the fixed test strings."""
-    return {L: data.reversal_task(TEST_SIZE, L, L, rng=TEST_SEED + L)[:2] for L in range(1, max_length + 1)}
+def copying(src):
+    """The copying task's targets for reversal_task's sources: the digits in their own order, EOS, then PAD.
+
+    Inputs: src (S, B) digit tokens then PAD.  Returns tgt (S + 1, B), laid out as reversal_task's tgt."""
+    tgt = np.concatenate([src, np.full((1, src.shape[1]), data.PAD, dtype=src.dtype)])
+    tgt[(src != data.PAD).sum(axis=0), np.arange(src.shape[1])] = data.EOS
+    return tgt
 
 
-def training_run(attention, H, lr, seed, updates, checkpoints, max_length=MAX_LEN):
+def test_sets(max_length=MAX_LEN, task="reversal"):
+    """length → (src, tgt) of the fixed test strings (the same strings for either task)."""
+    sets = {L: data.reversal_task(TEST_SIZE, L, L, rng=TEST_SEED + L)[:2] for L in range(1, max_length + 1)}
+    return sets if task == "reversal" else {L: (src, copying(src)) for L, (src, _) in sets.items()}
+
+
+def training_run(
+    attention,
+    H,
+    lr,
+    seed,
+    updates,
+    checkpoints,
+    max_length=MAX_LEN,
+    *,
+    batch=BATCH,
+    clip=CLIP,
+    scale=1.0,
+    task="reversal",
+):
     """Train one model on strings of 1 … max_length digits; one row per (checkpoint, test length 1 … max_length):
-    exact_match and the mean loss of the last 100 updates.  (attention_choices.py varies max_length.)"""
+    exact_match and the mean loss of the last 100 updates.  attention_choices.py varies max_length and, one at a
+    time, the batch size, the clipping threshold (None: none), the initial weights' ``scale`` (every weight drawn
+    by init_params times it; the biases start at 0) and the task ("reversal" or "copy")."""
     kind = None if attention == "none" else attention
     params = seq2seq.init_params(data.REVERSAL_V, H, attention=kind, rng=np.random.default_rng(seed))
+    for k in params:
+        params[k] *= scale  # × 1.0 at the base: the same numbers
     gen = np.random.default_rng(1000 + seed)
-    tests, rows, losses = test_sets(max_length), [], []
+    tests, rows, losses = test_sets(max_length, task), [], []
 
     def measure(update, loss, params):
         losses.append(loss)
@@ -60,15 +87,11 @@ def training_run(attention, H, lr, seed, updates, checkpoints, max_length=MAX_LE
                 {"update": update, "length": L, "exact_match": exact, "train_loss": float(np.mean(losses[-100:]))}
             )
 
-    seq2seq.train(
-        params,
-        lambda step: data.reversal_task(BATCH, 1, max_length, rng=gen)[:2],
-        steps=updates,
-        lr=lr,
-        attention=kind,
-        clip=CLIP,
-        on_update=measure,
-    )
+    def batch_of(step):
+        src, tgt = data.reversal_task(batch, 1, max_length, rng=gen)[:2]
+        return (src, tgt) if task == "reversal" else (src, copying(src))
+
+    seq2seq.train(params, batch_of, steps=updates, lr=lr, attention=kind, clip=clip, on_update=measure)
     return rows
 
 

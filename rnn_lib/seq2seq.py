@@ -29,7 +29,7 @@ from .data import BOS, EOS, PAD
 from .fast import gru as fast_gru  # the same numbers as gru.forward/backward in fewer calls
 from .losses import check_class_targets, one_hot, softmax_cross_entropy
 from .optim import Adam
-from .validation import as_float_array, as_generator, check_arrays, check_shapes, check_size, describe
+from .validation import as_float_array, as_generator, check_arrays, check_positive, check_shapes, check_size, describe
 
 CELL = ("W_ih", "W_hh", "b_ih", "b_hh")
 ATTENTION = (None, "additive", "dot")
@@ -206,15 +206,17 @@ def exact_match(tokens, tgt):
 
 
 def train(params, make_batch, *, steps, lr, attention=None, clip=1.0, on_update=None):
-    """Adam on fresh batches ``make_batch(step)`` → (src, tgt), clipped to global norm ``clip``, params in place;
-    ``on_update(updates_done, loss, params)`` after each update.  Returns every step's loss."""
+    """Adam on fresh batches ``make_batch(step)`` → (src, tgt), clipped to global norm ``clip`` (None: not clipped),
+    params in place; ``on_update(updates_done, loss, params)`` after each update.  Returns every step's loss."""
+    clip = None if clip is None else check_positive(clip, "clip")  # before the first batch is drawn
     opt, losses = Adam(params, lr=lr), []
     for step in range(check_size(steps, "steps")):
         src, tgt = make_batch(step)
         logits, cache = forward(params, src, tgt, attention)
         value, dlogits = loss(logits, tgt)
         grads = backward(params, cache, dlogits)
-        grads, _ = clip_by_global_norm(grads, clip, names=tuple(grads))
+        if clip is not None:
+            grads, _ = clip_by_global_norm(grads, clip, names=tuple(grads))
         opt.step(grads)
         losses.append(value)
         if on_update is not None:

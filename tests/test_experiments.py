@@ -92,6 +92,10 @@ def test_attention_choices_changes_one_choice_of_seq2seq_lengths():
         "lr": seq2seq_lengths.LEARNING_RATES["dot"],
         "max_length": seq2seq_lengths.MAX_LEN,
         "updates": seq2seq_lengths.UPDATES,
+        "scale": 1.0,
+        "batch": seq2seq_lengths.BATCH,
+        "clip": seq2seq_lengths.CLIP,
+        "task": "reversal",
     }
     assert seq2seq_lengths.LEARNING_RATES["none"] == attention_choices.BASE["lr"]
     for kind in ("none", "dot"):
@@ -100,6 +104,10 @@ def test_attention_choices_changes_one_choice_of_seq2seq_lengths():
             kind, 3, H=64, lr=0.01, max_length=12, updates=20, checkpoints=(10, 20)
         )
         assert variant == base and len(base) == 24
+    # The ledger's changes reach the run: each one alone makes other rows than the base's.
+    base = seq2seq_lengths.training_run("dot", 64, 0.01, 3, 10, (10,), max_length=4)
+    for change in ({"scale": 2.0}, {"batch": 8}, {"clip": None}, {"task": "copy"}):
+        assert seq2seq_lengths.training_run("dot", 64, 0.01, 3, 10, (10,), max_length=4, **change) != base, change
     for variant, change in attention_choices.VARIANTS.items():
         changed = {k for k, v in attention_choices.settings(variant).items() if v != attention_choices.BASE[k]}
         assert changed == set(change), variant

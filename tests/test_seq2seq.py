@@ -128,6 +128,32 @@ def test_training_on_reversal_lowers_the_loss_and_decodes_short_strings():
     assert seq2seq.exact_match(tokens, test.tgt).mean() > 0.5
 
 
+def test_training_without_clipping_takes_the_raw_gradient_and_a_bad_clip_changes_nothing():
+    # clip=None must be the unclipped run: a threshold the gradient never reaches gives the same weights, a small
+    # one other weights; a non-positive clip is refused before the first batch is drawn or a weight moves.
+    def run(clip, steps=3):
+        params = seq2seq.init_params(V, 6, attention="dot", rng=np.random.default_rng(1))
+        drawn = []
+        seq2seq.train(
+            params,
+            lambda step: drawn.append(step) or data.reversal_task(4, 1, 5, rng=step)[:2],
+            steps=steps,
+            lr=0.01,
+            attention="dot",
+            clip=clip,
+        )
+        return params, drawn
+
+    free, never, tight = run(None)[0], run(1e300)[0], run(1e-3)[0]
+    assert all(np.array_equal(free[k], never[k]) for k in free)
+    assert not all(np.allclose(free[k], tight[k]) for k in free)
+    params = seq2seq.init_params(V, 6, rng=np.random.default_rng(1))
+    before, drawn = {k: v.copy() for k, v in params.items()}, []
+    with pytest.raises(ValueError, match="clip must be a finite positive number, got 0"):
+        seq2seq.train(params, lambda step: drawn.append(step), steps=2, lr=0.01, clip=0)
+    assert drawn == [] and all(np.array_equal(params[k], before[k]) for k in params)
+
+
 def test_float32_runs_in_float32():
     params = seq2seq.init_params(V, 4, attention="additive", rng=np.random.default_rng(0), dtype=np.float32)
     batch = data.reversal_task(3, 1, 4, rng=0)

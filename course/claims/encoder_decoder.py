@@ -9,7 +9,7 @@ import numpy as np
 from . import EVERY, about, at_least, claim
 
 LENGTHS, BOTTLENECK = "seq2seq_lengths", "seq2seq_bottleneck"
-BUDGET = "2000 updates of 32 fresh strings, Adam η = 0.01, H = 64"
+BUDGET = "2000 updates of batches of 32 fresh strings, Adam η = 0.01, H = 64"
 LONG_BUDGET = "4000 updates of 32 fresh strings, Adam, one of H and η changed from H = 64, η = 0.01"
 
 
