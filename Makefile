@@ -211,7 +211,7 @@ grade-test: $(TEACH_STAMP)
 
 # Slow (every notebook twice, each pair in a kernel of its own); make test runs a fast part (tests/test_wrong_answers.py).
 wrong-answers-test: $(STAMP)
-	$(TEST_ENV) nice -n 10 $(BIN)/python -m pytest -q tests/teaching/test_wrong_answers.py
+	$(TEST_ENV) nice -n 10 $(BIN)/python -m pytest -q tests/teaching/test_wrong_answers_every_notebook.py
 
 # The site of both languages and the wheel in a fresh venv (~45 s): what a build needs, not every change.
 build-test: $(STAMP)

@@ -106,8 +106,8 @@ def test_every_student_notebook_runs_in_the_slow_workflow_on_every_change_of_not
     (job,) = workflow["jobs"].values()
     assert [step.get("run") for step in job["steps"]][-1] == "make wrong-answers-test"
     recipe = re.search(r"^wrong-answers-test:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), flags=re.M)[1]
-    assert "tests/teaching/test_wrong_answers.py" in recipe
-    slow = (ROOT / "tests" / "teaching" / "test_wrong_answers.py").read_text()
+    assert "tests/teaching/test_wrong_answers_every_notebook.py" in recipe
+    slow = (ROOT / "tests" / "teaching" / "test_wrong_answers_every_notebook.py").read_text()
     assert "SOLVED" in slow and "student_notebook_runs_and_every_checker_says_not_implemented" in slow
 
 

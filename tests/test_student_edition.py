@@ -1,7 +1,7 @@
 """The student edition hides every solution, runs without errors, and never overwrites a learner's work.
 
 ``make test`` runs two notebooks of the student edition (one of the first chapter, one with a single-number
-checker); ``make wrong-answers-test`` runs all of them (tests/teaching/test_wrong_answers.py), with
+checker); ``make wrong-answers-test`` runs all of them (tests/teaching/test_wrong_answers_every_notebook.py), with
 every other kind of wrong answer.
 """
 

@@ -1,7 +1,7 @@
 """A learner who gets an exercise wrong reads words, not tracebacks — the fast part, run by ``make test``.
 
 Every notebook with every kind of wrong answer (``return None``, raising), and every pair in a kernel of its own, is
-the slow part: ``make wrong-answers-test`` (tests/teaching/test_wrong_answers.py).  ``make test`` runs two notebooks
+the slow part: ``make wrong-answers-test`` (tests/teaching/test_wrong_answers_every_notebook.py).  ``make test`` runs two notebooks
 of the student edition, whose unfinished answers raise (tests/test_student_edition.py).
 """
 

@@ -1,8 +1,8 @@
 """Run notebooks as a learner who gets the exercises wrong, and collect what a learner would see go wrong.
 
-Shared by the fast check in ``make test`` (tests/test_wrong_answers.py: a few notebooks, every exercise/checker pair)
-and the slow one behind ``make wrong-answers-test`` (tests/teaching/test_wrong_answers.py: every notebook, every
-kind of wrong answer, every pair in a kernel of its own).
+Shared by the fast check in ``make test`` (tests/test_wrong_answers.py: every exercise/checker pair in one kernel)
+and the slow one behind ``make wrong-answers-test`` (tests/teaching/test_wrong_answers_every_notebook.py: every
+notebook, every kind of wrong answer, every pair in a kernel of its own).
 """
 
 from __future__ import annotations
