@@ -12,7 +12,7 @@ input must not change).
 
 Named mistakes: clipping the mean, one norm for the batch, each parameter clipped separately, a sum instead of the
 mean, small gradients scaled up, the squared norm, clipping by value, one sequence's scale for all, PyTorch's ε in the
-norm, float32, the input modified in place, state kept between calls, and two slips a max_norm of 1 would hide (the
+norm, float32, the input written into (the gradients are passed read-only), state kept between calls, and two slips a max_norm of 1 would hide (the
 checker passes 0.6): a long gradient scaled to norm 1, and a max_norm of 1 written into the function; then, on a
 second batch with a sequence whose gradient is all zeros, a division by its norm (0/0).
 """

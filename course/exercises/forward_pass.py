@@ -13,8 +13,9 @@ or a column bias added to rows then raises a shape error instead of silently bro
 answer with the right one and with the answer of each classic mistake, so that the feedback names the bug.
 When the learner's code raises a shape error, the checker runs it once more on a *square* problem
 (B = D = H = O), where those mistakes run without error, to find out which one it was.  A right answer is run a
-second time (a function that keeps state between calls is named), an answer in float32 is named, and inputs written
-into in place get a note (rnn_forward stores h_{t−1} in h[t − 1], which an rnn_step writing into h_prev overwrites).
+second time (a function that keeps state between calls is named), an answer in float32 is named, and the inputs are
+passed read-only, so a write into one is named at its line (rnn_forward stores h_{t−1} in h[t − 1], which an rnn_step
+writing into h_prev would overwrite).
 """
 
 from __future__ import annotations

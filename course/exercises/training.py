@@ -13,7 +13,7 @@ It returns ``(theta, losses, diverged)``: a NEW dict of the five parameters (``p
 unchanged), a list of floats, and a bool.
 
 :func:`check_train_gd` runs the learner's loop twice on a seeded problem, once with a step size that converges and
-once with one that diverges, and names the classic slips: gradient ascent, updating ``params`` in place, the sum over
+once with one that diverges, and names the classic slips: gradient ascent, updating ``params`` in place (passed read-only, so the write is named at its line), the sum over
 the batch instead of the mean (in the gradient alone, or in the loss too), gradients computed once and reused, the
 loss recorded after the update or the final loss not recorded, no divergence check, the diverged parameters returned,
 the bad loss recorded, a stop at the first rise of the loss, a parameter left out of the update, and every entry of
