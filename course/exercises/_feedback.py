@@ -414,7 +414,7 @@ def _written_target(err: BaseException) -> str | None:
 
     def base(node):  # h[t - 1] writes into h; params["W_hh"][0] into params["W_hh"]; theta[name] = ... into theta
         while isinstance(node, ast.Subscript) and (
-            isinstance(err, InputWritten)
+            _DICT_WRITTEN in str(err)
             or not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str))
         ):
             node = node.value
@@ -475,21 +475,20 @@ def input_written(exercise: str, err: BaseException) -> Feedback:
     )
 
 
-class InputWritten(ValueError):
-    """Raised by a :class:`ReadOnlyDict` the learner's function assigns into (numpy raises a plain ValueError
-    saying "read-only" for an array)."""
+_DICT_WRITTEN = "assignment destination is read-only: a dict the caller passed"
 
 
 class ReadOnlyDict(dict):
     """A dict a checker passes (the parameters, the gradients) whose entries cannot be replaced: ``d[k] = v``,
-    ``del d[k]``, ``d.update(...)`` and the like raise InputWritten, as a write into a read-only array raises.
+    ``del d[k]``, ``d.update(...)`` and the like raise the ValueError a write into a read-only array raises (a
+    plain ValueError, so that tools/grade_record.py replays it as it was).
 
     Everything that reads works as on a dict (it is one); ``dict(d)``, ``d.copy()``, ``{**d}`` and
     ``copy.deepcopy(d)`` give an ordinary, writable dict, which is how a right answer starts its own.
     """
 
     def _refuse(self, *args, **kwargs):
-        raise InputWritten("assignment destination is read-only: a dict the caller passed")
+        raise ValueError(_DICT_WRITTEN)
 
     __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
 
