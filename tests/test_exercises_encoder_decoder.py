@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from course.exercises import encoder_decoder as ex
+from course.exercises._feedback import INPUT_WRITTEN
 from course.exercises.encoder_decoder import check_bridge_gradient, check_decoder_inputs, check_masked_loss
 from rnn_lib import data, gru, seq2seq
 from rnn_lib.data import BOS, EOS, PAD
@@ -74,7 +75,7 @@ def test_what_the_decoder_reads_after_its_eos_is_not_graded():
         ("no BOS", ex.NO_BOS),
         ("BOS over y1", ex.BOS_REPLACES_Y1),
         ("float", ex.FLOAT_TOKENS),
-        ("in place", ex.TGT_CHANGED),
+        ("in place", INPUT_WRITTEN),  # tgt is passed read-only: shifting it in place raises, and is named
     ],
 )
 def test_each_decoder_inputs_slip_is_named(slip, mistake):
@@ -280,5 +281,5 @@ def test_inputs_changed_in_place_are_named():
         lengths -= 1
         return out
 
-    assert_named(check_masked_loss(loss_in_place), ex.IN_PLACE)
-    assert_named(check_bridge_gradient(bridge_in_place), ex.IN_PLACE)
+    assert_named(check_masked_loss(loss_in_place), INPUT_WRITTEN)  # passed read-only: the write raises, named
+    assert_named(check_bridge_gradient(bridge_in_place), INPUT_WRITTEN)

@@ -6,6 +6,7 @@ from test_wrong_answers_01_11 import TRAIN
 
 import rnn_lib
 from course.exercises import training as tr
+from course.exercises._feedback import INPUT_WRITTEN
 from course.exercises.finite_differences import check_centred_difference
 from course.exercises.training import check_train_gd
 
@@ -203,7 +204,7 @@ def test_train_gd_not_implemented():
 
 TRAIN_MISTAKES = {
     "ascent": tr.ASCENT,
-    "in place": tr.IN_PLACE,
+    "in place": INPUT_WRITTEN,  # params is passed read-only: `theta[name] -= ...` on it raises, and is named
     "sum gradient": tr.SUM_GRADIENT,
     "sum loss": tr.SUM_LOSS,
     "stale": tr.STALE,
@@ -226,7 +227,7 @@ def test_train_gd_mistake_is_named(planted):
 
 def test_every_mistake_the_training_checker_knows_is_tested():
     further = {m for m in TRAIN.values() if m is not None}  # tested in test_wrong_answers_01_11
-    assert set(TRAIN_MISTAKES.values()) | further == set(tr.MISTAKES) | {tr.IN_PLACE, tr.EXTRA_KEYS}
+    assert set(TRAIN_MISTAKES.values()) | further == set(tr.MISTAKES) | {INPUT_WRITTEN, tr.EXTRA_KEYS}
 
 
 def test_train_gd_a_run_that_never_stops_gets_the_divergence_advice_even_when_rnn_lib_refuses_it():

@@ -22,6 +22,7 @@ from course.exercises import relu_rnn as rr
 from course.exercises import tbptt as tb
 from course.exercises import training as tr_
 from course.exercises import vectorisation as vc
+from course.exercises._feedback import INPUT_WRITTEN
 from rnn_lib import reference
 from rnn_lib.parameters import PARAM_NAMES
 
@@ -32,7 +33,7 @@ def graded(fb, mistake):
     assert fb.messages, fb.text
     if mistake is not None:
         assert fb.mistake == mistake, fb.text
-        if mistake not in ("sign flipped", "x not restored", tr_.IN_PLACE):  # these are said in other words
+        if mistake not in ("sign flipped", "x not restored"):  # these are said in other words
             assert mistake in fb.text, fb.text  # the learner reads the name (English, the default language)
 
 
@@ -158,11 +159,11 @@ def step_updating_h_prev(x_t, h_prev, W_xh, W_hh, b_h):
     return h_prev
 
 
-STEP = {  # h_prev updated in place: right values, graded right with a note (test below)
+STEP = {  # h_prev or W_hh written into: right values, graded wrong as INPUT_WRITTEN (test below)
     "tanh on the input term only": None,
     "tanh twice": fp.TANH_TWICE,
     "first sequence only": None,
-    "W_hh scaled in place": None,  # restores the values: harmless, and fine
+    "W_hh scaled in place": INPUT_WRITTEN,  # restores the values, but writes into the caller's matrix
     "float32": fp.FLOAT32,
     "float16": fp.FLOAT32,
     "2 tanh": None,
@@ -172,20 +173,20 @@ STEP = {  # h_prev updated in place: right values, graded right with a note (tes
 
 def test_rnn_step_right_answer_passes():
     assert fp.check_rnn_step(step).passed
-    assert fp.check_rnn_step(lambda *a: step(*a, slip="W_hh scaled in place")).passed
 
 
-@pytest.mark.parametrize("slip", [s for s in STEP if s != "W_hh scaled in place"])
+@pytest.mark.parametrize("slip", STEP)
 def test_rnn_step_further_wrong_answers(slip):
     graded(fp.check_rnn_step(lambda *a: step(*a, slip=slip)), STEP[slip])
 
 
 @pytest.mark.parametrize("learner", [step_updating_h_prev, lambda *a: step(*a, slip="h_prev updated in place")])
-def test_rnn_step_that_overwrites_h_prev_is_judged_on_its_values_and_told(learner):
-    # The values are right, and the checkers judge values (tests/test_checker_robustness.py); the learner is told
-    # that h_prev was written into, which in their rnn_forward would overwrite the stored h[t - 1].
+def test_rnn_step_that_overwrites_h_prev_is_graded_wrong_at_the_line_that_writes(learner):
+    # The values are right, but h_prev is passed read-only: in the learner's rnn_forward the write would overwrite
+    # the stored h[t - 1]. The feedback names the mistake, the input and the line, and says how to fix it.
     fb = fp.check_rnn_step(learner)
-    assert fb.passed and "h_prev" in fb.text and "h[t − 1]" in fb.text, fb.text
+    assert fb.status == "wrong" and fb.mistake == INPUT_WRITTEN, fb.text
+    assert "`h_prev`" in fb.text and "line" in fb.text and "h[t − 1]" in fb.text and "new array" in fb.text, fb.text
 
 
 # --- 01: rnn_forward ------------------------------------------------------------------------------------------------
@@ -241,8 +242,11 @@ FORWARD = {
 
 def test_rnn_forward_right_answer_passes():
     assert fp.check_rnn_forward(forward).passed
-    told = fp.check_rnn_forward(lambda x, p, h0: forward(x, p, h0, "h0 written into"))
-    assert told.passed and "h0" in told.text, told.text  # right values, and a note that h0 was written into
+
+
+def test_rnn_forward_that_writes_into_h0_is_graded_wrong():
+    fb = fp.check_rnn_forward(lambda x, p, h0: forward(x, p, h0, "h0 written into"))  # right values, h0 zeroed
+    assert fb.status == "wrong" and fb.mistake == INPUT_WRITTEN and "`h0`" in fb.text, fb.text
 
 
 @pytest.mark.parametrize("slip", FORWARD)
@@ -561,7 +565,7 @@ TRAIN = {
     "loss summed, gradient right": tr_.LOSS_SUMMED,
     "blow-up against the last loss": tr_.AGAINST_PREVIOUS,
     "divided by B twice": tr_.MEAN_TWICE,
-    "theta is params": tr_.IN_PLACE,
+    "theta is params": INPUT_WRITTEN,  # entries replaced in the caller's dict, passed read-only
     "best parameters returned": None,
     "diverged as a string": None,
 }

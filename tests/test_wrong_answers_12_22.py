@@ -290,7 +290,7 @@ SOFTMAX_WRONG = {
         ("swapped", sm.SWAPPED),
     ]
 } | {
-    "writes targets": (softmax_ce_writes_targets, sm.TARGETS_CHANGED),
+    "writes targets": (softmax_ce_writes_targets, INPUT_WRITTEN),
     "V from the targets": (softmax_ce_V_from_targets, "shape error"),
 }
 

@@ -270,13 +270,14 @@ def test_weighted_loss_right_answer_passes():
     assert lo.check_weighted_loss_and_grad(weighted).passed
 
 
-def test_weighted_loss_written_into_y_hat_is_noted():
+def test_weighted_loss_written_into_y_hat_is_named():
     def subtracts_in_place(y_hat, y, w):
         y_hat -= y
         return 0.5 * float(np.sum(w[:, None, None] * y_hat**2)), w[:, None, None] * y_hat
 
     fb = lo.check_weighted_loss_and_grad(subtracts_in_place)
-    assert "Note: your function changed the arrays it was given (y_hat" in fb.text, fb.text
+    assert fb.status == "wrong" and fb.mistake == INPUT_WRITTEN, fb.text
+    assert "`y_hat`" in fb.text and "y_hat -= y" in fb.text, fb.text  # the input and the line that writes
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ checker's cell loses its points while the learner still reads the text.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import linecache
@@ -176,7 +177,11 @@ class _Stopwatch:
 
 def _frame(err: BaseException) -> dict | None:
     """function, line and code of the innermost frame of the learner's code that raised ``err``, or None."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if "rnn_lib" not in f.filename.replace("\\", "/")]
+    frames = [
+        f
+        for f in traceback.extract_tb(err.__traceback__)
+        if "rnn_lib" not in f.filename.replace("\\", "/") and f.filename != __file__  # ReadOnlyDict raises here
+    ]
     if not frames:
         return None
     frame = frames[-1]
@@ -300,8 +305,9 @@ def not_run(exercise: str, reason: str) -> Feedback:
 def run_learner(exercise: str, fn, *args, explain=None):
     """Call the learner's function; returns ``(value, None)``, or ``(None, Feedback)`` saying why there is no value.
 
-    The checker passes its own copies of the data (and computes what it expects from the originals, before or
-    after: the learner's code cannot reach them).  Feedback instead of a traceback when ``fn`` is not a function,
+    The checker passes its own read-only copies of the data (:func:`read_only`; it computes what it expects from
+    the originals, before or after: the learner's code cannot reach them), so a write into an input raises and is
+    named INPUT_WRITTEN, before any ``explain``.  Feedback instead of a traceback when ``fn`` is not a function,
     is not written yet (raises NotImplementedError), raises anything else (``explain(err)`` may return a more
     specific Feedback), or runs longer than TIME_LIMIT seconds.  Ctrl-C still stops everything.
     """
@@ -347,6 +353,8 @@ def run_learner(exercise: str, fn, *args, explain=None):
     except KeyboardInterrupt:
         raise  # Ctrl-C is the learner's, not an answer
     except BaseException as err:  # noqa: BLE001 - the learner's code may raise anything (sys.exit too); say what
+        if isinstance(err, ValueError) and "read-only" in str(err):  # numpy: "assignment destination is read-only"
+            return None, input_written(exercise, err)  # first: no other explanation of an error outranks this one
         specific = explain(err) if explain is not None else None
         if specific is not None:
             return None, specific
@@ -362,20 +370,6 @@ def run_learner(exercise: str, fn, *args, explain=None):
                     ).format(name=err.name, where=_where(err)),
                 ],
                 N_("name not defined"),
-            )
-        if isinstance(err, ValueError) and "read-only" in str(err):  # numpy: "assignment destination is read-only"
-            return None, Feedback(
-                exercise,
-                "wrong",
-                [
-                    tr(
-                        "The mistake '{mistake}': your function writes into one of its inputs{where}, which the "
-                        "checker passes read-only: the caller still needs it as it was (a mask, a text, the "
-                        "scores, the logits, the parameters: a function reads its inputs and returns new arrays)."
-                    ).format(mistake=tr(INPUT_WRITTEN), where=_where(err)),
-                    tr("Build a new array instead (np.where(...), or a .copy() to change)."),
-                ],
-                INPUT_WRITTEN,
             )
         if isinstance(err, (ValueError, IndexError)) and any(w in str(err) for w in ("matmul", "broadcast", "shapes")):
             return None, Feedback(
@@ -403,15 +397,131 @@ def run_learner(exercise: str, fn, *args, explain=None):
         return None, Feedback(exercise, "wrong", [said], N_("raised an exception"))
 
 
+def _written_target(err: BaseException) -> str | None:
+    """The array the learner's line writes into, as that line names it (``h_prev``, ``params["W_hh"]``), or None.
+
+    Read from the source of the innermost frame of the learner's code: the target of ``+=`` or of ``v[...] = ``,
+    the ``out=`` of a ufunc, the array of a method that sorts or fills in place, the first argument of
+    np.copyto / np.put / np.fill_diagonal / ufunc.at.
+    """
+    frame = _frame(err)
+    if frame is None or not frame["code"]:
+        return None
+    try:
+        tree = ast.parse(frame["code"])
+    except SyntaxError:  # one line of a statement written over several
+        return None
+
+    def base(node):  # h[t - 1] writes into h; params["W_hh"][0] into params["W_hh"]; theta[name] = ... into theta
+        while isinstance(node, ast.Subscript) and (
+            _DICT_WRITTEN in str(err)
+            or not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str))
+        ):
+            node = node.value
+        return ast.unparse(node)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AugAssign):
+            return base(node.target)
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+            return base(node.targets[0])
+        if isinstance(node, ast.Delete) and isinstance(node.targets[0], ast.Subscript):
+            return base(node.targets[0])
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg == "out":
+                    return base(keyword.value)
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in _WRITING_METHODS:
+                return base(func.value)
+            if isinstance(func, ast.Attribute) and func.attr in _WRITING_FUNCTIONS and node.args:
+                return base(node.args[0])
+    return None
+
+
+_WRITING_METHODS = {"sort", "fill", "put", "itemset", "resize", "partition", "setfield", "byteswap"}  # ndarray
+_WRITING_METHODS |= {"update", "pop", "popitem", "setdefault", "clear"}  # dict (a ReadOnlyDict)
+_WRITING_FUNCTIONS = {"copyto", "put", "place", "putmask", "fill_diagonal", "at", "put_along_axis"}
+
+
+def input_written(exercise: str, err: BaseException) -> Feedback:
+    """The Feedback for a learner's function that wrote into an input the checker passed read-only (``err``:
+    numpy's "assignment destination is read-only"): names the input, the line, and the way out."""
+    target = _written_target(err)
+    if target is None:
+        said = tr(
+            "The mistake '{mistake}': your function writes into one of its inputs{where}. The checker passes its "
+            "inputs read-only because a caller still needs them as they came (a state kept in h[t − 1], the "
+            "parameters, a cache, a mask): a function reads its inputs and returns new arrays."
+        ).format(mistake=tr(INPUT_WRITTEN), where=_where(err))
+    else:
+        said = tr(
+            "The mistake '{mistake}': your function writes into its input `{name}`{where}. The checker passes its "
+            "inputs read-only because a caller still needs them as they came (a state kept in h[t − 1], the "
+            "parameters, a cache, a mask): a function reads its inputs and returns new arrays."
+        ).format(mistake=tr(INPUT_WRITTEN), name=target, where=_where(err))
+    return Feedback(
+        exercise,
+        "wrong",
+        [
+            said,
+            tr(
+                "Compute into a new array instead: a = a + d rather than a += d, np.exp(a) rather than "
+                "np.exp(a, out=a), np.sort(a) rather than a.sort(); fill a dict of your own (new = dict(params)) "
+                "rather than the one you were given; or write into a .copy() you made."
+            ),
+        ],
+        INPUT_WRITTEN,
+    )
+
+
+_DICT_WRITTEN = "assignment destination is read-only: a dict the caller passed"
+
+
+class ReadOnlyDict(dict):
+    """A dict a checker passes (the parameters, the gradients) whose entries cannot be replaced: ``d[k] = v``,
+    ``del d[k]``, ``d.update(...)`` and the like raise the ValueError a write into a read-only array raises (a
+    plain ValueError, so that tools/grade_record.py replays it as it was).
+
+    Everything that reads works as on a dict (it is one); ``dict(d)``, ``d.copy()``, ``{**d}`` and
+    ``copy.deepcopy(d)`` give an ordinary, writable dict, which is how a right answer starts its own.
+    """
+
+    def _refuse(self, *args, **kwargs):
+        raise ValueError(_DICT_WRITTEN)
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def copy(self):
+        return dict(self)
+
+    def __copy__(self):
+        return dict(self)
+
+    def __deepcopy__(self, memo):
+        return {copy.deepcopy(k, memo): copy.deepcopy(v, memo) for k, v in self.items()}
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
 def read_only(value):
     """A copy of ``value`` (an array, or a dict of arrays; anything else as it is) that cannot be written into.
 
-    What a checker passes a learner's function whose inputs the caller still needs as they came (the scores it
-    masks, the logits it divides by τ, the row of δ it adds to): a write into one raises, and :func:`run_learner`
-    names INPUT_WRITTEN at the line that writes, even when the values returned are right.
+    What every checker passes a learner's function, whose inputs the caller still needs as they came (the state
+    rnn_forward keeps in h[t − 1], the parameters, the scores it masks, the row of δ it adds to): a write into one
+    raises, and :func:`run_learner` names INPUT_WRITTEN at the line that writes, even when the values returned
+    are right.  A dict comes back as a :class:`ReadOnlyDict` of read-only arrays, so replacing an entry
+    (``theta = params; theta[name] = ...``, which changes the caller's dict) is named the same way.
+    One policy for every exercise; only an exercise whose contract is to write into an argument (notebook 06's
+    centred difference, which moves x[i] and puts it back) passes a writable copy.  A right answer may still
+    write into a .copy() it made: that copy is writable (np.asarray of a read-only array is not).
+
+    Inputs: value, an ndarray, a dict (of arrays, possibly nested) or anything else.
+    Returns: a read-only copy of an ndarray; a ReadOnlyDict of read-only copies for a dict; anything else as it is.
     """
     if isinstance(value, dict):
-        return {k: read_only(v) for k, v in value.items()}
+        return ReadOnlyDict({k: read_only(v) for k, v in value.items()})
     if not isinstance(value, np.ndarray):
         return value
     copied = value.copy()
@@ -781,42 +891,6 @@ def _float_dtype(answer):
     except BaseException:  # noqa: BLE001 - an answer numpy cannot read: as_real_array names that fault
         return None
     return dtype if dtype.kind == "f" else None
-
-
-def changed_inputs(given: dict, originals: dict) -> list:
-    """The names of the arrays the learner's function received (``given``, the checker's copies) that no longer
-    equal the ``originals`` they were copied from (written into in place)."""
-    return [
-        name
-        for name, original in originals.items()
-        if not (np.shape(given[name]) == np.shape(original) and np.array_equal(given[name], original, equal_nan=True))
-    ]
-
-
-def judge_inputs(fb: Feedback, changed: list, advice: str | None = None) -> Feedback:
-    """``fb`` with a note when the learner's function wrote into its inputs (``changed``: their names, from
-    :func:`changed_inputs`).
-
-    The checker passes copies and judges the values it gets back, so the verdict stands either way (the values
-    are what the exercise asks for); but a caller's arrays changed in place spoil what the caller does next (a
-    state stored in h[t − 1], the parameters, a cache), so the learner is told.
-    """
-    if not changed:
-        return fb
-    fb.messages.append(
-        tr(
-            "Note: your function changed the arrays it was given ({names}: an update in place, such as +=, *= "
-            "or v[...] = ...)."
-        ).format(names=", ".join(changed))
-    )
-    fb.messages.append(
-        advice
-        or tr(
-            "Compute into new arrays (d = a * b, not a *= b) and leave the inputs as they came: the caller uses "
-            "them again."
-        )
-    )
-    return fb
 
 
 def diagnose_number(

@@ -12,7 +12,7 @@ input must not change).
 
 Named mistakes: clipping the mean, one norm for the batch, each parameter clipped separately, a sum instead of the
 mean, small gradients scaled up, the squared norm, clipping by value, one sequence's scale for all, PyTorch's ε in the
-norm, float32, the input modified in place, state kept between calls, and two slips a max_norm of 1 would hide (the
+norm, float32, the input written into (the gradients are passed read-only), state kept between calls, and two slips a max_norm of 1 would hide (the
 checker passes 0.6): a long gradient scaled to norm 1, and a max_norm of 1 written into the function; then, on a
 second batch with a sequence whose gradient is all zeros, a division by its norm (0/0).
 """
@@ -36,6 +36,7 @@ from ._feedback import (
     gradients_as_vector,
     guarded,
     has_nan_or_inf,
+    read_only,
     run_learner,
 )
 
@@ -179,7 +180,7 @@ def _zero_norm_feedback(fn) -> Feedback | None:
     grads = per_sequence_gradients(ZERO_NORMS, seed=1)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        answer, feedback = run_learner(EXERCISE, fn, {k: v.copy() for k, v in grads.items()}, MAX_NORM)
+        answer, feedback = run_learner(EXERCISE, fn, read_only(grads), MAX_NORM)
     if feedback is not None:
         return feedback
     if isinstance(answer, dict) and any(has_nan_or_inf(answer.get(k)) for k in PARAM_NAMES):
@@ -218,11 +219,9 @@ def _zero_norm_feedback(fn) -> Feedback | None:
 def check_clip_per_sequence(fn) -> Feedback:
     """Check ``fn(grads, max_norm)`` on four sequences: one exploded, two long, one short (to be left alone)."""
     grads = per_sequence_gradients()
-    given = {k: v.copy() for k, v in grads.items()}
-    answer, feedback = run_learner(EXERCISE, fn, given, MAX_NORM)
+    answer, feedback = run_learner(EXERCISE, fn, read_only(grads), MAX_NORM)  # `g *= scale` is INPUT_WRITTEN
     if feedback is not None:
         return feedback
-    mutated = any(not np.array_equal(given[k], grads[k]) for k in PARAM_NAMES)
     vec, feedback = gradients_as_vector(EXERCISE, answer, SHAPES, tr("the five averaged gradients"))
     if feedback is not None:
         return feedback
@@ -245,21 +244,6 @@ def check_clip_per_sequence(fn) -> Feedback:
                 ),
             ],
             FLOAT32,
-        )
-    if fb.passed and mutated:
-        return Feedback(
-            EXERCISE,
-            "wrong",
-            [
-                (
-                    tr(
-                        "The values are right, but the gradients you were given changed: the input was modified in "
-                        "place (e.g. `g *= scale`). Build new arrays (`g * scale`), so the caller's gradients stay "
-                        "intact."
-                    )
-                ),
-            ],
-            N_("modifying the input in place"),
         )
     fb = confirmed(fb, EXERCISE, fn, (grads, MAX_NORM), answer)
     return (_zero_norm_feedback(fn) or fb) if fb.passed else fb

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import N_, tr
-from ._feedback import FLOAT32, Feedback, changed_inputs, confirmed, diagnose, guarded, judge_inputs, run_learner
+from ._feedback import FLOAT32, Feedback, confirmed, diagnose, guarded, read_only, run_learner
 
 __all__ = ["FLOAT32", "check_jacobian_product", "reference_jacobian_product"]
 
@@ -66,11 +66,9 @@ def _case():
 def check_jacobian_product(fn) -> Feedback:
     """Run ``fn(W_hh, h, t, k)`` on a case of the checker's choosing and explain any difference."""
     W_hh, h, t, k = _case()
-    given = {"W_hh": W_hh.copy(), "h": h.copy()}
-    answer, feedback = run_learner(EXERCISE, fn, given["W_hh"], given["h"], t, k)
+    answer, feedback = run_learner(EXERCISE, fn, read_only(W_hh), read_only(h), t, k)
     if feedback is not None:
         return feedback
-    changed = changed_inputs(given, {"W_hh": W_hh, "h": h})
     mistakes = {
         N_("product in the wrong order"): (
             _product(W_hh, h, t, k, order="right"),
@@ -158,7 +156,7 @@ def check_jacobian_product(fn) -> Feedback:
     fb = confirmed(fb, EXERCISE, fn, (W_hh, h, t, k), answer)
     if fb.passed:
         # The empty product: t = k must give the identity.
-        same, feedback = run_learner(EXERCISE, fn, W_hh.copy(), h.copy(), 3, 3)
+        same, feedback = run_learner(EXERCISE, fn, read_only(W_hh), read_only(h), 3, 3)
         if feedback is not None:
             return feedback
         identities = np.broadcast_to(np.eye(W_hh.shape[0]), (h.shape[1], *W_hh.shape))
@@ -170,4 +168,4 @@ def check_jacobian_product(fn) -> Feedback:
                     "sequence (B, H, H)."
                 )
             )
-    return judge_inputs(fb, changed)
+    return fb

@@ -5,8 +5,8 @@ column the answer's tokens, EOS, then PAD.
 
 1. ``decoder_inputs(tgt)`` → (T, B) int: what the decoder reads under teacher forcing, BOS at step 1 and y_{t−1}
    at step t.  Only the steps whose target is not PAD are compared (what the decoder reads after its EOS has no
-   loss).  Named: no shift, shifted the wrong way, BOS missing, BOS in place of y_1, float tokens, tgt changed,
-   np.roll without BOS, a shift along the batch axis, EOS in place of BOS.
+   loss).  Named: no shift, shifted the wrong way, BOS missing, BOS in place of y_1, float tokens, tgt written
+   into (passed read-only), np.roll without BOS, a shift along the batch axis, EOS in place of BOS.
 2. ``masked_loss(logits, tgt)`` → (loss, dlogits): the mean over sequences of the summed cross-entropy up to and
    including each EOS, dlogits (T, B, V) zero at PAD steps (``rnn_lib.seq2seq.loss``).  Named: PAD counted, mean
    per token, sum over sequences, mean over every step, EOS left out, the gradient not masked, the sign,
@@ -26,7 +26,17 @@ from rnn_lib.data import BOS, EOS, PAD
 from rnn_lib.seq2seq import loss as seq2seq_loss
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, combine, confirmed, diagnose, guarded, run_learner, split_pair
+from ._feedback import (
+    Feedback,
+    as_real_array,
+    combine,
+    confirmed,
+    diagnose,
+    guarded,
+    read_only,
+    run_learner,
+    split_pair,
+)
 
 INPUTS_EXERCISE, LOSS_EXERCISE, BRIDGE_EXERCISE = "decoder_inputs", "masked_loss", "bridge_gradient"
 
@@ -36,8 +46,6 @@ WRONG_WAY = N_("shifted the wrong way")
 NO_BOS = N_("BOS missing")
 BOS_REPLACES_Y1 = N_("BOS in place of y_1")
 FLOAT_TOKENS = N_("float tokens")
-TGT_CHANGED = N_("tgt changed in place")
-IN_PLACE = N_("inputs changed in place")
 ROLLED = N_("np.roll without BOS (the last row wraps round)")
 BATCH_AXIS = N_("shifted along the batch axis")
 EOS_FOR_BOS = N_("EOS in place of BOS")
@@ -153,8 +161,7 @@ def _masked(tokens, keep):
 def check_decoder_inputs(fn) -> Feedback:
     """Check ``fn(tgt) -> inputs`` (T, B) int: BOS, then tgt[:-1], compared where the target is not PAD."""
     tgt = inputs_data()
-    given = tgt.copy()
-    answer, not_written = run_learner(INPUTS_EXERCISE, fn, given)
+    answer, not_written = run_learner(INPUTS_EXERCISE, fn, read_only(tgt))  # shifting tgt in place is named
     if not_written:
         return not_written
     returned = answer  # before the steps that are not compared are blanked out
@@ -193,19 +200,6 @@ def check_decoder_inputs(fn) -> Feedback:
                 ).format(float_tokens=tr(FLOAT_TOKENS)),
             ],
             FLOAT_TOKENS,
-        )
-    if not np.array_equal(given, tgt):
-        return Feedback(
-            INPUTS_EXERCISE,
-            "wrong",
-            [
-                tr(
-                    "The mistake '{tgt_changed}': the values are right, but the tgt you were given changed, "
-                    "and it is still needed as the targets of the loss. Build a new array (np.concatenate) "
-                    "instead of shifting tgt in place."
-                ).format(tgt_changed=tr(TGT_CHANGED))
-            ],
-            TGT_CHANGED,
         )
     return confirmed(fb, INPUTS_EXERCISE, fn, (tgt,), returned)
 
@@ -336,8 +330,7 @@ def _loss_mistakes(logits, tgt):
 def check_masked_loss(fn) -> Feedback:
     """Check ``fn(logits, tgt) -> (loss, dlogits)``: mean per sequence, up to each EOS, PAD masked."""
     logits, tgt = loss_data()
-    given_z, given_y = logits.copy(), tgt.copy()
-    result, not_written = run_learner(LOSS_EXERCISE, fn, given_z, given_y)
+    result, not_written = run_learner(LOSS_EXERCISE, fn, read_only(logits), read_only(tgt))
     if not_written:
         return not_written
     bad_return = split_pair(LOSS_EXERCISE, result, ("loss", "dlogits"))
@@ -368,18 +361,6 @@ def check_masked_loss(fn) -> Feedback:
         LOSS_EXERCISE, dlogits, grad, name="dlogits", known_mistakes=grad_mistakes, time_axis=0, float64=True
     )
     fb = combine(LOSS_EXERCISE, {"loss": loss_fb, "dlogits": grad_fb})
-    if fb.passed and not (np.array_equal(given_z, logits) and np.array_equal(given_y, tgt)):
-        return Feedback(
-            LOSS_EXERCISE,
-            "wrong",
-            [
-                tr(
-                    "The mistake '{in_place}': the values are right, but the logits or tgt you were given "
-                    "changed: build new arrays."
-                ).format(in_place=tr(IN_PLACE))
-            ],
-            IN_PLACE,
-        )
     return confirmed(fb, LOSS_EXERCISE, fn, (logits, tgt), result)
 
 
@@ -496,8 +477,7 @@ def _bridge_mistakes(dg0, lengths, S):
 def check_bridge_gradient(fn) -> Feedback:
     """Check ``fn(dg0, lengths, S) -> denc`` (S, B, H): dg0[b] at row lengths[b] − 1 of column b, else 0."""
     dg0, lengths, S = bridge_data()
-    given_dg0, given_lengths = dg0.copy(), lengths.copy()
-    answer, not_written = run_learner(BRIDGE_EXERCISE, fn, given_dg0, given_lengths, S)
+    answer, not_written = run_learner(BRIDGE_EXERCISE, fn, read_only(dg0), read_only(lengths), S)
     if not_written:
         return not_written
     fb = diagnose(
@@ -509,16 +489,4 @@ def check_bridge_gradient(fn) -> Feedback:
         time_axis=0,
         float64=True,
     )
-    if fb.passed and not (np.array_equal(given_dg0, dg0) and np.array_equal(given_lengths, lengths)):
-        return Feedback(
-            BRIDGE_EXERCISE,
-            "wrong",
-            [
-                tr(
-                    "The mistake '{in_place}': the values are right, but dg0 or lengths changed: build a new "
-                    "array (np.zeros)."
-                ).format(in_place=tr(IN_PLACE))
-            ],
-            IN_PLACE,
-        )
     return confirmed(fb, BRIDGE_EXERCISE, fn, (dg0, lengths, S), answer)

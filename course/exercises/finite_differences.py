@@ -110,6 +110,9 @@ def _step_used(answer, x0):
 def check_centred_difference(fn) -> Feedback:
     """Run the learner's ``centred_difference(f, x, eps)`` on a test function and explain what differs."""
     x0 = np.random.default_rng(6).uniform(-1.5, 1.5, size=(3, 2))
+    # Not read_only, unlike every other checker's inputs: the exercise's contract is to move x[i] in place, call f,
+    # and put the old value back (x is the caller's parameter array, perturbed where it lives, as a gradient check
+    # of a model does). So x stays writable, and what is judged is that it comes back as it was ("x not restored").
     x = x0.copy()
     answer, fb = run_learner(EXERCISE, fn, _test_function, x, EPS)
     if fb is not None:

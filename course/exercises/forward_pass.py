@@ -13,8 +13,9 @@ or a column bias added to rows then raises a shape error instead of silently bro
 answer with the right one and with the answer of each classic mistake, so that the feedback names the bug.
 When the learner's code raises a shape error, the checker runs it once more on a *square* problem
 (B = D = H = O), where those mistakes run without error, to find out which one it was.  A right answer is run a
-second time (a function that keeps state between calls is named), an answer in float32 is named, and inputs written
-into in place get a note (rnn_forward stores h_{t−1} in h[t − 1], which an rnn_step writing into h_prev overwrites).
+second time (a function that keeps state between calls is named), an answer in float32 is named, and the inputs are
+passed read-only, so a write into one is named at its line (rnn_forward stores h_{t−1} in h[t − 1], which an rnn_step
+writing into h_prev would overwrite).
 """
 
 from __future__ import annotations
@@ -26,14 +27,13 @@ from ._feedback import (
     FLOAT32,
     Feedback,
     as_real_array,
-    changed_inputs,
     confirmed,
     diagnose,
     guarded,
-    judge_inputs,
     matches,
     name_shape_mistake,
     numpy_said,
+    read_only,
     run_learner,
 )
 
@@ -163,11 +163,6 @@ def _step(x_t, h_prev, W_xh, W_hh, b_h, mistake=None):
 
 
 STEP_MISTAKES = tuple(STEP_ADVICE)
-STEP_ARGS = ("x_t", "h_prev", "W_xh", "W_hh", "b_h")
-_IN_PLACE_STEP = N_(
-    "rnn_forward keeps h_{t−1} in h[t − 1] and passes it in as h_prev: written into, the stored state changes "
-    "too. Return a new array, h_t = np.tanh(...), and leave the arguments as they came."
-)
 _SHAPE_ONLY = (XH_NOT_T, COLUMN_BIAS, SWAPPED)  # raise on the main problem, run on the square one
 
 
@@ -200,7 +195,7 @@ def _step_on_square_problem(rnn_step):
     """The learner's step and each mistake's, on a problem with B = D = H, where shape mistakes run."""
     params, x, h0 = _problem(1, (T, SQUARE, SQUARE, SQUARE, SQUARE))
     args = (x[0], h0, params["W_xh"], params["W_hh"], params["b_h"])
-    value, fb = run_learner(STEP, rnn_step, *(a.copy() for a in args))
+    value, fb = run_learner(STEP, rnn_step, *map(read_only, args))
     return (None if fb is not None else value), {m: _step(*args, mistake=m) for m in STEP_MISTAKES}
 
 
@@ -246,9 +241,8 @@ def check_rnn_step(rnn_step) -> Feedback:
         shape_error.append(err)
         return _shape_advice(STEP, err, args)
 
-    given = [a.copy() for a in args]
-    h_t, fb = run_learner(STEP, rnn_step, *given, explain=explain)
-    changed = changed_inputs(dict(zip(STEP_ARGS, given)), dict(zip(STEP_ARGS, args)))
+    # read-only: rnn_forward keeps h_{t−1} in h[t − 1] and passes it in as h_prev (a write is INPUT_WRITTEN)
+    h_t, fb = run_learner(STEP, rnn_step, *map(read_only, args), explain=explain)
     if shape_error:
         value, candidates = _step_on_square_problem(rnn_step)
         if isinstance(value, tuple) and value:
@@ -287,7 +281,7 @@ def check_rnn_step(rnn_step) -> Feedback:
         ),
         float64=True,
     )
-    fb = judge_inputs(name_shape_mistake(fb, h_t, [column_layout]), changed, tr(_IN_PLACE_STEP))
+    fb = name_shape_mistake(fb, h_t, [column_layout])
     return confirmed(fb, STEP, rnn_step, args, h_t)
 
 
@@ -459,7 +453,7 @@ def _advice(mistake):
 def _forward_on_square_problem(rnn_forward):
     """Name the shape mistake of a forward that raised on the main problem, by running it where B = D = H = O."""
     params, x, h0 = _problem(1, (SQUARE, SQUARE, SQUARE, SQUARE, SQUARE))  # T = B too, for x[:, t]
-    value, fb = run_learner(FORWARD, rnn_forward, x.copy(), {k: v.copy() for k, v in params.items()}, h0.copy())
+    value, fb = run_learner(FORWARD, rnn_forward, read_only(x), read_only(params), read_only(h0))
     if fb is not None or not isinstance(value, (tuple, list)) or len(value) != 2:
         return None
     for mistake in _PLANTED:
@@ -498,11 +492,7 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         shape_error.append(err)
         return _shape_advice(FORWARD, err, (x, h0, *params.values()))
 
-    given = {"x": x.copy(), "h0": h0.copy(), **{k: v.copy() for k, v in params.items()}}
-    value, fb = run_learner(
-        FORWARD, rnn_forward, given["x"], {k: given[k] for k in params}, given["h0"], explain=explain
-    )
-    changed = changed_inputs(given, {"x": x, "h0": h0, **params})
+    value, fb = run_learner(FORWARD, rnn_forward, read_only(x), read_only(params), read_only(h0), explain=explain)
     if shape_error:
         mistake = _forward_on_square_problem(rnn_forward)
         if mistake is not None:
@@ -548,7 +538,7 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         + [(BATCH_MAJOR, right_h.swapaxes(0, 1), batch_major)],
     )
     if not fb.passed:
-        return judge_inputs(fb, changed)
+        return fb
     y_mistakes = {m: (every[m][1], _advice(m)) for m in _Y_MISTAKES if m in every}
     fb = diagnose(
         FORWARD,
@@ -566,4 +556,4 @@ def check_rnn_forward(rnn_forward) -> Feedback:
         [(m, v, advice) for m, (v, advice) in y_mistakes.items()]
         + [(BATCH_MAJOR, right_y.swapaxes(0, 1), batch_major)],
     )
-    return confirmed(judge_inputs(fb, changed), FORWARD, rnn_forward, (x, params, h0), value)
+    return confirmed(fb, FORWARD, rnn_forward, (x, params, h0), value)

@@ -23,14 +23,13 @@ from ..i18n import N_, tr
 from ._feedback import (
     FLOAT32,
     Feedback,
-    changed_inputs,
     combine,
     confirmed,
     diagnose,
     guarded,
-    judge_inputs,
     name_shape_mistake,
     numpy_said,
+    read_only,
     run_learner,
     split_pair,
 )
@@ -94,11 +93,9 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
             ],
         )
 
-    given = {"y_hat": y_hat.copy(), "y": y.copy(), "w": w.copy()}
-    result, not_written = run_learner(EXERCISE, fn, *given.values(), explain=broadcast_advice)
+    result, not_written = run_learner(EXERCISE, fn, *map(read_only, (y_hat, y, w)), explain=broadcast_advice)
     if not_written:
         return not_written
-    changed = changed_inputs(given, {"y_hat": y_hat, "y": y, "w": w})
     bad_return = split_pair(EXERCISE, result, ("loss", "dy"))
     if bad_return:
         return bad_return
@@ -219,5 +216,5 @@ def check_weighted_loss_and_grad(fn) -> Feedback:
         grad_fb.messages.append(
             tr("dy = ∂L/∂ŷ has one entry per entry of ŷ: the same shape (T, B, O) as y_hat, no reshape or sum.")
         )
-    fb = judge_inputs(combine(EXERCISE, {"loss": loss_fb, "dy": grad_fb}), changed)
+    fb = combine(EXERCISE, {"loss": loss_fb, "dy": grad_fb})
     return confirmed(fb, EXERCISE, fn, (y_hat, y, w), result)

@@ -26,15 +26,14 @@ from ._feedback import (
     FLOAT32,
     Feedback,
     as_real_array,
-    changed_inputs,
     combine,
     confirmed,
     diagnose,
     guarded,
-    judge_inputs,
     matches,
     name_shape_mistake,
     numpy_said,
+    read_only,
     run_learner,
     shape_error_advice,
 )
@@ -109,7 +108,7 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
     if not isinstance(err, ValueError):
         return None
     dy, h, W_hy = _data()
-    value, fb = run_learner(EXERCISE, fn, dy.copy(), h[1:].copy(), W_hy.copy())
+    value, fb = run_learner(EXERCISE, fn, *map(read_only, (dy, h[1:], W_hy)))
     right = output_layer_backward(dy, h, W_hy)
     if fb is None and isinstance(value, (tuple, list)) and len(value) == 3:
         if all(matches_value(v, r) for v, r in zip(value[1:], right[1:])):
@@ -133,7 +132,7 @@ def _shape_feedback(fn, err: Exception) -> Feedback | None:
     n = W_hy.shape[1]  # B = O = H = n: both forms of the W_hy.T slip run
     square = (rng.standard_normal((dy.shape[0], n, n)), rng.standard_normal((dy.shape[0] + 1, n, n)))
     square += (rng.standard_normal((n, n)),)
-    value, fb = run_learner(EXERCISE, fn, *(a.copy() for a in square))
+    value, fb = run_learner(EXERCISE, fn, *map(read_only, square))
     slips = (square[0] @ square[2].T, np.stack([square[2].T @ d for d in square[0]]))  # row form, column form
     if fb is None and isinstance(value, (tuple, list)) and len(value) == 3:
         if any(matches_value(value[0], slip) for slip in slips):
@@ -176,11 +175,9 @@ def check_output_layer_backward(fn) -> Feedback:
     """Run ``fn(dy, h, W_hy) -> (dh, dW_hy, db_y)`` on a seeded batch (T=5, B=3, H=4, O=2) and explain mistakes."""
     dy, h, W_hy = _data()
     T, B = dy.shape[:2]
-    given = {"dy": dy.copy(), "h": h.copy(), "W_hy": W_hy.copy()}
     result, not_written = run_learner(
-        EXERCISE, fn, given["dy"], given["h"], given["W_hy"], explain=lambda err: _shape_feedback(fn, err)
+        EXERCISE, fn, *map(read_only, (dy, h, W_hy)), explain=lambda err: _shape_feedback(fn, err)
     )
-    changed = changed_inputs(given, {"dy": dy, "h": h, "W_hy": W_hy})
     if not_written:
         return not_written
     if not isinstance(result, (tuple, list)) or len(result) != 3:
@@ -334,5 +331,5 @@ def check_output_layer_backward(fn) -> Feedback:
         "dW_hy": judged("dW_hy", dW_ans, dW, dW_mistakes, dW_shape_mistakes),
         "db_y": judged("db_y", db_ans, db, db_mistakes, db_shape_mistakes),
     }
-    fb = judge_inputs(combine(EXERCISE, parts), changed)
+    fb = combine(EXERCISE, parts)
     return confirmed(fb, EXERCISE, fn, (dy, h, W_hy), result)

@@ -28,15 +28,14 @@ from ._feedback import (
     FLOAT32,
     Feedback,
     as_real_array,
-    changed_inputs,
     combine,
     confirmed,
     diagnose,
     guarded,
-    judge_inputs,
     matches,
     name_shape_mistake,
     numpy_said,
+    read_only,
     run_learner,
 )
 
@@ -202,7 +201,7 @@ def _error_feedback(fn, err):
     if not isinstance(err, (ValueError, IndexError)):
         return None
     dh_raw, x, h = _data()
-    value, fb = run_learner(EXERCISE, fn, dh_raw.copy(), x.copy(), h[:-1].copy())
+    value, fb = run_learner(EXERCISE, fn, *map(read_only, (dh_raw, x, h[:-1])))
     if fb is None and isinstance(value, (tuple, list)) and len(value) == 3:
         right = recurrent_weight_grads(dh_raw, x, h)
         answers = [as_real_array(v)[0] for v in value]
@@ -242,11 +241,7 @@ def _error_feedback(fn, err):
 def check_recurrent_weight_grads(fn) -> Feedback:
     """Run ``fn(dh_raw, x, h)`` on a seeded batch (T=5, B=3, D=2, H=4) and explain what is wrong, if anything."""
     dh_raw, x, h = _data()
-    given = {"dh_raw": dh_raw.copy(), "x": x.copy(), "h": h.copy()}
-    value, fb = run_learner(
-        EXERCISE, fn, given["dh_raw"], given["x"], given["h"], explain=lambda err: _error_feedback(fn, err)
-    )
-    changed = changed_inputs(given, {"dh_raw": dh_raw, "x": x, "h": h})
+    value, fb = run_learner(EXERCISE, fn, *map(read_only, (dh_raw, x, h)), explain=lambda err: _error_feedback(fn, err))
     if fb is not None:
         return fb
     if not isinstance(value, (tuple, list)) or len(value) != 3:
@@ -266,5 +261,5 @@ def check_recurrent_weight_grads(fn) -> Feedback:
     for i, name in enumerate(NAMES):
         per_value = {m: (v[i], advice) for m, (v, advice) in mistakes.items()}
         parts.append((name, _diagnose_value(name, value[i], expected[i], per_value, more.get(name, ()))))
-    fb = judge_inputs(combine(EXERCISE, parts), changed)
+    fb = combine(EXERCISE, parts)
     return confirmed(fb, EXERCISE, fn, (dh_raw, x, h), value)

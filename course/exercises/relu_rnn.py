@@ -30,13 +30,12 @@ from ._feedback import (
     FLOAT32,
     Feedback,
     as_real_array,
-    changed_inputs,
     confirmed,
     diagnose,
     guarded,
-    judge_inputs,
     matches,
     one_array,
+    read_only,
     run_learner,
     steps_message,
 )
@@ -200,12 +199,9 @@ def problem(seed=1515):
 def check_relu_deltas(fn) -> Feedback:
     """Run ``fn(dh_out, h, W_hh)`` on a seeded batch (T = 6, B = 3, H = 5) and explain what is wrong, if anything."""
     args = problem()
-    given = [a.copy() for a in args]
-    value, fb = run_learner(EXERCISE, fn, *given)
+    value, fb = run_learner(EXERCISE, fn, *map(read_only, args))
     if fb is not None:
         return fb
-    names = ("dh_out", "h", "W_hh")
-    changed = changed_inputs(dict(zip(names, given)), dict(zip(names, args)))
     expected = relu_deltas(*args)
     raw, value = value, one_array(value, expected.shape)
     if value is None:
@@ -217,4 +213,4 @@ def check_relu_deltas(fn) -> Feedback:
     if fb.mistake is not None and answer is not None and answer.shape == expected.shape:
         wrong = [t for t in range(expected.shape[0]) if not matches(answer[t], expected[t])]
         fb.messages.append(steps_message(wrong, expected.shape[0], name="dh_raw"))
-    return confirmed(judge_inputs(fb, changed), EXERCISE, fn, args, raw)
+    return confirmed(fb, EXERCISE, fn, args, raw)

@@ -13,7 +13,7 @@ It returns ``(theta, losses, diverged)``: a NEW dict of the five parameters (``p
 unchanged), a list of floats, and a bool.
 
 :func:`check_train_gd` runs the learner's loop twice on a seeded problem, once with a step size that converges and
-once with one that diverges, and names the classic slips: gradient ascent, updating ``params`` in place, the sum over
+once with one that diverges, and names the classic slips: gradient ascent, updating ``params`` in place (passed read-only, so the write is named at its line), the sum over
 the batch instead of the mean (in the gradient alone, or in the loss too), gradients computed once and reused, the
 loss recorded after the update or the final loss not recorded, no divergence check, the diverged parameters returned,
 the bad loss recorded, a stop at the first rise of the loss, a parameter left out of the update, and every entry of
@@ -31,7 +31,7 @@ from rnn_lib import reference
 from rnn_lib.parameters import PARAM_NAMES, param_shapes
 
 from ..i18n import N_, tr
-from ._feedback import Feedback, as_real_array, guarded, matches, run_learner
+from ._feedback import Feedback, as_real_array, guarded, matches, read_only, run_learner
 
 EXERCISE = "train_gd"
 BLOWUP = 10.0  # a run has diverged once its loss is more than BLOWUP times the loss it started from
@@ -39,7 +39,6 @@ STABLE = (0.1, 6)  # (lr, epochs): converges on the checker's problem (the loss 
 UNSTABLE = (0.3, 10)  # (lr, epochs): the loss rises, falls, and passes BLOWUP · L̄_0 at k = 4
 
 ASCENT = N_("gradient ascent")
-IN_PLACE = N_("updated params in place")
 SUM_GRADIENT = N_("gradient of the sum, not of the mean")
 SUM_LOSS = N_("sum over the batch instead of the mean")
 STALE = N_("gradients computed once, before the loop")
@@ -349,28 +348,12 @@ def check_train_gd(fn) -> Feedback:
 
     answers = []
     for lr, epochs in runs:
-        given = {name: value.copy() for name, value in params.items()}
-        result, fb = run_learner(EXERCISE, fn, given, x.copy(), y.copy(), lr, epochs, explain=explain)
+        # read-only: the contract leaves params untouched (theta starts as a copy); a write is INPUT_WRITTEN
+        result, fb = run_learner(
+            EXERCISE, fn, read_only(params), read_only(x), read_only(y), lr, epochs, explain=explain
+        )
         if fb is not None:
             return fb
-        changed = [name for name in PARAM_NAMES if not np.array_equal(given.get(name), params[name])]
-        if changed:
-            return Feedback(
-                EXERCISE,
-                "wrong",
-                [
-                    tr(
-                        "Your function changed the caller's {names} (an update in place: p -= ..., or theta = "
-                        "params followed by theta[name][...] = ...)."
-                    ).format(names=", ".join(changed)),
-                    tr(
-                        "The contract: leave params untouched and build new arrays, theta[name] = theta[name] - lr "
-                        "* g, starting from a copy. Then the caller keeps θ_0, and the loop can keep θ_{k−1} to "
-                        "return."
-                    ),
-                ],
-                IN_PLACE,
-            )
         answer, fb = _read(EXERCISE, result)
         if fb is not None:
             return fb

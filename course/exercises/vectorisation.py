@@ -24,13 +24,12 @@ from ._feedback import (
     FLOAT32,
     Feedback,
     as_real_array,
-    changed_inputs,
     confirmed,
     diagnose,
     guarded,
-    judge_inputs,
     matches,
     numpy_said,
+    read_only,
     run_learner,
 )
 
@@ -138,13 +137,12 @@ def _problem(seed=3, T=5, B=4, D=2, H=3):
 def check_weight_grads_from_deltas(fn) -> Feedback:
     """Check ``fn(dh_raw, x, h)`` on a random batch; one Feedback for the three gradients together."""
     dh_raw, x, h = _problem()
-    given = {"dh_raw": dh_raw.copy(), "x": x.copy(), "h": h.copy()}
     answer, feedback = run_learner(
-        EXERCISE, fn, given["dh_raw"], given["x"], given["h"], explain=lambda err: _all_states(fn, err)
+        EXERCISE, fn, *map(read_only, (dh_raw, x, h)), explain=lambda err: _all_states(fn, err)
     )
     if feedback is not None:
         return feedback
-    fb = judge_inputs(_judge(answer, dh_raw, x, h), changed_inputs(given, {"dh_raw": dh_raw, "x": x, "h": h}))
+    fb = _judge(answer, dh_raw, x, h)
     return confirmed(fb, EXERCISE, fn, (dh_raw, x, h), answer)
 
 
@@ -154,7 +152,7 @@ def _all_states(fn, err):
     if not isinstance(err, ValueError):
         return None
     dh_raw, x, h = _problem()
-    value, fb = run_learner(EXERCISE, fn, dh_raw.copy(), x.copy(), h[:-1].copy())
+    value, fb = run_learner(EXERCISE, fn, *map(read_only, (dh_raw, x, h[:-1])))
     right = weight_grads_from_deltas(dh_raw, x, h)[1]
     if fb is None and isinstance(value, (tuple, list)) and len(value) == 3:
         arr, problem = as_real_array(value[1])
