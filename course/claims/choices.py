@@ -2579,7 +2579,13 @@ COMPARATIVE: dict[str, Ledger] = {
             _BOTTLENECK,
             budget=named("twice the budget"),
             hidden_size=named("h = 128"),
-            learning_rate=gap("H = 128 ran at η = 0.01 only", runs=2 * 5, experiment="seq2seq_bottleneck"),
+            learning_rate=varied(
+                (0.01, 0.03),
+                table="seq2seq_bottleneck",
+                shows="at H = 128 and η = 0.03 (seq2seq_bottleneck, seeds 0-4) the mean exact match over 9-12 digits "
+                "rose from 2000 to 4000 updates in 5 of 5 (η = 0.01: 5 of 5): the claim holds at both rates",
+                check=lambda t: _gains_at(t, 128, 0.03) == 5,
+            ),
         ),
     ),
     "halving_h_costs_on_long_strings": Ledger(
