@@ -2599,6 +2599,13 @@ COMPARATIVE: dict[str, Ledger] = {
                 shows="H = 32 is below H = 64 over 9-12 digits in 5 of 5 seeds at 1000, 2000 and 4000 updates",
                 check=lambda t: _compare_by_budget(t, (32, 0.01), (64, 0.01)) == [5, 5, 5],
             ),
+            learning_rate=varied(
+                (0.01, 0.03),
+                table="seq2seq_bottleneck",
+                shows="at η = 0.03 too (seq2seq_bottleneck, seeds 0-4) H = 32 is below H = 64 over 9-12 digits in 5, 5, "
+                "5 of 5 seeds at 1000, 2000, 4000 updates: the claim holds at both rates",
+                check=lambda t: _compare_by_budget(t, (32, 0.03), (64, 0.03)) == [5, 5, 5],
+            ),
         ),
     ),
     "doubling_h_helps_in_some_seeds": Ledger(
@@ -2611,6 +2618,14 @@ COMPARATIVE: dict[str, Ledger] = {
                 table="seq2seq_bottleneck",
                 shows="H = 128 is above H = 64 over 9-12 digits in 5, 4, 4 of 5 seeds at 1000, 2000, 4000 updates",
                 check=lambda t: _compare_by_budget(t, (64, 0.01), (128, 0.01)) == [5, 4, 4],
+            ),
+            learning_rate=varied(
+                (0.01, 0.03),
+                table="seq2seq_bottleneck",
+                shows="at η = 0.03 (seq2seq_bottleneck, seeds 0-4) H = 128 is above H = 64 over 9-12 digits in 2, 3, 5 "
+                "of 5 seeds at 1000, 2000, 4000 updates: after 4000 updates in every seed, so the sentence names "
+                "η = 0.01 and says what 0.03 did",
+                check=lambda t: _compare_by_budget(t, (64, 0.03), (128, 0.03)) == [2, 3, 5],
             ),
         ),
     ),

@@ -146,8 +146,9 @@ def halving_h_costs_on_long_strings(tables):
     budget=LONG_BUDGET,
     rule=about(0.6),
     quick=False,
-    sentence="doubling H to 128 raises the mean exact match over 9 to 12 digits after 4000 updates in some seeds and not "
-    "in others: 4 of 5 stored, 2 of 5 held out (510-514; first stated as 'in most seeds')",
+    sentence="at η = 0.01, doubling H to 128 raises the mean exact match over 9 to 12 digits after 4000 updates in some "
+    "seeds and not in others: 4 of 5 stored, 2 of 5 held out (510-514; first stated as 'in most seeds'); at η = 0.03 "
+    "it raised it in all 5 stored seeds",
 )
 def doubling_h_helps_in_some_seeds(tables):
     return {
