@@ -3,8 +3,8 @@
 long_lags_memory's protocol (its 80 runs: remember_random with tanh_orth, lstm_fb1, lstm_fb3, gru, gru_bz3, and the
 latching task remember with tanh_orth, lstm_fb3, gru_bz3; T = 100, Adam at the searched rates of its
 LEARNING_RATES, batches of 16 fresh sequences, clip at global norm 1, at most 300 updates, a run stops at the first
-measurement with mse_ratio ≤ 0.1; seeds 0-9; its docstring) with one change (PLANNED; CHANGES holds those stored),
-each picked because it could plausibly change which network holds the sign:
+measurement with mse_ratio ≤ 0.1; seeds 0-9; its docstring) with one change (PLANNED, all stored: CHANGES), each
+picked because it could plausibly change which network holds the sign:
 
 - every input (value and marker) × 0.1 or × 3: larger distractors saturate tanh and the gates sooner, smaller
   ones leave the sign a faint mark;
@@ -45,9 +45,8 @@ PLANNED = {  # name → training_run's keywords (H: a function of the network); 
     "batch64": {"batch": 64},
     "H2": {"H": _sizes(2.0)},
 }
-# The changes stored (the shared two-core machine ran at a quarter of a core for these on 7 December 2026; the others
-# are gaps in course/claims/choices.py, with their cost)
-STORED = ("x0.1", "x3", "noclip")
+# The changes stored (all of PLANNED since 7 December 2026, run in this order; on the shared two-core machine)
+STORED = ("x0.1", "x3", "noclip", "clip10", "batch4", "H0.5", "batch64", "H2")
 CHANGES = {name: PLANNED[name] for name in STORED}
 INIT_NETWORKS = ("tanh_random", "irnn")  # the "init" change: another vanilla start on the latching task
 QUICK_TRAINED = ("x3", "batch4", "noclip")  # the quick mode trains these for 100 updates (the others: update 0)
