@@ -835,20 +835,21 @@ def _search_solved(t, task, variants, within):
     )
 
 
-_MEMORY_GAPS = dict(  # not varied at 3000 updates (long_lags_budget); at 300: long_lags_memory_choices (_memory_varied)
+_MEMORY_GAPS = dict(  # not varied at 3000 updates: two values × 8 networks × seeds 0-9 of long_lags_budget (at 300
+    # updates they are varied: long_lags_memory_choices, _memory_varied)
     input_scale=gap(
         "distractors uniform in [−1, 1) and a ±1 sign with a marker (rnn_lib.data.remember_at): larger distractors "
         "saturate tanh and the gates sooner",
-        runs=5 * 10,
-        experiment="long_lags_memory",
+        runs=2 * 8 * 10,
+        experiment="long_lags_budget",
     ),
-    batch_size=gap("batches of 16 fresh sequences", runs=5 * 10, experiment="long_lags_memory"),
+    batch_size=gap("batches of 16 fresh sequences", runs=2 * 8 * 10, experiment="long_lags_budget"),
     hidden_size=gap(
         "H chosen to match parameter counts (64, 31, 36) at about 4350; not varied",
-        runs=5 * 10,
-        experiment="long_lags_memory",
+        runs=2 * 8 * 10,
+        experiment="long_lags_budget",
     ),
-    clipping=gap("clip at 1", runs=5 * 10, experiment="long_lags_memory"),
+    clipping=gap("clip at 1", runs=2 * 8 * 10, experiment="long_lags_budget"),
 )
 _MEMORY = dict(
     init=named("bias", note="the gate biases are the compared factor (LSTM forget bias 1, 3; GRU update-gate 0, 3)"),
