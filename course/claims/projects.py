@@ -3,7 +3,7 @@ length (experiments/adding_budget.py)."""
 
 import numpy as np
 
-from . import EVERY, OVERALL, about, at_least, claim
+from . import EVERY, OVERALL, about, at_least, at_most, claim
 
 FORECAST, BUDGET_RUN = "sine_forecast", "adding_budget"
 # η, the initial scale and the waves' size decide these results (sine_forecast_choices): the budget names them.
@@ -54,8 +54,9 @@ def free_running_error_grows(tables):
     experiment=FORECAST,
     tables=("free",),
     budget=FORECAST_BUDGET,
-    rule=about(0.175),
-    sentence="the forecast keeps the wave's frequency to within 0.05 in about 35 of 200 forecasts",
+    rule=at_most(0.35),
+    sentence="the forecast keeps the wave's frequency to within 0.05 in a minority of forecasts, at most about a third "
+    "(35 of 200 stored; first stated as 'about 35 of 200': held-out seeds 680-684 had 28 of 100)",
 )
 def forecast_seldom_keeps_the_frequency(tables):
     return {k: abs(r["free_freq"] - r["freq"]) < 0.05 for k, r in _forecasts(tables).items()}
